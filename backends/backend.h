@@ -1,0 +1,90 @@
+/*
+ * backend.h: what a target is. A backend is mostly data (struct syntax: the
+ * boolean tokens) plus two hooks: one that writes a single comparison as
+ * terms, one that wraps the expression into the query. emit.c owns the
+ * layout (indentation, one list value per line, --compact), so every target
+ * prints the same way and diffs stay one line per changed value.
+ */
+#ifndef SIGMACC_BACKEND_H
+#define SIGMACC_BACKEND_H
+
+#include "../compiler/sigma.h"
+
+/* One atom of output; with items, a list laid out by the emitter. */
+struct term {
+	const char *head;	/* the whole atom, or the text before the list */
+	const char **items;	/* list values, already quoted; NULL = no list */
+	int nitems, capitems;
+	const char *tail;	/* after the list, e.g. ")" */
+};
+
+/* The terms one match renders to; several terms are OR-ed. */
+struct terms {
+	struct term *v;
+	int n, cap;
+};
+
+struct syntax {
+	const char *and_op;	/* "and" */
+	const char *or_op;	/* "or" */
+	const char *not_open;	/* "not(" : wraps the negated expression */
+	const char *not_close;	/* ")" */
+};
+
+struct emitter {
+	struct arena *a;
+	struct diag *d;
+	struct buf *out;
+	const struct backend *be;
+	const struct query *q;
+	bool compact;		/* one line */
+};
+
+struct backend {
+	const char *name;		/* -t NAME */
+	const char *ext;		/* output file extension */
+	const char *description;	/* for `sigmacc list targets` */
+	const char *default_pipeline;
+	const struct syntax *syntax;
+	/* Renders one match into terms; false after a diagnostic. */
+	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
+	/* Writes the whole query (selection, expression via emit_expr, projection). */
+	bool (*query)(struct emitter *em);
+};
+
+/* emit.c */
+extern const struct backend *const backends[];	/* NULL-terminated */
+const struct backend *backend_find(const char *name);
+/* Renders q with be into out (query text, newline-terminated). */
+bool emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
+		bool compact, struct buf *out);
+/* Writes q->expr at the current position; continuation lines start at indent. */
+bool emit_expr(struct emitter *em, const struct expr *e, int indent);
+/* Line break plus indent, or one space when compact. */
+void emit_newline(struct emitter *em, int indent);
+
+struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
+void term_item(struct emitter *em, struct term *t, const char *item);
+
+/* Value classes of targets.md §0.1. */
+enum vclass {
+	VCLASS_EXACT,		/* literal only */
+	VCLASS_PREFIX,		/* literal W* */
+	VCLASS_SUFFIX,		/* W* literal */
+	VCLASS_CONTAINS,	/* W* literal W* */
+	VCLASS_ANY,		/* W* alone */
+	VCLASS_PATTERN,		/* anything else */
+};
+
+/* Classifies p; for the literal classes *lit is the literal segment (NULL for "" ). */
+enum vclass value_class(const struct pattern *p, const struct seg **lit);
+/*
+ * Appends the anchored "pattern regex" of p (targets.md §0.3) with every
+ * character in metas escaped by a backslash and control characters as \xNN.
+ * Returns whether a wildcard produced a '.' (so dot-all is needed).
+ */
+bool emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas);
+
+extern const struct backend backend_kql;
+
+#endif

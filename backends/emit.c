@@ -1,0 +1,222 @@
+/*
+ * emit.c: the one walker over struct expr that every backend shares. It
+ * lays the boolean structure out (targets.md §0.8: a child group whose
+ * operator differs from its parent, and every negation, is parenthesised),
+ * calls the backend's match hook for the leaves, and prints lists one value
+ * per line once they are longer than LIST_INLINE values.
+ */
+#include "backend.h"
+
+#include <string.h>
+
+#define LIST_INLINE 3	/* longer lists print one value per line */
+#define INDENT 4
+
+const struct backend *const backends[] = {
+	&backend_kql,
+	NULL,
+};
+
+const struct backend *
+backend_find(const char *name)
+{
+	for (int i = 0; backends[i]; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+struct term *
+term_add(struct emitter *em, struct terms *ts, const char *head)
+{
+	struct term t = {.head = head};
+	VEC_PUSH(em->a, ts->v, ts->n, ts->cap, t);
+	return &ts->v[ts->n - 1];
+}
+
+void
+term_item(struct emitter *em, struct term *t, const char *item)
+{
+	VEC_PUSH(em->a, t->items, t->nitems, t->capitems, item);
+}
+
+void
+emit_newline(struct emitter *em, int indent)
+{
+	if (em->compact) {
+		buf_putc(em->out, ' ');
+		return;
+	}
+	buf_putc(em->out, '\n');
+	buf_indent(em->out, indent);
+}
+
+static void
+emit_term(struct emitter *em, const struct term *t, int indent)
+{
+	buf_puts(em->out, t->head);
+	if (!t->items)
+		return;
+	bool inline_list = em->compact || t->nitems <= LIST_INLINE;
+	for (int i = 0; i < t->nitems; i++) {
+		if (inline_list) {
+			if (i)
+				buf_puts(em->out, ", ");
+		} else {
+			if (i)
+				buf_putc(em->out, ',');
+			emit_newline(em, indent + INDENT);
+		}
+		buf_puts(em->out, t->items[i]);
+	}
+	if (!inline_list)
+		emit_newline(em, indent);
+	buf_puts(em->out, t->tail);
+}
+
+/* A child of an n-ary group: its terms, and whether it is itself an OR. */
+static bool
+emit_kid(struct emitter *em, const struct expr *e, enum expr_kind parent, int indent, bool first);
+
+static bool
+emit_terms(struct emitter *em, const struct terms *ts, enum expr_kind parent, int indent,
+	   bool first)
+{
+	const char *or_op = em->be->syntax->or_op;
+	bool wrap = ts->n > 1 && parent != EXPR_OR;
+	int inner = wrap ? indent + INDENT : indent;
+	if (!first) {
+		emit_newline(em, indent);
+		buf_printf(em->out, "%s ", parent == EXPR_AND ? em->be->syntax->and_op : or_op);
+	}
+	if (wrap)
+		buf_putc(em->out, '(');
+	for (int i = 0; i < ts->n; i++) {
+		if (i) {
+			emit_newline(em, inner);
+			buf_printf(em->out, "%s ", or_op);
+		}
+		emit_term(em, &ts->v[i], inner);
+	}
+	if (wrap)
+		buf_putc(em->out, ')');
+	return true;
+}
+
+static bool
+emit_group(struct emitter *em, const struct expr *e, int indent)
+{
+	for (int i = 0; i < e->nkids; i++)
+		if (!emit_kid(em, e->kids[i], e->kind, indent, i == 0))
+			return false;
+	return true;
+}
+
+static bool
+emit_kid(struct emitter *em, const struct expr *e, enum expr_kind parent, int indent, bool first)
+{
+	const struct syntax *sx = em->be->syntax;
+	if (e->kind == EXPR_MATCH) {
+		struct terms ts = {0};
+		if (!em->be->match(em, &e->match, &ts))
+			return false;
+		return emit_terms(em, &ts, parent, indent, first);
+	}
+	if (!first) {
+		emit_newline(em, indent);
+		buf_printf(em->out, "%s ", parent == EXPR_AND ? sx->and_op : sx->or_op);
+	}
+	if (e->kind == EXPR_NOT) {
+		buf_puts(em->out, sx->not_open);
+		if (!emit_kid(em, e->kids[0], EXPR_NOT, indent + INDENT, true))
+			return false;
+		buf_puts(em->out, sx->not_close);
+		return true;
+	}
+	/* a group under a different operator (or under not) gets parentheses */
+	bool wrap = parent != EXPR_NOT;
+	if (wrap)
+		buf_putc(em->out, '(');
+	if (!emit_group(em, e, wrap ? indent + INDENT : indent))
+		return false;
+	if (wrap)
+		buf_putc(em->out, ')');
+	return true;
+}
+
+bool
+emit_expr(struct emitter *em, const struct expr *e, int indent)
+{
+	if (e->kind == EXPR_AND || e->kind == EXPR_OR)
+		return emit_group(em, e, indent);
+	return emit_kid(em, e, EXPR_OR, indent, true);
+}
+
+bool
+emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
+	   bool compact, struct buf *out)
+{
+	struct emitter em = {a, d, out, be, q, compact};
+	size_t start = out->len;
+	if (!be->query(&em)) {
+		out->len = start;	/* never half a query */
+		if (out->data)
+			out->data[start] = '\0';
+		return false;
+	}
+	return true;
+}
+
+enum vclass
+value_class(const struct pattern *p, const struct seg **lit)
+{
+	const struct seg *s = p->segs;
+	int n = p->nsegs;
+	*lit = NULL;
+	for (int i = 0; i < n; i++)
+		if (s[i].kind == SEG_QMARK || s[i].kind == SEG_PLACEHOLDER)
+			return VCLASS_PATTERN;
+	if (n == 0)
+		return VCLASS_EXACT;
+	if (n == 1) {
+		if (s[0].kind == SEG_STAR)
+			return VCLASS_ANY;
+		*lit = &s[0];
+		return VCLASS_EXACT;
+	}
+	if (n == 2) {
+		*lit = s[0].kind == SEG_TEXT ? &s[0] : &s[1];
+		return s[0].kind == SEG_TEXT ? VCLASS_PREFIX : VCLASS_SUFFIX;
+	}
+	if (n == 3 && s[0].kind == SEG_STAR && s[1].kind == SEG_TEXT && s[2].kind == SEG_STAR) {
+		*lit = &s[1];
+		return VCLASS_CONTAINS;
+	}
+	return VCLASS_PATTERN;
+}
+
+bool
+emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
+{
+	bool dot = false;
+	buf_putc(out, '^');
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind != SEG_TEXT) {
+			buf_puts(out, s->kind == SEG_STAR ? ".*" : ".");
+			dot = true;
+			continue;
+		}
+		for (size_t j = 0; j < s->len; j++) {
+			unsigned char c = (unsigned char)s->text[j];
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(out, "\\x%02x", c);
+			else if (strchr(metas, c))
+				buf_printf(out, "\\%c", c);
+			else
+				buf_putc(out, (char)c);
+		}
+	}
+	buf_putc(out, '$');
+	return dot;
+}

@@ -1,0 +1,103 @@
+/*
+ * base.h: the small toolbox every stage uses: source positions, the per-rule
+ * arena, a growable string buffer and diagnostics.
+ *
+ * Ownership rule (the only one): everything reachable from a struct rule,
+ * struct query or struct expr lives in the arena of the rule being compiled;
+ * nothing is freed individually, the whole arena is reset between rules.
+ */
+#ifndef SIGMACC_BASE_H
+#define SIGMACC_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A 1-based position in a source file; line 0 means "no position". */
+struct pos {
+	const char *file;
+	int line, col;
+};
+
+/* arena.c */
+struct arena_block;
+struct arena {
+	struct arena_block *head;	/* newest block first */
+	size_t used;			/* bytes used in head */
+	size_t total;			/* bytes handed out since the last reset */
+};
+
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_reset(struct arena *a);	/* frees all blocks but one */
+void arena_free(struct arena *a);
+
+/* A growable array in the arena: ptr, n and cap named by the caller. */
+#define VEC_PUSH(arena, ptr, n, cap, val) do { \
+	if ((n) == (cap)) { \
+		int cap_ = (cap) ? (cap) * 2 : 8; \
+		void *np_ = arena_alloc((arena), sizeof(*(ptr)) * (size_t)cap_); \
+		if ((n)) memcpy(np_, (ptr), sizeof(*(ptr)) * (size_t)(n)); \
+		(ptr) = np_; (cap) = cap_; \
+	} \
+	(ptr)[(n)++] = (val); \
+} while (0)
+
+/* buf.c: a heap string builder, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+void buf_putn(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_indent(struct buf *b, int n);
+void buf_clear(struct buf *b);
+void buf_free(struct buf *b);
+
+/* diag.c: errors and warnings of one rule, printed by the CLI. */
+enum diag_kind {
+	DIAG_ERROR,	/* the rule produces no output */
+	DIAG_WARNING,	/* output is produced; the user should know */
+};
+
+struct diag_msg {
+	enum diag_kind kind;
+	struct pos pos;
+	char *text;	/* heap */
+};
+
+/* The text of one input file, kept so that diagnostics can quote the line. */
+struct source {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+struct diag {
+	const struct source *src;	/* for the caret line; may be NULL */
+	const char *context;		/* "rule 'T' (id): " prefix, or NULL */
+	struct diag_msg *msgs;		/* heap */
+	int nmsgs, cap;
+	int nerrors;
+};
+
+/* Records an error and returns false, so callers can `return diag_error(...)`. */
+bool diag_error(struct diag *d, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_warning(struct diag *d, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends every message in the human form (file:line:col: error: ... + caret). */
+void diag_render(const struct diag *d, struct buf *out);
+/* Appends every message as GitHub Actions annotations or JSON lines. */
+void diag_render_github(const struct diag *d, struct buf *out);
+void diag_render_json(const struct diag *d, struct buf *out);
+void diag_clear(struct diag *d);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * driver.c: the whole pipeline for one file: read, load every rule, then per
+ * rule and condition normalise and emit (or dump the IR, or only check).
+ * A failing rule is reported and skipped; the others still produce output.
+ */
+#include "driver.h"
+#include "files.h"
+
+#include <stdlib.h>
+
+void
+driver_render(const struct session *s, const struct diag *d, struct buf *err)
+{
+	switch (s->diagfmt) {
+	case DIAGFMT_HUMAN: diag_render(d, err); break;
+	case DIAGFMT_JSON: diag_render_json(d, err); break;
+	case DIAGFMT_GITHUB: diag_render_github(d, err); break;
+	}
+}
+
+static bool
+compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf *out)
+{
+	struct arena *a = &s->arena;
+	struct buf text = {0};
+	int errors = d->nerrors;
+	for (int c = 0; c < r->nconds; c++) {
+		struct query *q = normalize_rule(a, d, r, c, &s->opts);
+		if (!q)
+			break;
+		if (c)
+			buf_putc(&text, '\n');
+		if (s->product == PRODUCT_IR)
+			dump_query(&text, q);
+		else if (s->product == PRODUCT_QUERY && !emit_query(a, d, s->be, q, s->compact, &text))
+			break;
+	}
+	bool ok = d->nerrors == errors;
+	if (ok && text.len) {
+		if (out->len)
+			buf_putc(out, '\n');
+		buf_putn(out, text.data, text.len);
+	}
+	buf_free(&text);
+	return ok;
+}
+
+bool
+driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
+{
+	arena_reset(&s->arena);
+	size_t len;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	struct source src = {path, text, len};
+	struct diag d = {.src = &src};
+	bool ok = true;
+	if (!text) {
+		diag_error(&d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
+		s->nrules++;
+		s->nfailed++;
+		driver_render(s, &d, err);
+		diag_clear(&d);
+		return false;
+	}
+	struct rule **rules;
+	int nrules;
+	if (!rule_load(&s->arena, &d, &src, &rules, &nrules)) {
+		ok = false;
+		s->nfailed++;	/* the documents that did not load count as one */
+		s->nrules++;
+	}
+	for (int i = 0; i < nrules; i++) {
+		d.context = rule_context(&s->arena, rules[i]);
+		s->nrules++;
+		if (!compile_rule(s, &d, rules[i], out)) {
+			s->nfailed++;
+			ok = false;
+		}
+	}
+	d.context = NULL;
+	driver_render(s, &d, err);
+	diag_clear(&d);
+	free(text);
+	return ok;
+}

@@ -1,0 +1,33 @@
+/* driver.h: one compile of one file, shared by the CLI and the golden runner (driver.c). */
+#ifndef SIGMACC_DRIVER_H
+#define SIGMACC_DRIVER_H
+
+#include "../backends/backend.h"
+
+enum diag_format {
+	DIAGFMT_HUMAN,	/* file:line:col: error: ... with the source line and a caret */
+	DIAGFMT_JSON,	/* one JSON object per line */
+	DIAGFMT_GITHUB,	/* ::error file=...,line=...,col=...::message */
+};
+
+enum product {
+	PRODUCT_QUERY,	/* the backend's query text */
+	PRODUCT_IR,	/* the normalised IR (dump.c) */
+	PRODUCT_NONE,	/* check only */
+};
+
+struct session {
+	const struct backend *be;	/* NULL unless PRODUCT_QUERY */
+	struct options opts;
+	enum product product;
+	bool compact;
+	enum diag_format diagfmt;
+	struct arena arena;		/* reset per file */
+	int nrules, nfailed;		/* counted per rule document */
+};
+
+/* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */
+bool driver_file(struct session *s, const char *path, struct buf *out, struct buf *err);
+void driver_render(const struct session *s, const struct diag *d, struct buf *err);
+
+#endif

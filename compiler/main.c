@@ -1,0 +1,363 @@
+/*
+ * main.c: the sigmacc command line. Parses the command and its options,
+ * loads the pipeline and value lists once, then hands each rule file to the
+ * driver. Exit status: 0 all rules compiled, 1 some rule failed, 2 usage.
+ */
+#include "driver.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SIGMACC_VERSION
+#define SIGMACC_VERSION "0.1.0"
+#endif
+#ifndef SIGMACC_TEMPLATES
+#define SIGMACC_TEMPLATES "templates"
+#endif
+
+static const char usage_main[] =
+	"usage: sigmacc COMMAND [OPTIONS] PATH...\n"
+	"\n"
+	"Compiles Sigma detection rules into SIEM queries.\n"
+	"\n"
+	"Commands:\n"
+	"  convert   compile rules for one target and print the queries\n"
+	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
+	"            field mapping for every target) without writing output\n"
+	"  ir        print the normalised expression of each rule\n"
+	"  list      list targets or pipelines\n"
+	"\n"
+	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
+	"Options of every command: --help, --version.\n";
+
+static const char usage_convert[] =
+	"usage: sigmacc convert -t TARGET [OPTIONS] PATH...\n"
+	"       sigmacc ir [-t TARGET] [OPTIONS] PATH...\n"
+	"       sigmacc check [-t TARGET] [OPTIONS] PATH...\n"
+	"\n"
+	"PATH is a rule file, '-' for standard input, or a directory, searched\n"
+	"recursively for .yml and .yaml files in sorted order. Every document of a\n"
+	"file is a rule. A rule that fails is reported and skipped; the others are\n"
+	"still compiled.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --target NAME        target language (see 'sigmacc list targets')\n"
+	"  -p, --pipeline NAME      field mapping pipeline (default: the target's own,\n"
+	"                           see 'sigmacc list pipelines')\n"
+	"      --without-pipeline   keep field names as written, emit only the\n"
+	"                           expression (no table or event selection)\n"
+	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
+	"      --unmapped=MODE      error (default): a field the pipeline does not\n"
+	"                           know stops the rule; passthrough: keep its name\n"
+	"                           and warn\n"
+	"      --undefined-placeholder=MODE\n"
+	"                           error (default) or wildcard: an undefined\n"
+	"                           placeholder matches anything (pySigma's behaviour)\n"
+	"  -f, --format NAME        output format: default (the query)\n"
+	"      --compact            print each query on one line\n"
+	"  -o, --output FILE        write to FILE (atomically) instead of stdout\n"
+	"      --templates DIR      where pipelines live (default: the build's\n"
+	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
+	"      --diagnostics=FORM   human (default), json (one object per line) or\n"
+	"                           github (workflow annotations)\n"
+	"\n"
+	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
+	"usage error.\n";
+
+static const char usage_list[] =
+	"usage: sigmacc list targets|pipelines\n"
+	"\n"
+	"Lists the targets, or the pipelines with their targets, one per line.\n";
+
+struct cli {
+	const char *command;
+	const char *target, *pipeline, *output, *templates, *format;
+	bool without_pipeline, compact;
+	const char **vars;
+	int nvars;
+	const char **paths;
+	int npaths;
+	struct session s;
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("sigmacc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'sigmacc --help'.\n", stderr);
+	return 2;
+}
+
+/* Matches --name VALUE, --name=VALUE and -x VALUE; *i advances past VALUE. */
+static bool
+option_value(int argc, char **argv, int *i, const char *shortname, const char *longname,
+	     const char **value, bool *missing)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(longname);
+	if (!strncmp(a, longname, n) && a[n] == '=') {
+		*value = a + n + 1;
+		return true;
+	}
+	if (strcmp(a, longname) && (!shortname || strcmp(a, shortname)))
+		return false;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return true;
+	}
+	*value = argv[++*i];
+	return true;
+}
+
+static int
+parse_args(struct cli *c, int argc, char **argv)
+{
+	c->vars = calloc((size_t)argc, sizeof(*c->vars));
+	c->paths = calloc((size_t)argc, sizeof(*c->paths));
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		bool missing = false;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(!strcmp(c->command, "list") ? usage_list : usage_convert, stdout);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("sigmacc %s\n", SIGMACC_VERSION);
+			exit(0);
+		} else if (option_value(argc, argv, &i, "-t", "--target", &v, &missing)) {
+			c->target = v;
+		} else if (option_value(argc, argv, &i, "-p", "--pipeline", &v, &missing)) {
+			c->pipeline = v;
+		} else if (option_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
+			c->output = v;
+		} else if (option_value(argc, argv, &i, "-f", "--format", &v, &missing)) {
+			c->format = v;
+		} else if (option_value(argc, argv, &i, NULL, "--vars", &v, &missing)) {
+			if (v)
+				c->vars[c->nvars++] = v;
+		} else if (option_value(argc, argv, &i, NULL, "--templates", &v, &missing)) {
+			c->templates = v;
+		} else if (option_value(argc, argv, &i, NULL, "--unmapped", &v, &missing)) {
+			if (v && !strcmp(v, "passthrough"))
+				c->s.opts.unmapped = UNMAPPED_PASSTHROUGH;
+			else if (v && strcmp(v, "error"))
+				return usage_error("--unmapped must be error or passthrough, not '%s'", v);
+		} else if (option_value(argc, argv, &i, NULL, "--undefined-placeholder", &v, &missing)) {
+			if (v && !strcmp(v, "wildcard"))
+				c->s.opts.placeholder_wildcard = true;
+			else if (v && strcmp(v, "error"))
+				return usage_error("--undefined-placeholder must be error or wildcard, not '%s'", v);
+		} else if (option_value(argc, argv, &i, NULL, "--diagnostics", &v, &missing)) {
+			if (v && !strcmp(v, "json"))
+				c->s.diagfmt = DIAGFMT_JSON;
+			else if (v && !strcmp(v, "github"))
+				c->s.diagfmt = DIAGFMT_GITHUB;
+			else if (v && strcmp(v, "human"))
+				return usage_error("--diagnostics must be human, json or github, not '%s'", v);
+		} else if (!strcmp(a, "--without-pipeline")) {
+			c->without_pipeline = true;
+		} else if (!strcmp(a, "--compact")) {
+			c->compact = true;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option '%s'", a);
+		} else {
+			c->paths[c->npaths++] = a;
+		}
+		if (missing)
+			return usage_error("option '%s' needs a value", a);
+	}
+	return 0;
+}
+
+static int
+cmd_list(struct cli *c, int argc, char **argv)
+{
+	if (argc != 3)
+		return usage_error("%s", "list takes one argument: targets or pipelines");
+	if (!strcmp(argv[2], "targets")) {
+		for (int i = 0; backends[i]; i++)
+			printf("%-10s %s\n", backends[i]->name, backends[i]->description);
+		return 0;
+	}
+	if (strcmp(argv[2], "pipelines"))
+		return usage_error("list takes targets or pipelines, not '%s'", argv[2]);
+	struct pathlist names = {0};
+	struct buf err = {0}, dir = {0};
+	buf_printf(&dir, "%s/pipelines", c->templates);
+	int status = files_expand(&names, dir.data, &err) ? 0 : 1;
+	fputs(err.data ? err.data : "", stderr);
+	for (int i = 0; i < names.n; i++) {
+		char *base = strrchr(names.v[i], '/') + 1;
+		*strrchr(base, '.') = '\0';
+		struct pipeline *p = pipeline_load(c->templates, base);
+		if (!p) {
+			status = 1;
+			continue;
+		}
+		const struct backend *be = backend_find(p->target);
+		printf("%-16s %-10s %s%s\n", p->name, p->target, p->description,
+		       be && !strcmp(be->default_pipeline, p->name) ? " (default)" : "");
+		pipeline_free(p);
+	}
+	files_free(&names);
+	buf_free(&err);
+	buf_free(&dir);
+	return status;
+}
+
+/* Runs the files through the driver once for backend be (NULL: no pipeline). */
+static int
+run(struct cli *c, const struct backend *be, struct buf *out)
+{
+	struct session *s = &c->s;
+	struct pipeline *pl = NULL;
+	s->be = be;
+	s->opts.target = be ? be->name : "none";
+	s->opts.pipeline = NULL;
+	if (be && !c->without_pipeline) {
+		pl = pipeline_load(c->templates, c->pipeline ? c->pipeline : be->default_pipeline);
+		if (!pl)
+			return 2;
+		if (strcmp(pl->target, be->name)) {
+			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n", pl->name,
+				pl->target, be->name);
+			pipeline_free(pl);
+			return 2;
+		}
+		s->opts.pipeline = pl;
+	}
+	struct pathlist files = {0};
+	struct buf err = {0};
+	int status = 0;
+	for (int i = 0; i < c->npaths; i++)
+		if (!files_expand(&files, c->paths[i], &err))
+			status = 1;
+	fputs(err.data ? err.data : "", stderr);
+	for (int i = 0; i < files.n; i++) {
+		buf_clear(&err);
+		if (!driver_file(s, files.v[i], out, &err))
+			status = 1;
+		fputs(err.data ? err.data : "", stderr);
+		if (!c->output && out->len) {
+			fwrite(out->data, 1, out->len, stdout);
+			buf_clear(out);
+		}
+	}
+	buf_free(&err);
+	files_free(&files);
+	pipeline_free(pl);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("sigmacc %s\n", SIGMACC_VERSION);
+		return 0;
+	}
+	struct cli c = {.command = argv[1]};
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list"))
+		return usage_error("unknown command '%s'", cmd);
+	int status = parse_args(&c, argc, argv);
+	if (status)
+		goto done;
+	if (!c.templates)
+		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
+	if (!strcmp(cmd, "list")) {
+		status = cmd_list(&c, argc, argv);
+		goto done;
+	}
+	if (c.npaths == 0) {
+		status = usage_error("%s needs at least one PATH", cmd);
+		goto done;
+	}
+	if (c.format && strcmp(c.format, "default") && strcmp(c.format, "query")) {
+		status = usage_error("unknown format '%s' (available: default)", c.format);
+		goto done;
+	}
+	const struct backend *be = NULL;
+	if (c.target && !(be = backend_find(c.target))) {
+		status = usage_error("unknown target '%s' (see 'sigmacc list targets')", c.target);
+		goto done;
+	}
+	if (!strcmp(cmd, "convert") && !be) {
+		status = usage_error("%s", "convert needs a target: -t TARGET");
+		goto done;
+	}
+	if (c.pipeline && c.without_pipeline) {
+		status = usage_error("%s", "-p and --without-pipeline exclude each other");
+		goto done;
+	}
+	struct vars vars = {0};
+	for (int i = 0; i < c.nvars; i++) {
+		size_t len;
+		const char *why;
+		char *text = files_read(c.vars[i], &len, &why);
+		if (!text) {
+			fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", c.vars[i], why);
+			status = 2;
+			break;
+		}
+		struct source src = {c.vars[i], text, len};
+		struct diag d = {.src = &src};
+		if (!vars_load(&vars, &src, &d)) {
+			struct buf e = {0};
+			diag_render(&d, &e);
+			fputs(e.data, stderr);
+			buf_free(&e);
+			status = 2;
+		}
+		diag_clear(&d);
+		/* the lists point into the vars arena, not into text */
+		free(text);
+		if (status)
+			break;
+	}
+	c.s.opts.vars = &vars;
+	c.s.compact = c.compact;
+	struct buf out = {0};
+	if (status == 0) {
+		if (!strcmp(cmd, "convert")) {
+			c.s.product = PRODUCT_QUERY;
+			status = run(&c, be, &out);
+		} else if (!strcmp(cmd, "ir")) {
+			c.s.product = PRODUCT_IR;
+			status = run(&c, be, &out);
+		} else {
+			/* check: every target unless one is named */
+			c.s.product = PRODUCT_NONE;
+			for (int i = 0; backends[i] && status != 2; i++) {
+				if (be && backends[i] != be)
+					continue;
+				c.s.nrules = c.s.nfailed = 0;
+				int st = run(&c, backends[i], &out);
+				status = st > status ? st : status;
+				if (st != 2)
+					fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
+						backends[i]->name, c.s.nrules, c.s.nfailed);
+			}
+		}
+		if (c.output && status != 2) {
+			const char *why;
+			if (!files_write_atomic(c.output, out.data ? out.data : "", out.len, &why)) {
+				fprintf(stderr, "sigmacc: %s: cannot write: %s\n", c.output, why);
+				status = 1;
+			}
+		}
+	}
+	buf_free(&out);
+	vars_free(&vars);
+	arena_free(&c.s.arena);
+done:
+	free(c.vars);
+	free(c.paths);
+	return status;
+}

@@ -1,0 +1,209 @@
+/*
+ * pipeline.c: the per-target pipelines under templates/ (field mapping and
+ * logsource-to-event-selection), loaded once at start-up with libcyaml from
+ * a fixed schema; see templates/README.md for the format. The normalizer
+ * asks pipeline_logsource() and pipeline_field() per rule.
+ */
+#include "sigma.h"
+
+#include <cyaml/cyaml.h>
+#include <stdio.h>
+#include <string.h>
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+#define STR(key, st, m) CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, st, m, 1, CYAML_UNLIMITED)
+#define OPT_STR(key, st, m) \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, st, m, 1, CYAML_UNLIMITED)
+#define OPT_SEQ(key, st, m, entry) \
+	CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, st, m, entry, 0, \
+			     CYAML_UNLIMITED)
+
+static const cyaml_schema_field_t value_fields[] = {
+	STR("from", struct pl_value, from),
+	STR("field", struct pl_value, field),
+	CYAML_FIELD_SEQUENCE("in", CYAML_FLAG_POINTER, struct pl_value, in, &string_entry, 1,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t value_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_value, value_fields),
+};
+
+static const cyaml_schema_field_t rename_fields[] = {
+	STR("from", struct pl_rename, from),
+	STR("to", struct pl_rename, to),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t rename_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_rename, rename_fields),
+};
+
+static const cyaml_schema_field_t field_fields[] = {
+	STR("from", struct pl_field, from),
+	OPT_STR("to", struct pl_field, to),
+	OPT_STR("type", struct pl_field, type),
+	OPT_STR("extend", struct pl_field, extend),
+	OPT_STR("project_only", struct pl_field, project_only),
+	OPT_SEQ("values", struct pl_field, values, &value_entry),
+	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
+	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t field_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_field, field_fields),
+};
+
+static const cyaml_schema_field_t logsource_fields[] = {
+	OPT_STR("product", struct pl_logsource, product),
+	OPT_STR("service", struct pl_logsource, service),
+	OPT_SEQ("categories", struct pl_logsource, categories, &string_entry),
+	OPT_STR("table", struct pl_logsource, table),
+	OPT_STR("error", struct pl_logsource, error),
+	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t logsource_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_logsource, logsource_fields),
+};
+
+static const cyaml_schema_field_t pipeline_fields[] = {
+	STR("name", struct pipeline, name),
+	STR("target", struct pipeline, target),
+	STR("description", struct pipeline, description),
+	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
+			     &logsource_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t pipeline_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct pipeline, pipeline_fields),
+};
+
+static void
+log_message(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	(void)level;
+	fprintf(stderr, "sigmacc: %s: ", (const char *)ctx);
+	vfprintf(stderr, fmt, args);
+}
+
+static cyaml_config_t
+config_for(const char *path)
+{
+	return (cyaml_config_t){
+		.log_fn = log_message,
+		.log_ctx = (void *)path,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_NO_ALIAS,
+	};
+}
+
+/* What the schema cannot say: closed sets and required combinations. */
+static bool
+pipeline_check(const struct pipeline *p, const char *path)
+{
+	for (unsigned i = 0; i < p->logsources_count; i++) {
+		const struct pl_logsource *ls = &p->logsources[i];
+		if (!ls->table && !ls->error) {
+			fprintf(stderr, "sigmacc: %s: logsource entry %u needs 'table' or 'error'\n",
+				path, i + 1);
+			return false;
+		}
+		for (unsigned j = 0; j < ls->fields_count; j++) {
+			const struct pl_field *f = &ls->fields[j];
+			if (f->type && strcmp(f->type, "string") && strcmp(f->type, "number") &&
+			    strcmp(f->type, "ip") && strcmp(f->type, "bool")) {
+				fprintf(stderr, "sigmacc: %s: field '%s': type must be string, "
+					"number, ip or bool\n", path, f->from);
+				return false;
+			}
+			if (!f->to && !f->values && !f->hashes) {
+				fprintf(stderr, "sigmacc: %s: field '%s' needs 'to', 'values' or "
+					"'hashes'\n", path, f->from);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+struct pipeline *
+pipeline_load(const char *dir, const char *name)
+{
+	struct buf path = {0};
+	buf_printf(&path, "%s/pipelines/%s.yml", dir, name);
+	struct pipeline *p = NULL;
+	FILE *f = fopen(path.data, "r");
+	if (!f) {
+		fprintf(stderr, "sigmacc: unknown pipeline '%s' (no file %s)\n", name, path.data);
+		buf_free(&path);
+		return NULL;
+	}
+	fclose(f);
+	cyaml_config_t cfg = config_for(path.data);
+	cyaml_err_t err = cyaml_load_file(path.data, &cfg, &pipeline_schema, (cyaml_data_t **)&p,
+					  NULL);
+	if (err != CYAML_OK) {
+		fprintf(stderr, "sigmacc: %s: %s\n", path.data, cyaml_strerror(err));
+		p = NULL;
+	} else if (strcmp(p->name, name) || !pipeline_check(p, path.data)) {
+		if (strcmp(p->name, name))
+			fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path.data, p->name);
+		pipeline_free(p);
+		p = NULL;
+	}
+	buf_free(&path);
+	return p;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	cyaml_config_t cfg = config_for("");
+	cyaml_free(&cfg, &pipeline_schema, p, 0);
+}
+
+static bool
+has_category(const struct pl_logsource *e, const char *category)
+{
+	if (!e->categories)
+		return true;
+	if (!category)
+		return false;
+	for (unsigned i = 0; i < e->categories_count; i++)
+		if (!strcmp(e->categories[i], category))
+			return true;
+	return false;
+}
+
+const struct pl_logsource *
+pipeline_logsource(const struct pipeline *p, const struct logsource *ls)
+{
+	for (unsigned i = 0; i < p->logsources_count; i++) {
+		const struct pl_logsource *e = &p->logsources[i];
+		if (e->product && (!ls->product || strcmp(e->product, ls->product)))
+			continue;
+		if (e->service && (!ls->service || strcmp(e->service, ls->service)))
+			continue;
+		if (!e->service && ls->service)
+			continue;
+		if (!has_category(e, ls->category))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+const struct pl_field *
+pipeline_field(const struct pl_logsource *ls, const char *name)
+{
+	for (unsigned i = 0; i < ls->fields_count; i++)
+		if (!strcmp(ls->fields[i].from, name))
+			return &ls->fields[i];
+	return NULL;
+}

@@ -1,0 +1,442 @@
+/*
+ * sigma.h: the data model and the API of every compiler stage, one section
+ * per .c file. The pipeline is
+ *
+ *   yaml.c (text -> struct ynode) -> rule.c (-> struct rule, with value.c,
+ *   modifier.c and cond.c) -> normalize.c (+ pipeline.c, vars.c -> struct
+ *   query around a struct expr) -> a backend (backends/) -> text.
+ *
+ * Everything here lives in the rule's arena (see base.h) except the loaded
+ * pipelines and value lists, which live for the whole run.
+ */
+#ifndef SIGMACC_SIGMA_H
+#define SIGMACC_SIGMA_H
+
+#include "base.h"
+
+/* ---- yaml.c -------------------------------------------------------------- */
+
+enum ynode_kind {
+	YNODE_SCALAR,	/* text, len, style, type */
+	YNODE_SEQ,	/* kids[0..nkids) */
+	YNODE_MAP,	/* kids: key, value, key, value ... (nkids is even) */
+};
+
+enum scalar_type {
+	SCALAR_STR,	/* quoted, or plain text that is nothing else */
+	SCALAR_INT,	/* plain [-+]?[0-9]+, 0x.., 0o.. (YAML 1.2 core schema) */
+	SCALAR_FLOAT,	/* plain decimal with . or exponent */
+	SCALAR_BOOL,	/* plain true/false (any of the three casings) */
+	SCALAR_NULL,	/* plain null, ~ or empty */
+};
+
+struct ynode {
+	enum ynode_kind kind;
+	struct pos pos;
+	const char *text;	/* SCALAR: NUL-terminated, may contain NUL if len says so */
+	size_t len;
+	bool quoted;
+	enum scalar_type type;
+	struct ynode **kids;
+	int nkids;
+};
+
+#define YAML_MAX_NODES 1000000	/* nodes per file after aliases are followed */
+#define YAML_MAX_DEPTH 64
+
+/* Loads every document of src. Returns false after a diagnostic. */
+bool yaml_load(const struct source *src, struct arena *a, struct diag *d,
+	       struct ynode ***docs, int *ndocs);
+/* The value of key in a map, or NULL. */
+struct ynode *yaml_get(const struct ynode *map, const char *key);
+const char *yaml_kind_name(const struct ynode *n);
+
+/* ---- value.c: Sigma strings, wildcards and escapes ------------------------ */
+
+enum seg_kind {
+	SEG_TEXT,	/* text, len: literal characters, escapes already removed */
+	SEG_STAR,	/* W*: any run of characters, also empty */
+	SEG_QMARK,	/* W?: exactly one character */
+	SEG_PLACEHOLDER,	/* text, len: %name% of an expand value (name only) */
+};
+
+struct seg {
+	enum seg_kind kind;
+	const char *text;
+	size_t len;
+};
+
+/* A string value after Sigma's escape rules: literal text and wildcards. */
+struct pattern {
+	struct seg *segs;
+	int nsegs;
+};
+
+/* Parses s by sigma-spec.md §5.3; with placeholders, %name% and \% too. */
+struct pattern value_parse(struct arena *a, const char *s, size_t len, bool placeholders);
+/* A pattern of one literal text. */
+struct pattern value_literal(struct arena *a, const char *s, size_t len);
+/* Appends segments, merging adjacent text and collapsing W* W*. */
+void value_append(struct arena *a, struct pattern *p, struct seg s);
+bool value_has_wildcards(const struct pattern *p);
+/* The literal text of a wildcard-free pattern (arena copy), NUL-terminated. */
+char *value_text(struct arena *a, const struct pattern *p, size_t *len);
+
+/* ---- modifier.c ------------------------------------------------------------ */
+
+enum modclass {
+	MODCLASS_POSITION,	/* contains/startswith/endswith */
+	MODCLASS_LIST,		/* all */
+	MODCLASS_FLAG,		/* cased, neq */
+	MODCLASS_TRANSFORM,	/* value rewrites */
+	MODCLASS_TYPE,		/* re, cidr, exists, fieldref */
+	MODCLASS_REFLAG,	/* i, m, s after re */
+	MODCLASS_COMPARE,	/* lt, lte, gt, gte */
+	MODCLASS_TIMEPART,	/* minute ... year */
+};
+
+enum modifier {
+#define MODIFIER(id, name, class) MOD_##id,
+#include "modifiers.def"
+#undef MODIFIER
+	MOD__COUNT
+};
+
+#define MODCHAIN_MAX 8
+
+struct modchain {
+	enum modifier mod[MODCHAIN_MAX];
+	struct pos pos[MODCHAIN_MAX];
+	int n;
+};
+
+const char *modifier_name(enum modifier m);
+enum modclass modifier_class(enum modifier m);
+bool modchain_has(const struct modchain *c, enum modifier m);
+/*
+ * Splits "field|m1|m2" at pos into field and chain and validates the chain
+ * (order, combinations). field is "" for a keyword item ('|all').
+ */
+bool modifier_parse_key(struct arena *a, struct diag *d, const char *key, struct pos pos,
+			const char **field, struct modchain *chain);
+
+/* ---- cond.c: the condition -------------------------------------------------- */
+
+enum cond_kind {
+	COND_ID,	/* id: a search identifier */
+	COND_OF,	/* of: "1 of pat", "all of them" */
+	COND_NOT,	/* operand */
+	COND_AND,	/* bin */
+	COND_OR,	/* bin */
+};
+
+struct cond {
+	enum cond_kind kind;
+	struct pos pos;
+	union {
+		const char *id;
+		struct {
+			bool all;
+			const char *pattern;	/* NULL = them */
+		} of;
+		struct cond *operand;
+		struct {
+			struct cond *lhs, *rhs;
+		} bin;
+	};
+};
+
+/* Parses a condition string whose first character is at pos. */
+struct cond *cond_parse(struct arena *a, struct diag *d, const char *text, size_t len,
+			struct pos pos, bool quoted);
+/* Does "1 of pattern" select the search called name? pattern NULL = them. */
+bool cond_selects(const char *pattern, const char *name);
+
+/* ---- rule.c: the rule model ---------------------------------------------- */
+
+enum value_kind {
+	VAL_STR,	/* text, len: the scalar as written (escapes not yet applied) */
+	VAL_NUM,	/* text: canonical number; is_int, i / f */
+	VAL_BOOL,	/* b */
+	VAL_NULL,	/* nothing */
+};
+
+struct value {
+	enum value_kind kind;
+	struct pos pos;
+	const char *text;
+	size_t len;
+	bool is_int;
+	int64_t i;
+	double f;
+	bool b;
+};
+
+struct item {
+	struct pos pos;			/* of the key; for keyword lists, of the list */
+	const char *field;		/* NULL = keyword (unbound) search */
+	struct modchain mods;
+	struct value *vals;
+	int nvals;
+	bool empty_list;		/* written as [] */
+};
+
+struct group {
+	struct pos pos;
+	struct item *items;		/* AND */
+	int nitems;
+};
+
+struct search {
+	const char *name;
+	struct pos pos;
+	struct group *groups;		/* OR */
+	int ngroups;
+};
+
+struct related {
+	const char *id, *type;
+};
+
+struct custom_key {
+	const char *key;
+	const struct ynode *value;
+};
+
+struct logsource {
+	const char *product, *category, *service, *definition;
+	struct pos pos;
+};
+
+struct rule {
+	const char *file;
+	struct pos pos;			/* of the document */
+	int doc;			/* 0-based document index in the file */
+	const char *title, *id, *name, *status, *description, *license, *author;
+	const char *date, *modified, *level, *taxonomy;
+	const char **references, **tags, **falsepositives, **fields, **scope;
+	int nreferences, ntags, nfalsepositives, nfields, nscope;
+	struct pos *field_pos;		/* position of each fields: entry */
+	struct related *related;
+	int nrelated;
+	struct custom_key *custom;
+	int ncustom;
+	struct logsource logsource;
+	struct search *searches;
+	int nsearches;
+	struct cond **conds;		/* OR of conditions (a condition list) */
+	int nconds;
+};
+
+/* Builds the rules of a file. Bad documents are reported and skipped. */
+bool rule_load(struct arena *a, struct diag *d, const struct source *src,
+	       struct rule ***rules, int *nrules);
+/* "rule 'TITLE' (ID): " for messages about a rule as a whole. */
+const char *rule_context(struct arena *a, const struct rule *r);
+const char *logsource_name(struct arena *a, const struct logsource *ls);
+
+/* ---- the IR (normalize.c builds it, dump.c prints it, backends emit it) ---- */
+
+enum match_op {
+#define MATCH(id, name) MATCH_##id,
+#include "match.def"
+#undef MATCH
+	MATCH__COUNT
+};
+
+enum cmp {
+	CMP_EQ,		/* == */
+	CMP_LT,		/* < */
+	CMP_LTE,	/* <= */
+	CMP_GT,		/* > */
+	CMP_GTE,	/* >= */
+};
+
+enum anchor {
+	ANCHOR_EXACT,	/* whole value */
+	ANCHOR_PREFIX,	/* startswith */
+	ANCHOR_SUFFIX,	/* endswith */
+	ANCHOR_CONTAINS,	/* substring */
+};
+
+#define RE_I 1u		/* ignore case */
+#define RE_M 2u		/* multi-line */
+#define RE_S 4u		/* dot matches newline */
+
+struct mval {
+	struct pattern pat;	/* STR */
+	const char *text;	/* RE, CIDR, NUM, FIELDREF, TIMEPART */
+	size_t len;
+	unsigned re_flags;	/* RE */
+	int family;		/* CIDR: 4 or 6 */
+	bool b;			/* BOOL, EXISTS */
+	enum cmp cmp;		/* NUM, TIMEPART */
+	enum anchor anchor;	/* FIELDREF */
+	const char *part;	/* TIMEPART: minute, hour, day, week, month, year */
+};
+
+/* One comparison of one field with one or more values, OR-ed. */
+struct match {
+	const char *field;	/* target name; NULL = keyword search */
+	enum match_op op;
+	bool cased;		/* STR, FIELDREF: case-sensitive */
+	bool numeric_field;	/* the target field holds numbers */
+	struct pos pos;
+	struct mval *vals;
+	int nvals, capvals;
+};
+
+enum expr_kind {
+	EXPR_AND,	/* kids */
+	EXPR_OR,	/* kids */
+	EXPR_NOT,	/* kids[0] */
+	EXPR_MATCH,	/* match */
+};
+
+struct expr {
+	enum expr_kind kind;
+	struct expr **kids;
+	int nkids, capkids;
+	struct match match;
+};
+
+/* ---- pipeline.c: per-target field mappings from templates/ --------------------- */
+
+struct pl_value {		/* Initiated 'true' -> ActionType in (...) */
+	char *from;
+	char *field;
+	char **in;
+	unsigned in_count;
+};
+
+struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
+	char *from;
+	char *to;
+};
+
+struct pl_field {
+	char *from;		/* Sigma name */
+	char *to;		/* target name; NULL with values/hashes only */
+	char *type;		/* string (default), number, ip, bool */
+	char *extend;		/* computed column: `to` is defined as this expression */
+	char *project_only;	/* may be projected but not matched: the reason */
+	struct pl_value *values;
+	unsigned values_count;
+	struct pl_rename *prefixes;
+	unsigned prefixes_count;
+	struct pl_rename *hashes;
+	unsigned hashes_count;
+};
+
+struct pl_logsource {
+	char *product, *service;
+	char **categories;
+	unsigned categories_count;
+	char *table;		/* the event selection (table, source, category...) */
+	char *error;		/* the logsource is known but cannot be served: why */
+	struct pl_field *fields;
+	unsigned fields_count;
+};
+
+struct pipeline {
+	char *name;
+	char *target;
+	char *description;
+	struct pl_logsource *logsources;
+	unsigned logsources_count;
+};
+
+/* Loads templates/<name>.yml from dir. NULL after a message on stderr. */
+struct pipeline *pipeline_load(const char *dir, const char *name);
+void pipeline_free(struct pipeline *p);
+const struct pl_logsource *pipeline_logsource(const struct pipeline *p,
+					      const struct logsource *ls);
+const struct pl_field *pipeline_field(const struct pl_logsource *ls, const char *name);
+
+/* ---- vars.c: placeholder value lists (--vars FILE) ------------------------- */
+
+struct varlist {
+	const char *name;
+	const char **vals;
+	int nvals;
+};
+
+struct vars {
+	struct arena arena;	/* lives for the run */
+	struct varlist *lists;
+	int nlists, cap;
+};
+
+bool vars_load(struct vars *v, const struct source *src, struct diag *d);
+const struct varlist *vars_find(const struct vars *v, const char *name, size_t len);
+void vars_free(struct vars *v);
+
+/* ---- normalize.c ------------------------------------------------------------------ */
+
+enum unmapped {
+	UNMAPPED_ERROR,		/* a field the pipeline does not know stops the rule */
+	UNMAPPED_PASSTHROUGH,	/* keep the Sigma name, warn */
+};
+
+struct options {
+	const char *target;		/* backend name, for messages */
+	const struct pipeline *pipeline;	/* NULL = --without-pipeline */
+	const struct vars *vars;
+	enum unmapped unmapped;
+	bool placeholder_wildcard;	/* undefined %name% matches anything (pySigma) */
+};
+
+struct extend {
+	const char *name;
+	const char *expr;
+};
+
+/* What a backend turns into text: one query of one rule. */
+struct query {
+	const struct rule *rule;
+	const char *table;		/* event selection; NULL without a pipeline */
+	struct extend *extends;		/* computed columns the expression or projection uses */
+	int nextends;
+	struct expr *expr;
+	const char **project;		/* mapped fields: of the rule */
+	int nproject;
+};
+
+/* Normalises condition number `cond` of a rule. NULL after a diagnostic. */
+struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r, int cond,
+			     const struct options *o);
+
+/* ---- dump.c ----------------------------------------------------------------------- */
+
+void dump_query(struct buf *out, const struct query *q);
+const char *match_op_name(enum match_op op);
+
+/* ---- regex.c: syntax check and construct census of `re` values ------------ */
+
+enum regex_feature {
+#define REGEX_FEATURE(id, name) REGEX_BIT_##id,
+#include "regex.def"
+#undef REGEX_FEATURE
+};
+
+enum regex_feature_bit {
+#define REGEX_FEATURE(id, name) REGEX_##id = 1u << REGEX_BIT_##id,
+#include "regex.def"
+#undef REGEX_FEATURE
+};
+
+/* NULL if s is a valid regex, else the problem at byte *err_off. */
+const char *regex_check(const char *s, size_t len, unsigned *features, size_t *err_off);
+const char *regex_feature_name(unsigned bit);
+
+/* ---- encode.c: the transformation modifiers' byte-exact algorithms ---------- */
+
+/* Standard Base64 with padding. */
+char *encode_base64(struct arena *a, const unsigned char *s, size_t n, size_t *outlen);
+/* The three offset-stable fragments (sigma-spec.md §6.3). */
+void encode_base64offset(struct arena *a, const unsigned char *s, size_t n, char *out[3]);
+/* UTF-8 to UTF-16 (le or be, optional BOM). False on invalid UTF-8. */
+bool encode_utf16(struct arena *a, const char *s, size_t n, bool be, bool bom,
+		  unsigned char **out, size_t *outlen);
+
+#endif

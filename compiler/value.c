@@ -1,0 +1,132 @@
+/*
+ * value.c: Sigma string values to patterns (sigma-spec.md §5.2, §5.3, §8).
+ * A pattern is a list of segments: literal text, W* and W?, and with
+ * `expand` the %name% placeholders. Escapes are resolved here, once, so no
+ * later stage and no backend ever reads Sigma escape syntax.
+ */
+#include "sigma.h"
+
+#include <string.h>
+
+void
+value_append(struct arena *a, struct pattern *p, struct seg s)
+{
+	struct seg *last = p->nsegs ? &p->segs[p->nsegs - 1] : NULL;
+	if (s.kind == SEG_TEXT && s.len == 0)
+		return;
+	if (last && s.kind == SEG_STAR && last->kind == SEG_STAR)
+		return;
+	if (last && s.kind == SEG_TEXT && last->kind == SEG_TEXT) {
+		char *t = arena_alloc(a, last->len + s.len + 1);
+		memcpy(t, last->text, last->len);
+		memcpy(t + last->len, s.text, s.len);
+		last->text = t;
+		last->len += s.len;
+		return;
+	}
+	/* grow by copying: patterns are short and built once */
+	struct seg *segs = arena_alloc(a, sizeof(*segs) * (size_t)(p->nsegs + 1));
+	if (p->nsegs)
+		memcpy(segs, p->segs, sizeof(*segs) * (size_t)p->nsegs);
+	segs[p->nsegs++] = s;
+	p->segs = segs;
+}
+
+struct pattern
+value_literal(struct arena *a, const char *s, size_t len)
+{
+	struct pattern p = {0};
+	value_append(a, &p, (struct seg){SEG_TEXT, arena_strndup(a, s, len), len});
+	return p;
+}
+
+/* Collects literal bytes and flushes them as one text segment. */
+struct builder {
+	struct arena *a;
+	struct pattern p;
+	struct seg *segs;
+	int n, cap;
+	char *text;
+	size_t len;
+};
+
+static void
+flush_text(struct builder *b)
+{
+	if (b->len) {
+		struct seg s = {SEG_TEXT, arena_strndup(b->a, b->text, b->len), b->len};
+		VEC_PUSH(b->a, b->segs, b->n, b->cap, s);
+	}
+	b->len = 0;
+}
+
+static void
+push(struct builder *b, enum seg_kind kind, const char *text, size_t len)
+{
+	flush_text(b);
+	if (kind == SEG_STAR && b->n && b->segs[b->n - 1].kind == SEG_STAR)
+		return;
+	struct seg s = {kind, text ? arena_strndup(b->a, text, len) : NULL, len};
+	VEC_PUSH(b->a, b->segs, b->n, b->cap, s);
+}
+
+struct pattern
+value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
+{
+	struct builder b = {.a = a, .text = arena_alloc(a, len + 1)};
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\\' && i + 1 < len) {
+			char n = s[i + 1];
+			if (n == '*' || n == '?' || n == '\\' || (placeholders && n == '%')) {
+				b.text[b.len++] = n;
+				i++;
+			} else {
+				b.text[b.len++] = '\\';	/* kept; the next char is read normally */
+			}
+		} else if (c == '*') {
+			push(&b, SEG_STAR, NULL, 0);
+		} else if (c == '?') {
+			push(&b, SEG_QMARK, NULL, 0);
+		} else if (c == '%' && placeholders) {
+			const char *end = memchr(s + i + 1, '%', len - i - 1);
+			if (end && end > s + i + 1) {
+				push(&b, SEG_PLACEHOLDER, s + i + 1, (size_t)(end - s - i - 1));
+				i = (size_t)(end - s);
+			} else {
+				b.text[b.len++] = c;
+			}
+		} else {
+			b.text[b.len++] = c;
+		}
+	}
+	flush_text(&b);
+	return (struct pattern){b.segs, b.n};
+}
+
+bool
+value_has_wildcards(const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++)
+		if (p->segs[i].kind != SEG_TEXT)
+			return true;
+	return false;
+}
+
+char *
+value_text(struct arena *a, const struct pattern *p, size_t *len)
+{
+	size_t n = 0;
+	for (int i = 0; i < p->nsegs; i++)
+		n += p->segs[i].len;
+	char *t = arena_alloc(a, n + 1);
+	n = 0;
+	for (int i = 0; i < p->nsegs; i++) {
+		if (p->segs[i].len)
+			memcpy(t + n, p->segs[i].text, p->segs[i].len);
+		n += p->segs[i].len;
+	}
+	if (len)
+		*len = n;
+	return t;
+}

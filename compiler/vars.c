@@ -1,0 +1,65 @@
+/*
+ * vars.c: the value lists behind %placeholder% values (--vars FILE). A list
+ * file is a YAML map from placeholder name to a list of strings:
+ *
+ *     web_service_domains:
+ *         - pastebin.com
+ *         - paste.ee
+ *
+ * Entries are Sigma strings: `*` and `?` are wildcards, `\` escapes them.
+ * Several files may be loaded; a name defined twice is an error.
+ */
+#include "sigma.h"
+
+#include <string.h>
+
+bool
+vars_load(struct vars *v, const struct source *src, struct diag *d)
+{
+	struct ynode **docs;
+	int ndocs;
+	if (!yaml_load(src, &v->arena, d, &docs, &ndocs))
+		return false;
+	if (ndocs != 1 || docs[0]->kind != YNODE_MAP)
+		return diag_error(d, ndocs ? docs[0]->pos : (struct pos){src->name, 1, 1},
+				  "a value list file must be one map from names to lists");
+	const struct ynode *map = docs[0];
+	for (int i = 0; i < map->nkids; i += 2) {
+		const struct ynode *k = map->kids[i], *l = map->kids[i + 1];
+		if (vars_find(v, k->text, k->len))
+			return diag_error(d, k->pos, "value list '%s' is defined twice", k->text);
+		if (l->kind != YNODE_SEQ || l->nkids == 0)
+			return diag_error(d, l->pos, "value list '%s' must be a non-empty list of strings",
+					  k->text);
+		struct varlist vl = {k->text, arena_alloc(&v->arena, sizeof(char *) * (size_t)l->nkids),
+				     l->nkids};
+		for (int j = 0; j < l->nkids; j++) {
+			const struct ynode *e = l->kids[j];
+			if (e->kind != YNODE_SCALAR || e->type == SCALAR_NULL)
+				return diag_error(d, e->pos, "entries of value list '%s' must be strings",
+						  k->text);
+			vl.vals[j] = e->text;
+		}
+		VEC_PUSH(&v->arena, v->lists, v->nlists, v->cap, vl);
+	}
+	return true;
+}
+
+const struct varlist *
+vars_find(const struct vars *v, const char *name, size_t len)
+{
+	if (!v)
+		return NULL;
+	for (int i = 0; i < v->nlists; i++)
+		if (strlen(v->lists[i].name) == len && !memcmp(v->lists[i].name, name, len))
+			return &v->lists[i];
+	return NULL;
+}
+
+void
+vars_free(struct vars *v)
+{
+	arena_free(&v->arena);
+	v->lists = NULL;
+	v->nlists = v->cap = 0;
+}

@@ -1,0 +1,231 @@
+/*
+ * corpus.c: the SigmaHQ corpus test (../shared/sigma-corpus, or
+ * $SIGMACC_SHARED/sigma-corpus). Every rule must load and normalise; then
+ * every target compiles every rule or fails with a reason, counted and
+ * printed per reason; every KQL query is checked by Microsoft's parser in one
+ * node process. Prints TAP.
+ *
+ *   corpus [--validator DIR] [--out DIR]
+ */
+#include "driver.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MIN_KQL_PERCENT 70	/* regression floor: the reference tool manages 62% */
+
+struct reason {
+	char *text;
+	int count;
+};
+
+struct reasons {
+	struct reason *v;
+	int n, cap;
+};
+
+static void
+count_reason(struct reasons *rs, const char *text, size_t len)
+{
+	for (int i = 0; i < rs->n; i++) {
+		if (strlen(rs->v[i].text) == len && !memcmp(rs->v[i].text, text, len)) {
+			rs->v[i].count++;
+			return;
+		}
+	}
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->v = realloc(rs->v, sizeof(*rs->v) * (size_t)rs->cap);
+	}
+	rs->v[rs->n++] = (struct reason){strndup(text, len), 1};
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct reason *x = a, *y = b;
+	return x->count != y->count ? y->count - x->count : strcmp(x->text, y->text);
+}
+
+/* The reason of the first error in a rendered diagnostic, without rule and position. */
+static void
+classify(struct reasons *rs, const char *err)
+{
+	const char *p = strstr(err, ": error: ");
+	if (!p) {
+		count_reason(rs, "(no diagnostic)", 15);
+		return;
+	}
+	p += 9;
+	const char *ctx = strstr(p, "): ");	/* rule 'T' (id): */
+	if (!strncmp(p, "rule '", 6) && ctx)
+		p = ctx + 3;
+	size_t len = strcspn(p, "\n");
+	const char *paren = strstr(p, " (target ");	/* keep the field, drop the logsource */
+	if (paren && (size_t)(paren - p) < len)
+		len = (size_t)(paren - p);
+	count_reason(rs, p, len);
+}
+
+static void
+print_reasons(struct reasons *rs, const char *label)
+{
+	qsort(rs->v, (size_t)rs->n, sizeof(*rs->v), by_count);
+	printf("# %s failures by reason (%d distinct):\n", label, rs->n);
+	for (int i = 0; i < rs->n; i++) {
+		if (i == 40) {
+			printf("#   ... %d more\n", rs->n - i);
+			break;
+		}
+		printf("#   %5d  %s\n", rs->v[i].count, rs->v[i].text);
+	}
+	for (int i = 0; i < rs->n; i++)
+		free(rs->v[i].text);
+	free(rs->v);
+}
+
+static int test_num;
+
+static void
+tap(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("%s %d - ", ok ? "ok" : "not ok", ++test_num);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
+
+/* Runs the validator over the written files; returns the number of invalid ones. */
+static int
+validate(const char *validator, const char *list, int nfiles)
+{
+	struct buf cmd = {0};
+	buf_printf(&cmd, "xargs node '%s/check-kql.js' -q < '%s' 2>&1", validator, list);
+	FILE *p = popen(cmd.data, "r");
+	buf_free(&cmd);
+	if (!p)
+		return nfiles;
+	char line[4096];
+	int shown = 0;
+	struct buf seen = {0};
+	int invalid = 0;
+	while (fgets(line, sizeof(line), p)) {
+		/* FILE: LINE:COL: MESSAGE [CODE]; count files, show the first few */
+		char *colon = strstr(line, ": ");
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (!seen.data || !strstr(seen.data, line)) {
+			invalid++;
+			buf_printf(&seen, "%s\n", line);
+		}
+		if (shown++ < 20)
+			printf("#   %s: %s", line, colon + 2);
+	}
+	int status = pclose(p);
+	buf_free(&seen);
+	if (status != 0 && invalid == 0)
+		invalid = -1;	/* the validator itself failed */
+	return invalid;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *validator = NULL, *outdir = "build/corpus-out";
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--validator"))
+			validator = argv[i + 1];
+		else if (!strcmp(argv[i], "--out"))
+			outdir = argv[i + 1];
+	}
+	const char *shared = getenv("SIGMACC_SHARED") ? getenv("SIGMACC_SHARED") : "../shared";
+	struct buf corpus = {0};
+	buf_printf(&corpus, "%s/sigma-corpus", shared);
+	struct pathlist files = {0};
+	struct buf err = {0}, out = {0};
+	files_expand(&files, corpus.data, &err);
+	printf("1..4\n");
+	printf("# %d rule files under %s\n", files.n, corpus.data);
+
+	/* 1. load and normalise everything, without a pipeline */
+	struct session s = {.product = PRODUCT_IR, .opts = {.target = "none", .placeholder_wildcard = true}};
+	struct reasons rs = {0};
+	for (int i = 0; i < files.n; i++) {
+		buf_clear(&err);
+		buf_clear(&out);
+		if (!driver_file(&s, files.v[i], &out, &err))
+			classify(&rs, err.data ? err.data : "");
+	}
+	tap(s.nfailed == 0 && s.nrules >= files.n, "%d rules load and normalise (%d failed)", s.nrules,
+	    s.nfailed);
+	if (rs.n)
+		print_reasons(&rs, "normalise");
+	else
+		free(rs.v);
+
+	/* 2. KQL with its default pipeline */
+	struct pipeline *pl = pipeline_load("templates", backend_kql.default_pipeline);
+	struct session k = {.product = PRODUCT_QUERY, .be = &backend_kql,
+			    .opts = {.target = "kql", .pipeline = pl, .placeholder_wildcard = true}};
+	struct reasons kr = {0};
+	struct buf list = {0}, path = {0};
+	mkdir("build", 0777);
+	mkdir(outdir, 0777);
+	int written = 0;
+	for (int i = 0; pl && i < files.n; i++) {
+		buf_clear(&err);
+		buf_clear(&out);
+		if (!driver_file(&k, files.v[i], &out, &err))
+			classify(&kr, err.data ? err.data : "");
+		if (!out.len)
+			continue;
+		/* a file may hold a query per rule: the corpus has one rule per file */
+		buf_clear(&path);
+		buf_printf(&path, "%s/%04d.kql", outdir, i);
+		const char *why;
+		if (files_write_atomic(path.data, out.data, out.len, &why)) {
+			buf_printf(&list, "%s\n", path.data);
+			written++;
+		}
+	}
+	int compiled = k.nrules - k.nfailed;
+	printf("# kql: %d of %d rules compiled (%.1f%%), %d failed with a reason\n", compiled,
+	       k.nrules, k.nrules ? 100.0 * compiled / k.nrules : 0.0, k.nfailed);
+	print_reasons(&kr, "kql");
+	tap(pl && k.nrules && 100 * compiled >= MIN_KQL_PERCENT * k.nrules,
+	    "kql compiles at least %d%% of the corpus", MIN_KQL_PERCENT);
+
+	/* 3. every query passes Microsoft's parser */
+	if (validator) {
+		buf_clear(&path);
+		buf_printf(&path, "%s/files.txt", outdir);
+		const char *why;
+		files_write_atomic(path.data, list.data ? list.data : "", list.len, &why);
+		int invalid = validate(validator, path.data, written);
+		tap(invalid == 0, "all %d KQL queries pass the KQL validator (%d invalid)", written,
+		    invalid);
+	} else {
+		tap(false, "KQL validator not given (--validator DIR)");
+	}
+	tap(written == compiled, "every compiled rule produced a query file (%d of %d)", written,
+	    compiled);
+	pipeline_free(pl);
+	files_free(&files);
+	buf_free(&err);
+	buf_free(&out);
+	buf_free(&list);
+	buf_free(&path);
+	buf_free(&corpus);
+	arena_free(&s.arena);
+	arena_free(&k.arena);
+	return 0;
+}

@@ -1,0 +1,224 @@
+/*
+ * golden.c: the golden-file runner. Run from the source root, it compiles
+ * every rule of rules/ and tests/constructs/ and compares the bytes with
+ *
+ *   tests/golden/<target>/<rule>.<ext>   the query of every target in backends[]
+ *   tests/golden/ir/<rule>.ir            the normalised IR (no pipeline)
+ *   tests/golden/errors/<case>.err       the diagnostics of tests/bad/<case>.yml
+ *
+ * and prints TAP. A new case is a new file pair, no build edit. With
+ * --update (one suite) or --update-all it rewrites the expected files
+ * instead: review the change with git diff.
+ *
+ *   golden --suite kql|ir|errors [--update]
+ *   golden --update-all
+ */
+#include "driver.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const rule_dirs[] = {"rules", "tests/constructs", NULL};
+static const char *const bad_dirs[] = {"tests/bad", NULL};
+static const char *const var_files[] = {"rules/web_service.vars.yml",
+					"tests/constructs/constructs.vars.yml", NULL};
+
+static int failures;
+
+static void
+first_difference(const char *want, size_t wlen, const char *got, size_t glen)
+{
+	size_t line = 1, i = 0;
+	while (i < wlen && i < glen && want[i] == got[i]) {
+		if (want[i] == '\n')
+			line++;
+		i++;
+	}
+	while (i > 0 && want[i - 1] != '\n' && i <= wlen && i <= glen)
+		i--;
+	const char *we = memchr(want + i, '\n', wlen - i), *ge = memchr(got + i, '\n', glen - i);
+	int wl = (int)((we ? we : want + wlen) - (want + i)), gl = (int)((ge ? ge : got + glen) - (got + i));
+	printf("#   line %zu\n#   want: %.*s\n#   got:  %.*s\n", line, wl, want + i, gl, got + i);
+}
+
+static void
+comment(const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("#   %.*s\n", n, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Compiles one file and checks (or rewrites) its expected file. */
+static void
+check_case(struct session *s, int num, const char *suite, const char *path, const char *expect,
+	   bool want_failure, bool update)
+{
+	struct buf out = {0}, err = {0};
+	bool ok = driver_file(s, path, &out, &err);
+	const struct buf *got = want_failure ? &err : &out;
+	const char *problem = NULL;
+	if (ok == want_failure)
+		problem = want_failure ? "the rule compiled but must fail" : "the rule failed";
+	if (!problem && update) {
+		const char *why;
+		char *dir = strdup(expect);
+		*strrchr(dir, '/') = '\0';
+		mkdir(dir, 0777);
+		free(dir);
+		if (!files_write_atomic(expect, got->data ? got->data : "", got->len, &why))
+			problem = why;
+	}
+	size_t wlen = 0;
+	const char *why;
+	char *want = problem || update ? NULL : files_read(expect, &wlen, &why);
+	if (!problem && !update && !want)
+		problem = "no expected file (run ./build.sh update-golden and review it)";
+	if (!problem && want && (wlen != got->len || memcmp(want, got->data, wlen)))
+		problem = "output differs";
+	if (problem) {
+		failures++;
+		printf("not ok %d - %s/%s\n#   %s (%s)\n", num, suite, path, problem, expect);
+		if (want && !strcmp(problem, "output differs"))
+			first_difference(want, wlen, got->data ? got->data : "", got->len);
+		else if (!want_failure || ok)
+			comment(err.data);
+	} else {
+		printf("ok %d - %s/%s\n", num, suite, path);
+	}
+	free(want);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+static const char *
+base_name(const char *path, struct buf *b)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	buf_clear(b);
+	buf_putn(b, name, strcspn(name, "."));
+	return b->data;
+}
+
+static bool
+load_vars(struct vars *v)
+{
+	for (int i = 0; var_files[i]; i++) {
+		size_t len;
+		const char *why;
+		char *text = files_read(var_files[i], &len, &why);
+		struct source src = {var_files[i], text, len};
+		struct diag d = {.src = &src};
+		bool ok = text && vars_load(v, &src, &d);
+		if (!ok) {
+			struct buf e = {0};
+			diag_render(&d, &e);
+			printf("Bail out! cannot load %s: %s\n", var_files[i], text ? e.data : why);
+			buf_free(&e);
+		}
+		diag_clear(&d);
+		free(text);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static int
+run_suite(const char *suite, bool update, const struct vars *vars)
+{
+	struct session s = {.opts = {.vars = vars}};
+	const char *const *dirs = rule_dirs;
+	const char *ext;
+	bool want_failure = false;
+	struct pipeline *pl = NULL;
+	if (!strcmp(suite, "ir")) {
+		s.product = PRODUCT_IR;
+		s.opts.target = "none";
+		ext = "ir";
+	} else if (!strcmp(suite, "errors")) {
+		s.product = PRODUCT_QUERY;
+		s.be = &backend_kql;
+		dirs = bad_dirs;
+		ext = "err";
+		want_failure = true;
+	} else if ((s.be = backend_find(suite))) {
+		s.product = PRODUCT_QUERY;
+		ext = s.be->ext;
+	} else {
+		printf("Bail out! unknown suite '%s'\n", suite);
+		return 2;
+	}
+	if (s.be) {
+		s.opts.target = s.be->name;
+		if (!(pl = pipeline_load("templates", s.be->default_pipeline))) {
+			printf("Bail out! cannot load pipeline %s\n", s.be->default_pipeline);
+			return 2;
+		}
+		s.opts.pipeline = pl;
+	}
+	struct pathlist files = {0};
+	struct buf err = {0}, name = {0}, expect = {0};
+	for (int i = 0; dirs[i]; i++)
+		files_expand(&files, dirs[i], &err);
+	printf("1..%d\n", files.n);
+	for (int i = 0; i < files.n; i++) {
+		buf_clear(&expect);
+		buf_printf(&expect, "tests/golden/%s/%s.%s", suite, base_name(files.v[i], &name), ext);
+		check_case(&s, i + 1, suite, files.v[i], expect.data, want_failure, update);
+	}
+	files_free(&files);
+	buf_free(&err);
+	buf_free(&name);
+	buf_free(&expect);
+	pipeline_free(pl);
+	arena_free(&s.arena);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *suite = NULL;
+	bool update = false, all = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--suite") && i + 1 < argc)
+			suite = argv[++i];
+		else if (!strcmp(argv[i], "--update"))
+			update = true;
+		else if (!strcmp(argv[i], "--update-all"))
+			all = update = true;
+		else {
+			fprintf(stderr, "usage: golden --suite kql|ir|errors [--update] | --update-all\n");
+			return 2;
+		}
+	}
+	if (!suite && !all) {
+		fprintf(stderr, "usage: golden --suite kql|ir|errors [--update] | --update-all\n");
+		return 2;
+	}
+	struct vars vars = {0};
+	if (!load_vars(&vars))
+		return 2;
+	int status = 0;
+	if (all) {
+		for (int i = 0; backends[i] && !status; i++)
+			status = run_suite(backends[i]->name, true, &vars);
+		if (!status)
+			status = run_suite("ir", true, &vars);
+		if (!status)
+			status = run_suite("errors", true, &vars);
+	} else {
+		status = run_suite(suite, update, &vars);
+	}
+	vars_free(&vars);
+	/* TAP: failures are "not ok" lines; a non-zero exit means the runner broke */
+	return status;
+}
