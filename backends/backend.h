@@ -38,6 +38,7 @@ struct emitter {
 	const struct backend *be;
 	const struct query *q;
 	bool compact;		/* one line */
+	int negated;		/* enclosing NOTs of the match being written (null guards) */
 };
 
 struct backend {

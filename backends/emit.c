@@ -128,7 +128,10 @@ emit_kid(struct emitter *em, const struct expr *e, enum expr_kind parent, int in
 	}
 	if (e->kind == EXPR_NOT) {
 		buf_puts(em->out, sx->not_open);
-		if (!emit_kid(em, e->kids[0], EXPR_NOT, indent + INDENT, true))
+		em->negated++;
+		bool ok = emit_kid(em, e->kids[0], EXPR_NOT, indent + INDENT, true);
+		em->negated--;
+		if (!ok)
 			return false;
 		buf_puts(em->out, sx->not_close);
 		return true;
@@ -156,7 +159,7 @@ bool
 emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
 	   bool compact, struct buf *out)
 {
-	struct emitter em = {a, d, out, be, q, compact};
+	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact};
 	size_t start = out->len;
 	if (!be->query(&em)) {
 		out->len = start;	/* never half a query */

@@ -24,17 +24,11 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	struct arena *a = &s->arena;
 	struct buf text = {0};
 	int errors = d->nerrors;
-	for (int c = 0; c < r->nconds; c++) {
-		struct query *q = normalize_rule(a, d, r, c, &s->opts);
-		if (!q)
-			break;
-		if (c)
-			buf_putc(&text, '\n');
-		if (s->product == PRODUCT_IR)
-			dump_query(&text, q);
-		else if (s->product == PRODUCT_QUERY && !emit_query(a, d, s->be, q, s->compact, &text))
-			break;
-	}
+	struct query *q = normalize_rule(a, d, r, &s->opts);
+	if (q && s->product == PRODUCT_IR)
+		dump_query(&text, q);
+	else if (q && s->product == PRODUCT_QUERY)
+		emit_query(a, d, s->be, q, s->compact, &text);
 	bool ok = d->nerrors == errors;
 	if (ok && text.len) {
 		if (out->len)

@@ -96,7 +96,8 @@ walk(struct pathlist *l, const char *dir, int depth, struct buf *err)
 		if (e->d_name[0] != '.')
 			push_path(&names, strdup(e->d_name));
 	closedir(d);
-	qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_names);
+	if (names.n)
+		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_names);
 	bool ok = true;
 	for (int i = 0; i < names.n; i++) {
 		struct buf p = {0};

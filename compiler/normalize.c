@@ -783,6 +783,13 @@ is_integer_text(const char *t)
 static bool
 coerce(struct norm *n, struct match *m, const char *type, const char *sigma)
 {
+	if (type && !strcmp(type, "datetime")) {
+		if (m->op == MATCH_TIMEPART || m->op == MATCH_NULL || m->op == MATCH_EXISTS)
+			return true;
+		return diag_error(n->d, m->pos,
+				  "field '%s' holds date-times, which Sigma can only compare with a "
+				  "time-part modifier such as 'hour' (target %s)", sigma, n->o->target);
+	}
 	bool number = type && !strcmp(type, "number"), boolean = type && !strcmp(type, "bool");
 	m->numeric_field = number;
 	switch (m->op) {
@@ -1070,8 +1077,7 @@ project_fields(struct norm *n, struct query *q)
 }
 
 struct query *
-normalize_rule(struct arena *a, struct diag *d, const struct rule *r, int cond,
-	       const struct options *o)
+normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
 	struct norm n = {a, d, r, o, NULL, logsource_name(a, &r->logsource), NULL};
 	struct query *q = arena_alloc(a, sizeof(*q));
@@ -1088,7 +1094,16 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, int cond,
 		q->table = n.ls->table;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}
-	if (!(q->expr = cond_expr(&n, r->conds[cond])) || !project_fields(&n, q))
+	/* a condition list matches when any of its conditions does */
+	struct expr *any = new_group(&n, EXPR_OR);
+	for (int i = 0; i < r->nconds; i++) {
+		struct expr *e = cond_expr(&n, r->conds[i]);
+		if (!e)
+			return NULL;
+		add_kid(&n, any, e);
+	}
+	q->expr = finish_group(any);
+	if (!project_fields(&n, q))
 		return NULL;
 	for (unsigned i = 0, cap = 0; n.ls && i < n.ls->fields_count; i++) {
 		if (!n.extend_used[i])

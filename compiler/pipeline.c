@@ -115,9 +115,10 @@ pipeline_check(const struct pipeline *p, const char *path)
 		for (unsigned j = 0; j < ls->fields_count; j++) {
 			const struct pl_field *f = &ls->fields[j];
 			if (f->type && strcmp(f->type, "string") && strcmp(f->type, "number") &&
-			    strcmp(f->type, "ip") && strcmp(f->type, "bool")) {
+			    strcmp(f->type, "ip") && strcmp(f->type, "bool") &&
+			    strcmp(f->type, "datetime")) {
 				fprintf(stderr, "sigmacc: %s: field '%s': type must be string, "
-					"number, ip or bool\n", path, f->from);
+					"number, ip, bool or datetime\n", path, f->from);
 				return false;
 			}
 			if (!f->to && !f->values && !f->hashes) {

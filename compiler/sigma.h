@@ -317,7 +317,7 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 struct pl_field {
 	char *from;		/* Sigma name */
 	char *to;		/* target name; NULL with values/hashes only */
-	char *type;		/* string (default), number, ip, bool */
+	char *type;		/* string (default), number, ip, bool, datetime */
 	char *extend;		/* computed column: `to` is defined as this expression */
 	char *project_only;	/* may be projected but not matched: the reason */
 	struct pl_value *values;
@@ -402,8 +402,8 @@ struct query {
 	int nproject;
 };
 
-/* Normalises condition number `cond` of a rule. NULL after a diagnostic. */
-struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r, int cond,
+/* Normalises a rule (a condition list is the OR of its conditions). NULL after a diagnostic. */
+struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r,
 			     const struct options *o);
 
 /* ---- dump.c ----------------------------------------------------------------------- */

@@ -2,7 +2,8 @@
  * golden.c: the golden-file runner. Run from the source root, it compiles
  * every rule of rules/ and tests/constructs/ and compares the bytes with
  *
- *   tests/golden/<target>/<rule>.<ext>   the query of every target in backends[]
+ *   tests/golden/<target>/<rule>.<ext>   the query of every target in backends[],
+ *                                        or <rule>.err where the target refuses it
  *   tests/golden/ir/<rule>.ir            the normalised IR (no pipeline)
  *   tests/golden/errors/<case>.err       the diagnostics of tests/bad/<case>.yml
  *
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const rule_dirs[] = {"rules", "tests/constructs", NULL};
 static const char *const bad_dirs[] = {"tests/bad", NULL};
@@ -55,14 +57,42 @@ comment(const char *text)
 	}
 }
 
-/* Compiles one file and checks (or rewrites) its expected file. */
-static void
-check_case(struct session *s, int num, const char *suite, const char *path, const char *expect,
-	   bool want_failure, bool update)
+static bool
+exists(const char *path)
 {
-	struct buf out = {0}, err = {0};
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/*
+ * Compiles one file and checks (or rewrites) its expected file: stem.EXT when
+ * the rule compiles, stem.err (the exact diagnostics) when the target refuses
+ * it. In the errors suite only stem.err is valid.
+ */
+static void
+check_case(struct session *s, int num, const char *suite, const char *path, const char *stem,
+	   const char *ext, bool errors_only, bool update)
+{
+	struct buf out = {0}, err = {0}, want_path = {0}, other = {0};
 	bool ok = driver_file(s, path, &out, &err);
+	bool want_failure = errors_only;
+	buf_printf(&want_path, "%s.%s", stem, errors_only ? "err" : ext);
+	buf_printf(&other, "%s.err", stem);
+	if (!errors_only && !update && !exists(want_path.data) && exists(other.data)) {
+		want_failure = true;
+		buf_clear(&want_path);
+		buf_puts(&want_path, other.data);
+	}
+	if (update && !errors_only && !ok) {
+		want_failure = true;
+		unlink(want_path.data);
+		buf_clear(&want_path);
+		buf_puts(&want_path, other.data);
+	} else if (update && !errors_only) {
+		unlink(other.data);
+	}
 	const struct buf *got = want_failure ? &err : &out;
+	const char *expect = want_path.data;
 	const char *problem = NULL;
 	if (ok == want_failure)
 		problem = want_failure ? "the rule compiled but must fail" : "the rule failed";
@@ -95,6 +125,8 @@ check_case(struct session *s, int num, const char *suite, const char *path, cons
 	free(want);
 	buf_free(&out);
 	buf_free(&err);
+	buf_free(&want_path);
+	buf_free(&other);
 }
 
 static const char *
@@ -171,8 +203,8 @@ run_suite(const char *suite, bool update, const struct vars *vars)
 	printf("1..%d\n", files.n);
 	for (int i = 0; i < files.n; i++) {
 		buf_clear(&expect);
-		buf_printf(&expect, "tests/golden/%s/%s.%s", suite, base_name(files.v[i], &name), ext);
-		check_case(&s, i + 1, suite, files.v[i], expect.data, want_failure, update);
+		buf_printf(&expect, "tests/golden/%s/%s", suite, base_name(files.v[i], &name));
+		check_case(&s, i + 1, suite, files.v[i], expect.data, ext, want_failure, update);
 	}
 	files_free(&files);
 	buf_free(&err);

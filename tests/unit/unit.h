@@ -28,7 +28,7 @@ unit_ir(const char *yaml, const struct vars *vars)
 	struct options o = {.target = "none", .vars = vars};
 	if (rule_load(&a, &d, &src, &rules, &n) && n == 1) {
 		d.context = rule_context(&a, rules[0]);
-		struct query *q = normalize_rule(&a, &d, rules[0], 0, &o);
+		struct query *q = normalize_rule(&a, &d, rules[0], &o);
 		if (q)
 			dump_query(&out, q);
 	}
