@@ -38,6 +38,7 @@ struct emitter {
 	const struct backend *be;
 	const struct query *q;
 	bool compact;		/* one line */
+	const char *format;	/* "default" or one of the backend's formats */
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
 };
 
@@ -47,6 +48,9 @@ struct backend {
 	const char *description;	/* for `sigmacc list targets` */
 	const char *default_pipeline;
 	const struct syntax *syntax;
+	/* Output formats besides "default", NULL-terminated (may be NULL); the query hook
+	 * reads em->format. */
+	const char *const *formats;
 	/* Renders one match into terms; false after a diagnostic. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection). */
@@ -58,7 +62,9 @@ extern const struct backend *const backends[];	/* NULL-terminated */
 const struct backend *backend_find(const char *name);
 /* Renders q with be into out (query text, newline-terminated). */
 bool emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
-		bool compact, struct buf *out);
+		bool compact, const char *format, struct buf *out);
+/* Does be know output format name ("default" always)? */
+bool backend_has_format(const struct backend *be, const char *name);
 /* Writes q->expr at the current position; continuation lines start at indent. */
 bool emit_expr(struct emitter *em, const struct expr *e, int indent);
 /* Line break plus indent, or one space when compact. */
@@ -86,6 +92,12 @@ enum vclass value_class(const struct pattern *p, const struct seg **lit);
  */
 bool emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas);
 
-extern const struct backend backend_kql;
+extern const struct backend backend_kql;	/* kql.c */
+extern const struct backend backend_spl;	/* spl.c */
+extern const struct backend backend_eql;	/* eql.c */
+extern const struct backend backend_aql;	/* aql.c */
+extern const struct backend backend_sumo;	/* sumo.c */
+extern const struct backend backend_yaral;	/* yaral.c */
+extern const struct backend backend_logscale;	/* logscale.c */
 
 #endif

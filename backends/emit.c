@@ -14,6 +14,12 @@
 
 const struct backend *const backends[] = {
 	&backend_kql,
+	&backend_spl,
+	&backend_eql,
+	&backend_aql,
+	&backend_sumo,
+	&backend_yaral,
+	&backend_logscale,
 	NULL,
 };
 
@@ -156,10 +162,22 @@ emit_expr(struct emitter *em, const struct expr *e, int indent)
 }
 
 bool
-emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
-	   bool compact, struct buf *out)
+backend_has_format(const struct backend *be, const char *name)
 {
-	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact};
+	if (!strcmp(name, "default"))
+		return true;
+	for (int i = 0; be->formats && be->formats[i]; i++)
+		if (!strcmp(be->formats[i], name))
+			return true;
+	return false;
+}
+
+bool
+emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
+	   bool compact, const char *format, struct buf *out)
+{
+	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
+			     .format = format ? format : "default"};
 	size_t start = out->len;
 	if (!be->query(&em)) {
 		out->len = start;	/* never half a query */

@@ -28,7 +28,7 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->product == PRODUCT_QUERY)
-		emit_query(a, d, s->be, q, s->compact, &text);
+		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
 	if (ok && text.len) {
 		if (out->len)

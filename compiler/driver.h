@@ -21,6 +21,7 @@ struct session {
 	struct options opts;
 	enum product product;
 	bool compact;
+	const char *format;		/* output format; NULL = default */
 	enum diag_format diagfmt;
 	struct arena arena;		/* reset per file */
 	int nrules, nfailed;		/* counted per rule document */

@@ -27,7 +27,7 @@ static const char usage_main[] =
 	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
 	"            field mapping for every target) without writing output\n"
 	"  ir        print the normalised expression of each rule\n"
-	"  list      list targets or pipelines\n"
+	"  list      list targets, formats or pipelines\n"
 	"\n"
 	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
 	"Options of every command: --help, --version.\n";
@@ -55,7 +55,11 @@ static const char usage_convert[] =
 	"      --undefined-placeholder=MODE\n"
 	"                           error (default) or wildcard: an undefined\n"
 	"                           placeholder matches anything (pySigma's behaviour)\n"
-	"  -f, --format NAME        output format: default (the query)\n"
+	"  -f, --format NAME        output format: default (the query) or one of the\n"
+	"                           target's (see 'sigmacc list formats')\n"
+	"  -O, --backend-option KEY=VALUE\n"
+	"                           a target's own option (repeatable), e.g.\n"
+	"                           -O spl-index=main\n"
 	"      --compact            print each query on one line\n"
 	"  -o, --output FILE        write to FILE (atomically) instead of stdout\n"
 	"      --templates DIR      where pipelines live (default: the build's\n"
@@ -67,9 +71,9 @@ static const char usage_convert[] =
 	"usage error.\n";
 
 static const char usage_list[] =
-	"usage: sigmacc list targets|pipelines\n"
+	"usage: sigmacc list targets|formats|pipelines\n"
 	"\n"
-	"Lists the targets, or the pipelines with their targets, one per line.\n";
+	"Lists the targets, their output formats, or the pipelines, one per line.\n";
 
 struct cli {
 	const char *command;
@@ -117,6 +121,7 @@ parse_args(struct cli *c, int argc, char **argv)
 {
 	c->vars = calloc((size_t)argc, sizeof(*c->vars));
 	c->paths = calloc((size_t)argc, sizeof(*c->paths));
+	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		bool missing = false;
@@ -134,6 +139,11 @@ parse_args(struct cli *c, int argc, char **argv)
 			c->output = v;
 		} else if (option_value(argc, argv, &i, "-f", "--format", &v, &missing)) {
 			c->format = v;
+		} else if (option_value(argc, argv, &i, "-O", "--backend-option", &v, &missing)) {
+			if (v && !strchr(v, '='))
+				return usage_error("-O takes KEY=VALUE, not '%s'", v);
+			if (v)
+				c->s.opts.backend_opts[c->s.opts.nbackend_opts++] = v;
 		} else if (option_value(argc, argv, &i, NULL, "--vars", &v, &missing)) {
 			if (v)
 				c->vars[c->nvars++] = v;
@@ -175,14 +185,23 @@ static int
 cmd_list(struct cli *c, int argc, char **argv)
 {
 	if (argc != 3)
-		return usage_error("%s", "list takes one argument: targets or pipelines");
+		return usage_error("%s", "list takes one argument: targets, formats or pipelines");
 	if (!strcmp(argv[2], "targets")) {
 		for (int i = 0; backends[i]; i++)
 			printf("%-10s %s\n", backends[i]->name, backends[i]->description);
 		return 0;
 	}
+	if (!strcmp(argv[2], "formats")) {
+		for (int i = 0; backends[i]; i++) {
+			printf("%-10s default", backends[i]->name);
+			for (int k = 0; backends[i]->formats && backends[i]->formats[k]; k++)
+				printf(" %s", backends[i]->formats[k]);
+			putchar('\n');
+		}
+		return 0;
+	}
 	if (strcmp(argv[2], "pipelines"))
-		return usage_error("list takes targets or pipelines, not '%s'", argv[2]);
+		return usage_error("list takes targets, formats or pipelines, not '%s'", argv[2]);
 	struct pathlist names = {0};
 	struct buf err = {0}, dir = {0};
 	buf_printf(&dir, "%s/pipelines", c->templates);
@@ -279,15 +298,17 @@ main(int argc, char **argv)
 		status = usage_error("%s needs at least one PATH", cmd);
 		goto done;
 	}
-	if (c.format && strcmp(c.format, "default") && strcmp(c.format, "query")) {
-		status = usage_error("unknown format '%s' (available: default)", c.format);
-		goto done;
-	}
 	const struct backend *be = NULL;
 	if (c.target && !(be = backend_find(c.target))) {
 		status = usage_error("unknown target '%s' (see 'sigmacc list targets')", c.target);
 		goto done;
 	}
+	if (c.format && (!be || !backend_has_format(be, c.format))) {
+		status = usage_error("unknown format '%s' for this target (see 'sigmacc list formats')",
+				     c.format);
+		goto done;
+	}
+	c.s.format = c.format;
 	if (!strcmp(cmd, "convert") && !be) {
 		status = usage_error("%s", "convert needs a target: -t TARGET");
 		goto done;
@@ -359,5 +380,6 @@ main(int argc, char **argv)
 done:
 	free(c.vars);
 	free(c.paths);
+	free(c.s.opts.backend_opts);
 	return status;
 }

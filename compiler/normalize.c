@@ -861,6 +861,10 @@ lookup(struct norm *n, struct pos pos, const char *field, bool *passthrough)
 	const struct pl_field *f = pipeline_field(n->ls, field);
 	if (f)
 		return f;
+	if (n->ls->passthrough) {
+		*passthrough = true;
+		return NULL;
+	}
 	if (n->o->unmapped == UNMAPPED_PASSTHROUGH) {
 		diag_warning(n->d, pos, "field '%s' has no mapping in pipeline %s (target %s, logsource %s); "
 			     "passed through unchanged", field, n->o->pipeline->name, n->o->target,
@@ -1033,6 +1037,16 @@ cond_expr(struct norm *n, const struct cond *c)
 		add_kid(n, g, e);
 		return finish_group(g);
 	}
+	return NULL;
+}
+
+const char *
+options_get(const struct options *o, const char *key)
+{
+	size_t n = strlen(key);
+	for (int i = 0; i < o->nbackend_opts; i++)
+		if (!strncmp(o->backend_opts[i], key, n) && o->backend_opts[i][n] == '=')
+			return o->backend_opts[i] + n + 1;
 	return NULL;
 }
 

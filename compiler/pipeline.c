@@ -62,6 +62,7 @@ static const cyaml_schema_field_t logsource_fields[] = {
 	OPT_SEQ("categories", struct pl_logsource, categories, &string_entry),
 	OPT_STR("table", struct pl_logsource, table),
 	OPT_STR("error", struct pl_logsource, error),
+	CYAML_FIELD_BOOL("passthrough", CYAML_FLAG_OPTIONAL, struct pl_logsource, passthrough),
 	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
 	CYAML_FIELD_END,
 };
@@ -187,6 +188,8 @@ pipeline_logsource(const struct pipeline *p, const struct logsource *ls)
 {
 	for (unsigned i = 0; i < p->logsources_count; i++) {
 		const struct pl_logsource *e = &p->logsources[i];
+		if (!e->product && !e->service && !e->categories)
+			return e;	/* a catch-all entry */
 		if (e->product && (!ls->product || strcmp(e->product, ls->product)))
 			continue;
 		if (e->service && (!ls->service || strcmp(e->service, ls->service)))

@@ -334,6 +334,7 @@ struct pl_logsource {
 	unsigned categories_count;
 	char *table;		/* the event selection (table, source, category...) */
 	char *error;		/* the logsource is known but cannot be served: why */
+	bool passthrough;	/* fields not listed keep their Sigma names, silently */
 	struct pl_field *fields;
 	unsigned fields_count;
 };
@@ -384,7 +385,12 @@ struct options {
 	const struct vars *vars;
 	enum unmapped unmapped;
 	bool placeholder_wildcard;	/* undefined %name% matches anything (pySigma) */
+	const char **backend_opts;	/* -O KEY=VALUE, for the backend */
+	int nbackend_opts;
 };
+
+/* The value of backend option -O key=VALUE, or NULL. */
+const char *options_get(const struct options *o, const char *key);
 
 struct extend {
 	const char *name;

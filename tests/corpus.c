@@ -21,6 +21,12 @@ static const struct {
 	int percent;
 } floors[] = {
 	{"kql", 70},	/* the reference tool: 62% */
+	{"spl", 99},	/* 99.9% */
+	{"eql", 99},	/* 99.8% */
+	{"aql", 97},	/* 96.7% */
+	{"sumo", 97},	/* 96.1% */
+	{"yaral", 97},	/* 62.5% */
+	{"logscale", 97},	/* 90.6% */
 };
 
 static int
