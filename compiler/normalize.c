@@ -1096,6 +1096,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	struct norm n = {a, d, r, o, NULL, logsource_name(a, &r->logsource), NULL};
 	struct query *q = arena_alloc(a, sizeof(*q));
 	q->rule = r;
+	q->opts = o;
 	if (o->pipeline) {
 		n.ls = pipeline_logsource(o->pipeline, &r->logsource);
 		if (!n.ls || n.ls->error) {

@@ -400,6 +400,7 @@ struct extend {
 /* What a backend turns into text: one query of one rule. */
 struct query {
 	const struct rule *rule;
+	const struct options *opts;	/* what the user asked for (backend options: options_get) */
 	const char *table;		/* event selection; NULL without a pipeline */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;
