@@ -29,6 +29,8 @@ struct syntax {
 	const char *or_op;	/* "or" */
 	const char *not_open;	/* "not(" : wraps the negated expression */
 	const char *not_close;	/* ")" */
+	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
+				 * in parenthesised chunks (0 = no limit) */
 };
 
 struct emitter {

@@ -89,7 +89,9 @@ emit_terms(struct emitter *em, const struct terms *ts, enum expr_kind parent, in
 	   bool first)
 {
 	const char *or_op = em->be->syntax->or_op;
-	bool wrap = ts->n > 1 && parent != EXPR_OR;
+	int chunk = em->be->syntax->max_chain;
+	bool chunked = chunk > 0 && ts->n > chunk;
+	bool wrap = ts->n > 1 && (parent != EXPR_OR || chunked);
 	int inner = wrap ? indent + INDENT : indent;
 	if (!first) {
 		emit_newline(em, indent);
@@ -98,11 +100,17 @@ emit_terms(struct emitter *em, const struct terms *ts, enum expr_kind parent, in
 	if (wrap)
 		buf_putc(em->out, '(');
 	for (int i = 0; i < ts->n; i++) {
+		bool open = chunked && i % chunk == 0, close = chunked && (i % chunk == chunk - 1 ||
+									   i == ts->n - 1);
 		if (i) {
 			emit_newline(em, inner);
 			buf_printf(em->out, "%s ", or_op);
 		}
+		if (open)
+			buf_putc(em->out, '(');
 		emit_term(em, &ts->v[i], inner);
+		if (close)
+			buf_putc(em->out, ')');
 	}
 	if (wrap)
 		buf_putc(em->out, ')');

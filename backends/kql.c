@@ -14,6 +14,7 @@ static const struct syntax kql_syntax = {
 	.or_op = "or",
 	.not_open = "not(",
 	.not_close = ")",
+	.max_chain = 100,	/* Kusto's parser refuses a few hundred chained ors */
 };
 
 /* Operators per value class: [class][cased]. */
@@ -95,7 +96,7 @@ kql_string(struct emitter *em, const struct match *m, const char *s, size_t n)
 				diag_error(em->d, m->pos,
 					   "value of field '%s' contains control character 0x%02x, "
 					   "which a KQL string cannot hold (target kql)",
-					   m->field ? m->field : "*", c);
+					   m->sigma_field ? m->sigma_field : "*", c);
 				return NULL;
 			}
 			control = true;
@@ -136,7 +137,7 @@ kql_regex(struct emitter *em, const struct match *m, const char *flags, const ch
 		unsigned char c = (unsigned char)re[i];
 		if (c < 0x20 || c == 0x7f) {
 			diag_error(em->d, m->pos, "regex of field '%s' contains control character 0x%02x; "
-				   "write it as \\x%02x (target kql)", m->field ? m->field : "*", c, c);
+				   "write it as \\x%02x (target kql)", m->sigma_field ? m->sigma_field : "*", c, c);
 			return NULL;
 		}
 	}
@@ -307,7 +308,7 @@ kql_match(struct emitter *em, const struct match *m, struct terms *out)
 				bit &= -bit;
 				return diag_error(em->d, m->pos,
 						  "regex for field '%s' uses %s, which RE2 does not "
-						  "support (target kql)", m->field, regex_feature_name(bit));
+						  "support (target kql)", m->sigma_field, regex_feature_name(bit));
 			}
 			char flags[4] = {0}, *fp = flags;
 			if (v->re_flags & RE_I)

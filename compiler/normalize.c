@@ -934,7 +934,7 @@ alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 		while (j < as->n && as->v[j].op == as->v[i].op)
 			j++;
 		struct match m = {.field = it->field, .op = as->v[i].op, .cased = cased, .pos = it->pos,
-				  .nvals = j - i};
+				  .nvals = j - i, .sigma_field = it->field};
 		m.vals = arena_alloc(n->a, sizeof(*m.vals) * (size_t)m.nvals);
 		m.capvals = m.nvals;
 		for (int k = i; k < j; k++)

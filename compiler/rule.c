@@ -187,25 +187,10 @@ load_group(struct loader *l, const struct ynode *map, struct group *g)
 }
 
 static bool
-valid_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!(((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')) || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
-static bool
 load_search(struct loader *l, const struct ynode *k, const struct ynode *v, struct search *s)
 {
 	s->name = k->text;
 	s->pos = k->pos;
-	if (!valid_name(s->name))
-		return diag_error(l->d, k->pos,
-				  "search identifier '%s' may only use letters, digits, '_' and '-'",
-				  s->name);
 	if (v->kind == YNODE_MAP) {
 		s->ngroups = 1;
 		s->groups = arena_alloc(l->a, sizeof(*s->groups));
@@ -387,13 +372,6 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		return NULL;
 	}
 	const struct ynode *n;
-	if ((n = yaml_get(doc, "action"))) {
-		diag_error(l->d, n->pos,
-			   "legacy rule collections ('action: %s') are not supported; write "
-			   "each rule as a complete document",
-			   n->kind == YNODE_SCALAR ? n->text : "...");
-		return NULL;
-	}
 	if ((n = yaml_get(doc, "correlation"))) {
 		diag_error(l->d, n->pos, "correlation rules are not supported yet");
 		return NULL;
@@ -463,6 +441,15 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 		return false;
 	if (ndocs == 0)
 		return diag_error(d, (struct pos){src->name, 1, 1}, "no YAML document in file");
+	/* a legacy collection's documents are fragments: refuse the file once */
+	for (int i = 0; i < ndocs; i++) {
+		const struct ynode *act = yaml_get(docs[i], "action");
+		if (act)
+			return diag_error(d, act->pos,
+					  "legacy rule collections ('action: %s') are not supported; "
+					  "write each rule as a complete document",
+					  act->kind == YNODE_SCALAR ? act->text : "...");
+	}
 	bool ok = true;
 	for (int i = 0; i < ndocs; i++) {
 		d->context = NULL;

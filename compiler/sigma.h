@@ -284,6 +284,7 @@ struct match {
 	struct pos pos;
 	struct mval *vals;
 	int nvals, capvals;
+	const char *sigma_field;	/* the field as the rule names it, for messages */
 };
 
 enum expr_kind {

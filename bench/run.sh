@@ -1,0 +1,57 @@
+#!/bin/sh
+# bench/run.sh: throughput and memory of sigmacc, outside the test suite.
+#
+# Builds an optimised binary without sanitizers in build-bench/, then:
+#  1. compiles the whole SigmaHQ corpus for every target in one process each and
+#     prints rules per second, CPU seconds and peak RSS (GNU time if present,
+#     else the shell's times);
+#  2. a scaling run: one rule with 1,000 / 10,000 / 100,000 values, to show that
+#     compile time grows linearly with rule size.
+set -eu
+cd "$(dirname "$0")/.."
+SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
+BUILD=build-bench
+if [ ! -f "$BUILD/build.ninja" ]; then
+	meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
+fi
+ninja -C "$BUILD" >/dev/null
+bin=$BUILD/sigmacc
+corpus=$SHARED/sigma-corpus
+rules=$(find "$corpus" -name '*.yml' | wc -l)
+
+measure() { # label, command...
+	label=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "%e %U %S %M" -o "$BUILD/time.txt" "$@" >/dev/null 2>&1 || true
+		read -r real user sys rss < "$BUILD/time.txt"
+	else
+		start=$(date +%s.%N)
+		"$@" >/dev/null 2>&1 || true
+		end=$(date +%s.%N)
+		real=$(echo "$end - $start" | bc); user=$real; sys=0; rss="?"
+	fi
+	cpu=$(echo "$user + $sys" | bc)
+	rate=$(echo "scale=0; $N / ($real + 0.0001)" | bc)
+	printf '%-28s %8s rules/s  cpu %6ss  peak RSS %s KiB\n' "$label" "$rate" "$cpu" "$rss"
+}
+
+echo "corpus: $rules rule files, one process per target"
+N=$rules
+for target in $("$bin" list targets | cut -d' ' -f1); do
+	measure "$target" "$bin" convert -t "$target" --undefined-placeholder=wildcard "$corpus"
+done
+
+echo "scaling: one rule, N values (contains), kql"
+for size in 1000 10000 100000; do
+	f=$BUILD/scale-$size.yml
+	{
+		printf 'title: Scale %s\nlogsource: {category: process_creation, product: windows}\n' "$size"
+		printf 'detection:\n    selection:\n        CommandLine|contains:\n'
+		i=0
+		while [ $i -lt "$size" ]; do printf "            - 'value%d'\n" "$i"; i=$((i + 1)); done
+		printf '    condition: selection\n'
+	} > "$f"
+	N=1
+	measure "$size values" "$bin" convert -t kql "$f"
+done

@@ -1,0 +1,97 @@
+#!/bin/sh
+# cli.sh SIGMACC: end-to-end tests of the command line (exit status, output files,
+# options, batches with bad rules). Run from the source root; prints TAP.
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+n=0
+vars=rules/web_service.vars.yml
+net=rules/net_connection_win_web_service_c2.yml
+proc=rules/proc_creation_win_web_service_c2.yml
+
+# t DESCRIPTION SCRIPT: SCRIPT runs in a subshell and must exit 0.
+t() {
+	n=$((n + 1))
+	if (eval "$2") >"$tmp/log" 2>&1; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		sed 's/^/#   /' "$tmp/log" | head -20
+	fi
+}
+
+# run STATUS ARGS...: sigmacc must exit with STATUS; output in $tmp/stdout, $tmp/stderr.
+run() {
+	want=$1
+	shift
+	"$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "sigmacc $*: exit status $got, want $want"
+		cat "$tmp/stderr"
+		return 1
+	fi
+}
+has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
+hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
+
+echo "1..16"
+t "convert: a good rule gives its query and exit 0" '
+	run 0 convert -t kql --vars '$vars' '$net' &&
+	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
+t "convert: a bad rule in a batch gives exit 1, the good ones still print" '
+	run 1 convert -t kql --vars '$vars' '$net' tests/bad/unknown_modifier.yml '$proc' &&
+	has "$tmp/stdout" "DeviceNetworkEvents" && has "$tmp/stdout" "DeviceProcessEvents" &&
+	has "$tmp/stderr" "tests/bad/unknown_modifier.yml:8:21: error:"'
+t "usage errors exit 2" '
+	run 2 convert --vars '$vars' '$net' && has "$tmp/stderr" "convert needs a target" &&
+	run 2 convert -t nosuch '$net' && has "$tmp/stderr" "unknown target" &&
+	run 2 frobnicate && run 2 convert -t kql --bogus '$net' && run 2 convert -t kql'
+t "unreadable file: error naming it, exit 1" '
+	run 1 convert -t kql "$tmp/missing.yml" &&
+	has "$tmp/stderr" "missing.yml: error: cannot read file: No such file or directory"'
+t "directories are walked in sorted order, value lists skipped" '
+	mkdir -p "$tmp/d/b" "$tmp/d/a" && cp '$net' "$tmp/d/b/x.yml" && cp '$proc' "$tmp/d/a/y.yml" &&
+	cp '$vars' "$tmp/d/lists.vars.yml" &&
+	run 0 convert -t kql --vars '$vars' "$tmp/d" &&
+	head -1 "$tmp/stdout" | grep -qx DeviceProcessEvents'
+t "-o writes the file atomically; a failed write keeps the old file" '
+	run 0 convert -t kql --vars '$vars' -o "$tmp/q.kql" '$net' && has "$tmp/q.kql" "RemoteUrl" &&
+	mkdir "$tmp/ro" && echo old > "$tmp/ro/q.kql" && chmod a-w "$tmp/ro" &&
+	if [ "$(id -u)" = 0 ]; then exit 0; fi &&
+	run 1 convert -t kql --vars '$vars' -o "$tmp/ro/q.kql" '$net' && has "$tmp/ro/q.kql" old'
+t "--compact prints one line per query" '
+	run 0 convert -t kql --compact --vars '$vars' '$net' && [ "$(wc -l < "$tmp/stdout")" = 1 ]'
+t "--without-pipeline keeps Sigma names and emits only the expression" '
+	run 0 convert -t kql --without-pipeline --vars '$vars' '$net' &&
+	has "$tmp/stdout" "DestinationHostname in~" && hasnt "$tmp/stdout" "DeviceNetworkEvents"'
+t "--unmapped=passthrough keeps an unknown field and warns" '
+	run 0 convert -t kql --unmapped=passthrough tests/bad/unmappable_field.yml &&
+	has "$tmp/stdout" "CurrentDirectory contains" &&
+	has "$tmp/stderr" "warning: rule '"'"'Bad rule'"'"' (00000000-0000-4000-8000-000000000001): field '"'"'CurrentDirectory'"'"' has no mapping"'
+t "undefined placeholder: error by default, anything with --undefined-placeholder=wildcard" '
+	run 1 convert -t kql tests/bad/undefined_placeholder.yml &&
+	run 0 convert -t kql --undefined-placeholder=wildcard tests/bad/undefined_placeholder.yml &&
+	has "$tmp/stdout" "isnotempty(FolderPath)"'
+t "a rule from standard input" '
+	"$bin" convert -t kql --vars '$vars' - < '$net' > "$tmp/o" && has "$tmp/o" RemoteUrl'
+t "ir prints the normalised expression" '
+	run 0 ir --vars '$vars' '$net' && has "$tmp/stdout" "(str Initiated [\"true\"])"'
+t "check validates without output, exit 1 on a bad rule" '
+	run 0 check -t kql --vars '$vars' '$net' && [ ! -s "$tmp/stdout" ] &&
+	run 1 check -t kql tests/bad/unmappable_field.yml'
+t "--diagnostics json and github" '
+	run 1 convert -t kql --diagnostics=json tests/bad/unknown_modifier.yml &&
+	has "$tmp/stderr" "{\"severity\": \"error\", \"file\": \"tests/bad/unknown_modifier.yml\", \"line\": 8, \"col\": 21" &&
+	run 1 convert -t kql --diagnostics github tests/bad/unknown_modifier.yml &&
+	has "$tmp/stderr" "::error file=tests/bad/unknown_modifier.yml,line=8,col=21::rule"'
+t "list targets, formats and pipelines; --help and --version" '
+	run 0 list targets && has "$tmp/stdout" kql && run 0 list pipelines &&
+	has "$tmp/stdout" "defender_xdr" && run 0 list formats &&
+	run 0 --version && has "$tmp/stdout" "sigmacc " && run 0 convert --help &&
+	has "$tmp/stdout" "usage: sigmacc convert"'
+t "output is byte-identical across runs and locales" '
+	"$bin" convert -t kql --vars '$vars' '$net' '$proc' > "$tmp/a" &&
+	LC_ALL=C.UTF-8 TZ=Asia/Tokyo "$bin" convert -t kql --vars '$vars' '$proc' '$net' > "$tmp/b" 2>/dev/null;
+	"$bin" convert -t kql --vars '$vars' '$proc' '$net' > "$tmp/c" && cmp "$tmp/b" "$tmp/c"'
