@@ -1,27 +1,718 @@
-/* spl.c: placeholder while the spl backend is written; every rule is refused. */
+/*
+ * spl.c: Splunk SPL (targets.md §2). A query is the pipeline's search prefix
+ * and the top-level conjuncts that search can express exactly (quoted
+ * field="glob" terms, case-insensitive), then one `| where` stage of eval
+ * expressions holding every conjunct that search cannot express (a `?`
+ * wildcard, a literal `*`, regex, cased value, fieldref, keyword), with null
+ * guards under NOT. The pipe ANDs the stages, so moving a whole conjunct is
+ * exact. Formats: the query, a savedsearches.conf stanza, and tstats over a
+ * CIM data model (pipeline splunk_cim, whose tables are `datamodel=...`).
+ */
 #include "backend.h"
 
-static const struct syntax spl_syntax = {"and", "or", "not(", ")"};
+#include <string.h>
+#include <strings.h>
+
+static const struct syntax spl_syntax = {
+	.and_op = "AND",
+	.or_op = "OR",
+	.not_open = "NOT (",
+	.not_close = ")",
+};
+
+/* Regex metacharacters of PCRE outside a class. */
+static const char re_metas[] = "\\.^$|?*+()[]{}";
+
+/* Search comparisons and eval comparisons, indexed by enum cmp. */
+static const char *const search_cmp[] = {"=", "<", "<=", ">", ">="};
+static const char *const eval_cmp[] = {"==", "<", "<=", ">", ">="};
+
+/* Words that cannot be bare field names: boolean operators of search and eval. */
+static const char *const reserved[] = {"AND", "OR", "NOT", "XOR", "IN", "LIKE", "TRUE", "FALSE",
+				       "NULL"};
+
+/* savedsearches alert.severity by Sigma level. */
+static const struct {
+	const char *level;
+	int severity;
+} severities[] = {
+	{"informational", 1}, {"low", 2}, {"medium", 3}, {"high", 4}, {"critical", 5},
+};
+
+static const char *const spl_formats[] = {"savedsearches", "tstats", NULL};
+
+static bool
+spl_reserved(const char *s)
+{
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (!strcasecmp(reserved[i], s))
+			return true;
+	return false;
+}
+
+static bool
+spl_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+/* Appends s quoted with q, escaping q and backslash by a backslash. */
+static void
+spl_quote(struct buf *b, char q, const char *s, size_t n)
+{
+	buf_putc(b, q);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == q || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, q);
+}
+
+static const char *
+spl_string(struct emitter *em, const char *s, size_t n)
+{
+	struct buf b = {0};
+	spl_quote(&b, '"', s, n);
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* A field in search: bare when [A-Za-z0-9_.]+, else "quoted". */
+static const char *
+spl_search_field(struct emitter *em, const char *name)
+{
+	size_t n = strlen(name);
+	bool bare = n && !spl_reserved(name) && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") == n;
+	return bare ? name : spl_string(em, name, n);
+}
+
+/* A field in eval: bare when an identifier, else 'quoted' (a dot is eval's concatenation). */
+static const char *
+spl_eval_field(struct emitter *em, const char *name)
+{
+	size_t n = strlen(name);
+	bool bare = n && !spl_reserved(name) && !(name[0] >= '0' && name[0] <= '9') &&
+		    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+	if (bare)
+		return name;
+	struct buf b = {0};
+	spl_quote(&b, '\'', name, n);
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- which comparisons the search stage can express (targets.md §2.3) ---- */
+
+/* A glob search can write exactly: no '?', no literal '*', no control character. */
+static bool
+spl_globbable(const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind == SEG_QMARK || s->kind == SEG_PLACEHOLDER)
+			return false;
+		if (s->kind == SEG_TEXT && (memchr(s->text, '*', s->len) || spl_control(s->text, s->len)))
+			return false;
+	}
+	return true;
+}
+
+static bool
+spl_searchable(const struct match *m)
+{
+	if (!m->field || m->op == MATCH_RE || m->op == MATCH_FIELDREF)
+		return false;
+	if (m->op != MATCH_STR)
+		return true;
+	if (m->cased)
+		return false;
+	for (int i = 0; i < m->nvals; i++)
+		if (!spl_globbable(&m->vals[i].pat))
+			return false;
+	return true;
+}
+
+static bool
+spl_searchable_expr(const struct expr *e)
+{
+	if (e->kind == EXPR_MATCH)
+		return spl_searchable(&e->match);
+	for (int i = 0; i < e->nkids; i++)
+		if (!spl_searchable_expr(e->kids[i]))
+			return false;
+	return true;
+}
+
+static bool
+spl_timepart(struct emitter *em, const struct match *m)
+{
+	return diag_error(em->d, m->pos, "modifier '%s' is not supported by target spl",
+			  m->vals[0].part);
+}
+
+/* ---- the search stage ---------------------------------------------------- */
+
+/* A quoted glob: W* is *, and search takes only \\ and \" as escapes. */
+static const char *
+spl_glob(struct emitter *em, const struct pattern *p)
+{
+	struct buf b = {0}, text = {0};
+	for (int i = 0; i < p->nsegs; i++) {
+		if (p->segs[i].kind == SEG_TEXT)
+			buf_putn(&text, p->segs[i].text, p->segs[i].len);
+		else
+			buf_putc(&text, '*');
+	}
+	spl_quote(&b, '"', text.data ? text.data : "", text.len);
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	buf_free(&text);
+	return r;
+}
+
+/* Glob values share one IN list, kept at the place of the first; * and "" stand alone. */
+static void
+spl_search_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	int in = -1;
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "%s=*", f));
+			continue;
+		}
+		if (vc == VCLASS_EXACT && !lit) {
+			term_add(em, out, arena_printf(em->a, "%s=\"\"", f));
+			continue;
+		}
+		if (in < 0) {
+			term_add(em, out, NULL)->tail = ")";
+			in = out->n - 1;
+		}
+		term_item(em, &out->v[in], spl_glob(em, p));
+	}
+	if (in < 0)
+		return;
+	struct term *t = &out->v[in];
+	if (t->nitems == 1) {
+		t->head = arena_printf(em->a, "%s=%s", f, t->items[0]);
+		t->items = NULL;
+	} else {
+		t->head = arena_printf(em->a, "%s IN (", f);
+	}
+}
 
 static bool
 spl_match(struct emitter *em, const struct match *m, struct terms *out)
 {
-	(void)out;
-	return diag_error(em->d, m->pos, "target spl is not implemented yet");
+	const char *f = spl_search_field(em, m->field);
+	switch (m->op) {
+	case MATCH_STR:
+		spl_search_string(em, m, f, out);
+		return true;
+	case MATCH_NUM:
+		if (m->nvals > 1 && m->vals[0].cmp == CMP_EQ) {
+			struct term *t = term_add(em, out, arena_printf(em->a, "%s IN (", f));
+			t->tail = ")";
+			for (int i = 0; i < m->nvals; i++)
+				term_item(em, t, m->vals[i].text);
+			return true;
+		}
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s%s%s", f, search_cmp[m->vals[i].cmp],
+						       m->vals[i].text));
+		return true;
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s=%s", f, m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+		term_add(em, out, arena_printf(em->a, "NOT %s=*", f));
+		return true;
+	case MATCH_EXISTS:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s%s=*", m->vals[i].b ? "" : "NOT ", f));
+		return true;
+	case MATCH_CIDR:
+		/* search matches a quoted network as CIDR, v4 and v6 alike */
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s=\"%s\"", f, m->vals[i].text));
+		return true;
+	case MATCH_TIMEPART:
+		return spl_timepart(em, m);
+	default:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: %s in the search stage",
+			  match_op_name(m->op));
+}
+
+/* ---- the where stage (eval expressions) ------------------------------------ */
+
+/*
+ * Eval comparisons on a missing field are null, and NOT null is not true, so
+ * under a NOT each atom also asks for its field (targets.md §0.8).
+ */
+static void
+spl_guarded(struct emitter *em, struct terms *out, const char *f, const char *atom)
+{
+	term_add(em, out, em->negated ? arena_printf(em->a, "(isnotnull(%s) AND %s)", f, atom) : atom);
+}
+
+/* match(f, "(?flags)re") with the regex written as an eval string. */
+static const char *
+spl_regex_call(struct emitter *em, const char *f, const char *flags, const char *re, size_t n)
+{
+	struct buf b = {0};
+	if (*flags)
+		buf_printf(&b, "(?%s)", flags);
+	buf_putn(&b, re, n);
+	const char *r = arena_printf(em->a, "match(%s, %s)", f, spl_string(em, b.data, b.len));
+	buf_free(&b);
+	return r;
+}
+
+/* match(f, ...) on the pattern regex of p; open_front/open_back drop the ^ / $ anchor. */
+static const char *
+spl_pattern_match(struct emitter *em, const char *f, const struct pattern *p, bool cased,
+		  bool open_front, bool open_back)
+{
+	struct buf re = {0};
+	bool dot = emit_pattern_regex(&re, p, re_metas);
+	const char *flags = cased ? (dot ? "s" : "") : (dot ? "is" : "i");
+	const char *r = spl_regex_call(em, f, flags, re.data + open_front,
+				       re.len - open_front - open_back);
+	buf_free(&re);
+	return r;
+}
+
+/*
+ * The regex of a string value (targets.md §0.3): a literal class anchored only
+ * on its closed sides, anything else as the whole-value pattern regex.
+ */
+static const char *
+spl_value_regex(struct emitter *em, const char *f, const struct pattern *p, bool cased)
+{
+	const struct seg *lit;
+	enum vclass vc = value_class(p, &lit);
+	if (vc == VCLASS_PATTERN)
+		return spl_pattern_match(em, f, p, cased, false, false);
+	struct seg s = *lit;
+	struct pattern lp = {&s, 1};
+	return spl_pattern_match(em, f, &lp, cased, vc == VCLASS_SUFFIX || vc == VCLASS_CONTAINS,
+				 vc == VCLASS_PREFIX || vc == VCLASS_CONTAINS);
+}
+
+static bool
+spl_where_re(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		if (spl_control(v->text, v->len))
+			return diag_error(em->d, m->pos, "regex of field '%s' contains a control "
+					  "character; write it as \\xNN (target spl)",
+					  m->field ? m->field : "_raw");
+		char flags[4] = {0}, *fp = flags;
+		if (v->re_flags & RE_I)
+			*fp++ = 'i';
+		if (v->re_flags & RE_M)
+			*fp++ = 'm';
+		if (v->re_flags & RE_S)
+			*fp++ = 's';
+		const char *atom = spl_regex_call(em, f, flags, v->text, v->len);
+		if (m->field)
+			spl_guarded(em, out, f, atom);
+		else
+			term_add(em, out, atom);
+	}
+	return true;
+}
+
+static bool
+spl_where_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "isnotnull(%s)", f));
+		} else if (vc == VCLASS_EXACT && !lit) {
+			spl_guarded(em, out, f, arena_printf(em->a, "%s==\"\"", f));
+		} else if (vc == VCLASS_EXACT && m->cased && !spl_control(lit->text, lit->len)) {
+			spl_guarded(em, out, f, arena_printf(em->a, "%s==%s", f,
+							       spl_string(em, lit->text, lit->len)));
+		} else {
+			spl_guarded(em, out, f, spl_value_regex(em, f, p, m->cased));
+		}
+	}
+	return true;
+}
+
+/* Keywords: a regex over the raw event, never bare terms (term search is token-based). */
+static bool
+spl_where_keyword(struct emitter *em, const struct match *m, struct terms *out)
+{
+	if (m->op == MATCH_RE)
+		return spl_where_re(em, m, "_raw", out);
+	if (m->op != MATCH_STR && (m->op != MATCH_NUM || m->vals[0].cmp != CMP_EQ))
+		return diag_error(em->d, m->pos, "keyword search with %s is not supported by target spl",
+				  match_op_name(m->op));
+	for (int i = 0; i < m->nvals; i++) {
+		/* a keyword matches anywhere: outer W* add nothing, the regex is unanchored */
+		const struct mval *v = &m->vals[i];
+		struct pattern num = m->op == MATCH_NUM ? value_literal(em->a, v->text, strlen(v->text))
+							: v->pat;
+		const struct pattern *p = &num;
+		int lo = 0, hi = p->nsegs;
+		while (lo < hi && p->segs[lo].kind == SEG_STAR)
+			lo++;
+		while (hi > lo && p->segs[hi - 1].kind == SEG_STAR)
+			hi--;
+		struct pattern inner = {hi > lo ? p->segs + lo : NULL, hi - lo};
+		term_add(em, out, spl_pattern_match(em, "_raw", &inner, m->cased, true, true));
+	}
+	return true;
+}
+
+static bool
+spl_where_match(struct emitter *em, const struct match *m, struct terms *out)
+{
+	if (!m->field)
+		return spl_where_keyword(em, m, out);
+	const char *f = spl_eval_field(em, m->field);
+	switch (m->op) {
+	case MATCH_STR:
+		return spl_where_string(em, m, f, out);
+	case MATCH_RE:
+		return spl_where_re(em, m, f, out);
+	case MATCH_NUM:
+		for (int i = 0; i < m->nvals; i++)
+			spl_guarded(em, out, f, arena_printf(em->a, "%s%s%s", f, eval_cmp[m->vals[i].cmp],
+							       m->vals[i].text));
+		return true;
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			spl_guarded(em, out, f, arena_printf(em->a, "%s=\"%s\"", f,
+							       m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+		term_add(em, out, arena_printf(em->a, "isnull(%s)", f));
+		return true;
+	case MATCH_EXISTS:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s(%s)",
+						       m->vals[i].b ? "isnotnull" : "isnull", f));
+		return true;
+	case MATCH_CIDR:
+		for (int i = 0; i < m->nvals; i++)
+			spl_guarded(em, out, f, arena_printf(em->a, "cidrmatch(\"%s\", %s)",
+							       m->vals[i].text, f));
+		return true;
+	case MATCH_FIELDREF:
+		for (int i = 0; i < m->nvals; i++) {
+			const struct mval *v = &m->vals[i];
+			static const char *const anchors[] = {"", "startswith", "endswith", "contains"};
+			if (v->anchor != ANCHOR_EXACT)
+				return diag_error(em->d, m->pos, "modifier 'fieldref' with '%s' is not "
+						  "supported by target spl", anchors[v->anchor]);
+			const char *g = spl_eval_field(em, v->text);
+			const char *atom = m->cased ? arena_printf(em->a, "%s==%s", f, g)
+						    : arena_printf(em->a, "lower(%s)==lower(%s)", f, g);
+			/* both sides may be missing */
+			spl_guarded(em, out, f, em->negated ? arena_printf(em->a, "isnotnull(%s) AND %s",
+									   g, atom) : atom);
+		}
+		return true;
+	case MATCH_TIMEPART:
+		return spl_timepart(em, m);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+/* The eval stage is a backend of its own: the same boolean tokens, other atoms. */
+static const struct backend spl_where_stage = {
+	.name = "spl",
+	.syntax = &spl_syntax,
+	.match = spl_where_match,
+};
+
+/* ---- the query ------------------------------------------------------------- */
+
+struct spl_stages {
+	struct expr *search;	/* AND of the search conjuncts, NULL if none */
+	struct expr *where;	/* the where conjuncts (one, or their AND), NULL if none */
+};
+
+/* targets.md §2.1 split rule: a conjunct with any non-search atom goes to where whole. */
+static struct spl_stages
+spl_split(struct emitter *em, struct expr *e)
+{
+	struct expr *s = arena_alloc(em->a, sizeof(*s)), *w = arena_alloc(em->a, sizeof(*w));
+	s->kind = w->kind = EXPR_AND;
+	int n = e->kind == EXPR_AND ? e->nkids : 1;
+	for (int i = 0; i < n; i++) {
+		struct expr *kid = e->kind == EXPR_AND ? e->kids[i] : e;
+		struct expr *to = spl_searchable_expr(kid) ? s : w;
+		VEC_PUSH(em->a, to->kids, to->nkids, to->capkids, kid);
+	}
+	/*
+	 * The search group stays a group so that a lone OR after the prefix is
+	 * parenthesised; a lone where conjunct is the whole where expression.
+	 */
+	return (struct spl_stages){s->nkids ? s : NULL,
+				   w->nkids == 1 ? w->kids[0] : w->nkids ? w : NULL};
+}
+
+/* The event selection: index=NAME, then the pipeline prefix with -O spl-source-prefix applied. */
+static void
+spl_prefix(struct emitter *em, struct buf *b, const char *table)
+{
+	const char *index = options_get(em->q->opts, "spl-index");
+	const char *sp = options_get(em->q->opts, "spl-source-prefix");
+	if (index) {
+		buf_puts(b, "index=");
+		if (*index && strspn(index, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789_-*") == strlen(index))
+			buf_puts(b, index);
+		else
+			spl_quote(b, '"', index, strlen(index));
+	}
+	if (!table || !strcmp(table, "*"))	/* "*" selects every event: no prefix */
+		return;
+	if (index)
+		buf_putc(b, ' ');
+	const char *src = strstr(table, "source=\""), *colon = src ? strchr(src + 8, ':') : NULL;
+	const char *close = src ? strchr(src + 8, '"') : NULL;
+	if (!sp || !colon || (close && close < colon)) {
+		buf_puts(b, table);
+		return;
+	}
+	/* the channel's prefix (XmlWinEventLog:) is replaced, the channel kept */
+	buf_putn(b, table, (size_t)(src + 8 - table));
+	for (const char *c = sp; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *c);
+	}
+	if (!*sp || sp[strlen(sp) - 1] != ':')	/* "WinEventLog" means "WinEventLog:" */
+		buf_putc(b, ':');
+	buf_puts(b, colon + 1);
+}
+
+static bool
+spl_where(struct emitter *em, struct expr *where)
+{
+	struct emitter w = *em;
+	w.be = &spl_where_stage;
+	w.negated = 0;
+	emit_newline(em, 0);
+	buf_puts(em->out, "| where ");
+	return emit_expr(&w, where, 4);
+}
+
+static void
+spl_table(struct emitter *em)
+{
+	const struct query *q = em->q;
+	if (!q->nproject)
+		return;
+	emit_newline(em, 0);
+	buf_puts(em->out, "| table ");
+	for (int i = 0; i < q->nproject; i++)
+		buf_printf(em->out, "%s%s", i ? ", " : "", spl_search_field(em, q->project[i]));
+}
+
+static bool
+spl_is_datamodel(const char *table)
+{
+	return table && !strncmp(table, "datamodel=", 10);
+}
+
+/* The query of the default format: search stage, where stage, table. */
+static bool
+spl_search_query(struct emitter *em)
+{
+	const struct query *q = em->q;
+	if (spl_is_datamodel(q->table))
+		return diag_error(em->d, q->rule->logsource.pos, "pipeline selects %s, which only "
+				  "format tstats can search (target spl)", q->table);
+	struct spl_stages st = spl_split(em, q->expr);
+	size_t start = em->out->len;
+	spl_prefix(em, em->out, q->table);
+	if (st.search) {
+		/* each conjunct on a line of its own, the prefix included */
+		if (em->out->len > start) {
+			emit_newline(em, 4);
+			buf_puts(em->out, "AND ");
+		}
+		if (!emit_expr(em, st.search, 4))
+			return false;
+	} else if (em->out->len == start) {
+		buf_putc(em->out, '*');
+	}
+	if (st.where && !spl_where(em, st.where))
+		return false;
+	spl_table(em);
+	buf_putc(em->out, '\n');
+	return true;
+}
+
+/* ---- format tstats: the where stage can only see the fields listed in `by` ---- */
+
+static void
+spl_add_field(struct emitter *em, const char ***v, int *n, int *cap, const char *f)
+{
+	for (int i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], f))
+			return;
+	VEC_PUSH(em->a, *v, *n, *cap, f);
+}
+
+static bool
+spl_collect(struct emitter *em, const struct expr *e, const char ***v, int *n, int *cap)
+{
+	if (e->kind != EXPR_MATCH) {
+		for (int i = 0; i < e->nkids; i++)
+			if (!spl_collect(em, e->kids[i], v, n, cap))
+				return false;
+		return true;
+	}
+	const struct match *m = &e->match;
+	if (!m->field)
+		return diag_error(em->d, m->pos, "keyword search is not supported by target spl "
+				  "with format tstats (a data model has no _raw)");
+	spl_add_field(em, v, n, cap, m->field);
+	for (int i = 0; m->op == MATCH_FIELDREF && i < m->nvals; i++)
+		spl_add_field(em, v, n, cap, m->vals[i].text);
+	return true;
+}
+
+static bool
+spl_tstats_query(struct emitter *em)
+{
+	const struct query *q = em->q;
+	if (!spl_is_datamodel(q->table))
+		return diag_error(em->d, q->rule->logsource.pos, "format tstats needs a data-model "
+				  "pipeline such as splunk_cim (target spl)");
+	const char **by = NULL;
+	int nby = 0, cap = 0;
+	if (!spl_collect(em, q->expr, &by, &nby, &cap))
+		return false;
+	for (int i = 0; i < q->nproject; i++)
+		spl_add_field(em, &by, &nby, &cap, q->project[i]);
+	struct spl_stages st = spl_split(em, q->expr);
+	buf_printf(em->out, "| tstats summariesonly=false count min(_time) as firstTime "
+		   "max(_time) as lastTime from %s", q->table);
+	struct buf index = {0};
+	spl_prefix(em, &index, NULL);
+	if (index.len || st.search) {
+		emit_newline(em, 4);
+		buf_printf(em->out, "where %s%s", index.data ? index.data : "",
+			   index.len && st.search ? " AND " : "");
+	}
+	buf_free(&index);
+	if (st.search && !emit_expr(em, st.search, 4))
+		return false;
+	if (nby) {
+		emit_newline(em, 4);
+		buf_puts(em->out, "by");
+	}
+	for (int i = 0; i < nby; i++)
+		buf_printf(em->out, " %s", spl_search_field(em, by[i]));
+	if (st.where && !spl_where(em, st.where))
+		return false;
+	spl_table(em);
+	buf_putc(em->out, '\n');
+	return true;
+}
+
+/* ---- format savedsearches: one savedsearches.conf stanza (targets.md §2.6) ---- */
+
+/* key = value, every line but the last continued with a trailing " \". */
+static void
+spl_conf_value(struct buf *out, const char *key, const char *v, size_t n)
+{
+	while (n && (v[n - 1] == '\n' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	buf_printf(out, "%s = ", key);
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(v + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - v) : n, e = end;
+		while (e > i && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		buf_putn(out, v + i, e - i);
+		if (!nl)
+			break;
+		buf_puts(out, e > i ? " \\\n" : "\\\n");
+		i = end + 1;
+	}
+	buf_putc(out, '\n');
+}
+
+static bool
+spl_savedsearch(struct emitter *em)
+{
+	const struct rule *r = em->q->rule;
+	struct buf text = {0};
+	struct emitter sub = *em;
+	sub.out = &text;
+	if (!spl_search_query(&sub)) {
+		buf_free(&text);
+		return false;
+	}
+	struct buf *out = em->out;
+	buf_putc(out, '[');
+	for (const char *t = r->title; t && *t; t++)
+		if (*t != '[' && *t != ']' && *t != '\n')
+			buf_putc(out, *t);
+	buf_puts(out, "]\n");
+	if (r->description)
+		spl_conf_value(out, "description", r->description, strlen(r->description));
+	spl_conf_value(out, "search", text.data, text.len);
+	buf_free(&text);
+	buf_puts(out, "cron_schedule = */10 * * * *\n"
+		 "enableSched = 1\n"
+		 "dispatch.earliest_time = -10m\n"
+		 "dispatch.latest_time = now\n"
+		 "counttype = number of events\n"
+		 "relation = greater than\n"
+		 "quantity = 0\n");
+	for (size_t i = 0; r->level && i < sizeof(severities) / sizeof(severities[0]); i++)
+		if (!strcmp(severities[i].level, r->level))
+			buf_printf(out, "alert.severity = %d\n", severities[i].severity);
+	buf_puts(out, "alert.track = 1\n");
+	return true;
 }
 
 static bool
 spl_query(struct emitter *em)
 {
-	return emit_expr(em, em->q->expr, 0);
+	if (!strcmp(em->format, "savedsearches"))
+		return spl_savedsearch(em);
+	if (!strcmp(em->format, "tstats"))
+		return spl_tstats_query(em);
+	return spl_search_query(em);
 }
 
 const struct backend backend_spl = {
 	.name = "spl",
 	.ext = "spl",
-	.description = "placeholder",
-	.default_pipeline = "defender_xdr",
+	.description = "Splunk SPL: search with an exact | where stage; savedsearches.conf, tstats",
+	.default_pipeline = "splunk_sysmon",
 	.syntax = &spl_syntax,
+	.formats = spl_formats,
 	.match = spl_match,
 	.query = spl_query,
 };

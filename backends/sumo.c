@@ -1,27 +1,570 @@
-/* sumo.c: placeholder while the sumo backend is written; every rule is refused. */
+/*
+ * sumo.c: Sumo Logic Cloud SIEM match-rule expressions (targets.md §5).
+ * CSE's =, in and matches are case-sensitive, so a default Sigma string is
+ * toLowerCase(f) compared with the lower-cased ASCII value, or an (?i) RE2
+ * regex written /.../, which CSE matches against the whole value. Fields the
+ * pipeline maps are schema names; any other name is a raw field, fields["..."].
+ * Formats: the bare expression (default, also -f query) and -f cse-rule, the
+ * Cloud SIEM rule JSON carrying title, description, level and tags.
+ */
 #include "backend.h"
 
-static const struct syntax sumo_syntax = {"and", "or", "not(", ")"};
+#include <stdio.h>
+#include <string.h>
+
+static const struct syntax sumo_syntax = {
+	.and_op = "AND",
+	.or_op = "OR",
+	.not_open = "!(",
+	.not_close = ")",
+};
+
+/* RE2 metacharacters plus the / that closes the literal (targets.md §0.3, §5.2). */
+static const char sumo_metas[] = "\\.^$|?*+()[]{}/";
+
+/* Constructs RE2 lacks (targets.md §0.4). */
+static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
+					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
+					REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT;
+
+/* The event selection a pipeline writes when the normalized fields alone identify the record. */
+#define SUMO_NO_SELECTION "-"
+
+static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
+static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
+
+static const char *
+sumo_dup(struct emitter *em, struct buf *b)
+{
+	const char *r = arena_strndup(em->a, b->data ? b->data : "", b->len);
+	buf_free(b);
+	return r;
+}
+
+/* Is name a target the rule's pipeline entry maps to (a schema name, or a fields[] ref)? */
+static bool
+sumo_is_mapped(const struct emitter *em, const char *name)
+{
+	const struct pipeline *pl = em->q->opts ? em->q->opts->pipeline : NULL;
+	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
+	for (unsigned i = 0; ls && i < ls->fields_count; i++) {
+		const struct pl_field *f = &ls->fields[i];
+		if (f->to && !strcmp(f->to, name))
+			return true;
+		for (unsigned k = 0; k < f->values_count; k++)
+			if (!strcmp(f->values[k].field, name))
+				return true;
+		for (unsigned k = 0; k < f->hashes_count; k++)
+			if (!strcmp(f->hashes[k].to, name))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The field as written in the expression. A mapped name is written as the
+ * pipeline gives it, up to a ':' that starts a value prefix (EventID ->
+ * metadata_deviceEventId:Security- writes "Security-4625"); an unmapped
+ * (passed-through) name is a raw field, under EventData. for Windows logs.
+ */
+static const char *
+sumo_field(struct emitter *em, const char *name, const char **prefix)
+{
+	*prefix = NULL;
+	if (sumo_is_mapped(em, name)) {
+		const char *colon = strchr(name, ':');
+		if (!colon)
+			return name;
+		*prefix = colon + 1;
+		return arena_strndup(em->a, name, (size_t)(colon - name));
+	}
+	const char *product = em->q->rule->logsource.product;
+	struct buf b = {0};
+	buf_puts(&b, "fields[\"");
+	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows"))
+		buf_puts(&b, "EventData.");
+	for (const char *p = name; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	buf_puts(&b, "\"]");
+	return sumo_dup(em, &b);
+}
+
+/* A string literal: only \ and " are escaped (targets.md §5.2). */
+static const char *
+sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n, bool lower)
+{
+	struct buf b = {0};
+	buf_putc(&b, '"');
+	if (prefix)
+		buf_puts(&b, prefix);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"' || c == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, lower && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	buf_putc(&b, '"');
+	return sumo_dup(em, &b);
+}
+
+/* Can the value be written as a string literal compared with = / in? */
+static bool
+sumo_plain(const char *s, size_t n, bool cased)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;	/* no documented escape: the regex writes \xNN */
+		if (c >= 0x80 && !cased)
+			return false;	/* the compiler lower-cases ASCII only (targets.md §0.2) */
+	}
+	return true;
+}
+
+/* f matches /(?flags)re/ */
+static void
+sumo_matches(struct emitter *em, struct terms *out, const char *f, const char *flags,
+	     const char *re, size_t n)
+{
+	term_add(em, out, arena_printf(em->a, "%s matches /%s%s%s%.*s/", f, *flags ? "(?" : "",
+				       flags, *flags ? ")" : "", (int)n, re));
+}
+
+/* A wildcard value through the whole-value regex path (targets.md §0.3, §5.3). */
+static void
+sumo_pattern(struct emitter *em, const struct match *m, const struct pattern *p, enum vclass vc,
+	     const char *f, struct terms *out)
+{
+	struct buf re = {0};
+	bool dot = emit_pattern_regex(&re, p, sumo_metas);
+	const char *body = re.data;
+	size_t n = re.len;
+	/* the shapes of §5.3: ^v.* for PREFIX, .*v.* for CONTAINS (exact whole-value or not) */
+	if (vc == VCLASS_PREFIX || vc == VCLASS_CONTAINS)
+		n--;
+	if (vc == VCLASS_CONTAINS)
+		body++, n--;
+	const char *flags = m->cased ? (dot ? "s" : "") : (dot ? "is" : "i");
+	sumo_matches(em, out, f, flags, body, n);
+	buf_free(&re);
+}
+
+/* The value with the field's value prefix in front (metadata_deviceEventId: "Security-"). */
+static const struct pattern *
+sumo_prefixed(struct emitter *em, const struct pattern *p, const char *prefix)
+{
+	if (!prefix)
+		return p;
+	struct pattern *q = arena_alloc(em->a, sizeof(*q));
+	*q = value_literal(em->a, prefix, strlen(prefix));
+	for (int i = 0; i < p->nsegs; i++)
+		value_append(em->a, q, p->segs[i]);
+	return q;
+}
+
+static bool
+sumo_strings(struct emitter *em, const struct match *m, const char *f, const char *prefix,
+	     struct terms *out)
+{
+	int in = -1;	/* the term collecting the exact values into one in list */
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = sumo_prefixed(em, &m->vals[i].pat, prefix);
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		const char *s = lit ? lit->text : "";
+		size_t n = lit ? lit->len : 0;
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "!isEmpty(%s)", f));
+			continue;
+		}
+		if (vc == VCLASS_EXACT && n == 0) {
+			term_add(em, out, arena_printf(em->a, "%s = \"\"", f));
+			continue;
+		}
+		if (vc != VCLASS_EXACT || !sumo_plain(s, n, m->cased)) {
+			sumo_pattern(em, m, p, vc, f, out);
+			continue;
+		}
+		if (in < 0) {
+			term_add(em, out, NULL)->tail = ")";
+			in = out->n - 1;
+		}
+		term_item(em, &out->v[in], sumo_string(em, NULL, s, n, !m->cased));
+	}
+	/* one exact value is =, several are in (the term keeps its place) */
+	if (in >= 0) {
+		struct term *t = &out->v[in];
+		const char *lhs = m->cased ? f : arena_printf(em->a, "toLowerCase(%s)", f);
+		if (t->nitems == 1) {
+			t->head = arena_printf(em->a, "%s = %s", lhs, t->items[0]);
+			t->items = NULL;
+		} else {
+			t->head = arena_printf(em->a, "%s in (", lhs);
+		}
+	}
+	return true;
+}
+
+static bool
+sumo_numbers(struct emitter *em, const struct match *m, const char *f, const char *prefix,
+	     struct terms *out)
+{
+	struct term list = {.tail = ")"};
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		if (prefix && v->cmp != CMP_EQ)
+			return diag_error(em->d, m->pos, "modifier '%s' is not supported by target sumo "
+					  "for field '%s', which holds text", cmp_mods[v->cmp], f);
+		const char *lit = prefix ? sumo_string(em, prefix, v->text, v->len, false) : v->text;
+		if (v->cmp != CMP_EQ)
+			term_add(em, out, arena_printf(em->a, "%s %s %s", f, cmp_ops[v->cmp], lit));
+		else
+			term_item(em, &list, lit);
+	}
+	if (list.nitems == 1) {
+		term_add(em, out, arena_printf(em->a, "%s = %s", f, list.items[0]));
+	} else if (list.nitems > 1) {
+		list.head = arena_printf(em->a, "%s in (", f);
+		*term_add(em, out, NULL) = list;
+	}
+	return true;
+}
+
+/* IPv4 a.b.c.d/len as an inclusive numeric range; false if it is not one. */
+static bool
+sumo_cidr4(const char *s, unsigned long *lo, unsigned long *hi)
+{
+	unsigned a[4], len;
+	char end;
+	if (sscanf(s, "%u.%u.%u.%u/%u%c", &a[0], &a[1], &a[2], &a[3], &len, &end) != 5 ||
+	    a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255 || len > 32)
+		return false;
+	unsigned long ip = (unsigned long)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	unsigned long mask = len ? 0xffffffffUL << (32 - len) & 0xffffffffUL : 0;
+	*lo = ip & mask;
+	*hi = *lo | (~mask & 0xffffffffUL);
+	return true;
+}
+
+static bool
+sumo_cidr(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		unsigned long lo, hi;
+		if (v->family != 4)
+			return diag_error(em->d, m->pos, "cidr '%s' of field '%s' is IPv6, which is not "
+					  "supported by target sumo (ipv4ToNumber covers IPv4 only)",
+					  v->text, m->field);
+		if (!sumo_cidr4(v->text, &lo, &hi))
+			return diag_error(em->d, m->pos, "cidr '%s' of field '%s' is not an IPv4 "
+					  "network a.b.c.d/n (target sumo)", v->text, m->field);
+		term_add(em, out, arena_printf(em->a, "(ipv4ToNumber(%s) >= %lu AND ipv4ToNumber(%s) "
+					       "<= %lu)", f, lo, f, hi));
+	}
+	return true;
+}
+
+/*
+ * A Sigma regex: search semantics on a whole-value engine, so padded with
+ * (?s:.*) on both sides; flags scoped to the user's group; / escaped for the
+ * literal and control characters as \xNN, nothing else touched (§5.5 #2).
+ */
+static bool
+sumo_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		unsigned features = 0;
+		size_t off;
+		regex_check(v->text, v->len, &features, &off);
+		if (features & re2_unsupported) {
+			unsigned bit = features & re2_unsupported;
+			bit &= -bit;
+			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which RE2 does "
+					  "not support (target sumo)", m->field,
+					  regex_feature_name(bit));
+		}
+		struct buf b = {0};
+		buf_puts(&b, "(?s:.*)(?");
+		if (v->re_flags & RE_I)
+			buf_putc(&b, 'i');
+		if (v->re_flags & RE_M)
+			buf_putc(&b, 'm');
+		if (v->re_flags & RE_S)
+			buf_putc(&b, 's');
+		buf_putc(&b, ':');
+		for (size_t k = 0; k < v->len; k++) {
+			unsigned char c = (unsigned char)v->text[k];
+			if (c == '\\' && k + 1 < v->len) {
+				buf_putn(&b, &v->text[k], 2);
+				k++;
+			} else if (c < 0x20 || c == 0x7f) {
+				buf_printf(&b, "\\x%02x", c);
+			} else {
+				if (c == '/')
+					buf_putc(&b, '\\');
+				buf_putc(&b, (char)c);
+			}
+		}
+		buf_puts(&b, ")(?s:.*)");
+		sumo_matches(em, out, f, "", b.data, b.len);
+		buf_free(&b);
+	}
+	return true;
+}
+
+static bool
+sumo_fieldref(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	static const char *const anchors[] = {"", "startswith", "endswith", "contains"};
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		const char *prefix;
+		if (v->anchor != ANCHOR_EXACT)
+			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not supported "
+					  "by target sumo", anchors[v->anchor]);
+		const char *g = sumo_field(em, v->text, &prefix);
+		if (m->cased)
+			term_add(em, out, arena_printf(em->a, "%s = %s", f, g));
+		else
+			term_add(em, out, arena_printf(em->a, "toLowerCase(%s) = toLowerCase(%s)", f, g));
+	}
+	return true;
+}
 
 static bool
 sumo_match(struct emitter *em, const struct match *m, struct terms *out)
 {
-	(void)out;
-	return diag_error(em->d, m->pos, "target sumo is not implemented yet");
+	if (!m->field)
+		return diag_error(em->d, m->pos, "keyword search is not supported by target sumo");
+	const char *prefix;
+	const char *f = sumo_field(em, m->field, &prefix);
+	if (prefix && m->op != MATCH_STR && m->op != MATCH_NUM)
+		return diag_error(em->d, m->pos, "field '%s' can only be compared with values "
+				  "(target sumo)", f);
+	switch (m->op) {
+	case MATCH_STR:
+		return sumo_strings(em, m, f, prefix, out);
+	case MATCH_NUM:
+		return sumo_numbers(em, m, f, prefix, out);
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s = %s", f,
+						       m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+		term_add(em, out, arena_printf(em->a, "isEmpty(%s)", f));
+		return true;
+	case MATCH_EXISTS:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%sisNull(%s)", m->vals[i].b ? "!" : "", f));
+		return true;
+	case MATCH_RE:
+		return sumo_regex(em, m, f, out);
+	case MATCH_CIDR:
+		return sumo_cidr(em, m, f, out);
+	case MATCH_FIELDREF:
+		return sumo_fieldref(em, m, f, out);
+	case MATCH_TIMEPART:
+		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target sumo",
+				  m->vals[0].part);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+/* The expression, after the pipeline's event selection when there is one. */
+static bool
+sumo_expression(struct emitter *em)
+{
+	const char *table = em->q->table;
+	if (!table || !strcmp(table, SUMO_NO_SELECTION))
+		return emit_expr(em, em->q->expr, 0);
+	buf_printf(em->out, "%s AND (", table);
+	if (!em->compact)
+		emit_newline(em, 4);
+	if (!emit_expr(em, em->q->expr, 4))
+		return false;
+	if (!em->compact)
+		emit_newline(em, 0);
+	buf_putc(em->out, ')');
+	return true;
+}
+
+/*
+ * ATT&CK tactics by Sigma tag, with the ID and the name CSE shows as the rule
+ * category. ATT&CK v18 renamed TA0005 Stealth and split off Defense Impairment,
+ * whose ID is left out (NULL: the tag is kept as written) until it is confirmed.
+ */
+static const struct {
+	const char *tag, *id, *name;
+} tactics[] = {
+	{"reconnaissance", "TA0043", "Reconnaissance"},
+	{"resource-development", "TA0042", "Resource Development"},
+	{"initial-access", "TA0001", "Initial Access"},
+	{"execution", "TA0002", "Execution"},
+	{"persistence", "TA0003", "Persistence"},
+	{"privilege-escalation", "TA0004", "Privilege Escalation"},
+	{"defense-evasion", "TA0005", "Defense Evasion"},
+	{"stealth", "TA0005", "Stealth"},
+	{"defense-impairment", NULL, "Defense Impairment"},
+	{"credential-access", "TA0006", "Credential Access"},
+	{"discovery", "TA0007", "Discovery"},
+	{"lateral-movement", "TA0008", "Lateral Movement"},
+	{"collection", "TA0009", "Collection"},
+	{"command-and-control", "TA0011", "Command and Control"},
+	{"exfiltration", "TA0010", "Exfiltration"},
+	{"impact", "TA0040", "Impact"},
+};
+
+/* Scores of §5.6 by Sigma level; a rule without a level scores as informational. */
+static const struct {
+	const char *level;
+	int score;
+} scores[] = {
+	{"informational", 1}, {"low", 1}, {"medium", 3}, {"high", 6}, {"critical", 8},
+};
+
+static void
+sumo_json_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* A Sigma tag as a CSE tag: ATT&CK tactics and techniques in CSE's form, others as written. */
+static const char *
+sumo_tag(struct emitter *em, const char *tag, const char **category)
+{
+	if (strncmp(tag, "attack.", 7))
+		return tag;
+	const char *t = tag + 7;
+	for (size_t i = 0; i < sizeof(tactics) / sizeof(tactics[0]); i++) {
+		if (strcmp(t, tactics[i].tag))
+			continue;
+		if (!*category)
+			*category = tactics[i].name;
+		return tactics[i].id ? arena_printf(em->a, "_mitreAttackTactic:%s", tactics[i].id) : tag;
+	}
+	if (t[0] == 't' && t[1] >= '0' && t[1] <= '9')
+		return arena_printf(em->a, "_mitreAttackTechnique:T%s", t + 1);
+	return tag;
+}
+
+/* One JSON member on its own line (one line with --compact). */
+static void
+sumo_member(struct emitter *em, const char *key, int indent, bool first)
+{
+	if (!first)
+		buf_putc(em->out, ',');
+	emit_newline(em, indent);
+	buf_printf(em->out, "\"%s\": ", key);
+}
+
+/* -f cse-rule: the Cloud SIEM rule JSON of §5.6, expression on one line. */
+static bool
+sumo_rule_json(struct emitter *em)
+{
+	const struct rule *r = em->q->rule;
+	struct buf *out = em->out, expr = {0};
+	bool compact = em->compact;
+	em->out = &expr;
+	em->compact = true;
+	bool ok = sumo_expression(em);
+	em->out = out;
+	em->compact = compact;
+	if (!ok) {
+		buf_free(&expr);
+		return false;
+	}
+	const char *category = NULL;
+	struct buf tags = {0};
+	for (int i = 0; i < r->ntags; i++) {
+		if (i)
+			buf_puts(&tags, ", ");
+		sumo_json_string(&tags, sumo_tag(em, r->tags[i], &category));
+	}
+	int score = 1;
+	for (size_t i = 0; r->level && i < sizeof(scores) / sizeof(scores[0]); i++)
+		if (!strcmp(r->level, scores[i].level))
+			score = scores[i].score;
+	bool prototype = r->status && (!strcmp(r->status, "test") ||
+				       !strcmp(r->status, "experimental"));
+	buf_puts(out, "{\"rules\": [{");
+	sumo_member(em, "content_type", 4, true);
+	buf_puts(out, "\"RULE\"");
+	sumo_member(em, "pattern_type", 4, false);
+	buf_puts(out, "\"templated_match\"");
+	sumo_member(em, "stream", 4, false);
+	buf_puts(out, "\"record\"");
+	sumo_member(em, "name", 4, false);
+	sumo_json_string(out, r->title);
+	sumo_member(em, "name_expression", 4, false);
+	sumo_json_string(out, r->title);
+	sumo_member(em, "description_expression", 4, false);
+	sumo_json_string(out, r->description ? r->description : "");
+	sumo_member(em, "summary_expression", 4, false);
+	buf_puts(out, "\"\"");
+	sumo_member(em, "expression", 4, false);
+	sumo_json_string(out, expr.data ? expr.data : "");
+	sumo_member(em, "enabled", 4, false);
+	buf_puts(out, "true");
+	sumo_member(em, "is_prototype", 4, false);
+	buf_puts(out, prototype ? "true" : "false");
+	sumo_member(em, "category", 4, false);
+	sumo_json_string(out, category ? category : "Unknown");
+	sumo_member(em, "entity_selectors", 4, false);
+	buf_puts(out, "[{\"entityType\": \"_hostname\", \"expression\": \"device_hostname\"}]");
+	sumo_member(em, "score_mapping", 4, false);
+	buf_printf(out, "{\"type\": \"constant\", \"default\": %d, \"mapping\": []}", score);
+	sumo_member(em, "tags", 4, false);
+	buf_printf(out, "[%s]", tags.data ? tags.data : "");
+	emit_newline(em, 0);
+	buf_puts(out, "}]}\n");
+	buf_free(&expr);
+	buf_free(&tags);
+	return true;
 }
 
 static bool
 sumo_query(struct emitter *em)
 {
-	return emit_expr(em, em->q->expr, 0);
+	if (!strcmp(em->format, "cse-rule"))
+		return sumo_rule_json(em);
+	if (!sumo_expression(em))
+		return false;
+	buf_putc(em->out, '\n');
+	return true;
 }
+
+/* "query" is the bare expression, as the default; named for §5.6 compatibility. */
+static const char *const sumo_formats[] = {"cse-rule", "query", NULL};
 
 const struct backend backend_sumo = {
 	.name = "sumo",
 	.ext = "sumo",
-	.description = "placeholder",
-	.default_pipeline = "defender_xdr",
+	.description = "Sumo Logic Cloud SIEM rule expressions over normalized records",
+	.default_pipeline = "sumo_cse",
 	.syntax = &sumo_syntax,
+	.formats = sumo_formats,
 	.match = sumo_match,
 	.query = sumo_query,
 };

@@ -1,27 +1,612 @@
-/* yaral.c: placeholder while the yaral backend is written; every rule is refused. */
+/*
+ * yaral.c: Google SecOps YARA-L 2.0 (targets.md §6). The default output is a
+ * whole rule (meta, events, outcome, condition) on the event variable $e;
+ * -f udm-search writes the bare UDM search expression. Strings compare with
+ * `= "v" nocase`, every other class as a /regex/ (RE2, unanchored, so the
+ * anchors are explicit), enum fields as bare constants. A const table of the
+ * UDM paths the pipelines may use gives each field its type, so numbers, enums
+ * and null checks are written the way the rule editor's type check accepts.
+ */
 #include "backend.h"
 
-static const struct syntax yaral_syntax = {"and", "or", "not(", ")"};
+#include <string.h>
+#include <strings.h>
+
+static const struct syntax yaral_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",
+	.not_close = ")",
+};
+
+enum udm_type {
+	UDM_STRING,
+	UDM_NUMBER,	/* unset reads as 0 */
+	UDM_ENUM,	/* only the listed constants type-check */
+	UDM_TIME,	/* a Timestamp message: read as .seconds */
+};
+
+struct udm_field {
+	const char *path;
+	enum udm_type type;
+	const char *const *consts;	/* UDM_ENUM */
+};
+
+static const char *const event_types[] = {
+	"PROCESS_LAUNCH", "PROCESS_MODULE_LOAD", "NETWORK_CONNECTION", "NETWORK_DNS",
+	"FILE_CREATION", "FILE_MODIFICATION", "FILE_DELETION", "FILE_MOVE", "FILE_READ",
+	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", NULL,
+};
+static const char *const directions[] = {"INBOUND", "OUTBOUND", "BROADCAST", NULL};
+static const char *const ip_protocols[] = {
+	"ICMP", "IGMP", "TCP", "UDP", "IP6IN4", "GRE", "ESP", "ICMP6", "EIGRP", "ETHERIP",
+	"PIM", "VRRP", "SCTP", NULL,
+};
+
+/* The bundled UDM field list: every path a query may name. */
+static const struct udm_field udm_fields[] = {
+	{"metadata.event_type", UDM_ENUM, event_types},
+	{"metadata.event_timestamp", UDM_TIME, NULL},
+	{"network.direction", UDM_ENUM, directions},
+	{"network.ip_protocol", UDM_ENUM, ip_protocols},
+	{"network.dns.questions.name", UDM_STRING, NULL},
+	{"principal.hostname", UDM_STRING, NULL},
+	{"principal.ip", UDM_STRING, NULL},
+	{"principal.port", UDM_NUMBER, NULL},
+	{"principal.user.userid", UDM_STRING, NULL},
+	{"principal.process.pid", UDM_STRING, NULL},
+	{"principal.process.command_line", UDM_STRING, NULL},
+	{"principal.process.product_specific_process_id", UDM_STRING, NULL},
+	{"principal.process.file.full_path", UDM_STRING, NULL},
+	{"principal.process.file.md5", UDM_STRING, NULL},
+	{"principal.process.file.sha1", UDM_STRING, NULL},
+	{"principal.process.file.sha256", UDM_STRING, NULL},
+	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
+	{"target.hostname", UDM_STRING, NULL},
+	{"target.ip", UDM_STRING, NULL},
+	{"target.port", UDM_NUMBER, NULL},
+	{"target.user.userid", UDM_STRING, NULL},
+	{"target.process.pid", UDM_STRING, NULL},
+	{"target.process.command_line", UDM_STRING, NULL},
+	{"target.process.product_specific_process_id", UDM_STRING, NULL},
+	{"target.process.file.full_path", UDM_STRING, NULL},
+	{"target.process.file.names", UDM_STRING, NULL},
+	{"target.process.file.md5", UDM_STRING, NULL},
+	{"target.process.file.sha1", UDM_STRING, NULL},
+	{"target.process.file.sha256", UDM_STRING, NULL},
+	{"target.process.file.pe_file.imphash", UDM_STRING, NULL},
+	{"target.file.full_path", UDM_STRING, NULL},
+	{"target.file.md5", UDM_STRING, NULL},
+	{"target.file.sha1", UDM_STRING, NULL},
+	{"target.file.sha256", UDM_STRING, NULL},
+	{"target.file.pe_file.imphash", UDM_STRING, NULL},
+	{"target.registry.registry_key", UDM_STRING, NULL},
+	{"target.registry.registry_value_data", UDM_STRING, NULL},
+};
+
+/* RE2's metacharacters; yaral_regex escapes the delimiter '/' and '"'. */
+static const char regex_metas[] = "\\.^$|?*+()[]{}";
+
+/* Constructs RE2 lacks (targets.md §0.4). */
+static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
+					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
+					REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT;
+
+static const char *const severities[][2] = {
+	{"informational", "INFORMATIONAL"}, {"low", "LOW"}, {"medium", "MEDIUM"},
+	{"high", "HIGH"}, {"critical", "CRITICAL"},
+};
+
+static bool
+yaral_udm_search(const struct emitter *em)
+{
+	return !strcmp(em->format, "udm-search");
+}
+
+/* The field as written: $e.path in a rule, the bare path in a UDM search. */
+static const char *
+yaral_field(struct emitter *em, const char *path)
+{
+	return arena_printf(em->a, "%s%s", yaral_udm_search(em) ? "" : "$e.", path);
+}
+
+/* The UDM entry of a path; NULL without a pipeline (names are the rule's own). */
+static const struct udm_field *
+yaral_lookup(struct emitter *em, const struct match *m, const char *path, bool *ok)
+{
+	*ok = true;
+	if (!em->q->table)
+		return NULL;
+	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
+		if (!strcmp(udm_fields[i].path, path))
+			return &udm_fields[i];
+	*ok = diag_error(em->d, m->pos, "field '%s' is not in the UDM field list (target yaral)",
+			 path);
+	return NULL;
+}
+
+static bool
+yaral_has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+/* A "..." literal; callers route text with control characters through a regex. */
+static const char *
+yaral_string(struct emitter *em, const char *s, size_t n)
+{
+	struct buf b = {0};
+	buf_putc(&b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, s[i]);
+	}
+	buf_putc(&b, '"');
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * A regex as a /regex/ literal: an unescaped '/' gets its backslash, quotes
+ * and control characters become \xNN, all else is passed verbatim (so a
+ * Sigma `re` keeps \d as \d).
+ */
+static const char *
+yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
+{
+	struct buf b = {0};
+	buf_putc(&b, '/');
+	if (*flags)
+		buf_printf(&b, "(?%s)", flags);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)re[i];
+		if (c < 0x20 || c == 0x7f) {
+			buf_printf(&b, "\\x%02x", c);
+			continue;
+		}
+		if (c == '"' || (c == '\\' && i + 1 < n && re[i + 1] == '"')) {
+			buf_puts(&b, "\\x22");	/* no quote inside the literal, escaped or not */
+			i += c == '\\';
+			continue;
+		}
+		if (c == '\\' && i + 1 < n) {
+			/* an escaped control character is that character: \xNN on the next turn */
+			if ((unsigned char)re[i + 1] >= 0x20 && re[i + 1] != 0x7f)
+				buf_putn(&b, re + i++, 2);
+			continue;
+		}
+		if (c == '/')
+			buf_putc(&b, '\\');
+		buf_putc(&b, (char)c);
+	}
+	buf_putc(&b, '/');
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* The value of an enum field: an exact constant, compared upper-case and never nocase. */
+static bool
+yaral_match_enum(struct emitter *em, const struct match *m, const struct udm_field *u,
+		 const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct seg *lit;
+		if (value_class(&m->vals[i].pat, &lit) != VCLASS_EXACT || !lit)
+			return diag_error(em->d, m->pos, "value of field '%s' cannot be mapped "
+					  "(target yaral): the UDM enum takes exact constants only",
+					  m->field);
+		char *up = arena_strndup(em->a, lit->text, lit->len);
+		for (char *p = up; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		int k = 0;
+		while (u->consts[k] && strcmp(u->consts[k], up))
+			k++;
+		if (!u->consts[k])
+			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
+					  "(target yaral): not a constant of the UDM enum", up,
+					  m->field);
+		term_add(em, out, arena_printf(em->a, "%s = \"%s\"", f, up));
+	}
+	return true;
+}
+
+static bool
+yaral_match_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	const char *nocase = m->cased ? "" : " nocase";
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		const char *s = lit ? lit->text : "";
+		size_t n = lit ? lit->len : 0;
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "%s != \"\"", f));
+			continue;
+		}
+		if (vc == VCLASS_EXACT && n == 0) {
+			term_add(em, out, arena_printf(em->a, "%s = \"\"", f));
+			continue;
+		}
+		if (vc == VCLASS_EXACT && !yaral_has_control(s, n)) {
+			term_add(em, out, arena_printf(em->a, "%s = %s%s", f, yaral_string(em, s, n),
+						       nocase));
+			continue;
+		}
+		/* the pattern regex, with the anchors of the open sides dropped: /re/ is a search */
+		struct buf re = {0};
+		bool dot = emit_pattern_regex(&re, p, regex_metas);
+		size_t from = 0, to = re.len;
+		if (vc == VCLASS_SUFFIX || vc == VCLASS_CONTAINS)
+			from = 3;	/* "^.*" */
+		if (vc == VCLASS_PREFIX || vc == VCLASS_CONTAINS)
+			to -= 3;	/* ".*$" */
+		dot = dot && vc == VCLASS_PATTERN;
+		const char *lit_re = yaral_regex(em, dot ? "s" : "", re.data + from, to - from);
+		buf_free(&re);
+		term_add(em, out, arena_printf(em->a, "%s = %s%s", f, lit_re, nocase));
+	}
+	return true;
+}
+
+static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
+
+/*
+ * An unset UDM number reads as 0, which Sigma's absent field never equals:
+ * a comparison that 0 satisfies gets a `!= 0` guard (also right under not).
+ */
+static bool
+yaral_zero_satisfies(enum cmp c, const char *num)
+{
+	bool neg = num[0] == '-', zero = strspn(num + neg, "0.") == strlen(num + neg);
+	switch (c) {
+	case CMP_EQ: return false;	/* `= 0` is the user's explicit choice */
+	case CMP_LT: return !neg && !zero;
+	case CMP_LTE: return !neg;
+	case CMP_GT: return neg && !zero;
+	case CMP_GTE: return neg || zero;
+	}
+	return false;
+}
+
+static bool
+yaral_match_number(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		const char *cmp = arena_printf(em->a, "%s %s %s", f, cmp_ops[v->cmp], v->text);
+		if (m->numeric_field && yaral_zero_satisfies(v->cmp, v->text))
+			cmp = arena_printf(em->a, "(%s != 0 and %s)", f, cmp);
+		term_add(em, out, cmp);
+	}
+	return true;
+}
+
+static bool
+yaral_match_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		unsigned features;
+		size_t off;
+		regex_check(v->text, v->len, &features, &off);
+		if (features & re2_unsupported) {
+			unsigned bit = features & re2_unsupported;
+			bit &= -bit;
+			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which RE2 does "
+					  "not support (target yaral)", m->field,
+					  regex_feature_name(bit));
+		}
+		char flags[3] = {0}, *fp = flags;
+		if (v->re_flags & RE_M)
+			*fp++ = 'm';
+		if (v->re_flags & RE_S)
+			*fp++ = 's';
+		term_add(em, out, arena_printf(em->a, "%s = %s%s", f, yaral_regex(em, flags, v->text,
+									       v->len),
+					       v->re_flags & RE_I ? " nocase" : ""));
+	}
+	return true;
+}
+
+static bool
+yaral_match_fieldref(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		static const char *const anchor_mods[] = {"", "startswith", "endswith", "contains"};
+		if (v->anchor != ANCHOR_EXACT)
+			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not "
+					  "supported by target yaral", anchor_mods[v->anchor]);
+		bool ok;
+		yaral_lookup(em, m, v->text, &ok);
+		if (!ok)
+			return false;
+		const char *g = yaral_field(em, v->text);
+		term_add(em, out, m->cased ? arena_printf(em->a, "%s = %s", f, g)
+					   : arena_printf(em->a, "strings.to_lower(%s) = "
+							  "strings.to_lower(%s)", f, g));
+	}
+	return true;
+}
 
 static bool
 yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 {
-	(void)out;
-	return diag_error(em->d, m->pos, "target yaral is not implemented yet");
+	if (!m->field)
+		return diag_error(em->d, m->pos, "keyword search is not supported by target yaral");
+	bool ok;
+	const struct udm_field *u = yaral_lookup(em, m, m->field, &ok);
+	if (!ok)
+		return false;
+	enum udm_type type = u ? u->type : m->numeric_field ? UDM_NUMBER : UDM_STRING;
+	const char *f = yaral_field(em, m->field);
+	switch (m->op) {
+	case MATCH_STR:
+		if (type == UDM_ENUM)
+			return yaral_match_enum(em, m, u, f, out);
+		return yaral_match_string(em, m, f, out);
+	case MATCH_NUM:
+		return yaral_match_number(em, m, f, out);
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s = %s", f,
+						       m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+	case MATCH_EXISTS:
+		/* only an unset string reads as "" (a number reads as 0, like a real 0) */
+		if (type != UDM_STRING)
+			return diag_error(em->d, m->pos, "%s of field '%s' is not supported by target "
+					  "yaral: only UDM string fields read as \"\" when unset",
+					  m->op == MATCH_NULL ? "null" : "exists", m->field);
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s %s \"\"", f,
+						       m->op == MATCH_EXISTS && m->vals[i].b ? "!="
+											       : "="));
+		return true;
+	case MATCH_RE:
+		return yaral_match_regex(em, m, f, out);
+	case MATCH_CIDR:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, \"%s\")", f,
+						       m->vals[i].text));
+		return true;
+	case MATCH_FIELDREF:
+		return yaral_match_fieldref(em, m, f, out);
+	case MATCH_TIMEPART:
+		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target yaral",
+				  m->vals[0].part);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+/* A meta value: whitespace runs (YAML block text) fold to one space, \ and " escaped. */
+static void
+yaral_meta(struct emitter *em, const char *key, const char *const *vals, int n, const char *sep)
+{
+	if (!n || !vals[0])
+		return;
+	struct buf *out = em->out;
+	emit_newline(em, 4);
+	buf_printf(out, "%s = \"", key);
+	for (int i = 0; i < n; i++) {
+		bool space = false, any = false;
+		if (i)
+			buf_puts(out, sep);
+		for (const char *p = vals[i]; *p; p++) {
+			if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+				space = any;
+				continue;
+			}
+			if (space)
+				buf_putc(out, ' ');
+			space = false;
+			any = true;
+			if (*p == '"' || *p == '\\')
+				buf_putc(out, '\\');
+			buf_putc(out, *p);
+		}
+	}
+	buf_putc(out, '"');
+}
+
+/* Rule name (targets.md §6.6): the title as [a-z0-9_], then the id's first 8 hex digits. */
+static const char *
+yaral_rule_name(struct emitter *em, const struct rule *r)
+{
+	struct buf b = {0};
+	const char *title = r->title ? r->title : r->name ? r->name : "";
+	for (const char *p = title; *p; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf_putc(&b, c);
+		else if (b.len && b.data[b.len - 1] != '_')
+			buf_putc(&b, '_');
+	}
+	if (b.len && b.data[b.len - 1] == '_')
+		b.len--;
+	int hex = 0;
+	for (const char *p = r->id; p && *p && hex < 8; p++) {
+		bool h = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+			 (*p >= 'A' && *p <= 'F');
+		if (!h)
+			continue;
+		if (!hex)
+			buf_puts(&b, b.len ? "_" : "sigma_");
+		buf_putc(&b, *p >= 'A' && *p <= 'F' ? (char)(*p - 'A' + 'a') : *p);
+		hex++;
+	}
+	if (!b.len)
+		buf_puts(&b, "sigma_rule");
+	const char *name = arena_printf(em->a, "%s%.*s", b.data[0] >= '0' && b.data[0] <= '9' ?
+							  "r_" : "", (int)b.len, b.data);
+	buf_free(&b);
+	return name;
+}
+
+/* The metadata.event_type selection: the pipeline's table, one or more enum constants. */
+static bool
+yaral_event_type(struct emitter *em)
+{
+	const char *t = em->q->table;
+	const char *f = yaral_field(em, "metadata.event_type");
+	struct terms ts = {0};
+	while (*t) {
+		size_t n = strcspn(t, " ,");
+		int k = 0;
+		while (event_types[k] && (strlen(event_types[k]) != n || strncmp(event_types[k], t, n)))
+			k++;
+		if (!event_types[k])
+			return diag_error(em->d, em->q->rule->logsource.pos,
+					  "pipeline event type '%.*s' is not a UDM event type (target "
+					  "yaral)", (int)n, t);
+		term_add(em, &ts, arena_printf(em->a, "%s = \"%s\"", f, event_types[k]));
+		t += n;
+		t += strspn(t, " ,");
+	}
+	if (ts.n > 1)
+		buf_putc(em->out, '(');
+	for (int i = 0; i < ts.n; i++)
+		buf_printf(em->out, "%s%s", i ? " or " : "", ts.v[i].head);
+	if (ts.n > 1)
+		buf_putc(em->out, ')');
+	return true;
+}
+
+/*
+ * The expression as its top-level conjuncts, one per line, each written as
+ * the operand of an AND so that the emitter parenthesises an OR (events
+ * lines are implicitly ANDed; a one-line form needs the explicit `and`).
+ */
+static bool
+yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
+{
+	const struct expr *e = em->q->expr;
+	struct expr *const *kids = (struct expr *const *)&em->q->expr;
+	int n = 1;
+	if (e->kind == EXPR_AND) {
+		kids = e->kids;
+		n = e->nkids;
+	}
+	for (int i = 0; i < n; i++) {
+		struct expr *one[1] = {kids[i]};
+		struct expr and = {.kind = EXPR_AND, .kids = one, .nkids = 1, .capkids = 1};
+		if (!first) {
+			emit_newline(em, indent);
+			if (explicit_and)
+				buf_puts(em->out, "and ");
+		}
+		first = false;
+		if (!emit_expr(em, &and, indent))
+			return false;
+	}
+	return true;
+}
+
+/* outcome: one variable per `fields:` entry, named after its UDM path. */
+static bool
+yaral_outcome(struct emitter *em)
+{
+	const struct query *q = em->q;
+	if (!q->nproject)
+		return true;
+	if (!em->compact)
+		buf_putc(em->out, '\n');
+	emit_newline(em, 2);
+	buf_puts(em->out, "outcome:");
+	for (int i = 0; i < q->nproject; i++) {
+		struct match at = {.pos = q->rule->pos};
+		bool ok;
+		const struct udm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
+		if (!ok)
+			return false;
+		char *var = arena_strdup(em->a, q->project[i]);
+		for (char *p = var; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9')))
+				*p = '_';
+		emit_newline(em, 4);
+		buf_printf(em->out, "$%s = %s%s", var, yaral_field(em, q->project[i]),
+			   u && u->type == UDM_TIME ? ".seconds" : "");
+	}
+	return true;
+}
+
+static bool
+yaral_rule(struct emitter *em)
+{
+	const struct rule *r = em->q->rule;
+	struct buf *out = em->out;
+	const char *level = NULL;
+	for (size_t i = 0; r->level && i < sizeof(severities) / sizeof(severities[0]); i++)
+		if (!strcasecmp(r->level, severities[i][0]))
+			level = severities[i][1];
+	buf_printf(out, "rule %s {", yaral_rule_name(em, r));
+	emit_newline(em, 2);
+	buf_puts(out, "meta:");
+	yaral_meta(em, "title", &r->title, 1, "");
+	yaral_meta(em, "author", &r->author, 1, "");
+	yaral_meta(em, "description", &r->description, 1, "");
+	yaral_meta(em, "severity", &level, 1, "");
+	yaral_meta(em, "sigma_id", &r->id, 1, "");
+	yaral_meta(em, "sigma_status", &r->status, 1, "");
+	yaral_meta(em, "date", &r->date, 1, "");
+	yaral_meta(em, "modified", &r->modified, 1, "");
+	yaral_meta(em, "reference", r->references, r->nreferences, ", ");
+	yaral_meta(em, "tags", r->tags, r->ntags, ", ");
+	yaral_meta(em, "false_positives", r->falsepositives, r->nfalsepositives, "; ");
+	if (!em->compact)
+		buf_putc(out, '\n');
+	emit_newline(em, 2);
+	buf_puts(out, "events:");
+	emit_newline(em, 4);
+	if (em->q->table && !yaral_event_type(em))
+		return false;
+	if (!yaral_conjuncts(em, 4, !em->q->table, em->compact) || !yaral_outcome(em))
+		return false;
+	if (!em->compact)
+		buf_putc(out, '\n');
+	emit_newline(em, 2);
+	buf_puts(out, "condition:");
+	emit_newline(em, 4);
+	buf_puts(out, "$e");
+	emit_newline(em, 0);
+	buf_puts(out, "}\n");
+	return true;
 }
 
 static bool
 yaral_query(struct emitter *em)
 {
-	return emit_expr(em, em->q->expr, 0);
+	if (!yaral_udm_search(em))
+		return yaral_rule(em);
+	if (em->q->table && !yaral_event_type(em))
+		return false;
+	if (!yaral_conjuncts(em, 0, !em->q->table, true))
+		return false;
+	buf_putc(em->out, '\n');
+	return true;
 }
+
+static const char *const yaral_formats[] = {"rule", "udm-search", NULL};
 
 const struct backend backend_yaral = {
 	.name = "yaral",
 	.ext = "yaral",
-	.description = "placeholder",
-	.default_pipeline = "defender_xdr",
+	.description = "Google SecOps YARA-L 2.0 rules (UDM); -f udm-search for a UDM search",
+	.default_pipeline = "secops_udm",
 	.syntax = &yaral_syntax,
+	.formats = yaral_formats,
 	.match = yaral_match,
 	.query = yaral_query,
 };

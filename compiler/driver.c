@@ -27,10 +27,10 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	struct query *q = normalize_rule(a, d, r, &s->opts);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
-	else if (q && s->product == PRODUCT_QUERY)
+	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
-	if (ok && text.len) {
+	if (ok && text.len && s->product != PRODUCT_NONE) {
 		if (out->len)
 			buf_putc(out, '\n');
 		buf_putn(out, text.data, text.len);

@@ -13,11 +13,11 @@ enum diag_format {
 enum product {
 	PRODUCT_QUERY,	/* the backend's query text */
 	PRODUCT_IR,	/* the normalised IR (dump.c) */
-	PRODUCT_NONE,	/* check only */
+	PRODUCT_NONE,	/* check only: the backend runs, its output is dropped */
 };
 
 struct session {
-	const struct backend *be;	/* NULL unless PRODUCT_QUERY */
+	const struct backend *be;	/* NULL for the IR */
 	struct options opts;
 	enum product product;
 	bool compact;

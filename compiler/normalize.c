@@ -9,6 +9,7 @@
 #include "sigma.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -821,6 +822,9 @@ coerce(struct norm *n, struct match *m, const char *type, const char *sigma)
 			return true;
 		for (int i = 0; i < m->nvals; i++) {
 			const char *t = plain_text(n, MATCH_STR, &m->vals[i]);
+			if (number && t && !strncasecmp(t, "0x", 2) && t[2] &&
+			    strspn(t + 2, "0123456789abcdefABCDEF") == strlen(t + 2) && strlen(t + 2) <= 15)
+				t = arena_printf(n->a, "%lld", strtoll(t + 2, NULL, 16));	/* 0x3e7 */
 			bool ok = t && (number ? is_integer_text(t) : (!strcasecmp(t, "true") ||
 								       !strcasecmp(t, "false")));
 			if (!ok)
@@ -928,7 +932,10 @@ static struct expr *
 alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 {
 	struct expr *g = new_group(n, EXPR_OR);
-	bool cased = modchain_has(&it->mods, MOD_CASED);
+	/* Base64 text is case-significant: encoded values carry an implicit cased
+	 * (targets.md §4.5), or a case-insensitive match would widen them. */
+	bool cased = modchain_has(&it->mods, MOD_CASED) || modchain_has(&it->mods, MOD_BASE64) ||
+		     modchain_has(&it->mods, MOD_BASE64OFFSET);
 	for (int i = 0; i < as->n;) {
 		int j = i;
 		while (j < as->n && as->v[j].op == as->v[i].op)

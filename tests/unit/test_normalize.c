@@ -57,11 +57,11 @@ encodings(void **state)
 {
 	(void)state;
 	ASSERT_IR("    sel:\n      A|base64offset|contains: 'cmd'\n    condition: sel\n",
-		  "(str A\n  [* \"Y21k\" *]\n  [* \"NtZ\" *]\n  [* \"jbW\" *])\n");
+		  "(str A cased\n  [* \"Y21k\" *]\n  [* \"NtZ\" *]\n  [* \"jbW\" *])\n");
 	ASSERT_IR("    sel:\n      A|base64|contains: 'foo'\n    condition: sel\n",
-		  "(str A [* \"Zm9v\" *])\n");
+		  "(str A cased [* \"Zm9v\" *])\n");
 	ASSERT_IR("    sel:\n      A|utf16be|base64|contains: 'cmd'\n    condition: sel\n",
-		  "(str A [* \"AGMAbQBk\" *])\n");
+		  "(str A cased [* \"AGMAbQBk\" *])\n");
 	ASSERT_IR("    sel:\n      A|base64: 'a*'\n    condition: sel\n",
 		  "error: 5:17: rule 't': modifier 'base64' cannot encode a wildcard; escape '*' and "
 		  "'?' as '\\*' and '\\?'");
