@@ -1,27 +1,636 @@
-/* logscale.c: placeholder while the logscale backend is written; every rule is refused. */
+/*
+ * logscale.c: CrowdStrike Falcon LogScale (targets.md §7). The event
+ * selection comes first, the rule expression follows a pipe. `f="v"` is a
+ * case-sensitive glob, so Sigma's case-insensitive strings become unanchored
+ * /regex/i with anchors per value class (flag d where a wildcard became a
+ * dot), exact lists become in(..., ignoreCase=true). The Falcon data model
+ * adds three rewrites no pipeline map can say: drive letters in full paths,
+ * file-name-only image fields, and separate IPv4/IPv6 address fields.
+ */
 #include "backend.h"
 
-static const struct syntax logscale_syntax = {"and", "or", "not(", ")"};
+#include <string.h>
+
+static const struct syntax logscale_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",	/* "not(" could read as a call of a function named not */
+	.not_close = ")",
+};
+
+/* Characters escaped in a pattern regex; '/' because the regex sits in /.../. */
+static const char regex_metas[] = "\\.^$|?*+()[]{}/";
+
+/* Constructs the LogScale regex engines reject (or that we cannot prove they accept). */
+static const unsigned logscale_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
+					     REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
+					     REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT |
+					     REGEX_FLAGS;
+
+/* Escapes LogScale documents as unsupported: \p{..}, \h, \v, \R, \X, \e, \C, \N{..}. */
+static const char unsupported_escapes[] = "pPhHvVRXeCN";
+
+/* Falcon full-path fields: they start with \Device\HarddiskVolumeN\ where Sysmon has C:\. */
+static const char *const path_fields[] = {"ImageFileName"};
+
+/* Falcon fields that hold only the file name of an image Sigma knows by its full path. */
+static const char *const basename_fields[] = {"ParentBaseFileName", "ContextBaseFileName"};
+
+/* Falcon keeps IPv4 and IPv6 addresses in different fields. */
+static const struct {
+	const char *v4, *v6;
+} ip_fields[] = {
+	{"RemoteAddressIP4", "RemoteAddressIP6"},
+	{"LocalAddressIP4", "LocalAddressIP6"},
+};
+
+static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
+
+static bool
+logscale_listed(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+#define LISTED(list, name) logscale_listed(list, sizeof(list) / sizeof(list[0]), name)
+
+/* The IPv6 twin of an IPv4 address field, or NULL. */
+static const char *
+logscale_ip6_field(const char *field)
+{
+	for (size_t i = 0; i < sizeof(ip_fields) / sizeof(ip_fields[0]); i++)
+		if (!strcmp(ip_fields[i].v4, field))
+			return ip_fields[i].v6;
+	return NULL;
+}
+
+/*
+ * A field name: bare if [@#]?[A-Za-z0-9_.]+, else a quoted string; always
+ * quoted as a function's field= argument.
+ */
+static const char *
+logscale_field(struct emitter *em, const char *name, bool quoted)
+{
+	size_t n = strlen(name), i = name[0] == '@' || name[0] == '#';
+	bool bare = n > i && !quoted;
+	for (; i < n && bare; i++)
+		bare = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
+		       (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '.';
+	if (bare)
+		return name;
+	struct buf b = {0};
+	buf_putc(&b, '"');
+	for (i = 0; i < n; i++) {
+		if (name[i] == '"' || name[i] == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, name[i]);
+	}
+	buf_putc(&b, '"');
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * A quoted string for a whole-value compare, or NULL when the text cannot be
+ * one: `*` is an unescapable glob there, and control characters are safer in
+ * a regex as \xNN.
+ */
+static const char *
+logscale_quote(struct emitter *em, const char *s, size_t n)
+{
+	struct buf b = {0};
+	buf_putc(&b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '*' || c < 0x20 || c == 0x7f) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (c == '"' || c == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, (char)c);
+	}
+	buf_putc(&b, '"');
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Text without letters (ASCII only) compares the same with or without case. */
+static bool
+logscale_caseless(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The unanchored-engine regex of p: leading and trailing W* are dropped and
+ * the other ends anchored (targets.md §0.3), so CONTAINS is bare, PREFIX ^v,
+ * SUFFIX v$, EXACT and PATTERN ^v$. Sets *dot when a wildcard became '.'.
+ */
+static const char *
+logscale_value_regex(struct emitter *em, const struct pattern *p, bool anchors, bool *dot)
+{
+	int lo = 0, hi = p->nsegs;
+	while (lo < hi && p->segs[lo].kind == SEG_STAR)
+		lo++;
+	while (hi > lo && p->segs[hi - 1].kind == SEG_STAR)
+		hi--;
+	struct pattern sub = {p->segs + lo, hi - lo};
+	struct buf b = {0};
+	*dot = emit_pattern_regex(&b, &sub, regex_metas);
+	/* emit_pattern_regex anchors both ends: keep only the ends the value fixes */
+	size_t from = anchors && lo == 0 ? 0 : 1, to = anchors && hi == p->nsegs ? b.len : b.len - 1;
+	const char *r = arena_strndup(em->a, b.data + from, to - from);
+	buf_free(&b);
+	return r;
+}
+
+static const char *
+logscale_regex_term(struct emitter *em, const char *f, const char *body, bool cased, bool dot)
+{
+	return arena_printf(em->a, "%s=/%s/%s%s", f, body, cased ? "" : "i", dot ? "d" : "");
+}
+
+/*
+ * A drive-letter path (C:\...) as Falcon stores it. Only a value anchored at
+ * its start can name the drive; the volume number is unknown, so any volume.
+ */
+static const char *
+logscale_device_path(struct emitter *em, const char *body)
+{
+	bool drive = body[0] == '^' && ((body[1] >= 'A' && body[1] <= 'Z') ||
+					 (body[1] >= 'a' && body[1] <= 'z')) && body[2] == ':';
+	if (!drive)
+		return body;
+	return arena_printf(em->a, "^\\\\Device\\\\HarddiskVolume[0-9]+%s", body + 3);
+}
+
+/* The value as the rule wrote it, for messages. */
+static const char *
+logscale_show(struct emitter *em, const struct pattern *p)
+{
+	struct buf b = {0};
+	for (int i = 0; i < p->nsegs; i++) {
+		if (p->segs[i].kind == SEG_TEXT)
+			buf_putn(&b, p->segs[i].text, p->segs[i].len);
+		else
+			buf_putc(&b, p->segs[i].kind == SEG_QMARK ? '?' : '*');
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* f="v" when the compare needs no case folding and v fits a quoted string, else f=/^v$/i. */
+static const char *
+logscale_exact_term(struct emitter *em, const char *f, const struct seg *lit, bool cased)
+{
+	const char *q = logscale_quote(em, lit->text, lit->len);
+	if (q && (cased || logscale_caseless(lit->text, lit->len)))
+		return arena_printf(em->a, "%s=%s", f, q);
+	struct pattern p = value_literal(em->a, lit->text, lit->len);
+	bool dot;
+	const char *re = logscale_value_regex(em, &p, true, &dot);
+	return logscale_regex_term(em, f, re, cased, dot);
+}
+
+/*
+ * ParentImage / network Image: Falcon keeps only the file name. endswith
+ * '\name' fixes the whole name and nothing of the directory, so it is EXACT
+ * on the name; a suffix without a separator stays a suffix of the name.
+ * Anything else would widen or narrow the match.
+ */
+static bool
+logscale_basename(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	const struct rule *r = em->q->rule;
+	char sep = r->logsource.product && strcmp(r->logsource.product, "windows") ? '/' : '\\';
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY || (vc == VCLASS_EXACT && !lit)) {
+			term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+			continue;
+		}
+		const char *at = vc == VCLASS_SUFFIX ? memchr(lit->text, sep, lit->len) : NULL;
+		bool name = at && at == lit->text && lit->len > 1 &&
+			    !memchr(at + 1, sep, lit->len - 1);
+		if (vc != VCLASS_SUFFIX || (at && !name))
+			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
+					  "(target logscale): Falcon records only the file name, so "
+					  "only endswith '%cname' or a suffix without '%c' can be matched",
+					  logscale_show(em, p), f, sep, sep);
+		if (name) {
+			struct seg s = {SEG_TEXT, lit->text + 1, lit->len - 1};
+			term_add(em, out, logscale_exact_term(em, f, &s, m->cased));
+			continue;
+		}
+		bool dot;
+		const char *re = logscale_value_regex(em, p, true, &dot);
+		term_add(em, out, logscale_regex_term(em, f, re, m->cased, dot));
+	}
+	return true;
+}
+
+static bool
+match_string(struct emitter *em, const struct match *m, const char *field, struct terms *out)
+{
+	const char *f = logscale_field(em, field, false);
+	if (LISTED(basename_fields, field))
+		return logscale_basename(em, m, f, out);
+	bool path = LISTED(path_fields, field);
+	int list = -1;			/* the term gathering the quotable whole values */
+	const struct seg *first = NULL;	/* its first value */
+	bool caseless = true;
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY || (vc == VCLASS_EXACT && !lit)) {
+			term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+			continue;
+		}
+		bool dot;
+		const char *re = logscale_value_regex(em, p, true, &dot);
+		const char *dev = path ? logscale_device_path(em, re) : re;
+		const char *q = vc == VCLASS_EXACT && dev == re ? logscale_quote(em, lit->text, lit->len)
+								: NULL;
+		if (!q) {
+			term_add(em, out, logscale_regex_term(em, f, dev, m->cased, dot));
+			continue;
+		}
+		if (list < 0) {
+			term_add(em, out, NULL)->tail = "])";
+			list = out->n - 1;
+			first = lit;
+		}
+		caseless &= logscale_caseless(lit->text, lit->len);
+		bool dup = false;	/* value maps can send two Sigma values to one */
+		for (int k = 0; k < out->v[list].nitems && !dup; k++)
+			dup = !strcmp(out->v[list].items[k], q);
+		if (!dup)
+			term_item(em, &out->v[list], q);
+	}
+	if (list < 0)
+		return true;
+	/* one value is a compare of its own, several are one in() (the term keeps its place) */
+	struct term *t = &out->v[list];
+	if (t->nitems == 1) {
+		t->head = logscale_exact_term(em, f, first, m->cased);
+		t->items = NULL;
+	} else {
+		t->head = arena_printf(em->a, "in(field=%s, %svalues=[",
+				       logscale_field(em, field, true),
+				       m->cased || caseless ? "" : "ignoreCase=true, ");
+	}
+	return true;
+}
+
+/*
+ * Which address field a string value can match: 4, 6, or 0 for both. IPv4
+ * text has no ':', and IPv6 text has a ':' before any '.', so a value with a
+ * ':' is IPv6 only, and a whole value or a prefix with a '.' is IPv4 only.
+ */
+static int
+logscale_ip_family(const struct pattern *p)
+{
+	bool colon = false, dot = false;
+	for (int k = 0; k < p->nsegs; k++)
+		colon |= p->segs[k].kind == SEG_TEXT && memchr(p->segs[k].text, ':', p->segs[k].len);
+	if (colon)
+		return 6;
+	const struct seg *lit;
+	enum vclass vc = value_class(p, &lit);
+	if (p->nsegs && p->segs[0].kind == SEG_TEXT)
+		dot = memchr(p->segs[0].text, '.', p->segs[0].len) != NULL;
+	return (vc == VCLASS_EXACT && lit) || dot ? 4 : 0;
+}
+
+/* IPv6 values go to the IPv6 twin of an IPv4 field: two matches, each on its field. */
+static bool
+match_by_family(struct emitter *em, const struct match *m, struct terms *out,
+		bool (*one)(struct emitter *, const struct match *, const char *, struct terms *))
+{
+	const char *v6 = logscale_ip6_field(m->field);
+	if (!v6)
+		return one(em, m, m->field, out);
+	/* the two groups in the order of their first values */
+	int first = m->op == MATCH_CIDR ? m->vals[0].family : logscale_ip_family(&m->vals[0].pat);
+	for (int pass = 0; pass < 2; pass++) {
+		int family = (first == 6) == (pass == 0) ? 6 : 4;
+		struct match part = *m;
+		part.vals = arena_alloc(em->a, sizeof(*part.vals) * (size_t)m->nvals);
+		part.nvals = 0;
+		for (int i = 0; i < m->nvals; i++) {
+			const struct mval *v = &m->vals[i];
+			int fam = m->op == MATCH_CIDR ? v->family : logscale_ip_family(&v->pat);
+			if (fam == family || fam == 0)
+				part.vals[part.nvals++] = *v;
+		}
+		if (part.nvals && !one(em, &part, family == 6 ? v6 : m->field, out))
+			return false;
+	}
+	return true;
+}
+
+static bool
+match_cidr(struct emitter *em, const struct match *m, const char *field, struct terms *out)
+{
+	struct term *t = term_add(em, out, arena_printf(em->a, "cidr(%s, subnet=[",
+							logscale_field(em, field, false)));
+	t->tail = "])";
+	for (int i = 0; i < m->nvals; i++)
+		term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+	return true;
+}
+
+/*
+ * A Sigma regex as a LogScale /regex/: unescaped '/' escaped, named groups
+ * made plain (they would create fields), control characters as \xNN.
+ */
+static bool
+match_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		unsigned features;
+		size_t off;
+		regex_check(v->text, v->len, &features, &off);
+		if (features & logscale_unsupported) {
+			unsigned bit = features & logscale_unsupported;
+			bit &= -bit;
+			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which LogScale "
+					  "does not support (target logscale)", m->field,
+					  regex_feature_name(bit));
+		}
+		struct buf b = {0};
+		for (size_t j = 0; j < v->len; j++) {
+			unsigned char c = (unsigned char)v->text[j];
+			if (c == '\\' && j + 1 < v->len) {
+				if (strchr(unsupported_escapes, v->text[j + 1])) {
+					buf_free(&b);
+					return diag_error(em->d, m->pos, "regex for field '%s' uses \\%c, "
+							  "which LogScale does not support (target "
+							  "logscale)", m->field, v->text[j + 1]);
+				}
+				buf_putn(&b, v->text + j, 2);
+				j++;
+			} else if (c == '(' && j + 2 < v->len && v->text[j + 1] == '?' &&
+				   (v->text[j + 2] == '<' || v->text[j + 2] == 'P')) {
+				/* (?<name> or (?P<name>; lookbehind was refused above */
+				const char *gt = memchr(v->text + j, '>', v->len - j);
+				buf_puts(&b, "(?:");
+				j = gt ? (size_t)(gt - v->text) : j + 2;
+			} else if (c == '/') {
+				buf_puts(&b, "\\/");
+			} else if (c < 0x20 || c == 0x7f) {
+				buf_printf(&b, "\\x%02x", c);
+			} else {
+				buf_putc(&b, (char)c);
+			}
+		}
+		term_add(em, out, arena_printf(em->a, "%s=/%s/%s%s%s", f, b.data ? b.data : "",
+					       v->re_flags & RE_I ? "i" : "",
+					       v->re_flags & RE_M ? "m" : "",
+					       v->re_flags & RE_S ? "d" : ""));
+		buf_free(&b);
+	}
+	return true;
+}
+
+/* Free text over the raw event: outer wildcards add nothing to an unanchored search. */
+static bool
+match_keyword(struct emitter *em, const struct match *m, struct terms *out)
+{
+	if (m->op != MATCH_STR)
+		return diag_error(em->d, m->pos, "keyword search with %s is not supported by target "
+				  "logscale", match_op_name(m->op));
+	for (int i = 0; i < m->nvals; i++) {
+		const struct seg *lit;
+		if (value_class(&m->vals[i].pat, &lit) == VCLASS_ANY || !m->vals[i].pat.nsegs)
+			return diag_error(em->d, m->pos, "keyword search for an empty or '*' value is "
+					  "not supported by target logscale");
+		bool dot;
+		const char *re = logscale_value_regex(em, &m->vals[i].pat, false, &dot);
+		term_add(em, out, arena_printf(em->a, "/%s/%s%s", re, m->cased ? "" : "i",
+					       dot ? "d" : ""));
+	}
+	return true;
+}
+
+static bool
+match_fieldref(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		if (v->anchor != ANCHOR_EXACT)
+			return diag_error(em->d, m->pos, "modifier 'fieldref' with '%s' is not supported "
+					  "by target logscale", v->anchor == ANCHOR_PREFIX ? "startswith"
+					  : v->anchor == ANCHOR_SUFFIX ? "endswith" : "contains");
+		if (LISTED(basename_fields, m->field) || LISTED(basename_fields, v->text))
+			return diag_error(em->d, m->pos, "modifier 'fieldref' on field '%s' is not "
+					  "supported by target logscale: Falcon records only the "
+					  "file name", LISTED(basename_fields, m->field) ? m->field
+					  : v->text);
+		if (!m->cased)
+			diag_warning(em->d, m->pos, "fieldref compared case-sensitively (target "
+				     "logscale)");
+		term_add(em, out, arena_printf(em->a, "test(%s == %s)", f,
+					       logscale_field(em, v->text, false)));
+	}
+	return true;
+}
 
 static bool
 logscale_match(struct emitter *em, const struct match *m, struct terms *out)
 {
-	(void)out;
-	return diag_error(em->d, m->pos, "target logscale is not implemented yet");
+	if (!m->field)
+		return match_keyword(em, m, out);
+	const char *f = logscale_field(em, m->field, false);
+	const char *ip6 = logscale_ip6_field(m->field);
+	switch (m->op) {
+	case MATCH_STR:
+		return match_by_family(em, m, out, match_string);
+	case MATCH_NUM:
+		if (m->vals[0].cmp != CMP_EQ || m->nvals == 1) {
+			for (int i = 0; i < m->nvals; i++)
+				term_add(em, out, arena_printf(em->a, "%s%s%s", f, cmp_ops[m->vals[i].cmp],
+							       m->vals[i].text));
+			return true;
+		}
+		struct term *t = term_add(em, out, arena_printf(em->a, "in(field=%s, values=[",
+							logscale_field(em, m->field, true)));
+		t->tail = "])";
+		for (int i = 0; i < m->nvals; i++)
+			term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+		return true;
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s=%s", f, m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+		if (ip6)	/* absent or empty in both address fields */
+			term_add(em, out, arena_printf(em->a, "((%s!=* or %s=\"\") and (%s!=* or %s=\"\"))",
+						       f, f, ip6, ip6));
+		else
+			term_add(em, out, arena_printf(em->a, "(%s!=* or %s=\"\")", f, f));
+		return true;
+	case MATCH_EXISTS:
+		/* an address is present when either address field is */
+		for (int i = 0; i < m->nvals; i++) {
+			if (!ip6)
+				term_add(em, out, arena_printf(em->a, "%s%s*", f, m->vals[i].b ? "=" : "!="));
+			else if (m->vals[i].b) {
+				term_add(em, out, arena_printf(em->a, "%s=*", f));
+				term_add(em, out, arena_printf(em->a, "%s=*", ip6));
+			} else
+				term_add(em, out, arena_printf(em->a, "(%s!=* and %s!=*)", f, ip6));
+		}
+		return true;
+	case MATCH_RE:
+		if (LISTED(basename_fields, m->field))
+			return diag_error(em->d, m->pos, "modifier 're' on field '%s' is not supported "
+					  "by target logscale: Falcon records only the file name",
+					  m->field);
+		/* a regex may match either kind of address */
+		return match_regex(em, m, f, out) && (!ip6 || match_regex(em, m, ip6, out));
+	case MATCH_CIDR:
+		return match_by_family(em, m, out, match_cidr);
+	case MATCH_FIELDREF:
+		return match_fieldref(em, m, f, out);
+	case MATCH_TIMEPART:
+		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target logscale",
+				  m->vals[0].part);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+/* The query itself: selection, expression, projection; no final newline. */
+static bool
+logscale_body(struct emitter *em)
+{
+	const struct query *q = em->q;
+	struct buf *out = em->out;
+	if (q->table) {
+		buf_puts(out, q->table);
+		emit_newline(em, 0);
+		buf_puts(out, "| ");
+	}
+	if (!emit_expr(em, q->expr, 4))
+		return false;
+	if (q->nproject) {
+		emit_newline(em, 0);
+		buf_puts(out, "| table([");
+		for (int i = 0; i < q->nproject; i++)
+			buf_printf(out, "%s%s", i ? ", " : "", logscale_field(em, q->project[i], false));
+		buf_puts(out, "])");
+	}
+	return true;
+}
+
+/* A YAML double-quoted scalar; escapes what YAML 1.1 readers take as line breaks too. */
+static void
+logscale_yaml_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			buf_puts(b, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "\\x%02x", *p);
+		else if (p[0] == 0xc2 && p[1] == 0x85)
+			buf_puts(b, "\\N"), p++;
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			buf_puts(b, p[2] == 0xa8 ? "\\L" : "\\P"), p += 2;
+		else
+			buf_putc(b, (char)*p);
+	}
+	buf_putc(b, '"');
+}
+
+/*
+ * -f scheduled-search: a LogScale scheduled search template (targets.md
+ * §7.6), the query as a literal block unless it holds a character a YAML
+ * reader would take for a line break.
+ */
+static void
+logscale_scheduled_search(struct emitter *em, const char *query)
+{
+	const struct rule *r = em->q->rule;
+	struct buf *out = em->out;
+	buf_puts(out, "$schema: \"https://schemas.humio.com/scheduledsearch/v0.1.0\"\nname: ");
+	logscale_yaml_string(out, r->title);
+	buf_puts(out, "\ndescription: ");
+	logscale_yaml_string(out, r->description);
+	buf_puts(out, "\nqueryString: ");
+	if (strstr(query, "\xc2\x85") || strstr(query, "\xe2\x80\xa8") ||
+	    strstr(query, "\xe2\x80\xa9")) {
+		logscale_yaml_string(out, query);
+	} else {
+		buf_puts(out, "|-");
+		for (const char *line = query; line;) {
+			const char *nl = strchr(line, '\n');
+			buf_puts(out, "\n  ");
+			buf_putn(out, line, nl ? (size_t)(nl - line) : strlen(line));
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	buf_puts(out, "\nqueryStart: \"1h\"\nqueryEnd: \"now\"\nschedule: \"0 * * * *\"\n"
+		 "timeZone: \"UTC+00:00\"\nbackfillLimit: 0\nactions: []\nlabels: [\"sigma\"");
+	for (int i = 0; i < r->ntags; i++) {
+		buf_puts(out, ", ");
+		logscale_yaml_string(out, r->tags[i]);
+	}
+	if (r->level) {
+		buf_puts(out, ", ");
+		logscale_yaml_string(out, arena_printf(em->a, "level:%s", r->level));
+	}
+	buf_puts(out, "]\n");
 }
 
 static bool
 logscale_query(struct emitter *em)
 {
-	return emit_expr(em, em->q->expr, 0);
+	if (strcmp(em->format, "scheduled-search")) {
+		if (!logscale_body(em))
+			return false;
+		buf_putc(em->out, '\n');
+		return true;
+	}
+	struct buf query = {0}, *out = em->out;
+	em->out = &query;
+	bool ok = logscale_body(em);
+	em->out = out;
+	if (ok)
+		logscale_scheduled_search(em, query.data);
+	buf_free(&query);
+	return ok;
 }
+
+static const char *const logscale_formats[] = {"scheduled-search", NULL};
 
 const struct backend backend_logscale = {
 	.name = "logscale",
 	.ext = "logscale",
-	.description = "placeholder",
-	.default_pipeline = "defender_xdr",
+	.description = "CrowdStrike Falcon LogScale (Falcon sensor events, Next-Gen SIEM)",
+	.default_pipeline = "falcon",
 	.syntax = &logscale_syntax,
+	.formats = logscale_formats,
 	.match = logscale_match,
 	.query = logscale_query,
 };

@@ -3,6 +3,7 @@
  * loads the pipeline and value lists once, then hands each rule file to the
  * driver. Exit status: 0 all rules compiled, 1 some rule failed, 2 usage.
  */
+#include "build.h"
 #include "driver.h"
 #include "files.h"
 
@@ -24,6 +25,8 @@ static const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  convert   compile rules for one target and print the queries\n"
+	"  build     regenerate every target's outputs into a directory, writing\n"
+	"            only what changed; --check lists what is missing or stale\n"
 	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
 	"            field mapping for every target) without writing output\n"
 	"  ir        print the normalised expression of each rule\n"
@@ -70,6 +73,24 @@ static const char usage_convert[] =
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
 	"usage error.\n";
 
+static const char usage_build[] =
+	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
+	"\n"
+	"Compiles every rule file below each PATH for each target (default: all) into\n"
+	"OUTDIR/<target>/<rule path>.<ext>, where <rule path> is the file's path below\n"
+	"PATH without .yml and <ext> the target's extension (or the format's name).\n"
+	"A file is written only when its bytes change, through a temporary file and a\n"
+	"rename, so an interrupted build never leaves half a file. Outputs written by\n"
+	"an earlier build for rule files that no longer exist are removed; the list\n"
+	"lives in OUTDIR/.sigmacc-manifest. A rule that fails keeps its last output and\n"
+	"makes the exit status 1. Prints: written, unchanged, removed, failed.\n"
+	"\n"
+	"      --check              write nothing; list every missing, stale or orphaned\n"
+	"                           output and exit 1 if there is one (the CI gate)\n"
+	"\n"
+	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
+	"--templates DIR, --diagnostics=FORM, as for convert.\n";
+
 static const char usage_list[] =
 	"usage: sigmacc list targets|formats|pipelines\n"
 	"\n"
@@ -78,7 +99,7 @@ static const char usage_list[] =
 struct cli {
 	const char *command;
 	const char *target, *pipeline, *output, *templates, *format;
-	bool without_pipeline, compact;
+	bool without_pipeline, compact, check;
 	const char **vars;
 	int nvars;
 	const char **paths;
@@ -126,7 +147,8 @@ parse_args(struct cli *c, int argc, char **argv)
 		const char *a = argv[i], *v = NULL;
 		bool missing = false;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(!strcmp(c->command, "list") ? usage_list : usage_convert, stdout);
+			fputs(!strcmp(c->command, "list") ? usage_list :
+			      !strcmp(c->command, "build") ? usage_build : usage_convert, stdout);
 			exit(0);
 		} else if (!strcmp(a, "--version")) {
 			printf("sigmacc %s\n", SIGMACC_VERSION);
@@ -168,6 +190,8 @@ parse_args(struct cli *c, int argc, char **argv)
 				return usage_error("--diagnostics must be human, json or github, not '%s'", v);
 		} else if (!strcmp(a, "--without-pipeline")) {
 			c->without_pipeline = true;
+		} else if (!strcmp(a, "--check") && !strcmp(c->command, "build")) {
+			c->check = true;
 		} else if (!strcmp(a, "--compact")) {
 			c->compact = true;
 		} else if (a[0] == '-' && a[1]) {
@@ -270,6 +294,76 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	return status;
 }
 
+/* Loads every --vars file; false after a message. */
+static bool
+load_vars(struct cli *c, struct vars *vars)
+{
+	for (int i = 0; i < c->nvars; i++) {
+		size_t len;
+		const char *why;
+		char *text = files_read(c->vars[i], &len, &why);
+		if (!text) {
+			fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", c->vars[i], why);
+			return false;
+		}
+		struct source src = {c->vars[i], text, len};
+		struct diag d = {.src = &src};
+		bool ok = vars_load(vars, &src, &d);
+		if (!ok) {
+			struct buf e = {0};
+			diag_render(&d, &e);
+			fputs(e.data, stderr);
+			buf_free(&e);
+		}
+		diag_clear(&d);
+		free(text);	/* the lists live in the vars arena */
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* `build`: every chosen target, one output file per rule file. */
+static int
+cmd_build(struct cli *c)
+{
+	if (!c->output)
+		return usage_error("%s", "build needs an output directory: -o OUTDIR");
+	const struct backend *targets[16] = {0};
+	int n = 0;
+	const char *list = c->target && strcmp(c->target, "all") ? c->target : NULL;
+	for (int i = 0; backends[i] && !list; i++)
+		targets[n++] = backends[i];
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		const struct backend *be = backend_find(name);
+		if (!be)
+			return usage_error("unknown target '%s' (see 'sigmacc list targets')", name);
+		targets[n++] = be;
+		p += len + (p[len] == ',');
+	}
+	for (int i = 0; i < n; i++)
+		if (c->format && !backend_has_format(targets[i], c->format))
+			return usage_error("format '%s' is not one of every chosen target's "
+					   "(see 'sigmacc list formats')", c->format);
+	if (c->without_pipeline || c->pipeline)
+		return usage_error("%s", "build uses each target's default pipeline");
+	struct vars vars = {0};
+	int status = 2;
+	if (load_vars(c, &vars)) {
+		c->s.opts.vars = &vars;
+		c->s.product = PRODUCT_QUERY;
+		c->s.format = c->format;
+		struct build_options bo = {c->output, c->templates, c->check, n};
+		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
+	}
+	vars_free(&vars);
+	arena_free(&c->s.arena);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -283,7 +377,8 @@ main(int argc, char **argv)
 	}
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list"))
+	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&
+	    strcmp(cmd, "build"))
 		return usage_error("unknown command '%s'", cmd);
 	int status = parse_args(&c, argc, argv);
 	if (status)
@@ -296,6 +391,10 @@ main(int argc, char **argv)
 	}
 	if (c.npaths == 0) {
 		status = usage_error("%s needs at least one PATH", cmd);
+		goto done;
+	}
+	if (!strcmp(cmd, "build")) {
+		status = cmd_build(&c);
 		goto done;
 	}
 	const struct backend *be = NULL;
@@ -318,30 +417,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	struct vars vars = {0};
-	for (int i = 0; i < c.nvars; i++) {
-		size_t len;
-		const char *why;
-		char *text = files_read(c.vars[i], &len, &why);
-		if (!text) {
-			fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", c.vars[i], why);
-			status = 2;
-			break;
-		}
-		struct source src = {c.vars[i], text, len};
-		struct diag d = {.src = &src};
-		if (!vars_load(&vars, &src, &d)) {
-			struct buf e = {0};
-			diag_render(&d, &e);
-			fputs(e.data, stderr);
-			buf_free(&e);
-			status = 2;
-		}
-		diag_clear(&d);
-		/* the lists point into the vars arena, not into text */
-		free(text);
-		if (status)
-			break;
-	}
+	if (!load_vars(&c, &vars))
+		status = 2;
 	c.s.opts.vars = &vars;
 	c.s.compact = c.compact;
 	struct buf out = {0};

@@ -1078,10 +1078,15 @@ project_fields(struct norm *n, struct query *q)
 			add_project(n, q, &cap, name);
 			continue;
 		}
-		bool pass;
-		const struct pl_field *f = lookup(n, n->r->field_pos[i], name, &pass);
-		if (!f && !pass)
-			return false;
+		/* fields: only chooses what to show, so an unknown one is left out, not fatal */
+		const struct pl_field *f = pipeline_field(n->ls, name);
+		if (!f && !n->ls->passthrough && n->o->unmapped != UNMAPPED_PASSTHROUGH) {
+			diag_warning(n->d, n->r->field_pos[i],
+				     "field '%s' of 'fields' has no mapping in pipeline %s (target %s, "
+				     "logsource %s); it is left out of the output columns",
+				     name, n->o->pipeline->name, n->o->target, n->lsname);
+			continue;
+		}
 		if (!f) {
 			add_project(n, q, &cap, name);
 			continue;

@@ -36,7 +36,7 @@ run() {
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 
-echo "1..16"
+echo "1..18"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -77,7 +77,7 @@ t "undefined placeholder: error by default, anything with --undefined-placeholde
 t "a rule from standard input" '
 	"$bin" convert -t kql --vars '$vars' - < '$net' > "$tmp/o" && has "$tmp/o" RemoteUrl'
 t "ir prints the normalised expression" '
-	run 0 ir --vars '$vars' '$net' && has "$tmp/stdout" "(str Initiated [\"true\"])"'
+	run 0 ir --vars '$vars' '$net' && has "$tmp/stdout" "[* \".pastebin.com\"]"'
 t "check validates without output, exit 1 on a bad rule" '
 	run 0 check -t kql --vars '$vars' '$net' && [ ! -s "$tmp/stdout" ] &&
 	run 1 check -t kql tests/bad/unmappable_field.yml'
@@ -94,4 +94,28 @@ t "list targets, formats and pipelines; --help and --version" '
 t "output is byte-identical across runs and locales" '
 	"$bin" convert -t kql --vars '$vars' '$net' '$proc' > "$tmp/a" &&
 	LC_ALL=C.UTF-8 TZ=Asia/Tokyo "$bin" convert -t kql --vars '$vars' '$proc' '$net' > "$tmp/b" 2>/dev/null;
-	"$bin" convert -t kql --vars '$vars' '$proc' '$net' > "$tmp/c" && cmp "$tmp/b" "$tmp/c"'
+	"$bin" convert -t kql --vars '$vars' '$proc' '$net' > "$tmp/rc" && cmp "$tmp/b" "$tmp/rc"'
+t "build writes each target, then nothing when unchanged, and removes outputs of deleted rules" '
+	mkdir -p "$tmp/r" && cp '$net' '$proc' "$tmp/r/" &&
+	run 0 build -t kql,spl -o "$tmp/out" --vars '$vars' "$tmp/r" &&
+	has "$tmp/stderr" "4 written, 0 unchanged, 0 removed, 0 failed" &&
+	[ -f "$tmp/out/kql/net_connection_win_web_service_c2.kql" ] &&
+	[ -f "$tmp/out/spl/proc_creation_win_web_service_c2.spl" ] &&
+	run 0 build -t kql,spl -o "$tmp/out" --vars '$vars' "$tmp/r" &&
+	has "$tmp/stderr" "0 written, 4 unchanged, 0 removed, 0 failed" &&
+	rm "$tmp/r/proc_creation_win_web_service_c2.yml" &&
+	run 0 build -t kql,spl -o "$tmp/out" --vars '$vars' "$tmp/r" &&
+	has "$tmp/stderr" "0 written, 2 unchanged, 2 removed, 0 failed" &&
+	[ ! -f "$tmp/out/kql/proc_creation_win_web_service_c2.kql" ]'
+t "build --check lists stale, missing and orphaned outputs and writes nothing" '
+	mkdir -p "$tmp/chk" && cp '$net' '$proc' "$tmp/chk/" &&
+	run 0 build -t kql -o "$tmp/chkout" --vars '$vars' "$tmp/chk" &&
+	run 0 build --check -t kql -o "$tmp/chkout" --vars '$vars' "$tmp/chk" &&
+	echo "// edited" >> "$tmp/chkout/kql/net_connection_win_web_service_c2.kql" &&
+	rm "$tmp/chkout/kql/proc_creation_win_web_service_c2.kql" &&
+	cp '$net' "$tmp/chk/new_rule.yml" && rm "$tmp/chk/proc_creation_win_web_service_c2.yml" &&
+	run 1 build --check -t kql -o "$tmp/chkout" --vars '$vars' "$tmp/chk" &&
+	has "$tmp/stdout" "stale: $tmp/chkout/kql/net_connection_win_web_service_c2.kql" &&
+	has "$tmp/stdout" "missing: $tmp/chkout/kql/new_rule.kql" &&
+	has "$tmp/stdout" "orphaned: $tmp/chkout/kql/proc_creation_win_web_service_c2.kql" &&
+	[ ! -f "$tmp/chkout/kql/new_rule.kql" ] && has "$tmp/chkout/kql/net_connection_win_web_service_c2.kql" "// edited"'
