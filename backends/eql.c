@@ -1,27 +1,870 @@
-/* eql.c: placeholder while the eql backend is written; every rule is refused. */
+/*
+ * eql.c: Elastic EQL for Elasticsearch and Elastic Security (targets.md §3).
+ * A query is `<category> where <expr>`. Strings compare with the
+ * case-insensitive glob `:` (one value) or `like~` (a list), and with
+ * `==`/`in`/`like` under `cased`. EQL globs cannot escape `*` or `?`, so
+ * values with literal ones, and every Sigma `re`, become Lucene regexes
+ * (`regex~`/`regex`), which match the whole value and are not PCRE: the
+ * translator below rewrites what has an exact Lucene form and refuses the rest.
+ * Formats: the query, `eqlapi` (the EQL search body), `kibana-ndjson`.
+ */
 #include "backend.h"
 
-static const struct syntax eql_syntax = {"and", "or", "not(", ")"};
+#include <string.h>
+
+static const struct syntax eql_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",
+	.not_close = ")",
+};
+
+/* Words of the EQL grammar that cannot be a bare field name (segment). */
+static const char *const eql_keywords[] = {
+	"and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or",
+	"regex", "runs", "sample", "sequence", "true", "until", "where", "with",
+};
+
+/* Constructs Lucene regexes lack (targets.md §3.3); inline flags are handled apart. */
+static const unsigned lucene_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
+					   REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
+					   REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT | REGEX_NAMED;
+
+/* Lucene operators PCRE treats as plain text: escaped wherever they are literal. */
+#define LUCENE_OPTIONAL "\"#@&<>~"
+
+/*
+ * ECS splits a Windows account into two fields; a Sigma DOMAIN\user value of
+ * the mapped name field is matched as the pair.
+ */
+static const struct {
+	const char *name, *domain, *sigma;
+} eql_accounts[] = {
+	{"user.name", "user.domain", "User"},
+};
+
+static const char *const cmp_ops[] = {"==", "<", "<=", ">", ">="};
+
+static bool
+eql_is_word(const char *s, size_t n)
+{
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	for (size_t i = 0; i < sizeof(eql_keywords) / sizeof(eql_keywords[0]); i++)
+		if (strlen(eql_keywords[i]) == n && !memcmp(eql_keywords[i], s, n))
+			return false;
+	return true;
+}
+
+/* A field name: bare when every dotted segment is a word, else `backquoted`; NULL on error. */
+static const char *
+eql_ident(struct emitter *em, const struct match *m, const char *name)
+{
+	bool bare = true;
+	for (const char *seg = name;;) {
+		const char *dot = strchr(seg, '.');
+		size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
+		bare = bare && eql_is_word(seg, n);
+		if (!dot)
+			break;
+		seg = dot + 1;
+	}
+	if (bare)
+		return name;
+	if (strchr(name, '`')) {
+		diag_error(em->d, m->pos, "field '%s' contains a backquote, which an EQL field "
+			   "name cannot hold (target eql)", name);
+		return NULL;
+	}
+	return arena_printf(em->a, "`%s`", name);
+}
+
+/* A string literal (targets.md §3.2). */
+static const char *
+eql_string(struct emitter *em, const char *s, size_t n)
+{
+	struct buf b = {0};
+	buf_putc(&b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(&b, "\\\""); break;
+		case '\\': buf_puts(&b, "\\\\"); break;
+		case '\t': buf_puts(&b, "\\t"); break;
+		case '\n': buf_puts(&b, "\\n"); break;
+		case '\r': buf_puts(&b, "\\r"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(&b, "\\u{%02X}", c);
+			else
+				buf_putc(&b, (char)c);
+		}
+	}
+	buf_putc(&b, '"');
+	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Can p be written as an EQL glob? Only if no literal text holds '*' or '?'. */
+static bool
+eql_globbable(const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind != SEG_TEXT)
+			continue;
+		if (memchr(s->text, '*', s->len) || memchr(s->text, '?', s->len))
+			return false;
+	}
+	return true;
+}
+
+/* The glob text of p (wildcards as * and ?), unquoted, and whether it has any. */
+static const char *
+eql_glob_text(struct emitter *em, const struct pattern *p, bool *wild)
+{
+	struct buf b = {0};
+	*wild = false;
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind == SEG_TEXT) {
+			buf_putn(&b, s->text, s->len);
+		} else {
+			buf_putc(&b, s->kind == SEG_STAR ? '*' : '?');
+			*wild = true;
+		}
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+static const char *
+eql_glob(struct emitter *em, const struct pattern *p, bool *wild)
+{
+	const char *t = eql_glob_text(em, p, wild);
+	return eql_string(em, t, strlen(t));
+}
+
+/*
+ * The Lucene regex of a wildcard pattern (targets.md §0.3): whole-value, so
+ * no anchors. Lucene escapes any character with a backslash and its '.'
+ * matches newlines, so Sigma's '*' is '.*' with no flag; control characters
+ * stay raw and the string literal escapes them.
+ */
+static const char *
+eql_pattern_regex(struct emitter *em, const struct pattern *p)
+{
+	static const char metas[] = "\\.^$|?*+()[]{}" LUCENE_OPTIONAL;
+	struct buf b = {0};
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind != SEG_TEXT) {
+			buf_puts(&b, s->kind == SEG_STAR ? ".*" : ".");
+			continue;
+		}
+		for (size_t j = 0; j < s->len; j++) {
+			if (strchr(metas, s->text[j]))
+				buf_putc(&b, '\\');
+			buf_putc(&b, s->text[j]);
+		}
+	}
+	const char *r = eql_string(em, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- Sigma `re` to Lucene -------------------------------------------------------------- */
+
+struct eql_re {
+	struct emitter *em;
+	const struct match *m;
+	const char *p, *end;
+	bool dotall;		/* Sigma `s`: '.' also matches a newline */
+	bool multiline;		/* Sigma `m`: '^' and '$' also match at line breaks */
+	struct buf out;
+};
+
+static bool
+eql_re_refuse(struct eql_re *l, const char *what)
+{
+	buf_free(&l->out);
+	return diag_error(l->em->d, l->m->pos, "regex for field '%s' uses %s, which Lucene does "
+			  "not support (target eql)", l->m->field ? l->m->field : "*", what);
+}
+
+/* The class bodies of \d \w \s; \s is PCRE's [\t\n\v\f\r ] (raw characters). */
+static const char *
+eql_re_class_body(char c)
+{
+	switch (c) {
+	case 'd': return "0-9";
+	case 'w': return "A-Za-z0-9_";
+	case 's': return "\t-\r ";
+	}
+	return NULL;
+}
+
+static int
+eql_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/* One escape sequence at l->p (the backslash); in_class: inside [...]. */
+static bool
+eql_re_escape(struct eql_re *l, bool in_class)
+{
+	static const char controls[] = "n\nt\tr\rf\fv\va\ae\x1b";
+	char c = l->p[1];
+	l->p += 2;
+	char lower = (char)(c | 0x20);
+	if (c >= 'A' && c <= 'Z' && eql_re_class_body(lower)) {
+		if (in_class)
+			return eql_re_refuse(l, arena_printf(l->em->a, "\\%c in a class", c));
+		buf_printf(&l->out, "[^%s]", eql_re_class_body(lower));
+		return true;
+	}
+	if (eql_re_class_body(c)) {
+		buf_printf(&l->out, in_class ? "%s" : "[%s]", eql_re_class_body(c));
+		return true;
+	}
+	const char *ctl = c ? strchr(controls, c) : NULL;
+	if (ctl && (ctl - controls) % 2 == 0) {
+		buf_putc(&l->out, ctl[1]);
+		return true;
+	}
+	int hi = l->end - l->p >= 2 ? eql_hex(l->p[0]) : -1, lo = hi >= 0 ? eql_hex(l->p[1]) : -1;
+	if (c == 'x' && hi >= 0 && hi < 8 && lo >= 0 && (hi || lo)) {
+		char ch = (char)(hi * 16 + lo);
+		l->p += 2;
+		if (strchr("\\.^$|?*+()[]{}-" LUCENE_OPTIONAL, ch))
+			buf_putc(&l->out, '\\');
+		buf_putc(&l->out, ch);
+		return true;
+	}
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return eql_re_refuse(l, arena_printf(l->em->a, "\\%c", c));
+	/* escaped punctuation: a backslash makes any character literal in Lucene too */
+	buf_putc(&l->out, '\\');
+	buf_putc(&l->out, c);
+	return true;
+}
+
+static bool
+eql_re_shorthand(char c)
+{
+	return c && strchr("dswDSW", c);
+}
+
+static bool
+eql_re_class(struct eql_re *l)
+{
+	buf_putc(&l->out, '[');
+	l->p++;
+	if (l->p < l->end && *l->p == '^')
+		buf_putc(&l->out, *l->p++);
+	if (l->p < l->end && *l->p == ']') {
+		buf_puts(&l->out, "\\]");
+		l->p++;
+	}
+	/* a '-' PCRE takes literally (at an edge, next to \d \s \w) is a range to Lucene */
+	bool edge = true, shorthand = false;
+	while (l->p < l->end && *l->p != ']') {
+		const char *at = l->p;
+		if (*at == '\\') {
+			shorthand = eql_re_shorthand(at[1]);
+			if (!eql_re_escape(l, true))
+				return false;
+			edge = false;
+			continue;
+		}
+		if (*at == '[' && at + 1 < l->end && at[1] == ':')
+			return eql_re_refuse(l, "a POSIX character class");
+		bool dash = *at == '-' && (edge || shorthand || at[1] == ']' ||
+					   (at[1] == '\\' && eql_re_shorthand(at[2])));
+		if (dash || strchr("[" LUCENE_OPTIONAL, *at))
+			buf_putc(&l->out, '\\');
+		buf_putc(&l->out, *l->p++);
+		edge = shorthand = false;
+	}
+	buf_putc(&l->out, ']');
+	l->p++;
+	return true;
+}
+
+/* Length of a {n}, {n,} or {n,m} repetition at l->p, 0 if the '{' is literal. */
+static size_t
+eql_re_repetition(const struct eql_re *l)
+{
+	const char *q = l->p + 1;
+	bool digits = false;
+	while (q < l->end && *q >= '0' && *q <= '9')
+		q++, digits = true;
+	if (q < l->end && *q == ',')
+		for (q++; q < l->end && *q >= '0' && *q <= '9';)
+			q++;
+	return digits && q < l->end && *q == '}' ? (size_t)(q - l->p + 1) : 0;
+}
+
+/* Translates the body between the outer anchors; regex_check() has accepted it. */
+static bool
+eql_re_body(struct eql_re *l)
+{
+	while (l->p < l->end) {
+		char c = *l->p;
+		size_t rep;
+		switch (c) {
+		case '\\':
+			if (!eql_re_escape(l, false))
+				return false;
+			continue;
+		case '[':
+			if (!eql_re_class(l))
+				return false;
+			continue;
+		case '(':
+			if (l->p + 1 < l->end && l->p[1] == '?') {
+				if (l->p + 2 >= l->end || l->p[2] != ':')
+					return eql_re_refuse(l, "inline flags other than "
+								"a leading (?i)");
+				l->p += 2;	/* (?: is Lucene's plain group */
+			}
+			buf_putc(&l->out, '(');
+			l->p++;
+			continue;
+		case '^':
+		case '$':
+			return eql_re_refuse(l, "'^' or '$' inside the regex");
+		case '.':
+			buf_puts(&l->out, l->dotall ? "." : "[^\n]");
+			l->p++;
+			continue;
+		case '{':
+			rep = eql_re_repetition(l);
+			if (!rep) {
+				buf_puts(&l->out, "\\{");
+				l->p++;
+				continue;
+			}
+			buf_putn(&l->out, l->p, rep);
+			l->p += rep;
+			break;
+		case '}':
+			buf_puts(&l->out, "\\}");
+			l->p++;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			buf_putc(&l->out, c);
+			l->p++;
+			break;
+		default:
+			if (strchr(LUCENE_OPTIONAL, c))
+				buf_putc(&l->out, '\\');
+			buf_putc(&l->out, c);
+			l->p++;
+			continue;
+		}
+		/* after a quantifier: a lazy '?' matches the same set of values */
+		if (l->p < l->end && *l->p == '?')
+			l->p++;
+	}
+	return true;
+}
+
+/* The end of the atom at p: an escape, a class, a whole group or one character. */
+static const char *
+eql_re_atom_end(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	if (*p == '\\')
+		return q < end ? q + 1 : end;
+	if (*p == '[') {
+		q += q < end && *q == '^';
+		q += q < end && *q == ']';
+		while (q < end && *q != ']')
+			q += *q == '\\' ? 2 : 1;
+		return q < end ? q + 1 : end;
+	}
+	if (*p == '(') {
+		while (q < end && *q != ')')
+			q = eql_re_atom_end(q, end);
+		return q < end ? q + 1 : end;
+	}
+	return q;
+}
+
+/* The end of an unquantified group at p, or NULL. */
+static const char *
+eql_re_group(const char *p, const char *end)
+{
+	if (p >= end || *p != '(' || (p + 1 < end && p[1] == '?' && (p + 2 >= end || p[2] != ':')))
+		return NULL;
+	const char *q = eql_re_atom_end(p, end);
+	return q < end && strchr("*+?{", *q) ? NULL : q;
+}
+
+static bool
+eql_re_alternation(struct eql_re *l, const char *p, const char *end, bool lead, bool trail);
+
+/* A translated group at p (ending at g) whose open sides are lead and trail. */
+static bool
+eql_re_subgroup(struct eql_re *l, const char *p, const char *g, bool lead, bool trail)
+{
+	const char *inner = p + (p[1] == '?' ? 3 : 1);
+	buf_putc(&l->out, '(');
+	if (!eql_re_alternation(l, inner, g - 1, lead, trail))
+		return false;
+	buf_putc(&l->out, ')');
+	return true;
+}
+
+/* Translates [p, end) with no anchors allowed (eql_re_body). */
+static bool
+eql_re_span(struct eql_re *l, const char *p, const char *end)
+{
+	l->p = p;
+	l->end = end;
+	return eql_re_body(l);
+}
+
+/*
+ * One branch. lead: it starts where the value starts, so a leading '^' is
+ * dropped and otherwise '.*' fills the open side (Lucene matches the whole
+ * value); trail likewise at the end. An unquantified group on an open side
+ * takes the side inside, so that '(^|/)x' and '(^a$)|(^b$)' stay exact.
+ */
+static bool
+eql_re_branch(struct eql_re *l, const char *p, const char *end, bool lead, bool trail)
+{
+	const char *last = NULL;
+	for (const char *q = p; q < end; q = eql_re_atom_end(q, end))
+		last = q;
+	bool caret = lead && p < end && *p == '^';
+	bool dollar = trail && last && *last == '$';
+	if ((caret || dollar) && l->multiline)
+		return eql_re_refuse(l, "'^' or '$' with the m flag");
+	p += caret;
+	end -= dollar;
+	lead = lead && !caret;
+	trail = trail && !dollar;
+	const char *g = lead ? eql_re_group(p, end) : NULL;
+	if (g) {
+		if (!eql_re_subgroup(l, p, g, true, trail && g == end))
+			return false;
+		if (g == end)
+			return true;
+		p = g;
+	} else if (lead) {
+		buf_puts(&l->out, ".*");
+	}
+	g = trail && last >= p && last < end ? eql_re_group(last, end) : NULL;
+	if (!eql_re_span(l, p, g ? last : end))
+		return false;
+	if (g)
+		return eql_re_subgroup(l, last, g, false, true);
+	if (trail)
+		buf_puts(&l->out, ".*");
+	return true;
+}
+
+/* The branches of [p, end); Lucene needs "()" for an empty one. */
+static bool
+eql_re_alternation(struct eql_re *l, const char *p, const char *end, bool lead, bool trail)
+{
+	for (;;) {
+		const char *e = p;
+		while (e < end && *e != '|')
+			e = eql_re_atom_end(e, end);
+		size_t at = l->out.len;
+		if (!eql_re_branch(l, p, e, lead, trail))
+			return false;
+		if (l->out.len == at)
+			buf_puts(&l->out, "()");
+		if (e >= end)
+			return true;
+		buf_putc(&l->out, '|');
+		p = e + 1;
+	}
+}
+
+/* The Lucene string literal of a Sigma regex (targets.md §3.3); *icase for regex~. */
+static const char *
+eql_regex(struct emitter *em, const struct match *m, const struct mval *v, bool *icase)
+{
+	unsigned features;
+	size_t off;
+	struct eql_re l = {.em = em, .m = m, .dotall = v->re_flags & RE_S,
+			   .multiline = v->re_flags & RE_M};
+	regex_check(v->text, v->len, &features, &off);	/* the normalizer has checked the syntax */
+	if (features & lucene_unsupported) {
+		unsigned bit = features & lucene_unsupported;
+		return eql_re_refuse(&l, regex_feature_name(bit & -bit)), NULL;
+	}
+	const char *p = v->text, *end = v->text + v->len;
+	*icase = v->re_flags & RE_I;
+	if (end - p >= 4 && !memcmp(p, "(?i)", 4)) {
+		*icase = true;
+		p += 4;
+	}
+	/* search semantics: the regex may match anywhere, so both sides are open */
+	if (!eql_re_alternation(&l, p, end, true, true))
+		return NULL;
+	const char *r = eql_string(em, l.out.data ? l.out.data : "", l.out.len);
+	buf_free(&l.out);
+	return r;
+}
+
+/* ---- matches ------------------------------------------------------------------------------ */
+
+/* Is f the target of a pipeline value map? Its values are canonical, so compared exactly. */
+static bool
+eql_mapped_value_field(struct emitter *em, const char *f)
+{
+	const struct pipeline *pl = em->q->opts->pipeline;
+	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
+	for (unsigned i = 0; ls && i < ls->fields_count; i++)
+		for (unsigned k = 0; k < ls->fields[i].values_count; k++)
+			if (!strcmp(ls->fields[i].values[k].field, f))
+				return true;
+	return false;
+}
+
+/* A DOMAIN\user value of an account field as (domain and name); NULL after an error. */
+static const char *
+eql_account(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
+{
+	const struct seg *lit;
+	enum vclass vc = value_class(p, &lit);
+	const char *bs = vc == VCLASS_EXACT && lit ? memchr(lit->text, '\\', lit->len) : NULL;
+	size_t dn = bs ? (size_t)(bs - lit->text) : 0, un = bs ? lit->len - dn - 1 : 0;
+	if (!bs || !dn || !un || memchr(bs + 1, '\\', un) || !eql_globbable(p)) {
+		bool wild;
+		const char *shown = eql_glob_text(em, p, &wild);
+		diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped (target eql): "
+			   "ECS splits the account into %s and %s, so only an exact DOMAIN\\user "
+			   "value can be matched", shown, eql_accounts[acct].sigma,
+			   eql_accounts[acct].domain, eql_accounts[acct].name);
+		return NULL;
+	}
+	const char *op = m->cased ? "==" : ":";
+	return arena_printf(em->a, "(%s %s %s and %s %s %s)", eql_accounts[acct].domain, op,
+			    eql_string(em, lit->text, dn), eql_accounts[acct].name, op,
+			    eql_string(em, bs + 1, un));
+}
+
+static bool
+eql_has_backslash(const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++)
+		if (p->segs[i].kind == SEG_TEXT && memchr(p->segs[i].text, '\\', p->segs[i].len))
+			return true;
+	return false;
+}
+
+static int
+eql_account_field(const char *f)
+{
+	for (size_t i = 0; i < sizeof(eql_accounts) / sizeof(eql_accounts[0]); i++)
+		if (!strcmp(eql_accounts[i].name, f))
+			return (int)i;
+	return -1;
+}
+
+static bool
+eql_match_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	bool cased = m->cased || eql_mapped_value_field(em, m->field);
+	int acct = eql_account_field(m->field);
+	int list = -1;		/* the term collecting the glob values, in place of the first */
+	bool wild = false;	/* some listed value has a wildcard */
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "?%s != null", f));
+		} else if (vc == VCLASS_EXACT && !lit) {
+			term_add(em, out, arena_printf(em->a, "%s == \"\"", f));
+		} else if (acct >= 0 && eql_has_backslash(p)) {
+			const char *t = eql_account(em, m, acct, p);
+			if (!t)
+				return false;
+			term_add(em, out, t);
+		} else if (!eql_globbable(p)) {
+			const char *op = cased ? "regex" : "regex~";
+			term_add(em, out, arena_printf(em->a, "%s %s %s", f, op,
+						       eql_pattern_regex(em, p)));
+		} else {
+			if (list < 0) {
+				term_add(em, out, NULL)->tail = ")";
+				list = out->n - 1;
+			}
+			bool w;
+			term_item(em, &out->v[list], eql_glob(em, p, &w));
+			wild |= w;
+		}
+	}
+	if (list >= 0) {
+		struct term *t = &out->v[list];
+		if (t->nitems == 1) {
+			const char *op = !cased ? ":" : wild ? "like" : "==";
+			t->head = arena_printf(em->a, "%s %s %s", f, op, t->items[0]);
+			t->items = NULL;
+		} else {
+			const char *op = !cased ? "like~" : wild ? "like" : "in";
+			t->head = arena_printf(em->a, "%s %s (", f, op);
+		}
+	}
+	return true;
+}
+
+static bool
+eql_match_number(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	if (m->vals[0].cmp != CMP_EQ || m->nvals == 1) {
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s %s %s", f,
+						       cmp_ops[m->vals[i].cmp], m->vals[i].text));
+		return true;
+	}
+	struct term *t = term_add(em, out, arena_printf(em->a, "%s in (", f));
+	t->tail = ")";
+	for (int i = 0; i < m->nvals; i++)
+		term_item(em, t, m->vals[i].text);
+	return true;
+}
+
+static bool
+eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out);
 
 static bool
 eql_match(struct emitter *em, const struct match *m, struct terms *out)
 {
-	(void)out;
-	return diag_error(em->d, m->pos, "target eql is not implemented yet");
+	if (m->op == MATCH__COUNT) {	/* the event selection term of eql_query */
+		term_add(em, out, m->field);
+		return true;
+	}
+	if (!m->field)
+		return eql_match_keyword(em, m, out);
+	const char *f = eql_ident(em, m, m->field);
+	if (!f)
+		return false;
+	switch (m->op) {
+	case MATCH_STR:
+		return eql_match_string(em, m, f, out);
+	case MATCH_NUM:
+		return eql_match_number(em, m, f, out);
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "%s == %s", f,
+						       m->vals[i].b ? "true" : "false"));
+		return true;
+	case MATCH_NULL:
+		term_add(em, out, arena_printf(em->a, "?%s == null", f));
+		return true;
+	case MATCH_EXISTS:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, arena_printf(em->a, "?%s %s null", f,
+						       m->vals[i].b ? "!=" : "=="));
+		return true;
+	case MATCH_RE:
+		for (int i = 0; i < m->nvals; i++) {
+			bool icase;
+			const char *re = eql_regex(em, m, &m->vals[i], &icase);
+			if (!re)
+				return false;
+			term_add(em, out, arena_printf(em->a, "%s %s %s", f,
+						       icase ? "regex~" : "regex", re));
+		}
+		return true;
+	case MATCH_CIDR: {
+		/* the field is the list's first item: a laid-out list leaves no trailing space */
+		struct term *t = term_add(em, out, "cidrMatch(");
+		t->tail = ")";
+		term_item(em, t, f);
+		for (int i = 0; i < m->nvals; i++)
+			term_item(em, t, eql_string(em, m->vals[i].text, m->vals[i].len));
+		return true;
+	}
+	case MATCH_FIELDREF:
+		return diag_error(em->d, m->pos, "modifier 'fieldref' is not supported by target "
+				  "eql (EQL cannot compare two fields)");
+	case MATCH_TIMEPART:
+		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target eql",
+				  m->vals[0].part);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+/*
+ * A keyword matches anywhere in the event, but EQL can only search named
+ * fields: with -O eql-keyword-field=FIELD keywords become a contains match on
+ * that field (e.g. `message`, where Beats keep the event's text); without it
+ * they are refused (targets.md §3.7), since any one field is narrower.
+ */
+static bool
+eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
+{
+	const char *field = options_get(em->q->opts, "eql-keyword-field");
+	if (!field || !*field)
+		return diag_error(em->d, m->pos, "keyword search is not supported by target eql "
+				  "(-O eql-keyword-field=FIELD searches one field, e.g. message)");
+	struct match k = *m;
+	k.field = field;
+	if (m->op == MATCH_STR) {
+		k.vals = arena_alloc(em->a, sizeof(*k.vals) * (size_t)m->nvals);
+		for (int i = 0; i < m->nvals; i++) {
+			struct pattern p = {0};
+			value_append(em->a, &p, (struct seg){SEG_STAR, NULL, 0});
+			for (int j = 0; j < m->vals[i].pat.nsegs; j++)
+				value_append(em->a, &p, m->vals[i].pat.segs[j]);
+			value_append(em->a, &p, (struct seg){SEG_STAR, NULL, 0});
+			k.vals[i] = m->vals[i];
+			k.vals[i].pat = p;
+		}
+	}
+	return eql_match(em, &k, out);
+}
+
+/* ---- the query and its formats -------------------------------------------------------------- */
+
+static void
+eql_json_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+eql_json_list(struct buf *b, const char *key, const char *const *v, int n)
+{
+	buf_printf(b, ",\"%s\":[", key);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		eql_json_string(b, v[i]);
+	}
+	buf_putc(b, ']');
+}
+
+/* Kibana severity and risk score per Sigma level (Kibana has no informational). */
+static const struct {
+	const char *level, *severity;
+	int risk;
+} eql_levels[] = {
+	{"informational", "low", 21}, {"low", "low", 21}, {"medium", "medium", 47},
+	{"high", "high", 73}, {"critical", "critical", 99},
+};
+
+/* One Kibana detection rule per line, for Security -> Rules -> Import (targets.md §3.6). */
+static void
+eql_kibana(struct emitter *em, const char *query)
+{
+	const struct rule *r = em->q->rule;
+	struct buf *b = em->out;
+	const char *severity = "medium";
+	int risk = 47;
+	for (size_t i = 0; r->level && i < sizeof(eql_levels) / sizeof(eql_levels[0]); i++)
+		if (!strcmp(r->level, eql_levels[i].level))
+			severity = eql_levels[i].severity, risk = eql_levels[i].risk;
+	buf_puts(b, "{\"rule_id\":");
+	eql_json_string(b, r->id ? r->id : "");
+	buf_puts(b, ",\"name\":");
+	eql_json_string(b, r->title ? r->title : "");
+	buf_puts(b, ",\"description\":");
+	eql_json_string(b, r->description ? r->description : r->title ? r->title : "");
+	buf_puts(b, ",\"type\":\"eql\",\"language\":\"eql\",\"query\":");
+	eql_json_string(b, query);
+	const char *index = options_get(em->q->opts, "eql-index");
+	buf_puts(b, ",\"index\":[");
+	for (const char *s = index ? index : "logs-*,winlogbeat-*"; *s;) {
+		size_t n = strcspn(s, ",");
+		eql_json_string(b, arena_strndup(em->a, s, n));
+		s += n + (s[n] == ',');
+		if (*s)
+			buf_putc(b, ',');
+	}
+	buf_printf(b, "],\"risk_score\":%d,\"severity\":\"%s\",\"enabled\":true,"
+		   "\"interval\":\"5m\",\"from\":\"now-6m\"", risk, severity);
+	const char *author = r->author;
+	eql_json_list(b, "author", &author, author ? 1 : 0);
+	eql_json_list(b, "references", (const char *const *)r->references, r->nreferences);
+	eql_json_list(b, "false_positives", (const char *const *)r->falsepositives,
+		      r->nfalsepositives);
+	eql_json_list(b, "tags", (const char *const *)r->tags, r->ntags);
+	buf_puts(b, ",\"threat\":[],\"version\":1}\n");
 }
 
 static bool
 eql_query(struct emitter *em)
 {
-	return emit_expr(em, em->q->expr, 0);
+	const struct query *q = em->q;
+	const char *table = q->table ? q->table : "any";
+	const char *cond = strstr(table, " where ");
+	struct buf text = {0}, *out = em->out;
+	em->out = &text;
+	buf_printf(&text, "%.*s where ", cond ? (int)(cond - table) : (int)strlen(table), table);
+	/* the selection's extra term is ANDed in front, as a verbatim term (see eql_match) */
+	struct expr sel = {.kind = EXPR_MATCH, .match = {.field = cond ? cond + 7 : NULL,
+							 .op = MATCH__COUNT}};
+	struct expr top = {.kind = EXPR_AND};
+	const struct expr *e = q->expr;
+	if (cond) {
+		VEC_PUSH(em->a, top.kids, top.nkids, top.capkids, &sel);
+		for (int i = 0; i < (e->kind == EXPR_AND ? e->nkids : 1); i++)
+			VEC_PUSH(em->a, top.kids, top.nkids, top.capkids,
+				 e->kind == EXPR_AND ? e->kids[i] : (struct expr *)e);
+		e = &top;
+	}
+	bool ok = emit_expr(em, e, 4);
+	em->out = out;
+	if (ok && !strcmp(em->format, "eqlapi")) {
+		buf_puts(out, "{\"query\": ");
+		eql_json_string(out, text.data);
+		buf_puts(out, "}\n");
+	} else if (ok && !strcmp(em->format, "kibana-ndjson")) {
+		eql_kibana(em, text.data);
+	} else if (ok) {
+		buf_printf(out, "%s\n", text.data);
+	}
+	buf_free(&text);
+	return ok;
 }
+
+static const char *const eql_formats[] = {"eqlapi", "kibana-ndjson", NULL};
 
 const struct backend backend_eql = {
 	.name = "eql",
 	.ext = "eql",
-	.description = "placeholder",
-	.default_pipeline = "defender_xdr",
+	.description = "Elastic EQL: Elasticsearch and Elastic Security (ECS field names)",
+	.default_pipeline = "ecs_windows",
 	.syntax = &eql_syntax,
+	.formats = eql_formats,
 	.match = eql_match,
 	.query = eql_query,
 };

@@ -35,7 +35,7 @@ struct udm_field {
 static const char *const event_types[] = {
 	"PROCESS_LAUNCH", "PROCESS_MODULE_LOAD", "NETWORK_CONNECTION", "NETWORK_DNS",
 	"FILE_CREATION", "FILE_MODIFICATION", "FILE_DELETION", "FILE_MOVE", "FILE_READ",
-	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", NULL,
+	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP", NULL,
 };
 static const char *const directions[] = {"INBOUND", "OUTBOUND", "BROADCAST", NULL};
 static const char *const ip_protocols[] = {
@@ -47,9 +47,15 @@ static const char *const ip_protocols[] = {
 static const struct udm_field udm_fields[] = {
 	{"metadata.event_type", UDM_ENUM, event_types},
 	{"metadata.event_timestamp", UDM_TIME, NULL},
+	{"metadata.log_type", UDM_STRING, NULL},
+	{"metadata.product_event_type", UDM_STRING, NULL},
 	{"network.direction", UDM_ENUM, directions},
 	{"network.ip_protocol", UDM_ENUM, ip_protocols},
 	{"network.dns.questions.name", UDM_STRING, NULL},
+	{"network.http.method", UDM_STRING, NULL},
+	{"network.http.user_agent", UDM_STRING, NULL},
+	{"network.http.referral_url", UDM_STRING, NULL},
+	{"network.http.response_code", UDM_NUMBER, NULL},
 	{"principal.hostname", UDM_STRING, NULL},
 	{"principal.ip", UDM_STRING, NULL},
 	{"principal.port", UDM_NUMBER, NULL},
@@ -63,6 +69,7 @@ static const struct udm_field udm_fields[] = {
 	{"principal.process.file.sha256", UDM_STRING, NULL},
 	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
 	{"target.hostname", UDM_STRING, NULL},
+	{"target.url", UDM_STRING, NULL},
 	{"target.ip", UDM_STRING, NULL},
 	{"target.port", UDM_NUMBER, NULL},
 	{"target.user.userid", UDM_STRING, NULL},
@@ -454,23 +461,46 @@ yaral_rule_name(struct emitter *em, const struct rule *r)
 	return name;
 }
 
-/* The metadata.event_type selection: the pipeline's table, one or more enum constants. */
+/* One `path=VALUE` item of the pipeline's table: an exact, cased string selection. */
+static const char *
+yaral_selection(struct emitter *em, const char *t, size_t n)
+{
+	const char *eq = memchr(t, '=', n);
+	size_t plen = (size_t)(eq - t);
+	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
+		if (strlen(udm_fields[i].path) == plen && !strncmp(udm_fields[i].path, t, plen) &&
+		    udm_fields[i].type == UDM_STRING)
+			return arena_printf(em->a, "%s = %s", yaral_field(em, udm_fields[i].path),
+					    yaral_string(em, eq + 1, n - plen - 1));
+	return NULL;
+}
+
+/*
+ * The event selection from the pipeline's table: metadata.event_type
+ * constants (several = any of them) and `path=VALUE` items naming a UDM
+ * string field (a product selection such as metadata.log_type=AWS_CLOUDTRAIL),
+ * all of which must hold. Written on one line, the items joined by `and`.
+ */
 static bool
 yaral_event_type(struct emitter *em)
 {
 	const char *t = em->q->table;
 	const char *f = yaral_field(em, "metadata.event_type");
-	struct terms ts = {0};
+	struct terms ts = {0}, sel = {0};
 	while (*t) {
 		size_t n = strcspn(t, " ,");
 		int k = 0;
 		while (event_types[k] && (strlen(event_types[k]) != n || strncmp(event_types[k], t, n)))
 			k++;
-		if (!event_types[k])
+		const char *s = memchr(t, '=', n) ? yaral_selection(em, t, n) : NULL;
+		if (!event_types[k] && !s)
 			return diag_error(em->d, em->q->rule->logsource.pos,
-					  "pipeline event type '%.*s' is not a UDM event type (target "
-					  "yaral)", (int)n, t);
-		term_add(em, &ts, arena_printf(em->a, "%s = \"%s\"", f, event_types[k]));
+					  "pipeline event selection '%.*s' is neither a UDM event type "
+					  "nor path=VALUE on a UDM string field (target yaral)", (int)n, t);
+		if (s)
+			term_add(em, &sel, s);
+		else
+			term_add(em, &ts, arena_printf(em->a, "%s = \"%s\"", f, event_types[k]));
 		t += n;
 		t += strspn(t, " ,");
 	}
@@ -480,6 +510,8 @@ yaral_event_type(struct emitter *em)
 		buf_printf(em->out, "%s%s", i ? " or " : "", ts.v[i].head);
 	if (ts.n > 1)
 		buf_putc(em->out, ')');
+	for (int i = 0; i < sel.n; i++)
+		buf_printf(em->out, "%s%s", i || ts.n ? " and " : "", sel.v[i].head);
 	return true;
 }
 
