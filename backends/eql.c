@@ -6,7 +6,7 @@
  * values with literal ones, and every Sigma `re`, become Lucene regexes
  * (`regex~`/`regex`), which match the whole value and are not PCRE: the
  * translator below rewrites what has an exact Lucene form and refuses the rest.
- * Formats: the query, `eqlapi` (the EQL search body), `kibana-ndjson`.
+ * The import formats (eqlapi, kibana-ndjson) are templates/formats/eql/.
  */
 #include "backend.h"
 
@@ -740,85 +740,7 @@ eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 	return eql_match(em, &k, out);
 }
 
-/* ---- the query and its formats -------------------------------------------------------------- */
-
-static void
-eql_json_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
-static void
-eql_json_list(struct buf *b, const char *key, const char *const *v, int n)
-{
-	buf_printf(b, ",\"%s\":[", key);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			buf_putc(b, ',');
-		eql_json_string(b, v[i]);
-	}
-	buf_putc(b, ']');
-}
-
-/* Kibana severity and risk score per Sigma level (Kibana has no informational). */
-static const struct {
-	const char *level, *severity;
-	int risk;
-} eql_levels[] = {
-	{"informational", "low", 21}, {"low", "low", 21}, {"medium", "medium", 47},
-	{"high", "high", 73}, {"critical", "critical", 99},
-};
-
-/* One Kibana detection rule per line, for Security -> Rules -> Import (targets.md §3.6). */
-static void
-eql_kibana(struct emitter *em, const char *query)
-{
-	const struct rule *r = em->q->rule;
-	struct buf *b = em->out;
-	const char *severity = "medium";
-	int risk = 47;
-	for (size_t i = 0; r->level && i < sizeof(eql_levels) / sizeof(eql_levels[0]); i++)
-		if (!strcmp(r->level, eql_levels[i].level))
-			severity = eql_levels[i].severity, risk = eql_levels[i].risk;
-	buf_puts(b, "{\"rule_id\":");
-	eql_json_string(b, r->id ? r->id : "");
-	buf_puts(b, ",\"name\":");
-	eql_json_string(b, r->title ? r->title : "");
-	buf_puts(b, ",\"description\":");
-	eql_json_string(b, r->description ? r->description : r->title ? r->title : "");
-	buf_puts(b, ",\"type\":\"eql\",\"language\":\"eql\",\"query\":");
-	eql_json_string(b, query);
-	const char *index = options_get(em->q->opts, "eql-index");
-	buf_puts(b, ",\"index\":[");
-	for (const char *s = index ? index : "logs-*,winlogbeat-*"; *s;) {
-		size_t n = strcspn(s, ",");
-		eql_json_string(b, arena_strndup(em->a, s, n));
-		s += n + (s[n] == ',');
-		if (*s)
-			buf_putc(b, ',');
-	}
-	buf_printf(b, "],\"risk_score\":%d,\"severity\":\"%s\",\"enabled\":true,"
-		   "\"interval\":\"5m\",\"from\":\"now-6m\"", risk, severity);
-	const char *author = r->author;
-	eql_json_list(b, "author", &author, author ? 1 : 0);
-	eql_json_list(b, "references", (const char *const *)r->references, r->nreferences);
-	eql_json_list(b, "false_positives", (const char *const *)r->falsepositives,
-		      r->nfalsepositives);
-	eql_json_list(b, "tags", (const char *const *)r->tags, r->ntags);
-	buf_puts(b, ",\"threat\":[],\"version\":1}\n");
-}
+/* ---- the query ---------------------------------------------------------------------------- */
 
 static bool
 eql_query(struct emitter *em)
@@ -843,20 +765,11 @@ eql_query(struct emitter *em)
 	}
 	bool ok = emit_expr(em, e, 4);
 	em->out = out;
-	if (ok && !strcmp(em->format, "eqlapi")) {
-		buf_puts(out, "{\"query\": ");
-		eql_json_string(out, text.data);
-		buf_puts(out, "}\n");
-	} else if (ok && !strcmp(em->format, "kibana-ndjson")) {
-		eql_kibana(em, text.data);
-	} else if (ok) {
+	if (ok)
 		buf_printf(out, "%s\n", text.data);
-	}
 	buf_free(&text);
 	return ok;
 }
-
-static const char *const eql_formats[] = {"eqlapi", "kibana-ndjson", NULL};
 
 const struct backend backend_eql = {
 	.name = "eql",
@@ -864,7 +777,6 @@ const struct backend backend_eql = {
 	.description = "Elastic EQL: Elasticsearch and Elastic Security (ECS field names)",
 	.default_pipeline = "ecs_windows",
 	.syntax = &eql_syntax,
-	.formats = eql_formats,
 	.match = eql_match,
 	.query = eql_query,
 };

@@ -541,88 +541,14 @@ logscale_body(struct emitter *em)
 	return true;
 }
 
-/* A YAML double-quoted scalar; escapes what YAML 1.1 readers take as line breaks too. */
-static void
-logscale_yaml_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			buf_puts(b, "\\n");
-		else if (*p < 0x20 || *p == 0x7f)
-			buf_printf(b, "\\x%02x", *p);
-		else if (p[0] == 0xc2 && p[1] == 0x85)
-			buf_puts(b, "\\N"), p++;
-		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
-			buf_puts(b, p[2] == 0xa8 ? "\\L" : "\\P"), p += 2;
-		else
-			buf_putc(b, (char)*p);
-	}
-	buf_putc(b, '"');
-}
-
-/*
- * -f scheduled-search: a LogScale scheduled search template (targets.md
- * §7.6), the query as a literal block unless it holds a character a YAML
- * reader would take for a line break.
- */
-static void
-logscale_scheduled_search(struct emitter *em, const char *query)
-{
-	const struct rule *r = em->q->rule;
-	struct buf *out = em->out;
-	buf_puts(out, "$schema: \"https://schemas.humio.com/scheduledsearch/v0.1.0\"\nname: ");
-	logscale_yaml_string(out, r->title);
-	buf_puts(out, "\ndescription: ");
-	logscale_yaml_string(out, r->description);
-	buf_puts(out, "\nqueryString: ");
-	if (strstr(query, "\xc2\x85") || strstr(query, "\xe2\x80\xa8") ||
-	    strstr(query, "\xe2\x80\xa9")) {
-		logscale_yaml_string(out, query);
-	} else {
-		buf_puts(out, "|-");
-		for (const char *line = query; line;) {
-			const char *nl = strchr(line, '\n');
-			buf_puts(out, "\n  ");
-			buf_putn(out, line, nl ? (size_t)(nl - line) : strlen(line));
-			line = nl ? nl + 1 : NULL;
-		}
-	}
-	buf_puts(out, "\nqueryStart: \"1h\"\nqueryEnd: \"now\"\nschedule: \"0 * * * *\"\n"
-		 "timeZone: \"UTC+00:00\"\nbackfillLimit: 0\nactions: []\nlabels: [\"sigma\"");
-	for (int i = 0; i < r->ntags; i++) {
-		buf_puts(out, ", ");
-		logscale_yaml_string(out, r->tags[i]);
-	}
-	if (r->level) {
-		buf_puts(out, ", ");
-		logscale_yaml_string(out, arena_printf(em->a, "level:%s", r->level));
-	}
-	buf_puts(out, "]\n");
-}
-
 static bool
 logscale_query(struct emitter *em)
 {
-	if (strcmp(em->format, "scheduled-search")) {
-		if (!logscale_body(em))
-			return false;
-		buf_putc(em->out, '\n');
-		return true;
-	}
-	struct buf query = {0}, *out = em->out;
-	em->out = &query;
-	bool ok = logscale_body(em);
-	em->out = out;
-	if (ok)
-		logscale_scheduled_search(em, query.data);
-	buf_free(&query);
-	return ok;
+	if (!logscale_body(em))
+		return false;
+	buf_putc(em->out, '\n');
+	return true;
 }
-
-static const char *const logscale_formats[] = {"scheduled-search", NULL};
 
 const struct backend backend_logscale = {
 	.name = "logscale",
@@ -630,7 +556,6 @@ const struct backend backend_logscale = {
 	.description = "CrowdStrike Falcon LogScale (Falcon sensor events, Next-Gen SIEM)",
 	.default_pipeline = "falcon",
 	.syntax = &logscale_syntax,
-	.formats = logscale_formats,
 	.match = logscale_match,
 	.query = logscale_query,
 };

@@ -5,8 +5,9 @@
  * expressions holding every conjunct that search cannot express (a `?`
  * wildcard, a literal `*`, regex, cased value, fieldref, keyword), with null
  * guards under NOT. The pipe ANDs the stages, so moving a whole conjunct is
- * exact. Formats: the query, a savedsearches.conf stanza, and tstats over a
- * CIM data model (pipeline splunk_cim, whose tables are `datamodel=...`).
+ * exact. Besides the query, -f tstats searches a CIM data model (pipeline
+ * splunk_cim, whose tables are `datamodel=...`); savedsearches.conf is a
+ * template (templates/formats/spl/).
  */
 #include "backend.h"
 
@@ -31,15 +32,7 @@ static const char *const eval_cmp[] = {"==", "<", "<=", ">", ">="};
 static const char *const reserved[] = {"AND", "OR", "NOT", "XOR", "IN", "LIKE", "TRUE", "FALSE",
 				       "NULL"};
 
-/* savedsearches alert.severity by Sigma level. */
-static const struct {
-	const char *level;
-	int severity;
-} severities[] = {
-	{"informational", 1}, {"low", 2}, {"medium", 3}, {"high", 4}, {"critical", 5},
-};
-
-static const char *const spl_formats[] = {"savedsearches", "tstats", NULL};
+static const char *const spl_formats[] = {"tstats", NULL};
 
 static bool
 spl_reserved(const char *s)
@@ -638,69 +631,9 @@ spl_tstats_query(struct emitter *em)
 	return true;
 }
 
-/* ---- format savedsearches: one savedsearches.conf stanza (targets.md §2.6) ---- */
-
-/* key = value, every line but the last continued with a trailing " \". */
-static void
-spl_conf_value(struct buf *out, const char *key, const char *v, size_t n)
-{
-	while (n && (v[n - 1] == '\n' || v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	buf_printf(out, "%s = ", key);
-	for (size_t i = 0; i < n;) {
-		const char *nl = memchr(v + i, '\n', n - i);
-		size_t end = nl ? (size_t)(nl - v) : n, e = end;
-		while (e > i && (v[e - 1] == ' ' || v[e - 1] == '\t'))
-			e--;
-		buf_putn(out, v + i, e - i);
-		if (!nl)
-			break;
-		buf_puts(out, e > i ? " \\\n" : "\\\n");
-		i = end + 1;
-	}
-	buf_putc(out, '\n');
-}
-
-static bool
-spl_savedsearch(struct emitter *em)
-{
-	const struct rule *r = em->q->rule;
-	struct buf text = {0};
-	struct emitter sub = *em;
-	sub.out = &text;
-	if (!spl_search_query(&sub)) {
-		buf_free(&text);
-		return false;
-	}
-	struct buf *out = em->out;
-	buf_putc(out, '[');
-	for (const char *t = r->title; t && *t; t++)
-		if (*t != '[' && *t != ']' && *t != '\n')
-			buf_putc(out, *t);
-	buf_puts(out, "]\n");
-	if (r->description)
-		spl_conf_value(out, "description", r->description, strlen(r->description));
-	spl_conf_value(out, "search", text.data, text.len);
-	buf_free(&text);
-	buf_puts(out, "cron_schedule = */10 * * * *\n"
-		 "enableSched = 1\n"
-		 "dispatch.earliest_time = -10m\n"
-		 "dispatch.latest_time = now\n"
-		 "counttype = number of events\n"
-		 "relation = greater than\n"
-		 "quantity = 0\n");
-	for (size_t i = 0; r->level && i < sizeof(severities) / sizeof(severities[0]); i++)
-		if (!strcmp(severities[i].level, r->level))
-			buf_printf(out, "alert.severity = %d\n", severities[i].severity);
-	buf_puts(out, "alert.track = 1\n");
-	return true;
-}
-
 static bool
 spl_query(struct emitter *em)
 {
-	if (!strcmp(em->format, "savedsearches"))
-		return spl_savedsearch(em);
 	if (!strcmp(em->format, "tstats"))
 		return spl_tstats_query(em);
 	return spl_search_query(em);
@@ -709,7 +642,7 @@ spl_query(struct emitter *em)
 const struct backend backend_spl = {
 	.name = "spl",
 	.ext = "spl",
-	.description = "Splunk SPL: search with an exact | where stage; savedsearches.conf, tstats",
+	.description = "Splunk SPL: search with an exact | where stage; tstats over CIM data models",
 	.default_pipeline = "splunk_sysmon",
 	.syntax = &spl_syntax,
 	.formats = spl_formats,

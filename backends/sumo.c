@@ -4,8 +4,7 @@
  * toLowerCase(f) compared with the lower-cased ASCII value, or an (?i) RE2
  * regex written /.../, which CSE matches against the whole value. Fields the
  * pipeline maps are schema names; any other name is a raw field, fields["..."].
- * Formats: the bare expression (default, also -f query) and -f cse-rule, the
- * Cloud SIEM rule JSON carrying title, description, level and tags.
+ * The rule JSON for import (-f cse-rule) is templates/formats/sumo/cse-rule.yml.
  */
 #include "backend.h"
 
@@ -396,167 +395,14 @@ sumo_expression(struct emitter *em)
 	return true;
 }
 
-/*
- * ATT&CK tactics by Sigma tag, with the ID and the name CSE shows as the rule
- * category. ATT&CK v18 renamed TA0005 Stealth and split off Defense Impairment,
- * whose ID is left out (NULL: the tag is kept as written) until it is confirmed.
- */
-static const struct {
-	const char *tag, *id, *name;
-} tactics[] = {
-	{"reconnaissance", "TA0043", "Reconnaissance"},
-	{"resource-development", "TA0042", "Resource Development"},
-	{"initial-access", "TA0001", "Initial Access"},
-	{"execution", "TA0002", "Execution"},
-	{"persistence", "TA0003", "Persistence"},
-	{"privilege-escalation", "TA0004", "Privilege Escalation"},
-	{"defense-evasion", "TA0005", "Defense Evasion"},
-	{"stealth", "TA0005", "Stealth"},
-	{"defense-impairment", NULL, "Defense Impairment"},
-	{"credential-access", "TA0006", "Credential Access"},
-	{"discovery", "TA0007", "Discovery"},
-	{"lateral-movement", "TA0008", "Lateral Movement"},
-	{"collection", "TA0009", "Collection"},
-	{"command-and-control", "TA0011", "Command and Control"},
-	{"exfiltration", "TA0010", "Exfiltration"},
-	{"impact", "TA0040", "Impact"},
-};
-
-/* Scores of §5.6 by Sigma level; a rule without a level scores as informational. */
-static const struct {
-	const char *level;
-	int score;
-} scores[] = {
-	{"informational", 1}, {"low", 1}, {"medium", 3}, {"high", 6}, {"critical", 8},
-};
-
-static void
-sumo_json_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c == '\t')
-			buf_puts(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
-/* A Sigma tag as a CSE tag: ATT&CK tactics and techniques in CSE's form, others as written. */
-static const char *
-sumo_tag(struct emitter *em, const char *tag, const char **category)
-{
-	if (strncmp(tag, "attack.", 7))
-		return tag;
-	const char *t = tag + 7;
-	for (size_t i = 0; i < sizeof(tactics) / sizeof(tactics[0]); i++) {
-		if (strcmp(t, tactics[i].tag))
-			continue;
-		if (!*category)
-			*category = tactics[i].name;
-		return tactics[i].id ? arena_printf(em->a, "_mitreAttackTactic:%s", tactics[i].id) : tag;
-	}
-	if (t[0] == 't' && t[1] >= '0' && t[1] <= '9')
-		return arena_printf(em->a, "_mitreAttackTechnique:T%s", t + 1);
-	return tag;
-}
-
-/* One JSON member on its own line (one line with --compact). */
-static void
-sumo_member(struct emitter *em, const char *key, int indent, bool first)
-{
-	if (!first)
-		buf_putc(em->out, ',');
-	emit_newline(em, indent);
-	buf_printf(em->out, "\"%s\": ", key);
-}
-
-/* -f cse-rule: the Cloud SIEM rule JSON of §5.6, expression on one line. */
-static bool
-sumo_rule_json(struct emitter *em)
-{
-	const struct rule *r = em->q->rule;
-	struct buf *out = em->out, expr = {0};
-	bool compact = em->compact;
-	em->out = &expr;
-	em->compact = true;
-	bool ok = sumo_expression(em);
-	em->out = out;
-	em->compact = compact;
-	if (!ok) {
-		buf_free(&expr);
-		return false;
-	}
-	const char *category = NULL;
-	struct buf tags = {0};
-	for (int i = 0; i < r->ntags; i++) {
-		if (i)
-			buf_puts(&tags, ", ");
-		sumo_json_string(&tags, sumo_tag(em, r->tags[i], &category));
-	}
-	int score = 1;
-	for (size_t i = 0; r->level && i < sizeof(scores) / sizeof(scores[0]); i++)
-		if (!strcmp(r->level, scores[i].level))
-			score = scores[i].score;
-	bool prototype = r->status && (!strcmp(r->status, "test") ||
-				       !strcmp(r->status, "experimental"));
-	buf_puts(out, "{\"rules\": [{");
-	sumo_member(em, "content_type", 4, true);
-	buf_puts(out, "\"RULE\"");
-	sumo_member(em, "pattern_type", 4, false);
-	buf_puts(out, "\"templated_match\"");
-	sumo_member(em, "stream", 4, false);
-	buf_puts(out, "\"record\"");
-	sumo_member(em, "name", 4, false);
-	sumo_json_string(out, r->title);
-	sumo_member(em, "name_expression", 4, false);
-	sumo_json_string(out, r->title);
-	sumo_member(em, "description_expression", 4, false);
-	sumo_json_string(out, r->description ? r->description : "");
-	sumo_member(em, "summary_expression", 4, false);
-	buf_puts(out, "\"\"");
-	sumo_member(em, "expression", 4, false);
-	sumo_json_string(out, expr.data ? expr.data : "");
-	sumo_member(em, "enabled", 4, false);
-	buf_puts(out, "true");
-	sumo_member(em, "is_prototype", 4, false);
-	buf_puts(out, prototype ? "true" : "false");
-	sumo_member(em, "category", 4, false);
-	sumo_json_string(out, category ? category : "Unknown");
-	sumo_member(em, "entity_selectors", 4, false);
-	buf_puts(out, "[{\"entityType\": \"_hostname\", \"expression\": \"device_hostname\"}]");
-	sumo_member(em, "score_mapping", 4, false);
-	buf_printf(out, "{\"type\": \"constant\", \"default\": %d, \"mapping\": []}", score);
-	sumo_member(em, "tags", 4, false);
-	buf_printf(out, "[%s]", tags.data ? tags.data : "");
-	emit_newline(em, 0);
-	buf_puts(out, "}]}\n");
-	buf_free(&expr);
-	buf_free(&tags);
-	return true;
-}
-
 static bool
 sumo_query(struct emitter *em)
 {
-	if (!strcmp(em->format, "cse-rule"))
-		return sumo_rule_json(em);
 	if (!sumo_expression(em))
 		return false;
 	buf_putc(em->out, '\n');
 	return true;
 }
-
-/* "query" is the bare expression, as the default; named for §5.6 compatibility. */
-static const char *const sumo_formats[] = {"cse-rule", "query", NULL};
 
 const struct backend backend_sumo = {
 	.name = "sumo",
@@ -564,7 +410,6 @@ const struct backend backend_sumo = {
 	.description = "Sumo Logic Cloud SIEM rule expressions over normalized records",
 	.default_pipeline = "sumo_cse",
 	.syntax = &sumo_syntax,
-	.formats = sumo_formats,
 	.match = sumo_match,
 	.query = sumo_query,
 };

@@ -156,6 +156,7 @@ build_one(struct session *s, const struct build_options *bo, const char *root, c
 {
 	struct buf name = {0}, path = {0}, out = {0}, err = {0};
 	output_name(&name, root, file, s->be->name,
+		    s->tpl ? s->tpl->ext :
 		    s->format && strcmp(s->format, "default") ? s->format : s->be->ext);
 	buf_printf(&path, "%s/%s", bo->outdir, name.data);
 	bool ok = driver_file(s, file, &out, &err);
@@ -218,7 +219,15 @@ build_run(struct session *s, const struct build_options *bo, const struct backen
 			c.failed++;
 			continue;
 		}
+		struct template *tpl = NULL;
+		if (bo->format && !backend_has_format(targets[t], bo->format) &&
+		    !(tpl = template_load(bo->templates, targets[t]->name, bo->format))) {
+			pipeline_free(pl);
+			c.failed++;
+			continue;
+		}
 		s->be = targets[t];
+		s->tpl = tpl;
 		s->opts.target = targets[t]->name;
 		s->opts.pipeline = pl;
 		for (int p = 0; p < npaths; p++) {
@@ -230,6 +239,8 @@ build_run(struct session *s, const struct build_options *bo, const struct backen
 			}
 		}
 		pipeline_free(pl);
+		template_free(tpl);
+		s->tpl = NULL;
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);

@@ -6,7 +6,8 @@
 
 struct build_options {
 	const char *outdir;	/* OUTDIR: outputs go to OUTDIR/<target>/<rule>.<ext> */
-	const char *templates;	/* where the pipelines are */
+	const char *templates;	/* where the pipelines and format templates are */
+	const char *format;	/* NULL or "default": the query; else a format of every target */
 	bool check;		/* write nothing; report missing, stale and orphaned outputs */
 	int ntargets;
 };

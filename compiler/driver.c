@@ -18,6 +18,19 @@ driver_render(const struct session *s, const struct diag *d, struct buf *err)
 	}
 }
 
+/* A native import format: the default query wrapped by the format's template. */
+static void
+render_native(struct session *s, struct diag *d, const struct query *q, struct buf *out)
+{
+	struct buf query = {0};
+	struct query bare = *q;
+	if (s->tpl->no_projection)
+		bare.nproject = 0;
+	if (emit_query(&s->arena, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
+		template_render(&s->arena, d, s->tpl, q->rule, query.data, &s->opts, out);
+	buf_free(&query);
+}
+
 static bool
 compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf *out)
 {
@@ -27,6 +40,8 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	struct query *q = normalize_rule(a, d, r, &s->opts);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
+	else if (q && s->be && s->tpl)
+		render_native(s, d, q, &text);
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;

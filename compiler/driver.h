@@ -3,6 +3,7 @@
 #define SIGMACC_DRIVER_H
 
 #include "../backends/backend.h"
+#include "template.h"
 
 enum diag_format {
 	DIAGFMT_HUMAN,	/* file:line:col: error: ... with the source line and a caret */
@@ -22,6 +23,7 @@ struct session {
 	enum product product;
 	bool compact;
 	const char *format;		/* output format; NULL = default */
+	const struct template *tpl;	/* the format is this template (NULL: the backend's own) */
 	enum diag_format diagfmt;
 	struct arena arena;		/* reset per file */
 	int nrules, nfailed;		/* counted per rule document */

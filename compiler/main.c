@@ -217,10 +217,15 @@ cmd_list(struct cli *c, int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "formats")) {
 		for (int i = 0; backends[i]; i++) {
+			struct pathlist names = {0};
 			printf("%-10s default", backends[i]->name);
 			for (int k = 0; backends[i]->formats && backends[i]->formats[k]; k++)
 				printf(" %s", backends[i]->formats[k]);
+			template_list(c->templates, backends[i]->name, &names);
+			for (int k = 0; k < names.n; k++)
+				printf(" %s", names.v[k]);
 			putchar('\n');
+			files_free(&names);
 		}
 		return 0;
 	}
@@ -294,6 +299,17 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	return status;
 }
 
+/* Is name an output format of be: its own, or a template under templates/formats/? */
+static bool
+has_format(const struct cli *c, const struct backend *be, const char *name)
+{
+	if (backend_has_format(be, name))
+		return true;
+	struct template *t = template_load(c->templates, be->name, name);
+	template_free(t);
+	return t != NULL;
+}
+
 /* Loads every --vars file; false after a message. */
 static bool
 load_vars(struct cli *c, struct vars *vars)
@@ -345,7 +361,7 @@ cmd_build(struct cli *c)
 		p += len + (p[len] == ',');
 	}
 	for (int i = 0; i < n; i++)
-		if (c->format && !backend_has_format(targets[i], c->format))
+		if (c->format && !has_format(c, targets[i], c->format))
 			return usage_error("format '%s' is not one of every chosen target's "
 					   "(see 'sigmacc list formats')", c->format);
 	if (c->without_pipeline || c->pipeline)
@@ -356,7 +372,7 @@ cmd_build(struct cli *c)
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
-		struct build_options bo = {c->output, c->templates, c->check, n};
+		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
 		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
 	vars_free(&vars);
@@ -402,12 +418,16 @@ main(int argc, char **argv)
 		status = usage_error("unknown target '%s' (see 'sigmacc list targets')", c.target);
 		goto done;
 	}
-	if (c.format && (!be || !backend_has_format(be, c.format))) {
+	struct template *tpl = NULL;
+	if (c.format && be && !backend_has_format(be, c.format))
+		tpl = template_load(c.templates, be->name, c.format);
+	if (c.format && (!be || (!backend_has_format(be, c.format) && !tpl))) {
 		status = usage_error("unknown format '%s' for this target (see 'sigmacc list formats')",
 				     c.format);
 		goto done;
 	}
 	c.s.format = c.format;
+	c.s.tpl = tpl;
 	if (!strcmp(cmd, "convert") && !be) {
 		status = usage_error("%s", "convert needs a target: -t TARGET");
 		goto done;
@@ -453,6 +473,7 @@ main(int argc, char **argv)
 	}
 	buf_free(&out);
 	vars_free(&vars);
+	template_free(tpl);
 	arena_free(&c.s.arena);
 done:
 	free(c.vars);

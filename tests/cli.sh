@@ -2,7 +2,7 @@
 # cli.sh SIGMACC: end-to-end tests of the command line (exit status, output files,
 # options, batches with bad rules). Run from the source root; prints TAP.
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 n=0
@@ -36,7 +36,7 @@ run() {
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 
-echo "1..18"
+echo "1..20"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -119,3 +119,19 @@ t "build --check lists stale, missing and orphaned outputs and writes nothing" '
 	has "$tmp/stdout" "missing: $tmp/chkout/kql/new_rule.kql" &&
 	has "$tmp/stdout" "orphaned: $tmp/chkout/kql/proc_creation_win_web_service_c2.kql" &&
 	[ ! -f "$tmp/chkout/kql/new_rule.kql" ] && has "$tmp/chkout/kql/net_connection_win_web_service_c2.kql" "// edited"'
+t "the example repository: generated queries are current, the hook catches a stale one" '
+	run 0 build --check -t kql,spl -o examples/detection-as-code/generated \
+		--vars examples/detection-as-code/rules/web_service.vars.yml examples/detection-as-code/rules &&
+	cp -R examples/detection-as-code "$tmp/dac" && cd "$tmp/dac" && git init -q &&
+	SIGMACC="$bin" sh hooks/pre-commit >/dev/null 2>&1 &&
+	sed -i "s/pastebin.com/pastebin.net/" rules/web_service.vars.yml &&
+	! SIGMACC="$bin" sh hooks/pre-commit > out.txt 2>&1 &&
+	grep -q "stale: generated/kql/windows/net_connection_win_web_service_c2.kql" out.txt &&
+	"$bin" build -t kql,spl -o generated --vars rules/web_service.vars.yml rules 2>/dev/null &&
+	SIGMACC="$bin" sh hooks/pre-commit >/dev/null 2>&1'
+t "native formats: KQL Sentinel rule and Defender detection, unknown format refused" '
+	run 0 convert -t kql -f sentinel-rule --vars '$vars' '$proc' &&
+	has "$tmp/stdout" "kind: Scheduled" && has "$tmp/stdout" "query: |-" &&
+	run 0 convert -t kql -f defender-detection --vars '$vars' '$proc' &&
+	has "$tmp/stdout" "\"queryText\": \"DeviceProcessEvents\\n" && hasnt "$tmp/stdout" "| project" &&
+	run 2 convert -t kql -f savedsearches '$proc' && has "$tmp/stderr" "unknown format"'

@@ -6,12 +6,14 @@
  *                                        or <rule>.err where the target refuses it
  *   tests/golden/ir/<rule>.ir            the normalised IR (no pipeline)
  *   tests/golden/errors/<case>.err       the diagnostics of tests/bad/<case>.yml
+ *   tests/golden/formats/<target>-<format>/<rule>.<ext>
+ *                                        every other output format, for rules/
  *
  * and prints TAP. A new case is a new file pair, no build edit. With
  * --update (one suite) or --update-all it rewrites the expected files
  * instead: review the change with git diff.
  *
- *   golden --suite kql|ir|errors [--update]
+ *   golden --suite kql|ir|errors|formats [--update]
  *   golden --update-all
  */
 #include "driver.h"
@@ -98,9 +100,12 @@ check_case(struct session *s, int num, const char *suite, const char *path, cons
 		problem = want_failure ? "the rule compiled but must fail" : "the rule failed";
 	if (!problem && update) {
 		const char *why;
-		char *dir = strdup(expect);
-		*strrchr(dir, '/') = '\0';
-		mkdir(dir, 0777);
+		char *dir = strdup(expect);	/* mkdir -p of its directory */
+		for (char *sl = strchr(dir, '/'); sl; sl = strchr(sl + 1, '/')) {
+			*sl = '\0';
+			mkdir(dir, 0777);
+			*sl = '/';
+		}
 		free(dir);
 		if (!files_write_atomic(expect, got->data ? got->data : "", got->len, &why))
 			problem = why;
@@ -163,9 +168,64 @@ load_vars(struct vars *v)
 	return true;
 }
 
+struct format_case {
+	const struct backend *be;
+	char *format;	/* heap */
+};
+
+/* Every non-default format of every target, for the rules of rules/. */
+static int
+run_formats(bool update, const struct vars *vars)
+{
+	struct pathlist files = {0};
+	struct buf err = {0}, name = {0}, stem = {0}, label = {0};
+	files_expand(&files, "rules", &err);
+	struct format_case cases[64];
+	int ncases = 0;
+	for (int t = 0; backends[t]; t++) {
+		for (int k = 0; backends[t]->formats && backends[t]->formats[k] && ncases < 64; k++)
+			cases[ncases++] = (struct format_case){backends[t], strdup(backends[t]->formats[k])};
+		struct pathlist names = {0};
+		template_list("templates", backends[t]->name, &names);
+		for (int k = 0; k < names.n && ncases < 64; k++)
+			cases[ncases++] = (struct format_case){backends[t], strdup(names.v[k])};
+		files_free(&names);
+	}
+	printf("1..%d\n", ncases * files.n);
+	int num = 0;
+	for (int c = 0; c < ncases; c++) {
+		const struct backend *be = cases[c].be;
+		struct pipeline *pl = pipeline_load("templates", be->default_pipeline);
+		struct template *tpl = backend_has_format(be, cases[c].format) ? NULL :
+				       template_load("templates", be->name, cases[c].format);
+		struct session s = {.be = be, .product = PRODUCT_QUERY, .format = cases[c].format,
+				    .tpl = tpl, .opts = {.target = be->name, .pipeline = pl, .vars = vars}};
+		buf_clear(&label);
+		buf_printf(&label, "formats/%s-%s", be->name, cases[c].format);
+		for (int i = 0; i < files.n; i++) {
+			buf_clear(&stem);
+			buf_printf(&stem, "tests/golden/%s/%s", label.data, base_name(files.v[i], &name));
+			check_case(&s, ++num, label.data, files.v[i], stem.data, tpl ? tpl->ext : be->ext,
+				   false, update);
+		}
+		template_free(tpl);
+		pipeline_free(pl);
+		arena_free(&s.arena);
+		free(cases[c].format);
+	}
+	files_free(&files);
+	buf_free(&err);
+	buf_free(&name);
+	buf_free(&stem);
+	buf_free(&label);
+	return 0;
+}
+
 static int
 run_suite(const char *suite, bool update, const struct vars *vars)
 {
+	if (!strcmp(suite, "formats"))
+		return run_formats(update, vars);
 	struct session s = {.opts = {.vars = vars}};
 	const char *const *dirs = rule_dirs;
 	const char *ext;
@@ -228,7 +288,8 @@ main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--update-all"))
 			all = update = true;
 		else {
-			fprintf(stderr, "usage: golden --suite kql|ir|errors [--update] | --update-all\n");
+			fprintf(stderr, "usage: golden --suite TARGET|ir|errors|formats [--update] | "
+				"--update-all\n");
 			return 2;
 		}
 	}
@@ -247,6 +308,8 @@ main(int argc, char **argv)
 			status = run_suite("ir", true, &vars);
 		if (!status)
 			status = run_suite("errors", true, &vars);
+		if (!status)
+			status = run_suite("formats", true, &vars);
 	} else {
 		status = run_suite(suite, update, &vars);
 	}

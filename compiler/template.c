@@ -1,0 +1,521 @@
+/*
+ * template.c: the native import formats (a Sentinel rule, a savedsearches.conf
+ * stanza, a Kibana NDJSON line ...). Each is a file templates/formats/<target>/
+ * <format>.yml with a fixed schema (loaded with libcyaml): a body with {{name}}
+ * placeholders for the rule's metadata and the compiled query, each value
+ * escaped for the enclosing format (json, yaml, conf or text), plus optional
+ * value maps (level -> severity) and -O options with defaults. See
+ * templates/README.md for the placeholder language.
+ */
+#include "template.h"
+#include "files.h"
+
+#include <ctype.h>
+#include <cyaml/cyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- schema ------------------------------------------------------------------------------ */
+
+static const cyaml_schema_field_t pair_fields[] = {
+	CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, struct tpl_pair, from, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER, struct tpl_pair, to, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t pair_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct tpl_pair, pair_fields),
+};
+
+static const cyaml_schema_field_t map_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct tpl_map, name, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, struct tpl_map, from, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("default", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_map,
+			       fallback, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, struct tpl_map, values, &pair_entry, 1,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t map_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct tpl_map, map_fields),
+};
+
+static const cyaml_schema_field_t option_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct tpl_option, name, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("default", CYAML_FLAG_POINTER, struct tpl_option, fallback, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL("list", CYAML_FLAG_OPTIONAL, struct tpl_option, list),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t option_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct tpl_option, option_fields),
+};
+
+static const cyaml_schema_field_t template_fields[] = {
+	CYAML_FIELD_STRING_PTR("target", CYAML_FLAG_POINTER, struct template, target, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("format", CYAML_FLAG_POINTER, struct template, format, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER, struct template, description, 1,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ext", CYAML_FLAG_POINTER, struct template, ext, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("escape", CYAML_FLAG_POINTER, struct template, escape, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("maps", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template, maps,
+			     &map_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
+			     options, &option_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL("compact", CYAML_FLAG_OPTIONAL, struct template, compact),
+	CYAML_FIELD_BOOL("no_projection", CYAML_FLAG_OPTIONAL, struct template, no_projection),
+	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t template_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct template, template_fields),
+};
+
+static void
+log_message(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	(void)level;
+	fprintf(stderr, "sigmacc: %s: ", (const char *)ctx);
+	vfprintf(stderr, fmt, args);
+}
+
+static cyaml_config_t
+config_for(const char *path)
+{
+	return (cyaml_config_t){.log_fn = log_message, .log_ctx = (void *)path, .mem_fn = cyaml_mem,
+				.log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_NO_ALIAS};
+}
+
+static const char *const escapes[] = {"json", "yaml", "conf", "text"};
+
+struct template *
+template_load(const char *dir, const char *target, const char *format)
+{
+	struct buf path = {0};
+	buf_printf(&path, "%s/formats/%s/%s.yml", dir, target, format);
+	struct template *t = NULL;
+	FILE *f = fopen(path.data, "r");
+	if (!f) {
+		buf_free(&path);
+		return NULL;
+	}
+	fclose(f);
+	cyaml_config_t cfg = config_for(path.data);
+	if (cyaml_load_file(path.data, &cfg, &template_schema, (cyaml_data_t **)&t, NULL) != CYAML_OK) {
+		fprintf(stderr, "sigmacc: %s: cannot load the format template\n", path.data);
+		t = NULL;
+	} else {
+		int mode = -1;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(t->escape, escapes[i]))
+				mode = i;
+		if (mode < 0 || strcmp(t->target, target) || strcmp(t->format, format)) {
+			fprintf(stderr, "sigmacc: %s: target and format must name the file, escape "
+				"must be json, yaml, conf or text\n", path.data);
+			template_free(t);
+			t = NULL;
+		} else {
+			t->mode = (enum tpl_escape)mode;
+		}
+	}
+	buf_free(&path);
+	return t;
+}
+
+void
+template_free(struct template *t)
+{
+	if (!t)
+		return;
+	cyaml_config_t cfg = config_for("");
+	cyaml_free(&cfg, &template_schema, t, 0);
+}
+
+/* ---- values -------------------------------------------------------------------------------- */
+
+/* A value: a scalar (n = -1) or a list of n strings. */
+struct tval {
+	const char *s;
+	const char **v;
+	int n;
+};
+
+/* ATT&CK enterprise tactics: tag spelling, id, display name, Sentinel's name. */
+static const struct {
+	const char *tag, *id, *name, *camel;
+} tactics[] = {
+	{"reconnaissance", "TA0043", "Reconnaissance", "Reconnaissance"},
+	{"resource-development", "TA0042", "Resource Development", "ResourceDevelopment"},
+	{"initial-access", "TA0001", "Initial Access", "InitialAccess"},
+	{"execution", "TA0002", "Execution", "Execution"},
+	{"persistence", "TA0003", "Persistence", "Persistence"},
+	{"privilege-escalation", "TA0004", "Privilege Escalation", "PrivilegeEscalation"},
+	{"defense-evasion", "TA0005", "Defense Evasion", "DefenseEvasion"},
+	{"credential-access", "TA0006", "Credential Access", "CredentialAccess"},
+	{"discovery", "TA0007", "Discovery", "Discovery"},
+	{"lateral-movement", "TA0008", "Lateral Movement", "LateralMovement"},
+	{"collection", "TA0009", "Collection", "Collection"},
+	{"command-and-control", "TA0011", "Command and Control", "CommandAndControl"},
+	{"exfiltration", "TA0010", "Exfiltration", "Exfiltration"},
+	{"impact", "TA0040", "Impact", "Impact"},
+};
+
+static void
+list_add(struct arena *a, struct tval *l, int *cap, const char *s)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return;
+	VEC_PUSH(a, l->v, l->n, *cap, s);
+}
+
+/* The ATT&CK lists derived from tags; which: 0 camel names, 1 ids, 2 names, 3 techniques. */
+static struct tval
+attack_list(struct arena *a, const struct rule *r, int which, bool subtechniques)
+{
+	struct tval l = {0};
+	int cap = 0;
+	for (int i = 0; i < r->ntags; i++) {
+		const char *t = r->tags[i];
+		if (strncmp(t, "attack.", 7))
+			continue;
+		t += 7;
+		if (which < 3) {
+			for (size_t k = 0; k < sizeof(tactics) / sizeof(tactics[0]); k++) {
+				if (strcmp(tactics[k].tag, t))
+					continue;
+				list_add(a, &l, &cap, which == 0 ? tactics[k].camel :
+						      which == 1 ? tactics[k].id : tactics[k].name);
+			}
+		} else if ((t[0] == 't' || t[0] == 'T') && isdigit((unsigned char)t[1])) {
+			size_t n = subtechniques ? strlen(t) : strcspn(t, ".");
+			char *id = arena_strndup(a, t, n);
+			id[0] = 'T';
+			list_add(a, &l, &cap, id);
+		}
+	}
+	return l;
+}
+
+static struct tval
+list_of(const char **v, int n)
+{
+	return (struct tval){NULL, v, n};
+}
+
+static struct tval
+scalar(const char *s)
+{
+	return (struct tval){s, NULL, -1};
+}
+
+/* The value of a placeholder name; false when the name is unknown. */
+static bool
+lookup(struct arena *a, const struct template *t, const struct rule *r, const char *query,
+       const struct options *o, const char *name, struct tval *out)
+{
+	const struct {
+		const char *name, *value;
+	} scalars[] = {
+		{"title", r->title}, {"id", r->id}, {"name", r->name}, {"status", r->status},
+		{"description", r->description}, {"author", r->author}, {"date", r->date},
+		{"modified", r->modified}, {"level", r->level}, {"license", r->license},
+		{"query", query}, {"target", t->target},
+	};
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		if (!strcmp(name, scalars[i].name)) {
+			*out = scalar(scalars[i].value);
+			return true;
+		}
+	}
+	if (!strcmp(name, "references"))
+		return *out = list_of(r->references, r->nreferences), true;
+	if (!strcmp(name, "tags"))
+		return *out = list_of(r->tags, r->ntags), true;
+	if (!strcmp(name, "falsepositives"))
+		return *out = list_of(r->falsepositives, r->nfalsepositives), true;
+	if (!strcmp(name, "authors")) {	/* "a, b" as a list */
+		struct tval l = {0};
+		int cap = 0;
+		for (const char *p = r->author; p && *p;) {
+			size_t n = strcspn(p, ",");
+			const char *s = p, *e = p + n;
+			while (s < e && isspace((unsigned char)*s))
+				s++;
+			while (e > s && isspace((unsigned char)e[-1]))
+				e--;
+			if (e > s)
+				list_add(a, &l, &cap, arena_strndup(a, s, (size_t)(e - s)));
+			p += n + (p[n] == ',');
+		}
+		return *out = l, true;
+	}
+	static const char *const attack[] = {"tactics", "tactic_ids", "tactic_names", "techniques",
+					     "subtechniques"};
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(name, attack[i]))
+			return *out = attack_list(a, r, i < 4 ? i : 3, i == 4), true;
+	for (unsigned i = 0; i < t->maps_count; i++) {
+		const struct tpl_map *m = &t->maps[i];
+		if (strcmp(name, m->name))
+			continue;
+		struct tval from;
+		*out = scalar(m->fallback);
+		if (!lookup(a, t, r, query, o, m->from, &from))
+			return false;
+		const char *key = from.n < 0 ? from.s : from.n > 0 ? from.v[0] : NULL;
+		for (unsigned k = 0; key && k < m->values_count; k++)
+			if (!strcmp(m->values[k].from, key))
+				*out = scalar(m->values[k].to);
+		return true;
+	}
+	for (unsigned i = 0; i < t->options_count; i++) {
+		const struct tpl_option *op = &t->options[i];
+		if (strcmp(name, op->name))
+			continue;
+		const char *v = options_get(o, op->name);
+		v = v ? v : op->fallback;
+		if (!op->list)
+			return *out = scalar(v), true;
+		struct tval l = {0};
+		int cap = 0;
+		for (const char *p = v; *p;) {
+			size_t n = strcspn(p, ",");
+			if (n)
+				list_add(a, &l, &cap, arena_strndup(a, p, n));
+			p += n + (p[n] == ',');
+		}
+		return *out = l, true;
+	}
+	return false;
+}
+
+static bool
+present(const struct tval *v)
+{
+	return v->n < 0 ? v->s && *v->s : v->n > 0;
+}
+
+/* ---- escaping ---------------------------------------------------------------------------------- */
+
+void
+json_put_string(struct buf *out, const char *s);	/* diag.c */
+
+static void
+yaml_put_string(struct buf *out, const char *s)
+{
+	buf_putc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': buf_puts(out, "\\\""); break;
+		case '\\': buf_puts(out, "\\\\"); break;
+		case '\n': buf_puts(out, "\\n"); break;
+		case '\t': buf_puts(out, "\\t"); break;
+		case '\r': buf_puts(out, "\\r"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				buf_printf(out, "\\x%02x", *p);
+			else
+				buf_putc(out, (char)*p);
+		}
+	}
+	buf_putc(out, '"');
+}
+
+/* savedsearches.conf: a value continues over lines with a trailing backslash. */
+static void
+conf_put(struct buf *out, const char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			while (out->len && out->data[out->len - 1] == ' ')
+				out->len--;
+			buf_puts(out, out->len && out->data[out->len - 1] != ' ' ? " \\\n" : "\\\n");
+		} else if (s[i] != '\r') {
+			buf_putc(out, s[i]);
+		}
+	}
+}
+
+static void
+put_scalar(struct buf *out, enum tpl_escape mode, const char *s)
+{
+	switch (mode) {
+	case TPL_JSON: json_put_string(out, s ? s : ""); break;
+	case TPL_YAML: yaml_put_string(out, s ? s : ""); break;
+	case TPL_CONF: conf_put(out, s ? s : ""); break;
+	case TPL_TEXT: buf_puts(out, s ? s : ""); break;
+	}
+}
+
+static void
+put_value(struct buf *out, enum tpl_escape mode, const struct tval *v)
+{
+	if (v->n < 0) {
+		put_scalar(out, mode, v->s);
+		return;
+	}
+	bool flow = mode == TPL_JSON || mode == TPL_YAML;
+	if (flow)
+		buf_putc(out, '[');
+	for (int i = 0; i < v->n; i++) {
+		if (i)
+			buf_puts(out, ", ");
+		put_scalar(out, mode, v->v[i]);
+	}
+	if (flow)
+		buf_putc(out, ']');
+}
+
+/*
+ * A YAML literal block: "|-" and every line indented by n spaces, or a quoted
+ * scalar where a block cannot hold the text (a first line that starts with a
+ * space, control characters, or the Unicode line breaks a YAML reader honours).
+ */
+static void
+put_block(struct buf *out, const char *s, int n)
+{
+	bool quote = !s || *s == ' ' || strstr(s, "\xc2\x85") || strstr(s, "\xe2\x80\xa8") ||
+		     strstr(s, "\xe2\x80\xa9");
+	for (const unsigned char *p = (const unsigned char *)s; p && *p && !quote; p++)
+		quote = (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f;
+	if (quote) {
+		yaml_put_string(out, s ? s : "");
+		return;
+	}
+	buf_puts(out, "|-");
+	for (const char *p = s; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		buf_putc(out, '\n');
+		if (len)
+			buf_indent(out, n);
+		buf_putn(out, p, len);
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
+/* ---- rendering ------------------------------------------------------------------------------- */
+
+struct renderer {
+	struct arena *a;
+	const struct template *t;
+	const struct rule *r;
+	const char *query;
+	const struct options *o;
+	struct diag *d;
+	struct pos pos;
+};
+
+static bool
+render(struct renderer *rd, const char *p, const char *end, struct buf *out, bool emit)
+{
+	while (p < end) {
+		const char *open = strstr(p, "{{");
+		if (!open || open >= end) {
+			if (emit)
+				buf_putn(out, p, (size_t)(end - p));
+			return true;
+		}
+		if (emit)
+			buf_putn(out, p, (size_t)(open - p));
+		const char *close = strstr(open, "}}");
+		if (!close || close >= end)
+			return diag_error(rd->d, rd->pos, "format %s/%s: unclosed '{{'", rd->t->target,
+					  rd->t->format);
+		char *tag = arena_strndup(rd->a, open + 2, (size_t)(close - open - 2));
+		p = close + 2;
+		char kind = tag[0] == '#' || tag[0] == '^' ? tag[0] : 0;
+		char *name = kind ? tag + 1 : tag, *filter = strchr(name, '|');
+		if (filter)
+			*filter++ = '\0';
+		struct tval v;
+		if (!lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, &v))
+			return diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
+					  rd->t->target, rd->t->format, name);
+		if (kind) {	/* a section: shown when the value is (or is not) present */
+			const char *stop = arena_printf(rd->a, "{{/%s}}", name);
+			const char *sec_end = strstr(p, stop);
+			if (!sec_end || sec_end >= end)
+				return diag_error(rd->d, rd->pos, "format %s/%s: section '%s' is not closed",
+						  rd->t->target, rd->t->format, name);
+			bool show = present(&v) == (kind == '#');
+			if (!render(rd, p, sec_end, out, emit && show))
+				return false;
+			p = sec_end + strlen(stop);
+			continue;
+		}
+		if (!emit)
+			continue;
+		if (!filter) {
+			put_value(out, rd->t->mode, &v);
+		} else if (!strcmp(filter, "raw")) {
+			put_value(out, TPL_TEXT, &v);
+		} else if (!strncmp(filter, "block ", 6)) {
+			put_block(out, v.n < 0 ? v.s : NULL, atoi(filter + 6));
+		} else if (!strcmp(filter, "items") || !strncmp(filter, "prefix ", 7)) {
+			/* a list's elements without brackets (or a scalar), after a prefix */
+			const char *prefix = filter[0] == 'p' ? filter + 7 : "";
+			for (int i = 0; i < (v.n < 0 ? 1 : v.n); i++) {
+				if (i)
+					buf_puts(out, ", ");
+				put_scalar(out, rd->t->mode, arena_printf(rd->a, "%s%s", prefix,
+									  v.n < 0 ? (v.s ? v.s : "") : v.v[i]));
+			}
+		} else if (!strncmp(filter, "delete ", 7)) {	/* the scalar without some characters */
+			struct buf kept = {0};
+			for (const char *c = v.n < 0 && v.s ? v.s : ""; *c; c++)
+				if (!strchr(filter + 7, *c))
+					buf_putc(&kept, *c);
+			put_scalar(out, rd->t->mode, kept.data ? kept.data : "");
+			buf_free(&kept);
+		} else if (!strcmp(filter, "first")) {
+			put_scalar(out, rd->t->mode, v.n < 0 ? v.s : v.n ? v.v[0] : NULL);
+		} else {
+			return diag_error(rd->d, rd->pos, "format %s/%s: unknown filter '%s'",
+					  rd->t->target, rd->t->format, filter);
+		}
+	}
+	return true;
+}
+
+bool
+template_render(struct arena *a, struct diag *d, const struct template *t, const struct rule *r,
+		const char *query, const struct options *o, struct buf *out)
+{
+	/* the query without its final newline: the template places the line ends */
+	size_t n = strlen(query);
+	while (n && query[n - 1] == '\n')
+		n--;
+	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos};
+	size_t start = out->len;
+	if (!render(&rd, t->body, t->body + strlen(t->body), out, true)) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+		return false;
+	}
+	return true;
+}
+
+int
+template_list(const char *dir, const char *target, struct pathlist *names)
+{
+	struct buf path = {0}, err = {0};
+	buf_printf(&path, "%s/formats/%s", dir, target);
+	struct stat st;
+	if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+		files_expand(names, path.data, &err);
+	buf_free(&path);
+	buf_free(&err);
+	for (int i = 0; i < names->n; i++) {
+		char *base = strrchr(names->v[i], '/');
+		memmove(names->v[i], base ? base + 1 : names->v[i], strlen(base ? base + 1 : names->v[i]) + 1);
+		*strrchr(names->v[i], '.') = '\0';
+	}
+	return names->n;
+}

@@ -1,0 +1,52 @@
+/* template.h: native import formats from templates/formats/<target>/<format>.yml (template.c). */
+#ifndef SIGMACC_TEMPLATE_H
+#define SIGMACC_TEMPLATE_H
+
+#include "files.h"
+#include "sigma.h"
+
+enum tpl_escape {
+	TPL_JSON,	/* values as JSON strings and arrays */
+	TPL_YAML,	/* values as double-quoted YAML scalars and flow lists */
+	TPL_CONF,	/* .conf values: raw, lines continued with a trailing backslash */
+	TPL_TEXT,	/* values as they are */
+};
+
+struct tpl_pair {
+	char *from, *to;
+};
+
+struct tpl_map {	/* {{name}} is the value of {{from}} looked up in values */
+	char *name, *from, *fallback;
+	struct tpl_pair *values;
+	unsigned values_count;
+};
+
+struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
+	char *name, *fallback;
+	bool list;	/* a comma-separated list */
+};
+
+struct template {
+	char *target, *format, *description, *ext, *escape;
+	struct tpl_map *maps;
+	unsigned maps_count;
+	struct tpl_option *options;
+	unsigned options_count;
+	bool compact;		/* the query in its one-line form */
+	bool no_projection;	/* the query without the rule's fields: columns */
+	char *body;
+	enum tpl_escape mode;	/* from escape */
+};
+
+/* NULL when there is no such format (or after a message on stderr). */
+struct template *template_load(const char *dir, const char *target, const char *format);
+void template_free(struct template *t);
+/* Renders the rule's native file around its compiled query. */
+bool template_render(struct arena *a, struct diag *d, const struct template *t,
+		     const struct rule *r, const char *query, const struct options *o,
+		     struct buf *out);
+/* The format names of a target (sorted); returns how many. */
+int template_list(const char *dir, const char *target, struct pathlist *names);
+
+#endif
