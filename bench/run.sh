@@ -14,26 +14,28 @@ BUILD=build-bench
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
 fi
-ninja -C "$BUILD" >/dev/null
+ninja -C "$BUILD" | grep -v "^\[" || true
+[ -x "$BUILD/sigmacc" ] || { echo "bench: build failed" >&2; exit 1; }
 bin=$BUILD/sigmacc
 corpus=$SHARED/sigma-corpus
 rules=$(find "$corpus" -name '*.yml' | wc -l)
 
-measure() { # label, command...
+measure() { # label, command... (N = rules compiled by the command)
 	label=$1
 	shift
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f "%e %U %S %M" -o "$BUILD/time.txt" "$@" >/dev/null 2>&1 || true
-		read -r real user sys rss < "$BUILD/time.txt"
-	else
-		start=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || true
-		end=$(date +%s.%N)
-		real=$(echo "$end - $start" | bc); user=$real; sys=0; rss="?"
-	fi
+	/usr/bin/time -f "%e %U %S %M" -o "$BUILD/time.txt" "$@" >/dev/null 2>&1 || true
+	read -r real user sys rss < "$BUILD/time.txt" || true
+	set -- $(tail -n 1 "$BUILD/time.txt")	# GNU time may put a status line first
+	real=$1 user=$2 sys=$3 rss=$4
 	cpu=$(echo "$user + $sys" | bc)
-	rate=$(echo "scale=0; $N / ($real + 0.0001)" | bc)
-	printf '%-28s %8s rules/s  cpu %6ss  peak RSS %s KiB\n' "$label" "$rate" "$cpu" "$rss"
+	rate=$(echo "scale=0; $N / ($real + 0.005)" | bc)
+	printf '%-16s %6d rules in %5ss (%6d rules/s), cpu %5ss, peak RSS %6d KiB\n' \
+		"$label" "$N" "$real" "$rate" "$cpu" "$rss"
+}
+
+command -v /usr/bin/time >/dev/null && command -v bc >/dev/null || {
+	echo "bench: needs GNU time and bc (apt-get install time bc)" >&2
+	exit 1
 }
 
 echo "corpus: $rules rule files, one process per target"

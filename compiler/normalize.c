@@ -306,8 +306,8 @@ string_alts(struct norm *n, const struct item *it, const struct value *v, struct
 				break;
 			}
 			case MOD_WINDASH: {
-				struct pattern *w;
-				int nw;
+				struct pattern *w = NULL;
+				int nw = 0;
 				if (!windash(n, v->pos, q, &w, &nw))
 					return false;
 				for (int j = 0; j + 1 < nw; j++)
