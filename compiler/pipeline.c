@@ -6,7 +6,7 @@
  */
 #include "sigma.h"
 
-#include <cyaml/cyaml.h>
+#include "config.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -81,26 +81,6 @@ static const cyaml_schema_field_t pipeline_fields[] = {
 static const cyaml_schema_value_t pipeline_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct pipeline, pipeline_fields),
 };
-
-static void
-log_message(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-	(void)level;
-	fprintf(stderr, "sigmacc: %s: ", (const char *)ctx);
-	vfprintf(stderr, fmt, args);
-}
-
-static cyaml_config_t
-config_for(const char *path)
-{
-	return (cyaml_config_t){
-		.log_fn = log_message,
-		.log_ctx = (void *)path,
-		.mem_fn = cyaml_mem,
-		.log_level = CYAML_LOG_ERROR,
-		.flags = CYAML_CFG_NO_ALIAS,
-	};
-}
 
 /* What the schema cannot say: closed sets and required combinations. */
 static bool

@@ -8,10 +8,10 @@
  * templates/README.md for the placeholder language.
  */
 #include "template.h"
+#include "config.h"
 #include "files.h"
 
 #include <ctype.h>
-#include <cyaml/cyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,21 +71,6 @@ static const cyaml_schema_field_t template_fields[] = {
 static const cyaml_schema_value_t template_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct template, template_fields),
 };
-
-static void
-log_message(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-	(void)level;
-	fprintf(stderr, "sigmacc: %s: ", (const char *)ctx);
-	vfprintf(stderr, fmt, args);
-}
-
-static cyaml_config_t
-config_for(const char *path)
-{
-	return (cyaml_config_t){.log_fn = log_message, .log_ctx = (void *)path, .mem_fn = cyaml_mem,
-				.log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_NO_ALIAS};
-}
 
 static const char *const escapes[] = {"json", "yaml", "conf", "text"};
 
