@@ -19,7 +19,10 @@ static const struct syntax aql_syntax = {
 	.not_close = ")",
 };
 
-static const char *const aql_formats[] = {"aql-filter", NULL};
+static const struct format aql_formats[] = {
+	{"aql-filter", "the filter after WHERE, for a QRadar rule test"},
+	{NULL, NULL},
+};
 
 /* Java regex metacharacters, escaped in a pattern regex (§0.3). */
 static const char java_metas[] = "\\.^$|?*+()[]{}";

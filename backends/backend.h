@@ -44,15 +44,21 @@ struct emitter {
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
 };
 
+struct format {
+	const char *name;		/* -f NAME */
+	const char *description;	/* for `sigmacc list formats` */
+};
+
 struct backend {
 	const char *name;		/* -t NAME */
 	const char *ext;		/* output file extension */
 	const char *description;	/* for `sigmacc list targets` */
 	const char *default_pipeline;
 	const struct syntax *syntax;
-	/* Output formats besides "default", NULL-terminated (may be NULL); the query hook
-	 * reads em->format. */
-	const char *const *formats;
+	/* Output formats besides "default" that change the query itself, ended by a NULL
+	 * name (may be NULL); the query hook reads em->format. Import formats that wrap
+	 * the query are templates (templates/formats/). */
+	const struct format *formats;
 	/* Renders one match into terms; false after a diagnostic. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection). */

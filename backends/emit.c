@@ -174,8 +174,8 @@ backend_has_format(const struct backend *be, const char *name)
 {
 	if (!strcmp(name, "default"))
 		return true;
-	for (int i = 0; be->formats && be->formats[i]; i++)
-		if (!strcmp(be->formats[i], name))
+	for (int i = 0; be->formats && be->formats[i].name; i++)
+		if (!strcmp(be->formats[i].name, name))
 			return true;
 	return false;
 }

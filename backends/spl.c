@@ -32,7 +32,10 @@ static const char *const eval_cmp[] = {"==", "<", "<=", ">", ">="};
 static const char *const reserved[] = {"AND", "OR", "NOT", "XOR", "IN", "LIKE", "TRUE", "FALSE",
 				       "NULL"};
 
-static const char *const spl_formats[] = {"tstats", NULL};
+static const struct format spl_formats[] = {
+	{"tstats", "tstats over a CIM data model (with -p splunk_cim)"},
+	{NULL, NULL},
+};
 
 static bool
 spl_reserved(const char *s)

@@ -630,7 +630,11 @@ yaral_query(struct emitter *em)
 	return true;
 }
 
-static const char *const yaral_formats[] = {"rule", "udm-search", NULL};
+static const struct format yaral_formats[] = {
+	{"rule", "the complete YARA-L rule file (the default)"},
+	{"udm-search", "a UDM search expression"},
+	{NULL, NULL},
+};
 
 const struct backend backend_yaral = {
 	.name = "yaral",

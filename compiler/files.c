@@ -141,7 +141,8 @@ bool
 files_write_atomic(const char *path, const char *data, size_t len, const char **why)
 {
 	struct buf tmp = {0};
-	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	/* a fixed name: the next write replaces what an interrupted one left */
+	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	bool ok = f && fwrite(data, 1, len, f) == len;
 	if (f && fflush(f) != 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef SIGMACC_VERSION
 #define SIGMACC_VERSION "0.1.0"
@@ -69,9 +70,12 @@ static const char usage_convert[] =
 	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
 	"      --diagnostics=FORM   human (default), json (one object per line) or\n"
 	"                           github (workflow annotations)\n"
+	"      --skip-unsupported   rules that fail are reported but do not change the\n"
+	"                           exit status\n"
+	"      --fail-unsupported   stop at the first rule that fails\n"
 	"\n"
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
-	"usage error.\n";
+	"usage error. On a terminal, batches show their progress on stderr.\n";
 
 static const char usage_build[] =
 	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
@@ -100,6 +104,7 @@ struct cli {
 	const char *command;
 	const char *target, *pipeline, *output, *templates, *format;
 	bool without_pipeline, compact, check;
+	bool skip_unsupported, fail_unsupported;
 	const char **vars;
 	int nvars;
 	const char **paths;
@@ -192,6 +197,10 @@ parse_args(struct cli *c, int argc, char **argv)
 			c->without_pipeline = true;
 		} else if (!strcmp(a, "--check") && !strcmp(c->command, "build")) {
 			c->check = true;
+		} else if (!strcmp(a, "--skip-unsupported")) {
+			c->skip_unsupported = true;
+		} else if (!strcmp(a, "--fail-unsupported")) {
+			c->fail_unsupported = true;
 		} else if (!strcmp(a, "--compact")) {
 			c->compact = true;
 		} else if (a[0] == '-' && a[1]) {
@@ -217,14 +226,18 @@ cmd_list(struct cli *c, int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "formats")) {
 		for (int i = 0; backends[i]; i++) {
+			const struct backend *be = backends[i];
 			struct pathlist names = {0};
-			printf("%-10s default", backends[i]->name);
-			for (int k = 0; backends[i]->formats && backends[i]->formats[k]; k++)
-				printf(" %s", backends[i]->formats[k]);
-			template_list(c->templates, backends[i]->name, &names);
-			for (int k = 0; k < names.n; k++)
-				printf(" %s", names.v[k]);
-			putchar('\n');
+			printf("%-10s %-20s %s\n", be->name, "default", "the query");
+			for (int k = 0; be->formats && be->formats[k].name; k++)
+				printf("%-10s %-20s %s\n", be->name, be->formats[k].name,
+				       be->formats[k].description);
+			template_list(c->templates, be->name, &names);
+			for (int k = 0; k < names.n; k++) {
+				struct template *t = template_load(c->templates, be->name, names.v[k]);
+				printf("%-10s %-20s %s\n", be->name, names.v[k], t ? t->description : "?");
+				template_free(t);
+			}
 			files_free(&names);
 		}
 		return 0;
@@ -283,16 +296,28 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
 	fputs(err.data ? err.data : "", stderr);
+	bool progress = files.n > 1 && isatty(2) && !getenv("CI");
 	for (int i = 0; i < files.n; i++) {
 		buf_clear(&err);
-		if (!driver_file(s, files.v[i], out, &err))
+		if (progress)
+			fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, files.n, files.v[i]);
+		bool ok = driver_file(s, files.v[i], out, &err);
+		if (!ok && !c->skip_unsupported)
 			status = 1;
+		if (progress && err.len)
+			fputs("\r\033[K", stderr);
 		fputs(err.data ? err.data : "", stderr);
 		if (!c->output && out->len) {
 			fwrite(out->data, 1, out->len, stdout);
 			buf_clear(out);
 		}
+		if (!ok && c->fail_unsupported) {
+			status = 1;
+			break;
+		}
 	}
+	if (progress)
+		fputs("\r\033[K", stderr);
 	buf_free(&err);
 	files_free(&files);
 	pipeline_free(pl);
@@ -430,6 +455,10 @@ main(int argc, char **argv)
 	c.s.tpl = tpl;
 	if (!strcmp(cmd, "convert") && !be) {
 		status = usage_error("%s", "convert needs a target: -t TARGET");
+		goto done;
+	}
+	if (c.skip_unsupported && c.fail_unsupported) {
+		status = usage_error("%s", "--skip-unsupported and --fail-unsupported exclude each other");
 		goto done;
 	}
 	if (c.pipeline && c.without_pipeline) {

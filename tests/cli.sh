@@ -36,7 +36,7 @@ run() {
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 
-echo "1..20"
+echo "1..24"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -135,3 +135,30 @@ t "native formats: KQL Sentinel rule and Defender detection, unknown format refu
 	run 0 convert -t kql -f defender-detection --vars '$vars' '$proc' &&
 	has "$tmp/stdout" "\"queryText\": \"DeviceProcessEvents\\n" && hasnt "$tmp/stdout" "| project" &&
 	run 2 convert -t kql -f savedsearches '$proc' && has "$tmp/stderr" "unknown format"'
+t "--skip-unsupported keeps exit 0, --fail-unsupported stops at the first failure" '
+	run 0 convert -t kql --skip-unsupported --vars '$vars' tests/bad/unknown_modifier.yml '$proc' &&
+	has "$tmp/stdout" DeviceProcessEvents && has "$tmp/stderr" "unknown modifier" &&
+	run 1 convert -t kql --fail-unsupported --vars '$vars' tests/bad/unknown_modifier.yml '$proc' &&
+	[ ! -s "$tmp/stdout" ]'
+t "build: a directory of good and bad rules writes the good ones and exits 1" '
+	mkdir -p "$tmp/mixed" && cp '$net' tests/bad/unknown_modifier.yml "$tmp/mixed/" &&
+	run 1 build -t kql -o "$tmp/mixedout" --vars '$vars' "$tmp/mixed" &&
+	[ -f "$tmp/mixedout/kql/net_connection_win_web_service_c2.kql" ] &&
+	[ ! -f "$tmp/mixedout/kql/unknown_modifier.kql" ] &&
+	has "$tmp/stderr" "1 written, 0 unchanged, 0 removed, 1 failed"'
+t "an output that cannot be written is an error naming it" '
+	echo x > "$tmp/notadir" &&
+	run 1 convert -t kql --vars '$vars' -o "$tmp/notadir/q.kql" '$net' &&
+	has "$tmp/stderr" "notadir/q.kql: cannot write: Not a directory" &&
+	run 1 build -t kql -o "$tmp/notadir" --vars '$vars' '$net''
+t "a write interrupted by the file size limit leaves the old output intact" '
+	mkdir -p "$tmp/intr" && cp '$net' "$tmp/intr/" && cp '$vars' "$tmp/intr.vars.yml" &&
+	run 0 build -t kql -o "$tmp/introut" --vars "$tmp/intr.vars.yml" "$tmp/intr" &&
+	cp "$tmp/introut/kql/net_connection_win_web_service_c2.kql" "$tmp/before.kql" &&
+	sed -i "s/pastebin.com/pastebin.net/" "$tmp/intr.vars.yml" &&
+	! (ulimit -f 1; exec "$bin" build -t kql -o "$tmp/introut" --vars "$tmp/intr.vars.yml" "$tmp/intr") \
+		>/dev/null 2>&1 &&
+	cmp "$tmp/before.kql" "$tmp/introut/kql/net_connection_win_web_service_c2.kql" &&
+	run 0 build -t kql -o "$tmp/introut" --vars "$tmp/intr.vars.yml" "$tmp/intr" &&
+	has "$tmp/introut/kql/net_connection_win_web_service_c2.kql" "pastebin.net" &&
+	[ ! -e "$tmp/introut/kql/net_connection_win_web_service_c2.kql.tmp" ]'

@@ -183,8 +183,9 @@ run_formats(bool update, const struct vars *vars)
 	struct format_case cases[64];
 	int ncases = 0;
 	for (int t = 0; backends[t]; t++) {
-		for (int k = 0; backends[t]->formats && backends[t]->formats[k] && ncases < 64; k++)
-			cases[ncases++] = (struct format_case){backends[t], strdup(backends[t]->formats[k])};
+		for (int k = 0; backends[t]->formats && backends[t]->formats[k].name && ncases < 64; k++)
+			cases[ncases++] =
+				(struct format_case){backends[t], strdup(backends[t]->formats[k].name)};
 		struct pathlist names = {0};
 		template_list("templates", backends[t]->name, &names);
 		for (int k = 0; k < names.n && ncases < 64; k++)
