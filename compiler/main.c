@@ -424,6 +424,8 @@ main(int argc, char **argv)
 	int status = parse_args(&c, argc, argv);
 	if (status)
 		goto done;
+	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
+		c.output = NULL;	/* -o - is standard output */
 	if (!c.templates)
 		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
 	if (!strcmp(cmd, "list")) {

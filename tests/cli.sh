@@ -74,8 +74,9 @@ t "undefined placeholder: error by default, anything with --undefined-placeholde
 	run 1 convert -t kql tests/bad/undefined_placeholder.yml &&
 	run 0 convert -t kql --undefined-placeholder=wildcard tests/bad/undefined_placeholder.yml &&
 	has "$tmp/stdout" "isnotempty(FolderPath)"'
-t "a rule from standard input" '
-	"$bin" convert -t kql --vars '$vars' - < '$net' > "$tmp/o" && has "$tmp/o" RemoteUrl'
+t "a rule from standard input, and -o - for standard output" '
+	"$bin" convert -t kql --vars '$vars' - < '$net' > "$tmp/o" && has "$tmp/o" RemoteUrl &&
+	"$bin" convert -t kql -o - --vars '$vars' - < '$net' > "$tmp/o2" && cmp "$tmp/o" "$tmp/o2"'
 t "ir prints the normalised expression" '
 	run 0 ir --vars '$vars' '$net' && has "$tmp/stdout" "[* \".pastebin.com\"]"'
 t "check validates without output, exit 1 on a bad rule" '
