@@ -65,7 +65,7 @@ static const char usage_convert[] =
 	"                           a target's own option (repeatable), e.g.\n"
 	"                           -O spl-index=main\n"
 	"      --compact            print each query on one line\n"
-	"  -o, --output FILE        write to FILE (atomically) instead of stdout\n"
+	"  -o, --output FILE        write to FILE (atomically); - is stdout (the default)\n"
 	"      --templates DIR      where pipelines live (default: the build's\n"
 	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
 	"      --diagnostics=FORM   human (default), json (one object per line) or\n"
