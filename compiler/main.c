@@ -49,7 +49,9 @@ static const char usage_convert[] =
 	"Options:\n"
 	"  -t, --target NAME        target language (see 'sigmacc list targets')\n"
 	"  -p, --pipeline NAME      field mapping pipeline (default: the target's own,\n"
-	"                           see 'sigmacc list pipelines')\n"
+	"                           see 'sigmacc list pipelines'); repeat it to stack\n"
+	"                           pipelines, later ones overriding earlier ones:\n"
+	"                           -p defender_xdr -p my_fields\n"
 	"      --without-pipeline   keep field names as written, emit only the\n"
 	"                           expression (no table or event selection)\n"
 	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
@@ -102,7 +104,9 @@ static const char usage_list[] =
 
 struct cli {
 	const char *command;
-	const char *target, *pipeline, *output, *templates, *format;
+	const char *target, *output, *templates, *format;
+	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
+	int npipelines;
 	bool without_pipeline, compact, check;
 	bool skip_unsupported, fail_unsupported;
 	const char **vars;
@@ -147,6 +151,7 @@ parse_args(struct cli *c, int argc, char **argv)
 {
 	c->vars = calloc((size_t)argc, sizeof(*c->vars));
 	c->paths = calloc((size_t)argc, sizeof(*c->paths));
+	c->pipelines = calloc((size_t)argc, sizeof(*c->pipelines));
 	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
@@ -161,7 +166,8 @@ parse_args(struct cli *c, int argc, char **argv)
 		} else if (option_value(argc, argv, &i, "-t", "--target", &v, &missing)) {
 			c->target = v;
 		} else if (option_value(argc, argv, &i, "-p", "--pipeline", &v, &missing)) {
-			c->pipeline = v;
+			if (v)
+				c->pipelines[c->npipelines++] = v;
 		} else if (option_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
 			c->output = v;
 		} else if (option_value(argc, argv, &i, "-f", "--format", &v, &missing)) {
@@ -273,21 +279,33 @@ static int
 run(struct cli *c, const struct backend *be, struct buf *out)
 {
 	struct session *s = &c->s;
-	struct pipeline *pl = NULL;
 	s->be = be;
 	s->opts.target = be ? be->name : "none";
 	s->opts.pipeline = NULL;
+	struct pipeline *loaded[16] = {0};
+	int nloaded = 0;
+	struct arena stack = {0};
 	if (be && !c->without_pipeline) {
-		pl = pipeline_load(c->templates, c->pipeline ? c->pipeline : be->default_pipeline);
-		if (!pl)
-			return 2;
-		if (strcmp(pl->target, be->name)) {
-			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n", pl->name,
-				pl->target, be->name);
-			pipeline_free(pl);
-			return 2;
+		const char *def[] = {be->default_pipeline};
+		const char **names = c->npipelines ? c->pipelines : def;
+		int n = c->npipelines ? c->npipelines : 1;
+		for (int i = 0; i < n && i < 16; i++) {
+			struct pipeline *pl = pipeline_load(c->templates, names[i]);
+			if (pl && strcmp(pl->target, be->name)) {
+				fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n",
+					pl->name, pl->target, be->name);
+				pipeline_free(pl);
+				pl = NULL;
+			}
+			if (!pl) {
+				for (int k = 0; k < nloaded; k++)
+					pipeline_free(loaded[k]);
+				arena_free(&stack);
+				return 2;
+			}
+			loaded[nloaded++] = pl;
+			s->opts.pipeline = i ? pipeline_stack(&stack, s->opts.pipeline, pl) : pl;
 		}
-		s->opts.pipeline = pl;
 	}
 	struct pathlist files = {0};
 	struct buf err = {0};
@@ -320,7 +338,9 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 		fputs("\r\033[K", stderr);
 	buf_free(&err);
 	files_free(&files);
-	pipeline_free(pl);
+	for (int k = 0; k < nloaded; k++)
+		pipeline_free(loaded[k]);
+	arena_free(&stack);
 	return status;
 }
 
@@ -389,7 +409,7 @@ cmd_build(struct cli *c)
 		if (c->format && !has_format(c, targets[i], c->format))
 			return usage_error("format '%s' is not one of every chosen target's "
 					   "(see 'sigmacc list formats')", c->format);
-	if (c->without_pipeline || c->pipeline)
+	if (c->without_pipeline || c->npipelines)
 		return usage_error("%s", "build uses each target's default pipeline");
 	struct vars vars = {0};
 	int status = 2;
@@ -463,7 +483,7 @@ main(int argc, char **argv)
 		status = usage_error("%s", "--skip-unsupported and --fail-unsupported exclude each other");
 		goto done;
 	}
-	if (c.pipeline && c.without_pipeline) {
+	if (c.npipelines && c.without_pipeline) {
 		status = usage_error("%s", "-p and --without-pipeline exclude each other");
 		goto done;
 	}
@@ -509,6 +529,7 @@ main(int argc, char **argv)
 done:
 	free(c.vars);
 	free(c.paths);
+	free(c.pipelines);
 	free(c.s.opts.backend_opts);
 	return status;
 }

@@ -88,9 +88,9 @@ pipeline_check(const struct pipeline *p, const char *path)
 {
 	for (unsigned i = 0; i < p->logsources_count; i++) {
 		const struct pl_logsource *ls = &p->logsources[i];
-		if (!ls->table && !ls->error) {
-			fprintf(stderr, "sigmacc: %s: logsource entry %u needs 'table' or 'error'\n",
-				path, i + 1);
+		if (!ls->table && !ls->error && !ls->fields) {
+			fprintf(stderr, "sigmacc: %s: logsource entry %u needs 'table', 'error' or "
+				"'fields'\n", path, i + 1);
 			return false;
 		}
 		for (unsigned j = 0; j < ls->fields_count; j++) {
@@ -116,7 +116,11 @@ struct pipeline *
 pipeline_load(const char *dir, const char *name)
 {
 	struct buf path = {0};
-	buf_printf(&path, "%s/pipelines/%s.yml", dir, name);
+	bool file = strchr(name, '/') != NULL;	/* a user's own pipeline, given as a path */
+	if (file)
+		buf_puts(&path, name);
+	else
+		buf_printf(&path, "%s/pipelines/%s.yml", dir, name);
 	struct pipeline *p = NULL;
 	FILE *f = fopen(path.data, "r");
 	if (!f) {
@@ -131,8 +135,8 @@ pipeline_load(const char *dir, const char *name)
 	if (err != CYAML_OK) {
 		fprintf(stderr, "sigmacc: %s: %s\n", path.data, cyaml_strerror(err));
 		p = NULL;
-	} else if (strcmp(p->name, name) || !pipeline_check(p, path.data)) {
-		if (strcmp(p->name, name))
+	} else if ((!file && strcmp(p->name, name)) || !pipeline_check(p, path.data)) {
+		if (!file && strcmp(p->name, name))
 			fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path.data, p->name);
 		pipeline_free(p);
 		p = NULL;
@@ -190,4 +194,63 @@ pipeline_field(const struct pl_logsource *ls, const char *name)
 		if (!strcmp(ls->fields[i].from, name))
 			return &ls->fields[i];
 	return NULL;
+}
+
+static bool
+same_strings(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Do two entries select the same logsources (product, service, the same categories)? */
+static bool
+same_selector(const struct pl_logsource *a, const struct pl_logsource *b)
+{
+	if (!same_strings(a->product, b->product) || !same_strings(a->service, b->service) ||
+	    a->categories_count != b->categories_count || !a->categories != !b->categories)
+		return false;
+	for (unsigned i = 0; i < a->categories_count; i++)
+		if (strcmp(a->categories[i], b->categories[i]))
+			return false;
+	return true;
+}
+
+struct pipeline *
+pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeline *over)
+{
+	struct pipeline *p = arena_alloc(a, sizeof(*p));
+	p->name = arena_printf(a, "%s+%s", base->name, over->name);
+	p->target = base->target;
+	p->description = over->description;
+	unsigned n = over->logsources_count + base->logsources_count;
+	p->logsources = arena_alloc(a, sizeof(*p->logsources) * n);
+	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
+	for (unsigned i = 0; i < over->logsources_count; i++) {
+		const struct pl_logsource *o = &over->logsources[i];
+		struct pl_logsource *m = &p->logsources[p->logsources_count++];
+		*m = *o;
+		for (unsigned j = 0; j < base->logsources_count; j++) {
+			const struct pl_logsource *b = &base->logsources[j];
+			if (used[j] || !same_selector(o, b))
+				continue;
+			used[j] = true;
+			if (!o->table && !o->error) {
+				m->table = b->table;
+				m->error = b->error;
+			}
+			m->passthrough = o->passthrough || b->passthrough;
+			/* the overlay's fields first: pipeline_field() takes the first match */
+			m->fields = arena_alloc(a, sizeof(*m->fields) * (o->fields_count + b->fields_count + 1));
+			m->fields_count = 0;
+			for (unsigned k = 0; k < o->fields_count; k++)
+				m->fields[m->fields_count++] = o->fields[k];
+			for (unsigned k = 0; k < b->fields_count; k++)
+				m->fields[m->fields_count++] = b->fields[k];
+			break;
+		}
+	}
+	for (unsigned j = 0; j < base->logsources_count; j++)
+		if (!used[j])
+			p->logsources[p->logsources_count++] = base->logsources[j];
+	return p;
 }

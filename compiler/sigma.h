@@ -348,9 +348,18 @@ struct pipeline {
 	unsigned logsources_count;
 };
 
-/* Loads templates/<name>.yml from dir. NULL after a message on stderr. */
+/* Loads dir/pipelines/NAME.yml, or NAME itself when it is a path (has a '/').
+ * NULL after a message on stderr. */
 struct pipeline *pipeline_load(const char *dir, const char *name);
 void pipeline_free(struct pipeline *p);
+/*
+ * A pipeline of base with over on top (-p base -p over): an entry of over that
+ * selects the same logsources as one of base adds its fields in front of
+ * base's (and its table, if it has one); other entries of over come first.
+ * The result lives in a and points into both.
+ */
+struct pipeline *pipeline_stack(struct arena *a, const struct pipeline *base,
+				const struct pipeline *over);
 const struct pl_logsource *pipeline_logsource(const struct pipeline *p,
 					      const struct logsource *ls);
 const struct pl_field *pipeline_field(const struct pl_logsource *ls, const char *name);

@@ -36,7 +36,7 @@ run() {
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 
-echo "1..24"
+echo "1..25"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -163,3 +163,13 @@ t "a write interrupted by the file size limit leaves the old output intact" '
 	run 0 build -t kql -o "$tmp/introut" --vars "$tmp/intr.vars.yml" "$tmp/intr" &&
 	has "$tmp/introut/kql/net_connection_win_web_service_c2.kql" "pastebin.net" &&
 	[ ! -e "$tmp/introut/kql/net_connection_win_web_service_c2.kql.tmp" ]'
+t "-p stacks pipelines: a local one adds a field on top of the default" '
+	printf "%s\n" "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [process_creation]" "    fields:" \
+		"      - {from: CurrentDirectory, to: ProcessCurrentDirectory}" > "$tmp/local.yml" &&
+	run 1 convert -t kql tests/bad/unmappable_field.yml &&
+	run 0 convert -t kql -p defender_xdr -p "$tmp/local.yml" tests/bad/unmappable_field.yml &&
+	has "$tmp/stdout" "DeviceProcessEvents" && has "$tmp/stdout" "ProcessCurrentDirectory contains" &&
+	run 1 convert -t kql -p "$tmp/local.yml" tests/bad/unmappable_field.yml &&
+	has "$tmp/stderr" "no event selection for logsource windows/process_creation in pipeline local" &&
+	run 2 convert -t kql -p splunk_sysmon '$net' && has "$tmp/stderr" "is for target spl, not kql"'
