@@ -394,6 +394,7 @@ struct renderer {
 	const struct options *o;
 	struct diag *d;
 	struct pos pos;
+	int index;	/* inside {{@list}}: the element that name[] stands for */
 };
 
 static bool
@@ -414,23 +415,35 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 					  rd->t->format);
 		char *tag = arena_strndup(rd->a, open + 2, (size_t)(close - open - 2));
 		p = close + 2;
-		char kind = tag[0] == '#' || tag[0] == '^' ? tag[0] : 0;
+		char kind = strchr("#^@", tag[0]) ? tag[0] : 0;
 		char *name = kind ? tag + 1 : tag, *filter = strchr(name, '|');
 		if (filter)
 			*filter++ = '\0';
+		size_t nlen = strlen(name);
+		bool element = nlen > 2 && !strcmp(name + nlen - 2, "[]");	/* name[] in {{@...}} */
+		if (element)
+			name[nlen - 2] = '\0';
 		struct tval v;
 		if (!lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, &v))
 			return diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
 					  rd->t->target, rd->t->format, name);
+		if (element)
+			v = scalar(v.n >= 0 && rd->index >= 0 && rd->index < v.n ? v.v[rd->index] : NULL);
 		if (kind) {	/* a section: shown when the value is (or is not) present */
 			const char *stop = arena_printf(rd->a, "{{/%s}}", name);
 			const char *sec_end = strstr(p, stop);
 			if (!sec_end || sec_end >= end)
 				return diag_error(rd->d, rd->pos, "format %s/%s: section '%s' is not closed",
 						  rd->t->target, rd->t->format, name);
-			bool show = present(&v) == (kind == '#');
-			if (!render(rd, p, sec_end, out, emit && show))
-				return false;
+			int times = kind == '@' ? (v.n > 0 ? v.n : 0) : present(&v) == (kind == '#');
+			for (int i = 0; i < times || (i == 0 && !emit); i++) {
+				if (kind == '@' && i && emit)
+					buf_puts(out, ", ");	/* {{@list}}: once per element, comma-joined */
+				rd->index = kind == '@' ? i : rd->index;
+				if (!render(rd, p, sec_end, out, emit && i < times))
+					return false;
+			}
+			rd->index = -1;
 			p = sec_end + strlen(stop);
 			continue;
 		}
@@ -476,7 +489,7 @@ template_render(struct arena *a, struct diag *d, const struct template *t, const
 	size_t n = strlen(query);
 	while (n && query[n - 1] == '\n')
 		n--;
-	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos};
+	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1};
 	size_t start = out->len;
 	if (!render(&rd, t->body, t->body + strlen(t->body), out, true)) {
 		out->len = start;

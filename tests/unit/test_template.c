@@ -1,0 +1,83 @@
+/* test_template.c: the format template language: escaping, filters, sections, iteration. */
+#include "unit.h"
+#include "template.h"
+
+static char *
+render(enum tpl_escape mode, char *body, const char *rule_yaml)
+{
+	struct arena a = {0};
+	struct source src = {"t.yml", rule_yaml, strlen(rule_yaml)};
+	struct diag d = {.src = &src};
+	struct rule **rules;
+	int n;
+	struct buf out = {0};
+	struct options o = {0};
+	struct tpl_pair levels[] = {{"high", "High"}, {"low", "Low"}};
+	struct tpl_map map = {"severity", "level", "Medium", levels, 2};
+	struct template t = {.target = "kql", .format = "test", .maps = &map, .maps_count = 1,
+			     .body = body, .mode = mode};
+	if (rule_load(&a, &d, &src, &rules, &n) && n == 1 &&
+	    !template_render(&a, &d, &t, rules[0], "Q | where x\n", &o, &out))
+		buf_printf(&out, "error: %s", d.msgs[0].text);
+	diag_clear(&d);
+	arena_free(&a);
+	return out.data ? out.data : strdup("");
+}
+
+static const char rule[] = "title: 'A \"quoted\" \\ title'\nlevel: high\n"
+			   "tags: [attack.execution, attack.t1059.001, attack.command-and-control]\n"
+			   "logsource: {product: windows}\ndetection: {s: {a: b}, condition: s}\n";
+
+#define ASSERT_RENDER(mode, body, want) do { \
+	char body_[] = body; \
+	char *got_ = render(mode, body_, rule); \
+	assert_string_equal(got_, want); \
+	free(got_); \
+} while (0)
+
+static void
+escaping(void **state)
+{
+	(void)state;
+	ASSERT_RENDER(TPL_JSON, "{{title}} {{tags}}",
+		      "\"A \\\"quoted\\\" \\\\ title\" [\"attack.execution\", \"attack.t1059.001\", "
+		      "\"attack.command-and-control\"]");
+	ASSERT_RENDER(TPL_YAML, "{{title}} {{query}}", "\"A \\\"quoted\\\" \\\\ title\" \"Q | where x\"");
+	ASSERT_RENDER(TPL_TEXT, "{{title}}", "A \"quoted\" \\ title");
+	ASSERT_RENDER(TPL_JSON, "{{description}}", "\"\"");	/* missing: empty */
+}
+
+static void
+derived(void **state)
+{
+	(void)state;
+	ASSERT_RENDER(TPL_JSON, "{{severity}} {{tactics}} {{tactic_ids}} {{techniques}} {{subtechniques}}",
+		      "\"High\" [\"Execution\", \"CommandAndControl\"] [\"TA0002\", \"TA0011\"] "
+		      "[\"T1059\"] [\"T1059.001\"]");
+	ASSERT_RENDER(TPL_YAML, "{{query|block 2}}", "|-\n  Q | where x");
+	ASSERT_RENDER(TPL_JSON, "[{{tactic_ids|prefix t:}}] {{tactics|first}} {{title|delete \"\\\\}}",
+		      "[\"t:TA0002\", \"t:TA0011\"] \"Execution\" \"A quoted  title\"");
+}
+
+static void
+sections(void **state)
+{
+	(void)state;
+	ASSERT_RENDER(TPL_TEXT, "{{#description}}d{{/description}}{{^description}}none{{/description}}",
+		      "none");
+	ASSERT_RENDER(TPL_JSON, "[{{@tactic_ids}}[{{tactic_ids[]}}, {{tactic_names[]}}]{{/tactic_ids}}]",
+		      "[[\"TA0002\", \"Execution\"], [\"TA0011\", \"Command and Control\"]]");
+	ASSERT_RENDER(TPL_TEXT, "{{nope}}", "error: format kql/test: unknown placeholder 'nope'");
+	ASSERT_RENDER(TPL_TEXT, "{{#level}}x", "error: format kql/test: section 'level' is not closed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(escaping),
+		cmocka_unit_test(derived),
+		cmocka_unit_test(sections),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
