@@ -400,8 +400,7 @@ aql_match(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_FIELDREF:
 		return aql_fieldref(em, m, f, out);
 	case MATCH_TIMEPART:
-		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target aql",
-				  m->vals[0].part);
+		return emit_unsupported(em, m, m->vals[0].part);
 	case MATCH__COUNT:
 		break;
 	}

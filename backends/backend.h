@@ -78,6 +78,11 @@ bool emit_expr(struct emitter *em, const struct expr *e, int indent);
 /* Line break plus indent, or one space when compact. */
 void emit_newline(struct emitter *em, int indent);
 
+/* Refuses a modifier the target cannot express, in the words of targets.md §8. */
+bool emit_unsupported(struct emitter *em, const struct match *m, const char *modifier);
+/* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
+bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
+
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);
 

@@ -32,6 +32,28 @@ backend_find(const char *name)
 	return NULL;
 }
 
+bool
+emit_unsupported(struct emitter *em, const struct match *m, const char *modifier)
+{
+	return diag_error(em->d, m->pos, "modifier '%s' is not supported by target %s", modifier,
+			  em->be->name);
+}
+
+bool
+emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords)
+{
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	for (size_t i = 0; i < nkeywords; i++)
+		if (strlen(keywords[i]) == n && !memcmp(keywords[i], s, n))
+			return false;
+	return true;
+}
+
 struct term *
 term_add(struct emitter *em, struct terms *ts, const char *head)
 {

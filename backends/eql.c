@@ -45,21 +45,6 @@ static const struct {
 
 static const char *const cmp_ops[] = {"==", "<", "<=", ">", ">="};
 
-static bool
-eql_is_word(const char *s, size_t n)
-{
-	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	for (size_t i = 0; i < sizeof(eql_keywords) / sizeof(eql_keywords[0]); i++)
-		if (strlen(eql_keywords[i]) == n && !memcmp(eql_keywords[i], s, n))
-			return false;
-	return true;
-}
-
 /* A field name: bare when every dotted segment is a word, else `backquoted`; NULL on error. */
 static const char *
 eql_ident(struct emitter *em, const struct match *m, const char *name)
@@ -68,7 +53,8 @@ eql_ident(struct emitter *em, const struct match *m, const char *name)
 	for (const char *seg = name;;) {
 		const char *dot = strchr(seg, '.');
 		size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
-		bare = bare && eql_is_word(seg, n);
+		bare = bare && emit_is_word(seg, n, eql_keywords,
+					    sizeof(eql_keywords) / sizeof(eql_keywords[0]));
 		if (!dot)
 			break;
 		seg = dot + 1;
@@ -702,8 +688,7 @@ eql_match(struct emitter *em, const struct match *m, struct terms *out)
 		return diag_error(em->d, m->pos, "modifier 'fieldref' is not supported by target "
 				  "eql (EQL cannot compare two fields)");
 	case MATCH_TIMEPART:
-		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target eql",
-				  m->vals[0].part);
+		return emit_unsupported(em, m, m->vals[0].part);
 	case MATCH__COUNT:
 		break;
 	}

@@ -38,21 +38,6 @@ static const char *const keywords[] = {
 	"restrict", "access", "to", "declare", "pattern", "query_parameters",
 };
 
-static bool
-plain_ident(const char *s, size_t n)
-{
-	if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strlen(keywords[i]) == n && !memcmp(keywords[i], s, n))
-			return false;
-	return true;
-}
-
 /* A column name; dotted names are dynamic paths, each segment quoted alone. */
 static const char *
 kql_ident(struct emitter *em, const char *name)
@@ -64,7 +49,7 @@ kql_ident(struct emitter *em, const char *name)
 		size_t n = dot && dot != seg && dot[1] ? (size_t)(dot - seg) : strlen(seg);
 		if (seg != name)
 			buf_putc(&b, '.');
-		if (plain_ident(seg, n)) {
+		if (emit_is_word(seg, n, keywords, sizeof(keywords) / sizeof(keywords[0]))) {
 			buf_putn(&b, seg, n);
 		} else {
 			buf_puts(&b, "['");

@@ -149,8 +149,7 @@ spl_searchable_expr(const struct expr *e)
 static bool
 spl_timepart(struct emitter *em, const struct match *m)
 {
-	return diag_error(em->d, m->pos, "modifier '%s' is not supported by target spl",
-			  m->vals[0].part);
+	return emit_unsupported(em, m, m->vals[0].part);
 }
 
 /* ---- the search stage ---------------------------------------------------- */

@@ -369,8 +369,7 @@ sumo_match(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_FIELDREF:
 		return sumo_fieldref(em, m, f, out);
 	case MATCH_TIMEPART:
-		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target sumo",
-				  m->vals[0].part);
+		return emit_unsupported(em, m, m->vals[0].part);
 	case MATCH__COUNT:
 		break;
 	}

@@ -389,8 +389,7 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_FIELDREF:
 		return yaral_match_fieldref(em, m, f, out);
 	case MATCH_TIMEPART:
-		return diag_error(em->d, m->pos, "modifier '%s' is not supported by target yaral",
-				  m->vals[0].part);
+		return emit_unsupported(em, m, m->vals[0].part);
 	case MATCH__COUNT:
 		break;
 	}

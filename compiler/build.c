@@ -192,8 +192,8 @@ done:
 }
 
 int
-build_run(struct session *s, const struct build_options *bo, const struct backend *const *targets,
-	  const char *const *paths, int npaths)
+build_run(struct session *s, const struct build_options *bo,
+	  const struct backend *const *targets, const char *const *paths, int npaths)
 {
 	struct counts c = {0};
 	struct outputs before = {0}, now = {0}, kept = {0};

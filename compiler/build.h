@@ -13,7 +13,7 @@ struct build_options {
 };
 
 /* Builds (or checks) paths for the NULL-terminated targets. Returns the exit status. */
-int build_run(struct session *s, const struct build_options *bo, const struct backend *const *targets,
-	      const char *const *paths, int npaths);
+int build_run(struct session *s, const struct build_options *bo,
+	      const struct backend *const *targets, const char *const *paths, int npaths);
 
 #endif

@@ -282,7 +282,7 @@ present(const struct tval *v)
 	return v->n < 0 ? v->s && *v->s : v->n > 0;
 }
 
-/* ---- escaping ---------------------------------------------------------------------------------- */
+/* ---- escaping ------------------------------------------------------------------------- */
 
 void
 json_put_string(struct buf *out, const char *s);	/* diag.c */

@@ -183,7 +183,8 @@ main(int argc, char **argv)
 	printf("# %d rule files under %s\n", files.n, corpus.data);
 
 	/* 1. load and normalise everything, without a pipeline */
-	struct session s = {.product = PRODUCT_IR, .opts = {.target = "none", .placeholder_wildcard = true}};
+	struct session s = {.product = PRODUCT_IR,
+			    .opts = {.target = "none", .placeholder_wildcard = true}};
 	struct reasons rs = {0};
 	for (int i = 0; i < files.n; i++) {
 		buf_clear(&err);

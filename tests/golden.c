@@ -44,7 +44,8 @@ first_difference(const char *want, size_t wlen, const char *got, size_t glen)
 	while (i > 0 && want[i - 1] != '\n' && i <= wlen && i <= glen)
 		i--;
 	const char *we = memchr(want + i, '\n', wlen - i), *ge = memchr(got + i, '\n', glen - i);
-	int wl = (int)((we ? we : want + wlen) - (want + i)), gl = (int)((ge ? ge : got + glen) - (got + i));
+	int wl = (int)((we ? we : want + wlen) - (want + i));
+	int gl = (int)((ge ? ge : got + glen) - (got + i));
 	printf("#   line %zu\n#   want: %.*s\n#   got:  %.*s\n", line, wl, want + i, gl, got + i);
 }
 
