@@ -36,7 +36,7 @@ run() {
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 
-echo "1..25"
+echo "1..26"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -173,3 +173,10 @@ t "-p stacks pipelines: a local one adds a field on top of the default" '
 	run 1 convert -t kql -p "$tmp/local.yml" tests/bad/unmappable_field.yml &&
 	has "$tmp/stderr" "no event selection for logsource windows/process_creation in pipeline local" &&
 	run 2 convert -t kql -p splunk_sysmon '$net' && has "$tmp/stderr" "is for target spl, not kql"'
+t "-O passes a target option; --templates points at another pipelines directory" '
+	run 0 convert -t spl -O spl-index=main --vars '$vars' '$proc' &&
+	head -1 "$tmp/stdout" | grep -q "^index=main source=" &&
+	run 2 convert -t spl -O spl-index '$proc' && has "$tmp/stderr" "-O takes KEY=VALUE" &&
+	mkdir -p "$tmp/tpl/pipelines" && cp templates/pipelines/defender_xdr.yml "$tmp/tpl/pipelines/" &&
+	run 0 convert -t kql --templates "$tmp/tpl" --vars '$vars' '$proc' &&
+	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'"'
