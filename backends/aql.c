@@ -463,7 +463,6 @@ aql_query(struct emitter *em)
 	} else if (!emit_expr(em, q->expr, full ? 4 : 0)) {
 		return false;
 	}
-	buf_putc(out, '\n');
 	return true;
 }
 

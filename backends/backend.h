@@ -61,7 +61,8 @@ struct backend {
 	const struct format *formats;
 	/* Renders one match into terms; false after a diagnostic. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
-	/* Writes the whole query (selection, expression via emit_expr, projection). */
+	/* Writes the whole query (selection, expression via emit_expr, projection),
+	 * without the final newline, which emit_query adds. */
 	bool (*query)(struct emitter *em);
 };
 

@@ -215,6 +215,7 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 			out->data[start] = '\0';
 		return false;
 	}
+	buf_putc(out, '\n');	/* every output ends with one newline (targets.md §0.7) */
 	return true;
 }
 

@@ -733,9 +733,7 @@ eql_query(struct emitter *em)
 	const struct query *q = em->q;
 	const char *table = q->table ? q->table : "any";
 	const char *cond = strstr(table, " where ");
-	struct buf text = {0}, *out = em->out;
-	em->out = &text;
-	buf_printf(&text, "%.*s where ", cond ? (int)(cond - table) : (int)strlen(table), table);
+	buf_printf(em->out, "%.*s where ", cond ? (int)(cond - table) : (int)strlen(table), table);
 	/* the selection's extra term is ANDed in front, as a verbatim term (see eql_match) */
 	struct expr sel = {.kind = EXPR_MATCH, .match = {.field = cond ? cond + 7 : NULL,
 							 .op = MATCH__COUNT}};
@@ -748,12 +746,7 @@ eql_query(struct emitter *em)
 				 e->kind == EXPR_AND ? e->kids[i] : (struct expr *)e);
 		e = &top;
 	}
-	bool ok = emit_expr(em, e, 4);
-	em->out = out;
-	if (ok)
-		buf_printf(out, "%s\n", text.data);
-	buf_free(&text);
-	return ok;
+	return emit_expr(em, e, 4);
 }
 
 const struct backend backend_eql = {

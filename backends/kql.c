@@ -340,7 +340,7 @@ kql_query(struct emitter *em)
 	const struct query *q = em->q;
 	struct buf *out = em->out;
 	if (!q->table)	/* --without-pipeline: the expression alone */
-		return emit_expr(em, q->expr, 0) && (buf_putc(out, '\n'), true);
+		return emit_expr(em, q->expr, 0);
 	buf_puts(out, q->table);
 	for (int i = 0; i < q->nextends; i++) {
 		emit_newline(em, 0);
@@ -357,7 +357,6 @@ kql_query(struct emitter *em)
 		for (int i = 0; i < q->nproject; i++)
 			buf_printf(out, "%s%s", i ? ", " : "", kql_ident(em, q->project[i]));
 	}
-	buf_putc(out, '\n');
 	return true;
 }
 

@@ -543,10 +543,7 @@ logscale_body(struct emitter *em)
 static bool
 logscale_query(struct emitter *em)
 {
-	if (!logscale_body(em))
-		return false;
-	buf_putc(em->out, '\n');
-	return true;
+	return logscale_body(em);
 }
 
 const struct backend backend_logscale = {

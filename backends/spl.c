@@ -560,7 +560,6 @@ spl_search_query(struct emitter *em)
 	if (st.where && !spl_where(em, st.where))
 		return false;
 	spl_table(em);
-	buf_putc(em->out, '\n');
 	return true;
 }
 
@@ -629,7 +628,6 @@ spl_tstats_query(struct emitter *em)
 	if (st.where && !spl_where(em, st.where))
 		return false;
 	spl_table(em);
-	buf_putc(em->out, '\n');
 	return true;
 }
 

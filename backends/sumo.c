@@ -397,10 +397,7 @@ sumo_expression(struct emitter *em)
 static bool
 sumo_query(struct emitter *em)
 {
-	if (!sumo_expression(em))
-		return false;
-	buf_putc(em->out, '\n');
-	return true;
+	return sumo_expression(em);
 }
 
 const struct backend backend_sumo = {

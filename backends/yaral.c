@@ -612,7 +612,7 @@ yaral_rule(struct emitter *em)
 	emit_newline(em, 4);
 	buf_puts(out, "$e");
 	emit_newline(em, 0);
-	buf_puts(out, "}\n");
+	buf_putc(out, '}');
 	return true;
 }
 
@@ -623,10 +623,7 @@ yaral_query(struct emitter *em)
 		return yaral_rule(em);
 	if (em->q->table && !yaral_event_type(em))
 		return false;
-	if (!yaral_conjuncts(em, 0, !em->q->table, true))
-		return false;
-	buf_putc(em->out, '\n');
-	return true;
+	return yaral_conjuncts(em, 0, !em->q->table, true);
 }
 
 static const struct format yaral_formats[] = {
