@@ -6,6 +6,7 @@
 #include "build.h"
 #include "driver.h"
 #include "files.h"
+#include "lint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,9 @@ static const char usage_convert[] =
 	"      --skip-unsupported   rules that fail are reported but do not change the\n"
 	"                           exit status\n"
 	"      --fail-unsupported   stop at the first rule that fails\n"
+	"      --lint-config FILE   check: severities of the lint checks (see README)\n"
+	"      --fail-on LEVEL      check: error (default) or warning: the lint findings\n"
+	"                           that make the exit status 1\n"
 	"\n"
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
 	"usage error. On a terminal, batches show their progress on stderr.\n";
@@ -105,6 +109,7 @@ static const char usage_list[] =
 struct cli {
 	const char *command;
 	const char *target, *output, *templates, *format;
+	const char *lint_config, *fail_on;	/* check: --lint-config FILE, --fail-on LEVEL */
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;
@@ -180,6 +185,12 @@ parse_args(struct cli *c, int argc, char **argv)
 		} else if (option_value(argc, argv, &i, NULL, "--vars", &v, &missing)) {
 			if (v)
 				c->vars[c->nvars++] = v;
+		} else if (option_value(argc, argv, &i, NULL, "--lint-config", &v, &missing)) {
+			c->lint_config = v;
+		} else if (option_value(argc, argv, &i, NULL, "--fail-on", &v, &missing)) {
+			if (v && strcmp(v, "error") && strcmp(v, "warning"))
+				return usage_error("--fail-on must be error or warning, not '%s'", v);
+			c->fail_on = v;
 		} else if (option_value(argc, argv, &i, NULL, "--templates", &v, &missing)) {
 			c->templates = v;
 		} else if (option_value(argc, argv, &i, NULL, "--unmapped", &v, &missing)) {
@@ -501,8 +512,12 @@ main(int argc, char **argv)
 			c.s.product = PRODUCT_IR;
 			status = run(&c, be, &out);
 		} else {
-			/* check: every target unless one is named */
+			/* check: the linter once, then every target unless one is named */
 			c.s.product = PRODUCT_NONE;
+			struct lint_options lo = {c.templates, c.lint_config, c.fail_on, c.s.diagfmt};
+			status = lint_run(&lo, c.paths, c.npaths, &out);
+			fputs(out.data ? out.data : "", stderr);
+			buf_clear(&out);
 			for (int i = 0; backends[i] && status != 2; i++) {
 				if (be && backends[i] != be)
 					continue;

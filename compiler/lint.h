@@ -1,0 +1,99 @@
+/*
+ * lint.h: `sigmacc check`'s rule linter (lint.c, lint_meta.c, lint_tags.c,
+ * lint_detection.c, lint_config.c). It reads every rule file once, before
+ * the per-target compile runs, and reports target-independent findings once
+ * per rule, each with a stable code from lint.def and a position.
+ */
+#ifndef SIGMACC_LINT_H
+#define SIGMACC_LINT_H
+
+#include "driver.h"
+
+enum lint_check {
+#define LINT(id, code, severity, description) LINT_##id,
+#include "lint.def"
+#undef LINT
+	LINT__COUNT
+};
+
+enum lint_severity {
+	LINT_OFF,
+	LINT_WARNING,
+	LINT_ERROR,
+};
+
+#define LINT_TITLE_MAX 256	/* sigma-spec §2: "title: string, <= 256 chars" */
+
+struct lint_options {
+	const char *templates;	/* the ATT&CK table: every .yml of TEMPLATES/attack */
+	const char *config;	/* --lint-config FILE, or NULL */
+	const char *fail_on;	/* --fail-on error|warning, or NULL: the config's, else error */
+	enum diag_format diagfmt;
+};
+
+/*
+ * Lints every rule file below paths ('-' is skipped: standard input is read
+ * once, by the compile runs). Findings and a summary line go to out.
+ * Returns 0, 1 when a finding reaches the fail-on severity, 2 when the
+ * configuration or the ATT&CK table cannot be loaded (a message in out).
+ */
+int lint_run(const struct lint_options *o, const char *const *paths, int npaths, struct buf *out);
+
+const char *lint_code(enum lint_check c);
+/* The check with this code, or -1. */
+int lint_find(const char *code);
+
+/* ---- internals shared by the lint_*.c files -------------------------------- */
+
+/* lint_config.c: the configuration (defaults, then --lint-config FILE). */
+struct lint_config {
+	enum lint_severity severity[LINT__COUNT];
+	int title_max;
+	bool fail_on_warning;
+};
+
+/* Defaults, then FILE if not NULL; false after a message in err. */
+bool lint_config_load(struct lint_config *c, const char *file, struct buf *err);
+
+/* lint_tags.c: the ATT&CK table from TEMPLATES/attack/. */
+struct attack_entry {
+	char *id;		/* TA0005, T1059.001, G0016, S0002, M1042, DS0009 */
+	char *name;
+	char *short_name;	/* tactics: defense-evasion */
+	char **tactics;		/* techniques: their tactics' short names */
+	unsigned tactics_count;
+	char *status;		/* revoked, deprecated or NULL */
+};
+
+struct attack_table;
+
+/* Loads every .yml file of dir/attack; NULL after a message in err. */
+struct attack_table *attack_load(const char *dir, struct buf *err);
+void attack_free(struct attack_table *t);
+/* "18.1" or "18.1 + additions": what messages name. */
+const char *attack_version(const struct attack_table *t);
+/* A tactic by short name, or any other entry by id (upper case); NULL if unknown. */
+const struct attack_entry *attack_tactic(const struct attack_table *t, const char *short_name);
+const struct attack_entry *attack_find(const struct attack_table *t, const char *id);
+/* The tactic short name nearest to s (typos, '_' for '-'), or NULL. */
+const char *attack_nearest_tactic(const struct attack_table *t, const char *s);
+
+/* One rule document being linted. */
+struct lint_ctx {
+	struct arena *a;		/* the file's arena */
+	struct diag *d;
+	const struct lint_config *conf;
+	const struct attack_table *attack;
+	int nerrors, nwarnings;
+};
+
+/* Reports check c at pos with its configured severity (nothing when off). */
+void lint_report(struct lint_ctx *l, enum lint_check c, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* lint_tags.c */
+void lint_tags(struct lint_ctx *l, const struct ynode *doc);
+/* lint_detection.c */
+void lint_detection(struct lint_ctx *l, const struct ynode *doc);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * lint_detection.c: the detection's shape, checked on the YAML tree so that
+ * a rule the compiler refuses for another reason is still linted:
+ * conditions that name no search, searches no condition uses, values written
+ * with wildcards where a modifier is meant (as pySigma's validators flag
+ * them) and empty lists or keywords.
+ */
+#include "lint.h"
+
+#include <string.h>
+
+/* The search identifiers of a detection map: every key but these. */
+static bool
+is_search(const struct ynode *key)
+{
+	return strcmp(key->text, "condition") && strcmp(key->text, "timeframe");
+}
+
+/* Marks the searches c uses in used[]; reports names that match none. */
+static void
+walk_cond(struct lint_ctx *l, const struct ynode *det, const struct cond *c, bool *used)
+{
+	bool any = false;
+	switch (c->kind) {
+	case COND_ID:
+	case COND_OF:
+		for (int i = 0; i < det->nkids; i += 2) {
+			const char *name = det->kids[i]->text;
+			bool hit = c->kind == COND_ID ? !strcmp(name, c->id)
+						      : cond_selects(c->of.pattern, name);
+			if (hit && is_search(det->kids[i])) {
+				used[i / 2] = true;
+				any = true;
+			}
+		}
+		if (!any && c->kind == COND_ID)
+			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
+				    "the condition names '%s', which is no search identifier", c->id);
+		else if (!any)
+			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
+				    "'%s' matches no search identifier",
+				    c->of.pattern ? c->of.pattern : "them");
+		return;
+	case COND_NOT:
+		walk_cond(l, det, c->operand, used);
+		return;
+	case COND_AND:
+	case COND_OR:
+		walk_cond(l, det, c->bin.lhs, used);
+		walk_cond(l, det, c->bin.rhs, used);
+		return;
+	}
+}
+
+/* Parses every condition and reports unused searches; conditions the parser
+ * refuses are the compiler's to report, and then nothing is called unused. */
+static void
+lint_conditions(struct lint_ctx *l, const struct ynode *det)
+{
+	const struct ynode *cn = yaml_get(det, "condition");
+	if (!cn || cn->kind == YNODE_MAP)
+		return;
+	bool *used = arena_alloc(l->a, sizeof(*used) * (size_t)(det->nkids / 2 + 1));
+	memset(used, 0, sizeof(*used) * (size_t)(det->nkids / 2 + 1));
+	int n = cn->kind == YNODE_SEQ ? cn->nkids : 1;
+	struct diag scratch = {0};
+	bool parsed = true;
+	for (int i = 0; i < n; i++) {
+		const struct ynode *e = cn->kind == YNODE_SEQ ? cn->kids[i] : cn;
+		struct cond *c = e->kind == YNODE_SCALAR && e->type != SCALAR_NULL
+			? cond_parse(l->a, &scratch, e->text, e->len, e->pos, e->quoted) : NULL;
+		if (c)
+			walk_cond(l, det, c, used);
+		else
+			parsed = false;
+	}
+	diag_clear(&scratch);
+	for (int i = 0; parsed && i < det->nkids; i += 2)
+		if (!used[i / 2] && is_search(det->kids[i]))
+			lint_report(l, LINT_UNUSED_SEARCH, det->kids[i]->pos,
+				    "search '%s' is not used by the condition", det->kids[i]->text);
+}
+
+enum shape {
+	SHAPE_OTHER,
+	SHAPE_CONTAINS,		/* *x* */
+	SHAPE_STARTSWITH,	/* x* */
+	SHAPE_ENDSWITH,		/* *x */
+};
+
+/* The shape of one value: a text with a leading and/or trailing * only. */
+static enum shape
+value_shape(struct lint_ctx *l, const struct ynode *v)
+{
+	if (v->kind != YNODE_SCALAR || v->type != SCALAR_STR)
+		return SHAPE_OTHER;
+	struct pattern p = value_parse(l->a, v->text, v->len, false);
+	const struct seg *s = p.segs;
+	if (p.nsegs == 3 && s[0].kind == SEG_STAR && s[1].kind == SEG_TEXT && s[2].kind == SEG_STAR)
+		return SHAPE_CONTAINS;
+	if (p.nsegs == 2 && s[0].kind == SEG_TEXT && s[1].kind == SEG_STAR)
+		return SHAPE_STARTSWITH;
+	if (p.nsegs == 2 && s[0].kind == SEG_STAR && s[1].kind == SEG_TEXT)
+		return SHAPE_ENDSWITH;
+	return SHAPE_OTHER;
+}
+
+/* A field without modifiers whose every value has the same wildcard shape. */
+static void
+lint_wildcards(struct lint_ctx *l, const struct ynode *key, const struct ynode *val)
+{
+	static const char *const mods[] = {NULL, "contains", "startswith", "endswith"};
+	static const char *const forms[] = {NULL, "*...*", "...*", "*..."};
+	if (strchr(key->text, '|') || val->kind == YNODE_MAP)
+		return;
+	int n = val->kind == YNODE_SEQ ? val->nkids : 1;
+	enum shape shape = SHAPE_OTHER;
+	for (int i = 0; i < n; i++) {
+		enum shape s = value_shape(l, val->kind == YNODE_SEQ ? val->kids[i] : val);
+		if (s == SHAPE_OTHER || (i && s != shape))
+			return;
+		shape = s;
+	}
+	if (shape == SHAPE_OTHER)
+		return;
+	struct pos pos = key->pos;
+	pos.col += key->quoted;
+	lint_report(l, LINT_WILDCARD_MODIFIER, pos,
+		    "%s of '%s' is written %s: write '%s|%s' and drop the wildcards",
+		    n > 1 ? "every value" : "the value", key->text, forms[shape], key->text,
+		    mods[shape]);
+}
+
+static void
+lint_empty_list(struct lint_ctx *l, const struct ynode *key, const struct ynode *val)
+{
+	if (val->kind == YNODE_SEQ && val->nkids == 0)
+		lint_report(l, LINT_EMPTY_VALUE, val->pos,
+			    "'%s' has an empty list of values, which matches nothing", key->text);
+}
+
+/* A keyword that is empty matches every event (or none, depending on the target). */
+static void
+lint_keyword(struct lint_ctx *l, const struct ynode *v)
+{
+	if (v->kind == YNODE_SCALAR && (v->type == SCALAR_NULL || v->len == 0))
+		lint_report(l, LINT_EMPTY_VALUE, v->pos, "an empty keyword");
+}
+
+static void
+lint_map(struct lint_ctx *l, const struct ynode *map)
+{
+	for (int i = 0; i + 1 < map->nkids; i += 2) {
+		lint_wildcards(l, map->kids[i], map->kids[i + 1]);
+		lint_empty_list(l, map->kids[i], map->kids[i + 1]);
+	}
+}
+
+void
+lint_detection(struct lint_ctx *l, const struct ynode *doc)
+{
+	const struct ynode *det = yaml_get(doc, "detection");
+	if (!det || det->kind != YNODE_MAP)
+		return;
+	for (int i = 0; i + 1 < det->nkids; i += 2) {
+		const struct ynode *v = det->kids[i + 1];
+		if (!is_search(det->kids[i]))
+			continue;
+		if (v->kind == YNODE_MAP)
+			lint_map(l, v);
+		for (int k = 0; v->kind == YNODE_SEQ && k < v->nkids; k++) {
+			if (v->kids[k]->kind == YNODE_MAP)
+				lint_map(l, v->kids[k]);
+			else
+				lint_keyword(l, v->kids[k]);
+		}
+		if (v->kind == YNODE_SCALAR && v->type != SCALAR_NULL)
+			lint_keyword(l, v);
+	}
+	lint_conditions(l, det);
+}

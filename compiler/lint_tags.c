@@ -1,0 +1,437 @@
+/*
+ * lint_tags.c: the tags of a rule against Sigma's tag pattern and namespaces
+ * (sigma-spec §2), and attack.* tags against the ATT&CK Enterprise table in
+ * templates/attack/ (enterprise.yml, generated from MITRE's STIX data by
+ * refresh.mjs, plus any other .yml file there, e.g. additions.yml).
+ */
+#include "lint.h"
+
+#include "config.h"
+#include "files.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the ATT&CK table ------------------------------------------------------ */
+
+struct attack_file {
+	char *version;
+	struct attack_entry *tactics, *techniques, *groups, *software, *mitigations, *data_sources;
+	unsigned tactics_count, techniques_count, groups_count, software_count,
+		mitigations_count, data_sources_count;
+};
+
+struct attack_ref {
+	const struct attack_entry *e;
+	size_t seq;		/* load order: of two entries with one id, the later wins */
+};
+
+struct attack_table {
+	struct attack_file **files;
+	int nfiles;
+	struct attack_ref *ids;	/* every entry, sorted by id, then by load order */
+	size_t nids;
+	const struct attack_entry **tactics;
+	size_t ntactics;
+	char version[64];
+};
+
+static const cyaml_schema_value_t name_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+
+#define STR(key, m, flags) \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | (flags), struct attack_entry, m, 1, \
+			       CYAML_UNLIMITED)
+
+static const cyaml_schema_field_t entry_fields[] = {
+	STR("id", id, 0),
+	STR("name", name, 0),
+	STR("short", short_name, CYAML_FLAG_OPTIONAL),
+	CYAML_FIELD_SEQUENCE("tactics", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct attack_entry, tactics, &name_entry, 0, CYAML_UNLIMITED),
+	STR("status", status, CYAML_FLAG_OPTIONAL),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct attack_entry, entry_fields),
+};
+
+#define ENTRIES(key, m) \
+	CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct attack_file, \
+			     m, &entry, 0, CYAML_UNLIMITED)
+
+static const cyaml_schema_field_t file_fields[] = {
+	CYAML_FIELD_STRING_PTR("version", CYAML_FLAG_POINTER, struct attack_file, version, 1,
+			       CYAML_UNLIMITED),
+	ENTRIES("tactics", tactics),
+	ENTRIES("techniques", techniques),
+	ENTRIES("groups", groups),
+	ENTRIES("software", software),
+	ENTRIES("mitigations", mitigations),
+	ENTRIES("data_sources", data_sources),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t file_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct attack_file, file_fields),
+};
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct attack_ref *x = a, *y = b;
+	int c = strcmp(x->e->id, y->e->id);
+	return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+index_entries(struct attack_table *t, struct attack_entry *v, unsigned n)
+{
+	t->ids = realloc(t->ids, sizeof(*t->ids) * (t->nids + n + 1));
+	if (!t->ids)
+		abort();
+	for (unsigned i = 0; i < n; i++, t->nids++)
+		t->ids[t->nids] = (struct attack_ref){&v[i], t->nids};
+}
+
+/* Adds a loaded file; later files (sorted by name) override earlier ones'
+ * entries of the same id, so additions.yml can mark or add entries. */
+static void
+table_add(struct attack_table *t, struct attack_file *f)
+{
+	const struct attack_file *fl = f;
+	index_entries(t, fl->techniques, fl->techniques_count);
+	index_entries(t, fl->groups, fl->groups_count);
+	index_entries(t, fl->software, fl->software_count);
+	index_entries(t, fl->mitigations, fl->mitigations_count);
+	index_entries(t, fl->data_sources, fl->data_sources_count);
+	index_entries(t, fl->tactics, fl->tactics_count);
+	t->tactics = realloc(t->tactics, sizeof(*t->tactics) * (t->ntactics + f->tactics_count + 1));
+	if (!t->tactics)
+		abort();
+	for (unsigned i = 0; i < f->tactics_count; i++)
+		t->tactics[t->ntactics++] = &f->tactics[i];
+	if (!*t->version)
+		snprintf(t->version, sizeof(t->version), "Enterprise %s", f->version);
+	else if (!strstr(t->version, " + "))
+		snprintf(t->version + strlen(t->version), sizeof(t->version) - strlen(t->version),
+			 " + %s", f->version);
+}
+
+/* Loads one table file into t; false after a message in err. */
+static bool
+table_load(struct attack_table *t, const char *file, struct buf *err)
+{
+	struct attack_file *f = NULL;
+	cyaml_config_t cfg = config_for(file);
+	cyaml_err_t e = cyaml_load_file(file, &cfg, &file_schema, (cyaml_data_t **)&f, NULL);
+	if (e != CYAML_OK) {
+		buf_printf(err, "sigmacc: %s: %s\n", file, cyaml_strerror(e));
+		return false;
+	}
+	t->files = realloc(t->files, sizeof(*t->files) * (size_t)(t->nfiles + 1));
+	if (!t->files)
+		abort();
+	t->files[t->nfiles++] = f;
+	table_add(t, f);
+	return true;
+}
+
+struct attack_table *
+attack_load(const char *dir, struct buf *err)
+{
+	struct attack_table *t = calloc(1, sizeof(*t));
+	struct pathlist files = {0};
+	struct buf main = {0}, path = {0};
+	buf_printf(&path, "%s/attack", dir);
+	buf_printf(&main, "%s/enterprise.yml", path.data);
+	/* enterprise.yml first: the other files (additions) extend and override it */
+	bool ok = access(main.data, R_OK) == 0;
+	if (!ok)
+		buf_printf(err, "sigmacc: %s: no ATT&CK table\n", main.data);
+	ok = ok && table_load(t, main.data, err) && files_expand(&files, path.data, err);
+	for (int i = 0; ok && i < files.n; i++)
+		if (strcmp(files.v[i], main.data))
+			ok = table_load(t, files.v[i], err);
+	if (ok)
+		qsort(t->ids, t->nids, sizeof(*t->ids), by_id);
+	files_free(&files);
+	buf_free(&path);
+	buf_free(&main);
+	if (!ok) {
+		attack_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+attack_free(struct attack_table *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->nfiles; i++) {
+		cyaml_config_t cfg = config_for("");
+		cyaml_free(&cfg, &file_schema, t->files[i], 0);
+	}
+	free(t->files);
+	free(t->ids);
+	free(t->tactics);
+	free(t);
+}
+
+const char *
+attack_version(const struct attack_table *t)
+{
+	return t->version;
+}
+
+const struct attack_entry *
+attack_tactic(const struct attack_table *t, const char *short_name)
+{
+	const struct attack_entry *found = NULL;
+	for (size_t i = 0; i < t->ntactics; i++)
+		if (!strcmp(t->tactics[i]->short_name, short_name))
+			found = t->tactics[i];	/* the last file's entry wins */
+	return found;
+}
+
+const struct attack_entry *
+attack_find(const struct attack_table *t, const char *id)
+{
+	size_t lo = 0, hi = t->nids;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(t->ids[mid].e->id, id);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const struct attack_entry *found = NULL;
+	for (; lo < t->nids && !strcmp(t->ids[lo].e->id, id); lo++)
+		found = t->ids[lo].e;
+	return found;
+}
+
+/* Edit distance of a and b, capped: enough to find a typo. */
+static int
+distance(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	if (strlen(a) > 64 || n > 64)
+		return 99;
+	int row[65];
+	for (size_t j = 0; j <= n; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= n; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[n];
+}
+
+const char *
+attack_nearest_tactic(const struct attack_table *t, const char *s)
+{
+	char norm[72];
+	snprintf(norm, sizeof(norm), "%s", s);
+	for (char *p = norm; *p; p++)
+		*p = *p == '_' || *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
+	const char *best = NULL;
+	int bestd = 4;	/* defence-evasion is 1 away, command_and_control 0 after '_' -> '-' */
+	for (size_t i = 0; i < t->ntactics; i++) {
+		int d = distance(norm, t->tactics[i]->short_name);
+		if (d < bestd) {
+			bestd = d;
+			best = t->tactics[i]->short_name;
+		}
+	}
+	return best;
+}
+
+/* ---- tags ------------------------------------------------------------------- */
+
+/* Does s match prefix followed by exactly ndigits digits (then the end or '.')? */
+static bool
+id_form(const char *s, const char *prefix, int ndigits)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n))
+		return false;
+	for (int i = 0; i < ndigits; i++)
+		if (!isdigit((unsigned char)s[n + i]))
+			return false;
+	return s[n + ndigits] == '\0';
+}
+
+static bool
+technique_form(const char *s)
+{
+	if (id_form(s, "t", 4))
+		return true;
+	char head[6];
+	snprintf(head, sizeof(head), "%s", s);
+	return strlen(s) == 9 && s[5] == '.' && id_form(head, "t", 4) && id_form(s + 5, ".", 3);
+}
+
+static void
+lint_attack(struct lint_ctx *l, const char *tag, const char *v, struct pos pos)
+{
+	const struct attack_table *t = l->attack;
+	if (attack_tactic(t, v))
+		return;
+	bool idlike = technique_form(v) || id_form(v, "g", 4) || id_form(v, "s", 4) ||
+		      id_form(v, "m", 4) || id_form(v, "ds", 4) || id_form(v, "ta", 4);
+	if (!idlike) {
+		const char *near = attack_nearest_tactic(t, v);
+		if (v[0] == 't' && isdigit((unsigned char)v[1]))
+			lint_report(l, LINT_INVALID_ATTACK_TAG, pos,
+				    "tag '%s': a technique is T and 4 digits, a sub-technique "
+				    "adds .NNN (attack.t1059, attack.t1059.001)", tag);
+		else if (near)
+			lint_report(l, LINT_INVALID_ATTACK_TAG, pos,
+				    "tag '%s' is no ATT&CK tactic; did you mean 'attack.%s'?", tag,
+				    near);
+		else
+			lint_report(l, LINT_INVALID_ATTACK_TAG, pos,
+				    "tag '%s' is no ATT&CK tactic, technique, group, software, "
+				    "mitigation or data source", tag);
+		return;
+	}
+	char id[16];
+	snprintf(id, sizeof(id), "%s", v);
+	for (char *p = id; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	const struct attack_entry *e = attack_find(t, id);
+	if (e && e->short_name) {
+		lint_report(l, LINT_INVALID_ATTACK_TAG, pos,
+			    "tag '%s': tactics are tagged by short name: 'attack.%s'", tag,
+			    e->short_name);
+	} else if (!e) {
+		lint_report(l, LINT_UNKNOWN_ATTACK_TAG, pos, "tag '%s': %s is not in ATT&CK %s", tag,
+			    id, attack_version(t));
+	} else if (e->status) {
+		lint_report(l, LINT_DEPRECATED_ATTACK_TAG, pos, "tag '%s': %s (%s) is %s in ATT&CK %s",
+			    tag, id, e->name, e->status, attack_version(t));
+	}
+}
+
+/* Sigma's tag pattern: ^[a-z0-9_-]+\.[a-z0-9._-]+$ */
+static bool
+tag_form(const char *s)
+{
+	const char *dot = strchr(s, '.');
+	if (!dot || dot == s || !dot[1])
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("_-", *p) &&
+		    (p < dot || *p != '.'))
+			return false;
+	return true;
+}
+
+static bool
+in_list(const char *s, const char *const *set)
+{
+	for (int i = 0; set[i]; i++)
+		if (!strcmp(s, set[i]))
+			return true;
+	return false;
+}
+
+/* cve.YYYY-NNNN (four or more digits) */
+static bool
+cve_form(const char *v)
+{
+	if (strlen(v) < 9 || v[4] != '-')
+		return false;
+	for (const char *p = v; *p; p++)
+		if (p != v + 4 && !isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* car.YYYY-MM-NNN */
+static bool
+car_form(const char *v)
+{
+	if (strlen(v) != 11 || v[4] != '-' || v[7] != '-')
+		return false;
+	for (int i = 0; i < 11; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+static void
+lint_tag(struct lint_ctx *l, const char *tag, struct pos pos)
+{
+	static const char *const tlp[] = {"red", "amber", "amber-strict", "green", "clear", NULL};
+	static const char *const detection[] = {"dfir", "emerging-threats", "threat-hunting", NULL};
+	static const char *const free_namespaces[] = {"d3fend", "stp", NULL};
+	if (!tag_form(tag)) {
+		lint_report(l, LINT_INVALID_TAG, pos,
+			    "tag '%s' is not namespace.name in lower case letters, digits, '_', "
+			    "'-' and '.'", tag);
+		return;
+	}
+	size_t ns = strcspn(tag, ".");
+	const char *v = tag + ns + 1;
+	if (!strncmp(tag, "attack.", ns + 1))
+		lint_attack(l, tag, v, pos);
+	else if (!strncmp(tag, "cve.", ns + 1) && !cve_form(v))
+		lint_report(l, LINT_INVALID_CVE_TAG, pos, "tag '%s' is not cve.YYYY-NNNN", tag);
+	else if (!strncmp(tag, "tlp.", ns + 1) && !in_list(v, tlp))
+		lint_report(l, LINT_INVALID_TLP_TAG, pos, "tag '%s' is not a TLP 2.0 label "
+			    "(red, amber, amber-strict, green, clear)", tag);
+	else if (!strncmp(tag, "car.", ns + 1) && !car_form(v))
+		lint_report(l, LINT_INVALID_CAR_TAG, pos, "tag '%s' is not car.YYYY-MM-NNN", tag);
+	else if (!strncmp(tag, "detection.", ns + 1) && !in_list(v, detection))
+		lint_report(l, LINT_INVALID_DETECTION_TAG, pos, "tag '%s' is not detection.dfir, "
+			    "detection.emerging-threats or detection.threat-hunting", tag);
+	else if (strncmp(tag, "attack.", ns + 1) && strncmp(tag, "cve.", ns + 1) &&
+		 strncmp(tag, "tlp.", ns + 1) && strncmp(tag, "car.", ns + 1) &&
+		 strncmp(tag, "detection.", ns + 1)) {
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)ns, tag);
+		if (!in_list(name, free_namespaces))
+			lint_report(l, LINT_UNKNOWN_TAG_NAMESPACE, pos,
+				    "tag '%s': namespace '%s' is not one of Sigma's", tag, name);
+	}
+}
+
+void
+lint_tags(struct lint_ctx *l, const struct ynode *doc)
+{
+	const struct ynode *tags = yaml_get(doc, "tags");
+	if (!tags || tags->kind == YNODE_MAP)
+		return;	/* a map is the compiler's error */
+	int n = tags->kind == YNODE_SEQ ? tags->nkids : 1;
+	for (int i = 0; i < n; i++) {
+		const struct ynode *e = tags->kind == YNODE_SEQ ? tags->kids[i] : tags;
+		if (e->kind != YNODE_SCALAR || e->type == SCALAR_NULL)
+			continue;
+		int k = 0;
+		while (k < i && (tags->kids[k]->kind != YNODE_SCALAR ||
+				 strcmp(tags->kids[k]->text, e->text)))
+			k++;
+		if (k < i)
+			lint_report(l, LINT_DUPLICATE_TAG, e->pos, "tag '%s' is already listed at "
+				    "line %d", e->text, tags->kids[k]->pos.line);
+		else
+			lint_tag(l, e->text, e->pos);
+	}
+}
