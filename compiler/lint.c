@@ -51,8 +51,9 @@ lint_report(struct lint_ctx *l, enum lint_check c, struct pos pos, const char *f
 		diag_error(l->d, pos, "%s [%s]", b.data, codes[c]);
 		l->nerrors++;
 	} else {
+		int before = l->d->nmsgs;	/* diag_warning drops repeats of one message */
 		diag_warning(l->d, pos, "%s [%s]", b.data, codes[c]);
-		l->nwarnings++;
+		l->nwarnings += l->d->nmsgs - before;
 	}
 	buf_free(&b);
 }
@@ -267,6 +268,47 @@ lint_empty_meta(struct lint_ctx *l, const struct ynode *doc)
 	}
 }
 
+static void
+lint_references(struct lint_ctx *l, const struct ynode *doc)
+{
+	const struct ynode *v = yaml_get(doc, "references");
+	for (int i = 0; v && v->kind == YNODE_SEQ && i < v->nkids; i++) {
+		const struct ynode *e = v->kids[i];
+		for (int k = 0; e->kind == YNODE_SCALAR && k < i; k++) {
+			if (v->kids[k]->kind == YNODE_SCALAR && !strcmp(v->kids[k]->text, e->text)) {
+				lint_report(l, LINT_DUPLICATE_REFERENCE, e->pos,
+					    "reference '%s' is already listed at line %d", e->text,
+					    v->kids[k]->pos.line);
+				break;
+			}
+		}
+	}
+}
+
+/* related: [{id: UUID, type: derived|obsolete|merged|renamed|similar}] */
+static void
+lint_related(struct lint_ctx *l, const struct ynode *doc)
+{
+	static const char *const types[] = {"derived", "obsolete", "merged", "renamed", "similar",
+					    NULL};
+	const struct ynode *v = yaml_get(doc, "related");
+	for (int i = 0; v && v->kind == YNODE_SEQ && i < v->nkids; i++) {
+		if (v->kids[i]->kind != YNODE_MAP)
+			continue;	/* the compiler's error */
+		const struct ynode *id = scalar(v->kids[i], "id"), *type = scalar(v->kids[i], "type");
+		if (id && !is_uuid(id->text))
+			lint_report(l, LINT_INVALID_RELATED, id->pos,
+				    "related id '%s' is not a UUID", id->text);
+		int k = 0;
+		while (type && types[k] && strcmp(type->text, types[k]))
+			k++;
+		if (type && !types[k])
+			lint_report(l, LINT_INVALID_RELATED, type->pos,
+				    "related type '%s' is not one of derived, obsolete, merged, "
+				    "renamed, similar", type->text);
+	}
+}
+
 /* "rule 'T' (id): " like the compiler's messages, from the raw document. */
 static const char *
 doc_context(struct arena *a, const struct ynode *doc)
@@ -302,6 +344,8 @@ lint_document(struct lint_run *r, struct lint_ctx *l, const struct ynode *doc)
 		lint_report(l, LINT_MODIFIED_BEFORE_DATE, yaml_get(doc, "modified")->pos,
 			    "modified %s is earlier than date %s", modified, date);
 	lint_empty_meta(l, doc);
+	lint_references(l, doc);
+	lint_related(l, doc);
 	lint_tags(l, doc);
 	lint_detection(l, doc);
 }

@@ -147,12 +147,55 @@ lint_keyword(struct lint_ctx *l, const struct ynode *v)
 		lint_report(l, LINT_EMPTY_VALUE, v->pos, "an empty keyword");
 }
 
+/* Two unescaped '*' in a row (Sigma's escapes: \\* \\? \\\\; other backslashes are literal). */
+static bool
+has_double_star(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] == '\\' && strchr("*?\\", s[i + 1]))
+			i++;
+		else if (s[i] == '*' && s[i + 1] == '*')
+			return true;
+	}
+	return false;
+}
+
+/* One string value: ** where * is meant, control characters. */
+static void
+lint_value(struct lint_ctx *l, const struct ynode *v, bool regex)
+{
+	if (v->kind != YNODE_SCALAR || v->type != SCALAR_STR)
+		return;
+	if (!regex && has_double_star(v->text, v->len))
+		lint_report(l, LINT_DOUBLE_WILDCARD, v->pos,
+			    "value '%s' contains '**', which matches what one '*' does", v->text);
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->text[i];
+		if (c < 0x20 || c == 0x7f) {
+			lint_report(l, LINT_CONTROL_CHARACTER, v->pos,
+				    "the value contains the control character 0x%02x at byte %zu", c,
+				    i + 1);
+			break;
+		}
+	}
+}
+
+static void
+lint_values(struct lint_ctx *l, const struct ynode *key, const struct ynode *val)
+{
+	bool regex = strstr(key->text, "|re") != NULL;
+	int n = val->kind == YNODE_SEQ ? val->nkids : val->kind == YNODE_SCALAR;
+	for (int i = 0; i < n; i++)
+		lint_value(l, val->kind == YNODE_SEQ ? val->kids[i] : val, regex);
+}
+
 static void
 lint_map(struct lint_ctx *l, const struct ynode *map)
 {
 	for (int i = 0; i + 1 < map->nkids; i += 2) {
 		lint_wildcards(l, map->kids[i], map->kids[i + 1]);
 		lint_empty_list(l, map->kids[i], map->kids[i + 1]);
+		lint_values(l, map->kids[i], map->kids[i + 1]);
 	}
 }
 
@@ -176,6 +219,8 @@ lint_detection(struct lint_ctx *l, const struct ynode *doc)
 		}
 		if (v->kind == YNODE_SCALAR && v->type != SCALAR_NULL)
 			lint_keyword(l, v);
+		if (v->kind != YNODE_MAP)
+			lint_values(l, det->kids[i], v);
 	}
 	lint_conditions(l, det);
 }
