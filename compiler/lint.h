@@ -87,10 +87,34 @@ struct lint_ctx {
 	int nerrors, nwarnings;
 };
 
+/* An open-addressing set of strings with the position of their first use. */
+struct seen_entry {
+	const char *key;	/* NULL: free slot */
+	struct pos pos;
+};
+struct seen {
+	struct seen_entry *v;
+	size_t n, cap;
+};
+
+/* What the whole tree shares: the ids, titles and names seen so far. */
+struct lint_tree {
+	struct arena arena;	/* the keys, for the whole run */
+	struct seen ids, titles, names;
+};
+
+/* The first position of key, or NULL after remembering key at pos (a copy in a;
+ * a NULL a keeps key itself). */
+const struct pos *lint_seen(struct seen *s, struct arena *a, const char *key, struct pos pos);
+/* The value of key when it is a non-null scalar, else NULL. */
+const struct ynode *lint_scalar(const struct ynode *doc, const char *key);
+
 /* Reports check c at pos with its configured severity (nothing when off). */
 void lint_report(struct lint_ctx *l, enum lint_check c, struct pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* lint_meta.c */
+void lint_meta(struct lint_ctx *l, const struct ynode *doc, struct lint_tree *tree);
 /* lint_tags.c */
 void lint_tags(struct lint_ctx *l, const struct ynode *doc);
 /* lint_detection.c */

@@ -180,13 +180,25 @@ lint_value(struct lint_ctx *l, const struct ynode *v, bool regex)
 	}
 }
 
+/* The values of a field (field true) or of a keyword search (field false). */
 static void
-lint_values(struct lint_ctx *l, const struct ynode *key, const struct ynode *val)
+lint_values(struct lint_ctx *l, const struct ynode *key, const struct ynode *val, bool field)
 {
 	bool regex = strstr(key->text, "|re") != NULL;
 	int n = val->kind == YNODE_SEQ ? val->nkids : val->kind == YNODE_SCALAR;
-	for (int i = 0; i < n; i++)
-		lint_value(l, val->kind == YNODE_SEQ ? val->kids[i] : val, regex);
+	for (int i = 0; i < n; i++) {
+		const struct ynode *v = val->kind == YNODE_SEQ ? val->kids[i] : val;
+		lint_value(l, v, regex);
+		if (field && !regex && v->kind == YNODE_SCALAR && v->type == SCALAR_STR &&
+		    !strcmp(v->text, "*"))
+			lint_report(l, LINT_WILDCARD_ONLY_VALUE, v->pos,
+				    "'%s: *' matches any value but not a missing field; write "
+				    "'%.*s|exists: true' if that is meant", key->text,
+				    (int)strcspn(key->text, "|"), key->text);
+		if (field && n > 1 && v->kind == YNODE_SCALAR && v->type == SCALAR_NULL)
+			lint_report(l, LINT_NULL_IN_VALUE_LIST, v->pos,
+				    "null among the values of '%s' matches a missing field", key->text);
+	}
 }
 
 static void
@@ -195,7 +207,7 @@ lint_map(struct lint_ctx *l, const struct ynode *map)
 	for (int i = 0; i + 1 < map->nkids; i += 2) {
 		lint_wildcards(l, map->kids[i], map->kids[i + 1]);
 		lint_empty_list(l, map->kids[i], map->kids[i + 1]);
-		lint_values(l, map->kids[i], map->kids[i + 1]);
+		lint_values(l, map->kids[i], map->kids[i + 1], true);
 	}
 }
 
@@ -220,7 +232,7 @@ lint_detection(struct lint_ctx *l, const struct ynode *doc)
 		if (v->kind == YNODE_SCALAR && v->type != SCALAR_NULL)
 			lint_keyword(l, v);
 		if (v->kind != YNODE_MAP)
-			lint_values(l, det->kids[i], v);
+			lint_values(l, det->kids[i], v, false);
 	}
 	lint_conditions(l, det);
 }
