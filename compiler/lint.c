@@ -187,9 +187,9 @@ lint_run(const struct lint_options *o, const char *const *paths, int npaths, str
 		return 2;
 	struct pathlist files = {0};
 	struct buf err = {0};
-	for (int i = 0; i < npaths; i++)
+	for (int i = 0; i < npaths; i++)	/* the compile runs report bad paths */
 		if (strcmp(paths[i], "-"))
-			files_expand(&files, paths[i], &err);	/* the compile runs report errors */
+			files_expand(&files, paths[i], &err);
 	for (int i = 0; i < files.n; i++)
 		lint_file(&r, files.v[i], out);
 	buf_printf(out, "sigmacc: lint: %d rule(s), %d error(s), %d warning(s) (ATT&CK %s)\n",

@@ -35,7 +35,8 @@ walk_cond(struct lint_ctx *l, const struct ynode *det, const struct cond *c, boo
 		}
 		if (!any && c->kind == COND_ID)
 			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
-				    "the condition names '%s', which is no search identifier", c->id);
+				    "the condition names '%s', which is no search identifier",
+				    c->id);
 		else if (!any)
 			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
 				    "'%s' matches no search identifier",
@@ -173,8 +174,8 @@ lint_value(struct lint_ctx *l, const struct ynode *v, bool regex)
 		unsigned char c = (unsigned char)v->text[i];
 		if (c < 0x20 || c == 0x7f) {
 			lint_report(l, LINT_CONTROL_CHARACTER, v->pos,
-				    "the value contains the control character 0x%02x at byte %zu", c,
-				    i + 1);
+				    "the value contains the control character 0x%02x at byte %zu",
+				    c, i + 1);
 			break;
 		}
 	}
@@ -197,7 +198,8 @@ lint_values(struct lint_ctx *l, const struct ynode *key, const struct ynode *val
 				    (int)strcspn(key->text, "|"), key->text);
 		if (field && n > 1 && v->kind == YNODE_SCALAR && v->type == SCALAR_NULL)
 			lint_report(l, LINT_NULL_IN_VALUE_LIST, v->pos,
-				    "null among the values of '%s' matches a missing field", key->text);
+				    "null among the values of '%s' matches a missing field",
+				    key->text);
 	}
 }
 

@@ -82,8 +82,9 @@ lint_title(struct lint_ctx *l, const struct ynode *doc, struct seen *titles, str
 			    "the title has %zu characters; the limit is %d", n, l->conf->title_max);
 	const struct pos *first = lint_seen(titles, run, t->text, t->pos);
 	if (first)
-		lint_report(l, LINT_DUPLICATE_TITLE, t->pos, "title '%s' is already used at %s:%d:%d",
-			    t->text, first->file, first->line, first->col);
+		lint_report(l, LINT_DUPLICATE_TITLE, t->pos,
+			    "title '%s' is already used at %s:%d:%d", t->text, first->file,
+			    first->line, first->col);
 }
 
 static const char *const statuses[] = {"stable", "test", "experimental", "deprecated",
@@ -144,8 +145,9 @@ lint_date(struct lint_ctx *l, const struct ynode *doc, const char *key, char nor
 	}
 	int form = v->kind == YNODE_SCALAR ? date_form(v->text, norm) : 0;
 	if (form == 0)
-		lint_report(l, LINT_INVALID_DATE, v->pos, "%s '%s' is not a valid date (YYYY-MM-DD)",
-			    key, v->kind == YNODE_SCALAR ? v->text : "...");
+		lint_report(l, LINT_INVALID_DATE, v->pos,
+			    "%s '%s' is not a valid date (YYYY-MM-DD)", key,
+			    v->kind == YNODE_SCALAR ? v->text : "...");
 	else if (form == 2)
 		lint_report(l, LINT_LEGACY_DATE, v->pos, "%s '%s' uses the legacy form; write %s",
 			    key, v->text, norm);
@@ -178,9 +180,10 @@ lint_list_repeats(struct lint_ctx *l, const struct ynode *doc, const char *key,
 	for (int i = 0; v && v->kind == YNODE_SEQ && i < v->nkids; i++) {
 		const struct ynode *e = v->kids[i];
 		for (int k = 0; e->kind == YNODE_SCALAR && k < i; k++) {
-			if (v->kids[k]->kind == YNODE_SCALAR && !strcmp(v->kids[k]->text, e->text)) {
-				lint_report(l, c, e->pos, "%s entry '%s' is already listed at line %d",
-					    key, e->text, v->kids[k]->pos.line);
+			const struct ynode *p = v->kids[k];
+			if (p->kind == YNODE_SCALAR && !strcmp(p->text, e->text)) {
+				lint_report(l, c, e->pos, "%s entry '%s' is already listed at "
+					    "line %d", key, e->text, p->pos.line);
 				break;
 			}
 		}
@@ -197,7 +200,8 @@ lint_related(struct lint_ctx *l, const struct ynode *doc)
 	for (int i = 0; v && v->kind == YNODE_SEQ && i < v->nkids; i++) {
 		if (v->kids[i]->kind != YNODE_MAP)
 			continue;	/* the compiler's error */
-		const struct ynode *id = lint_scalar(v->kids[i], "id"), *type = lint_scalar(v->kids[i], "type");
+		const struct ynode *id = lint_scalar(v->kids[i], "id");
+		const struct ynode *type = lint_scalar(v->kids[i], "type");
 		if (id && !is_uuid(id->text))
 			lint_report(l, LINT_INVALID_RELATED, id->pos,
 				    "related id '%s' is not a UUID", id->text);
@@ -231,7 +235,8 @@ lint_logsource(struct lint_ctx *l, const struct ynode *doc)
 		for (const char *p = v ? v->text : ""; *p; p++) {
 			if (isupper((unsigned char)*p)) {
 				lint_report(l, LINT_LOGSOURCE_NOT_LOWERCASE, v->pos,
-					    "logsource %s '%s' is not in lower case", keys[i], v->text);
+					    "logsource %s '%s' is not in lower case", keys[i],
+					    v->text);
 				break;
 			}
 		}

@@ -108,7 +108,8 @@ table_add(struct attack_table *t, struct attack_file *f)
 	index_entries(t, fl->mitigations, fl->mitigations_count);
 	index_entries(t, fl->data_sources, fl->data_sources_count);
 	index_entries(t, fl->tactics, fl->tactics_count);
-	t->tactics = realloc(t->tactics, sizeof(*t->tactics) * (t->ntactics + f->tactics_count + 1));
+	size_t n = t->ntactics + f->tactics_count + 1;
+	t->tactics = realloc(t->tactics, sizeof(*t->tactics) * n);
 	if (!t->tactics)
 		abort();
 	for (unsigned i = 0; i < f->tactics_count; i++)
@@ -251,7 +252,7 @@ attack_nearest_tactic(const struct attack_table *t, const char *s)
 	for (char *p = norm; *p; p++)
 		*p = *p == '_' || *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
 	const char *best = NULL;
-	int bestd = 4;	/* defence-evasion is 1 away, command_and_control 0 after '_' -> '-' */
+	int bestd = 4;	/* defence-evasion: 1; command_and_control: 0 once '_' is '-' */
 	for (size_t i = 0; i < t->ntactics; i++) {
 		int d = distance(norm, t->tactics[i]->short_name);
 		if (d < bestd) {
@@ -321,11 +322,12 @@ lint_attack(struct lint_ctx *l, const char *tag, const char *v, struct pos pos)
 			    "tag '%s': tactics are tagged by short name: 'attack.%s'", tag,
 			    e->short_name);
 	} else if (!e) {
-		lint_report(l, LINT_UNKNOWN_ATTACK_TAG, pos, "tag '%s': %s is not in ATT&CK %s", tag,
-			    id, attack_version(t));
+		lint_report(l, LINT_UNKNOWN_ATTACK_TAG, pos, "tag '%s': %s is not in ATT&CK %s",
+			    tag, id, attack_version(t));
 	} else if (e->status) {
-		lint_report(l, LINT_DEPRECATED_ATTACK_TAG, pos, "tag '%s': %s (%s) is %s in ATT&CK %s",
-			    tag, id, e->name, e->status, attack_version(t));
+		lint_report(l, LINT_DEPRECATED_ATTACK_TAG, pos,
+			    "tag '%s': %s (%s) is %s in ATT&CK %s", tag, id, e->name, e->status,
+			    attack_version(t));
 	}
 }
 
@@ -336,10 +338,11 @@ tag_form(const char *s)
 	const char *dot = strchr(s, '.');
 	if (!dot || dot == s || !dot[1])
 		return false;
-	for (const char *p = s; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("_-", *p) &&
-		    (p < dot || *p != '.'))
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!islower(c) && !isdigit(c) && c != '_' && c != '-' && (p < dot || c != '.'))
 			return false;
+	}
 	return true;
 }
 
