@@ -9,6 +9,8 @@
 
 #include "driver.h"
 
+#include <cyaml/cyaml.h>
+
 enum lint_check {
 #define LINT(id, code, severity, description) LINT_##id,
 #include "lint.def"
@@ -54,6 +56,8 @@ struct lint_config {
 
 /* Defaults, then FILE if not NULL; false after a message in err. */
 bool lint_config_load(struct lint_config *c, const char *file, struct buf *err);
+/* file loaded with libcyaml by schema (config.c's settings); NULL after a message in err. */
+void *lint_load_yaml(const char *file, const cyaml_schema_value_t *schema, struct buf *err);
 
 /* lint_tags.c: the ATT&CK table from TEMPLATES/attack/. */
 struct attack_entry {

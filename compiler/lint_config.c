@@ -105,14 +105,24 @@ lint_config_load(struct lint_config *c, const char *file, struct buf *err)
 		return false;
 	}
 	fclose(fp);
-	struct lint_config_file *f = NULL;
-	cyaml_config_t cfg = config_for(file);
-	cyaml_err_t e = cyaml_load_file(file, &cfg, &file_schema, (cyaml_data_t **)&f, NULL);
-	if (e != CYAML_OK) {
-		buf_printf(err, "sigmacc: %s: %s\n", file, cyaml_strerror(e));
+	struct lint_config_file *f = lint_load_yaml(file, &file_schema, err);
+	if (!f)
 		return false;
-	}
 	bool ok = apply_file(c, f, file, err);
+	cyaml_config_t cfg = config_for(file);
 	cyaml_free(&cfg, &file_schema, f, 0);
 	return ok;
+}
+
+void *
+lint_load_yaml(const char *file, const cyaml_schema_value_t *schema, struct buf *err)
+{
+	void *data = NULL;
+	cyaml_config_t cfg = config_for(file);
+	cyaml_err_t e = cyaml_load_file(file, &cfg, schema, (cyaml_data_t **)&data, NULL);
+	if (e != CYAML_OK) {
+		buf_printf(err, "sigmacc: %s: %s\n", file, cyaml_strerror(e));
+		return NULL;
+	}
+	return data;
 }

@@ -125,13 +125,9 @@ table_add(struct attack_table *t, struct attack_file *f)
 static bool
 table_load(struct attack_table *t, const char *file, struct buf *err)
 {
-	struct attack_file *f = NULL;
-	cyaml_config_t cfg = config_for(file);
-	cyaml_err_t e = cyaml_load_file(file, &cfg, &file_schema, (cyaml_data_t **)&f, NULL);
-	if (e != CYAML_OK) {
-		buf_printf(err, "sigmacc: %s: %s\n", file, cyaml_strerror(e));
+	struct attack_file *f = lint_load_yaml(file, &file_schema, err);
+	if (!f)
 		return false;
-	}
 	t->files = realloc(t->files, sizeof(*t->files) * (size_t)(t->nfiles + 1));
 	if (!t->files)
 		abort();
