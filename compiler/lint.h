@@ -67,6 +67,8 @@ struct attack_entry {
 	char **tactics;		/* techniques: their tactics' short names */
 	unsigned tactics_count;
 	char *status;		/* revoked, deprecated or NULL */
+	char *split_from;	/* tactics: the tactic whose techniques this one took over
+				 * (v19's defense-impairment: TA0005), or NULL */
 };
 
 struct attack_table;

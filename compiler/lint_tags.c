@@ -53,6 +53,7 @@ static const cyaml_schema_field_t entry_fields[] = {
 	CYAML_FIELD_SEQUENCE("tactics", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			     struct attack_entry, tactics, &name_entry, 0, CYAML_UNLIMITED),
 	STR("status", status, CYAML_FLAG_OPTIONAL),
+	STR("split_from", split_from, CYAML_FLAG_OPTIONAL),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t entry = {
@@ -412,6 +413,58 @@ lint_tag(struct lint_ctx *l, const char *tag, struct pos pos)
 	}
 }
 
+/* The attack.* technique of tag from the table (current entries only), or NULL. */
+static const struct attack_entry *
+tagged_technique(const struct attack_table *t, const char *tag)
+{
+	if (strncmp(tag, "attack.", 7) || !technique_form(tag + 7))
+		return NULL;
+	char id[16];
+	snprintf(id, sizeof(id), "%s", tag + 7);
+	id[0] = 'T';
+	const struct attack_entry *e = attack_find(t, id);
+	return e && !e->status ? e : NULL;
+}
+
+/* Does the rule tag one of e's tactics? Tactics compare by id, so v19's attack.stealth
+ * counts for a technique that v18 files under defense-evasion (both TA0005), and so does
+ * a tactic split from it (defense-impairment) while the table is older than the split. */
+static bool
+has_tactic(const struct attack_table *t, const struct ynode *tags, const struct attack_entry *e)
+{
+	for (unsigned i = 0; i < e->tactics_count; i++) {
+		const struct attack_entry *want = attack_tactic(t, e->tactics[i]);
+		for (int k = 0; want && k < tags->nkids; k++) {
+			const struct ynode *g = tags->kids[k];
+			const struct attack_entry *have = g->kind == YNODE_SCALAR &&
+				!strncmp(g->text, "attack.", 7) ? attack_tactic(t, g->text + 7) : NULL;
+			if (have && (!strcmp(have->id, want->id) ||
+				     (have->split_from && !strcmp(have->split_from, want->id))))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void
+lint_technique_tactics(struct lint_ctx *l, const struct ynode *tags)
+{
+	for (int i = 0; i < tags->nkids; i++) {
+		const struct ynode *g = tags->kids[i];
+		const struct attack_entry *e = g->kind == YNODE_SCALAR
+			? tagged_technique(l->attack, g->text) : NULL;
+		if (!e || !e->tactics_count || has_tactic(l->attack, tags, e))
+			continue;
+		struct buf names = {0};
+		for (unsigned k = 0; k < e->tactics_count; k++)
+			buf_printf(&names, "%sattack.%s", k ? " or " : "", e->tactics[k]);
+		lint_report(l, LINT_TECHNIQUE_WITHOUT_TACTIC, g->pos,
+			    "tag '%s': %s (%s) belongs to %s, which the rule does not tag", g->text,
+			    e->id, e->name, names.data);
+		buf_free(&names);
+	}
+}
+
 void
 lint_tags(struct lint_ctx *l, const struct ynode *doc)
 {
@@ -433,4 +486,6 @@ lint_tags(struct lint_ctx *l, const struct ynode *doc)
 		else
 			lint_tag(l, e->text, e->pos);
 	}
+	if (tags->kind == YNODE_SEQ)
+		lint_technique_tactics(l, tags);
 }

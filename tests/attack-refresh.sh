@@ -24,13 +24,13 @@ fi
 "$bin" check -t spl --templates "$tmp/templates" tests/attack-refresh/rule.yml 2>"$tmp/err"
 echo "exit $?" >>"$tmp/err"
 cat >"$tmp/want" <<'END'
-tests/attack-refresh/rule.yml:9:7: warning: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.t1002': T1002 (Gone) is revoked in ATT&CK Enterprise 99.1 [deprecated-attack-tag]
+tests/attack-refresh/rule.yml:10:7: warning: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.t1002': T1002 (Gone) is revoked in ATT&CK Enterprise 99.1 [deprecated-attack-tag]
         - attack.t1002
           ^
-tests/attack-refresh/rule.yml:10:7: warning: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.g0016': G0016 (APT29) is deprecated in ATT&CK Enterprise 99.1 [deprecated-attack-tag]
+tests/attack-refresh/rule.yml:11:7: warning: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.g0016': G0016 (APT29) is deprecated in ATT&CK Enterprise 99.1 [deprecated-attack-tag]
         - attack.g0016
           ^
-tests/attack-refresh/rule.yml:13:7: error: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.defense-evasion' is no ATT&CK tactic, technique, group, software, mitigation or data source [invalid-attack-tag]
+tests/attack-refresh/rule.yml:14:7: error: rule 'Tags against a regenerated table' (6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d): tag 'attack.defense-evasion' is no ATT&CK tactic, technique, group, software, mitigation or data source [invalid-attack-tag]
         - attack.defense-evasion
           ^
 sigmacc: lint: 1 rule(s), 1 error(s), 2 warning(s) (ATT&CK Enterprise 99.1)
