@@ -2,10 +2,10 @@
  * lint.c: the rule linter behind `sigmacc check`. Every rule file is read
  * once (before the per-target compile runs), each document checked for what
  * no target decides: metadata (lint_meta.c), tags (lint_tags.c) and the
- * detection's shape (lint_detection.c). Ids and titles
- * are remembered across the whole tree so a duplicate points at the first
- * occurrence. Findings carry a stable code (lint.def); their severity comes
- * from lint_config.c.
+ * detection's shape (lint_detection.c). Ids, titles and names are remembered
+ * across the whole tree so a duplicate points at the first occurrence.
+ * Findings carry a stable code (lint.def); their severity comes from
+ * lint_config.c.
  */
 #include "lint.h"
 #include "files.h"
@@ -57,7 +57,7 @@ lint_report(struct lint_ctx *l, enum lint_check c, struct pos pos, const char *f
 	buf_free(&b);
 }
 
-/* ---- ids and titles across the tree --------------------------------------- */
+/* ---- ids, titles and names across the tree --------------------------------- */
 
 static size_t
 hash_str(const char *s)
@@ -108,7 +108,7 @@ struct lint_run {
 	const struct lint_options *o;
 	struct lint_config conf;
 	struct attack_table *attack;
-	struct lint_tree tree;		/* ids and titles seen, for the whole run */
+	struct lint_tree tree;		/* ids, titles and names seen, for the whole run */
 	int nrules, nerrors, nwarnings;
 };
 
