@@ -76,9 +76,33 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+/* A heap block the arena owns; the list itself lives in the arena. */
+struct arena_heap {
+	struct arena_heap *next;
+	void *p;
+};
+
+void
+arena_adopt(struct arena *a, void *p)
+{
+	struct arena_heap *h = arena_alloc(a, sizeof(*h));
+	h->p = p;
+	h->next = a->heap;
+	a->heap = h;
+}
+
+static void
+free_adopted(struct arena *a)
+{
+	for (struct arena_heap *h = a->heap; h; h = h->next)
+		free(h->p);
+	a->heap = NULL;
+}
+
 void
 arena_reset(struct arena *a)
 {
+	free_adopted(a);
 	if (!a->head)
 		return;
 	struct arena_block *keep = a->head;
@@ -99,6 +123,7 @@ arena_reset(struct arena *a)
 void
 arena_free(struct arena *a)
 {
+	free_adopted(a);
 	while (a->head) {
 		struct arena_block *b = a->head;
 		a->head = b->next;

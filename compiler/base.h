@@ -22,16 +22,21 @@ struct pos {
 
 /* arena.c */
 struct arena_block;
+struct arena_heap;
 struct arena {
 	struct arena_block *head;	/* newest block first */
 	size_t used;			/* bytes used in head */
 	size_t total;			/* bytes handed out since the last reset */
+	struct arena_heap *heap;	/* adopted heap blocks, freed with the arena */
 };
 
 void *arena_alloc(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes the arena own a malloc'd block (freed at reset), so that a large
+ * buffer produced elsewhere is kept without a copy. */
+void arena_adopt(struct arena *a, void *p);
 void arena_reset(struct arena *a);	/* frees all blocks but one */
 void arena_free(struct arena *a);
 
@@ -45,6 +50,31 @@ void arena_free(struct arena *a);
 	} \
 	(ptr)[(n)++] = (val); \
 } while (0)
+
+/*
+ * strmap.c: a hash index from byte strings (compared by length, so they may
+ * hold NUL) to ints, in an arena. Used wherever a name is looked up among
+ * many (keys, anchors, search identifiers, value lists) so that no lookup is
+ * a scan. The hash is seeded per table, so inputs cannot be tuned offline to
+ * collide.
+ */
+struct strmap_slot {
+	const char *key;	/* NULL = empty */
+	size_t len;
+	int val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;		/* cap is 0 or a power of two */
+	uint64_t seed;
+};
+
+/* The value stored for key, or -1. */
+int strmap_get(const struct strmap *m, const char *key, size_t len);
+/* Stores val (>= 0) for key unless key is present; returns the value already
+ * stored, or -1 when val was stored. key must outlive the map. */
+int strmap_put(struct arena *a, struct strmap *m, const char *key, size_t len, int val);
 
 /* buf.c: a heap string builder, always NUL-terminated. */
 struct buf {

@@ -41,8 +41,9 @@ struct ynode {
 	int nkids;
 };
 
-#define YAML_MAX_NODES 1000000	/* nodes per file after aliases are followed */
-#define YAML_MAX_DEPTH 64
+#define YAML_MAX_NODES 2000000		/* nodes per document, as written */
+#define YAML_MAX_ALIAS_NODES 1000000	/* nodes per document that aliases add */
+#define YAML_MAX_DEPTH 64		/* nesting levels, aliases expanded */
 
 /* Loads every document of src. Returns false after a diagnostic. */
 bool yaml_load(const struct source *src, struct arena *a, struct diag *d,

@@ -1,10 +1,13 @@
 /*
  * yaml.c: YAML text to a tree of struct ynode, the first stage of the
- * pipeline. libyaml's document API parses; this walker then copies every
- * node into the rule arena with a 1-based position, rejects duplicate keys
- * and non-scalar keys, types plain scalars by the YAML 1.2 core schema and
- * refuses documents whose aliases would expand past YAML_MAX_NODES.
- * Aliased nodes are shared, not copied, so memory stays linear.
+ * pipeline. libyaml's event stream is read and our nodes are built directly
+ * from it, so every limit is checked while streaming: nesting depth before
+ * libyaml goes deeper, nodes per document, and the nodes that aliases add
+ * (aliased nodes are shared, not copied, but every later stage walks them
+ * once per use). Keys must be scalars without NUL and are checked for
+ * duplicates as they arrive (hashed beyond a few keys). Plain scalars are
+ * typed by the YAML 1.2 core schema. A long scalar keeps libyaml's buffer
+ * instead of being copied again.
  */
 #include "sigma.h"
 
@@ -109,108 +112,236 @@ scalar_type(const char *s, size_t len)
 	return SCALAR_STR;
 }
 
-/* Expanded size of node idx, saturating at YAML_MAX_NODES + 1. */
-static uint64_t
-expanded_size(struct walker *w, int idx, int depth)
-{
-	if (w->size[idx - 1])
-		return w->size[idx - 1];
-	yaml_node_t *n = yaml_document_get_node(w->doc, idx);
-	uint64_t total = 1;
-	w->size[idx - 1] = YAML_MAX_NODES + 1;	/* guards against cycles */
-	if (depth > YAML_MAX_DEPTH)
-		return total;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *i = n->data.sequence.items.start;
-		     i < n->data.sequence.items.top && total <= YAML_MAX_NODES; i++)
-			total += expanded_size(w, *i, depth + 1);
-	} else if (n->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		     p < n->data.mapping.pairs.top && total <= YAML_MAX_NODES; p++)
-			total += expanded_size(w, p->key, depth + 1) +
-				 expanded_size(w, p->value, depth + 1);
-	}
-	if (total > YAML_MAX_NODES)
-		total = YAML_MAX_NODES + 1;
-	w->size[idx - 1] = total;
-	return total;
-}
+/* An open sequence or mapping. */
+struct frame {
+	struct ynode *node;
+	size_t first;		/* its first kid in builder.kids */
+	uint64_t size;		/* nodes below it, aliases expanded */
+	int height;		/* levels below it */
+	char *anchor;		/* &name, registered when the node is complete */
+	struct strmap keys;	/* mapping with many keys: key -> kid index */
+};
 
-static struct ynode *convert(struct walker *w, int idx, int depth);
+/* What an anchor names, for its aliases. */
+struct yanchor {
+	struct ynode *node;
+	uint64_t size;
+	int height;
+	int line;
+};
+
+struct builder {
+	struct arena *a;
+	struct diag *d;
+	const struct source *src;
+	struct frame *stack;	/* heap */
+	int depth, cap;
+	struct ynode **kids;	/* heap: kids of every open node, innermost last */
+	size_t nkids, capkids;
+	struct strmap anchor_index;	/* name -> anchors[] */
+	struct yanchor *anchors;
+	int nanchors, capanchors;
+	uint64_t nodes, alias_nodes;
+	struct pos root;	/* where the limits of the document are reported */
+	struct ynode *doc;
+};
+
+/* Keys a mapping checks by scanning before it builds a hash index. */
+#define SCAN_KEYS 16
 
 static bool
-convert_kids(struct walker *w, struct ynode *y, yaml_node_t *n, int depth)
+check_key(struct builder *b, struct frame *f, struct ynode *k)
 {
-	if (n->type == YAML_SEQUENCE_NODE) {
-		int cnt = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-		y->kids = arena_alloc(w->a, sizeof(*y->kids) * (size_t)(cnt ? cnt : 1));
-		for (int i = 0; i < cnt; i++) {
-			if (!(y->kids[i] = convert(w, n->data.sequence.items.start[i], depth + 1)))
-				return false;
-		}
-		y->nkids = cnt;
-		return true;
+	if (k->kind != YNODE_SCALAR)
+		return diag_error(b->d, k->pos, "mapping key must be a scalar, not a %s",
+				  yaml_kind_name(k));
+	if (memchr(k->text, '\0', k->len))
+		return diag_error(b->d, k->pos, "mapping key contains a NUL character");
+	struct ynode **kids = b->kids + f->first;
+	int nkeys = (int)(b->nkids - f->first) / 2, first = -1;
+	if (nkeys < SCAN_KEYS) {
+		for (int j = 0; j < nkeys && first < 0; j++)
+			if (kids[2 * j]->len == k->len && !memcmp(kids[2 * j]->text, k->text, k->len))
+				first = j;
+	} else {
+		if (nkeys == SCAN_KEYS)	/* index the keys so far */
+			for (int j = 0; j < nkeys; j++)
+				strmap_put(b->a, &f->keys, kids[2 * j]->text, kids[2 * j]->len, j);
+		first = strmap_put(b->a, &f->keys, k->text, k->len, nkeys);
 	}
-	int cnt = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	y->kids = arena_alloc(w->a, sizeof(*y->kids) * (size_t)(cnt ? 2 * cnt : 1));
-	for (int i = 0; i < cnt; i++) {
-		yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-		struct ynode *k = convert(w, p->key, depth + 1);
-		if (!k)
-			return false;
-		if (k->kind != YNODE_SCALAR)
-			return diag_error(w->d, k->pos, "mapping key must be a scalar, not a %s",
-					  yaml_kind_name(k));
-		for (int j = 0; j < i; j++) {
-			const struct ynode *o = y->kids[2 * j];
-			if (o->len == k->len && !memcmp(o->text, k->text, k->len))
-				return diag_error(w->d, k->pos,
-						  "duplicate key '%s' (first defined at line %d)",
-						  k->text, o->pos.line);
-		}
-		struct ynode *v = convert(w, p->value, depth + 1);
-		if (!v)
-			return false;
-		y->kids[2 * i] = k;
-		y->kids[2 * i + 1] = v;
-	}
-	y->nkids = 2 * cnt;
+	if (first >= 0)
+		return diag_error(b->d, k->pos, "duplicate key '%s' (first defined at line %d)",
+				  k->text, kids[2 * first]->pos.line);
 	return true;
 }
 
-static struct ynode *
-convert(struct walker *w, int idx, int depth)
+static bool
+register_anchor(struct builder *b, char *name, struct ynode *y, uint64_t size, int height)
 {
-	if (w->memo[idx - 1])
-		return w->memo[idx - 1];
-	yaml_node_t *n = yaml_document_get_node(w->doc, idx);
-	struct ynode *y = arena_alloc(w->a, sizeof(*y));
-	y->pos = mark_pos(w->src, n->start_mark);
-	if (depth > YAML_MAX_DEPTH) {
-		diag_error(w->d, y->pos, "nesting deeper than %d levels", YAML_MAX_DEPTH);
-		return NULL;
+	struct yanchor an = {y, size, height, y->pos.line};
+	int at = strmap_put(b->a, &b->anchor_index, name, strlen(name), b->nanchors);
+	if (at >= 0)
+		return diag_error(b->d, y->pos, "duplicate anchor '&%s' (first defined at line %d)",
+				  name, b->anchors[at].line);
+	VEC_PUSH(b->a, b->anchors, b->nanchors, b->capanchors, an);
+	return true;
+}
+
+/* Adds a complete node (size nodes, height levels below it) to the open one. */
+static bool
+add_node(struct builder *b, struct ynode *y, uint64_t size, int height)
+{
+	if (b->depth == 0) {
+		b->doc = y;
+		return true;
 	}
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		y->kind = YNODE_SCALAR;
-		y->len = n->data.scalar.length;
-		y->text = arena_strndup(w->a, (const char *)n->data.scalar.value, y->len);
-		y->quoted = n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-		y->type = y->quoted ? SCALAR_STR : scalar_type(y->text, y->len);
-		break;
-	case YAML_SEQUENCE_NODE:
-	case YAML_MAPPING_NODE:
-		y->kind = n->type == YAML_SEQUENCE_NODE ? YNODE_SEQ : YNODE_MAP;
-		w->memo[idx - 1] = y;	/* shared by aliases */
-		if (!convert_kids(w, y, n, depth))
-			return NULL;
-		break;
+	struct frame *f = &b->stack[b->depth - 1];
+	if (f->node->kind == YNODE_MAP && (b->nkids - f->first) % 2 == 0 && !check_key(b, f, y))
+		return false;
+	if (b->nkids == b->capkids) {
+		b->capkids = b->capkids ? 2 * b->capkids : 256;
+		b->kids = realloc(b->kids, sizeof(*b->kids) * b->capkids);
+		if (!b->kids)
+			abort();
+	}
+	b->kids[b->nkids++] = y;
+	f->size += size;
+	if (height + 1 > f->height)
+		f->height = height + 1;
+	return true;
+}
+
+/* Checks the limits for a node starting at depth b->depth. */
+static bool
+check_limits(struct builder *b, struct pos pos, int height)
+{
+	if (b->depth == 0)
+		b->root = pos;
+	if (b->depth + height > YAML_MAX_DEPTH)
+		return diag_error(b->d, pos, "nesting deeper than %d levels", YAML_MAX_DEPTH);
+	if (b->alias_nodes > YAML_MAX_ALIAS_NODES)
+		return diag_error(b->d, b->root, "document expands to more than %d nodes through aliases",
+				  YAML_MAX_ALIAS_NODES);
+	if (++b->nodes > YAML_MAX_NODES)
+		return diag_error(b->d, b->root, "document has more than %d nodes", YAML_MAX_NODES);
+	return true;
+}
+
+static char *
+take_anchor(struct builder *b, yaml_char_t *anchor)
+{
+	return anchor ? arena_strdup(b->a, (const char *)anchor) : NULL;
+}
+
+static bool
+on_scalar(struct builder *b, yaml_event_t *ev)
+{
+	struct ynode *y = arena_alloc(b->a, sizeof(*y));
+	y->pos = mark_pos(b->src, ev->start_mark);
+	if (!check_limits(b, y->pos, 0))
+		return false;
+	y->kind = YNODE_SCALAR;
+	y->len = ev->data.scalar.length;
+	if (y->len >= 4096) {	/* keep libyaml's buffer, trimmed, rather than a second copy */
+		char *t = realloc(ev->data.scalar.value, y->len + 1);
+		y->text = t ? t : (char *)ev->data.scalar.value;
+		arena_adopt(b->a, (void *)y->text);
+		ev->data.scalar.value = NULL;
+	} else {
+		y->text = arena_strndup(b->a, (const char *)ev->data.scalar.value, y->len);
+	}
+	y->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	y->type = y->quoted ? SCALAR_STR : scalar_type(y->text, y->len);
+	char *anchor = take_anchor(b, ev->data.scalar.anchor);
+	if (anchor && !register_anchor(b, anchor, y, 1, 0))
+		return false;
+	return add_node(b, y, 1, 0);
+}
+
+static bool
+on_start(struct builder *b, yaml_event_t *ev, enum ynode_kind kind)
+{
+	struct ynode *y = arena_alloc(b->a, sizeof(*y));
+	y->pos = mark_pos(b->src, ev->start_mark);
+	y->kind = kind;
+	if (!check_limits(b, y->pos, 0))
+		return false;
+	if (b->depth == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->stack = realloc(b->stack, sizeof(*b->stack) * (size_t)b->cap);
+		if (!b->stack)
+			abort();
+	}
+	yaml_char_t *anchor = kind == YNODE_SEQ ? ev->data.sequence_start.anchor
+						: ev->data.mapping_start.anchor;
+	b->stack[b->depth++] = (struct frame){y, b->nkids, 1, 0, take_anchor(b, anchor), {0}};
+	return true;
+}
+
+static bool
+on_end(struct builder *b)
+{
+	struct frame f = b->stack[--b->depth];
+	struct ynode *y = f.node;
+	size_t n = b->nkids - f.first;
+	y->kids = arena_alloc(b->a, sizeof(*y->kids) * (n ? n : 1));
+	if (n)
+		memcpy(y->kids, b->kids + f.first, sizeof(*y->kids) * n);
+	y->nkids = (int)n;
+	b->nkids = f.first;
+	if (f.anchor && !register_anchor(b, f.anchor, y, f.size, f.height))
+		return false;
+	return add_node(b, y, f.size, f.height);
+}
+
+static bool
+on_alias(struct builder *b, yaml_event_t *ev)
+{
+	struct pos pos = mark_pos(b->src, ev->start_mark);
+	const char *name = (const char *)ev->data.alias.anchor;
+	int at = strmap_get(&b->anchor_index, name, strlen(name));
+	if (at < 0)	/* also an alias inside its own anchor, which would be a cycle */
+		return diag_error(b->d, pos, "YAML syntax error: found undefined alias");
+	const struct yanchor *an = &b->anchors[at];
+	b->alias_nodes += an->size;
+	b->nodes--;	/* check_limits counts the alias itself */
+	if (!check_limits(b, pos, an->height))
+		return false;
+	return add_node(b, an->node, an->size, an->height);
+}
+
+/* One event; *doc_done is set at the end of a document, *end at the end of the stream. */
+static bool
+on_event(struct builder *b, yaml_event_t *ev, bool *doc_done, bool *end)
+{
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		*end = true;
+		return true;
+	case YAML_DOCUMENT_START_EVENT:	/* anchors are per document */
+		b->anchor_index = (struct strmap){0};
+		b->nanchors = b->capanchors = 0;
+		b->anchors = NULL;
+		b->nodes = b->alias_nodes = 0;
+		b->doc = NULL;
+		return true;
+	case YAML_DOCUMENT_END_EVENT:
+		*doc_done = b->doc != NULL;
+		return true;
+	case YAML_SCALAR_EVENT:
+		return on_scalar(b, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(b, ev, YNODE_SEQ);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(b, ev, YNODE_MAP);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return on_end(b);
+	case YAML_ALIAS_EVENT:
+		return on_alias(b, ev);
 	default:
-		diag_error(w->d, y->pos, "empty YAML node");
-		return NULL;
+		return true;
 	}
-	w->memo[idx - 1] = y;
-	return y;
 }
 
 static bool
@@ -237,43 +368,28 @@ yaml_load(const struct source *src, struct arena *a, struct diag *d, struct ynod
 	  int *ndocs)
 {
 	yaml_parser_t parser;
-	bool ok = true;
+	struct builder b = {.a = a, .d = d, .src = src};
+	bool ok = true, end = false;
 	int n = 0, cap = 0;
 	struct ynode **out = NULL;
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
-	for (;;) {
-		yaml_document_t doc;
-		if (!yaml_parser_load(&parser, &doc)) {
+	while (ok && !end) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
 			ok = parser_error(src, d, &parser);
 			break;
 		}
-		yaml_node_t *root = yaml_document_get_root_node(&doc);
-		if (!root) {
-			yaml_document_delete(&doc);
-			break;
-		}
-		int nnodes = (int)(doc.nodes.top - doc.nodes.start);
-		struct walker w = {a, d, src, &doc, calloc((size_t)nnodes, sizeof(*w.memo)),
-				   calloc((size_t)nnodes, sizeof(*w.size)), nnodes};
-		struct ynode *y = NULL;
-		if (expanded_size(&w, 1, 0) > YAML_MAX_NODES)
-			diag_error(d, mark_pos(src, root->start_mark),
-				   "document expands to more than %d nodes through aliases",
-				   YAML_MAX_NODES);
-		else
-			y = convert(&w, 1, 0);
-		free(w.memo);
-		free(w.size);
-		yaml_document_delete(&doc);
-		if (!y) {
-			ok = false;
-			break;
-		}
-		VEC_PUSH(a, out, n, cap, y);
+		bool doc_done = false;
+		ok = on_event(&b, &ev, &doc_done, &end);
+		yaml_event_delete(&ev);
+		if (ok && doc_done)
+			VEC_PUSH(a, out, n, cap, b.doc);
 	}
 	yaml_parser_delete(&parser);
+	free(b.stack);
+	free(b.kids);
 	*docs = out;
 	*ndocs = n;
 	return ok;
@@ -284,8 +400,9 @@ yaml_get(const struct ynode *map, const char *key)
 {
 	if (!map || map->kind != YNODE_MAP)
 		return NULL;
+	size_t len = strlen(key);
 	for (int i = 0; i < map->nkids; i += 2)
-		if (!strcmp(map->kids[i]->text, key))
+		if (map->kids[i]->len == len && !memcmp(map->kids[i]->text, key, len))
 			return map->kids[i + 1];
 	return NULL;
 }
