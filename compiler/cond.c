@@ -14,7 +14,13 @@
  * Keywords are lower case. A "|" (Sigma v1 aggregations) is rejected with a
  * pointer to correlation rules. Identifiers are checked against the
  * detection by rule.c.
+ *
+ * Linear on any input: positions are advanced from the previous token, a
+ * chain "a or b or c ..." is one n-ary node (so the tree is only as deep as
+ * the parentheses and 'not's, which are limited), and "1 of" patterns are
+ * matched without backtracking.
  */
+#define _GNU_SOURCE	/* memmem */
 #include "sigma.h"
 
 #include <ctype.h>
@@ -44,7 +50,8 @@ struct parser {
 	struct arena *a;
 	struct diag *d;
 	const char *s, *end, *p;
-	struct pos base;	/* position of the first character */
+	const char *at;		/* where pos was last computed */
+	struct pos pos;		/* position of at */
 	struct token tok;	/* current token */
 	int depth;
 };
@@ -55,20 +62,20 @@ word_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '*';
 }
 
-/* Column of a pointer in the condition: conditions are mostly one line. */
+/* Position of a pointer at or after the last one asked for: tokens come in order. */
 static struct pos
 pos_at(struct parser *ps, const char *at)
 {
-	struct pos pos = ps->base;
-	for (const char *q = ps->s; q < at; q++) {
+	for (const char *q = ps->at; q < at; q++) {
 		if (*q == '\n') {
-			pos.line++;
-			pos.col = 1;
+			ps->pos.line++;
+			ps->pos.col = 1;
 		} else if (((unsigned char)*q & 0xc0) != 0x80) {
-			pos.col++;
+			ps->pos.col++;
 		}
 	}
-	return pos;
+	ps->at = at;
+	return ps->pos;
 }
 
 static bool
@@ -211,21 +218,25 @@ parse_not(struct parser *ps)
 	return c;
 }
 
+/* operand { op operand }: one n-ary node for the whole chain. */
 static struct cond *
 parse_binary(struct parser *ps, enum tok_kind op)
 {
-	struct cond *lhs = op == TOK_OR ? parse_binary(ps, TOK_AND) : parse_not(ps);
-	while (lhs && ps->tok.kind == op) {
-		struct cond *c = new_cond(ps, op == TOK_OR ? COND_OR : COND_AND, ps->tok.pos);
+	struct cond *first = op == TOK_OR ? parse_binary(ps, TOK_AND) : parse_not(ps);
+	if (!first || ps->tok.kind != op)
+		return first;
+	struct cond *c = new_cond(ps, op == TOK_OR ? COND_OR : COND_AND, ps->tok.pos);
+	int cap = 0;
+	VEC_PUSH(ps->a, c->list.kids, c->list.n, cap, first);
+	while (ps->tok.kind == op) {
 		if (!lex(ps))
 			return NULL;
-		c->bin.lhs = lhs;
-		c->bin.rhs = op == TOK_OR ? parse_binary(ps, TOK_AND) : parse_not(ps);
-		if (!c->bin.rhs)
+		struct cond *next = op == TOK_OR ? parse_binary(ps, TOK_AND) : parse_not(ps);
+		if (!next)
 			return NULL;
-		lhs = c;
+		VEC_PUSH(ps->a, c->list.kids, c->list.n, cap, next);
 	}
-	return lhs;
+	return c;
 }
 
 static struct cond *
@@ -238,9 +249,9 @@ struct cond *
 cond_parse(struct arena *a, struct diag *d, const char *text, size_t len, struct pos pos,
 	   bool quoted)
 {
-	struct parser ps = {a, d, text, text + len, text, pos, {0}, 0};
+	struct parser ps = {a, d, text, text + len, text, text, pos, {0}, 0};
 	if (quoted)
-		ps.base.col++;
+		ps.pos.col++;
 	if (!lex(&ps))
 		return NULL;
 	if (ps.tok.kind == TOK_EOF) {
@@ -258,15 +269,43 @@ cond_parse(struct arena *a, struct diag *d, const char *text, size_t len, struct
 	return c;
 }
 
-/* Does a search name match a "1 of" pattern (sigma-spec.md §9)? */
+/* The first occurrence of needle in [s, end), or NULL. */
+static const char *
+find_text(const char *s, const char *end, const char *needle, size_t n)
+{
+	return memmem(s, (size_t)(end - s), needle, n);
+}
+
+/*
+ * Does a search name match a "1 of" pattern (sigma-spec.md §9)? The only
+ * wildcard is '*', so the text before the first star is a prefix, the text
+ * after the last one a suffix, and each piece between them may match at its
+ * leftmost occurrence: no backtracking, linear in both lengths.
+ */
 static bool
 glob_match(const char *pat, const char *s)
 {
-	if (*pat == '\0')
-		return *s == '\0';
-	if (*pat == '*')
-		return glob_match(pat + 1, s) || (*s && glob_match(pat, s + 1));
-	return *s == *pat && glob_match(pat + 1, s + 1);
+	size_t plen = strlen(pat), slen = strlen(s);
+	const char *star = memchr(pat, '*', plen);
+	if (!star)
+		return plen == slen && !memcmp(pat, s, plen);
+	const char *last = strrchr(pat, '*');
+	size_t pre = (size_t)(star - pat), suf = plen - (size_t)(last + 1 - pat);
+	if (slen < pre + suf || memcmp(pat, s, pre) || memcmp(last + 1, s + slen - suf, suf))
+		return false;
+	const char *t = s + pre, *end = s + slen - suf;
+	for (const char *p = star + 1; p < last;) {
+		const char *next = memchr(p, '*', (size_t)(last + 1 - p));
+		size_t n = (size_t)(next - p);
+		if (n) {
+			const char *hit = find_text(t, end, p, n);
+			if (!hit)
+				return false;
+			t = hit + n;
+		}
+		p = next + 1;
+	}
+	return true;
 }
 
 bool

@@ -1014,11 +1014,11 @@ static struct expr *
 cond_expr(struct norm *n, const struct cond *c)
 {
 	struct expr *g, *e;
+	const struct search *s;
 	switch (c->kind) {
 	case COND_ID:
-		for (int i = 0; i < n->r->nsearches; i++)
-			if (!strcmp(n->r->searches[i].name, c->id))
-				return search_expr(n, &n->r->searches[i]);
+		if ((s = rule_search(n->r, c->id)))
+			return search_expr(n, s);
 		diag_error(n->d, c->pos, "undefined search identifier '%s'", c->id);
 		return NULL;
 	case COND_OF:
@@ -1036,12 +1036,11 @@ cond_expr(struct norm *n, const struct cond *c)
 	case COND_AND:
 	case COND_OR:
 		g = new_group(n, c->kind == COND_AND ? EXPR_AND : EXPR_OR);
-		if (!(e = cond_expr(n, c->bin.lhs)))
-			return NULL;
-		add_kid(n, g, e);
-		if (!(e = cond_expr(n, c->bin.rhs)))
-			return NULL;
-		add_kid(n, g, e);
+		for (int i = 0; i < c->list.n; i++) {
+			if (!(e = cond_expr(n, c->list.kids[i])))
+				return NULL;
+			add_kid(n, g, e);
+		}
 		return finish_group(g);
 	}
 	return NULL;

@@ -238,9 +238,8 @@ check_cond(struct loader *l, const struct rule *r, const struct cond *c)
 {
 	switch (c->kind) {
 	case COND_ID:
-		for (int i = 0; i < r->nsearches; i++)
-			if (!strcmp(r->searches[i].name, c->id))
-				return true;
+		if (rule_search(r, c->id))
+			return true;
 		return diag_error(l->d, c->pos, "undefined search identifier '%s'", c->id);
 	case COND_OF:
 		for (int i = 0; i < r->nsearches; i++)
@@ -254,7 +253,10 @@ check_cond(struct loader *l, const struct rule *r, const struct cond *c)
 		return check_cond(l, r, c->operand);
 	case COND_AND:
 	case COND_OR:
-		return check_cond(l, r, c->bin.lhs) && check_cond(l, r, c->bin.rhs);
+		for (int i = 0; i < c->list.n; i++)
+			if (!check_cond(l, r, c->list.kids[i]))
+				return false;
+		return true;
 	}
 	return true;
 }
@@ -305,6 +307,9 @@ load_detection(struct loader *l, struct rule *r, const struct ynode *det)
 		return diag_error(l->d, det->pos, "'detection' has no 'condition'");
 	if (r->nsearches == 0)
 		return diag_error(l->d, det->pos, "'detection' defines no search identifier");
+	/* names are distinct: they are keys of one map */
+	for (int i = 0; i < r->nsearches; i++)
+		strmap_put(l->a, &r->search_index, r->searches[i].name, strlen(r->searches[i].name), i);
 	return load_condition(l, r, cond);
 }
 
@@ -461,6 +466,13 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 	}
 	d->context = NULL;
 	return ok;
+}
+
+const struct search *
+rule_search(const struct rule *r, const char *name)
+{
+	int i = strmap_get(&r->search_index, name, strlen(name));
+	return i >= 0 ? &r->searches[i] : NULL;
 }
 
 const char *

@@ -127,8 +127,8 @@ enum cond_kind {
 	COND_ID,	/* id: a search identifier */
 	COND_OF,	/* of: "1 of pat", "all of them" */
 	COND_NOT,	/* operand */
-	COND_AND,	/* bin */
-	COND_OR,	/* bin */
+	COND_AND,	/* list: two or more operands */
+	COND_OR,	/* list: two or more operands */
 };
 
 struct cond {
@@ -142,8 +142,9 @@ struct cond {
 		} of;
 		struct cond *operand;
 		struct {
-			struct cond *lhs, *rhs;
-		} bin;
+			struct cond **kids;
+			int n;
+		} list;
 	};
 };
 
@@ -225,6 +226,7 @@ struct rule {
 	struct logsource logsource;
 	struct search *searches;
 	int nsearches;
+	struct strmap search_index;	/* name -> searches[] */
 	struct cond **conds;		/* OR of conditions (a condition list) */
 	int nconds;
 };
@@ -232,6 +234,8 @@ struct rule {
 /* Builds the rules of a file. Bad documents are reported and skipped. */
 bool rule_load(struct arena *a, struct diag *d, const struct source *src,
 	       struct rule ***rules, int *nrules);
+/* The search called name, or NULL. */
+const struct search *rule_search(const struct rule *r, const char *name);
 /* "rule 'TITLE' (ID): " for messages about a rule as a whole. */
 const char *rule_context(struct arena *a, const struct rule *r);
 const char *logsource_name(struct arena *a, const struct logsource *ls);

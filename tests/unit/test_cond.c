@@ -13,9 +13,11 @@ print(struct buf *b, const struct cond *c)
 	case COND_AND:
 	case COND_OR:
 		buf_putc(b, '(');
-		print(b, c->bin.lhs);
-		buf_puts(b, c->kind == COND_AND ? " and " : " or ");
-		print(b, c->bin.rhs);
+		for (int i = 0; i < c->list.n; i++) {
+			if (i)
+				buf_puts(b, c->kind == COND_AND ? " and " : " or ");
+			print(b, c->list.kids[i]);
+		}
 		buf_putc(b, ')');
 		break;
 	}
@@ -49,7 +51,8 @@ precedence(void **state)
 	(void)state;
 	ASSERT_COND("a or b and not c", "(a or (b and (not c)))");
 	ASSERT_COND("not a and b", "((not a) and b)");
-	ASSERT_COND("a and b and c", "((a and b) and c)");
+	ASSERT_COND("a and b and c", "(a and b and c)");	/* a chain is one node */
+	ASSERT_COND("a or b and c or d", "(a or (b and c) or d)");
 	ASSERT_COND("(a or b) and c", "((a or b) and c)");
 	ASSERT_COND("not not a", "(not (not a))");
 	ASSERT_COND("sel-1 and _x", "(sel-1 and _x)");
@@ -95,6 +98,14 @@ selects(void **state)
 	assert_false(cond_selects("*", "_hidden"));
 	assert_true(cond_selects("_h*", "_hidden"));
 	assert_true(cond_selects("a*b*c", "aXXbYYc"));
+	assert_true(cond_selects("a*b*c", "abc"));
+	assert_false(cond_selects("a*b*c", "acb"));
+	assert_false(cond_selects("ab*ba", "aba"));	/* prefix and suffix may not overlap */
+	assert_true(cond_selects("*a*a*b", "xaxab"));
+	assert_false(cond_selects("*a*a*b", "xab"));
+	assert_true(cond_selects("sel", "sel"));
+	assert_false(cond_selects("sel", "sel1"));
+	assert_true(cond_selects("**", "x"));
 }
 
 int
