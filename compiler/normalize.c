@@ -13,8 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define EXPANSION_MAX 4096	/* values one Sigma value may expand to */
-
 struct norm {
 	struct arena *a;
 	struct diag *d;
@@ -23,6 +21,9 @@ struct norm {
 	const struct pl_logsource *ls;	/* NULL without a pipeline */
 	const char *lsname;
 	bool *extend_used;		/* per ls->fields entry */
+	struct strmap projected;	/* columns already in query.project */
+	long values;			/* values produced so far, against RULE_MAX_VALUES */
+	size_t bytes;			/* their text, against RULE_MAX_VALUE_BYTES */
 };
 
 /* One alternative of one Sigma value: values of an item are OR-ed groups of these. */
@@ -106,6 +107,42 @@ unmapped(struct norm *n, struct pos pos, const char *field)
 			  field, n->o->pipeline->name, n->o->target, n->lsname);
 }
 
+/* ---- the per-rule budget ------------------------------------------------------------ */
+
+/*
+ * Modifiers (windash, base64offset), placeholders and repeated references to
+ * a search multiply values; a small rule could otherwise ask for gigabytes.
+ * Every value a rule produces is counted against RULE_MAX_VALUES and
+ * RULE_MAX_VALUE_BYTES; a step that would create many values at once asks
+ * first, so the refusal comes before the memory is spent.
+ */
+static bool
+budget_fits(struct norm *n, struct pos pos, long values, size_t bytes)
+{
+	if (values > RULE_MAX_VALUES - n->values)
+		return diag_error(n->d, pos, "values of this rule would expand to more than %d, "
+				  "the limit per rule", RULE_MAX_VALUES);
+	if (bytes > RULE_MAX_VALUE_BYTES - n->bytes)
+		return diag_error(n->d, pos, "values of this rule would expand to more than %d MiB, "
+				  "the limit per rule", RULE_MAX_VALUE_BYTES >> 20);
+	return true;
+}
+
+static size_t
+pattern_bytes(const struct pattern *p)
+{
+	size_t b = 0;
+	for (int i = 0; i < p->nsegs; i++)
+		b += p->segs[i].kind == SEG_TEXT ? p->segs[i].len : 1;
+	return b;
+}
+
+static size_t
+mval_bytes(enum match_op op, const struct mval *v)
+{
+	return op == MATCH_STR ? pattern_bytes(&v->pat) : v->len;
+}
+
 /* ---- string values: patterns and their transformations ------------------------ */
 
 static bool
@@ -132,19 +169,20 @@ windash(struct norm *n, struct pos pos, struct pattern p, struct pattern **out, 
 				nspots++;
 	}
 	long total = 1;
-	for (int i = 0; i < nspots; i++)
+	for (int i = 0; i < nspots && total <= RULE_MAX_VALUES; i++)
 		total *= 5;
-	if (total > EXPANSION_MAX)
-		return diag_error(n->d, pos, "'windash' would expand this value to %ld values", total);
+	if (!budget_fits(n, pos, total, (size_t)total * (pattern_bytes(&p) + 2 * (size_t)nspots)))
+		return false;
 	*out = arena_alloc(n->a, sizeof(**out) * (size_t)total);
 	*nout = (int)total;
 	for (long k = 0; k < total; k++) {
 		struct pattern q = {0};
+		int qcap = 0;
 		long div = total;
 		for (int i = 0; i < p.nsegs; i++) {
 			const struct seg *s = &p.segs[i];
 			if (s->kind != SEG_TEXT) {
-				value_append(n->a, &q, *s);
+				value_push(n->a, &q, &qcap, *s);
 				continue;
 			}
 			size_t from = 0;
@@ -154,12 +192,12 @@ windash(struct norm *n, struct pos pos, struct pattern p, struct pattern **out, 
 				    j + 1 < s->len && is_word((unsigned char)s->text[j + 1])) {
 					div /= 5;
 					const char *dash = dashes[(k / div) % 5];
-					value_append(n->a, &q, (struct seg){SEG_TEXT, s->text + from, j - from});
-					value_append(n->a, &q, (struct seg){SEG_TEXT, dash, strlen(dash)});
+					value_push(n->a, &q, &qcap, (struct seg){SEG_TEXT, s->text + from, j - from});
+					value_push(n->a, &q, &qcap, (struct seg){SEG_TEXT, dash, strlen(dash)});
 					from = j + 1;
 				}
 			}
-			value_append(n->a, &q, (struct seg){SEG_TEXT, s->text + from, s->len - from});
+			value_push(n->a, &q, &qcap, (struct seg){SEG_TEXT, s->text + from, s->len - from});
 		}
 		(*out)[k] = q;
 	}
@@ -171,20 +209,20 @@ static bool
 substitute(struct norm *n, struct pos pos, struct pattern p, struct pattern **out, int *nout)
 {
 	struct pattern *cur = arena_alloc(n->a, sizeof(*cur));
-	int ncur = 1;
+	int ncur = 1, *caps = arena_alloc(n->a, sizeof(*caps));	/* room in each cur[k] */
 	cur[0] = (struct pattern){0};
 	for (int i = 0; i < p.nsegs; i++) {
 		const struct seg *s = &p.segs[i];
 		if (s->kind != SEG_PLACEHOLDER) {
 			for (int k = 0; k < ncur; k++)
-				value_append(n->a, &cur[k], *s);
+				value_push(n->a, &cur[k], &caps[k], *s);
 			continue;
 		}
 		const struct varlist *vl = vars_find(n->o->vars, s->text, s->len);
 		if (!vl) {
 			if (n->o->placeholder_wildcard) {
 				for (int k = 0; k < ncur; k++)
-					value_append(n->a, &cur[k], (struct seg){SEG_STAR, NULL, 0});
+					value_push(n->a, &cur[k], &caps[k], (struct seg){SEG_STAR, NULL, 0});
 				continue;
 			}
 			return diag_error(n->d, pos,
@@ -192,24 +230,27 @@ substitute(struct norm *n, struct pos pos, struct pattern p, struct pattern **ou
 					  "with --vars FILE)",
 					  (int)s->len, s->text);
 		}
-		if ((long)ncur * vl->nvals > EXPANSION_MAX)
-			return diag_error(n->d, pos, "placeholders would expand this value to more than %d values",
-					  EXPANSION_MAX);
-		struct pattern *next = arena_alloc(n->a, sizeof(*next) * (size_t)(ncur * vl->nvals));
-		int nnext = 0;
-		for (int k = 0; k < ncur; k++) {
-			for (int j = 0; j < vl->nvals; j++) {
-				struct pattern q = {0};
-				struct pattern ins = value_parse(n->a, vl->vals[j], strlen(vl->vals[j]), false);
+		size_t curbytes = 0;
+		for (int k = 0; k < ncur; k++)
+			curbytes += pattern_bytes(&cur[k]);
+		if (!budget_fits(n, pos, (long)ncur * vl->nvals,
+				 curbytes * (size_t)vl->nvals + vl->bytes * (size_t)ncur))
+			return false;
+		size_t nnext = (size_t)ncur * (size_t)vl->nvals;
+		struct pattern *next = arena_alloc(n->a, sizeof(*next) * nnext);
+		int *nextcaps = arena_alloc(n->a, sizeof(*nextcaps) * nnext);
+		for (size_t k = 0, at = 0; k < (size_t)ncur; k++) {
+			for (int j = 0; j < vl->nvals; j++, at++) {
+				const struct pattern *ins = &vl->pats[j];
 				for (int m = 0; m < cur[k].nsegs; m++)
-					value_append(n->a, &q, cur[k].segs[m]);
-				for (int m = 0; m < ins.nsegs; m++)
-					value_append(n->a, &q, ins.segs[m]);
-				next[nnext++] = q;
+					value_push(n->a, &next[at], &nextcaps[at], cur[k].segs[m]);
+				for (int m = 0; m < ins->nsegs; m++)
+					value_push(n->a, &next[at], &nextcaps[at], ins->segs[m]);
 			}
 		}
 		cur = next;
-		ncur = nnext;
+		caps = nextcaps;
+		ncur = (int)nnext;
 	}
 	*out = cur;
 	*nout = ncur;
@@ -231,13 +272,15 @@ static struct pattern
 add_stars(struct norm *n, struct pattern p, bool front, bool back)
 {
 	struct pattern q = {0};
+	int cap = p.nsegs + 2;
+	q.segs = arena_alloc(n->a, sizeof(*q.segs) * (size_t)cap);
 	struct seg star = {SEG_STAR, NULL, 0};
 	if (front && (p.nsegs == 0 || p.segs[0].kind != SEG_STAR))
-		value_append(n->a, &q, star);
+		value_push(n->a, &q, &cap, star);
 	for (int i = 0; i < p.nsegs; i++)
-		value_append(n->a, &q, p.segs[i]);
+		value_push(n->a, &q, &cap, p.segs[i]);
 	if (back)
-		value_append(n->a, &q, star);
+		value_push(n->a, &q, &cap, star);
 	return q;
 }
 
@@ -320,9 +363,11 @@ string_alts(struct norm *n, const struct item *it, const struct value *v, struct
 			}
 			VEC_PUSH(n->a, next, nnext, cap, q);
 		}
-		if (nnext > EXPANSION_MAX)
-			return diag_error(n->d, v->pos, "modifiers expand this value to more than %d values",
-					  EXPANSION_MAX);
+		size_t bytes = 0;
+		for (int k = 0; k < nnext; k++)
+			bytes += pattern_bytes(&next[k]);
+		if (!budget_fits(n, v->pos, nnext, bytes))
+			return false;
 		pats = next;
 		npats = nnext;
 	}
@@ -955,6 +1000,23 @@ alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 	return finish_group(g);
 }
 
+/* The alternatives of one value, counted against the rule's budget. */
+static bool
+item_value(struct norm *n, const struct item *it, const struct value *v, struct alts *as)
+{
+	int from = as->n;
+	if (!value_alts(n, it, v, as))
+		return false;
+	size_t bytes = 0;
+	for (int i = from; i < as->n; i++)
+		bytes += mval_bytes(as->v[i].op, &as->v[i].v);
+	if (!budget_fits(n, v->pos, as->n - from, bytes))
+		return false;
+	n->values += as->n - from;
+	n->bytes += bytes;
+	return true;
+}
+
 static struct expr *
 item_expr(struct norm *n, const struct item *it)
 {
@@ -974,7 +1036,7 @@ item_expr(struct norm *n, const struct item *it)
 		res = new_group(n, EXPR_AND);
 		for (int i = 0; i < nvals; i++) {
 			struct alts as = {0};
-			if (!value_alts(n, it, &vals[i], &as))
+			if (!item_value(n, it, &vals[i], &as))
 				return NULL;
 			struct expr *e = alts_expr(n, it, &as);
 			if (!e)
@@ -985,7 +1047,7 @@ item_expr(struct norm *n, const struct item *it)
 	} else {
 		struct alts as = {0};
 		for (int i = 0; i < nvals; i++)
-			if (!value_alts(n, it, &vals[i], &as))
+			if (!item_value(n, it, &vals[i], &as))
 				return NULL;
 		if (!(res = alts_expr(n, it, &as)))
 			return NULL;
@@ -1061,9 +1123,8 @@ options_get(const struct options *o, const char *key)
 static void
 add_project(struct norm *n, struct query *q, int *cap, const char *col)
 {
-	for (int i = 0; i < q->nproject; i++)
-		if (!strcmp(q->project[i], col))
-			return;
+	if (strmap_put(n->a, &n->projected, col, strlen(col), q->nproject) >= 0)
+		return;
 	VEC_PUSH(n->a, q->project, q->nproject, *cap, col);
 }
 
@@ -1104,7 +1165,7 @@ project_fields(struct norm *n, struct query *q)
 struct query *
 normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
-	struct norm n = {a, d, r, o, NULL, logsource_name(a, &r->logsource), NULL};
+	struct norm n = {.a = a, .d = d, .r = r, .o = o, .lsname = logsource_name(a, &r->logsource)};
 	struct query *q = arena_alloc(a, sizeof(*q));
 	q->rule = r;
 	q->opts = o;

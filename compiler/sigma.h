@@ -79,6 +79,9 @@ struct pattern value_parse(struct arena *a, const char *s, size_t len, bool plac
 struct pattern value_literal(struct arena *a, const char *s, size_t len);
 /* Appends segments, merging adjacent text and collapsing W* W*. */
 void value_append(struct arena *a, struct pattern *p, struct seg s);
+/* The same for a pattern being built whose segs have room for *cap (0 at
+ * first): grows geometrically, so building segment by segment is linear. */
+void value_push(struct arena *a, struct pattern *p, int *cap, struct seg s);
 bool value_has_wildcards(const struct pattern *p);
 /* The literal text of a wildcard-free pattern (arena copy), NUL-terminated. */
 char *value_text(struct arena *a, const struct pattern *p, size_t *len);
@@ -374,13 +377,16 @@ const struct pl_field *pipeline_field(const struct pl_logsource *ls, const char 
 struct varlist {
 	const char *name;
 	const char **vals;
+	struct pattern *pats;	/* vals parsed once (wildcards and escapes) */
 	int nvals;
+	size_t bytes;		/* of all pats, for the expansion budget */
 };
 
 struct vars {
 	struct arena arena;	/* lives for the run */
 	struct varlist *lists;
 	int nlists, cap;
+	struct strmap index;	/* name -> lists[] */
 };
 
 bool vars_load(struct vars *v, const struct source *src, struct diag *d);
@@ -423,6 +429,15 @@ struct query {
 	const char **project;		/* mapped fields: of the rule */
 	int nproject;
 };
+
+/*
+ * The per-rule budget: values a rule may produce once modifiers, placeholders
+ * and repeated references are expanded, and their bytes. Far above real
+ * rules (SigmaHQ's largest has a few thousand values), far below what would
+ * exhaust memory.
+ */
+#define RULE_MAX_VALUES 2000000
+#define RULE_MAX_VALUE_BYTES (64 << 20)
 
 /* Normalises a rule (a condition list is the OR of its conditions). NULL after a diagnostic. */
 struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r,

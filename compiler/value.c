@@ -9,7 +9,7 @@
 #include <string.h>
 
 void
-value_append(struct arena *a, struct pattern *p, struct seg s)
+value_push(struct arena *a, struct pattern *p, int *cap, struct seg s)
 {
 	struct seg *last = p->nsegs ? &p->segs[p->nsegs - 1] : NULL;
 	if (s.kind == SEG_TEXT && s.len == 0)
@@ -24,12 +24,21 @@ value_append(struct arena *a, struct pattern *p, struct seg s)
 		last->len += s.len;
 		return;
 	}
-	/* grow by copying: patterns are short and built once */
-	struct seg *segs = arena_alloc(a, sizeof(*segs) * (size_t)(p->nsegs + 1));
-	if (p->nsegs)
-		memcpy(segs, p->segs, sizeof(*segs) * (size_t)p->nsegs);
-	segs[p->nsegs++] = s;
-	p->segs = segs;
+	if (p->nsegs >= *cap) {
+		*cap = p->nsegs < 4 ? 4 : 2 * p->nsegs;
+		struct seg *segs = arena_alloc(a, sizeof(*segs) * (size_t)*cap);
+		if (p->nsegs)
+			memcpy(segs, p->segs, sizeof(*segs) * (size_t)p->nsegs);
+		p->segs = segs;
+	}
+	p->segs[p->nsegs++] = s;
+}
+
+void
+value_append(struct arena *a, struct pattern *p, struct seg s)
+{
+	int cap = 0;	/* p's segs may be shared: copy before growing */
+	value_push(a, p, &cap, s);
 }
 
 struct pattern

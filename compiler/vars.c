@@ -7,7 +7,9 @@
  *         - paste.ee
  *
  * Entries are Sigma strings: `*` and `?` are wildcards, `\` escapes them.
- * Several files may be loaded; a name defined twice is an error.
+ * Several files may be loaded; a name defined twice is an error. Lists have
+ * no length limit of their own: what a rule makes of them is bounded by the
+ * per-rule budget (RULE_MAX_VALUES). Entries are parsed once, here.
  */
 #include "sigma.h"
 
@@ -26,20 +28,24 @@ vars_load(struct vars *v, const struct source *src, struct diag *d)
 	const struct ynode *map = docs[0];
 	for (int i = 0; i < map->nkids; i += 2) {
 		const struct ynode *k = map->kids[i], *l = map->kids[i + 1];
-		if (vars_find(v, k->text, k->len))
+		if (strmap_get(&v->index, k->text, k->len) >= 0)
 			return diag_error(d, k->pos, "value list '%s' is defined twice", k->text);
 		if (l->kind != YNODE_SEQ || l->nkids == 0)
 			return diag_error(d, l->pos, "value list '%s' must be a non-empty list of strings",
 					  k->text);
 		struct varlist vl = {k->text, arena_alloc(&v->arena, sizeof(char *) * (size_t)l->nkids),
-				     l->nkids};
+				     arena_alloc(&v->arena, sizeof(struct pattern) * (size_t)l->nkids),
+				     l->nkids, 0};
 		for (int j = 0; j < l->nkids; j++) {
 			const struct ynode *e = l->kids[j];
 			if (e->kind != YNODE_SCALAR || e->type == SCALAR_NULL)
 				return diag_error(d, e->pos, "entries of value list '%s' must be strings",
 						  k->text);
 			vl.vals[j] = e->text;
+			vl.pats[j] = value_parse(&v->arena, e->text, e->len, false);
+			vl.bytes += e->len;
 		}
+		strmap_put(&v->arena, &v->index, k->text, k->len, v->nlists);
 		VEC_PUSH(&v->arena, v->lists, v->nlists, v->cap, vl);
 	}
 	return true;
@@ -48,12 +54,8 @@ vars_load(struct vars *v, const struct source *src, struct diag *d)
 const struct varlist *
 vars_find(const struct vars *v, const char *name, size_t len)
 {
-	if (!v)
-		return NULL;
-	for (int i = 0; i < v->nlists; i++)
-		if (strlen(v->lists[i].name) == len && !memcmp(v->lists[i].name, name, len))
-			return &v->lists[i];
-	return NULL;
+	int i = v ? strmap_get(&v->index, name, len) : -1;
+	return i >= 0 ? &v->lists[i] : NULL;
 }
 
 void
@@ -62,4 +64,5 @@ vars_free(struct vars *v)
 	arena_free(&v->arena);
 	v->lists = NULL;
 	v->nlists = v->cap = 0;
+	v->index = (struct strmap){0};
 }
