@@ -4,6 +4,10 @@
  * regexes at their position and each backend can refuse the constructs its
  * engine lacks (RE2 has no lookaround, backreferences, possessive
  * quantifiers, atomic groups, \Z or conditionals).
+ *
+ * One pass, no recursion. Backends translate regexes group by group, so the
+ * nesting of groups is limited (REGEX_MAX_DEPTH); a syntax error anywhere
+ * is reported in preference to the limit.
  */
 #include "sigma.h"
 
@@ -52,12 +56,24 @@ repetition(const char *s, const char *end, bool *bad)
 	return (size_t)(p - s + 1);
 }
 
+/* The first ":]" at or after p, or end. */
+static const char *
+find_posix_close(const char *p, const char *end)
+{
+	for (; p + 1 < end; p++)
+		if (p[0] == ':' && p[1] == ']')
+			return p;
+	return end;
+}
+
 const char *
 regex_check(const char *s, size_t len, unsigned *features, size_t *err_off)
 {
 	const char *p = s, *end = s + len;
 	int depth = 0;
 	bool atom = false;	/* something a quantifier may follow */
+	const char *too_deep = NULL;	/* where the nesting first passed the limit */
+	const char *posix_close = NULL;	/* the ":]" closing a "[:" class name, or end */
 	*features = 0;
 	while (p < end) {
 		char c = *p;
@@ -87,9 +103,11 @@ regex_check(const char *s, size_t len, unsigned *features, size_t *err_off)
 				if (*q == '\\')
 					q++;
 				else if (*q == '[' && q + 1 < end && q[1] == ':') {
-					const char *close = strstr(q + 2, ":]");
-					if (close && close < end)
-						q = close + 1;
+					/* the next ":]" serves every "[:" before it: search each stretch once */
+					if (!posix_close || posix_close < q + 2)
+						posix_close = find_posix_close(q + 2, end);
+					if (posix_close < end)
+						q = posix_close + 1;
 				}
 				q++;
 			}
@@ -100,7 +118,8 @@ regex_check(const char *s, size_t len, unsigned *features, size_t *err_off)
 			continue;
 		}
 		case '(':
-			depth++;
+			if (++depth > REGEX_MAX_DEPTH && !too_deep)
+				too_deep = p;
 			p++;
 			atom = false;
 			if (p < end && *p == '?') {
@@ -193,5 +212,9 @@ regex_check(const char *s, size_t len, unsigned *features, size_t *err_off)
 	*err_off = len;
 	if (depth > 0)
 		return "missing ')'";
+	if (too_deep) {
+		*err_off = (size_t)(too_deep - s);
+		return "groups nested deeper than " REGEX_MAX_DEPTH_TEXT " levels";
+	}
 	return NULL;
 }

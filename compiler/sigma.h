@@ -462,6 +462,9 @@ enum regex_feature_bit {
 #undef REGEX_FEATURE
 };
 
+#define REGEX_MAX_DEPTH 250	/* nested groups, as PCRE's default */
+#define REGEX_MAX_DEPTH_TEXT "250"
+
 /* NULL if s is a valid regex, else the problem at byte *err_off. */
 const char *regex_check(const char *s, size_t len, unsigned *features, size_t *err_off);
 const char *regex_feature_name(unsigned bit);

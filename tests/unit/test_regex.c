@@ -39,6 +39,28 @@ invalid(void **state)
 }
 
 static void
+nesting(void **state)
+{
+	(void)state;
+	unsigned f;
+	size_t off, n = REGEX_MAX_DEPTH + 1;
+	char *re = malloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		re[i] = '(';
+		re[n + i] = ')';
+	}
+	re[2 * n] = '\0';
+	assert_string_equal(regex_check(re, 2 * n, &f, &off), "groups nested deeper than 250 levels");
+	assert_int_equal(off, REGEX_MAX_DEPTH);	/* at the first '(' too many */
+	assert_null(regex_check(re + 1, 2 * n - 2, &f, &off));	/* exactly the limit */
+	/* a syntax error is reported in preference to the limit */
+	assert_string_equal(regex_check(re, 2 * n - 1, &f, &off), "missing ')'");
+	free(re);
+	assert_null(check("[[:alpha:][:digit:]x]", &f));
+	assert_string_equal(check("[[:[[:[[:", &f), "missing ']' to close a character class");
+}
+
+static void
 features(void **state)
 {
 	(void)state;
@@ -64,6 +86,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid),
 		cmocka_unit_test(invalid),
+		cmocka_unit_test(nesting),
 		cmocka_unit_test(features),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
