@@ -6,7 +6,8 @@
 #     prints rules per second, CPU seconds and peak RSS (GNU time if present,
 #     else the shell's times);
 #  2. a scaling run: one rule with 1,000 / 10,000 / 100,000 values, to show that
-#     compile time grows linearly with rule size.
+#     compile time grows linearly with rule size;
+#  3. bench/hostile.sh: the pathological inputs of SECURITY.md, "Limits".
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
@@ -57,3 +58,6 @@ for size in 1000 10000 100000; do
 	N=1
 	measure "$size values" "$bin" convert -t kql "$f"
 done
+
+echo "hostile inputs (SECURITY.md, Limits)"
+sh bench/hostile.sh "$bin"

@@ -49,24 +49,27 @@ value_literal(struct arena *a, const char *s, size_t len)
 	return p;
 }
 
-/* Collects literal bytes and flushes them as one text segment. */
+/*
+ * Collects literal bytes into one buffer; each text segment is a
+ * NUL-terminated stretch of it, so a value is copied once, not twice.
+ */
 struct builder {
 	struct arena *a;
-	struct pattern p;
 	struct seg *segs;
 	int n, cap;
-	char *text;
-	size_t len;
+	char *text;		/* room for every byte plus a NUL per segment */
+	size_t start, len;	/* the open stretch is text[start..len) */
 };
 
 static void
 flush_text(struct builder *b)
 {
-	if (b->len) {
-		struct seg s = {SEG_TEXT, arena_strndup(b->a, b->text, b->len), b->len};
+	if (b->len > b->start) {
+		struct seg s = {SEG_TEXT, b->text + b->start, b->len - b->start};
+		b->text[b->len++] = '\0';
 		VEC_PUSH(b->a, b->segs, b->n, b->cap, s);
 	}
-	b->len = 0;
+	b->start = b->len;
 }
 
 static void
@@ -82,7 +85,11 @@ push(struct builder *b, enum seg_kind kind, const char *text, size_t len)
 struct pattern
 value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 {
-	struct builder b = {.a = a, .text = arena_alloc(a, len + 1)};
+	/* a text segment ends only at a wildcard or placeholder: count its NULs */
+	size_t ends = 1;
+	for (size_t i = 0; i < len; i++)
+		ends += s[i] == '*' || s[i] == '?' || s[i] == '%';
+	struct builder b = {.a = a, .text = arena_alloc(a, len + ends)};
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (c == '\\' && i + 1 < len) {
