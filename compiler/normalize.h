@@ -1,0 +1,60 @@
+/*
+ * normalize.h: what the three files of the normalizer share. normalize.c
+ * builds the expression from the condition and makes the query, transform.c
+ * turns each Sigma value into its alternatives (modifiers, placeholders, the
+ * per-rule budget), fieldmap.c applies the pipeline to each match. Internal
+ * to these files.
+ */
+#ifndef SIGMACC_NORMALIZE_H
+#define SIGMACC_NORMALIZE_H
+
+#include "sigma.h"
+
+struct norm {
+	struct arena *a;
+	struct diag *d;
+	const struct rule *r;
+	const struct options *o;
+	const struct pl_logsource *ls;	/* NULL without a pipeline */
+	const char *lsname;
+	bool *extend_used;		/* per ls->fields entry */
+	struct strmap projected;	/* columns already in query.project */
+	long values;			/* values produced so far, against RULE_MAX_VALUES */
+	size_t bytes;			/* their text, against RULE_MAX_VALUE_BYTES */
+};
+
+/* One alternative of one Sigma value: values of an item are OR-ed groups of these. */
+struct alt {
+	enum match_op op;
+	struct mval v;
+};
+
+struct alts {
+	struct alt *v;
+	int n, cap;
+};
+
+/* normalize.c: building expressions and messages */
+struct expr *norm_group(struct norm *n, enum expr_kind kind);
+/* Adds kid to g, merging a kid of the same operator into g. */
+void norm_add_kid(struct norm *n, struct expr *g, struct expr *kid);
+/* A group of one is its only member. */
+struct expr *norm_finish(struct expr *g);
+struct expr *norm_not(struct norm *n, struct expr *operand);
+struct expr *norm_match_expr(struct norm *n, const struct match *m);
+void norm_push_alt(struct norm *n, struct alts *as, enum match_op op, struct mval v);
+/* s for a message: at most 60 bytes. */
+const char *norm_show(struct norm *n, const char *s, size_t len);
+bool norm_unmapped(struct norm *n, struct pos pos, const char *field);
+
+/* transform.c */
+/* The alternatives of one Sigma value of an item, counted against the rule's budget. */
+bool norm_item_value(struct norm *n, const struct item *it, const struct value *v,
+		     struct alts *out);
+
+/* fieldmap.c */
+/* The match with the pipeline applied (names, value maps, types); NULL after an error. */
+struct expr *norm_map_match(struct norm *n, struct match *m);
+void norm_use_extend(struct norm *n, const struct pl_field *f);
+
+#endif
