@@ -16,6 +16,7 @@ struct loader {
 	struct arena *a;
 	struct diag *d;
 	const struct source *src;
+	long of_work;	/* bytes compared by 'of' selectors, against COND_MAX_OF_WORK */
 };
 
 static const char *const known_keys[] = {
@@ -241,7 +242,16 @@ check_cond(struct loader *l, const struct rule *r, const struct cond *c)
 		if (rule_search(r, c->id))
 			return true;
 		return diag_error(l->d, c->pos, "undefined search identifier '%s'", c->id);
-	case COND_OF:
+	case COND_OF: {
+		/* a selector costs a match per search: bound their product, not each */
+		size_t plen = c->of.pattern ? strlen(c->of.pattern) : 0;
+		for (int i = 0; i < r->nsearches; i++) {
+			l->of_work += (long)(plen + (c->of.pattern ? strlen(r->searches[i].name) : 1));
+			if (l->of_work > COND_MAX_OF_WORK)
+				return diag_error(l->d, c->pos, "matching 'of' patterns against search "
+						  "identifiers compares more than %d bytes, the limit per rule",
+						  COND_MAX_OF_WORK);
+		}
 		for (int i = 0; i < r->nsearches; i++)
 			if (cond_selects(c->of.pattern, r->searches[i].name))
 				return true;
@@ -249,6 +259,7 @@ check_cond(struct loader *l, const struct rule *r, const struct cond *c)
 			return diag_error(l->d, c->pos, "'them' matches no search identifier");
 		return diag_error(l->d, c->pos, "pattern '%s' matches no search identifier",
 				  c->of.pattern);
+	}
 	case COND_NOT:
 		return check_cond(l, r, c->operand);
 	case COND_AND:
@@ -437,7 +448,7 @@ bool
 rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule ***rules,
 	  int *nrules)
 {
-	struct loader l = {a, d, src};
+	struct loader l = {a, d, src, 0};
 	struct ynode **docs;
 	int ndocs, cap = 0;
 	*rules = NULL;
@@ -458,6 +469,7 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 	bool ok = true;
 	for (int i = 0; i < ndocs; i++) {
 		d->context = NULL;
+		l.of_work = 0;
 		struct rule *r = load_rule(&l, docs[i], i);
 		if (r)
 			VEC_PUSH(a, *rules, *nrules, cap, r);

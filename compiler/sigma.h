@@ -151,6 +151,10 @@ struct cond {
 	};
 };
 
+/* Bytes a rule's 'of' selectors may compare with search identifiers (pattern
+ * and name lengths, per selector and search): real rules use thousands. */
+#define COND_MAX_OF_WORK 20000000
+
 /* Parses a condition string whose first character is at pos. */
 struct cond *cond_parse(struct arena *a, struct diag *d, const char *text, size_t len,
 			struct pos pos, bool quoted);

@@ -88,6 +88,23 @@ glob_cases(void)
 	expect("glob_long_name.yml", 0, "ir %s", "");
 }
 
+/* 2,000 '1 of s*' over 10,000 searches: 20 million matches, and as many copies. */
+static void
+many_selectors(void)
+{
+	FILE *f = create("selectors.yml");
+	fputs(HEAD "detection:\n", f);
+	for (int i = 0; i < 10000; i++)
+		fprintf(f, "    s%d:\n        x: %d\n", i, i);
+	fputs("    condition: 1 of s*", f);
+	repeat(f, " or 1 of s*", 1999);
+	fputs("\n", f);
+	done(f);
+	/* each selector compares 68,890 bytes (2 + the name, per search): the 291st passes 20 M */
+	expect("selectors.yml", 1, "ir %s", "20006:3206: error: rule 'T': matching 'of' patterns "
+	       "against search identifiers compares more than 20000000 bytes, the limit per rule");
+}
+
 /* 'sel or sel or ...': token positions were rescanned from the start. */
 static void
 long_condition(const char *name, long terms)
@@ -253,6 +270,7 @@ main(int argc, char **argv)
 	dir = argv[1];
 	cases = create("cases");
 	glob_cases();
+	many_selectors();
 	long_condition("condition_140k.yml", 20000);
 	long_condition("condition_560k.yml", 80000);
 	or_chain("or_10k.yml", 10000);
