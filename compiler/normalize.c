@@ -56,10 +56,26 @@ norm_match_expr(struct norm *n, const struct match *m)
 }
 
 void
+norm_alts_reserve(struct norm *n, struct alts *as, int cap)
+{
+	enum match_op *op = arena_alloc(n->a, sizeof(*op) * (size_t)cap);
+	struct mval *v = arena_alloc(n->a, sizeof(*v) * (size_t)cap);
+	if (as->n) {
+		memcpy(op, as->op, sizeof(*op) * (size_t)as->n);
+		memcpy(v, as->v, sizeof(*v) * (size_t)as->n);
+	}
+	as->op = op;
+	as->v = v;
+	as->cap = cap;
+}
+
+void
 norm_push_alt(struct norm *n, struct alts *as, enum match_op op, struct mval v)
 {
-	struct alt alt = {op, v};
-	VEC_PUSH(n->a, as->v, as->n, as->cap, alt);
+	if (as->n == as->cap)
+		norm_alts_reserve(n, as, as->cap ? 2 * as->cap : 8);
+	as->op[as->n] = op;
+	as->v[as->n++] = v;
 }
 
 /* ---- messages ------------------------------------------------------------------- */
@@ -92,14 +108,12 @@ alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 		     modchain_has(&it->mods, MOD_BASE64OFFSET);
 	for (int i = 0; i < as->n;) {
 		int j = i;
-		while (j < as->n && as->v[j].op == as->v[i].op)
+		while (j < as->n && as->op[j] == as->op[i])
 			j++;
-		struct match m = {.field = it->field, .op = as->v[i].op, .cased = cased, .pos = it->pos,
-				  .nvals = j - i, .sigma_field = it->field};
-		m.vals = arena_alloc(n->a, sizeof(*m.vals) * (size_t)m.nvals);
-		m.capvals = m.nvals;
-		for (int k = i; k < j; k++)
-			m.vals[k - i] = as->v[k].v;
+		/* the match takes its values in place; capvals = nvals makes a later push copy */
+		struct match m = {.field = it->field, .op = as->op[i], .cased = cased, .pos = it->pos,
+				  .vals = as->v + i, .nvals = j - i, .capvals = j - i,
+				  .sigma_field = it->field};
 		struct expr *e = norm_map_match(n, &m);
 		if (!e)
 			return NULL;
@@ -138,6 +152,7 @@ item_expr(struct norm *n, const struct item *it)
 		res = norm_finish(res);
 	} else {
 		struct alts as = {0};
+		norm_alts_reserve(n, &as, nvals);	/* one alternative per value is the common case */
 		for (int i = 0; i < nvals; i++)
 			if (!norm_item_value(n, it, &vals[i], &as))
 				return NULL;

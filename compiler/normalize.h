@@ -23,14 +23,14 @@ struct norm {
 	size_t bytes;			/* their text, against RULE_MAX_VALUE_BYTES */
 };
 
-/* One alternative of one Sigma value: values of an item are OR-ed groups of these. */
-struct alt {
-	enum match_op op;
-	struct mval v;
-};
-
+/*
+ * The alternatives of an item's values, OR-ed: op[i] and v[i]. The values
+ * are one array so that consecutive ones of one op become a match's values
+ * without a copy.
+ */
 struct alts {
-	struct alt *v;
+	enum match_op *op;
+	struct mval *v;
 	int n, cap;
 };
 
@@ -43,6 +43,8 @@ struct expr *norm_finish(struct expr *g);
 struct expr *norm_not(struct norm *n, struct expr *operand);
 struct expr *norm_match_expr(struct norm *n, const struct match *m);
 void norm_push_alt(struct norm *n, struct alts *as, enum match_op op, struct mval v);
+/* Room for cap alternatives. */
+void norm_alts_reserve(struct norm *n, struct alts *as, int cap);
 /* s for a message: at most 60 bytes. */
 const char *norm_show(struct norm *n, const char *s, size_t len);
 bool norm_unmapped(struct norm *n, struct pos pos, const char *field);

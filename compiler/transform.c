@@ -567,7 +567,7 @@ norm_item_value(struct norm *n, const struct item *it, const struct value *v, st
 		return false;
 	size_t bytes = 0;
 	for (int i = from; i < as->n; i++)
-		bytes += mval_bytes(as->v[i].op, &as->v[i].v);
+		bytes += mval_bytes(as->op[i], &as->v[i]);
 	if (!budget_fits(n, v->pos, as->n - from, bytes))
 		return false;
 	n->values += as->n - from;
