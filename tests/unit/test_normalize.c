@@ -135,11 +135,55 @@ placeholders(void **state)
 	vars_free(&v);
 }
 
+/* A list of 10,000 values is accepted; a value that squares it hits the rule's budget. */
+static void
+budget(void **state)
+{
+	(void)state;
+	struct buf text = {0};
+	buf_puts(&text, "dom:\n");
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&text, "  - d%d.example\n", i);
+	struct vars v = {0};
+	struct source src = {"v.yml", text.data, text.len};
+	struct diag d = {.src = &src};
+	assert_true(vars_load(&v, &src, &d));
+	assert_int_equal(vars_find(&v, "dom", 3)->nvals, 10000);
+	char *rule = unit_rule("    sel:\n      H|expand: '%dom%'\n    condition: sel\n");
+	char *ir = unit_ir(rule, &v);
+	assert_non_null(strstr(ir, "[\"d9999.example\"]"));
+	free(ir);
+	free(rule);
+	rule = unit_rule("    sel:\n      H|expand: '%dom%%dom%'\n    condition: sel\n");
+	ir = unit_ir(rule, &v);
+	assert_string_equal(ir, "error: 5:17: rule 't': values of this rule would expand to more "
+				"than 2000000, the limit per rule");
+	free(ir);
+	free(rule);
+	/* repeated references count too: 10,000 values referenced 201 times */
+	struct buf det = {0};
+	buf_puts(&det, "    sel:\n      H|expand: '%dom%'\n    condition: sel");
+	for (int i = 0; i < 200; i++)
+		buf_puts(&det, " or sel");
+	buf_puts(&det, "\n");
+	rule = unit_rule(det.data);
+	ir = unit_ir(rule, &v);
+	assert_string_equal(ir, "error: 5:17: rule 't': values of this rule would expand to more "
+				"than 2000000, the limit per rule");
+	free(ir);
+	free(rule);
+	buf_free(&det);
+	buf_free(&text);
+	diag_clear(&d);
+	vars_free(&v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(structure),
+		cmocka_unit_test(budget),
 		cmocka_unit_test(positions),
 		cmocka_unit_test(windash),
 		cmocka_unit_test(encodings),
