@@ -67,6 +67,18 @@ repeat(FILE *f, const char *s, long n)
 		fputs(s, f);
 }
 
+/* A rule whose one value is before, then piece n times, then after. */
+static void
+one_value(const char *name, const char *key, const char *before, const char *piece, long n,
+	  const char *after)
+{
+	FILE *f = create(name);
+	fprintf(f, HEAD "detection:\n    sel:\n        %s: %s", key, before);
+	repeat(f, piece, n);
+	fprintf(f, "%s\n    condition: sel\n", after);
+	done(f);
+}
+
 /* '1 of *a*a*...*b' against names of a's: exponential for a backtracking glob. */
 static void
 glob_cases(void)
@@ -137,14 +149,10 @@ static void
 value_cases(void)
 {
 	/* 'a?' x 8,000: the segment array was copied per append */
-	FILE *f = create("qmarks.yml");
-	fputs(HEAD "detection:\n    sel:\n        CommandLine|contains: '", f);
-	repeat(f, "a?", 8000);
-	fputs("'\n    condition: sel\n", f);
-	done(f);
+	one_value("qmarks.yml", "CommandLine|contains", "'", "a?", 8000, "'");
 	expect("qmarks.yml", 0, "ir %s", "");
 	/* 100 windash|contains values of 1 KB with 8 dashes: 390,625 variants each */
-	f = create("windash.yml");
+	FILE *f = create("windash.yml");
 	fputs(HEAD "detection:\n    sel:\n        CommandLine|windash|contains:\n", f);
 	for (int i = 0; i < 100; i++) {
 		fprintf(f, "            - '%03d", i);
@@ -157,11 +165,7 @@ value_cases(void)
 	expect("windash.yml", 1, "ir %s", "8:15: error: rule 'T': values of this rule would "
 	       "expand to more than 64 MiB, the limit per rule");
 	/* a 4 MiB scalar */
-	f = create("scalar.yml");
-	fputs(HEAD "detection:\n    sel:\n        CommandLine: ", f);
-	repeat(f, "x", 4 << 20);
-	fputs("\n    condition: sel\n", f);
-	done(f);
+	one_value("scalar.yml", "CommandLine", "", "x", 4 << 20, "");
 	expect("scalar.yml", 0, "ir %s", "");
 }
 
@@ -205,13 +209,10 @@ yaml_cases(void)
 static void
 regex_case(void)
 {
-	FILE *f = create("regex.yml");
-	fputs(HEAD "detection:\n    sel:\n        CommandLine|re: '", f);
-	repeat(f, "(", 50000);
-	fputs("a", f);
-	repeat(f, ")", 50000);
-	fputs("'\n    condition: sel\n", f);
-	done(f);
+	char close[50003] = "a";
+	memset(close + 1, ')', 50000);
+	strcpy(close + 50001, "'");
+	one_value("regex.yml", "CommandLine|re", "'", "(", 50000, close);
 	expect("regex.yml", 1, "convert -t eql %s", "7:25: error: rule 'T': invalid regular "
 	       "expression: groups nested deeper than 250 levels at offset 250");
 }
@@ -244,13 +245,9 @@ vars_cases(void)
 static void
 bench_cases(void)
 {
-	FILE *f = create("scalar_100m.yml");
-	fputs(HEAD "detection:\n    sel:\n        CommandLine: ", f);
-	repeat(f, "x", 100L << 20);
-	fputs("\n    condition: sel\n", f);
-	done(f);
+	one_value("scalar_100m.yml", "CommandLine", "", "x", 100L << 20, "");
 	expect("scalar_100m.yml", 0, "ir %s", "");
-	f = create("values_1m.yml");
+	FILE *f = create("values_1m.yml");
 	fputs(HEAD "detection:\n    sel:\n        CommandLine:\n", f);
 	for (long i = 0; i < 1000000; i++)
 		fprintf(f, "            - v%ld\n", i);

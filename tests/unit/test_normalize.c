@@ -125,12 +125,9 @@ placeholders(void **state)
 				"    [* \"2-a.com\" *]\n    [* \"2-b.com\" *]))\n");
 	free(ir);
 	free(rule);
-	rule = unit_rule("    sel:\n      H|expand: '%nope%'\n    condition: sel\n");
-	ir = unit_ir(rule, &v);
-	assert_string_equal(ir, "error: 5:17: rule 't': placeholder '%nope%' is not defined (load its "
-				"values with --vars FILE)");
-	free(ir);
-	free(rule);
+	ASSERT_IR_VARS("    sel:\n      H|expand: '%nope%'\n    condition: sel\n", &v,
+		       "error: 5:17: rule 't': placeholder '%nope%' is not defined (load its "
+		       "values with --vars FILE)");
 	diag_clear(&d);
 	vars_free(&v);
 }
@@ -154,24 +151,16 @@ budget(void **state)
 	assert_non_null(strstr(ir, "[\"d9999.example\"]"));
 	free(ir);
 	free(rule);
-	rule = unit_rule("    sel:\n      H|expand: '%dom%%dom%'\n    condition: sel\n");
-	ir = unit_ir(rule, &v);
-	assert_string_equal(ir, "error: 5:17: rule 't': values of this rule would expand to more "
-				"than 2000000, the limit per rule");
-	free(ir);
-	free(rule);
+	const char *over = "error: 5:17: rule 't': values of this rule would expand to more "
+			   "than 2000000, the limit per rule";
+	ASSERT_IR_VARS("    sel:\n      H|expand: '%dom%%dom%'\n    condition: sel\n", &v, over);
 	/* repeated references count too: 10,000 values referenced 201 times */
 	struct buf det = {0};
 	buf_puts(&det, "    sel:\n      H|expand: '%dom%'\n    condition: sel");
 	for (int i = 0; i < 200; i++)
 		buf_puts(&det, " or sel");
 	buf_puts(&det, "\n");
-	rule = unit_rule(det.data);
-	ir = unit_ir(rule, &v);
-	assert_string_equal(ir, "error: 5:17: rule 't': values of this rule would expand to more "
-				"than 2000000, the limit per rule");
-	free(ir);
-	free(rule);
+	ASSERT_IR_VARS(det.data, &v, over);
 	buf_free(&det);
 	buf_free(&text);
 	diag_clear(&d);

@@ -52,12 +52,14 @@ unit_rule(const char *detection)
 	return b.data;
 }
 
-#define ASSERT_IR(detection, want) do { \
+#define ASSERT_IR_VARS(detection, vars, want) do { \
 	char *rule_ = unit_rule(detection); \
-	char *got_ = unit_ir(rule_, NULL); \
+	char *got_ = unit_ir(rule_, vars); \
 	assert_string_equal(got_, want); \
 	free(got_); \
 	free(rule_); \
 } while (0)
+
+#define ASSERT_IR(detection, want) ASSERT_IR_VARS(detection, NULL, want)
 
 #endif
