@@ -30,7 +30,8 @@ struct arena {
 	struct arena_heap *heap;	/* adopted heap blocks, freed with the arena */
 };
 
-void *arena_alloc(struct arena *a, size_t size);
+void *arena_alloc(struct arena *a, size_t size);	/* zeroed */
+void *arena_alloc_raw(struct arena *a, size_t size);	/* for memory about to be overwritten */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -89,7 +89,7 @@ value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 	size_t ends = 1;
 	for (size_t i = 0; i < len; i++)
 		ends += s[i] == '*' || s[i] == '?' || s[i] == '%';
-	struct builder b = {.a = a, .text = arena_alloc(a, len + ends)};
+	struct builder b = {.a = a, .text = arena_alloc_raw(a, len + ends)};
 	/* at most one wildcard or placeholder between text segments: exact for most values */
 	b.cap = ends <= 4 ? 2 * (int)ends - 1 : 8;
 	b.segs = arena_alloc(a, sizeof(*b.segs) * (size_t)b.cap);

@@ -284,7 +284,7 @@ on_end(struct builder *b)
 	struct frame f = b->stack[--b->depth];
 	struct ynode *y = f.node;
 	size_t n = b->nkids - f.first;
-	y->kids = arena_alloc(b->a, sizeof(*y->kids) * (n ? n : 1));
+	y->kids = arena_alloc_raw(b->a, sizeof(*y->kids) * (n ? n : 1));
 	if (n)
 		memcpy(y->kids, b->kids + f.first, sizeof(*y->kids) * n);
 	y->nkids = (int)n;
