@@ -16,41 +16,56 @@ is_search(const struct ynode *key)
 	return strcmp(key->text, "condition") && strcmp(key->text, "timeframe");
 }
 
-/* Marks the searches c uses in used[]; reports names that match none. */
-static void
-walk_cond(struct lint_ctx *l, const struct ynode *det, const struct cond *c, bool *used)
+/* The searches of a detection, for walk_cond: names hashed, 'of' work bounded as in rule.c. */
+struct cond_walk {
+	const struct ynode *det;
+	bool *used;		/* per key of det */
+	struct strmap names;	/* search name -> key index in det */
+	long of_work;
+};
+
+/* Marks the searches c uses in used[]; reports names that match none. False
+ * when 'of' selectors pass COND_MAX_OF_WORK: the compiler refuses the rule. */
+static bool
+walk_cond(struct lint_ctx *l, struct cond_walk *w, const struct cond *c)
 {
 	bool any = false;
+	int at;
 	switch (c->kind) {
 	case COND_ID:
-	case COND_OF:
-		for (int i = 0; i < det->nkids; i += 2) {
-			const char *name = det->kids[i]->text;
-			bool hit = c->kind == COND_ID ? !strcmp(name, c->id)
-						      : cond_selects(c->of.pattern, name);
-			if (hit && is_search(det->kids[i])) {
-				used[i / 2] = true;
-				any = true;
-			}
-		}
-		if (!any && c->kind == COND_ID)
+		if ((at = strmap_get(&w->names, c->id, strlen(c->id))) >= 0)
+			w->used[at / 2] = true;
+		else
 			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
 				    "the condition names '%s', which is no search identifier",
 				    c->id);
-		else if (!any)
+		return true;
+	case COND_OF:
+		for (int i = 0; i < w->det->nkids; i += 2) {
+			const char *name = w->det->kids[i]->text;
+			w->of_work += (long)((c->of.pattern ? strlen(c->of.pattern) + strlen(name) : 1));
+			if (w->of_work > COND_MAX_OF_WORK)
+				return false;
+			if (cond_selects(c->of.pattern, name) && is_search(w->det->kids[i])) {
+				w->used[i / 2] = true;
+				any = true;
+			}
+		}
+		if (!any)
 			lint_report(l, LINT_UNDEFINED_SEARCH, c->pos,
 				    "'%s' matches no search identifier",
 				    c->of.pattern ? c->of.pattern : "them");
-		return;
+		return true;
 	case COND_NOT:
-		walk_cond(l, det, c->operand, used);
-		return;
+		return walk_cond(l, w, c->operand);
 	case COND_AND:
 	case COND_OR:
-		walk_cond(l, det, c->bin.lhs, used);
-		walk_cond(l, det, c->bin.rhs, used);
-		return;
+		for (int i = 0; i < c->list.n; i++)
+			if (!walk_cond(l, w, c->list.kids[i]))
+				return false;
+		return true;
 	}
+	return true;
 }
 
 /* Parses every condition and reports unused searches; conditions the parser
@@ -61,8 +76,11 @@ lint_conditions(struct lint_ctx *l, const struct ynode *det)
 	const struct ynode *cn = yaml_get(det, "condition");
 	if (!cn || cn->kind == YNODE_MAP)
 		return;
-	bool *used = arena_alloc(l->a, sizeof(*used) * (size_t)(det->nkids / 2 + 1));
-	memset(used, 0, sizeof(*used) * (size_t)(det->nkids / 2 + 1));
+	struct cond_walk w = {det, arena_alloc(l->a, sizeof(*w.used) * (size_t)(det->nkids / 2 + 1)),
+			      {0}, 0};
+	for (int i = 0; i < det->nkids; i += 2)
+		if (is_search(det->kids[i]))
+			strmap_put(l->a, &w.names, det->kids[i]->text, det->kids[i]->len, i);
 	int n = cn->kind == YNODE_SEQ ? cn->nkids : 1;
 	struct diag scratch = {0};
 	bool parsed = true;
@@ -70,14 +88,12 @@ lint_conditions(struct lint_ctx *l, const struct ynode *det)
 		const struct ynode *e = cn->kind == YNODE_SEQ ? cn->kids[i] : cn;
 		struct cond *c = e->kind == YNODE_SCALAR && e->type != SCALAR_NULL
 			? cond_parse(l->a, &scratch, e->text, e->len, e->pos, e->quoted) : NULL;
-		if (c)
-			walk_cond(l, det, c, used);
-		else
+		if (!c || !walk_cond(l, &w, c))
 			parsed = false;
 	}
 	diag_clear(&scratch);
 	for (int i = 0; parsed && i < det->nkids; i += 2)
-		if (!used[i / 2] && is_search(det->kids[i]))
+		if (!w.used[i / 2] && is_search(det->kids[i]))
 			lint_report(l, LINT_UNUSED_SEARCH, det->kids[i]->pos,
 				    "search '%s' is not used by the condition", det->kids[i]->text);
 }
