@@ -44,7 +44,10 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, char c)
 {
-	buf_putn(b, &c, 1);
+	if (b->len + 2 > b->cap)	/* the common case needs no call */
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
 void

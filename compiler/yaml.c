@@ -93,6 +93,9 @@ is_float(const char *s)
 static enum scalar_type
 scalar_type(const char *s, size_t len)
 {
+	/* most values start with a letter no typed scalar starts with: skip the comparisons */
+	if (len && !strchr("~nNtTfF+-.0123456789", s[0]))
+		return SCALAR_STR;
 	if (len == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
 	    !strcmp(s, "NULL"))
 		return SCALAR_NULL;
