@@ -39,6 +39,7 @@ while IFS="$tab" read -r name status args want; do
 	# shellcheck disable=SC2086 # args is a word list made by gen.c
 	/usr/bin/time -f "%e %U %S %M %x" -o "$tmp/time" timeout "$limit" $bin $args \
 		>/dev/null 2>&1 </dev/null || true
+	# shellcheck disable=SC2046 # the five fields of GNU time's line
 	set -- $(tail -n 1 "$tmp/time")
 	if [ "$5" = 124 ]; then	# stopped by timeout
 		printf '%-20s %-14s %8s\n' "$name" "${args%% *}" "> $limit s"
