@@ -3,51 +3,122 @@
  * expanding directories into a sorted list of rule files (so output
  * order never depends on the file system), and writing an output file
  * atomically (temporary file + rename: a crash never leaves half a file).
+ *
+ * Rule repositories arrive through pull requests, so the walk trusts
+ * nothing below the PATH it is given: it decides from lstat (d_type) what
+ * an entry is, reads only regular files, skips symbolic links unless asked
+ * to follow the ones that stay inside PATH, and refuses names with control
+ * characters (they would forge lines in logs and in the build manifest).
  */
+#define _DEFAULT_SOURCE	/* d_type */
 #include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FILE_MAX (256u << 20)	/* larger rule files are refused */
 #define WALK_DEPTH 32
+
+/* Set once by files_configure before any file is read; read-only afterwards. */
+static size_t max_size = FILES_MAX_CEILING;
+static bool follow_links;
+static char too_large[96] = "file is larger than 268435456 bytes";
+
+void
+files_configure(size_t max, bool follow)
+{
+	max_size = max;
+	follow_links = follow;
+	snprintf(too_large, sizeof(too_large), "file is larger than the limit of %zu bytes "
+		 "(--max-rule-size)", max);
+}
+
+void
+files_put_name(struct buf *b, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\n')
+			buf_puts(b, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "\\x%02x", *p);
+		else
+			buf_putc(b, (char)*p);
+	}
+}
+
+bool
+files_has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return true;
+	return false;
+}
+
+/* Reads fd to the end, refusing more than max_size bytes. */
+static char *
+read_all(int fd, size_t hint, size_t *len, const char **why)
+{
+	struct buf b = {0};
+	size_t cap = hint && hint < max_size ? hint + 1 : 65536;
+	char *chunk = malloc(cap);
+	if (!chunk)
+		abort();
+	for (;;) {
+		ssize_t n = read(fd, chunk, cap);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max_size - b.len) {
+			*why = too_large;
+			goto fail;
+		}
+		buf_putn(&b, chunk, (size_t)n);
+	}
+	free(chunk);
+	*len = b.len;
+	return b.data ? b.data : calloc(1, 1);
+fail:
+	free(chunk);
+	buf_free(&b);
+	return NULL;
+}
 
 char *
 files_read(const char *path, size_t *len, const char **why)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
+	if (!strcmp(path, "-"))
+		return read_all(0, 0, len, why);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		*why = strerror(errno);
 		return NULL;
 	}
-	struct buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_putn(&b, chunk, n);
-		if (b.len > FILE_MAX) {
-			*why = "file is larger than 256 MiB";
-			goto fail;
-		}
-	}
-	if (ferror(f)) {
-		*why = strerror(errno ? errno : EIO);
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = b.len;
-	return b.data ? b.data : calloc(1, 1);
-fail:
-	if (f != stdin)
-		fclose(f);
-	buf_free(&b);
-	return NULL;
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0)
+		*why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if ((uintmax_t)st.st_size > max_size)
+		*why = too_large;
+	else
+		text = read_all(fd, (size_t)st.st_size, len, why);
+	close(fd);
+	return text;
 }
 
 /* Rule files end in .yml or .yaml; value lists (*.vars.yml) live beside them. */
@@ -58,12 +129,6 @@ is_rule_file(const char *name)
 	if (n > 9 && !strcmp(name + n - 9, ".vars.yml"))
 		return false;
 	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void
@@ -78,53 +143,243 @@ push_path(struct pathlist *l, char *p)
 	l->v[l->n++] = p;
 }
 
+/* One directory identity, for walking each directory once when links are followed. */
+struct dirid {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+};
+
+struct walk {
+	struct pathlist *l;
+	struct buf *err;
+	char *root;		/* realpath of PATH, when links are followed */
+	struct dirid *seen;	/* open-addressing set of the directories walked */
+	size_t nseen, capseen;
+	bool ok;
+};
+
+static size_t
+dirid_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15u) ^ ((uint64_t)ino * 0xc2b2ae3d27d4eb4fu);
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* Adds the directory to the walked set; false when it was walked already. */
 static bool
-walk(struct pathlist *l, const char *dir, int depth, struct buf *err)
+walk_mark(struct walk *w, const struct stat *st)
+{
+	if (2 * (w->nseen + 1) > w->capseen) {
+		size_t cap = w->capseen ? 2 * w->capseen : 64;
+		struct dirid *v = calloc(cap, sizeof(*v));
+		if (!v)
+			abort();
+		for (size_t i = 0; i < w->capseen; i++) {
+			if (!w->seen[i].used)
+				continue;
+			size_t k = dirid_hash(w->seen[i].dev, w->seen[i].ino, cap);
+			while (v[k].used)
+				k = (k + 1) & (cap - 1);
+			v[k] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = v;
+		w->capseen = cap;
+	}
+	size_t k = dirid_hash(st->st_dev, st->st_ino, w->capseen);
+	for (; w->seen[k].used; k = (k + 1) & (w->capseen - 1))
+		if (w->seen[k].dev == st->st_dev && w->seen[k].ino == st->st_ino)
+			return false;
+	w->seen[k] = (struct dirid){st->st_dev, st->st_ino, true};
+	w->nseen++;
+	return true;
+}
+
+/* "sigmacc: PATH: warning: MESSAGE" (or error), the path's control characters escaped. */
+static void
+walk_say(struct walk *w, const char *path, bool error, const char *msg)
+{
+	buf_puts(w->err, "sigmacc: ");
+	files_put_name(w->err, path);
+	buf_printf(w->err, ": %s: %s\n", error ? "error" : "warning", msg);
+	if (error)
+		w->ok = false;
+}
+
+static void walk_dir(struct walk *w, int fd, const char *dir, int depth);
+
+/* Opens and walks a directory entry; fd_at/name locate it, path names it. */
+static void
+walk_into(struct walk *w, int fd_at, const char *name, const char *path, int depth)
+{
+	/* a real directory, or the resolved path of a followed link: never a link itself */
+	int fd = openat(fd_at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		walk_say(w, path, true, strerror(errno));
+	} else if (follow_links && !walk_mark(w, &st)) {
+		walk_say(w, path, false, "directory already walked (a loop or a second link to it); "
+			 "skipped");
+	} else {
+		walk_dir(w, fd, path, depth);
+		return;	/* walk_dir closes fd */
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A symbolic link: followed only with --follow-symlinks and only when it stays inside PATH. */
+static void
+walk_link(struct walk *w, const char *path, int depth)
+{
+	if (!follow_links) {
+		walk_say(w, path, false, "symbolic link skipped (--follow-symlinks follows links "
+			 "that stay inside PATH)");
+		return;
+	}
+	char *real = realpath(path, NULL);
+	size_t n = strlen(w->root);
+	struct stat st;
+	if (!real || stat(real, &st) != 0) {
+		walk_say(w, path, false, "broken symbolic link skipped");
+	} else if (strncmp(real, w->root, n) || (real[n] != '/' && real[n] != '\0' &&
+						 strcmp(w->root, "/"))) {
+		walk_say(w, path, false, "symbolic link to outside PATH skipped");
+	} else if (S_ISDIR(st.st_mode)) {
+		walk_into(w, AT_FDCWD, real, path, depth + 1);
+	} else if (!is_rule_file(path)) {
+		/* not a rule: ignored like any other file */
+	} else if (S_ISREG(st.st_mode)) {
+		push_path(w->l, strdup(path));
+	} else {
+		walk_say(w, path, false, "not a regular file; skipped");
+	}
+	free(real);
+}
+
+/* The type of an entry, from d_type or, when the file system gives none, lstat. */
+static int
+entry_type(int fd, const char *name, unsigned char d_type)
+{
+	if (d_type != DT_UNKNOWN)
+		return d_type;
+	struct stat st;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK :
+	       S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+}
+
+static void
+walk_entry(struct walk *w, int fd, const char *name, int type, const char *path, int depth)
+{
+	if ((type == DT_DIR || is_rule_file(name)) && files_has_control(name)) {
+		walk_say(w, path, true, "file name contains a control character; refused");
+	} else if (type == DT_DIR) {
+		walk_into(w, fd, name, path, depth + 1);
+	} else if (type == DT_LNK) {
+		walk_link(w, path, depth);
+	} else if (!is_rule_file(name)) {
+		/* not a rule */
+	} else if (type == DT_REG) {
+		push_path(w->l, strdup(path));
+	} else {
+		walk_say(w, path, false, "not a regular file; skipped");
+	}
+}
+
+/* A directory entry: its name and d_type, kept to walk the entries in sorted order. */
+struct entry {
+	char *name;
+	unsigned char type;
+};
+
+static int
+cmp_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* Walks the open directory fd (closed here), named dir, in sorted order. */
+static void
+walk_dir(struct walk *w, int fd, const char *dir, int depth)
 {
 	if (depth > WALK_DEPTH) {
-		buf_printf(err, "sigmacc: %s: directories nested deeper than %d levels\n", dir, WALK_DEPTH);
-		return false;
+		buf_puts(w->err, "sigmacc: ");
+		files_put_name(w->err, dir);
+		buf_printf(w->err, ": directories nested deeper than %d levels\n", WALK_DEPTH);
+		w->ok = false;
+		close(fd);
+		return;
 	}
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(fd);
 	if (!d) {
-		buf_printf(err, "sigmacc: %s: %s\n", dir, strerror(errno));
-		return false;
+		walk_say(w, dir, true, strerror(errno));
+		close(fd);
+		return;
 	}
-	struct pathlist names = {0};
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
 	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			push_path(&names, strdup(e->d_name));
-	closedir(d);
-	if (names.n)
-		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_names);
-	bool ok = true;
-	for (int i = 0; i < names.n; i++) {
-		struct buf p = {0};
-		buf_printf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
-		struct stat st;
-		if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
-			ok &= walk(l, p.data, depth + 1, err);
-			buf_free(&p);
-		} else if (is_rule_file(names.v[i])) {
-			push_path(l, p.data);
-		} else {
-			buf_free(&p);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = realloc(v, sizeof(*v) * cap);
+			if (!v)
+				abort();
 		}
-		free(names.v[i]);
+		v[n++] = (struct entry){strdup(e->d_name), e->d_type};
 	}
-	free(names.v);
-	return ok;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entries);
+	struct buf p = {0};
+	size_t dlen = strlen(dir);
+	for (size_t i = 0; i < n; i++) {
+		buf_clear(&p);
+		buf_printf(&p, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", v[i].name);
+		walk_entry(w, dirfd(d), v[i].name, entry_type(dirfd(d), v[i].name, v[i].type), p.data,
+			   depth);
+		free(v[i].name);
+	}
+	buf_free(&p);
+	free(v);
+	closedir(d);
 }
 
 bool
 files_expand(struct pathlist *l, const char *path, struct buf *err)
 {
+	struct walk w = {.l = l, .err = err, .ok = true};
+	if (files_has_control(path)) {
+		walk_say(&w, path, true, "file name contains a control character; refused");
+		return false;
+	}
 	struct stat st;
-	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return walk(l, path, 0, err);
-	push_path(l, strdup(path));	/* a missing file is reported when it is read */
-	return true;
+	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		push_path(l, strdup(path));	/* a missing file is reported when it is read */
+		return true;
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		walk_say(&w, path, true, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (follow_links) {
+		w.root = realpath(path, NULL);
+		walk_mark(&w, &st);
+	}
+	if (follow_links && !w.root)
+		walk_say(&w, path, true, strerror(errno));
+	else
+		walk_dir(&w, fd, path, 0);
+	free(w.root);
+	free(w.seen);
+	return w.ok;
 }
 
 void
@@ -138,23 +393,46 @@ files_free(struct pathlist *l)
 }
 
 bool
+files_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool
 files_write_atomic(const char *path, const char *data, size_t len, const char **why)
 {
 	struct buf tmp = {0};
-	/* a fixed name: the next write replaces what an interrupted one left */
-	buf_printf(&tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp.data, "wb");
-	bool ok = f && fwrite(data, 1, len, f) == len;
-	if (f && fflush(f) != 0)
-		ok = false;
-	if (f && fsync(fileno(f)) != 0)
-		ok = false;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (ok && rename(tmp.data, path) != 0)
-		ok = false;
-	if (!ok) {
+	/* a unique name made with O_EXCL: never an existing file or a planted link */
+	buf_printf(&tmp, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp.data);
+	if (fd < 0) {
 		*why = strerror(errno);
+		buf_free(&tmp);
+		return false;
+	}
+	mode_t mask = umask(0);	/* mkstemp makes 0600; outputs get the usual 0666 & ~umask */
+	umask(mask);
+	bool ok = fchmod(fd, 0666 & ~mask) == 0 && files_write_all(fd, data, len) && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp.data, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		*why = strerror(saved);
 		unlink(tmp.data);
 	}
 	buf_free(&tmp);

@@ -4,18 +4,31 @@
 
 #include "base.h"
 
+#define FILES_MAX_CEILING (256u << 20)	/* no input file is ever read beyond this */
+#define FILES_MAX_DEFAULT (4u << 20)	/* the CLI's --max-rule-size default */
+
 struct pathlist {
 	char **v;	/* heap strings */
 	int n, cap;
 };
 
-/* Reads a whole file ("-" = stdin); NULL with *why set. */
+/* Sets the largest file files_read accepts and whether the walk follows symbolic
+ * links that stay inside its PATH. Called once, before any file is read. */
+void files_configure(size_t max_size, bool follow_symlinks);
+/* Reads a whole regular file ("-" = stdin); NULL with *why set. */
 char *files_read(const char *path, size_t *len, const char **why);
 /* Appends path, or the sorted rule files below it when it is a directory
- * (.yml and .yaml, but not the value lists named .vars.yml). */
+ * (.yml and .yaml, but not the value lists named .vars.yml). Warnings (a
+ * skipped link or special file) and errors (false) are appended to err. */
 bool files_expand(struct pathlist *l, const char *path, struct buf *err);
 void files_free(struct pathlist *l);
-/* Replaces path with data through a temporary file and rename(). */
+/* Replaces path with data through a unique temporary file and rename(). */
 bool files_write_atomic(const char *path, const char *data, size_t len, const char **why);
+/* Writes all of data to fd (false with errno set). */
+bool files_write_all(int fd, const char *data, size_t len);
+/* Appends name with its control characters escaped (\n, \xNN). */
+void files_put_name(struct buf *b, const char *name);
+/* Does s contain a control character (below 0x20, or DEL)? */
+bool files_has_control(const char *s);
 
 #endif

@@ -79,6 +79,9 @@ static const char usage_convert[] =
 	"      --lint-config FILE   check: severities of the lint checks (see README)\n"
 	"      --fail-on LEVEL      check: error (default) or warning: the lint findings\n"
 	"                           that make the exit status 1\n"
+	"      --follow-symlinks    follow links below a PATH directory that stay inside\n"
+	"                           it (default: skip every link, with a warning)\n"
+	"      --max-rule-size BYTES  refuse larger rule and value files (default 4 MiB)\n"
 	"\n"
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
 	"usage error. On a terminal, batches show their progress on stderr.\n";
@@ -99,7 +102,9 @@ static const char usage_build[] =
 	"                           output and exit 1 if there is one (the CI gate)\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
-	"--templates DIR, --diagnostics=FORM, as for convert.\n";
+	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
+	"as for convert. A second build of the same OUTDIR waits for the first\n"
+	"(lock: OUTDIR/.sigmacc-lock).\n";
 
 static const char usage_list[] =
 	"usage: sigmacc list targets|formats|pipelines\n"
@@ -113,7 +118,8 @@ struct cli {
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;
-	bool skip_unsupported, fail_unsupported;
+	bool skip_unsupported, fail_unsupported, follow_symlinks;
+	size_t max_rule_size;
 	const char **vars;
 	int nvars;
 	const char **paths;
@@ -210,6 +216,15 @@ parse_args(struct cli *c, int argc, char **argv)
 				c->s.diagfmt = DIAGFMT_GITHUB;
 			else if (v && strcmp(v, "human"))
 				return usage_error("--diagnostics must be human, json or github, not '%s'", v);
+		} else if (option_value(argc, argv, &i, NULL, "--max-rule-size", &v, &missing)) {
+			char *end = NULL;
+			unsigned long long n = v && *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+			if (v && (!end || *end || n == 0 || n > FILES_MAX_CEILING))
+				return usage_error("--max-rule-size takes a number of bytes from 1 to "
+						   "268435456, not '%s'", v);
+			c->max_rule_size = (size_t)n;
+		} else if (!strcmp(a, "--follow-symlinks")) {
+			c->follow_symlinks = true;
 		} else if (!strcmp(a, "--without-pipeline")) {
 			c->without_pipeline = true;
 		} else if (!strcmp(a, "--check") && !strcmp(c->command, "build")) {
@@ -293,14 +308,14 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	s->be = be;
 	s->opts.target = be ? be->name : "none";
 	s->opts.pipeline = NULL;
-	struct pipeline *loaded[16] = {0};
+	struct pipeline **loaded = calloc((size_t)c->npipelines + 1, sizeof(*loaded));
 	int nloaded = 0;
 	struct arena stack = {0};
 	if (be && !c->without_pipeline) {
 		const char *def[] = {be->default_pipeline};
 		const char **names = c->npipelines ? c->pipelines : def;
 		int n = c->npipelines ? c->npipelines : 1;
-		for (int i = 0; i < n && i < 16; i++) {
+		for (int i = 0; i < n; i++) {
 			struct pipeline *pl = pipeline_load(c->templates, names[i]);
 			if (pl && strcmp(pl->target, be->name)) {
 				fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n",
@@ -311,6 +326,7 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 			if (!pl) {
 				for (int k = 0; k < nloaded; k++)
 					pipeline_free(loaded[k]);
+				free(loaded);
 				arena_free(&stack);
 				return 2;
 			}
@@ -351,6 +367,7 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	files_free(&files);
 	for (int k = 0; k < nloaded; k++)
 		pipeline_free(loaded[k]);
+	free(loaded);
 	arena_free(&stack);
 	return status;
 }
@@ -395,35 +412,63 @@ load_vars(struct cli *c, struct vars *vars)
 	return true;
 }
 
+/* The targets of -t (default: all), NULL-terminated, each once; NULL after a usage error. */
+static const struct backend **
+build_targets(const struct cli *c, int *n)
+{
+	const char *list = c->target && strcmp(c->target, "all") ? c->target : NULL;
+	int max = 1;	/* any number of names in the list, or every backend */
+	for (const char *p = list; p && *p; p++)
+		max += *p == ',';
+	for (int i = 0; backends[i]; i++)
+		max++;
+	const struct backend **targets = calloc((size_t)max, sizeof(*targets));
+	*n = 0;
+	for (int i = 0; backends[i] && !list; i++)
+		targets[(*n)++] = backends[i];
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		char *name = strndup(p, len);
+		const struct backend *be = backend_find(name);
+		if (!be) {
+			usage_error("unknown target '%s' (see 'sigmacc list targets')", name);
+			free(name);
+			free(targets);
+			return NULL;
+		}
+		free(name);
+		int k = 0;
+		while (k < *n && targets[k] != be)
+			k++;
+		if (k == *n)
+			targets[(*n)++] = be;	/* a target named twice is built once */
+		p += len + (p[len] == ',');
+	}
+	return targets;
+}
+
 /* `build`: every chosen target, one output file per rule file. */
 static int
 cmd_build(struct cli *c)
 {
 	if (!c->output)
 		return usage_error("%s", "build needs an output directory: -o OUTDIR");
-	const struct backend *targets[16] = {0};
-	int n = 0;
-	const char *list = c->target && strcmp(c->target, "all") ? c->target : NULL;
-	for (int i = 0; backends[i] && !list; i++)
-		targets[n++] = backends[i];
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-		char name[32];
-		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		const struct backend *be = backend_find(name);
-		if (!be)
-			return usage_error("unknown target '%s' (see 'sigmacc list targets')", name);
-		targets[n++] = be;
-		p += len + (p[len] == ',');
-	}
-	for (int i = 0; i < n; i++)
-		if (c->format && !has_format(c, targets[i], c->format))
-			return usage_error("format '%s' is not one of every chosen target's "
-					   "(see 'sigmacc list formats')", c->format);
-	if (c->without_pipeline || c->npipelines)
-		return usage_error("%s", "build uses each target's default pipeline");
+	int n, status = 2;
+	const struct backend **targets = build_targets(c, &n);
 	struct vars vars = {0};
-	int status = 2;
+	if (!targets)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		if (c->format && !has_format(c, targets[i], c->format)) {
+			usage_error("format '%s' is not one of every chosen target's "
+				    "(see 'sigmacc list formats')", c->format);
+			goto done;
+		}
+	}
+	if (c->without_pipeline || c->npipelines) {
+		usage_error("%s", "build uses each target's default pipeline");
+		goto done;
+	}
 	if (load_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
@@ -431,6 +476,8 @@ cmd_build(struct cli *c)
 		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
 		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
+done:
+	free(targets);
 	vars_free(&vars);
 	arena_free(&c->s.arena);
 	return status;
@@ -455,6 +502,7 @@ main(int argc, char **argv)
 	int status = parse_args(&c, argc, argv);
 	if (status)
 		goto done;
+	files_configure(c.max_rule_size ? c.max_rule_size : FILES_MAX_DEFAULT, c.follow_symlinks);
 	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
 		c.output = NULL;	/* -o - is standard output */
 	if (!c.templates)
