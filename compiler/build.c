@@ -1,79 +1,58 @@
 /*
  * build.c: `sigmacc build`, the detection-as-code command. Compiles every rule
  * file for every chosen target into OUTDIR/<target>/<rule path>.<ext>, writes
- * a file only when its bytes change (atomically), removes the outputs it
+ * a file only when its bytes change (atomically) and removes the outputs it
  * wrote earlier for rule files that are gone (tracked in OUTDIR/.sigmacc-
- * manifest, which it owns) and prints a summary. With --check it writes
+ * manifest, which it owns), then prints a summary. With --check it writes
  * nothing and lists every missing, stale or orphaned output instead.
+ *
+ * The order of the writes keeps every output tracked whatever kills the
+ * build: changed outputs are staged as temporaries; once all are staged the
+ * manifest grows to the union of the old entries and the new outputs; only
+ * then are the outputs renamed into place and the orphans removed; last, the
+ * manifest shrinks to what is there. Every access below OUTDIR goes through
+ * outdir.c, which never follows a link.
  */
 #include "build.h"
 #include "files.h"
+#include "manifest.h"
+#include "outdir.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#define MANIFEST ".sigmacc-manifest"
-
-struct outputs {
-	char **v;	/* heap paths relative to OUTDIR, sorted at the end */
-	int n, cap;
+/* A target of this build with what it needs loaded. */
+struct target {
+	const struct backend *be;
+	struct pipeline *pl;
+	struct template *tpl;	/* the format is this template (NULL: the backend's own) */
+	const char *ext;	/* of its outputs */
 };
 
-static void
-outputs_add(struct outputs *o, const char *path)
-{
-	if (o->n == o->cap) {
-		o->cap = o->cap ? 2 * o->cap : 64;
-		o->v = realloc(o->v, sizeof(*o->v) * (size_t)o->cap);
-		if (!o->v)
-			abort();
-	}
-	o->v[o->n++] = strdup(path);
-}
+/* A changed output, written to a temporary and not yet in place. */
+struct staged {
+	char tmp[32];
+	const char *rel;	/* in the arena of build.now */
+};
 
-static bool
-outputs_has(const struct outputs *o, const char *path)
-{
-	for (int i = 0; i < o->n; i++)
-		if (!strcmp(o->v[i], path))
-			return true;
-	return false;
-}
+struct counts {
+	int written, unchanged, removed, failed, problems;
+};
 
-static void
-outputs_free(struct outputs *o)
-{
-	for (int i = 0; i < o->n; i++)
-		free(o->v[i]);
-	free(o->v);
-}
-
-static int
-cmp_paths(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* mkdir -p of the directory part of path. */
-static bool
-make_parents(const char *path)
-{
-	char *p = strdup(path);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			free(p);
-			return false;
-		}
-		*s = '/';
-	}
-	free(p);
-	return true;
-}
+struct build {
+	struct session *s;
+	const struct build_options *bo;
+	struct outdir out;
+	struct names before;	/* the manifest's valid entries */
+	struct names now;	/* outputs of this build */
+	struct names kept;	/* earlier outputs that stay: failing rules, other targets */
+	struct buf disk;	/* the manifest's text as it is on disk */
+	struct staged *staged;
+	int nstaged, capstaged;
+	struct counts c;
+};
 
 /* The output name of a rule file: its path below the PATH argument, without .yml. */
 static void
@@ -95,191 +74,306 @@ output_name(struct buf *b, const char *root, const char *file, const char *targe
 	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
 }
 
-static void
-read_manifest(const char *outdir, struct outputs *o)
+/* Loads every target's pipeline and format; a target that cannot be loaded is counted failed. */
+static int
+targets_load(const struct build_options *bo, const struct backend *const *list,
+	     struct target **out, struct counts *c)
 {
-	struct buf path = {0};
-	buf_printf(&path, "%s/" MANIFEST, outdir);
-	size_t len;
-	const char *why;
-	char *text = files_read(path.data, &len, &why);
-	buf_free(&path);
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (*line && *line != '#')
-			outputs_add(o, line);
-		line = nl ? nl + 1 : line + strlen(line);
+	int n = 0;
+	while (list[n])
+		n++;
+	struct target *t = calloc((size_t)(n ? n : 1), sizeof(*t));
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		struct pipeline *pl = pipeline_load(bo->templates, list[i]->default_pipeline);
+		struct template *tpl = NULL;
+		if (pl && bo->format && !backend_has_format(list[i], bo->format))
+			tpl = template_load(bo->templates, list[i]->name, bo->format);
+		if (!pl || (bo->format && !backend_has_format(list[i], bo->format) && !tpl)) {
+			pipeline_free(pl);
+			c->failed++;
+			continue;
+		}
+		t[k++] = (struct target){list[i], pl, tpl,
+			tpl ? tpl->ext : bo->format && strcmp(bo->format, "default") ? bo->format :
+			list[i]->ext};
 	}
-	free(text);
+	*out = t;
+	return k;
 }
 
-static bool
-write_manifest(const char *outdir, struct outputs *o)
+static void
+targets_free(struct target *t, int n)
 {
-	struct buf path = {0}, text = {0};
-	buf_printf(&path, "%s/" MANIFEST, outdir);
-	buf_puts(&text, "# Outputs written by sigmacc build; it removes them when their rule is gone.\n");
-	if (o->n)
-		qsort(o->v, (size_t)o->n, sizeof(*o->v), cmp_paths);
-	for (int i = 0; i < o->n; i++)
-		buf_printf(&text, "%s\n", o->v[i]);
-	const char *why;
-	bool ok = files_write_atomic(path.data, text.data, text.len, &why);
-	if (!ok)
-		fprintf(stderr, "sigmacc: %s: cannot write: %s\n", path.data, why);
-	buf_free(&path);
+	for (int i = 0; i < n; i++) {
+		pipeline_free(t[i].pl);
+		template_free(t[i].tpl);
+	}
+	free(t);
+}
+
+/* Reads the manifest; its invalid entries are reported and left out (a problem for --check). */
+static bool
+manifest_load(struct build *b, const struct target *t, int nt)
+{
+	struct buf err = {0}, file = {0};
+	size_t len = 0;
+	bool missing = false;
+	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err);
+	if (text) {
+		struct manifest_target *mt = calloc((size_t)(nt ? nt : 1), sizeof(*mt));
+		for (int i = 0; i < nt; i++)
+			mt[i] = (struct manifest_target){t[i].be->name, t[i].ext};
+		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
+		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
+		if (b->bo->check)
+			b->c.problems += bad;
+		buf_putn(&b->disk, text, len);
+		free(mt);
+	}
+	names_sort(&b->before);
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	buf_free(&file);
+	free(text);
+	return text || missing;
+}
+
+/* Replaces the manifest with the sorted set, unless the file already says exactly that. */
+static bool
+manifest_store(struct build *b, const struct names *set)
+{
+	struct buf text = {0}, err = {0};
+	manifest_render(set, &text);
+	bool ok = true;
+	if (text.len != b->disk.len || memcmp(text.data, b->disk.data ? b->disk.data : "", text.len)) {
+		char tmp[32];
+		ok = outdir_stage(&b->out, OUTDIR_MANIFEST, text.data, text.len, tmp, &err);
+		if (ok && !outdir_sync(&b->out, &err)) {
+			outdir_discard(&b->out, tmp);
+			ok = false;
+		}
+		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, &err) &&
+		     outdir_sync(&b->out, &err);
+	}
+	if (ok) {
+		buf_clear(&b->disk);
+		buf_putn(&b->disk, text.data, text.len);
+	}
+	fputs(err.data ? err.data : "", stderr);
 	buf_free(&text);
+	buf_free(&err);
 	return ok;
+}
+
+/* Brings one output up to date, or reports it for --check. */
+static void
+output_update(struct build *b, const char *rel, const struct buf *out)
+{
+	struct buf err = {0};
+	enum outdir_state st = outdir_compare(&b->out, rel, out->data ? out->data : "", out->len, &err);
+	if (st == OUTDIR_SAME) {
+		b->c.unchanged++;
+	} else if (st == OUTDIR_ERROR) {
+		b->c.failed++;
+	} else if (b->bo->check) {
+		printf("%s: %s/%s\n", st == OUTDIR_MISSING ? "missing" : "stale", b->bo->outdir, rel);
+		b->c.problems++;
+	} else {
+		if (b->nstaged == b->capstaged) {
+			b->capstaged = b->capstaged ? 2 * b->capstaged : 64;
+			b->staged = realloc(b->staged, sizeof(*b->staged) * (size_t)b->capstaged);
+			if (!b->staged)
+				abort();
+		}
+		struct staged *sg = &b->staged[b->nstaged];
+		sg->rel = rel;
+		if (outdir_stage(&b->out, rel, out->data ? out->data : "", out->len, sg->tmp, &err))
+			b->nstaged++;
+		else
+			b->c.failed++;
+	}
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+}
+
+/* Compiles one file for one target and brings its output up to date (or checks it). */
+static void
+build_one(struct build *b, const struct target *t, const char *root, const char *file)
+{
+	struct buf name = {0}, out = {0}, err = {0};
+	output_name(&name, root, file, t->be->name, t->ext);
+	const char *why = manifest_check(name.data);
+	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
+		buf_puts(&err, "sigmacc: ");
+		files_put_name(&err, file);
+		buf_puts(&err, ": error: output name '");
+		files_put_name(&err, name.data);
+		buf_printf(&err, "' refused: it %s\n", why);
+		fputs(err.data, stderr);
+		b->c.failed++;
+	} else if (!driver_file(b->s, file, &out, &err)) {
+		fputs(err.data ? err.data : "", stderr);
+		b->c.failed++;
+		if (names_has(&b->before, name.data))
+			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
+	} else {
+		fputs(err.data ? err.data : "", stderr);
+		output_update(b, names_add(&b->now, name.data), &out);
+	}
+	buf_free(&name);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+/* Renames the staged outputs into place, after the manifest tracks every one of them. */
+static void
+outputs_commit(struct build *b)
+{
+	if (!b->nstaged)
+		return;
+	struct names all = {0};
+	for (int i = 0; i < b->before.n; i++)
+		names_add(&all, b->before.v[i]);
+	for (int i = 0; i < b->now.n; i++)
+		names_add(&all, b->now.v[i]);
+	names_sort(&all);
+	struct buf err = {0};
+	bool ok = outdir_sync(&b->out, &err) && manifest_store(b, &all);
+	fputs(err.data ? err.data : "", stderr);
+	buf_clear(&err);
+	for (int i = 0; i < b->nstaged; i++) {
+		if (!ok)
+			outdir_discard(&b->out, b->staged[i].tmp);
+		else if (outdir_commit(&b->out, b->staged[i].tmp, b->staged[i].rel, &err))
+			b->c.written++;
+		if (!ok || err.len)
+			b->c.failed++;
+		fputs(err.data ? err.data : "", stderr);
+		buf_clear(&err);
+	}
+	buf_free(&err);
+	names_free(&all);
 }
 
 /* Is the output path (TARGET/...) one of the targets of this run? */
 static bool
-built_target(const struct backend *const *targets, const char *path)
+built_target(const struct target *t, int nt, const char *path)
 {
 	size_t n = strcspn(path, "/");
-	for (int t = 0; targets[t]; t++)
-		if (strlen(targets[t]->name) == n && !strncmp(targets[t]->name, path, n))
+	for (int i = 0; i < nt; i++)
+		if (strlen(t[i].be->name) == n && !strncmp(t[i].be->name, path, n))
 			return true;
 	return false;
 }
 
-struct counts {
-	int written, unchanged, removed, failed, problems;
-};
-
-/* Compiles one file for one target and brings its output up to date (or checks it). */
+/* Removes (or, for --check, lists) the outputs of the last build whose rule file is gone. */
 static void
-build_one(struct session *s, const struct build_options *bo, const char *root, const char *file,
-	  struct outputs *now, struct outputs *kept, struct counts *c)
+orphans_remove(struct build *b, const struct target *t, int nt, struct names *carry)
 {
-	struct buf name = {0}, path = {0}, out = {0}, err = {0};
-	output_name(&name, root, file, s->be->name,
-		    s->tpl ? s->tpl->ext :
-		    s->format && strcmp(s->format, "default") ? s->format : s->be->ext);
-	buf_printf(&path, "%s/%s", bo->outdir, name.data);
-	bool ok = driver_file(s, file, &out, &err);
-	fputs(err.data ? err.data : "", stderr);
-	if (!ok) {
-		c->failed++;
-		outputs_add(kept, name.data);	/* a failing rule keeps its last output */
-		goto done;
+	struct buf err = {0};
+	for (int i = 0; i < b->before.n; i++) {
+		const char *e = b->before.v[i];
+		if (names_has(&b->now, e) || names_has(&b->kept, e))
+			continue;
+		if (!built_target(t, nt, e)) {
+			names_add(carry, e);	/* another target's: not ours to judge */
+		} else if (b->bo->check) {
+			printf("orphaned: %s/%s\n", b->bo->outdir, e);
+			b->c.problems++;
+		} else if (outdir_remove(&b->out, e, &err)) {
+			b->c.removed++;
+		} else {
+			b->c.failed++;
+			names_add(carry, e);	/* still there: still tracked */
+		}
+		fputs(err.data ? err.data : "", stderr);
+		buf_clear(&err);
 	}
-	outputs_add(now, name.data);
-	size_t len = 0;
-	const char *why;
-	char *old = files_read(path.data, &len, &why);
-	bool same = old && len == out.len && !memcmp(old, out.data, len);
-	free(old);
-	if (same) {
-		c->unchanged++;
-	} else if (bo->check) {
-		printf("%s: %s\n", old ? "stale" : "missing", path.data);
-		c->problems++;
-	} else if (!make_parents(path.data) ||
-		   !files_write_atomic(path.data, out.data ? out.data : "", out.len, &why)) {
-		fprintf(stderr, "sigmacc: %s: cannot write: %s\n", path.data, strerror(errno));
-		c->failed++;
-	} else {
-		c->written++;
-	}
-done:
-	buf_free(&name);
-	buf_free(&path);
-	buf_free(&out);
 	buf_free(&err);
+}
+
+/* Every rule file for every target, with a progress line on a terminal. */
+static void
+build_all(struct build *b, const struct target *t, int nt, const struct pathlist *files,
+	  const char *const *paths, int npaths)
+{
+	bool tty = isatty(2) && !getenv("CI");
+	int total = 0, done = 0;
+	for (int p = 0; p < npaths; p++)
+		total += files[p].n;
+	for (int i = 0; i < nt; i++) {
+		b->s->be = t[i].be;
+		b->s->tpl = t[i].tpl;
+		b->s->opts.target = t[i].be->name;
+		b->s->opts.pipeline = t[i].pl;
+		for (int p = 0; p < npaths; p++) {
+			for (int k = 0; k < files[p].n; k++) {
+				if (tty)
+					fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++done, total * nt,
+						t[i].be->name, files[p].v[k]);
+				build_one(b, &t[i], paths[p], files[p].v[k]);
+			}
+		}
+	}
+	b->s->tpl = NULL;
+	if (tty)
+		fputs("\r\033[K", stderr);
 }
 
 int
 build_run(struct session *s, const struct build_options *bo,
 	  const struct backend *const *targets, const char *const *paths, int npaths)
 {
-	struct counts c = {0};
-	struct outputs before = {0}, now = {0}, kept = {0};
-	read_manifest(bo->outdir, &before);
-	if (!bo->check && mkdir(bo->outdir, 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "sigmacc: %s: %s\n", bo->outdir, strerror(errno));
-		return 1;
-	}
-	bool tty = isatty(2) && !getenv("CI");
-	int total = 0, done = 0;
+	struct build b = {.s = s, .bo = bo};
+	struct target *t;
+	int nt = targets_load(bo, targets, &t, &b.c);
+	struct buf err = {0};
 	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
+	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
+	fputs(err.data ? err.data : "", stderr);
+	if (!opened || !manifest_load(&b, t, nt)) {
+		b.c.failed++;
+		goto done;
+	}
 	for (int p = 0; p < npaths; p++) {
-		struct buf err = {0};
+		buf_clear(&err);
 		if (!files_expand(&files[p], paths[p], &err))
-			c.failed++;
+			b.c.failed++;
 		fputs(err.data ? err.data : "", stderr);
-		buf_free(&err);
-		total += files[p].n;
 	}
-	for (int t = 0; targets[t]; t++) {
-		struct pipeline *pl = pipeline_load(bo->templates, targets[t]->default_pipeline);
-		if (!pl) {
-			c.failed++;
-			continue;
-		}
-		struct template *tpl = NULL;
-		if (bo->format && !backend_has_format(targets[t], bo->format) &&
-		    !(tpl = template_load(bo->templates, targets[t]->name, bo->format))) {
-			pipeline_free(pl);
-			c.failed++;
-			continue;
-		}
-		s->be = targets[t];
-		s->tpl = tpl;
-		s->opts.target = targets[t]->name;
-		s->opts.pipeline = pl;
-		for (int p = 0; p < npaths; p++) {
-			for (int i = 0; i < files[p].n; i++) {
-				if (tty)
-					fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++done, total * bo->ntargets,
-						targets[t]->name, files[p].v[i]);
-				build_one(s, bo, paths[p], files[p].v[i], &now, &kept, &c);
-			}
-		}
-		pipeline_free(pl);
-		template_free(tpl);
-		s->tpl = NULL;
-	}
-	if (tty)
-		fputs("\r\033[K", stderr);
-	/* outputs of the last build whose rule file is gone */
-	for (int i = 0; i < before.n; i++) {
-		if (outputs_has(&now, before.v[i]) || outputs_has(&kept, before.v[i]))
-			continue;
-		if (!built_target(targets, before.v[i])) {
-			outputs_add(&kept, before.v[i]);	/* another target's: not ours to judge */
-			continue;
-		}
-		struct buf path = {0};
-		buf_printf(&path, "%s/%s", bo->outdir, before.v[i]);
-		if (bo->check) {
-			printf("orphaned: %s\n", path.data);
-			c.problems++;
-		} else if (unlink(path.data) == 0 || errno == ENOENT) {
-			c.removed++;
-		} else {
-			fprintf(stderr, "sigmacc: %s: cannot remove: %s\n", path.data, strerror(errno));
-			c.failed++;
-		}
-		buf_free(&path);
-	}
-	for (int i = 0; i < kept.n; i++)
-		outputs_add(&now, kept.v[i]);
-	if (!bo->check && !write_manifest(bo->outdir, &now))
-		c.failed++;
+	build_all(&b, t, nt, files, paths, npaths);
+	names_sort(&b.now);
+	names_sort(&b.kept);
+	if (!bo->check)
+		outputs_commit(&b);
+	struct names final = {0};
+	orphans_remove(&b, t, nt, &final);
+	for (int i = 0; i < b.now.n; i++)
+		names_add(&final, b.now.v[i]);
+	for (int i = 0; i < b.kept.n; i++)
+		names_add(&final, b.kept.v[i]);
+	names_sort(&final);
+	if (!bo->check && !manifest_store(&b, &final))
+		b.c.failed++;
+	names_free(&final);
 	if (bo->check)
 		fprintf(stderr, "sigmacc build --check: %d up to date, %d missing or stale or orphaned, "
-			"%d failed\n", c.unchanged, c.problems, c.failed);
+			"%d failed\n", b.c.unchanged, b.c.problems, b.c.failed);
 	else
 		fprintf(stderr, "sigmacc build: %d written, %d unchanged, %d removed, %d failed\n",
-			c.written, c.unchanged, c.removed, c.failed);
+			b.c.written, b.c.unchanged, b.c.removed, b.c.failed);
+done:
+	outdir_close(&b.out);
 	for (int p = 0; p < npaths; p++)
 		files_free(&files[p]);
 	free(files);
-	outputs_free(&before);
-	outputs_free(&now);
-	outputs_free(&kept);
-	return c.failed || c.problems ? 1 : 0;
+	free(b.staged);
+	names_free(&b.before);
+	names_free(&b.now);
+	names_free(&b.kept);
+	buf_free(&b.disk);
+	buf_free(&err);
+	targets_free(t, nt);
+	return b.c.failed || b.c.problems ? 1 : 0;
 }

@@ -1,0 +1,443 @@
+/*
+ * outdir.c: the only code that writes or deletes below OUTDIR. A committed
+ * OUTDIR (and its manifest) arrives through pull requests, so nothing in it
+ * is trusted: every path is walked one component at a time from the OUTDIR
+ * descriptor with O_NOFOLLOW, temporaries get unique names created with
+ * O_EXCL in sigmacc's own OUTDIR/.sigmacc-tmp, and a lock on
+ * OUTDIR/.sigmacc-lock keeps two builds from interleaving.
+ *
+ * Durability is per build, not per file: outputs are staged as temporaries,
+ * made durable with one syncfs(), then renamed into place.
+ */
+#define _GNU_SOURCE	/* syncfs, flock */
+#include "outdir.h"
+#include "files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The temporaries of this process, for the signal handler: their names are
+ * PID-K for every K below live_count, all in the directory live_tmpfd. */
+static volatile sig_atomic_t live_outfd = -1, live_tmpfd = -1, live_count;
+
+/* PID-K in out (at least 32 bytes), with nothing but async-signal-safe code. */
+static void
+tmp_name(char *out, long pid, long k)
+{
+	char digits[48];
+	int n = 0;
+	for (long v = k;; v /= 10) {
+		digits[n++] = (char)('0' + v % 10);
+		if (v < 10)
+			break;
+	}
+	digits[n++] = '-';
+	for (long v = pid;; v /= 10) {
+		digits[n++] = (char)('0' + v % 10);
+		if (v < 10)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
+}
+
+/* SIGINT, SIGTERM, SIGHUP: remove this build's temporaries, then die of the signal. */
+static void
+on_signal(int sig)
+{
+	int fd = live_tmpfd;
+	if (fd >= 0) {
+		char name[32];
+		long pid = (long)getpid();
+		for (long k = 0; k < live_count; k++) {
+			tmp_name(name, pid, k);
+			unlinkat(fd, name, 0);
+		}
+		unlinkat(live_outfd, OUTDIR_TMP, AT_REMOVEDIR);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* "sigmacc: OUTDIR/rel: msg", rel's control characters escaped. */
+static void
+say(struct buf *err, const struct outdir *o, const char *rel, int len, const char *msg)
+{
+	buf_puts(err, "sigmacc: ");
+	files_put_name(err, o->path);
+	if (rel) {
+		struct buf r = {0};
+		buf_printf(&r, "/%.*s", len, rel);
+		files_put_name(err, r.data);
+		buf_free(&r);
+	}
+	buf_printf(err, ": %s\n", msg);
+}
+
+/* The message for an entry that could not be opened without following links. */
+static void
+say_open_error(struct buf *err, const struct outdir *o, int at, const char *name,
+	       const char *rel, int len)
+{
+	int e = errno;
+	struct stat st;
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		say(err, o, rel, len, "is a symbolic link; sigmacc does not follow links inside "
+		    "OUTDIR");
+	else
+		say(err, o, rel, len, strerror(e));
+}
+
+static void
+forget_dir(struct outdir *o)
+{
+	if (o->dirfd >= 0 && o->dirfd != o->fd)
+		close(o->dirfd);
+	o->dirfd = -1;
+	free(o->dir);
+	o->dir = NULL;
+}
+
+/*
+ * The directory holding rel's last component (*base), opened from OUTDIR one
+ * component at a time without following links, created when create. Returns
+ * a descriptor owned by o, or -1: with *missing when a directory does not
+ * exist (and !create), else after a message. Remembers the last directory:
+ * outputs come in sorted order, so neighbours share it.
+ */
+static int
+dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool *missing,
+	 struct buf *err)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	*base = slash ? slash + 1 : rel;
+	*missing = false;
+	if (o->fd < 0) {
+		*missing = true;
+		return -1;
+	}
+	if (!slash)
+		return o->fd;
+	if (o->dir && strlen(o->dir) == dlen && !strncmp(o->dir, rel, dlen))
+		return o->dirfd;
+	forget_dir(o);
+	int cur = o->fd;
+	for (const char *c = rel; c < rel + dlen;) {
+		size_t n = strcspn(c, "/");
+		char *comp = strndup(c, n);
+		int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create && mkdirat(cur, comp, 0777) == 0)
+			next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && !create)
+			*missing = true;
+		else if (next < 0)
+			say_open_error(err, o, cur, comp, rel, (int)(c + n - rel));
+		free(comp);
+		if (cur != o->fd)
+			close(cur);
+		if (next < 0)
+			return -1;
+		cur = next;
+		c += n + (c[n] == '/');
+	}
+	o->dir = strndup(rel, dlen);
+	o->dirfd = cur;
+	return cur;
+}
+
+/* Opens OUTDIR/rel for reading, never through a link; -1 as for dir_open. */
+static int
+file_open(struct outdir *o, const char *rel, struct stat *st, bool *missing, struct buf *err)
+{
+	const char *base;
+	int dfd = dir_open(o, rel, false, &base, missing, err);
+	if (dfd < 0)
+		return -1;
+	int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		*missing = true;
+		return -1;
+	}
+	if (fd < 0) {
+		say_open_error(err, o, dfd, base, rel, (int)strlen(rel));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		say(err, o, rel, (int)strlen(rel), "is not a regular file");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+char *
+outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err)
+{
+	struct stat st;
+	int fd = file_open(o, rel, &st, missing, err);
+	if (fd < 0)
+		return NULL;
+	char *text = NULL;
+	if ((size_t)st.st_size > FILES_MAX_CEILING) {
+		say(err, o, rel, (int)strlen(rel), "is larger than 256 MiB");
+	} else {
+		text = malloc((size_t)st.st_size + 1);
+		ssize_t n = text ? read(fd, text, (size_t)st.st_size + 1) : -1;
+		if (n < 0 || n > st.st_size) {	/* one read: a regular file that did not change size */
+			say(err, o, rel, (int)strlen(rel), n < 0 ? strerror(errno) : "changed while read");
+			free(text);
+			text = NULL;
+		} else {
+			text[n] = '\0';
+			*len = (size_t)n;
+		}
+	}
+	close(fd);
+	return text;
+}
+
+enum outdir_state
+outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, struct buf *err)
+{
+	struct stat st;
+	bool missing;
+	int fd = file_open(o, rel, &st, &missing, err);
+	if (fd < 0)
+		return missing ? OUTDIR_MISSING : OUTDIR_ERROR;
+	enum outdir_state s = (size_t)st.st_size == len ? OUTDIR_SAME : OUTDIR_DIFFERENT;
+	char chunk[65536];
+	for (size_t at = 0; s == OUTDIR_SAME && at < len;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > len - at || memcmp(chunk, data + at, (size_t)n))
+			s = OUTDIR_DIFFERENT;	/* an unreadable output is rewritten */
+		at += n > 0 ? (size_t)n : 0;
+	}
+	close(fd);
+	return s;
+}
+
+/* Takes OUTDIR/.sigmacc-lock; a read-only OUTDIR without one is used unlocked. */
+static bool
+lock_take(struct outdir *o, bool write, struct buf *err)
+{
+	int flags = O_NOFOLLOW | O_CLOEXEC;
+	o->lock = write ? openat(o->fd, OUTDIR_LOCK, O_RDWR | O_CREAT | flags, 0666) : -1;
+	if (o->lock < 0 && (!write || errno == EACCES || errno == EROFS || errno == EPERM))
+		o->lock = openat(o->fd, OUTDIR_LOCK, O_RDONLY | flags);
+	if (o->lock < 0 && errno == ENOENT)
+		return true;	/* nobody can have written here: nothing to wait for */
+	struct stat st;
+	if (o->lock < 0 || fstat(o->lock, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (o->lock >= 0)
+			errno = EINVAL;
+		say_open_error(err, o, o->fd, OUTDIR_LOCK, OUTDIR_LOCK, (int)strlen(OUTDIR_LOCK));
+		return false;
+	}
+	int op = write ? LOCK_EX : LOCK_SH;
+	if (flock(o->lock, op | LOCK_NB) == 0)
+		return true;
+	if (errno == EWOULDBLOCK) {
+		struct buf msg = {0};
+		say(&msg, o, NULL, 0, "waiting for another sigmacc build of this directory to finish");
+		fputs(msg.data, stderr);
+		buf_free(&msg);
+	}
+	int r;
+	while ((r = flock(o->lock, op)) != 0 && errno == EINTR)
+		;
+	if (r != 0)
+		say(err, o, OUTDIR_LOCK, (int)strlen(OUTDIR_LOCK), strerror(errno));
+	return r == 0;
+}
+
+/* Is name a temporary's (digits-digits)? */
+static bool
+is_tmp_name(const char *name)
+{
+	size_t a = strspn(name, "0123456789");
+	return a && name[a] == '-' && name[a + 1 + strspn(name + a + 1, "0123456789")] == '\0' &&
+	       name[a + 1];
+}
+
+/* Opens OUTDIR/.sigmacc-tmp (creating it when create); under the lock, any
+ * temporary already there was left by a killed build and is removed. */
+static bool
+tmp_open(struct outdir *o, bool create, struct buf *err)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	o->tmp = openat(o->fd, OUTDIR_TMP, flags);
+	if (o->tmp < 0 && errno == ENOENT && create && mkdirat(o->fd, OUTDIR_TMP, 0700) == 0)
+		o->tmp = openat(o->fd, OUTDIR_TMP, flags);
+	if (o->tmp < 0 && errno == ENOENT && !create)
+		return true;
+	if (o->tmp < 0) {
+		say_open_error(err, o, o->fd, OUTDIR_TMP, OUTDIR_TMP, (int)strlen(OUTDIR_TMP));
+		return false;
+	}
+	int fd = dup(o->tmp);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (is_tmp_name(e->d_name))
+			unlinkat(o->tmp, e->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	live_outfd = o->fd;
+	live_tmpfd = o->tmp;
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return true;
+}
+
+bool
+outdir_open(struct outdir *o, const char *path, bool write, struct buf *err)
+{
+	*o = (struct outdir){.path = path, .fd = -1, .lock = -1, .tmp = -1, .dirfd = -1};
+	if (write && mkdir(path, 0777) != 0 && errno != EEXIST) {
+		say(err, o, NULL, 0, strerror(errno));
+		return false;
+	}
+	/* OUTDIR itself is the operator's choice: a link there is followed */
+	o->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->fd < 0 && !write && errno == ENOENT)
+		return true;	/* --check of a tree never built: everything is missing */
+	if (o->fd < 0) {
+		say(err, o, NULL, 0, strerror(errno));
+		return false;
+	}
+	if (!lock_take(o, write, err))
+		return false;
+	if (write) {
+		/* a write that fails for the file size limit returns EFBIG and is cleaned up */
+		signal(SIGXFSZ, SIG_IGN);
+		return tmp_open(o, false, err);
+	}
+	return true;
+}
+
+void
+outdir_close(struct outdir *o)
+{
+	live_tmpfd = -1;
+	if (o->tmp >= 0) {
+		unlinkat(o->fd, OUTDIR_TMP, AT_REMOVEDIR);	/* fails when not empty: kept */
+		close(o->tmp);
+	}
+	forget_dir(o);
+	if (o->lock >= 0)
+		close(o->lock);	/* releases the lock */
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = o->lock = o->tmp = -1;
+}
+
+bool
+outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, char *name,
+	     struct buf *err)
+{
+	if (o->tmp < 0 && !tmp_open(o, true, err))
+		return false;
+	int fd = -1;
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		long k = live_count;
+		live_count = k + 1;	/* before the file exists: the handler covers it */
+		tmp_name(name, (long)getpid(), k);
+		fd = openat(o->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	bool ok = fd >= 0 && files_write_all(fd, data, len);
+	int e = errno;
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		if (fd >= 0)
+			unlinkat(o->tmp, name, 0);
+		struct buf msg = {0};
+		buf_printf(&msg, "cannot write: %s", strerror(e));
+		say(err, o, rel, (int)strlen(rel), msg.data);
+		buf_free(&msg);
+	}
+	return ok;
+}
+
+bool
+outdir_sync(struct outdir *o, struct buf *err)
+{
+	if (o->fd >= 0 && syncfs(o->fd) != 0) {
+		say(err, o, NULL, 0, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+void
+outdir_discard(struct outdir *o, const char *name)
+{
+	if (o->tmp >= 0)
+		unlinkat(o->tmp, name, 0);
+}
+
+bool
+outdir_commit(struct outdir *o, const char *name, const char *rel, struct buf *err)
+{
+	const char *base;
+	bool missing;
+	int dfd = dir_open(o, rel, true, &base, &missing, err);
+	struct stat st;
+	bool ok = false;
+	if (dfd < 0)
+		;	/* dir_open said why */
+	else if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		say(err, o, rel, (int)strlen(rel), S_ISLNK(st.st_mode) ?
+		    "is a symbolic link; sigmacc does not follow links inside OUTDIR" :
+		    "is not a regular file");
+	else if (renameat(o->tmp, name, dfd, base) != 0)
+		say(err, o, rel, (int)strlen(rel), strerror(errno));
+	else
+		ok = true;
+	if (!ok)
+		outdir_discard(o, name);
+	return ok;
+}
+
+bool
+outdir_remove(struct outdir *o, const char *rel, struct buf *err)
+{
+	const char *base;
+	bool missing;
+	int dfd = dir_open(o, rel, false, &base, &missing, err);
+	if (dfd < 0)
+		return missing;
+	struct stat st;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT;
+	if (!S_ISREG(st.st_mode)) {
+		say(err, o, rel, (int)strlen(rel), S_ISLNK(st.st_mode) ?
+		    "is a symbolic link; not removed" : "is not a regular file; not removed");
+		return false;
+	}
+	if (unlinkat(dfd, base, 0) != 0 && errno != ENOENT) {
+		say(err, o, rel, (int)strlen(rel), strerror(errno));
+		return false;
+	}
+	return true;
+}

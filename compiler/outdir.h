@@ -1,0 +1,52 @@
+/* outdir.h: every read, write and delete of `sigmacc build` below OUTDIR (outdir.c). */
+#ifndef SIGMACC_OUTDIR_H
+#define SIGMACC_OUTDIR_H
+
+#include "base.h"
+
+/* A committed OUTDIR is untrusted: every path below it is opened one component
+ * at a time from the OUTDIR descriptor with O_NOFOLLOW, so a symbolic link
+ * planted inside OUTDIR is an error naming it, never a way out. */
+struct outdir {
+	const char *path;	/* OUTDIR as given, for messages */
+	int fd;			/* OUTDIR, or -1 when it does not exist (--check) */
+	int lock;		/* OUTDIR/.sigmacc-lock, or -1 */
+	int tmp;		/* OUTDIR/.sigmacc-tmp once a temporary exists, or -1 */
+	char *dir;		/* the directory last opened by outdir_dir ... */
+	int dirfd;		/* ... and its descriptor (-1: none) */
+};
+
+/* Names of sigmacc's own entries in OUTDIR. */
+#define OUTDIR_MANIFEST ".sigmacc-manifest"
+#define OUTDIR_LOCK ".sigmacc-lock"
+#define OUTDIR_TMP ".sigmacc-tmp"
+
+/* Opens OUTDIR (creating it when write) and locks it: exclusively to write
+ * (waiting, with a message, while another build holds it), shared to check.
+ * A build also removes the temporaries a killed build left. */
+bool outdir_open(struct outdir *o, const char *path, bool write, struct buf *err);
+/* Removes the temporary directory when empty, releases the lock, closes everything. */
+void outdir_close(struct outdir *o);
+/* Reads OUTDIR/rel; NULL with *missing set when it does not exist, NULL after a
+ * message in err when it cannot be read (a link, not a regular file, an error). */
+char *outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err);
+enum outdir_state {
+	OUTDIR_SAME,		/* OUTDIR/rel holds exactly these bytes */
+	OUTDIR_DIFFERENT,	/* other bytes */
+	OUTDIR_MISSING,		/* no such file */
+	OUTDIR_ERROR,		/* a link, not a regular file, unreadable: said in err */
+};
+enum outdir_state outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len,
+				 struct buf *err);
+/* Writes data for OUTDIR/rel to a new unique temporary file; its name (32 bytes) in name. */
+bool outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, char *name,
+		  struct buf *err);
+/* Makes every staged temporary durable at once (one syncfs, not one fsync per file). */
+bool outdir_sync(struct outdir *o, struct buf *err);
+/* Moves a staged temporary to OUTDIR/rel, creating directories; removes it on failure. */
+bool outdir_commit(struct outdir *o, const char *name, const char *rel, struct buf *err);
+void outdir_discard(struct outdir *o, const char *name);
+/* Removes OUTDIR/rel (a regular file; a missing one is fine). */
+bool outdir_remove(struct outdir *o, const char *rel, struct buf *err);
+
+#endif
