@@ -166,18 +166,21 @@ manifest_store(struct build *b, const struct names *set)
 	return ok;
 }
 
-/* Brings one output up to date, or reports it for --check. */
+/* Brings one output up to date, or reports it for --check. An output that could
+ * not be compared or staged is tracked only when it was before (it may be there). */
 static void
-output_update(struct build *b, const char *rel, const struct buf *out)
+output_update(struct build *b, const char *name, const struct buf *out)
 {
 	struct buf err = {0};
-	enum outdir_state st = outdir_compare(&b->out, rel, out->data ? out->data : "", out->len, &err);
+	const char *data = out->data ? out->data : "";
+	enum outdir_state st = outdir_compare(&b->out, name, data, out->len, &err);
+	bool track = st != OUTDIR_ERROR;
 	if (st == OUTDIR_SAME) {
 		b->c.unchanged++;
 	} else if (st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		printf("%s: %s/%s\n", st == OUTDIR_MISSING ? "missing" : "stale", b->bo->outdir, rel);
+		printf("%s: %s/%s\n", st == OUTDIR_MISSING ? "missing" : "stale", b->bo->outdir, name);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -187,12 +190,17 @@ output_update(struct build *b, const char *rel, const struct buf *out)
 				abort();
 		}
 		struct staged *sg = &b->staged[b->nstaged];
-		sg->rel = rel;
-		if (outdir_stage(&b->out, rel, out->data ? out->data : "", out->len, sg->tmp, &err))
+		track = outdir_stage(&b->out, name, data, out->len, sg->tmp, &err);
+		if (track)
 			b->nstaged++;
 		else
 			b->c.failed++;
 	}
+	const char *rel = track ? names_add(&b->now, name) : NULL;
+	if (rel && st != OUTDIR_SAME && !b->bo->check)
+		b->staged[b->nstaged - 1].rel = rel;
+	else if (!track && names_has(&b->before, name))
+		names_add(&b->kept, name);
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
 }
@@ -219,7 +227,7 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
 	} else {
 		fputs(err.data ? err.data : "", stderr);
-		output_update(b, names_add(&b->now, name.data), &out);
+		output_update(b, name.data, &out);
 	}
 	buf_free(&name);
 	buf_free(&out);

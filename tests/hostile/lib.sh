@@ -1,0 +1,53 @@
+# lib.sh: shared helpers of the hostile-input tests (sourced; prints TAP).
+# Each test builds in its own sandbox $box (rules/, generated/ = OUTDIR, victim/,
+# outside/) below a temporary directory that is removed at exit.
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(pwd)
+tmp=$(mktemp -d)
+chmod 755 "$tmp"	# readable by the unprivileged user of the read-only test
+io=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp" "$io"' EXIT
+n=0
+vars=$src/rules/web_service.vars.yml
+net=$src/rules/net_connection_win_web_service_c2.yml
+proc=$src/rules/proc_creation_win_web_service_c2.yml
+
+# t DESCRIPTION FUNCTION: FUNCTION runs in a subshell in a fresh sandbox and must exit 0.
+t() {
+	n=$((n + 1))
+	box=$tmp/$n
+	out=$box/generated
+	mkdir -p "$box/rules" "$box/victim" "$box/outside"
+	echo secret > "$box/victim/file"
+	if (cd "$box" && "$2") >"$io/log" 2>&1; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		sed 's/^/#   /' "$io/log" | head -30
+	fi
+}
+
+# run STATUS ARGS...: sigmacc must exit with STATUS; output in $io/stdout, $io/stderr.
+run() {
+	want=$1
+	shift
+	"$bin" "$@" >"$io/stdout" 2>"$io/stderr"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "sigmacc $*: exit status $got, want $want"
+		cat "$io/stderr"
+		return 1
+	fi
+}
+has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
+hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
+# same FILE TEXT: FILE holds exactly TEXT (and a final newline).
+same() { printf '%s\n' "$2" | cmp -s - "$1" || { echo "$1 is not:"; printf '%s\n' "$2"; echo "but:"; cat "$1"; return 1; }; }
+
+# outside: every entry of the sandbox outside OUTDIR (type, size, inode, mtime, link).
+outside() { (cd "$box" && find . -mindepth 1 -path ./generated -prune -o -printf '%p %y %s %i %T@ %l\n' | LC_ALL=C sort); }
+# inside: the same for OUTDIR.
+inside() { (cd "$out" && find . -printf '%p %y %s %i %T@ %l\n' | LC_ALL=C sort); }
+# unchanged BEFORE AFTER: two snapshots are equal.
+unchanged() { [ "$1" = "$2" ] || { echo "changed:"; printf '%s\n' "$1" > "$io/a"; printf '%s\n' "$2" > "$io/b"; diff "$io/a" "$io/b"; return 1; }; }
