@@ -232,7 +232,7 @@ outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, 
 static bool
 lock_take(struct outdir *o, bool write, struct buf *err)
 {
-	int flags = O_NOFOLLOW | O_CLOEXEC;
+	int flags = O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;	/* never wait on a planted FIFO */
 	o->lock = write ? openat(o->fd, OUTDIR_LOCK, O_RDWR | O_CREAT | flags, 0666) : -1;
 	if (o->lock < 0 && (!write || errno == EACCES || errno == EROFS || errno == EPERM))
 		o->lock = openat(o->fd, OUTDIR_LOCK, O_RDONLY | flags);
