@@ -13,33 +13,36 @@ vars=$src/rules/web_service.vars.yml
 net=$src/rules/net_connection_win_web_service_c2.yml
 proc=$src/rules/proc_creation_win_web_service_c2.yml
 
-# t DESCRIPTION FUNCTION: FUNCTION runs in a subshell in a fresh sandbox and must exit 0.
-t() {
-	n=$((n + 1))
+# sandbox: a fresh $box with rules/, victim/file and outside/; OUTDIR is $box/generated.
+sandbox() {
 	box=$tmp/$n
 	out=$box/generated
-	mkdir -p "$box/rules" "$box/victim" "$box/outside"
-	echo secret > "$box/victim/file"
-	if (cd "$box" && "$2") >"$io/log" 2>&1; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		sed 's/^/#   /' "$io/log" | head -30
-	fi
+	mkdir -p "$box/rules" "$box/victim" "$box/outside" && echo secret > "$box/victim/file"
 }
 
-# run STATUS ARGS...: sigmacc must exit with STATUS; output in $io/stdout, $io/stderr.
-run() {
-	want=$1
-	shift
-	"$bin" "$@" >"$io/stdout" 2>"$io/stderr"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "sigmacc $*: exit status $got, want $want"
-		cat "$io/stderr"
-		return 1
-	fi
+# t DESCRIPTION FUNCTION: FUNCTION runs in a subshell in its sandbox and must exit 0.
+t() {
+	n=$((n + 1))
+	sandbox
+	(cd "$box" && "$2") >"$io/log" 2>&1 && echo "ok $n - $1" && return
+	echo "not ok $n - $1"
+	sed 's/^/#   /' "$io/log" | head -30
 }
+
+# expect STATUS COMMAND...: COMMAND must exit with STATUS within 60 s (a walk that loops
+# fails instead of hanging the suite); its output is in $io/stdout and $io/stderr.
+expect() {
+	want_=$1
+	shift
+	timeout 60 "$@" >"$io/stdout" 2>"$io/stderr"
+	got_=$?
+	[ "$got_" = "$want_" ] && return
+	echo "$*: exit status $got_, want $want_"
+	cat "$io/stderr"
+	return 1
+}
+# run STATUS ARGS...: sigmacc ARGS must exit with STATUS.
+run() { want_=$1; shift; expect "$want_" "$bin" "$@"; }
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "'$2' found in:"; cat "$1"; return 1; }; }
 # same FILE TEXT: FILE holds exactly TEXT (and a final newline).
