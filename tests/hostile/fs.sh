@@ -214,12 +214,18 @@ temporaries_removed() {
 	[ ! -e "$out/.sigmacc-tmp/123-4" ] && has "$out/.sigmacc-tmp/keep" mine &&
 	rm "$out/.sigmacc-tmp/keep" && runb 0 -t kql rules && [ ! -e "$out/.sigmacc-tmp" ] &&
 	for i in $(seq 150); do cp "$net" "rules/n$i.yml"; done &&
-	{ "$bin" build -o "$out" --vars "$vars" rules > /dev/null 2>&1 & pid=$!; } &&
-	i=0 && while [ -z "$(ls "$out/.sigmacc-tmp" 2>/dev/null)" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done &&
-	[ -n "$(ls "$out/.sigmacc-tmp")" ] && kill -TERM $pid && { wait $pid; [ $? = 143 ]; } &&
-	[ ! -e "$out/.sigmacc-tmp" ] && all_tracked
+	for pair in TERM=143 INT=130 HUP=129; do
+		sig=${pair%=*} && rm -rf "$out" &&
+		# a background job starts with SIGINT ignored; sigmacc keeps an ignored signal ignored
+		{ env --default-signal=INT "$bin" build -o "$out" --vars "$vars" rules > /dev/null 2>&1 & pid=$!; } &&
+		i=0 && while [ -z "$(ls "$out/.sigmacc-tmp" 2>/dev/null)" ] && [ $i -lt 600 ]; do
+			sleep 0.05; i=$((i + 1))
+		done &&
+		[ -n "$(ls "$out/.sigmacc-tmp")" ] && kill -$sig $pid && { wait $pid; [ $? = ${pair#*=} ]; } &&
+		[ ! -e "$out/.sigmacc-tmp" ] && all_tracked || { echo "after SIG$sig"; return 1; }
+	done
 }
-t "temporaries a killed build left are removed by the next; SIGTERM removes its own" temporaries_removed
+t "temporaries a killed build left are removed by the next; SIGTERM, SIGINT, SIGHUP remove its own" temporaries_removed
 
 many_targets() {
 	cp "$net" rules/ &&
