@@ -41,9 +41,9 @@ files_configure(size_t max, bool follow)
 }
 
 void
-files_put_name(struct buf *b, const char *name)
+files_put_bytes(struct buf *b, const char *s, size_t n)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
 		if (*p == '\n')
 			buf_puts(b, "\\n");
 		else if (*p < 0x20 || *p == 0x7f)
@@ -51,6 +51,12 @@ files_put_name(struct buf *b, const char *name)
 		else
 			buf_putc(b, (char)*p);
 	}
+}
+
+void
+files_put_name(struct buf *b, const char *name)
+{
+	files_put_bytes(b, name, strlen(name));
 }
 
 bool

@@ -26,8 +26,9 @@ void files_free(struct pathlist *l);
 bool files_write_atomic(const char *path, const char *data, size_t len, const char **why);
 /* Writes all of data to fd (false with errno set). */
 bool files_write_all(int fd, const char *data, size_t len);
-/* Appends name with its control characters escaped (\n, \xNN). */
+/* Appends name (or n bytes of s) with its control characters escaped (\n, \xNN). */
 void files_put_name(struct buf *b, const char *name);
+void files_put_bytes(struct buf *b, const char *s, size_t n);
 /* Does s contain a control character (below 0x20, or DEL)? */
 bool files_has_control(const char *s);
 

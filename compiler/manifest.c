@@ -130,12 +130,9 @@ manifest_parse(const char *text, size_t len, const char *file,
 			names_add(s, entry.data);
 			continue;
 		}
-		for (size_t i = 0; i < entry.len; i++)
-			if (!entry.data[i])
-				entry.data[i] = '\x01';	/* shown escaped, like every control character */
 		files_put_name(err, file);
 		buf_printf(err, ":%d:1: warning: entry '", line);
-		files_put_name(err, entry.data);
+		files_put_bytes(err, entry.data, entry.len);
 		buf_printf(err, "' ignored: it %s\n", why ? why : ext.data);
 		bad++;
 	}
