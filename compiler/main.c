@@ -417,9 +417,7 @@ static const struct backend **
 build_targets(const struct cli *c, int *n)
 {
 	const char *list = c->target && strcmp(c->target, "all") ? c->target : NULL;
-	int max = 1;	/* any number of names in the list, or every backend */
-	for (const char *p = list; p && *p; p++)
-		max += *p == ',';
+	int max = 1;	/* each backend at most once, however many names the list has */
 	for (int i = 0; backends[i]; i++)
 		max++;
 	const struct backend **targets = calloc((size_t)max, sizeof(*targets));
