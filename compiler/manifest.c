@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MANIFEST_REPORTS 20	/* invalid entries reported one by one; the rest are counted */
+
 const char *
 names_add(struct names *s, const char *name)
 {
@@ -130,11 +132,16 @@ manifest_parse(const char *text, size_t len, const char *file,
 			names_add(s, entry.data);
 			continue;
 		}
+		if (++bad > MANIFEST_REPORTS)
+			continue;	/* a planted manifest must not flood the log */
 		files_put_name(err, file);
 		buf_printf(err, ":%d:1: warning: entry '", line);
 		files_put_bytes(err, entry.data, entry.len);
 		buf_printf(err, "' ignored: it %s\n", why ? why : ext.data);
-		bad++;
+	}
+	if (bad > MANIFEST_REPORTS) {
+		files_put_name(err, file);
+		buf_printf(err, ": warning: %d more invalid entries ignored\n", bad - MANIFEST_REPORTS);
 	}
 	buf_free(&entry);
 	buf_free(&ext);

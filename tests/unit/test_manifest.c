@@ -55,6 +55,28 @@ parse(void **state)
 }
 
 static void
+flood(void **state)
+{
+	(void)state;
+	struct buf text = {0}, err = {0};
+	for (int i = 0; i < 1000; i++)
+		buf_puts(&text, "kql/../x.kql\n");
+	struct names s = {0};
+	assert_int_equal(manifest_parse(text.data, text.len, "M", NULL, 0, &s, &err), 1000);
+	int lines = 0;
+	for (const char *p = err.data; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, 21);
+	assert_non_null(strstr(err.data, "M:20:1: warning: entry 'kql/../x.kql' ignored"));
+	assert_null(strstr(err.data, "M:21:1:"));
+	assert_non_null(strstr(err.data, "M: warning: 980 more invalid entries ignored\n"));
+	assert_int_equal(s.n, 0);
+	buf_free(&text);
+	buf_free(&err);
+	names_free(&s);
+}
+
+static void
 names(void **state)
 {
 	(void)state;
@@ -81,6 +103,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(check),
 		cmocka_unit_test(parse),
+		cmocka_unit_test(flood),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
