@@ -137,11 +137,15 @@ lock_waits() {
 	i=0 && while ! grep -q waiting "$io/second" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	same "$io/second" "sigmacc: $out: waiting for another sigmacc build of this directory to finish" &&
 	[ ! -e "$out/kql" ] && [ ! -e "$out/.sigmacc-manifest" ] &&
+	{ "$bin" build --check -t kql -o "$out" --vars "$vars" rules > "$io/check" 2> "$io/third" & cpid=$!; } &&
+	i=0 && while ! grep -q waiting "$io/third" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
+	same "$io/third" "sigmacc: $out: waiting for another sigmacc build of this directory to finish" &&
 	echo go > "$io/release" && wait $pid &&
 	has "$io/second" "sigmacc build: 1 written, 0 unchanged, 0 removed, 0 failed" &&
-	[ -f "$out/kql/net_connection_win_web_service_c2.kql" ]
+	[ -f "$out/kql/net_connection_win_web_service_c2.kql" ] &&
+	{ wait $cpid || has "$io/check" "missing: $out/kql/net_connection_win_web_service_c2.kql"; }
 }
-t "a second build of one OUTDIR waits for the lock, with a message, then runs" lock_waits
+t "a second build (or --check) of one OUTDIR waits for the lock, with a message, then runs" lock_waits
 
 concurrent_builds() {
 	cp "$net" "$proc" rules/ && before=$(outside) &&
