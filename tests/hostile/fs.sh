@@ -196,11 +196,18 @@ all_tracked() {
 
 killed_builds() {
 	mkdir -p rules/a rules/b && for i in $(seq 40); do cp "$net" "rules/a/n$i.yml"; cp "$proc" "rules/b/p$i.yml"; done &&
-	for delay in 0.3 0.6 0.9 1.2 1.5 2 3; do
+	# killed after a delay, or the moment the first output directory appears (while outputs
+	# are being renamed into place)
+	for when in 0.3 0.6 0.9 1.2 1.5 2 3 output output output; do
 		rm -rf "$out"
 		{ "$bin" build -o "$out" --vars "$vars" rules > /dev/null 2>&1 & pid=$!; } &&
-		sleep $delay && kill -KILL $pid 2>/dev/null; wait $pid
-		all_tracked || return 1
+		if [ $when = output ]; then
+			while [ ! -e "$out/kql" ] && kill -0 $pid 2>/dev/null; do :; done
+		else
+			sleep $when
+		fi
+		kill -KILL $pid 2>/dev/null; wait $pid
+		all_tracked || { echo "killed at $when"; return 1; }
 	done
 	mkdir -p "$out" && rm -r rules/a rules/b && before=$(outside) &&
 	"$bin" build --check -o "$out" --vars "$vars" rules > "$io/check" 2>/dev/null
