@@ -120,7 +120,8 @@ manifest_parse(const char *text, size_t len, const char *file,
 		const char *eol = nl ? nl : end;
 		line++;
 		buf_clear(&entry);
-		buf_putn(&entry, p, (size_t)(eol - p));
+		/* CRLF, as a checkout with autocrlf writes it, ends a line like LF */
+		buf_putn(&entry, p, (size_t)(eol - p) - (eol > p && eol[-1] == '\r'));
 		p = eol + (nl != NULL);
 		if (!entry.len || entry.data[0] == '#')
 			continue;

@@ -17,6 +17,7 @@ check(void **state)
 	for (size_t i = 0; i < sizeof(climbing) / sizeof(*climbing); i++)
 		assert_string_equal(manifest_check(climbing[i]), "has an empty, '.' or '..' component");
 	assert_string_equal(manifest_check("kql/a\nb.kql"), "contains a control character");
+	assert_string_equal(manifest_check("kql/a\rb.kql"), "contains a control character");
 	assert_string_equal(manifest_check("kql/a\x7f.kql"), "contains a control character");
 	assert_string_equal(manifest_check("kql"), "is not below a target's directory");
 	assert_string_equal(manifest_check("notes/a.kql"), "is not below a target's directory");
@@ -27,7 +28,7 @@ static void
 parse(void **state)
 {
 	(void)state;
-	const char text[] = "# header\n\nkql/b.kql\nkql/a.md\nkql/.kql\nspl/x.anything\n"
+	const char text[] = "# header\n\nkql/b.kql\r\nkql/a.md\nkql/.kql\nspl/x.anything\n"
 			    "kql/a\0b.kql\nkql/b.kql\nkql/a.kql";
 	const struct manifest_target built[] = {{"kql", "kql"}};
 	struct names s = {0};
