@@ -114,7 +114,7 @@ targets_free(struct target *t, int n)
 
 /* Reads the manifest; its invalid entries are reported and left out (a problem for --check). */
 static bool
-manifest_load(struct build *b, const struct target *t, int nt)
+build_read_manifest(struct build *b, const struct target *t, int nt)
 {
 	struct buf err = {0}, file = {0};
 	size_t len = 0;
@@ -141,7 +141,7 @@ manifest_load(struct build *b, const struct target *t, int nt)
 
 /* Replaces the manifest with the sorted set, unless the file already says exactly that. */
 static bool
-manifest_store(struct build *b, const struct names *set)
+build_write_manifest(struct build *b, const struct names *set)
 {
 	struct buf text = {0}, err = {0};
 	manifest_render(set, &text);
@@ -169,7 +169,7 @@ manifest_store(struct build *b, const struct names *set)
 /* Brings one output up to date, or reports it for --check. An output that could
  * not be compared or staged is tracked only when it was before (it may be there). */
 static void
-output_update(struct build *b, const char *name, const struct buf *out)
+build_update_output(struct build *b, const char *name, const struct buf *out)
 {
 	struct buf err = {0};
 	const char *data = out->data ? out->data : "";
@@ -227,7 +227,7 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
 	} else {
 		fputs(err.data ? err.data : "", stderr);
-		output_update(b, name.data, &out);
+		build_update_output(b, name.data, &out);
 	}
 	buf_free(&name);
 	buf_free(&out);
@@ -236,7 +236,7 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 
 /* Renames the staged outputs into place, after the manifest tracks every one of them. */
 static void
-outputs_commit(struct build *b)
+build_commit(struct build *b)
 {
 	if (!b->nstaged)
 		return;
@@ -247,7 +247,7 @@ outputs_commit(struct build *b)
 		names_add(&all, b->now.v[i]);
 	names_sort(&all);
 	struct buf err = {0};
-	bool ok = outdir_sync(&b->out, &err) && manifest_store(b, &all);
+	bool ok = outdir_sync(&b->out, &err) && build_write_manifest(b, &all);
 	fputs(err.data ? err.data : "", stderr);
 	buf_clear(&err);
 	for (int i = 0; i < b->nstaged; i++) {
@@ -277,7 +277,7 @@ built_target(const struct target *t, int nt, const char *path)
 
 /* Removes (or, for --check, lists) the outputs of the last build whose rule file is gone. */
 static void
-orphans_remove(struct build *b, const struct target *t, int nt, struct names *carry)
+build_remove_orphans(struct build *b, const struct target *t, int nt, struct names *carry)
 {
 	struct buf err = {0};
 	for (int i = 0; i < b->before.n; i++) {
@@ -340,7 +340,7 @@ build_run(struct session *s, const struct build_options *bo,
 	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
 	fputs(err.data ? err.data : "", stderr);
-	if (!opened || !manifest_load(&b, t, nt)) {
+	if (!opened || !build_read_manifest(&b, t, nt)) {
 		b.c.failed++;
 		goto done;
 	}
@@ -354,15 +354,15 @@ build_run(struct session *s, const struct build_options *bo,
 	names_sort(&b.now);
 	names_sort(&b.kept);
 	if (!bo->check)
-		outputs_commit(&b);
+		build_commit(&b);
 	struct names final = {0};
-	orphans_remove(&b, t, nt, &final);
+	build_remove_orphans(&b, t, nt, &final);
 	for (int i = 0; i < b.now.n; i++)
 		names_add(&final, b.now.v[i]);
 	for (int i = 0; i < b.kept.n; i++)
 		names_add(&final, b.kept.v[i]);
 	names_sort(&final);
-	if (!bo->check && !manifest_store(&b, &final))
+	if (!bo->check && !build_write_manifest(&b, &final))
 		b.c.failed++;
 	names_free(&final);
 	if (bo->check)
