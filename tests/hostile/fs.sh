@@ -129,9 +129,18 @@ z.yml" && has "$io/stderr" "sigmacc: rules/x\\nkql/notes.md\\nz.yml: error: file
 }
 t "a rule file named with newlines is refused and cannot forge manifest lines" forged_rule_name
 
+# The lock is held by flock(1) until $io/release exists (at most 60 s, so a failing
+# test never leaves it behind).
 lock_waits() {
-	cp "$net" rules/ && mkdir -p "$out" && mkfifo "$io/release" &&
-	{ flock "$out/.sigmacc-lock" sh -c 'echo held > "$1"; read x < "$2"' sh "$io/held" "$io/release" & } &&
+	rm -f "$io/held" "$io/release" && cp "$net" rules/ && mkdir -p "$out" &&
+	{ flock "$out/.sigmacc-lock" timeout 60 sh -c \
+		'echo held > "$1"; while [ ! -e "$2" ]; do sleep 0.1; done' sh "$io/held" "$io/release" & } &&
+	lock_waiters
+	st=$?
+	touch "$io/release"
+	return $st
+}
+lock_waiters() {
 	i=0 && while [ ! -s "$io/held" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	{ "$bin" build -t kql -o "$out" --vars "$vars" rules > /dev/null 2> "$io/second" & pid=$!; } &&
 	i=0 && while ! grep -q waiting "$io/second" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
@@ -140,7 +149,7 @@ lock_waits() {
 	{ "$bin" build --check -t kql -o "$out" --vars "$vars" rules > "$io/check" 2> "$io/third" & cpid=$!; } &&
 	i=0 && while ! grep -q waiting "$io/third" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	same "$io/third" "sigmacc: $out: waiting for another sigmacc build of this directory to finish" &&
-	echo go > "$io/release" && wait $pid &&
+	touch "$io/release" && wait $pid &&
 	has "$io/second" "sigmacc build: 1 written, 0 unchanged, 0 removed, 0 failed" &&
 	[ -f "$out/kql/net_connection_win_web_service_c2.kql" ] &&
 	{ wait $cpid || has "$io/check" "missing: $out/kql/net_connection_win_web_service_c2.kql"; }
