@@ -3,6 +3,7 @@
 # manifests and symbolic links, forged file names, concurrent and killed builds.
 # Each test asserts the exact diagnostic, that nothing outside OUTDIR changed and
 # that nothing sigmacc did not write was deleted. Run from the source root; TAP.
+# shellcheck source=tests/hostile/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # build ARGS...: a build of OUTDIR with the T1102 value lists; runb STATUS ARGS...: the same with run.
@@ -131,6 +132,7 @@ t "a rule file named with newlines is refused and cannot forge manifest lines" f
 
 # The lock is held by flock(1) until $io/release exists (at most 60 s, so a failing
 # test never leaves it behind).
+# shellcheck disable=SC2016 # the holder's script has its own $1 and $2
 lock_waits() {
 	rm -f "$io/held" "$io/release" && cp "$net" rules/ && mkdir -p "$out" &&
 	{ flock "$out/.sigmacc-lock" timeout 60 sh -c \
@@ -141,25 +143,25 @@ lock_waits() {
 	return $st
 }
 lock_waiters() {
-	i=0 && while [ ! -s "$io/held" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while [ ! -s "$io/held" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	{ "$bin" build -t kql -o "$out" --vars "$vars" rules > /dev/null 2> "$io/second" & pid=$!; } &&
-	i=0 && while ! grep -q waiting "$io/second" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while ! grep -q waiting "$io/second" && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	same "$io/second" "sigmacc: $out: waiting for another sigmacc build of this directory to finish" &&
 	[ ! -e "$out/kql" ] && [ ! -e "$out/.sigmacc-manifest" ] &&
 	{ "$bin" build --check -t kql -o "$out" --vars "$vars" rules > "$io/check" 2> "$io/third" & cpid=$!; } &&
-	i=0 && while ! grep -q waiting "$io/third" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while ! grep -q waiting "$io/third" && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
 	same "$io/third" "sigmacc: $out: waiting for another sigmacc build of this directory to finish" &&
-	touch "$io/release" && wait $pid &&
+	touch "$io/release" && wait "$pid" &&
 	has "$io/second" "sigmacc build: 1 written, 0 unchanged, 0 removed, 0 failed" &&
 	[ -f "$out/kql/net_connection_win_web_service_c2.kql" ] &&
-	{ wait $cpid || has "$io/check" "missing: $out/kql/net_connection_win_web_service_c2.kql"; }
+	{ wait "$cpid" || has "$io/check" "missing: $out/kql/net_connection_win_web_service_c2.kql"; }
 }
 t "a second build (or --check) of one OUTDIR waits for the lock, with a message, then runs" lock_waits
 
 concurrent_builds() {
 	cp "$net" "$proc" rules/ && before=$(outside) &&
 	{ build -t kql rules 2> "$io/kql" & a=$!; } && { build -t spl rules 2> "$io/spl" & b=$!; } &&
-	wait $a && wait $b &&
+	wait "$a" && wait "$b" &&
 	same "$out/.sigmacc-manifest" "$header
 kql/net_connection_win_web_service_c2.kql
 kql/proc_creation_win_web_service_c2.kql
@@ -215,7 +217,7 @@ killed_builds() {
 		else
 			sleep $when
 		fi
-		kill -KILL $pid 2>/dev/null; wait $pid
+		kill -KILL $pid 2>/dev/null; wait "$pid"
 		all_tracked || { echo "killed at $when"; return 1; }
 	done
 	mkdir -p "$out" && rm -r rules/a rules/b && before=$(outside) &&
@@ -228,6 +230,7 @@ killed_builds() {
 }
 t "a build killed (SIGKILL) at any point leaves every output tracked; the next build removes them" killed_builds
 
+# shellcheck disable=SC2015 # any failure, in the kill or after it, fails the test
 temporaries_removed() {
 	mkdir -p "$out/.sigmacc-tmp" && echo x > "$out/.sigmacc-tmp/123-4" && echo mine > "$out/.sigmacc-tmp/keep" &&
 	cp "$net" rules/ && runb 0 -t kql rules &&
@@ -238,15 +241,16 @@ temporaries_removed() {
 		sig=${pair%=*} && rm -rf "$out" &&
 		# a background job starts with SIGINT ignored; sigmacc keeps an ignored signal ignored
 		{ env --default-signal=INT "$bin" build -o "$out" --vars "$vars" rules > /dev/null 2>&1 & pid=$!; } &&
-		i=0 && while [ -z "$(ls "$out/.sigmacc-tmp" 2>/dev/null)" ] && [ $i -lt 600 ]; do
+		i=0 && while [ -z "$(ls "$out/.sigmacc-tmp" 2>/dev/null)" ] && [ "$i" -lt 600 ]; do
 			sleep 0.05; i=$((i + 1))
 		done &&
-		[ -n "$(ls "$out/.sigmacc-tmp")" ] && kill -$sig $pid && { wait $pid; [ $? = ${pair#*=} ]; } &&
+		[ -n "$(ls "$out/.sigmacc-tmp")" ] && kill -"$sig" "$pid" && { wait "$pid"; [ $? = "${pair#*=}" ]; } &&
 		[ ! -e "$out/.sigmacc-tmp" ] && all_tracked || { echo "after SIG$sig"; return 1; }
 	done
 }
 t "temporaries a killed build left are removed by the next; SIGTERM, SIGINT, SIGHUP remove its own" temporaries_removed
 
+# shellcheck disable=SC2046 # twenty times the two words -p defender_xdr
 many_targets() {
 	cp "$net" rules/ &&
 	runb 0 -t "$(printf 'kql,%.0s' $(seq 20))spl" rules &&

@@ -1,6 +1,7 @@
 # lib.sh: shared helpers of the hostile-input tests (sourced; prints TAP).
 # Each test builds in its own sandbox $box (rules/, generated/ = OUTDIR, victim/,
 # outside/) below a temporary directory that is removed at exit.
+# shellcheck disable=SC2034 # the variables are for the scripts that source this file
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$(pwd)

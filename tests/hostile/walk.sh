@@ -3,6 +3,7 @@
 # to devices and to themselves, FIFOs, oversized files and control characters in
 # names. Each test asserts the exact diagnostic and that no byte of a file outside
 # PATH reaches the output. Run from the source root; prints TAP.
+# shellcheck source=tests/hostile/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # checkk STATUS ARGS...: `check -t kql` with the T1102 value lists; the linter's summary
@@ -52,7 +53,7 @@ t "rules/a -> . and rules/b -> . cannot loop the walk" link_loops
 link_ladder() {
 	# d0/{l1,l2} -> d1, d1/{l1,l2} -> d2, ...: 2^30 paths if links were walked per path
 	mkdir rules/d0 && cp "$net" rules/d0/ && i=0 &&
-	while [ $i -lt 30 ]; do
+	while [ "$i" -lt 30 ]; do
 		mkdir "rules/d$((i + 1))" && ln -s "../d$((i + 1))" "rules/d$i/l1" &&
 		ln -s "../d$((i + 1))" "rules/d$i/l2" && i=$((i + 1)) || return 1
 	done &&
