@@ -118,7 +118,7 @@ struct cli {
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;
-	bool skip_unsupported, fail_unsupported, follow_symlinks;
+	bool skip_unsupported, fail_unsupported, follow_symlinks, walked;
 	size_t max_rule_size;
 	const char **vars;
 	int nvars;
@@ -340,7 +340,9 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	for (int i = 0; i < c->npaths; i++)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
-	fputs(err.data ? err.data : "", stderr);
+	if (!c->walked)	/* check walks once per target: what the walk skipped is said once */
+		fputs(err.data ? err.data : "", stderr);
+	c->walked = true;
 	bool progress = files.n > 1 && isatty(2) && !getenv("CI");
 	for (int i = 0; i < files.n; i++) {
 		buf_clear(&err);

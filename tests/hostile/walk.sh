@@ -118,4 +118,12 @@ $one"
 }
 t "rule file names with control characters are refused, shown escaped" control_names
 
+said_once() {
+	cp "$proc" rules/ && ln -s ../victim/file rules/token.yml &&
+	run 0 check --vars "$vars" rules &&
+	[ "$(grep -c 'symbolic link skipped' "$io/stderr")" = 1 ] &&
+	[ "$(grep -c '^sigmacc: check for ' "$io/stderr")" = 7 ]
+}
+t "check of every target says once what the walk skipped" said_once
+
 echo "1..$n"
