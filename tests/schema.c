@@ -1,0 +1,193 @@
+/*
+ * schema.c: the schema check. For every pipeline that has a schema file
+ * (templates/schemas/NAME.txt: the field names its SIEM really has, per event
+ * selection), every name an entry maps a Sigma field to must exist in the
+ * section of that entry's table. A pipeline that would emit a name the
+ * records do not carry builds queries that parse and never fire. Prints TAP.
+ *
+ *   schema [NAME...]    (default: the pipelines that must have a schema)
+ */
+#include "driver.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The pipelines whose field names have a published schema in the repository. */
+static const char *const checked[] = {
+	"defender_xdr", "sentinel_asim", "ecs_windows", "qradar_windows", "splunk_cim", NULL,
+};
+
+struct section {
+	char *name;		/* the first word of a table, or "*" for every table */
+	char **fields;
+	int n, cap;
+};
+
+struct schema {
+	struct section *v;
+	int n, cap;
+};
+
+static struct section *
+schema_section(struct schema *s, const char *name, size_t len)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = realloc(s->v, sizeof(*s->v) * (size_t)s->cap);
+	}
+	s->v[s->n] = (struct section){.name = strndup(name, len)};
+	return &s->v[s->n++];
+}
+
+static void
+section_add(struct section *sec, const char *name, size_t len)
+{
+	if (sec->n == sec->cap) {
+		sec->cap = sec->cap ? sec->cap * 2 : 64;
+		sec->fields = realloc(sec->fields, sizeof(*sec->fields) * (size_t)sec->cap);
+	}
+	sec->fields[sec->n++] = strndup(name, len);
+}
+
+/* Lines: '# comment', '[section]', or one field name ('prefix*' for an open object). */
+static bool
+schema_parse(struct schema *s, const char *text, size_t len, const char *path)
+{
+	struct section *cur = NULL;
+	const char *end = text + len;
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		size_t n = (size_t)(e - p);
+		if (n && p[0] == '[' && p[n - 1] == ']') {
+			cur = schema_section(s, p + 1, n - 2);
+		} else if (n && p[0] != '#') {
+			if (!cur) {
+				printf("# %s: field '%.*s' before any [section]\n", path, (int)n, p);
+				return false;
+			}
+			section_add(cur, p, n);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return true;
+}
+
+static void
+schema_free(struct schema *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		for (int k = 0; k < s->v[i].n; k++)
+			free(s->v[i].fields[k]);
+		free(s->v[i].fields);
+		free(s->v[i].name);
+	}
+	free(s->v);
+}
+
+static bool
+section_has(const struct section *sec, const char *field)
+{
+	for (int k = 0; k < sec->n; k++) {
+		const char *f = sec->fields[k];
+		size_t n = strlen(f);
+		if (n && f[n - 1] == '*' ? !strncmp(f, field, n - 1) : !strcmp(f, field))
+			return true;
+	}
+	return false;
+}
+
+/* The table's first word: "DeviceFileEvents | where ..." -> DeviceFileEvents. */
+static size_t
+table_key(const char *table)
+{
+	return strcspn(table, " |");
+}
+
+static bool
+schema_has(const struct schema *s, const char *table, const char *field)
+{
+	size_t k = table_key(table);
+	for (int i = 0; i < s->n; i++) {
+		const char *name = s->v[i].name;
+		bool applies = !strcmp(name, "*") || (strlen(name) == k && !strncmp(name, table, k));
+		if (applies && section_has(&s->v[i], field))
+			return true;
+	}
+	return false;
+}
+
+/* Every name an entry writes into queries: renames, value-map fields, hash columns.
+ * Computed columns (extend) are expressions, checked by the target's own validator. */
+static int
+check_entry(const struct schema *s, const char *pipeline, unsigned idx,
+	    const struct pl_logsource *ls)
+{
+	int missing = 0;
+	for (unsigned j = 0; j < ls->fields_count; j++) {
+		const struct pl_field *f = &ls->fields[j];
+		const char *names[64];
+		int nn = 0;
+		if (f->to && !f->extend)
+			names[nn++] = f->to;
+		for (unsigned v = 0; v < f->values_count && nn < 63; v++)
+			names[nn++] = f->values[v].field;
+		for (unsigned h = 0; h < f->hashes_count && nn < 63; h++)
+			names[nn++] = f->hashes[h].to;
+		for (int i = 0; i < nn; i++) {
+			if (schema_has(s, ls->table, names[i]))
+				continue;
+			printf("#   %s entry %u (%.*s): %s -> '%s' is not in the schema\n", pipeline,
+			       idx + 1, (int)table_key(ls->table), ls->table, f->from, names[i]);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static bool
+check_pipeline(int num, const char *name)
+{
+	struct buf path = {0};
+	buf_printf(&path, "templates/schemas/%s.txt", name);
+	size_t len;
+	const char *why;
+	char *text = files_read(path.data, &len, &why);
+	struct pipeline *pl = pipeline_load("templates", name);
+	struct schema s = {0};
+	bool ok = text && pl && schema_parse(&s, text, len, path.data);
+	if (!text)
+		printf("# %s: %s\n", path.data, why);
+	int missing = 0, checked_entries = 0;
+	for (unsigned i = 0; ok && i < pl->logsources_count; i++) {
+		const struct pl_logsource *ls = &pl->logsources[i];
+		if (!ls->table || !strcmp(ls->table, "*"))
+			continue;	/* refused, or no selection to check against */
+		missing += check_entry(&s, name, i, ls);
+		checked_entries++;
+	}
+	ok = ok && missing == 0 && checked_entries > 0;
+	printf("%s %d - %s: every mapped field exists in its selection's schema (%d entries, %d "
+	       "unknown names)\n", ok ? "ok" : "not ok", num, name, checked_entries, missing);
+	schema_free(&s);
+	pipeline_free(pl);
+	free(text);
+	buf_free(&path);
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *const *names = argc > 1 ? (const char *const *)argv + 1 : checked;
+	int n = 0;
+	while (names[n])
+		n++;
+	printf("1..%d\n", n);
+	int failed = 0;
+	for (int i = 0; i < n; i++)
+		failed += !check_pipeline(i + 1, names[i]);
+	return failed ? 1 : 0;
+}
