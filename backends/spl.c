@@ -254,13 +254,38 @@ spl_match(struct emitter *em, const struct match *m, struct terms *out)
 /* ---- the where stage (eval expressions) ------------------------------------ */
 
 /*
+ * tstats drops every row whose `by` field is null, so `sel and not filter` would
+ * lose the events that lack the filter's field (SPL-TSTATS). fillnull_value gives
+ * such fields this text instead, and the where stage tests it in place of null.
+ */
+#define SPL_TSTATS_NULL "sigmacc:null"
+
+static bool
+spl_tstats(const struct emitter *em)
+{
+	return !strcmp(em->format, "tstats");
+}
+
+/* isnull(f) / isnotnull(f), or the comparison with the fill value under tstats. */
+static const char *
+spl_null_test(struct emitter *em, const char *f, bool null)
+{
+	if (spl_tstats(em))
+		return arena_printf(em->a, "%s%s\"" SPL_TSTATS_NULL "\"", f, null ? "==" : "!=");
+	return arena_printf(em->a, "%s(%s)", null ? "isnull" : "isnotnull", f);
+}
+
+/*
  * Eval comparisons on a missing field are null, and NOT null is not true, so
- * under a NOT each atom also asks for its field (targets.md §0.8).
+ * under a NOT each atom also asks for its field (targets.md §0.8). Under tstats
+ * a missing field holds the fill value, which a regex could match: always asked.
  */
 static void
 spl_guarded(struct emitter *em, struct terms *out, const char *f, const char *atom)
 {
-	term_add(em, out, em->negated ? arena_printf(em->a, "(isnotnull(%s) AND %s)", f, atom) : atom);
+	term_add(em, out, em->negated || spl_tstats(em)
+			  ? arena_printf(em->a, "(%s AND %s)", spl_null_test(em, f, false), atom)
+			  : atom);
 }
 
 /* match(f, "(?flags)re") with the regex written as an eval string. */
@@ -340,7 +365,7 @@ spl_where_string(struct emitter *em, const struct match *m, const char *f, struc
 		const struct seg *lit;
 		enum vclass vc = value_class(p, &lit);
 		if (vc == VCLASS_ANY) {
-			term_add(em, out, arena_printf(em->a, "isnotnull(%s)", f));
+			term_add(em, out, spl_null_test(em, f, false));
 		} else if (vc == VCLASS_EXACT && !lit) {
 			spl_guarded(em, out, f, arena_printf(em->a, "%s==\"\"", f));
 		} else if (vc == VCLASS_EXACT && m->cased && !spl_control(lit->text, lit->len)) {
@@ -401,12 +426,11 @@ spl_where_match(struct emitter *em, const struct match *m, struct terms *out)
 							       m->vals[i].b ? "true" : "false"));
 		return true;
 	case MATCH_NULL:
-		term_add(em, out, arena_printf(em->a, "isnull(%s)", f));
+		term_add(em, out, spl_null_test(em, f, true));
 		return true;
 	case MATCH_EXISTS:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s(%s)",
-						       m->vals[i].b ? "isnotnull" : "isnull", f));
+			term_add(em, out, spl_null_test(em, f, !m->vals[i].b));
 		return true;
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
@@ -424,8 +448,9 @@ spl_where_match(struct emitter *em, const struct match *m, struct terms *out)
 			const char *atom = m->cased ? arena_printf(em->a, "%s==%s", f, g)
 						    : arena_printf(em->a, "lower(%s)==lower(%s)", f, g);
 			/* both sides may be missing */
-			spl_guarded(em, out, f, em->negated ? arena_printf(em->a, "isnotnull(%s) AND %s",
-									   g, atom) : atom);
+			spl_guarded(em, out, f, em->negated ? arena_printf(em->a, "%s AND %s",
+									   spl_null_test(em, g, false),
+									   atom) : atom);
 		}
 		return true;
 	case MATCH_TIMEPART:
@@ -607,8 +632,8 @@ spl_tstats_query(struct emitter *em)
 	for (int i = 0; i < q->nproject; i++)
 		spl_add_field(em, &by, &nby, &cap, q->project[i]);
 	struct spl_stages st = spl_split(em, q->expr);
-	buf_printf(em->out, "| tstats summariesonly=false count min(_time) as firstTime "
-		   "max(_time) as lastTime from %s", q->table);
+	buf_printf(em->out, "| tstats summariesonly=false fillnull_value=\"" SPL_TSTATS_NULL "\" "
+		   "count min(_time) as firstTime max(_time) as lastTime from %s", q->table);
 	struct buf index = {0};
 	spl_prefix(em, &index, NULL);
 	if (index.len || st.search) {
