@@ -9,6 +9,7 @@
  * The import formats (eqlapi, kibana-ndjson) are templates/formats/eql/.
  */
 #include "backend.h"
+#include "eql.h"
 
 #include <string.h>
 
@@ -32,16 +33,6 @@ static const unsigned lucene_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | 
 
 /* Lucene operators PCRE treats as plain text: escaped wherever they are literal. */
 #define LUCENE_OPTIONAL "\"#@&<>~"
-
-/*
- * ECS splits a Windows account into two fields; a Sigma DOMAIN\user value of
- * the mapped name field is matched as the pair.
- */
-static const struct {
-	const char *name, *domain, *sigma;
-} eql_accounts[] = {
-	{"user.name", "user.domain", "User"},
-};
 
 static const char *const cmp_ops[] = {"==", "<", "<=", ">", ">="};
 
@@ -70,7 +61,7 @@ eql_ident(struct emitter *em, const struct match *m, const char *name)
 }
 
 /* A string literal (targets.md §3.2). */
-static const char *
+const char *
 eql_string(struct emitter *em, const char *s, size_t n)
 {
 	struct buf b = {0};
@@ -97,7 +88,7 @@ eql_string(struct emitter *em, const char *s, size_t n)
 }
 
 /* Can p be written as an EQL glob? Only if no literal text holds '*' or '?'. */
-static bool
+bool
 eql_globbable(const struct pattern *p)
 {
 	for (int i = 0; i < p->nsegs; i++) {
@@ -111,7 +102,7 @@ eql_globbable(const struct pattern *p)
 }
 
 /* The glob text of p (wildcards as * and ?), unquoted, and whether it has any. */
-static const char *
+const char *
 eql_glob_text(struct emitter *em, const struct pattern *p, bool *wild)
 {
 	struct buf b = {0};
@@ -130,7 +121,7 @@ eql_glob_text(struct emitter *em, const struct pattern *p, bool *wild)
 	return r;
 }
 
-static const char *
+const char *
 eql_glob(struct emitter *em, const struct pattern *p, bool *wild)
 {
 	const char *t = eql_glob_text(em, p, wild);
@@ -143,7 +134,7 @@ eql_glob(struct emitter *em, const struct pattern *p, bool *wild)
  * matches newlines, so Sigma's '*' is '.*' with no flag; control characters
  * stay raw and the string literal escapes them.
  */
-static const char *
+const char *
 eql_pattern_regex(struct emitter *em, const struct pattern *p)
 {
 	static const char metas[] = "\\.^$|?*+()[]{}" LUCENE_OPTIONAL;
@@ -527,52 +518,15 @@ eql_mapped_value_field(struct emitter *em, const char *f)
 	return false;
 }
 
-/* A DOMAIN\user value of an account field as (domain and name); NULL after an error. */
-static const char *
-eql_account(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
-{
-	const struct seg *lit;
-	enum vclass vc = value_class(p, &lit);
-	const char *bs = vc == VCLASS_EXACT && lit ? memchr(lit->text, '\\', lit->len) : NULL;
-	size_t dn = bs ? (size_t)(bs - lit->text) : 0, un = bs ? lit->len - dn - 1 : 0;
-	if (!bs || !dn || !un || memchr(bs + 1, '\\', un) || !eql_globbable(p)) {
-		bool wild;
-		const char *shown = eql_glob_text(em, p, &wild);
-		diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped (target eql): "
-			   "ECS splits the account into %s and %s, so only an exact DOMAIN\\user "
-			   "value can be matched", shown, eql_accounts[acct].sigma,
-			   eql_accounts[acct].domain, eql_accounts[acct].name);
-		return NULL;
-	}
-	const char *op = m->cased ? "==" : ":";
-	return arena_printf(em->a, "(%s %s %s and %s %s %s)", eql_accounts[acct].domain, op,
-			    eql_string(em, lit->text, dn), eql_accounts[acct].name, op,
-			    eql_string(em, bs + 1, un));
-}
-
-static bool
-eql_has_backslash(const struct pattern *p)
-{
-	for (int i = 0; i < p->nsegs; i++)
-		if (p->segs[i].kind == SEG_TEXT && memchr(p->segs[i].text, '\\', p->segs[i].len))
-			return true;
-	return false;
-}
-
-static int
-eql_account_field(const char *f)
-{
-	for (size_t i = 0; i < sizeof(eql_accounts) / sizeof(eql_accounts[0]); i++)
-		if (!strcmp(eql_accounts[i].name, f))
-			return (int)i;
-	return -1;
-}
-
 static bool
 eql_match_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
 {
 	bool cased = m->cased || eql_mapped_value_field(em, m->field);
-	int acct = eql_account_field(m->field);
+	bool handled = false;
+	if (!eql_ecs_string(em, m, f, out, &handled))
+		return false;
+	if (handled)
+		return true;
 	int list = -1;		/* the term collecting the glob values, in place of the first */
 	bool wild = false;	/* some listed value has a wildcard */
 	for (int i = 0; i < m->nvals; i++) {
@@ -583,11 +537,6 @@ eql_match_string(struct emitter *em, const struct match *m, const char *f, struc
 			term_add(em, out, arena_printf(em->a, "?%s != null", f));
 		} else if (vc == VCLASS_EXACT && !lit) {
 			term_add(em, out, arena_printf(em->a, "%s == \"\"", f));
-		} else if (acct >= 0 && eql_has_backslash(p)) {
-			const char *t = eql_account(em, m, acct, p);
-			if (!t)
-				return false;
-			term_add(em, out, t);
 		} else if (!eql_globbable(p)) {
 			const char *op = cased ? "regex" : "regex~";
 			term_add(em, out, arena_printf(em->a, "%s %s %s", f, op,

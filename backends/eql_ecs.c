@@ -1,0 +1,254 @@
+/*
+ * eql_ecs.c: EQL string matches on fields ECS stores specially (targets.md
+ * §3.1, mappings.md §4.2).
+ *
+ * - ip-typed fields (the pipeline's `type: ip`): Elasticsearch has no
+ *   case-insensitive or wildcard query on them (ES-CI), so `:` and `like~`
+ *   fail at run time. Exact addresses use ==/in, whole-octet IPv4 prefixes
+ *   cidrMatch, and any other wildcard is refused.
+ * - the Windows account: Winlogbeat splits Sysmon's DOMAIN\user at the
+ *   backslash into user.domain and user.name and drops the original
+ *   (WLB-SYSMON), so a pattern over the whole account is matched on the part
+ *   it can only fall in, or on the pair.
+ */
+#include "eql.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The ECS field holding the user part, the one for the domain, and the Sigma name. */
+static const struct {
+	const char *name, *domain, *sigma;
+} ecs_accounts[] = {
+	{"user.name", "user.domain", "User"},
+};
+
+/* The pipeline type of target field f in the rule's logsource entry, or NULL. */
+static const char *
+ecs_field_type(struct emitter *em, const char *f)
+{
+	const struct pipeline *pl = em->q->opts->pipeline;
+	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
+	for (unsigned i = 0; ls && i < ls->fields_count; i++)
+		if (ls->fields[i].to && !strcmp(ls->fields[i].to, f))
+			return ls->fields[i].type;
+	return NULL;
+}
+
+/* ---- ip fields -------------------------------------------------------------------------- */
+
+/* "10." / "192.168." / "172.16.5." (one to three whole octets, then a dot) as a CIDR block. */
+static const char *
+ecs_octet_prefix(struct emitter *em, const char *t, size_t n)
+{
+	int oct[3] = {0, 0, 0}, k = 0;
+	size_t i = 0;
+	while (i < n && k < 3) {
+		size_t j = i;
+		int v = 0;
+		while (j < n && j - i < 3 && t[j] >= '0' && t[j] <= '9')
+			v = v * 10 + (t[j++] - '0');
+		if (j == i || j >= n || t[j] != '.' || v > 255)
+			return NULL;
+		oct[k++] = v;
+		i = j + 1;
+	}
+	if (i != n || !k)
+		return NULL;
+	return arena_printf(em->a, "%d.%d.%d.0/%d", oct[0], k > 1 ? oct[1] : 0, k > 2 ? oct[2] : 0,
+			    8 * k);
+}
+
+static bool
+ecs_ip_refuse(struct emitter *em, const struct match *m, const struct pattern *p)
+{
+	bool wild;
+	return diag_error(em->d, m->pos, "value '%s' cannot be matched on ip field %s (target eql): "
+			  "Elasticsearch takes only exact addresses and CIDR blocks there, so "
+			  "wildcards must cover whole IPv4 octets ('10.*')",
+			  eql_glob_text(em, p, &wild), m->field);
+}
+
+/* One term per value, the exact addresses gathered in one == or in. */
+static bool
+ecs_ip_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	int list = -1;		/* the term of the exact addresses */
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		const char *cidr = vc == VCLASS_PREFIX && lit ? ecs_octet_prefix(em, lit->text, lit->len)
+							    : NULL;
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, arena_printf(em->a, "?%s != null", f));
+		} else if (vc == VCLASS_EXACT && lit && eql_globbable(p)) {
+			if (list < 0) {
+				term_add(em, out, NULL)->tail = ")";
+				list = out->n - 1;
+			}
+			term_item(em, &out->v[list], eql_string(em, lit->text, lit->len));
+		} else if (cidr) {
+			struct term *t = term_add(em, out, "cidrMatch(");
+			t->tail = ")";
+			term_item(em, t, f);
+			term_item(em, t, eql_string(em, cidr, strlen(cidr)));
+		} else {
+			return ecs_ip_refuse(em, m, p);
+		}
+	}
+	if (list >= 0) {
+		struct term *t = &out->v[list];
+		if (t->nitems == 1) {
+			t->head = arena_printf(em->a, "%s == %s", f, t->items[0]);
+			t->items = NULL;
+			t->tail = NULL;
+		} else {
+			t->head = arena_printf(em->a, "%s in (", f);
+		}
+	}
+	return true;
+}
+
+/* ---- the account split ------------------------------------------------------------------ */
+
+static int
+ecs_account(const char *f)
+{
+	for (size_t i = 0; i < sizeof(ecs_accounts) / sizeof(ecs_accounts[0]); i++)
+		if (!strcmp(ecs_accounts[i].name, f))
+			return (int)i;
+	return -1;
+}
+
+/* How many literal backslashes p has; the segment and offset of the last one. */
+static int
+ecs_backslashes(const struct pattern *p, int *seg, size_t *off)
+{
+	int count = 0;
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		for (size_t k = 0; s->kind == SEG_TEXT && k < s->len; k++) {
+			if (s->text[k] != '\\')
+				continue;
+			*seg = i;
+			if (off)
+				*off = k;
+			count++;
+		}
+	}
+	return count;
+}
+
+/* The segments [from, to) of p, the first and last cut to [start, end) of their text. */
+static struct pattern
+ecs_slice(struct emitter *em, const struct pattern *p, int from, size_t start, int to, size_t end)
+{
+	struct pattern r = {0};
+	for (int i = from; i <= to && i < p->nsegs; i++) {
+		struct seg s = p->segs[i];
+		if (s.kind == SEG_TEXT) {
+			size_t a = i == from ? start : 0, b = i == to ? end : s.len;
+			if (b <= a)
+				continue;
+			s.text += a;
+			s.len = b - a;
+		} else if (i == to) {
+			break;
+		}
+		value_append(em->a, &r, s);
+	}
+	return r;
+}
+
+static const char *
+ecs_glob_term(struct emitter *em, const char *field, const struct pattern *p, bool cased)
+{
+	bool wild;
+	const char *g = eql_glob(em, p, &wild);
+	return arena_printf(em->a, "%s %s %s", field, !cased ? ":" : wild ? "like" : "==", g);
+}
+
+static bool
+ecs_account_refuse(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
+{
+	bool wild;
+	return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped (target eql): "
+			  "ECS splits the account into %s and %s, and this pattern may span both",
+			  eql_glob_text(em, p, &wild), ecs_accounts[acct].sigma,
+			  ecs_accounts[acct].domain, ecs_accounts[acct].name);
+}
+
+/*
+ * DOMAIN\user matches a pattern with one literal backslash exactly when the
+ * domain matches what precedes it and the user what follows it. Without a
+ * backslash the pattern lies inside one part: a contains in either, a prefix
+ * in the domain, a suffix or an exact value in the user name.
+ */
+static const char *
+ecs_account_term(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
+{
+	const char *name = ecs_accounts[acct].name, *domain = ecs_accounts[acct].domain;
+	const struct seg *lit;
+	enum vclass vc = value_class(p, &lit);
+	int seg, count = ecs_backslashes(p, &seg, NULL);
+	size_t off;
+	if (vc == VCLASS_ANY)
+		return arena_printf(em->a, "?%s != null", name);
+	if (vc == VCLASS_EXACT && !lit)
+		return arena_printf(em->a, "%s == \"\"", name);
+	if (count > 1 || (count && !eql_globbable(p)))
+		return NULL;
+	if (!eql_globbable(p))
+		return arena_printf(em->a, "%s %s %s", name, m->cased ? "regex" : "regex~",
+				    eql_pattern_regex(em, p));
+	if (count) {
+		ecs_backslashes(p, &seg, &off);
+		struct pattern d = ecs_slice(em, p, 0, 0, seg, off);
+		struct pattern u = ecs_slice(em, p, seg, off + 1, p->nsegs - 1,
+					     p->segs[p->nsegs - 1].len);
+		return arena_printf(em->a, "(%s and %s)", ecs_glob_term(em, domain, &d, m->cased),
+				    ecs_glob_term(em, name, &u, m->cased));
+	}
+	switch (vc) {
+	case VCLASS_CONTAINS:
+		return arena_printf(em->a, "(%s or %s)", ecs_glob_term(em, domain, p, m->cased),
+				    ecs_glob_term(em, name, p, m->cased));
+	case VCLASS_PREFIX:
+		return ecs_glob_term(em, domain, p, m->cased);
+	case VCLASS_EXACT:
+	case VCLASS_SUFFIX:
+		return ecs_glob_term(em, name, p, m->cased);
+	default:
+		return NULL;
+	}
+}
+
+static bool
+ecs_account_string(struct emitter *em, const struct match *m, int acct, struct terms *out)
+{
+	for (int i = 0; i < m->nvals; i++) {
+		const char *t = ecs_account_term(em, m, acct, &m->vals[i].pat);
+		if (!t)
+			return ecs_account_refuse(em, m, acct, &m->vals[i].pat);
+		term_add(em, out, t);
+	}
+	return true;
+}
+
+bool
+eql_ecs_string(struct emitter *em, const struct match *m, const char *f, struct terms *out,
+	       bool *handled)
+{
+	*handled = false;
+	const char *type = ecs_field_type(em, m->field);
+	if (type && !strcmp(type, "ip")) {
+		*handled = true;
+		return ecs_ip_string(em, m, f, out);
+	}
+	int acct = ecs_account(m->field);
+	if (acct < 0)
+		return true;
+	*handled = true;
+	return ecs_account_string(em, m, acct, out);
+}
