@@ -388,10 +388,6 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		return NULL;
 	}
 	const struct ynode *n;
-	if ((n = yaml_get(doc, "correlation"))) {
-		diag_error(l->d, n->pos, "correlation rules are not supported yet");
-		return NULL;
-	}
 	if ((n = yaml_get(doc, "filter")) && !yaml_get(doc, "detection")) {
 		diag_error(l->d, n->pos, "meta filters are not supported yet");
 		return NULL;
@@ -465,6 +461,12 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 					  "legacy rule collections ('action: %s') are not supported; "
 					  "write each rule as a complete document",
 					  act->kind == YNODE_SCALAR ? act->text : "...");
+		/* the base rules of a correlation alone would fire on every matching
+		 * event, so until correlations compile the file yields no rule at all */
+		const struct ynode *cor = yaml_get(docs[i], "correlation");
+		if (cor)
+			return diag_error(d, cor->pos, "correlation rules are not supported yet; "
+					  "no rule of this file is compiled");
 	}
 	bool ok = true;
 	for (int i = 0; i < ndocs; i++) {
