@@ -21,9 +21,9 @@ static const struct {
 	int percent;
 } floors[] = {
 	/* with the reference tool's rate; below it where targets.md makes a target refuse */
-	{"kql", 67},	/* 62% (67.9% here); no table: ps_script/ps_module, System/Application, proxy */
+	{"kql", 68},	/* 62% (68.9% here); no table: ps_script/ps_module, System/Application, proxy */
 	{"spl", 99},	/* 99.9% (100% here) */
-	{"eql", 83},	/* 99.8% (83.5% here); keywords (§3.7), sources without an ECS map */
+	{"eql", 85},	/* 99.8% (85.2% here); keywords (§3.7), sources without an ECS map */
 	{"aql", 56},	/* 96.7% by passing unknown names through; 56.1% here: no property for
 			   ScriptBlockText, Details, ImageLoaded, Provider_Name... (mappings.md §5) */
 	{"sumo", 77},	/* 96.1%; keywords, Initiated, IPv6 cidr, raw fields (§5.1, §5.7) */
