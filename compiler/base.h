@@ -129,6 +129,8 @@ void diag_render(const struct diag *d, struct buf *out);
 /* Appends every message as GitHub Actions annotations or JSON lines. */
 void diag_render_github(const struct diag *d, struct buf *out);
 void diag_render_json(const struct diag *d, struct buf *out);
+/* s as a JSON string literal, quotes included. */
+void json_put_string(struct buf *out, const char *s);
 void diag_clear(struct diag *d);
 
 #endif

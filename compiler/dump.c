@@ -42,8 +42,8 @@ put_quoted(struct buf *out, const char *s, size_t len)
 	buf_putc(out, '"');
 }
 
-static void
-put_value(struct buf *out, enum match_op op, const struct mval *v)
+void
+dump_value(struct buf *out, enum match_op op, const struct mval *v)
 {
 	switch (op) {
 	case MATCH_STR:
@@ -104,7 +104,7 @@ dump_expr(struct buf *out, const struct expr *e, int depth)
 			} else {
 				buf_putc(out, ' ');
 			}
-			put_value(out, m->op, &m->vals[i]);
+			dump_value(out, m->op, &m->vals[i]);
 		}
 		buf_putc(out, ')');
 		return;

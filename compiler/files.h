@@ -18,8 +18,9 @@ void files_configure(size_t max_size, bool follow_symlinks);
 /* Reads a whole regular file ("-" = stdin); NULL with *why set. */
 char *files_read(const char *path, size_t *len, const char **why);
 /* Appends path, or the sorted rule files below it when it is a directory
- * (.yml and .yaml, but not the value lists named .vars.yml). Warnings (a
- * skipped link or special file) and errors (false) are appended to err. */
+ * (.yml and .yaml, but not the value lists named .vars.yml nor the test cases
+ * named .tests.yml). Warnings (a skipped link or special file) and errors
+ * (false) are appended to err. */
 bool files_expand(struct pathlist *l, const char *path, struct buf *err);
 void files_free(struct pathlist *l);
 /* Replaces path with data through a unique temporary file and rename(). */

@@ -5,6 +5,7 @@
  */
 #include "build.h"
 #include "driver.h"
+#include "eval.h"
 #include "files.h"
 #include "lint.h"
 
@@ -32,6 +33,8 @@ static const char usage_main[] =
 	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
 	"            field mapping for every target) without writing output\n"
 	"  ir        print the normalised expression of each rule\n"
+	"  test      run each rule on the events of its test cases (RULE.tests.yml),\n"
+	"            or every rule on a log sample (--events FILE)\n"
 	"  list      list targets, formats or pipelines\n"
 	"\n"
 	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
@@ -389,29 +392,7 @@ has_format(const struct cli *c, const struct backend *be, const char *name)
 static bool
 load_vars(struct cli *c, struct vars *vars)
 {
-	for (int i = 0; i < c->nvars; i++) {
-		size_t len;
-		const char *why;
-		char *text = files_read(c->vars[i], &len, &why);
-		if (!text) {
-			fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", c->vars[i], why);
-			return false;
-		}
-		struct source src = {c->vars[i], text, len};
-		struct diag d = {.src = &src};
-		bool ok = vars_load(vars, &src, &d);
-		if (!ok) {
-			struct buf e = {0};
-			diag_render(&d, &e);
-			fputs(e.data, stderr);
-			buf_free(&e);
-		}
-		diag_clear(&d);
-		free(text);	/* the lists live in the vars arena */
-		if (!ok)
-			return false;
-	}
-	return true;
+	return vars_load_files(vars, c->vars, c->nvars);
 }
 
 /* The targets of -t (default: all), NULL-terminated, each once; NULL after a usage error. */
@@ -494,6 +475,8 @@ main(int argc, char **argv)
 		printf("sigmacc %s\n", SIGMACC_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "test"))
+		return eval_command(argc, argv);
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&

@@ -394,6 +394,8 @@ struct vars {
 };
 
 bool vars_load(struct vars *v, const struct source *src, struct diag *d);
+/* Loads each file of paths (--vars); false after a message on stderr. */
+bool vars_load_files(struct vars *v, const char *const *paths, int n);
 const struct varlist *vars_find(const struct vars *v, const char *name, size_t len);
 void vars_free(struct vars *v);
 
@@ -450,6 +452,8 @@ struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule 
 /* ---- dump.c ----------------------------------------------------------------------- */
 
 void dump_query(struct buf *out, const struct query *q);
+/* One value as the IR prints it: ["C:\\" *], "10.0.0.0/8", >= 3 ... */
+void dump_value(struct buf *out, enum match_op op, const struct mval *v);
 const char *match_op_name(enum match_op op);
 
 /* ---- regex.c: syntax check and construct census of `re` values ------------ */
@@ -472,6 +476,13 @@ enum regex_feature_bit {
 /* NULL if s is a valid regex, else the problem at byte *err_off. */
 const char *regex_check(const char *s, size_t len, unsigned *features, size_t *err_off);
 const char *regex_feature_name(unsigned bit);
+
+/* ---- ip.c: addresses in text form ------------------------------------------ */
+
+/* Dotted quad without leading zeros; false if s is not one. */
+bool ip_parse4(const char *s, size_t len, unsigned char out[4]);
+/* RFC 4291 text (with :: and an embedded IPv4 tail); false if s is not one. */
+bool ip_parse6(const char *s, size_t len, unsigned char out[16]);
 
 /* ---- encode.c: the transformation modifiers' byte-exact algorithms ---------- */
 

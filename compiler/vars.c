@@ -12,7 +12,10 @@
  * per-rule budget (RULE_MAX_VALUES). Entries are parsed once, here.
  */
 #include "sigma.h"
+#include "files.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool
@@ -47,6 +50,34 @@ vars_load(struct vars *v, const struct source *src, struct diag *d)
 		}
 		strmap_put(&v->arena, &v->index, k->text, k->len, v->nlists);
 		VEC_PUSH(&v->arena, v->lists, v->nlists, v->cap, vl);
+	}
+	return true;
+}
+
+bool
+vars_load_files(struct vars *v, const char *const *paths, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		const char *why;
+		char *text = files_read(paths[i], &len, &why);
+		if (!text) {
+			fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", paths[i], why);
+			return false;
+		}
+		struct source src = {paths[i], text, len};
+		struct diag d = {.src = &src};
+		bool ok = vars_load(v, &src, &d);
+		if (!ok) {
+			struct buf e = {0};
+			diag_render(&d, &e);
+			fputs(e.data, stderr);
+			buf_free(&e);
+		}
+		diag_clear(&d);
+		free(text);	/* the lists live in the vars arena */
+		if (!ok)
+			return false;
 	}
 	return true;
 }

@@ -1,0 +1,178 @@
+/*
+ * eval.h: the evaluator behind `sigmacc test`. It runs a rule on events over
+ * the same IR every backend emits (normalised without a pipeline, so field
+ * names stay Sigma's), with Sigma's semantics as sigma-spec.md writes them.
+ *
+ *   eval_regex.c   a linear-time regex engine (Thompson NFA) for `re`
+ *   eval_event.c   events from JSON, NDJSON or YAML; Windows and auditd shapes
+ *   eval_match.c   one IR comparison, and whole expressions, on one event
+ *   eval_rule.c    a rule's searches and condition, and why it decided
+ *   eval_cases.c   the test cases next to a rule (RULE.tests.yml)
+ *   eval_report.c  results as text, TAP, JUnit XML or JSON lines
+ *   eval_cli.c     `sigmacc test`
+ */
+#ifndef SIGMACC_EVAL_H
+#define SIGMACC_EVAL_H
+
+#include "sigma.h"
+
+/* ---- eval_regex.c ----------------------------------------------------------- */
+
+struct regex;
+
+#define REGEX_MAX_PROGRAM 20000	/* instructions after {n,m} are unrolled */
+
+/*
+ * Compiles s (RE_I/RE_M/RE_S flags) into a program, or NULL with *err and
+ * *err_off set when s uses a construct a linear-time engine cannot run
+ * (backreferences, lookaround, atomic groups, possessive quantifiers).
+ */
+struct regex *regex_compile(struct arena *a, const char *s, size_t len, unsigned flags,
+			    const char **err, size_t *err_off);
+/* Search semantics: does the regex match anywhere in text? Time O(len * program). */
+bool regex_search(const struct regex *re, const char *text, size_t len);
+
+/* ---- eval_event.c --------------------------------------------------------------- */
+
+enum evkind {
+	EV_STR,		/* text, len */
+	EV_NUM,		/* text: the number as written */
+	EV_BOOL,	/* text: "true" or "false" */
+	EV_NULL,	/* JSON null: the field counts as absent */
+};
+
+struct evfield {
+	const char *name;	/* dotted path of nested maps: Event.System.EventID */
+	enum evkind kind;
+	const char *text;
+	size_t len;
+};
+
+struct event {
+	struct pos pos;		/* of the event in its file */
+	int index;		/* 1-based position in the input */
+	struct evfield *fields;
+	int nfields, cap;
+};
+
+/* An event from a YAML/JSON map (see eval_event.c for the shapes it knows). */
+bool event_from_node(struct arena *a, struct diag *d, const struct ynode *n, struct event *ev);
+/* Every event of a file: a JSON array, one object, NDJSON (one per line) or YAML documents. */
+bool events_load(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
+		 int *nevs);
+/* The fields called name (several when it was an array), or the first one from *at on. */
+const struct evfield *event_field(const struct event *ev, const char *name, int *at);
+
+/* ---- eval_match.c ---------------------------------------------------------------- */
+
+struct regex_slot {
+	const struct mval *val;
+	struct regex *re;
+};
+
+/* What the evaluator needs besides the event: the rule's compiled regexes. */
+struct evalctx {
+	struct regex_slot *regexes;
+	int nregexes, capregexes;
+	const struct match *hit;	/* the last comparison that held */
+	int hit_val;			/* and its value */
+	const struct match *miss;	/* the comparison that failed an AND, if any */
+};
+
+/* Compiles the regexes of e into ctx; false after a diagnostic at the value. */
+bool eval_prepare(struct arena *a, struct diag *d, struct evalctx *ctx, const struct expr *e);
+bool eval_match(struct evalctx *ctx, const struct match *m, const struct event *ev, int *val);
+bool eval_expr(struct evalctx *ctx, const struct expr *e, const struct event *ev);
+/* "Image [* "\\chrome.exe"]": a comparison and one value, for explanations. */
+void eval_describe(struct buf *out, const struct match *m, int val);
+
+/* ---- eval_rule.c ------------------------------------------------------------------ */
+
+struct eval_search {
+	const char *name;
+	struct expr *expr;
+};
+
+struct eval_rule {
+	const struct rule *rule;
+	struct eval_search *searches;
+	int nsearches;
+	struct evalctx ctx;
+};
+
+/* Why a rule decided as it did on one event. */
+struct verdict {
+	bool fired;
+	const char *search;	/* the search that decided it */
+	bool search_value;	/* what that search was */
+	char *why;		/* arena text: the search and the comparison that held or failed */
+};
+
+/* Normalises every search of r once (o's value lists, no pipeline); false after a diagnostic. */
+bool evalrule_build(struct arena *a, struct diag *d, const struct rule *r,
+		    const struct options *o, struct eval_rule *er);
+void evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev,
+		  struct verdict *v);
+
+/* ---- eval_cases.c: RULE.tests.yml --------------------------------------------------- */
+
+struct test_case {
+	bool want;		/* true: the rule must fire */
+	const char *reason;
+	struct pos pos;		/* of the case in the tests file */
+	struct event event;
+};
+
+struct test_file {
+	const char *path;
+	const char *rule_id;	/* the rule of a multi-document file they are for; NULL: all */
+	struct test_case *cases;
+	int ncases;
+};
+
+/* The tests file beside a rule file (x.yml -> x.tests.yml), or NULL. Heap string. */
+char *cases_path(const char *rule_path);
+bool cases_load(struct arena *a, struct diag *d, const struct source *src, struct test_file *tf);
+
+/* ---- eval_report.c ------------------------------------------------------------------ */
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_TAP,
+	REPORT_JUNIT,
+	REPORT_JSON,
+};
+
+/* One result: a test case of a rule, or a rule firing on an event (hunt mode).
+ * report_add copies it with its strings. */
+struct result {
+	const char *rule_path, *rule_title, *rule_id;
+	const char *name;	/* case reason, or "event N" */
+	const char *events_path;
+	int event_index;
+	bool pass;
+	bool want;		/* test cases: what was expected */
+	struct verdict verdict;
+	const char *detail;	/* for a failure: the message; NULL when it passed */
+	struct pos pos;		/* of the case or event */
+};
+
+struct report {
+	enum report_format format;
+	struct arena arena;	/* the results' strings, for the whole run */
+	struct result *results;	/* heap */
+	int n, cap;
+	int failed;
+};
+
+void report_add(struct report *r, const struct result *res);
+/* The whole report (TAP, JUnit and text); JSON lines are written per result. */
+void report_write(const struct report *r, struct buf *out);
+void report_free(struct report *r);
+
+/* ---- eval_cli.c ----------------------------------------------------------------------- */
+
+/* `sigmacc test ARGS`: exit status 0 all passed, 1 a failure, 2 usage. */
+int eval_command(int argc, char **argv);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * eval_cases.c: the test cases of a rule, in a file beside it named after
+ * it (RULE.yml -> RULE.tests.yml), so that the rule and the events that
+ * prove it travel together and rule-directory walks skip the tests file:
+ *
+ *   rule: 0e19e55a-0a30-4f5d-8478-c188709f8031   # optional: for this rule id only
+ *   match:                                       # events the rule must fire on
+ *     - reason: Atomic Red Team T1102 test 1 (pastebin.com dead drop)
+ *       event: {Image: 'C:\...\powershell.exe', CommandLine: '...'}
+ *   no_match:                                    # events it must stay quiet on
+ *     - reason: a browser opening pastebin.com
+ *       event: {...}
+ *
+ * Every case needs a reason (it names the case in reports); an event is a
+ * map in any shape eval_event.c reads.
+ */
+#include "eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *
+cases_path(const char *rule_path)
+{
+	size_t n = strlen(rule_path);
+	const char *ext = n > 4 && !strcmp(rule_path + n - 4, ".yml") ? ".yml" :
+			  n > 5 && !strcmp(rule_path + n - 5, ".yaml") ? ".yaml" : NULL;
+	if (!ext)
+		return NULL;
+	size_t stem = n - strlen(ext);
+	char *p = malloc(stem + strlen(".tests") + strlen(ext) + 1);
+	memcpy(p, rule_path, stem);
+	strcpy(p + stem, ".tests");
+	strcat(p, ext);
+	return p;
+}
+
+static bool
+load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, struct test_file *tf,
+	  int *cap)
+{
+	if (n->kind != YNODE_MAP)
+		return diag_error(d, n->pos, "a test case must be a map with 'reason' and 'event'");
+	struct test_case tc = {.want = want, .pos = n->pos};
+	const struct ynode *reason = NULL, *event = NULL;
+	for (int i = 0; i + 1 < n->nkids; i += 2) {
+		const char *key = n->kids[i]->text;
+		if (!strcmp(key, "reason"))
+			reason = n->kids[i + 1];
+		else if (!strcmp(key, "event"))
+			event = n->kids[i + 1];
+		else
+			return diag_error(d, n->kids[i]->pos,
+					  "unknown key '%s' in a test case (expected reason, event)",
+					  key);
+	}
+	if (!reason || reason->kind != YNODE_SCALAR || !reason->len)
+		return diag_error(d, n->pos, "a test case needs a 'reason': what it shows, in a few words");
+	if (!event)
+		return diag_error(d, n->pos, "a test case needs an 'event'");
+	tc.reason = reason->text;
+	if (!event_from_node(a, d, event, &tc.event))
+		return false;
+	tc.event.index = tf->ncases + 1;
+	VEC_PUSH(a, tf->cases, tf->ncases, *cap, tc);
+	return true;
+}
+
+static bool
+load_list(struct arena *a, struct diag *d, const struct ynode *n, bool want, struct test_file *tf,
+	  int *cap)
+{
+	if (n->kind != YNODE_SEQ)
+		return diag_error(d, n->pos, "'%s' must be a list of test cases",
+				  want ? "match" : "no_match");
+	for (int i = 0; i < n->nkids; i++)
+		if (!load_case(a, d, n->kids[i], want, tf, cap))
+			return false;
+	return true;
+}
+
+bool
+cases_load(struct arena *a, struct diag *d, const struct source *src, struct test_file *tf)
+{
+	struct ynode **docs;
+	int ndocs, cap = 0;
+	*tf = (struct test_file){.path = src->name};
+	if (!yaml_load(src, a, d, &docs, &ndocs))
+		return false;
+	if (ndocs != 1 || docs[0]->kind != YNODE_MAP)
+		return diag_error(d, ndocs ? docs[0]->pos : (struct pos){src->name, 1, 1},
+				  "a tests file is one map with 'match' and 'no_match' lists");
+	const struct ynode *m = docs[0];
+	for (int i = 0; i + 1 < m->nkids; i += 2) {
+		const char *key = m->kids[i]->text;
+		const struct ynode *v = m->kids[i + 1];
+		bool ok;
+		if (!strcmp(key, "match") || !strcmp(key, "no_match"))
+			ok = load_list(a, d, v, key[0] == 'm', tf, &cap);
+		else if (!strcmp(key, "rule") && v->kind == YNODE_SCALAR)
+			ok = (tf->rule_id = v->text) != NULL;
+		else
+			ok = diag_error(d, m->kids[i]->pos,
+					"unknown key '%s' in a tests file (expected rule, match, "
+					"no_match)",
+					key);
+		if (!ok)
+			return false;
+	}
+	if (!tf->ncases)
+		return diag_error(d, m->pos, "a tests file without test cases");
+	return true;
+}

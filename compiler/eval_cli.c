@@ -1,0 +1,318 @@
+/*
+ * eval_cli.c: `sigmacc test`. Two modes over the same evaluator:
+ *   - test cases (the default): every rule file with a RULE.tests.yml beside
+ *     it runs its cases; a case fails when the rule fires on a no_match event
+ *     or stays quiet on a match event. Exit status 1 on any failure.
+ *   - hunting (--events FILE): every rule runs on every event of the files;
+ *     the report lists which rules fire on which events, with counts.
+ */
+#include "driver.h"
+#include "eval.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_test[] =
+	"usage: sigmacc test [OPTIONS] PATH...\n"
+	"       sigmacc test --events FILE [OPTIONS] PATH...\n"
+	"\n"
+	"Runs each rule below PATH on the events of its test cases, the file\n"
+	"RULE.tests.yml beside RULE.yml ('match' events the rule must fire on,\n"
+	"'no_match' events it must not fire on; see README, \"Testing rules\").\n"
+	"Reports per rule, with the search that decided each failed case and the\n"
+	"value that matched. With --events, runs every rule on the events of FILE\n"
+	"(JSON, a JSON array, NDJSON as .ndjson/.jsonl, or YAML) and lists which\n"
+	"rules fire on which events.\n"
+	"\n"
+	"Options:\n"
+	"      --events FILE        hunt: run every rule on these events (repeatable)\n"
+	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
+	"      --undefined-placeholder=MODE\n"
+	"                           error (default) or wildcard\n"
+	"      --format FORM        text (default), tap, junit or json (one object per\n"
+	"                           case, or per rule and event when hunting)\n"
+	"  -o, --output FILE        write the report to FILE (atomically)\n"
+	"      --diagnostics=FORM   human (default), json or github: also report each\n"
+	"                           failed case in that form on stderr (github:\n"
+	"                           workflow annotations at the case)\n"
+	"\n"
+	"The evaluator follows Sigma's semantics for every target; the rule's\n"
+	"logsource is not checked, so give each rule the events of its log source.\n"
+	"Exit status: 0 every case passed (or hunting finished), 1 a case failed or a\n"
+	"rule or events file could not be read, 2 on a usage error.\n";
+
+struct tcli {
+	const char **paths, **events, **vars;
+	int npaths, nevents, nvars;
+	const char *output;
+	bool diag_explicit;
+	struct session s;	/* for its options, arena and diagnostics form */
+	struct report report;
+	struct arena evarena;	/* the --events events, for the whole run */
+	struct event *evs;
+	int nevs;
+	const char **ev_file;	/* the file of each event */
+};
+
+static int
+test_usage(const char *fmt, const char *arg)
+{
+	fputs("sigmacc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'sigmacc test --help'.\n", stderr);
+	return 2;
+}
+
+/* --name VALUE or --name=VALUE; NULL if argv[*i] is not --name. */
+static const char *
+value_of(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t n = strlen(name);
+	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], name))
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+set_choice(const char *v, const char *const *names, int *out, const char *what)
+{
+	for (int k = 0; names[k]; k++)
+		if (!strcmp(v, names[k])) {
+			*out = k;
+			return 0;
+		}
+	return test_usage(what, v);
+}
+
+static int
+parse_test_args(struct tcli *c, int argc, char **argv)
+{
+	static const char *const formats[] = {"text", "tap", "junit", "json", NULL};
+	static const char *const diags[] = {"human", "json", "github", NULL};
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v;
+		bool missing = false;
+		int k, st = 0;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_test, stdout);
+			exit(0);
+		} else if ((v = value_of(argc, argv, &i, "--events", &missing))) {
+			c->events[c->nevents++] = v;
+		} else if ((v = value_of(argc, argv, &i, "--vars", &missing))) {
+			c->vars[c->nvars++] = v;
+		} else if ((v = value_of(argc, argv, &i, "--output", &missing)) ||
+			   (v = value_of(argc, argv, &i, "-o", &missing))) {
+			c->output = strcmp(v, "-") ? v : NULL;
+		} else if ((v = value_of(argc, argv, &i, "--format", &missing))) {
+			st = set_choice(v, formats, &k, "--format must be text, tap, junit or json, not '%s'");
+			c->report.format = (enum report_format)k;
+		} else if ((v = value_of(argc, argv, &i, "--diagnostics", &missing))) {
+			st = set_choice(v, diags, &k, "--diagnostics must be human, json or github, not '%s'");
+			c->s.diagfmt = (enum diag_format)k;
+			c->diag_explicit = true;
+		} else if ((v = value_of(argc, argv, &i, "--undefined-placeholder", &missing))) {
+			if (strcmp(v, "error") && strcmp(v, "wildcard"))
+				return test_usage("--undefined-placeholder must be error or wildcard, not '%s'", v);
+			c->s.opts.placeholder_wildcard = !strcmp(v, "wildcard");
+		} else if (missing) {
+			return test_usage("option '%s' needs a value", a);
+		} else if (a[0] == '-' && a[1]) {
+			return test_usage("unknown option '%s'", a);
+		} else {
+			c->paths[c->npaths++] = a;
+		}
+		if (missing)
+			return test_usage("option '%s' needs a value", a);
+		if (st)
+			return st;
+	}
+	if (!c->npaths)
+		return test_usage("%s", "test needs at least one PATH");
+	return 0;
+}
+
+/* Reads a file into src (heap text); false after a diagnostic. */
+static bool
+read_source(struct diag *d, const char *path, struct source *src)
+{
+	size_t len;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	*src = (struct source){path, text, len};
+	if (!text)
+		return diag_error(d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
+	return true;
+}
+
+static bool
+load_events(struct tcli *c, struct buf *err)
+{
+	bool ok = true;
+	int cap = 0, fcap = 0, nfile = 0;
+	for (int i = 0; i < c->nevents; i++) {
+		struct source src;
+		struct diag d = {.src = &src};
+		struct event *evs;
+		int n;
+		if (read_source(&d, c->events[i], &src) && events_load(&c->evarena, &d, &src, &evs, &n)) {
+			for (int k = 0; k < n; k++) {
+				VEC_PUSH(&c->evarena, c->evs, c->nevs, cap, evs[k]);
+				VEC_PUSH(&c->evarena, c->ev_file, nfile, fcap, c->events[i]);
+			}
+		} else {
+			ok = false;
+		}
+		driver_render(&c->s, &d, err);
+		diag_clear(&d);
+		free((char *)src.text);
+	}
+	return ok;
+}
+
+static void
+hunt(struct tcli *c, struct eval_rule *er, const char *path)
+{
+	struct arena *a = &c->s.arena;
+	for (int k = 0; k < c->nevs; k++) {
+		struct result res = {path, er->rule->title, er->rule->id, NULL, c->ev_file[k],
+				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos};
+		evalrule_run(a, er, &c->evs[k], &res.verdict);
+		if (!res.verdict.fired)
+			continue;
+		res.name = arena_printf(a, "event %d", c->evs[k].index);
+		report_add(&c->report, &res);
+	}
+}
+
+static void
+run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path,
+	  const struct test_file *tf)
+{
+	struct arena *a = &c->s.arena;
+	for (int k = 0; k < tf->ncases; k++) {
+		const struct test_case *tc = &tf->cases[k];
+		struct result res = {path, er->rule->title, er->rule->id, tc->reason, NULL,
+				     tc->event.index, false, tc->want, {0}, NULL, tc->pos};
+		evalrule_run(a, er, &tc->event, &res.verdict);
+		res.pass = res.verdict.fired == tc->want;
+		if (!res.pass) {
+			res.detail = arena_printf(a, "%s: %s", tc->want ? "the rule did not fire" :
+					"the rule fired", res.verdict.why);
+			if (c->diag_explicit)
+				diag_error(d, tc->pos, "%s case '%s': %s", tc->want ? "match" : "no_match",
+					   tc->reason, res.detail);
+		}
+		report_add(&c->report, &res);
+	}
+}
+
+/* The rules of one file against its test cases or the events. */
+static bool
+test_file(struct tcli *c, const char *path, struct buf *err)
+{
+	struct arena *a = &c->s.arena;
+	arena_reset(a);
+	struct source src, tsrc = {0};
+	struct diag d = {.src = &src}, td = {.src = &tsrc};
+	struct rule **rules;
+	int nrules = 0, used = 0;
+	struct test_file tf = {0};
+	char *tpath = c->nevents ? NULL : cases_path(path);
+	bool ok = read_source(&d, path, &src) && rule_load(a, &d, &src, &rules, &nrules);
+	bool have_cases = tpath && access(tpath, F_OK) == 0;
+	if (ok && have_cases)
+		ok = read_source(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
+	for (int i = 0; ok && i < nrules && (c->nevents || have_cases); i++) {
+		struct eval_rule er;
+		if (tf.rule_id && (!rules[i]->id || strcmp(tf.rule_id, rules[i]->id)))
+			continue;
+		used++;
+		d.context = rule_context(a, rules[i]);
+		if (!evalrule_build(a, &d, rules[i], &c->s.opts, &er)) {
+			ok = false;
+			continue;
+		}
+		if (c->nevents)
+			hunt(c, &er, path);
+		else
+			run_cases(c, &td, &er, path, &tf);
+	}
+	if (ok && have_cases && !used)
+		ok = diag_error(&td, (struct pos){tpath, 1, 1}, "no rule of %s has the id '%s'", path,
+				tf.rule_id);
+	d.context = NULL;
+	driver_render(&c->s, &d, err);
+	driver_render(&c->s, &td, err);
+	ok = ok && !td.nerrors;
+	diag_clear(&d);
+	diag_clear(&td);
+	free((char *)src.text);
+	free((char *)tsrc.text);
+	free(tpath);
+	return ok;
+}
+
+static int
+run_tests(struct tcli *c)
+{
+	struct pathlist files = {0};
+	struct buf err = {0}, out = {0};
+	int status = 0;
+	for (int i = 0; i < c->npaths; i++)
+		if (!files_expand(&files, c->paths[i], &err))
+			status = 1;
+	if (c->nevents && !load_events(c, &err))
+		status = 1;
+	for (int i = 0; i < files.n; i++)
+		if (!test_file(c, files.v[i], &err))
+			status = 1;
+	fputs(err.data ? err.data : "", stderr);
+	report_write(&c->report, &out);
+	if (c->report.failed)
+		status = 1;
+	const char *why;
+	if (!c->output)
+		fputs(out.data ? out.data : "", stdout);
+	else if (!files_write_atomic(c->output, out.data ? out.data : "", out.len, &why)) {
+		fprintf(stderr, "sigmacc: %s: cannot write: %s\n", c->output, why);
+		status = 1;
+	}
+	files_free(&files);
+	buf_free(&err);
+	buf_free(&out);
+	return status;
+}
+
+int
+eval_command(int argc, char **argv)
+{
+	struct tcli c = {0};
+	c.paths = calloc((size_t)argc, sizeof(*c.paths));
+	c.events = calloc((size_t)argc, sizeof(*c.events));
+	c.vars = calloc((size_t)argc, sizeof(*c.vars));
+	struct vars vars = {0};
+	int status = parse_test_args(&c, argc, argv);
+	if (!status && !vars_load_files(&vars, c.vars, c.nvars))
+		status = 2;
+	c.s.opts.vars = &vars;
+	c.s.opts.target = "test";
+	if (!status)
+		status = run_tests(&c);
+	report_free(&c.report);
+	arena_free(&c.evarena);
+	arena_free(&c.s.arena);
+	vars_free(&vars);
+	free(c.paths);
+	free(c.events);
+	free(c.vars);
+	return status;
+}

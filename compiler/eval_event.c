@@ -1,0 +1,228 @@
+/*
+ * eval_event.c: events for the evaluator. An event is a JSON (or YAML) map;
+ * it becomes a flat list of fields named by their dotted path, so nested
+ * maps are reachable as `a.b.c` and an array gives its field several values
+ * (the field matches when any of them does).
+ *
+ * Two shapes of real logs are understood without a pipeline:
+ *   - Windows event logs as JSON (Sysmon, the Security log, the PowerShell
+ *     log): the members of Event, System, EventData and UserData (and
+ *     Winlogbeat's winlog and event_data) are also fields by their own
+ *     name, so `Image` finds Event.EventData.Image and `EventID` finds
+ *     Event.System.EventID.
+ *   - auditd records grouped per event as JSON (one member per record type,
+ *     as laurel writes them: SYSCALL, EXECVE, PROCTITLE, CWD, PATH,
+ *     SOCKADDR): the members of each record are fields by their own name, and
+ *     the taxonomy's names are derived where the event lacks them: Image from
+ *     exe, CommandLine from the EXECVE arguments a0..aN joined by spaces,
+ *     DestinationIp and DestinationPort from SOCKADDR's addr and port.
+ *
+ * Files are a JSON array of events, one event, NDJSON (.ndjson or .jsonl:
+ * one object per line) or YAML documents. JSON is read by the YAML 1.2
+ * loader, which accepts it, so positions and errors are the rule files'.
+ */
+#include "eval.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Maps whose members are also fields by their own name. */
+static const char *const containers[] = {
+	"Event", "System", "EventData", "UserData", "winlog", "event_data",
+	"SYSCALL", "EXECVE", "PROCTITLE", "CWD", "PATH", "SOCKADDR", NULL,
+};
+
+static bool
+is_container(const char *key)
+{
+	for (int i = 0; containers[i]; i++)
+		if (!strcmp(containers[i], key))
+			return true;
+	return false;
+}
+
+static void
+add_field(struct arena *a, struct event *ev, const char *name, enum evkind kind, const char *text,
+	  size_t len)
+{
+	for (int i = 0; i < ev->nfields; i++)	/* a promoted member seen twice */
+		if (ev->fields[i].text == text && !strcmp(ev->fields[i].name, name))
+			return;
+	struct evfield f = {name, kind, text, len};
+	VEC_PUSH(a, ev->fields, ev->nfields, ev->cap, f);
+}
+
+static void
+add_scalar(struct arena *a, struct event *ev, const char *name, const struct ynode *v)
+{
+	enum evkind kind = EV_STR;
+	if (!v->quoted) {
+		switch (v->type) {
+		case SCALAR_INT: case SCALAR_FLOAT: kind = EV_NUM; break;
+		case SCALAR_BOOL: kind = EV_BOOL; break;
+		case SCALAR_NULL: kind = EV_NULL; break;
+		case SCALAR_STR: break;
+		}
+	}
+	if (kind == EV_BOOL)
+		add_field(a, ev, name, kind, (v->text[0] | 0x20) == 't' ? "true" : "false",
+			  (v->text[0] | 0x20) == 't' ? 4 : 5);
+	else
+		add_field(a, ev, name, kind, v->text, v->len);
+}
+
+static const char *
+join(struct arena *a, const char *prefix, const char *key)
+{
+	return prefix ? arena_printf(a, "%s.%s", prefix, key) : key;
+}
+
+static void
+flatten(struct arena *a, struct event *ev, const struct ynode *n, const char *name, int depth)
+{
+	if (depth > YAML_MAX_DEPTH)
+		return;
+	if (n->kind == YNODE_SCALAR) {
+		if (name)
+			add_scalar(a, ev, name, n);
+		return;
+	}
+	if (n->kind == YNODE_SEQ) {
+		for (int i = 0; i < n->nkids; i++)
+			flatten(a, ev, n->kids[i], name, depth + 1);
+		return;
+	}
+	for (int i = 0; i + 1 < n->nkids; i += 2) {
+		const char *key = n->kids[i]->text;
+		const struct ynode *v = n->kids[i + 1];
+		flatten(a, ev, v, join(a, name, key), depth + 1);
+		if (v->kind == YNODE_MAP && is_container(key))
+			flatten(a, ev, v, NULL, depth + 1);
+	}
+}
+
+const struct evfield *
+event_field(const struct event *ev, const char *name, int *at)
+{
+	for (int i = at ? *at : 0; i < ev->nfields; i++) {
+		if (!strcmp(ev->fields[i].name, name)) {
+			if (at)
+				*at = i + 1;
+			return &ev->fields[i];
+		}
+	}
+	return NULL;
+}
+
+/* auditd: the taxonomy's names from the record fields, where the event has none. */
+static void
+derive_auditd(struct arena *a, struct event *ev)
+{
+	const struct evfield *f;
+	if (!event_field(ev, "Image", NULL) && (f = event_field(ev, "exe", NULL)))
+		add_field(a, ev, "Image", EV_STR, f->text, f->len);
+	if (!event_field(ev, "DestinationIp", NULL) && (f = event_field(ev, "SOCKADDR.addr", NULL)))
+		add_field(a, ev, "DestinationIp", EV_STR, f->text, f->len);
+	if (!event_field(ev, "DestinationPort", NULL) && (f = event_field(ev, "SOCKADDR.port", NULL)))
+		add_field(a, ev, "DestinationPort", f->kind, f->text, f->len);
+	if (event_field(ev, "CommandLine", NULL) || !event_field(ev, "a0", NULL))
+		return;
+	struct buf b = {0};
+	for (int i = 0;; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "a%d", i);
+		if (!(f = event_field(ev, name, NULL)))
+			break;
+		if (i)
+			buf_putc(&b, ' ');
+		buf_putn(&b, f->text, f->len);
+	}
+	add_field(a, ev, "CommandLine", EV_STR, arena_strndup(a, b.data, b.len), b.len);
+	buf_free(&b);
+}
+
+bool
+event_from_node(struct arena *a, struct diag *d, const struct ynode *n, struct event *ev)
+{
+	*ev = (struct event){.pos = n->pos};
+	if (n->kind != YNODE_MAP)
+		return diag_error(d, n->pos, "an event must be a map of fields, not a %s",
+				  yaml_kind_name(n));
+	flatten(a, ev, n, NULL, 0);
+	derive_auditd(a, ev);
+	return true;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* NDJSON as one YAML flow sequence: '[' before the first line, ',' after each line. */
+static char *
+ndjson_as_sequence(const struct source *src, size_t *len)
+{
+	struct buf b = {0};
+	buf_putc(&b, '[');
+	bool any = false;
+	for (size_t i = 0; i < src->len;) {
+		const char *nl = memchr(src->text + i, '\n', src->len - i);
+		size_t end = nl ? (size_t)(nl - src->text) : src->len;
+		size_t k = i;
+		while (k < end && (src->text[k] == ' ' || src->text[k] == '\t' || src->text[k] == '\r'))
+			k++;
+		if (k < end && any)	/* the separator goes after the previous object */
+			buf_putc(&b, ',');
+		any = any || k < end;
+		buf_putn(&b, src->text + i, end - i);
+		buf_putc(&b, '\n');
+		i = end + 1;
+	}
+	buf_putc(&b, ']');
+	*len = b.len;
+	return b.data;
+}
+
+static bool
+add_events(struct arena *a, struct diag *d, const struct ynode *n, struct event **evs, int *nevs,
+	   int *cap)
+{
+	if (n->kind == YNODE_SEQ) {
+		for (int i = 0; i < n->nkids; i++)
+			if (!add_events(a, d, n->kids[i], evs, nevs, cap))
+				return false;
+		return true;
+	}
+	if (n->kind == YNODE_SCALAR && n->type == SCALAR_NULL && !n->quoted)
+		return true;	/* an empty document */
+	struct event ev;
+	if (!event_from_node(a, d, n, &ev))
+		return false;
+	ev.index = *nevs + 1;
+	VEC_PUSH(a, *evs, *nevs, *cap, ev);
+	return true;
+}
+
+bool
+events_load(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
+	    int *nevs)
+{
+	struct source text = *src;
+	char *seq = NULL;
+	if (ends_with(src->name, ".ndjson") || ends_with(src->name, ".jsonl")) {
+		seq = ndjson_as_sequence(src, &text.len);
+		text.text = seq;
+	}
+	struct ynode **docs;
+	int ndocs, cap = 0;
+	*evs = NULL;
+	*nevs = 0;
+	bool ok = yaml_load(&text, a, d, &docs, &ndocs);
+	for (int i = 0; ok && i < ndocs; i++)
+		ok = add_events(a, d, docs[i], evs, nevs, &cap);
+	free(seq);
+	return ok;
+}
