@@ -172,7 +172,8 @@ void report_free(struct report *r);
 
 /* ---- eval_cli.c ----------------------------------------------------------------------- */
 
-/* `sigmacc test ARGS`: exit status 0 all passed, 1 a failure, 2 usage. */
-int eval_command(int argc, char **argv);
+/* `sigmacc test ARGS` (templates: the default templates directory): exit
+ * status 0 all passed, 1 a failure, 2 usage. */
+int eval_command(int argc, char **argv, const char *templates);
 
 #endif

@@ -35,12 +35,16 @@ static const char usage_test[] =
 	"      --format FORM        text (default), tap, junit or json (one object per\n"
 	"                           case, or per rule and event when hunting)\n"
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
+	"      --templates DIR      where events/logsources.yml lives (default: the\n"
+	"                           build's templates/ directory, or $SIGMACC_TEMPLATES)\n"
 	"      --diagnostics=FORM   human (default), json or github: also report each\n"
 	"                           failed case in that form on stderr (github:\n"
 	"                           workflow annotations at the case)\n"
 	"\n"
-	"The evaluator follows Sigma's semantics for every target; the rule's\n"
-	"logsource is not checked, so give each rule the events of its log source.\n"
+	"The evaluator follows Sigma's semantics for every target. When hunting, a\n"
+	"rule sees only the events of its log source as templates/events/logsources.yml\n"
+	"describes them (Sysmon event IDs, auditd records); test cases always reach\n"
+	"their rule.\n"
 	"Exit status: 0 every case passed (or hunting finished), 1 a case failed or a\n"
 	"rule or events file could not be read, 2 on a usage error.\n";
 
@@ -55,6 +59,9 @@ struct tcli {
 	struct event *evs;
 	int nevs;
 	const char **ev_file;	/* the file of each event */
+	const char *templates;
+	struct eval_rule *sources;	/* templates/events/logsources.yml, when hunting */
+	int nsources;
 };
 
 static int
@@ -107,6 +114,8 @@ parse_test_args(struct tcli *c, int argc, char **argv)
 			exit(0);
 		} else if ((v = value_of(argc, argv, &i, "--events", &missing))) {
 			c->events[c->nevents++] = v;
+		} else if ((v = value_of(argc, argv, &i, "--templates", &missing))) {
+			c->templates = v;
 		} else if ((v = value_of(argc, argv, &i, "--vars", &missing))) {
 			c->vars[c->nvars++] = v;
 		} else if ((v = value_of(argc, argv, &i, "--output", &missing)) ||
@@ -178,11 +187,59 @@ load_events(struct tcli *c, struct buf *err)
 	return ok;
 }
 
+/* The log source descriptions, each a Sigma rule matching its source's events. */
+static bool
+load_sources(struct tcli *c, struct buf *err)
+{
+	struct arena *a = &c->evarena;
+	const char *path = arena_printf(a, "%s/events/logsources.yml", c->templates);
+	struct source src;
+	struct diag d = {.src = &src};
+	struct rule **rules;
+	int n = 0;
+	struct options o = {.target = "test"};
+	bool ok = read_source(&d, path, &src) && rule_load(a, &d, &src, &rules, &n);
+	c->sources = arena_alloc(a, sizeof(*c->sources) * (size_t)(n + 1));
+	for (int i = 0; ok && i < n; i++)
+		ok = evalrule_build(a, &d, rules[i], &o, &c->sources[c->nsources++]);
+	driver_render(&c->s, &d, err);
+	diag_clear(&d);
+	free((char *)src.text);
+	return ok;
+}
+
+static bool
+same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The description of r's log source, or NULL: then r sees every event. */
+static struct eval_rule *
+source_of(struct tcli *c, const struct rule *r)
+{
+	for (int i = 0; i < c->nsources; i++) {
+		const struct logsource *ls = &c->sources[i].rule->logsource;
+		if (same_name(ls->product, r->logsource.product) &&
+		    same_name(ls->category, r->logsource.category) &&
+		    same_name(ls->service, r->logsource.service))
+			return &c->sources[i];
+	}
+	return NULL;
+}
+
 static void
 hunt(struct tcli *c, struct eval_rule *er, const char *path)
 {
 	struct arena *a = &c->s.arena;
+	struct eval_rule *source = source_of(c, er->rule);
 	for (int k = 0; k < c->nevs; k++) {
+		struct verdict of_source;
+		if (source) {
+			evalrule_run(a, source, &c->evs[k], &of_source);
+			if (!of_source.fired)
+				continue;
+		}
 		struct result res = {path, er->rule->title, er->rule->id, NULL, c->ev_file[k],
 				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos};
 		evalrule_run(a, er, &c->evs[k], &res.verdict);
@@ -270,7 +327,7 @@ run_tests(struct tcli *c)
 	for (int i = 0; i < c->npaths; i++)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
-	if (c->nevents && !load_events(c, &err))
+	if (c->nevents && (!load_events(c, &err) || !load_sources(c, &err)))
 		status = 1;
 	for (int i = 0; i < files.n; i++)
 		if (!test_file(c, files.v[i], &err))
@@ -293,9 +350,9 @@ run_tests(struct tcli *c)
 }
 
 int
-eval_command(int argc, char **argv)
+eval_command(int argc, char **argv, const char *templates)
 {
-	struct tcli c = {0};
+	struct tcli c = {.templates = templates};
 	c.paths = calloc((size_t)argc, sizeof(*c.paths));
 	c.events = calloc((size_t)argc, sizeof(*c.events));
 	c.vars = calloc((size_t)argc, sizeof(*c.vars));

@@ -147,7 +147,7 @@ event_from_node(struct arena *a, struct diag *d, const struct ynode *n, struct e
 {
 	*ev = (struct event){.pos = n->pos};
 	if (n->kind != YNODE_MAP)
-		return diag_error(d, n->pos, "an event must be a map of fields, not a %s",
+		return diag_error(d, n->pos, "an event must be a map of fields (found %s)",
 				  yaml_kind_name(n));
 	flatten(a, ev, n, NULL, 0);
 	derive_auditd(a, ev);
@@ -161,23 +161,38 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-/* NDJSON as one YAML flow sequence: '[' before the first line, ',' after each line. */
+static bool
+blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/*
+ * NDJSON as one YAML flow sequence: '[' before the first line, ',' after
+ * each object but the last, so that lines and columns stay the file's.
+ */
 static char *
 ndjson_as_sequence(const struct source *src, size_t *len)
 {
-	struct buf b = {0};
-	buf_putc(&b, '[');
-	bool any = false;
+	size_t last = 0;	/* where the last non-blank line starts */
 	for (size_t i = 0; i < src->len;) {
 		const char *nl = memchr(src->text + i, '\n', src->len - i);
 		size_t end = nl ? (size_t)(nl - src->text) : src->len;
-		size_t k = i;
-		while (k < end && (src->text[k] == ' ' || src->text[k] == '\t' || src->text[k] == '\r'))
-			k++;
-		if (k < end && any)	/* the separator goes after the previous object */
-			buf_putc(&b, ',');
-		any = any || k < end;
+		if (!blank_line(src->text + i, end - i))
+			last = i;
+		i = end + 1;
+	}
+	struct buf b = {0};
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < src->len;) {
+		const char *nl = memchr(src->text + i, '\n', src->len - i);
+		size_t end = nl ? (size_t)(nl - src->text) : src->len;
 		buf_putn(&b, src->text + i, end - i);
+		if (i < last && !blank_line(src->text + i, end - i))
+			buf_putc(&b, ',');
 		buf_putc(&b, '\n');
 		i = end + 1;
 	}
@@ -186,13 +201,14 @@ ndjson_as_sequence(const struct source *src, size_t *len)
 	return b.data;
 }
 
+/* A document: one event, or a list of events (a JSON array, NDJSON's lines). */
 static bool
 add_events(struct arena *a, struct diag *d, const struct ynode *n, struct event **evs, int *nevs,
-	   int *cap)
+	   int *cap, bool top)
 {
-	if (n->kind == YNODE_SEQ) {
+	if (n->kind == YNODE_SEQ && top) {
 		for (int i = 0; i < n->nkids; i++)
-			if (!add_events(a, d, n->kids[i], evs, nevs, cap))
+			if (!add_events(a, d, n->kids[i], evs, nevs, cap, false))
 				return false;
 		return true;
 	}
@@ -222,7 +238,9 @@ events_load(struct arena *a, struct diag *d, const struct source *src, struct ev
 	*nevs = 0;
 	bool ok = yaml_load(&text, a, d, &docs, &ndocs);
 	for (int i = 0; ok && i < ndocs; i++)
-		ok = add_events(a, d, docs[i], evs, nevs, &cap);
+		ok = add_events(a, d, docs[i], evs, nevs, &cap, true);
+	for (int i = 0; seq && i < *nevs; i++)	/* the '[' in front of the first line */
+		(*evs)[i].pos.col -= (*evs)[i].pos.line == 1;
 	free(seq);
 	return ok;
 }

@@ -476,7 +476,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "test"))
-		return eval_command(argc, argv);
+		return eval_command(argc, argv, getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") :
+						SIGMACC_TEMPLATES);
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&

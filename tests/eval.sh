@@ -1,0 +1,73 @@
+#!/bin/sh
+# eval.sh SIGMACC: `sigmacc test` end to end: the T1102 pack's test cases, the
+# negative control (a case edited so that the rule must not fire makes the run
+# fail), the report formats, hunting over an events file and a malformed tests
+# file. Expected outputs are files under tests/eval/. Run from the source root;
+# prints TAP.
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+vars=$root/rules/web_service.vars.yml
+
+# t DESCRIPTION SCRIPT: SCRIPT runs in a subshell and must exit 0.
+t() {
+	n=$((n + 1))
+	if (eval "$2") >"$tmp/log" 2>&1; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		sed 's/^/#   /' "$tmp/log" | head -30
+	fi
+}
+
+# run STATUS ARGS...: sigmacc must exit with STATUS; output in $tmp/stdout, $tmp/stderr.
+run() {
+	want=$1
+	shift
+	"$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "sigmacc $*: exit status $got, want $want"
+		cat "$tmp/stdout" "$tmp/stderr"
+		return 1
+	fi
+}
+same() { diff -u "$1" "$2"; }
+
+# the negative control: the rule beside the control's test cases, in a directory of its own
+mkdir "$tmp/control"
+cp rules/proc_creation_win_web_service_c2.yml "$tmp/control/"
+cp tests/eval/negative_control.tests.yml "$tmp/control/proc_creation_win_web_service_c2.tests.yml"
+
+echo "1..9"
+t "the T1102 pack: every case of every rule passes" '
+	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
+	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
+	! grep -q "^FAIL" "$tmp/stdout"'
+t "the T1102 pack: TAP has a plan and no failed point" '
+	run 0 test --format tap --vars '"$vars"' rules/ &&
+	plan=$(sed -n "s/^1\.\.//p" "$tmp/stdout") && [ "$plan" -gt 100 ] &&
+	[ "$(grep -c "^ok " "$tmp/stdout")" = "$plan" ]'
+t "negative control: the edited case fails, with the deciding search, and exit 1" '
+	cd "$tmp/control" && run 1 test --vars '"$vars"' . &&
+	same '"$root"'/tests/eval/negative_control.out "$tmp/stdout"'
+t "negative control: JUnit XML counts the failure" '
+	cd "$tmp/control" && run 1 test --format junit --vars '"$vars"' . &&
+	same '"$root"'/tests/eval/negative_control.xml "$tmp/stdout"'
+t "negative control: --diagnostics=github annotates the failed case" '
+	cd "$tmp/control" && run 1 test --diagnostics=github --vars '"$vars"' . &&
+	same '"$root"'/tests/eval/negative_control.github "$tmp/stderr"'
+t "hunting: which rules fire on which events, as JSON lines" '
+	run 0 test --format json --vars '"$vars"' --events tests/eval/hunt.ndjson rules/ &&
+	same tests/eval/hunt.json "$tmp/stdout"'
+t "a malformed tests file is an error at its position" '
+	run 1 test tests/eval/bad/ && same tests/eval/bad/missing_reason.err "$tmp/stderr"'
+t "an events file that is not events is an error at its position" '
+	printf "{\"A\": 1}\n7\n" >"$tmp/bad.ndjson" &&
+	run 1 test --events "$tmp/bad.ndjson" --vars '"$vars"' rules/ &&
+	grep -qF "bad.ndjson:2:1: error: an event must be a map of fields (found integer)" "$tmp/stderr"'
+t "usage errors exit 2" '
+	run 2 test && run 2 test --format xml rules/ && run 2 test --events && run 2 test --bogus rules/'
