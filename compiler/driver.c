@@ -31,6 +31,17 @@ render_native(struct session *s, struct diag *d, const struct query *q, struct b
 	buf_free(&query);
 }
 
+/* No backend emits flag columns yet (README, "Flag columns"): say so once per rule. */
+static void
+warn_flags(struct diag *d, const struct backend *be, const struct query *q)
+{
+	struct buf names = {0};
+	for (int i = 0; i < q->nflags; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", q->flags[i].name);
+	diag_warning(d, q->flags[0].pos, "flag columns not emitted for %s: %s", be->name, names.data);
+	buf_free(&names);
+}
+
 static bool
 compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf *out)
 {
@@ -45,6 +56,8 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
+	if (ok && q && s->be && q->nflags)
+		warn_flags(d, s->be, q);
 	if (ok && text.len && s->product != PRODUCT_NONE) {
 		if (out->len)
 			buf_putc(out, '\n');

@@ -130,4 +130,9 @@ dump_query(struct buf *out, const struct query *q)
 		buf_putc(out, '\n');
 	dump_expr(out, q->expr, 0);
 	buf_putc(out, '\n');
+	for (int i = 0; i < q->nflags; i++) {
+		buf_printf(out, "flag %s\n", q->flags[i].name);
+		dump_expr(out, q->flags[i].expr, 0);
+		buf_putc(out, '\n');
+	}
 }

@@ -97,6 +97,8 @@ struct eval_rule {
 	const struct rule *rule;
 	struct eval_search *searches;
 	int nsearches;
+	struct flag_column *flags;	/* the rule's flag columns */
+	int nflags;
 	struct evalctx ctx;
 };
 
@@ -106,6 +108,7 @@ struct verdict {
 	const char *search;	/* the search that decided it */
 	bool search_value;	/* what that search was */
 	char *why;		/* arena text: the search and the comparison that held or failed */
+	unsigned flags;		/* bit i: flag column i of the rule holds */
 };
 
 /* Normalises every search of r once (o's value lists, no pipeline); false after a diagnostic. */
@@ -116,11 +119,19 @@ void evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev,
 
 /* ---- eval_cases.c: RULE.tests.yml --------------------------------------------------- */
 
+struct test_flag {
+	const char *name;
+	bool want;
+	struct pos pos;
+};
+
 struct test_case {
 	bool want;		/* true: the rule must fire */
 	const char *reason;
 	struct pos pos;		/* of the case in the tests file */
 	struct event event;
+	struct test_flag *flags;	/* flags: the flag columns it expects */
+	int nflags, capflags;
 };
 
 struct test_file {
@@ -155,6 +166,7 @@ struct result {
 	struct verdict verdict;
 	const char *detail;	/* for a failure: the message; NULL when it passed */
 	struct pos pos;		/* of the case or event */
+	const char *flag_names;	/* the rule's flag columns, "A,B"; NULL without */
 };
 
 struct report {

@@ -12,7 +12,10 @@
  *       event: {...}
  *
  * Every case needs a reason (it names the case in reports); an event is a
- * map in any shape eval_event.c reads.
+ * map in any shape eval_event.c reads. A case may also name the values it
+ * expects of the rule's flag columns (README, "Flag columns"):
+ *
+ *       flags: {SuspiciousProcess: true, UnusualParent: false}
  */
 #include "eval.h"
 
@@ -36,6 +39,22 @@ cases_path(const char *rule_path)
 }
 
 static bool
+load_flags(struct arena *a, struct diag *d, const struct ynode *n, struct test_case *tc)
+{
+	if (n->kind != YNODE_MAP)
+		return diag_error(d, n->pos, "'flags' of a test case must map flag columns to true or false");
+	for (int i = 0; i + 1 < n->nkids; i += 2) {
+		const struct ynode *v = n->kids[i + 1];
+		if (v->kind != YNODE_SCALAR || v->type != SCALAR_BOOL || v->quoted)
+			return diag_error(d, v->pos, "flag column '%s' must be true or false",
+					  n->kids[i]->text);
+		struct test_flag f = {n->kids[i]->text, (v->text[0] | 0x20) == 't', n->kids[i]->pos};
+		VEC_PUSH(a, tc->flags, tc->nflags, tc->capflags, f);
+	}
+	return true;
+}
+
+static bool
 load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, struct test_file *tf,
 	  int *cap)
 {
@@ -49,9 +68,11 @@ load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, str
 			reason = n->kids[i + 1];
 		else if (!strcmp(key, "event"))
 			event = n->kids[i + 1];
-		else
+		else if (!strcmp(key, "flags") && !load_flags(a, d, n->kids[i + 1], &tc))
+			return false;
+		else if (strcmp(key, "flags"))
 			return diag_error(d, n->kids[i]->pos,
-					  "unknown key '%s' in a test case (expected reason, event)",
+					  "unknown key '%s' in a test case (expected reason, event, flags)",
 					  key);
 	}
 	if (!reason || reason->kind != YNODE_SCALAR || !reason->len)

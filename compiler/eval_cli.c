@@ -228,6 +228,16 @@ source_of(struct tcli *c, const struct rule *r)
 	return NULL;
 }
 
+/* "A,B": the names of the rule's flag columns, or NULL. */
+static const char *
+flag_names(struct arena *a, const struct eval_rule *er)
+{
+	const char *s = NULL;
+	for (int i = 0; i < er->nflags; i++)
+		s = s ? arena_printf(a, "%s,%s", s, er->flags[i].name) : er->flags[i].name;
+	return s;
+}
+
 static void
 hunt(struct tcli *c, struct eval_rule *er, const char *path)
 {
@@ -241,13 +251,33 @@ hunt(struct tcli *c, struct eval_rule *er, const char *path)
 				continue;
 		}
 		struct result res = {path, er->rule->title, er->rule->id, NULL, c->ev_file[k],
-				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos};
+				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos,
+				     flag_names(a, er)};
 		evalrule_run(a, er, &c->evs[k], &res.verdict);
 		if (!res.verdict.fired)
 			continue;
 		res.name = arena_printf(a, "event %d", c->evs[k].index);
 		report_add(&c->report, &res);
 	}
+}
+
+/* The first flag column whose value the case does not expect: the message, or NULL. */
+static const char *
+flag_mismatch(struct arena *a, const struct eval_rule *er, const struct test_case *tc,
+	      unsigned flags)
+{
+	for (int k = 0; k < tc->nflags; k++) {
+		int i = 0;
+		while (i < er->nflags && strcmp(er->flags[i].name, tc->flags[k].name))
+			i++;
+		if (i == er->nflags)
+			return arena_printf(a, "the rule has no flag column '%s'", tc->flags[k].name);
+		if (((flags >> i) & 1) != tc->flags[k].want)
+			return arena_printf(a, "flag column %s is %s, the case expects %s",
+					    tc->flags[k].name, tc->flags[k].want ? "false" : "true",
+					    tc->flags[k].want ? "true" : "false");
+	}
+	return NULL;
 }
 
 static void
@@ -258,12 +288,17 @@ run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
 		struct result res = {path, er->rule->title, er->rule->id, tc->reason, NULL,
-				     tc->event.index, false, tc->want, {0}, NULL, tc->pos};
+				     tc->event.index, false, tc->want, {0}, NULL, tc->pos,
+				     flag_names(a, er)};
 		evalrule_run(a, er, &tc->event, &res.verdict);
-		res.pass = res.verdict.fired == tc->want;
+		const char *flags = flag_mismatch(a, er, tc, res.verdict.flags);
+		res.pass = res.verdict.fired == tc->want && !flags;
 		if (!res.pass) {
-			res.detail = arena_printf(a, "%s: %s", tc->want ? "the rule did not fire" :
-					"the rule fired", res.verdict.why);
+			if (res.verdict.fired != tc->want)
+				res.detail = arena_printf(a, "%s: %s", tc->want ? "the rule did not fire" :
+							  "the rule fired", res.verdict.why);
+			else
+				res.detail = flags;
 			if (c->diag_explicit)
 				diag_error(d, tc->pos, "%s case '%s': %s", tc->want ? "match" : "no_match",
 					   tc->reason, res.detail);

@@ -24,7 +24,7 @@ report_add(struct report *r, const struct result *res)
 	struct result *c = &r->results[r->n++];
 	*c = *res;
 	const char **strs[] = {&c->rule_path, &c->rule_title, &c->rule_id, &c->name, &c->events_path,
-			       &c->detail, &c->verdict.search, &c->pos.file};
+			       &c->detail, &c->verdict.search, &c->pos.file, &c->flag_names};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (*strs[i])
 			*strs[i] = arena_strdup(&r->arena, *strs[i]);
@@ -64,6 +64,34 @@ put_pos(struct buf *out, struct pos p)
 	buf_printf(out, "%s:%d:%d", p.file ? p.file : "-", p.line, p.col);
 }
 
+/* Calls put(name, value) for each flag column of res. */
+static void
+each_flag(const struct result *res, struct buf *out,
+	  void (*put)(struct buf *out, const char *name, size_t len, bool value, bool first))
+{
+	int i = 0;
+	for (const char *p = res->flag_names; p && *p; i++) {
+		size_t len = strcspn(p, ",");
+		put(out, p, len, (res->verdict.flags >> i) & 1, i == 0);
+		p += len + (p[len] == ',');
+	}
+}
+
+/* " [SuspiciousProcess]": the flag columns that hold. */
+static void
+put_flag_text(struct buf *out, const char *name, size_t len, bool value, bool first)
+{
+	(void)first;
+	if (value)
+		buf_printf(out, " [%.*s]", (int)len, name);
+}
+
+static void
+put_flag_json(struct buf *out, const char *name, size_t len, bool value, bool first)
+{
+	buf_printf(out, "%s\"%.*s\": %s", first ? "" : ", ", (int)len, name, value ? "true" : "false");
+}
+
 static void
 write_text(const struct report *r, struct buf *out)
 {
@@ -87,8 +115,11 @@ write_text(const struct report *r, struct buf *out)
 				continue;
 			buf_puts(out, "  ");
 			put_pos(out, res->pos);
-			if (res->events_path)
-				buf_printf(out, ": event %d: %s\n", res->event_index, res->verdict.why);
+			if (res->events_path) {
+				buf_printf(out, ": event %d: %s", res->event_index, res->verdict.why);
+				each_flag(res, out, put_flag_text);
+				buf_putc(out, '\n');
+			}
 			else
 				buf_printf(out, ": %s '%s': %s\n", case_kind(res), res->name, res->detail);
 		}
@@ -196,6 +227,11 @@ write_json(const struct report *r, struct buf *out)
 		buf_printf(out, "\"event\": %d, \"line\": %d, \"fired\": %s, ", res->event_index,
 			   res->pos.line, res->verdict.fired ? "true" : "false");
 		json_field(out, "selection", res->verdict.search, false);
+		if (res->flag_names) {
+			buf_puts(out, "\"flags\": {");
+			each_flag(res, out, put_flag_json);
+			buf_puts(out, "}, ");
+		}
 		json_field(out, "why", res->verdict.why, true);
 	}
 }

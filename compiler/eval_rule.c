@@ -24,10 +24,18 @@ evalrule_build(struct arena *a, struct diag *d, const struct rule *r, const stru
 		struct cond *cp = &c;
 		one.conds = &cp;
 		one.nconds = 1;
+		one.nflags = i ? 0 : r->nflags;	/* the flag columns once */
 		struct query *q = normalize_rule(a, d, &one, &o);
 		if (!q || !eval_prepare(a, d, &er->ctx, q->expr))
 			return false;
 		er->searches[i] = (struct eval_search){r->searches[i].name, q->expr};
+		for (int k = 0; k < q->nflags; k++)
+			if (!eval_prepare(a, d, &er->ctx, q->flags[k].expr))
+				return false;
+		if (i == 0) {
+			er->flags = q->flags;
+			er->nflags = q->nflags;
+		}
 	}
 	er->nsearches = r->nsearches;
 	return true;
@@ -139,5 +147,8 @@ evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev, stru
 	v->search = decider >= 0 ? er->searches[decider].name : NULL;
 	v->search_value = decider >= 0 && memo[decider] == 1;
 	v->why = explain(a, &run, decider);
+	for (int i = 0; i < er->nflags; i++)
+		if (eval_expr(&er->ctx, er->flags[i].expr, ev))
+			v->flags |= 1u << i;
 	free(memo);
 }

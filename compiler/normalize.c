@@ -269,6 +269,30 @@ project_fields(struct norm *n, struct query *q)
 	return true;
 }
 
+/*
+ * The flag columns' expressions. A flag only decorates results, so one this
+ * target cannot express (an unmapped field, say) is left out with a warning
+ * instead of failing the rule.
+ */
+static void
+flag_columns(struct norm *n, struct query *q)
+{
+	const struct rule *r = n->r;
+	q->flags = arena_alloc(n->a, sizeof(*q->flags) * (size_t)(r->nflags + 1));
+	for (int i = 0; i < r->nflags; i++) {
+		struct diag scratch = {.src = n->d->src};
+		struct norm fn = *n;
+		fn.d = &scratch;
+		struct expr *e = search_expr(&fn, &r->flags[i]);
+		if (e)
+			q->flags[q->nflags++] = (struct flag_column){r->flags[i].name, r->flags[i].pos, e};
+		else
+			diag_warning(n->d, r->flags[i].pos, "flag column '%s' is left out: %s",
+				     r->flags[i].name, scratch.nmsgs ? scratch.msgs[0].text : "?");
+		diag_clear(&scratch);
+	}
+}
+
 struct query *
 normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
@@ -299,6 +323,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	q->expr = norm_finish(any);
 	if (!project_fields(&n, q))
 		return NULL;
+	flag_columns(&n, q);
 	for (unsigned i = 0, cap = 0; n.ls && i < n.ls->fields_count; i++) {
 		if (!n.extend_used[i])
 			continue;

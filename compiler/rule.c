@@ -23,6 +23,7 @@ static const char *const known_keys[] = {
 	"title", "id", "name", "status", "description", "license", "author", "references",
 	"date", "modified", "logsource", "detection", "fields", "falsepositives", "level",
 	"tags", "related", "taxonomy", "scope",
+	"flags",	/* a sigmacc extension: load_flags */
 };
 
 static const char *const levels[] = {"informational", "low", "medium", "high", "critical"};
@@ -325,6 +326,50 @@ load_detection(struct loader *l, struct rule *r, const struct ynode *det)
 }
 
 static bool
+is_column_name(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * flags: a sigmacc extension (README, "Flag columns"): named searches whose
+ * truth is shown as a boolean column beside each result. They never filter,
+ * so the condition cannot name them. The names become column names in
+ * every target, hence the identifier syntax.
+ */
+static bool
+load_flags(struct loader *l, struct rule *r, const struct ynode *flags)
+{
+	if (!flags)
+		return true;
+	if (flags->kind != YNODE_MAP)
+		return diag_error(l->d, flags->pos,
+				  "'flags' must be a map from column names to searches, not a %s",
+				  yaml_kind_name(flags));
+	if (flags->nkids / 2 > RULE_FLAGS_MAX)
+		return diag_error(l->d, flags->pos, "more than %d flag columns", RULE_FLAGS_MAX);
+	for (int i = 0, cap = 0; i < flags->nkids; i += 2) {
+		const struct ynode *k = flags->kids[i];
+		if (!is_column_name(k->text))
+			return diag_error(l->d, k->pos,
+					  "flag column '%s' must be a letter or '_' followed by letters, "
+					  "digits or '_'",
+					  k->text);
+		struct search s = {0};
+		if (!load_search(l, k, flags->kids[i + 1], &s))
+			return false;
+		VEC_PUSH(l->a, r->flags, r->nflags, cap, s);
+	}
+	return true;
+}
+
+static bool
 load_logsource(struct loader *l, struct rule *r, const struct ynode *ls)
 {
 	if (ls->kind != YNODE_MAP)
@@ -435,7 +480,8 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		diag_error(l->d, doc->pos, "missing required key 'detection'");
 		return NULL;
 	}
-	if (!load_logsource(l, r, ls) || !load_detection(l, r, det))
+	if (!load_logsource(l, r, ls) || !load_detection(l, r, det) ||
+	    !load_flags(l, r, yaml_get(doc, "flags")))
 		return NULL;
 	return r;
 }

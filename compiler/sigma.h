@@ -236,7 +236,11 @@ struct rule {
 	struct strmap search_index;	/* name -> searches[] */
 	struct cond **conds;		/* OR of conditions (a condition list) */
 	int nconds;
+	struct search *flags;		/* flags: named searches shown as boolean columns */
+	int nflags;
 };
+
+#define RULE_FLAGS_MAX 16
 
 /* Builds the rules of a file. Bad documents are reported and skipped. */
 bool rule_load(struct arena *a, struct diag *d, const struct source *src,
@@ -424,6 +428,13 @@ struct extend {
 	const char *expr;
 };
 
+/* A flag column (rule.c, load_flags): its name and its expression, mapped as the query's. */
+struct flag_column {
+	const char *name;
+	struct pos pos;
+	struct expr *expr;
+};
+
 /* What a backend turns into text: one query of one rule. */
 struct query {
 	const struct rule *rule;
@@ -434,6 +445,8 @@ struct query {
 	struct expr *expr;
 	const char **project;		/* mapped fields: of the rule */
 	int nproject;
+	struct flag_column *flags;	/* boolean columns beside the results, never filters */
+	int nflags;
 };
 
 /*

@@ -333,6 +333,47 @@ event_shapes(void **state)
 	NO(SEL("CommandLine: 'curl'"), au);
 }
 
+/* Flag columns: evaluated on every event, never a filter. */
+static void
+flags(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	const char *yaml = "title: t\nlogsource: {category: test}\ndetection:\n"
+			   "    sel: {Host: pastebin.com}\n    condition: sel\n"
+			   "flags:\n    Lolbin: {Image|endswith: ['\\cmd.exe', '\\mshta.exe']}\n"
+			   "    Office: {ParentImage|endswith: '\\winword.exe'}\n";
+	struct source src = {"t.yml", yaml, strlen(yaml)};
+	struct diag d = {.src = &src};
+	struct rule **rules;
+	int n;
+	struct eval_rule er;
+	struct options o = {.target = "test"};
+	assert_true(rule_load(&a, &d, &src, &rules, &n));
+	assert_true(evalrule_build(&a, &d, rules[0], &o, &er));
+	assert_int_equal(er.nflags, 2);
+	assert_string_equal(er.flags[1].name, "Office");
+	const char *evs[] = {
+		"{Host: pastebin.com, Image: 'C:\\x\\mshta.exe', ParentImage: 'C:\\o\\WINWORD.EXE'}",
+		"{Host: example.com, Image: 'C:\\x\\cmd.exe'}",
+	};
+	const unsigned want_flags[] = {3, 1};
+	const bool want_fired[] = {true, false};
+	for (int i = 0; i < 2; i++) {
+		struct source es = {"e.json", evs[i], strlen(evs[i])};
+		struct ynode **docs;
+		int nd;
+		struct event ev;
+		struct verdict v;
+		assert_true(yaml_load(&es, &a, &d, &docs, &nd) && event_from_node(&a, &d, docs[0], &ev));
+		evalrule_run(&a, &er, &ev, &v);
+		assert_int_equal(v.fired, want_fired[i]);
+		assert_int_equal(v.flags, want_flags[i]);
+	}
+	diag_clear(&d);
+	arena_free(&a);
+}
+
 static void
 events_files(void **state)
 {
@@ -376,6 +417,7 @@ main(void)
 		cmocka_unit_test(conditions),
 		cmocka_unit_test(placeholders),
 		cmocka_unit_test(event_shapes),
+		cmocka_unit_test(flags),
 		cmocka_unit_test(events_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
