@@ -2,7 +2,7 @@
 # build.sh: set up, build and run sigmacc from a fresh checkout.
 #
 #   ./build.sh                build into build/ (installing missing packages first)
-#   ./build.sh demo           build, then compile the T1102 rules for every target
+#   ./build.sh demo           build, compile the T1102 rules for every target, run their tests
 #   ./build.sh test           build, then run the whole test suite (meson test)
 #   ./build.sh update-golden  rewrite the golden files from the current output
 #   ./build.sh bench          build an optimised binary and run bench/run.sh
@@ -72,7 +72,7 @@ validator() {
 demo() {
 	for target in $("$BUILD/sigmacc" list targets | cut -d' ' -f1); do
 		for rule in rules/*.yml; do
-			case $rule in *.vars.yml) continue ;; esac
+			case $rule in *.vars.yml | *.tests.yml) continue ;; esac
 			printf '==> %s (%s)\n' "$rule" "$target"
 			# a target that cannot express a rule exactly refuses it, with the reason
 			"$BUILD/sigmacc" convert -t "$target" --vars rules/web_service.vars.yml "$rule" ||
@@ -80,6 +80,8 @@ demo() {
 			echo
 		done
 	done
+	printf '==> sigmacc test rules/ (the test cases beside each rule)\n'
+	"$BUILD/sigmacc" test --vars rules/web_service.vars.yml rules/
 }
 
 ensure_packages
