@@ -6,6 +6,7 @@
  *   - hunting (--events FILE): every rule runs on every event of the files;
  *     the report lists which rules fire on which events, with counts.
  */
+#include "args.h"
 #include "driver.h"
 #include "eval.h"
 #include "files.h"
@@ -32,7 +33,7 @@ static const char usage_test[] =
 	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
 	"      --undefined-placeholder=MODE\n"
 	"                           error (default) or wildcard\n"
-	"      --format FORM        text (default), tap, junit or json (one object per\n"
+	"  -f, --format FORM        text (default), tap, junit or json (one object per\n"
 	"                           case, or per rule and event when hunting)\n"
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
 	"      --templates DIR      where events/logsources.yml lives (default: the\n"
@@ -73,20 +74,13 @@ test_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* --name VALUE or --name=VALUE; NULL if argv[*i] is not --name. */
+/* --name VALUE, --name=VALUE or -x VALUE (short may be NULL); NULL if it is none of them. */
 static const char *
-value_of(int argc, char **argv, int *i, const char *name, bool *missing)
+value_of(int argc, char **argv, int *i, const char *shortname, const char *longname,
+	 bool *missing)
 {
-	size_t n = strlen(name);
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], name))
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
+	const char *v = NULL;
+	return option_value(argc, argv, i, shortname, longname, &v, missing) ? v : NULL;
 }
 
 static int
@@ -112,23 +106,22 @@ parse_test_args(struct tcli *c, int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_test, stdout);
 			exit(0);
-		} else if ((v = value_of(argc, argv, &i, "--events", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, NULL, "--events", &missing))) {
 			c->events[c->nevents++] = v;
-		} else if ((v = value_of(argc, argv, &i, "--templates", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, NULL, "--templates", &missing))) {
 			c->templates = v;
-		} else if ((v = value_of(argc, argv, &i, "--vars", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, NULL, "--vars", &missing))) {
 			c->vars[c->nvars++] = v;
-		} else if ((v = value_of(argc, argv, &i, "--output", &missing)) ||
-			   (v = value_of(argc, argv, &i, "-o", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, "-o", "--output", &missing))) {
 			c->output = strcmp(v, "-") ? v : NULL;
-		} else if ((v = value_of(argc, argv, &i, "--format", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, "-f", "--format", &missing))) {
 			st = set_choice(v, formats, &k, "--format must be text, tap, junit or json, not '%s'");
 			c->report.format = (enum report_format)k;
-		} else if ((v = value_of(argc, argv, &i, "--diagnostics", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, NULL, "--diagnostics", &missing))) {
 			st = set_choice(v, diags, &k, "--diagnostics must be human, json or github, not '%s'");
 			c->s.diagfmt = (enum diag_format)k;
 			c->diag_explicit = true;
-		} else if ((v = value_of(argc, argv, &i, "--undefined-placeholder", &missing))) {
+		} else if ((v = value_of(argc, argv, &i, NULL, "--undefined-placeholder", &missing))) {
 			if (strcmp(v, "error") && strcmp(v, "wildcard"))
 				return test_usage("--undefined-placeholder must be error or wildcard, not '%s'", v);
 			c->s.opts.placeholder_wildcard = !strcmp(v, "wildcard");

@@ -3,6 +3,7 @@
  * loads the pipeline and value lists once, then hands each rule file to the
  * driver. Exit status: 0 all rules compiled, 1 some rule failed, 2 usage.
  */
+#include "args.h"
 #include "build.h"
 #include "driver.h"
 #include "eval.h"
@@ -137,27 +138,6 @@ usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputs("\nTry 'sigmacc --help'.\n", stderr);
 	return 2;
-}
-
-/* Matches --name VALUE, --name=VALUE and -x VALUE; *i advances past VALUE. */
-static bool
-option_value(int argc, char **argv, int *i, const char *shortname, const char *longname,
-	     const char **value, bool *missing)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(longname);
-	if (!strncmp(a, longname, n) && a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
-	if (strcmp(a, longname) && (!shortname || strcmp(a, shortname)))
-		return false;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return true;
-	}
-	*value = argv[++*i];
-	return true;
 }
 
 static int

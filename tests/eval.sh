@@ -7,34 +7,10 @@
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(pwd)
+vars=$root/rules/web_service.vars.yml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-vars=$root/rules/web_service.vars.yml
-
-# t DESCRIPTION SCRIPT: SCRIPT runs in a subshell and must exit 0.
-t() {
-	n=$((n + 1))
-	if (eval "$2") >"$tmp/log" 2>&1; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		sed 's/^/#   /' "$tmp/log" | head -30
-	fi
-}
-
-# run STATUS ARGS...: sigmacc must exit with STATUS; output in $tmp/stdout, $tmp/stderr.
-run() {
-	want=$1
-	shift
-	"$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "sigmacc $*: exit status $got, want $want"
-		cat "$tmp/stdout" "$tmp/stderr"
-		return 1
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 same() { diff -u "$1" "$2"; }
 
 # the negative control: the rule beside the control's test cases, in a directory of its own
