@@ -14,7 +14,7 @@
 #ifndef SIGMACC_EVAL_H
 #define SIGMACC_EVAL_H
 
-#include "sigma.h"
+#include "driver.h"
 
 /* ---- eval_regex.c ----------------------------------------------------------- */
 
@@ -187,5 +187,9 @@ void report_free(struct report *r);
 /* `sigmacc test ARGS` (templates: the default templates directory): exit
  * status 0 all passed, 1 a failure, 2 usage. */
 int eval_command(int argc, char **argv, const char *templates);
+/* build --test: the test cases of the rules below paths; the text report on
+ * stderr when one fails. The exit status of `sigmacc test`. */
+int eval_gate(const char *const *paths, int npaths, const struct options *opts,
+	      enum diag_format diagfmt);
 
 #endif

@@ -104,6 +104,9 @@ static const char usage_build[] =
 	"\n"
 	"      --check              write nothing; list every missing, stale or orphaned\n"
 	"                           output and exit 1 if there is one (the CI gate)\n"
+	"      --test               first run the test cases beside the rules\n"
+	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
+	"                           report it, write nothing and exit 1\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
@@ -124,6 +127,7 @@ struct cli {
 	bool without_pipeline, compact, check;
 	bool skip_unsupported, fail_unsupported, follow_symlinks, walked;
 	size_t max_rule_size;
+	bool test;		/* build --test: the rules' test cases first */
 	const char **vars;
 	int nvars;
 	const char **paths;
@@ -212,6 +216,8 @@ parse_args(struct cli *c, int argc, char **argv)
 			c->without_pipeline = true;
 		} else if (!strcmp(a, "--check") && !strcmp(c->command, "build")) {
 			c->check = true;
+		} else if (!strcmp(a, "--test") && !strcmp(c->command, "build")) {
+			c->test = true;
 		} else if (!strcmp(a, "--skip-unsupported")) {
 			c->skip_unsupported = true;
 		} else if (!strcmp(a, "--fail-unsupported")) {
@@ -435,7 +441,10 @@ cmd_build(struct cli *c)
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
 		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
-		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
+		/* a rule that no longer catches its attack must not ship */
+		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
+		if (status == 0)
+			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
 done:
 	free(targets);

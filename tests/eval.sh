@@ -18,7 +18,7 @@ mkdir "$tmp/control"
 cp rules/proc_creation_win_web_service_c2.yml "$tmp/control/"
 cp tests/eval/negative_control.tests.yml "$tmp/control/proc_creation_win_web_service_c2.tests.yml"
 
-echo "1..9"
+echo "1..12"
 t "the T1102 pack: every case of every rule passes" '
 	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
 	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
@@ -47,3 +47,14 @@ t "an events file that is not events is an error at its position" '
 	grep -qF "bad.ndjson:2:1: error: an event must be a map of fields (found integer)" "$tmp/stderr"'
 t "usage errors exit 2" '
 	run 2 test && run 2 test --format xml rules/ && run 2 test --events && run 2 test --bogus rules/'
+t "build --test: the pack passes its tests, then the outputs are written" '
+	run 0 build --test -t spl -o "$tmp/out" --vars '"$vars"' rules/ &&
+	[ -f "$tmp/out/spl/proc_creation_win_web_service_c2.spl" ] && ! grep -q FAIL "$tmp/stderr" ||
+	{ cat "$tmp/stderr"; false; }'
+t "build --test: a failing case writes nothing, reports the case and exits 1" '
+	run 1 build --test -t kql -o "$tmp/none" --vars '"$vars"' "$tmp/control" &&
+	[ ! -e "$tmp/none" ] &&
+	grep -qF "proc_creation_win_web_service_c2.tests.yml:14:7: match" "$tmp/stderr"'
+t "test: no test cases below the paths is an error" '
+	run 1 test tests/constructs/ &&
+	grep -qF "sigmacc: no test cases (RULE.tests.yml beside RULE.yml)" "$tmp/stderr"'
