@@ -114,8 +114,9 @@ struct verdict {
 /* Normalises every search of r once (o's value lists, no pipeline); false after a diagnostic. */
 bool evalrule_build(struct arena *a, struct diag *d, const struct rule *r,
 		    const struct options *o, struct eval_rule *er);
+/* With explain, v->why says why (arena text); without, it is NULL and costs nothing. */
 void evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev,
-		  struct verdict *v);
+		  struct verdict *v, bool explain);
 
 /* ---- eval_cases.c: RULE.tests.yml --------------------------------------------------- */
 

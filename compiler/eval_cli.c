@@ -240,16 +240,18 @@ hunt(struct tcli *c, struct eval_rule *er, const char *path)
 	for (int k = 0; k < c->nevs; k++) {
 		struct verdict of_source;
 		if (source) {
-			evalrule_run(a, source, &c->evs[k], &of_source);
+			evalrule_run(a, source, &c->evs[k], &of_source, false);
 			if (!of_source.fired)
 				continue;
 		}
 		struct result res = {path, er->rule->title, er->rule->id, NULL, c->ev_file[k],
 				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos,
 				     flag_names(a, er)};
-		evalrule_run(a, er, &c->evs[k], &res.verdict);
+		/* the explanation only for hits: a hunt may read millions of events */
+		evalrule_run(a, er, &c->evs[k], &res.verdict, false);
 		if (!res.verdict.fired)
 			continue;
+		evalrule_run(a, er, &c->evs[k], &res.verdict, true);
 		res.name = arena_printf(a, "event %d", c->evs[k].index);
 		report_add(&c->report, &res);
 	}
@@ -284,7 +286,7 @@ run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path
 		struct result res = {path, er->rule->title, er->rule->id, tc->reason, NULL,
 				     tc->event.index, false, tc->want, {0}, NULL, tc->pos,
 				     flag_names(a, er)};
-		evalrule_run(a, er, &tc->event, &res.verdict);
+		evalrule_run(a, er, &tc->event, &res.verdict, true);
 		const char *flags = flag_mismatch(a, er, tc, res.verdict.flags);
 		res.pass = res.verdict.fired == tc->want && !flags;
 		if (!res.pass) {

@@ -161,46 +161,6 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static bool
-blank_line(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
-}
-
-/*
- * NDJSON as one YAML flow sequence: '[' before the first line, ',' after
- * each object but the last, so that lines and columns stay the file's.
- */
-static char *
-ndjson_as_sequence(const struct source *src, size_t *len)
-{
-	size_t last = 0;	/* where the last non-blank line starts */
-	for (size_t i = 0; i < src->len;) {
-		const char *nl = memchr(src->text + i, '\n', src->len - i);
-		size_t end = nl ? (size_t)(nl - src->text) : src->len;
-		if (!blank_line(src->text + i, end - i))
-			last = i;
-		i = end + 1;
-	}
-	struct buf b = {0};
-	buf_putc(&b, '[');
-	for (size_t i = 0; i < src->len;) {
-		const char *nl = memchr(src->text + i, '\n', src->len - i);
-		size_t end = nl ? (size_t)(nl - src->text) : src->len;
-		buf_putn(&b, src->text + i, end - i);
-		if (i < last && !blank_line(src->text + i, end - i))
-			buf_putc(&b, ',');
-		buf_putc(&b, '\n');
-		i = end + 1;
-	}
-	buf_putc(&b, ']');
-	*len = b.len;
-	return b.data;
-}
-
 /* A document: one event, or a list of events (a JSON array, NDJSON's lines). */
 static bool
 add_events(struct arena *a, struct diag *d, const struct ynode *n, struct event **evs, int *nevs,
@@ -222,25 +182,63 @@ add_events(struct arena *a, struct diag *d, const struct ynode *n, struct event 
 	return true;
 }
 
+static bool
+blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/*
+ * NDJSON, one line at a time: the node limit of the YAML loader is per
+ * document, so a large log stays readable. Positions are moved to the
+ * line's place in the file.
+ */
+static bool
+events_load_lines(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
+		  int *nevs, int *cap)
+{
+	bool ok = true;
+	int lineno = 1;
+	for (size_t i = 0; ok && i < src->len; lineno++) {
+		const char *nl = memchr(src->text + i, '\n', src->len - i);
+		size_t end = nl ? (size_t)(nl - src->text) : src->len;
+		struct source line = {src->name, src->text + i, end - i};
+		i = end + 1;
+		if (blank_line(line.text, line.len))
+			continue;
+		struct diag ld = {.src = &line};
+		struct ynode **docs;
+		int ndocs, first = *nevs;
+		ok = yaml_load(&line, a, &ld, &docs, &ndocs);
+		for (int k = 0; ok && k < ndocs; k++)
+			ok = add_events(a, &ld, docs[k], evs, nevs, cap, false);
+		for (int k = first; k < *nevs; k++)
+			(*evs)[k].pos.line = lineno;
+		for (int k = 0; k < ld.nmsgs; k++) {
+			struct pos p = ld.msgs[k].pos;
+			p.line = p.line ? lineno + p.line - 1 : 0;
+			diag_error(d, p, "%s", ld.msgs[k].text);
+		}
+		diag_clear(&ld);
+	}
+	return ok;
+}
+
 bool
 events_load(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
 	    int *nevs)
 {
-	struct source text = *src;
-	char *seq = NULL;
-	if (ends_with(src->name, ".ndjson") || ends_with(src->name, ".jsonl")) {
-		seq = ndjson_as_sequence(src, &text.len);
-		text.text = seq;
-	}
 	struct ynode **docs;
 	int ndocs, cap = 0;
 	*evs = NULL;
 	*nevs = 0;
-	bool ok = yaml_load(&text, a, d, &docs, &ndocs);
+	if (ends_with(src->name, ".ndjson") || ends_with(src->name, ".jsonl"))
+		return events_load_lines(a, d, src, evs, nevs, &cap);
+	bool ok = yaml_load(src, a, d, &docs, &ndocs);
 	for (int i = 0; ok && i < ndocs; i++)
 		ok = add_events(a, d, docs[i], evs, nevs, &cap, true);
-	for (int i = 0; seq && i < *nevs; i++)	/* the '[' in front of the first line */
-		(*evs)[i].pos.col -= (*evs)[i].pos.line == 1;
-	free(seq);
 	return ok;
 }

@@ -133,7 +133,8 @@ explain(struct arena *a, struct run *run, int decider)
 }
 
 void
-evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev, struct verdict *v)
+evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev, struct verdict *v,
+	     bool explain_it)
 {
 	signed char *memo = malloc((size_t)er->nsearches + 1);
 	memset(memo, -1, (size_t)er->nsearches + 1);
@@ -146,7 +147,7 @@ evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev, stru
 		v->fired = eval_cond(&run, r->conds[i], &decider);
 	v->search = decider >= 0 ? er->searches[decider].name : NULL;
 	v->search_value = decider >= 0 && memo[decider] == 1;
-	v->why = explain(a, &run, decider);
+	v->why = explain_it ? explain(a, &run, decider) : NULL;
 	for (int i = 0; i < er->nflags; i++)
 		if (eval_expr(&er->ctx, er->flags[i].expr, ev))
 			v->flags |= 1u << i;

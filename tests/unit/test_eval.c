@@ -29,7 +29,7 @@ fires_with(const char *detection, const char *event, const struct vars *vars)
 	if (rule_load(&a, &d, &rsrc, &rules, &n) && n == 1 && evalrule_build(&a, &d, rules[0], &o, &er) &&
 	    yaml_load(&esrc, &a, &d, &docs, &ndocs) && event_from_node(&a, &d, docs[0], &ev)) {
 		struct verdict v;
-		evalrule_run(&a, &er, &ev, &v);
+		evalrule_run(&a, &er, &ev, &v, true);
 		result = v.fired;
 	}
 	for (int i = 0; i < d.nmsgs; i++)
@@ -253,7 +253,8 @@ regex_linear(void **state)
 	re = regex_compile(&a, "(a+a+)+y", 8, 0, &err, &off);
 	assert_true(regex_search(re, text, 4096));
 	assert_null(regex_compile(&a, "a{1000}{1000}", 13, 0, &err, &off));
-	assert_string_equal(err, "the program would exceed the evaluator's size limit (repetition counts)");
+	assert_string_equal(err,
+			    "the program would exceed the evaluator's size limit (repetition counts)");
 	arena_free(&a);
 }
 
@@ -274,7 +275,8 @@ static void
 keywords(void **state)
 {
 	(void)state;
-	const char *det = "    keywords:\n      - mimikatz\n      - 'sekurlsa::'\n    condition: keywords\n";
+	const char *det =
+		"    keywords:\n      - mimikatz\n      - 'sekurlsa::'\n    condition: keywords\n";
 	YES(det, "{A: x, B: 'run MIMIKATZ.exe'}");
 	YES(det, "{Event: {EventData: {CommandLine: 'sekurlsa::logonpasswords'}}}");
 	NO(det, "{A: 'mimi katz'}");
@@ -366,7 +368,7 @@ flags(void **state)
 		struct event ev;
 		struct verdict v;
 		assert_true(yaml_load(&es, &a, &d, &docs, &nd) && event_from_node(&a, &d, docs[0], &ev));
-		evalrule_run(&a, &er, &ev, &v);
+		evalrule_run(&a, &er, &ev, &v, true);
 		assert_int_equal(v.fired, want_fired[i]);
 		assert_int_equal(v.flags, want_flags[i]);
 	}
