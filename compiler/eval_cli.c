@@ -42,10 +42,10 @@ static const char usage_test[] =
 	"                           failed case in that form on stderr (github:\n"
 	"                           workflow annotations at the case)\n"
 	"\n"
-	"The evaluator follows Sigma's semantics for every target. When hunting, a\n"
-	"rule sees only the events of its log source as templates/events/logsources.yml\n"
-	"describes them (Sysmon event IDs, auditd records); test cases always reach\n"
-	"their rule.\n"
+	"The evaluator follows Sigma's semantics for every target. When hunting, an\n"
+	"event of a log source templates/events/logsources.yml describes (Sysmon event\n"
+	"IDs, auditd records) reaches only the rules of that source; other events reach\n"
+	"every rule. Test cases always reach their rule.\n"
 	"Exit status: 0 every case passed (or hunting finished), 1 a case failed or a\n"
 	"rule or events file could not be read, 2 on a usage error.\n";
 
@@ -63,6 +63,7 @@ struct tcli {
 	const char *templates;
 	struct eval_rule *sources;	/* templates/events/logsources.yml, when hunting */
 	int nsources;
+	bool *identified;	/* per event: some log source description matches it */
 	bool gate;		/* build --test: the report on stderr, and only on failure */
 };
 
@@ -196,6 +197,13 @@ load_sources(struct tcli *c, struct buf *err)
 	c->sources = arena_alloc(a, sizeof(*c->sources) * (size_t)(n + 1));
 	for (int i = 0; ok && i < n; i++)
 		ok = evalrule_build(a, &d, rules[i], &o, &c->sources[c->nsources++]);
+	c->identified = arena_alloc(a, sizeof(bool) * (size_t)(c->nevs + 1));
+	for (int k = 0; ok && k < c->nevs; k++) {
+		struct verdict v = {0};
+		for (int i = 0; i < c->nsources && !v.fired; i++)
+			evalrule_run(a, &c->sources[i], &c->evs[k], &v, false);
+		c->identified[k] = v.fired;
+	}
 	driver_render(&c->s, &d, err);
 	diag_clear(&d);
 	free((char *)src.text);
@@ -239,7 +247,7 @@ hunt(struct tcli *c, struct eval_rule *er, const char *path)
 	struct eval_rule *source = source_of(c, er->rule);
 	for (int k = 0; k < c->nevs; k++) {
 		struct verdict of_source;
-		if (source) {
+		if (source && c->identified[k]) {	/* an event that does not say its source reaches all */
 			evalrule_run(a, source, &c->evs[k], &of_source, false);
 			if (!of_source.fired)
 				continue;
