@@ -233,6 +233,48 @@ regex(void **state)
 	assert_int_equal(fires(SEL("A|re: 'a(?=b)'"), "{A: ab}"), -1);
 }
 
+/* 1 if re (compiled with flags) matches text, 0 if not, -1 if it does not compile. */
+static int
+re_matches(const char *re, unsigned flags, const char *text)
+{
+	struct arena a = {0};
+	const char *err;
+	size_t off;
+	struct regex *r = regex_compile(&a, re, strlen(re), flags, &err, &off);
+	int m = r ? regex_search(r, text, strlen(text)) : -1;
+	arena_free(&a);
+	return m;
+}
+
+static void
+regex_syntax(void **state)
+{
+	(void)state;
+	assert_int_equal(re_matches("[^a-c]x", 0, "bx dx"), 1);
+	assert_int_equal(re_matches("[^a-c]x", 0, "bx cx"), 0);
+	assert_int_equal(re_matches("[[:digit:]]{3}-[\\d]", 0, "call 555-1"), 1);
+	assert_int_equal(re_matches("[\\D]", 0, "123"), 0);
+	assert_int_equal(re_matches("\\x41\\x{42}\\u0043", 0, "ABC"), 1);
+	assert_int_equal(re_matches("a(?i:b)c", 0, "aBc"), 1);
+	assert_int_equal(re_matches("a(?i:b)c", 0, "aBC"), 0);	/* the flag ends with its group */
+	assert_int_equal(re_matches("a(?i)b", 0, "aB"), 1);
+	assert_int_equal(re_matches("(?i)[a-c]+", 0, "XBCAX"), 1);
+	assert_int_equal(re_matches("a.+?b", 0, "a-b"), 1);	/* lazy: the same match or none */
+	assert_int_equal(re_matches("^$", 0, ""), 1);
+	assert_int_equal(re_matches("x{2,3}y", 0, "xy"), 0);
+	assert_int_equal(re_matches("x{2,3}y", 0, "xxxy"), 1);
+	assert_int_equal(re_matches("x{,2}", 0, "x{,2}"), 1);	/* not a repetition: literal */
+	assert_int_equal(re_matches("^caf.$", 0, "caf\xc3\xa9"), 1);	/* . is one character, */
+	assert_int_equal(re_matches("^caf..$", 0, "caf\xc3\xa9"), 0);	/* not one byte */
+	assert_int_equal(re_matches("(?P<n>a)(?<m>b)(?#note)c", 0, "abc"), 1);
+	assert_int_equal(re_matches("end\\Z", 0, "the end\n"), 1);
+	assert_int_equal(re_matches("end\\z", 0, "the end\n"), 0);
+	assert_int_equal(re_matches("a++", 0, "aa"), -1);	/* possessive */
+	assert_int_equal(re_matches("(?>a)", 0, "a"), -1);	/* atomic */
+	assert_int_equal(re_matches("\\p{L}", 0, "a"), -1);
+	assert_int_equal(re_matches("(?x) a", 0, "a"), -1);	/* extended mode */
+}
+
 /* A pattern that takes exponential time in a backtracking engine. */
 static void
 regex_linear(void **state)
@@ -413,6 +455,7 @@ main(void)
 		cmocka_unit_test(fieldref),
 		cmocka_unit_test(cidr),
 		cmocka_unit_test(regex),
+		cmocka_unit_test(regex_syntax),
 		cmocka_unit_test(regex_linear),
 		cmocka_unit_test(timepart),
 		cmocka_unit_test(keywords),
