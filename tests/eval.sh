@@ -18,7 +18,7 @@ mkdir "$tmp/control"
 cp rules/proc_creation_win_web_service_c2.yml "$tmp/control/"
 cp tests/eval/negative_control.tests.yml "$tmp/control/proc_creation_win_web_service_c2.tests.yml"
 
-echo "1..12"
+echo "1..13"
 t "the T1102 pack: every case of every rule passes" '
 	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
 	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
@@ -58,3 +58,6 @@ t "build --test: a failing case writes nothing, reports the case and exits 1" '
 t "test: no test cases below the paths is an error" '
 	run 1 test tests/constructs/ &&
 	grep -qF "sigmacc: no test cases (RULE.tests.yml beside RULE.yml)" "$tmp/stderr"'
+t "the example repository: its rules pass their test cases, as its CI job runs them" '
+	run 0 test --diagnostics=github --vars examples/detection-as-code/rules/web_service.vars.yml \
+		examples/detection-as-code/rules && grep -q "^PASS " "$tmp/stdout" && [ ! -s "$tmp/stderr" ]'
