@@ -118,7 +118,9 @@ cases_load(struct arena *a, struct diag *d, const struct source *src, struct tes
 		bool ok;
 		if (!strcmp(key, "match") || !strcmp(key, "no_match"))
 			ok = load_list(a, d, v, key[0] == 'm', tf, &cap);
-		else if (!strcmp(key, "rule") && v->kind == YNODE_SCALAR)
+		else if (!strcmp(key, "rule") && v->kind != YNODE_SCALAR)
+			ok = diag_error(d, v->pos, "'rule' must be the id of a rule of the file");
+		else if (!strcmp(key, "rule"))
 			ok = (tf->rule_id = v->text) != NULL;
 		else
 			ok = diag_error(d, m->kids[i]->pos,

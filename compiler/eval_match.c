@@ -227,7 +227,8 @@ value_matches(const struct evalctx *ctx, const struct match *m, const struct mva
 	int part;
 	switch (m->op) {
 	case MATCH_STR: return glob(&v->pat, f->text, f->len, m->cased, !m->field);
-	case MATCH_RE: return regex_search(find_regex(ctx, v), f->text, f->len);
+	case MATCH_RE:	/* eval_prepare compiled every regex of the rule */
+		return find_regex(ctx, v) && regex_search(find_regex(ctx, v), f->text, f->len);
 	case MATCH_CIDR: return in_network(v, f->text, f->len);
 	case MATCH_NUM:
 		return f->kind != EV_BOOL && parse_number(f->text, f->len, &a) &&

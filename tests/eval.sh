@@ -18,7 +18,7 @@ mkdir "$tmp/control"
 cp rules/proc_creation_win_web_service_c2.yml "$tmp/control/"
 cp tests/eval/negative_control.tests.yml "$tmp/control/proc_creation_win_web_service_c2.tests.yml"
 
-echo "1..13"
+echo "1..14"
 t "the T1102 pack: every case of every rule passes" '
 	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
 	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
@@ -61,3 +61,6 @@ t "test: no test cases below the paths is an error" '
 t "the example repository: its rules pass their test cases, as its CI job runs them" '
 	run 0 test --diagnostics=github --vars examples/detection-as-code/rules/web_service.vars.yml \
 		examples/detection-as-code/rules && grep -q "^PASS " "$tmp/stdout" && [ ! -s "$tmp/stderr" ]'
+t "a tests file with rule: ID runs on that rule of a multi-rule file only" '
+	run 0 test tests/eval/multi && grep -q "^PASS .*(Second rule of the file): 2 cases" "$tmp/stdout" &&
+	! grep -q "First rule" "$tmp/stdout"'
