@@ -7,7 +7,8 @@
 #     else the shell's times);
 #  2. a scaling run: one rule with 1,000 / 10,000 / 100,000 values, to show that
 #     compile time grows linearly with rule size;
-#  3. bench/hostile.sh: the pathological inputs of SECURITY.md, "Limits".
+#  3. bench/hostile.sh: the pathological inputs of SECURITY.md, "Limits";
+#  4. the evaluator: the T1102 pack hunting over 100,000 events (sigmacc test --events).
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
@@ -61,3 +62,12 @@ done
 
 echo "hostile inputs (SECURITY.md, Limits)"
 sh bench/hostile.sh "$bin"
+
+echo "evaluator: the T1102 pack (rules/) hunting over 100,000 events"
+yes "$(cat tests/eval/hunt.ndjson)" | head -n 100000 > "$BUILD/hunt.ndjson"
+N=100000
+/usr/bin/time -f "%e %U %S %M" -o "$BUILD/time.txt" "$bin" test --format json \
+	--vars rules/web_service.vars.yml --events "$BUILD/hunt.ndjson" rules/ >/dev/null 2>&1 || true
+set -- $(tail -n 1 "$BUILD/time.txt")
+printf '%-16s %6d events in %5ss (%6d events/s), peak RSS %6d KiB\n' "hunt" "$N" "$1" \
+	"$(echo "scale=0; $N / ($1 + 0.005)" | bc)" "$4"

@@ -104,7 +104,7 @@ parse_test_args(struct tcli *c, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v;
 		bool missing = false;
-		int k, st = 0;
+		int k = 0, st = 0;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_test, stdout);
 			exit(0);
