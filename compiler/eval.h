@@ -8,6 +8,7 @@
  *   eval_match.c   one IR comparison, and whole expressions, on one event
  *   eval_rule.c    a rule's searches and condition, and why it decided
  *   eval_cases.c   the test cases next to a rule (RULE.tests.yml)
+ *   eval_hunt.c    every rule on every event of a log sample (--events)
  *   eval_report.c  results as text, TAP, JUnit XML or JSON lines
  *   eval_cli.c     `sigmacc test`
  */
@@ -57,7 +58,16 @@ struct event {
 
 /* An event from a YAML/JSON map (see eval_event.c for the shapes it knows). */
 bool event_from_node(struct arena *a, struct diag *d, const struct ynode *n, struct event *ev);
-/* Every event of a file: a JSON array, one object, NDJSON (one per line) or YAML documents. */
+/* Called for each event of a file; false stops the scan. */
+typedef bool event_fn(void *ctx, const struct event *ev);
+/*
+ * Each event of a file (a JSON array, one object, NDJSON (one per line) or
+ * YAML documents) to fn, parsed in a; with reset, a is reset before each
+ * NDJSON line, so the memory of a large log is that of its longest line.
+ */
+bool events_scan(struct arena *a, struct diag *d, const struct source *src, bool reset,
+		 event_fn *fn, void *ctx);
+/* Every event of a file into an array in a. */
 bool events_load(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
 		 int *nevs);
 /* The fields called name (several when it was an array), or the first one from *at on. */
@@ -168,6 +178,8 @@ struct result {
 	const char *detail;	/* for a failure: the message; NULL when it passed */
 	struct pos pos;		/* of the case or event */
 	const char *flag_names;	/* the rule's flag columns, "A,B"; NULL without */
+	int order;		/* hunting: the rule's place among the rules */
+	int seq;		/* set by report_add: the order results came in */
 };
 
 struct report {
@@ -183,7 +195,20 @@ void report_add(struct report *r, const struct result *res);
 void report_write(const struct report *r, struct buf *out);
 void report_free(struct report *r);
 
+/* ---- eval_hunt.c ------------------------------------------------------------------------ */
+
+struct pathlist;
+
+/* Every rule of the files on every event of the events files; hits into report. */
+bool hunt_run(const struct session *s, const char *templates, const struct pathlist *files,
+	      const char *const *events, int nevents, struct report *report, struct buf *err);
+/* "A,B": the names of the rule's flag columns (arena text), or NULL. */
+const char *eval_flag_names(struct arena *a, const struct eval_rule *er);
+
 /* ---- eval_cli.c ----------------------------------------------------------------------- */
+
+/* Reads a file into src (heap text); false after a diagnostic. */
+bool eval_read(struct diag *d, const char *path, struct source *src);
 
 /* `sigmacc test ARGS` (templates: the default templates directory): exit
  * status 0 all passed, 1 a failure, 2 usage. */

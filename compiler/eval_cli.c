@@ -56,14 +56,7 @@ struct tcli {
 	bool diag_explicit;
 	struct session s;	/* for its options, arena and diagnostics form */
 	struct report report;
-	struct arena evarena;	/* the --events events, for the whole run */
-	struct event *evs;
-	int nevs;
-	const char **ev_file;	/* the file of each event */
 	const char *templates;
-	struct eval_rule *sources;	/* templates/events/logsources.yml, when hunting */
-	int nsources;
-	bool *identified;	/* per event: some log source description matches it */
 	bool gate;		/* build --test: the report on stderr, and only on failure */
 };
 
@@ -144,9 +137,8 @@ parse_test_args(struct tcli *c, int argc, char **argv)
 	return 0;
 }
 
-/* Reads a file into src (heap text); false after a diagnostic. */
-static bool
-read_source(struct diag *d, const char *path, struct source *src)
+bool
+eval_read(struct diag *d, const char *path, struct source *src)
 {
 	size_t len;
 	const char *why;
@@ -155,114 +147,6 @@ read_source(struct diag *d, const char *path, struct source *src)
 	if (!text)
 		return diag_error(d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
 	return true;
-}
-
-static bool
-load_events(struct tcli *c, struct buf *err)
-{
-	bool ok = true;
-	int cap = 0, fcap = 0, nfile = 0;
-	for (int i = 0; i < c->nevents; i++) {
-		struct source src;
-		struct diag d = {.src = &src};
-		struct event *evs;
-		int n;
-		if (read_source(&d, c->events[i], &src) && events_load(&c->evarena, &d, &src, &evs, &n)) {
-			for (int k = 0; k < n; k++) {
-				VEC_PUSH(&c->evarena, c->evs, c->nevs, cap, evs[k]);
-				VEC_PUSH(&c->evarena, c->ev_file, nfile, fcap, c->events[i]);
-			}
-		} else {
-			ok = false;
-		}
-		driver_render(&c->s, &d, err);
-		diag_clear(&d);
-		free((char *)src.text);
-	}
-	return ok;
-}
-
-/* The log source descriptions, each a Sigma rule matching its source's events. */
-static bool
-load_sources(struct tcli *c, struct buf *err)
-{
-	struct arena *a = &c->evarena;
-	const char *path = arena_printf(a, "%s/events/logsources.yml", c->templates);
-	struct source src;
-	struct diag d = {.src = &src};
-	struct rule **rules;
-	int n = 0;
-	struct options o = {.target = "test"};
-	bool ok = read_source(&d, path, &src) && rule_load(a, &d, &src, &rules, &n);
-	c->sources = arena_alloc(a, sizeof(*c->sources) * (size_t)(n + 1));
-	for (int i = 0; ok && i < n; i++)
-		ok = evalrule_build(a, &d, rules[i], &o, &c->sources[c->nsources++]);
-	c->identified = arena_alloc(a, sizeof(bool) * (size_t)(c->nevs + 1));
-	for (int k = 0; ok && k < c->nevs; k++) {
-		struct verdict v = {0};
-		for (int i = 0; i < c->nsources && !v.fired; i++)
-			evalrule_run(a, &c->sources[i], &c->evs[k], &v, false);
-		c->identified[k] = v.fired;
-	}
-	driver_render(&c->s, &d, err);
-	diag_clear(&d);
-	free((char *)src.text);
-	return ok;
-}
-
-static bool
-same_name(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
-/* The description of r's log source, or NULL: then r sees every event. */
-static struct eval_rule *
-source_of(struct tcli *c, const struct rule *r)
-{
-	for (int i = 0; i < c->nsources; i++) {
-		const struct logsource *ls = &c->sources[i].rule->logsource;
-		if (same_name(ls->product, r->logsource.product) &&
-		    same_name(ls->category, r->logsource.category) &&
-		    same_name(ls->service, r->logsource.service))
-			return &c->sources[i];
-	}
-	return NULL;
-}
-
-/* "A,B": the names of the rule's flag columns, or NULL. */
-static const char *
-flag_names(struct arena *a, const struct eval_rule *er)
-{
-	const char *s = NULL;
-	for (int i = 0; i < er->nflags; i++)
-		s = s ? arena_printf(a, "%s,%s", s, er->flags[i].name) : er->flags[i].name;
-	return s;
-}
-
-static void
-hunt(struct tcli *c, struct eval_rule *er, const char *path)
-{
-	struct arena *a = &c->s.arena;
-	struct eval_rule *source = source_of(c, er->rule);
-	for (int k = 0; k < c->nevs; k++) {
-		struct verdict of_source;
-		if (source && c->identified[k]) {	/* an event that does not say its source reaches all */
-			evalrule_run(a, source, &c->evs[k], &of_source, false);
-			if (!of_source.fired)
-				continue;
-		}
-		struct result res = {path, er->rule->title, er->rule->id, NULL, c->ev_file[k],
-				     c->evs[k].index, true, true, {0}, NULL, c->evs[k].pos,
-				     flag_names(a, er)};
-		/* the explanation only for hits: a hunt may read millions of events */
-		evalrule_run(a, er, &c->evs[k], &res.verdict, false);
-		if (!res.verdict.fired)
-			continue;
-		evalrule_run(a, er, &c->evs[k], &res.verdict, true);
-		res.name = arena_printf(a, "event %d", c->evs[k].index);
-		report_add(&c->report, &res);
-	}
 }
 
 /* The first flag column whose value the case does not expect: the message, or NULL. */
@@ -291,9 +175,10 @@ run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path
 	struct arena *a = &c->s.arena;
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
-		struct result res = {path, er->rule->title, er->rule->id, tc->reason, NULL,
-				     tc->event.index, false, tc->want, {0}, NULL, tc->pos,
-				     flag_names(a, er)};
+		struct result res = {.rule_path = path, .rule_title = er->rule->title,
+				     .rule_id = er->rule->id, .name = tc->reason,
+				     .event_index = tc->event.index, .want = tc->want, .pos = tc->pos,
+				     .flag_names = eval_flag_names(a, er)};
 		evalrule_run(a, er, &tc->event, &res.verdict, true);
 		const char *flags = flag_mismatch(a, er, tc, res.verdict.flags);
 		res.pass = res.verdict.fired == tc->want && !flags;
@@ -311,7 +196,7 @@ run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path
 	}
 }
 
-/* The rules of one file against its test cases or the events. */
+/* The rules of one file against its test cases. */
 static bool
 test_file(struct tcli *c, const char *path, struct buf *err)
 {
@@ -322,16 +207,16 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 	struct rule **rules;
 	int nrules = 0, used = 0;
 	struct test_file tf = {0};
-	char *tpath = c->nevents ? NULL : cases_path(path);
+	char *tpath = cases_path(path);
 	bool have_cases = tpath && access(tpath, F_OK) == 0;
-	if (!c->nevents && !have_cases) {	/* checking it is `sigmacc check`'s work */
+	if (!have_cases) {	/* checking it is `sigmacc check`'s work */
 		free(tpath);
 		return true;
 	}
-	bool ok = read_source(&d, path, &src) && rule_load(a, &d, &src, &rules, &nrules);
-	if (ok && have_cases)
-		ok = read_source(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
-	for (int i = 0; ok && i < nrules && (c->nevents || have_cases); i++) {
+	bool ok = eval_read(&d, path, &src) && rule_load(a, &d, &src, &rules, &nrules);
+	if (ok)
+		ok = eval_read(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
+	for (int i = 0; ok && i < nrules; i++) {
 		struct eval_rule er;
 		if (tf.rule_id && (!rules[i]->id || strcmp(tf.rule_id, rules[i]->id)))
 			continue;
@@ -341,12 +226,9 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 			ok = false;
 			continue;
 		}
-		if (c->nevents)
-			hunt(c, &er, path);
-		else
-			run_cases(c, &td, &er, path, &tf);
+		run_cases(c, &td, &er, path, &tf);
 	}
-	if (ok && have_cases && !used)
+	if (ok && !used)
 		ok = diag_error(&td, (struct pos){tpath, 1, 1}, "no rule of %s has the id '%s'", path,
 				tf.rule_id);
 	d.context = NULL;
@@ -370,9 +252,10 @@ run_tests(struct tcli *c)
 	for (int i = 0; i < c->npaths; i++)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
-	if (c->nevents && (!load_events(c, &err) || !load_sources(c, &err)))
+	if (c->nevents && !hunt_run(&c->s, c->templates, &files, c->events, c->nevents, &c->report,
+				    &err))
 		status = 1;
-	for (int i = 0; i < files.n; i++)
+	for (int i = 0; !c->nevents && i < files.n; i++)
 		if (!test_file(c, files.v[i], &err))
 			status = 1;
 	if (!c->nevents && !c->gate && !c->report.n && !status) {
@@ -427,7 +310,6 @@ eval_command(int argc, char **argv, const char *templates)
 	if (!status)
 		status = run_tests(&c);
 	report_free(&c.report);
-	arena_free(&c.evarena);
 	arena_free(&c.s.arena);
 	vars_free(&vars);
 	free(c.paths);

@@ -161,25 +161,34 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-/* A document: one event, or a list of events (a JSON array, NDJSON's lines). */
+struct scan {
+	struct arena *a;
+	struct diag *d;
+	event_fn *fn;
+	void *ctx;
+	int index;	/* events so far */
+	int line;	/* NDJSON: the line of the document; 0 = keep the parser's */
+};
+
+/* A document: one event, or a list of events (a JSON array). */
 static bool
-add_events(struct arena *a, struct diag *d, const struct ynode *n, struct event **evs, int *nevs,
-	   int *cap, bool top)
+scan_node(struct scan *sc, const struct ynode *n, bool top)
 {
 	if (n->kind == YNODE_SEQ && top) {
 		for (int i = 0; i < n->nkids; i++)
-			if (!add_events(a, d, n->kids[i], evs, nevs, cap, false))
+			if (!scan_node(sc, n->kids[i], false))
 				return false;
 		return true;
 	}
 	if (n->kind == YNODE_SCALAR && n->type == SCALAR_NULL && !n->quoted)
 		return true;	/* an empty document */
 	struct event ev;
-	if (!event_from_node(a, d, n, &ev))
+	if (!event_from_node(sc->a, sc->d, n, &ev))
 		return false;
-	ev.index = *nevs + 1;
-	VEC_PUSH(a, *evs, *nevs, *cap, ev);
-	return true;
+	ev.index = ++sc->index;
+	if (sc->line)
+		ev.pos.line = sc->line;
+	return sc->fn(sc->ctx, &ev);
 }
 
 static bool
@@ -193,33 +202,35 @@ blank_line(const char *s, size_t n)
 
 /*
  * NDJSON, one line at a time: the node limit of the YAML loader is per
- * document, so a large log stays readable. Positions are moved to the
- * line's place in the file.
+ * document, so a large log stays readable, and with reset the memory of a
+ * line is reused for the next. Positions move to the line's place in the file.
  */
 static bool
-events_load_lines(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
-		  int *nevs, int *cap)
+scan_lines(struct scan *sc, const struct source *src, bool reset)
 {
 	bool ok = true;
-	int lineno = 1;
-	for (size_t i = 0; ok && i < src->len; lineno++) {
+	struct diag *d = sc->d;
+	sc->line = 1;
+	for (size_t i = 0; ok && i < src->len; sc->line++) {
 		const char *nl = memchr(src->text + i, '\n', src->len - i);
 		size_t end = nl ? (size_t)(nl - src->text) : src->len;
 		struct source line = {src->name, src->text + i, end - i};
 		i = end + 1;
 		if (blank_line(line.text, line.len))
 			continue;
+		if (reset)
+			arena_reset(sc->a);
 		struct diag ld = {.src = &line};
 		struct ynode **docs;
-		int ndocs, first = *nevs;
-		ok = yaml_load(&line, a, &ld, &docs, &ndocs);
+		int ndocs;
+		sc->d = &ld;
+		ok = yaml_load(&line, sc->a, &ld, &docs, &ndocs);
 		for (int k = 0; ok && k < ndocs; k++)
-			ok = add_events(a, &ld, docs[k], evs, nevs, cap, false);
-		for (int k = first; k < *nevs; k++)
-			(*evs)[k].pos.line = lineno;
+			ok = scan_node(sc, docs[k], false);
+		sc->d = d;
 		for (int k = 0; k < ld.nmsgs; k++) {
 			struct pos p = ld.msgs[k].pos;
-			p.line = p.line ? lineno + p.line - 1 : 0;
+			p.line = p.line ? sc->line + p.line - 1 : 0;
 			diag_error(d, p, "%s", ld.msgs[k].text);
 		}
 		diag_clear(&ld);
@@ -228,17 +239,40 @@ events_load_lines(struct arena *a, struct diag *d, const struct source *src, str
 }
 
 bool
+events_scan(struct arena *a, struct diag *d, const struct source *src, bool reset, event_fn *fn,
+	    void *ctx)
+{
+	struct scan sc = {a, d, fn, ctx, 0, 0};
+	if (ends_with(src->name, ".ndjson") || ends_with(src->name, ".jsonl"))
+		return scan_lines(&sc, src, reset);
+	struct ynode **docs;
+	int ndocs;
+	bool ok = yaml_load(src, a, d, &docs, &ndocs);
+	for (int i = 0; ok && i < ndocs; i++)
+		ok = scan_node(&sc, docs[i], true);
+	return ok;
+}
+
+struct collect {
+	struct arena *a;
+	struct event **evs;
+	int *nevs, cap;
+};
+
+static bool
+collect_event(void *ctx, const struct event *ev)
+{
+	struct collect *c = ctx;
+	VEC_PUSH(c->a, *c->evs, *c->nevs, c->cap, *ev);
+	return true;
+}
+
+bool
 events_load(struct arena *a, struct diag *d, const struct source *src, struct event **evs,
 	    int *nevs)
 {
-	struct ynode **docs;
-	int ndocs, cap = 0;
+	struct collect c = {a, evs, nevs, 0};
 	*evs = NULL;
 	*nevs = 0;
-	if (ends_with(src->name, ".ndjson") || ends_with(src->name, ".jsonl"))
-		return events_load_lines(a, d, src, evs, nevs, &cap);
-	bool ok = yaml_load(src, a, d, &docs, &ndocs);
-	for (int i = 0; ok && i < ndocs; i++)
-		ok = add_events(a, d, docs[i], evs, nevs, &cap, true);
-	return ok;
+	return events_scan(a, d, src, false, collect_event, &c);
 }

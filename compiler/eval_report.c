@@ -21,8 +21,9 @@ report_add(struct report *r, const struct result *res)
 		r->results = realloc(r->results, sizeof(*r->results) * (size_t)r->cap);
 	}
 	/* the strings live in the rule's arena, which the next rule file resets */
-	struct result *c = &r->results[r->n++];
+	struct result *c = &r->results[r->n];
 	*c = *res;
+	c->seq = r->n++;
 	const char **strs[] = {&c->rule_path, &c->rule_title, &c->rule_id, &c->name, &c->events_path,
 			       &c->detail, &c->verdict.search, &c->pos.file, &c->flag_names};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
