@@ -3,7 +3,18 @@
 #define SIGMACC_ARGS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+/* "sigmacc: MESSAGE" and where help is, on stderr; returns the usage exit status, 2. */
+static inline int
+usage_fail(const char *help, const char *fmt, const char *arg)
+{
+	fputs("sigmacc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s'.\n", help);
+	return 2;
+}
 
 /* Matches --name VALUE, --name=VALUE and -x VALUE; *i advances past VALUE. */
 static inline bool

@@ -63,10 +63,7 @@ struct tcli {
 static int
 test_usage(const char *fmt, const char *arg)
 {
-	fputs("sigmacc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'sigmacc test --help'.\n", stderr);
-	return 2;
+	return usage_fail("sigmacc test --help", fmt, arg);
 }
 
 /* --name VALUE, --name=VALUE or -x VALUE (short may be NULL); NULL if it is none of them. */

@@ -138,10 +138,7 @@ struct cli {
 static int
 usage_error(const char *fmt, const char *arg)
 {
-	fputs("sigmacc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'sigmacc --help'.\n", stderr);
-	return 2;
+	return usage_fail("sigmacc --help", fmt, arg);
 }
 
 static int
