@@ -188,6 +188,8 @@ struct report {
 	struct result *results;	/* heap */
 	int n, cap;
 	int failed;
+	bool hunting;		/* results are hits of --events */
+	long events;		/* hunting: events read */
 };
 
 void report_add(struct report *r, const struct result *res);

@@ -102,6 +102,7 @@ hunt_event(void *ctx, const struct event *ev)
 {
 	struct hunt *h = ctx;
 	struct arena *a = &h->events;
+	h->report->events++;
 	struct verdict v = {0};
 	for (int i = 0; i < h->nsources && !v.fired; i++)
 		evalrule_run(a, &h->sources[i], ev, &v, false);
@@ -143,6 +144,7 @@ hunt_run(const struct session *s, const char *templates, const struct pathlist *
 	 const char *const *events, int nevents, struct report *report, struct buf *err)
 {
 	struct hunt h = {.s = s, .report = report};
+	report->hunting = true;
 	bool ok = load_file(&h, arena_printf(&h.rules, "%s/events/logsources.yml", templates), true,
 			    err);
 	for (int i = 0; i < files->n; i++)

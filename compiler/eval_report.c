@@ -126,7 +126,10 @@ write_text(const struct report *r, struct buf *out)
 		}
 		i = end;
 	}
-	if (r->n && !r->results[0].events_path)
+	if (r->hunting)
+		buf_printf(out, "%d hit%s on %ld event%s\n", r->n, r->n == 1 ? "" : "s", r->events,
+			   r->events == 1 ? "" : "s");
+	else if (r->n)
 		buf_printf(out, "%d case%s, %d failed\n", cases, cases == 1 ? "" : "s", r->failed);
 }
 

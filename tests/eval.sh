@@ -38,7 +38,10 @@ t "negative control: --diagnostics=github annotates the failed case" '
 	same '"$root"'/tests/eval/negative_control.github "$tmp/stderr"'
 t "hunting: which rules fire on which events, as JSON lines" '
 	run 0 test --format json --vars '"$vars"' --events tests/eval/hunt.ndjson rules/ &&
-	same tests/eval/hunt.json "$tmp/stdout"'
+	same tests/eval/hunt.json "$tmp/stdout" &&
+	run 0 test --vars '"$vars"' --events tests/eval/hunt.ndjson rules/ &&
+	[ "$(tail -n 1 "$tmp/stdout")" = "8 hits on 9 events" ] &&
+	grep -qF "rules/net_connection_win_web_service_c2.yml (Non-Browser Process Connects to a Web Service Abused for C2): fires on 2 events" "$tmp/stdout"'
 t "a malformed tests file is an error at its position" '
 	run 1 test tests/eval/bad/ && same tests/eval/bad/missing_reason.err "$tmp/stderr"'
 t "an events file that is not events is an error at its position" '
