@@ -4,12 +4,15 @@
 # fail), the report formats, hunting over an events file and a malformed tests
 # file. Expected outputs are files under tests/eval/. Run from the source root;
 # prints TAP.
+# shellcheck disable=SC2016 # each test is a single-quoted script that t evaluates
 set -u
+# shellcheck disable=SC2034 # bin and n are tap.sh's
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(pwd)
 vars=$root/rules/web_service.vars.yml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/tap.sh
 . "$(dirname "$0")/tap.sh"
 same() { diff -u "$1" "$2"; }
 
@@ -41,7 +44,7 @@ t "hunting: which rules fire on which events, as JSON lines" '
 	same tests/eval/hunt.json "$tmp/stdout" &&
 	run 0 test --vars '"$vars"' --events tests/eval/hunt.ndjson rules/ &&
 	[ "$(tail -n 1 "$tmp/stdout")" = "8 hits on 9 events" ] &&
-	grep -qF "rules/net_connection_win_web_service_c2.yml (Non-Browser Process Connects to a Web Service Abused for C2): fires on 2 events" "$tmp/stdout"'
+	grep -q "^rules/net_connection_win_web_service_c2.yml (.*): fires on 2 events$" "$tmp/stdout"'
 t "a malformed tests file is an error at its position" '
 	run 1 test tests/eval/bad/ && same tests/eval/bad/missing_reason.err "$tmp/stderr"'
 t "an events file that is not events is an error at its position" '
@@ -65,5 +68,6 @@ t "the example repository: its rules pass their test cases, as its CI job runs t
 	run 0 test --diagnostics=github --vars examples/detection-as-code/rules/web_service.vars.yml \
 		examples/detection-as-code/rules && grep -q "^PASS " "$tmp/stdout" && [ ! -s "$tmp/stderr" ]'
 t "a tests file with rule: ID runs on that rule of a multi-rule file only" '
-	run 0 test tests/eval/multi && grep -q "^PASS .*(Second rule of the file): 2 cases" "$tmp/stdout" &&
+	run 0 test tests/eval/multi &&
+	grep -q "^PASS .*(Second rule of the file): 2 cases" "$tmp/stdout" &&
 	! grep -q "First rule" "$tmp/stdout"'

@@ -1,5 +1,7 @@
+# shellcheck shell=sh
 # tap.sh: helpers of the shell tests that print TAP (cli.sh, eval.sh), sourced after
 # they set bin (the sigmacc binary) and tmp (a scratch directory); n counts the tests.
+# shellcheck disable=SC2154 # bin and tmp are the sourcing script's
 n=0
 
 # t DESCRIPTION SCRIPT: SCRIPT runs in a subshell and must exit 0.
