@@ -299,6 +299,8 @@ eval_command(int argc, char **argv, const char *templates)
 	c.events = calloc((size_t)argc, sizeof(*c.events));
 	c.vars = calloc((size_t)argc, sizeof(*c.vars));
 	struct vars vars = {0};
+	/* events files are logs: they may be as large as any input is allowed to be */
+	files_configure(FILES_MAX_CEILING, false);
 	int status = parse_test_args(&c, argc, argv);
 	if (!status && !vars_load_files(&vars, c.vars, c.nvars))
 		status = 2;
