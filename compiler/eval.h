@@ -21,7 +21,7 @@
 
 struct regex;
 
-#define REGEX_MAX_PROGRAM 20000	/* instructions after {n,m} are unrolled */
+#define REGEX_MAX_PROGRAM 100000	/* instructions after {n,m} are unrolled */
 
 /*
  * Compiles s (RE_I/RE_M/RE_S flags) into a program, or NULL with *err and

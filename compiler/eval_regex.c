@@ -39,7 +39,9 @@ struct rnode {
 	enum assertion as;		/* ASSERT */
 	struct range *ranges;		/* CLASS */
 	int nranges, capranges;
-	struct rnode *a, *b;		/* CAT, ALT, REP (a) */
+	struct rnode *a;		/* REP */
+	struct rnode **kids;		/* CAT, ALT: lists, so that long patterns stay shallow */
+	int nkids, capkids;
 	int min, max;			/* REP: max -1 = unbounded */
 };
 
@@ -60,6 +62,7 @@ struct rparser {
 	struct arena *a;
 	const char *s, *p, *end;
 	unsigned flags;			/* RE_I, RE_M, RE_S in effect here */
+	int depth;			/* groups open around here (at most REGEX_MAX_DEPTH) */
 	const char *err;
 	const char *err_at;
 };
@@ -294,6 +297,8 @@ parse_group(struct rparser *rp)
 {
 	const char *open = rp->p++;
 	unsigned outer = rp->flags;
+	if (rp->depth >= REGEX_MAX_DEPTH)
+		return fail(rp, open, "groups and quantifiers nested too deeply for the evaluator");
 	if (rp->p < rp->end && *rp->p == '?') {
 		char c = ++rp->p < rp->end ? *rp->p : 0;
 		char d = rp->p + 1 < rp->end ? rp->p[1] : 0;
@@ -324,7 +329,9 @@ parse_group(struct rparser *rp)
 				return rnode_new(rp, RN_EMPTY);
 		}
 	}
+	rp->depth++;
 	struct rnode *n = parse_alt(rp);
+	rp->depth--;
 	if (!n)
 		return NULL;
 	if (rp->p >= rp->end || *rp->p != ')')
@@ -393,14 +400,16 @@ parse_bounds(struct rparser *rp, int *min, int *max)
 	long lo = 0, hi = -1;
 	if (p >= rp->end || *p < '0' || *p > '9')
 		return false;
-	while (p < rp->end && *p >= '0' && *p <= '9')
-		lo = lo < 100000 ? lo * 10 + (*p++ - '0') : lo + 0 * *p++;
+	for (; p < rp->end && *p >= '0' && *p <= '9'; p++)
+		if (lo < 100000)	/* beyond, the program limit refuses it anyway */
+			lo = lo * 10 + (*p - '0');
 	if (p < rp->end && *p == ',') {
 		p++;
 		if (p < rp->end && *p >= '0' && *p <= '9') {
 			hi = 0;
-			while (p < rp->end && *p >= '0' && *p <= '9')
-				hi = hi < 100000 ? hi * 10 + (*p++ - '0') : hi + 0 * *p++;
+			for (; p < rp->end && *p >= '0' && *p <= '9'; p++)
+				if (hi < 100000)
+					hi = hi * 10 + (*p - '0');
 		}
 	} else {
 		hi = lo;
@@ -417,6 +426,7 @@ static struct rnode *
 parse_repeat(struct rparser *rp)
 {
 	struct rnode *n = parse_atom(rp);
+	int stacked = 0;
 	while (n && rp->p < rp->end) {
 		int min, max;
 		const char *q = rp->p;
@@ -431,6 +441,8 @@ parse_repeat(struct rparser *rp)
 			return fail(rp, rp->p, "a possessive quantifier needs a backtracking engine");
 		if (rp->p < rp->end && *rp->p == '?')
 			rp->p++;	/* lazy: the same set of matches */
+		if (++stacked > REGEX_MAX_DEPTH)
+			return fail(rp, q, "groups and quantifiers nested too deeply for the evaluator");
 		struct rnode *r = rnode_new(rp, RN_REP);
 		r->a = n;
 		r->min = min;
@@ -440,40 +452,41 @@ parse_repeat(struct rparser *rp)
 	return n;
 }
 
+/* A list node of its kids; one kid is itself, none is the empty pattern. */
 static struct rnode *
-pair(struct rparser *rp, enum rnode_kind kind, struct rnode *a, struct rnode *b)
+list_finish(struct rparser *rp, struct rnode *list)
 {
-	if (!a)
-		return b;
-	struct rnode *n = rnode_new(rp, kind);
-	n->a = a;
-	n->b = b;
-	return n;
+	if (list->nkids == 0)
+		return rnode_new(rp, RN_EMPTY);
+	return list->nkids == 1 ? list->kids[0] : list;
 }
 
 static struct rnode *
 parse_cat(struct rparser *rp)
 {
-	struct rnode *n = NULL;
+	struct rnode *n = rnode_new(rp, RN_CAT);
 	while (rp->p < rp->end && *rp->p != '|' && *rp->p != ')') {
 		struct rnode *k = parse_repeat(rp);
 		if (!k)
 			return NULL;
-		n = pair(rp, RN_CAT, n, k);
+		VEC_PUSH(rp->a, n->kids, n->nkids, n->capkids, k);
 	}
-	return n ? n : rnode_new(rp, RN_EMPTY);
+	return list_finish(rp, n);
 }
 
 static struct rnode *
 parse_alt(struct rparser *rp)
 {
-	struct rnode *n = parse_cat(rp);
-	while (n && rp->p < rp->end && *rp->p == '|') {
-		rp->p++;
+	struct rnode *n = rnode_new(rp, RN_ALT);
+	for (;;) {
 		struct rnode *k = parse_cat(rp);
-		n = k ? pair(rp, RN_ALT, n, k) : NULL;
+		if (!k)
+			return NULL;
+		VEC_PUSH(rp->a, n->kids, n->nkids, n->capkids, k);
+		if (rp->p >= rp->end || *rp->p != '|')
+			return list_finish(rp, n);
+		rp->p++;
 	}
-	return n;
 }
 
 /* ---- compiling --------------------------------------------------------------------- */
@@ -510,18 +523,23 @@ compile_node(struct rcomp *c, const struct rnode *n)
 	case RN_CLASS: emit(c, OP_CLASS, n); break;
 	case RN_ASSERT: emit(c, OP_ASSERT, n); break;
 	case RN_CAT:
-		compile_node(c, n->a);
-		compile_node(c, n->b);
+		for (int i = 0; i < n->nkids; i++)
+			compile_node(c, n->kids[i]);
 		break;
-	case RN_ALT:
-		split = emit(c, OP_SPLIT, NULL);
-		c->prog[split].x = c->n;
-		compile_node(c, n->a);
-		jmp = emit(c, OP_JMP, NULL);
-		c->prog[split].y = c->n;
-		compile_node(c, n->b);
-		c->prog[jmp].x = c->n;
+	case RN_ALT: {	/* split a, next; a; jmp end; next: split b, next2; ... last; end: */
+		int *jmps = arena_alloc(c->a, sizeof(int) * (size_t)n->nkids);
+		for (int i = 0; i + 1 < n->nkids; i++) {
+			split = emit(c, OP_SPLIT, NULL);
+			c->prog[split].x = c->n;
+			compile_node(c, n->kids[i]);
+			jmps[i] = emit(c, OP_JMP, NULL);
+			c->prog[split].y = c->n;
+		}
+		compile_node(c, n->kids[n->nkids - 1]);
+		for (int i = 0; i + 1 < n->nkids; i++)
+			c->prog[jmps[i]].x = c->n;
 		break;
+	}
 	case RN_REP:
 		for (int i = 0; i < n->min && !c->too_big; i++)
 			compile_node(c, n->a);
@@ -547,7 +565,7 @@ struct regex *
 regex_compile(struct arena *a, const char *s, size_t len, unsigned flags, const char **err,
 	      size_t *err_off)
 {
-	struct rparser rp = {a, s, s, s + len, flags, NULL, NULL};
+	struct rparser rp = {.a = a, .s = s, .p = s, .end = s + len, .flags = flags};
 	struct rnode *root = parse_alt(&rp);
 	if (root && rp.p < rp.end)
 		fail(&rp, rp.p, "unmatched ')'");
@@ -560,7 +578,8 @@ regex_compile(struct arena *a, const char *s, size_t len, unsigned flags, const 
 	compile_node(&c, root);
 	emit(&c, OP_MATCH, NULL);
 	if (c.too_big) {
-		*err = "the program would exceed the evaluator's size limit (repetition counts)";
+		*err = "the pattern needs more than 100,000 instructions (its length times its "
+		       "repetitions)";
 		*err_off = 0;
 		return NULL;
 	}

@@ -273,6 +273,23 @@ regex_syntax(void **state)
 	assert_int_equal(re_matches("(?>a)", 0, "a"), -1);	/* atomic */
 	assert_int_equal(re_matches("\\p{L}", 0, "a"), -1);
 	assert_int_equal(re_matches("(?x) a", 0, "a"), -1);	/* extended mode */
+	/* long alternations and deep groups: lists, and a depth limit, not deep recursion */
+	struct buf b = {0};
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&b, "%sw%d", i ? "|" : "", i);
+	assert_int_equal(re_matches(b.data, 0, "x w4999 y"), 1);
+	assert_int_equal(re_matches(b.data, 0, "x w5000 y"), 1);	/* w500 is in it */
+	assert_int_equal(re_matches(b.data, 0, "x wx y"), 0);
+	for (int depth = REGEX_MAX_DEPTH; depth <= REGEX_MAX_DEPTH + 1; depth++) {
+		buf_clear(&b);
+		for (int i = 0; i < depth; i++)
+			buf_putc(&b, '(');
+		buf_putc(&b, 'a');
+		for (int i = 0; i < depth; i++)
+			buf_putc(&b, ')');
+		assert_int_equal(re_matches(b.data, 0, "a"), depth > REGEX_MAX_DEPTH ? -1 : 1);
+	}
+	buf_free(&b);
 }
 
 /* A pattern that takes exponential time in a backtracking engine. */
@@ -296,7 +313,8 @@ regex_linear(void **state)
 	assert_true(regex_search(re, text, 4096));
 	assert_null(regex_compile(&a, "a{1000}{1000}", 13, 0, &err, &off));
 	assert_string_equal(err,
-			    "the program would exceed the evaluator's size limit (repetition counts)");
+			    "the pattern needs more than 100,000 instructions (its length times its "
+			    "repetitions)");
 	arena_free(&a);
 }
 
