@@ -42,19 +42,25 @@ is_container(const char *key)
 	return false;
 }
 
+/* The walk of one event: each container is promoted once, however it is reached. */
+struct flat {
+	struct arena *a;
+	struct event *ev;
+	const struct ynode **promoted;
+	int npromoted, cap;
+};
+
+#define PROMOTE_DEPTH 3	/* containers this deep or less: Event.System, winlog.event_data */
+
 static void
-add_field(struct arena *a, struct event *ev, const char *name, enum evkind kind, const char *text,
-	  size_t len)
+add_field(struct flat *fl, const char *name, enum evkind kind, const char *text, size_t len)
 {
-	for (int i = 0; i < ev->nfields; i++)	/* a promoted member seen twice */
-		if (ev->fields[i].text == text && !strcmp(ev->fields[i].name, name))
-			return;
 	struct evfield f = {name, kind, text, len};
-	VEC_PUSH(a, ev->fields, ev->nfields, ev->cap, f);
+	VEC_PUSH(fl->a, fl->ev->fields, fl->ev->nfields, fl->ev->cap, f);
 }
 
 static void
-add_scalar(struct arena *a, struct event *ev, const char *name, const struct ynode *v)
+add_scalar(struct flat *fl, const char *name, const struct ynode *v)
 {
 	enum evkind kind = EV_STR;
 	if (!v->quoted) {
@@ -66,10 +72,10 @@ add_scalar(struct arena *a, struct event *ev, const char *name, const struct yno
 		}
 	}
 	if (kind == EV_BOOL)
-		add_field(a, ev, name, kind, (v->text[0] | 0x20) == 't' ? "true" : "false",
+		add_field(fl, name, kind, (v->text[0] | 0x20) == 't' ? "true" : "false",
 			  (v->text[0] | 0x20) == 't' ? 4 : 5);
 	else
-		add_field(a, ev, name, kind, v->text, v->len);
+		add_field(fl, name, kind, v->text, v->len);
 }
 
 static const char *
@@ -78,27 +84,39 @@ join(struct arena *a, const char *prefix, const char *key)
 	return prefix ? arena_printf(a, "%s.%s", prefix, key) : key;
 }
 
+/* Has this container been promoted already (reached through another path)? */
+static bool
+promote_once(struct flat *fl, const struct ynode *n)
+{
+	for (int i = 0; i < fl->npromoted; i++)
+		if (fl->promoted[i] == n)
+			return false;
+	VEC_PUSH(fl->a, fl->promoted, fl->npromoted, fl->cap, n);
+	return true;
+}
+
 static void
-flatten(struct arena *a, struct event *ev, const struct ynode *n, const char *name, int depth)
+flatten(struct flat *fl, const struct ynode *n, const char *name, int depth)
 {
 	if (depth > YAML_MAX_DEPTH)
 		return;
 	if (n->kind == YNODE_SCALAR) {
 		if (name)
-			add_scalar(a, ev, name, n);
+			add_scalar(fl, name, n);
 		return;
 	}
 	if (n->kind == YNODE_SEQ) {
 		for (int i = 0; i < n->nkids; i++)
-			flatten(a, ev, n->kids[i], name, depth + 1);
+			flatten(fl, n->kids[i], name, depth + 1);
 		return;
 	}
 	for (int i = 0; i + 1 < n->nkids; i += 2) {
 		const char *key = n->kids[i]->text;
 		const struct ynode *v = n->kids[i + 1];
-		flatten(a, ev, v, join(a, name, key), depth + 1);
-		if (v->kind == YNODE_MAP && is_container(key))
-			flatten(a, ev, v, NULL, depth + 1);
+		flatten(fl, v, join(fl->a, name, key), depth + 1);
+		if (v->kind == YNODE_MAP && depth < PROMOTE_DEPTH && is_container(key) &&
+		    promote_once(fl, v))
+			flatten(fl, v, NULL, depth + 1);
 	}
 }
 
@@ -115,31 +133,66 @@ event_field(const struct event *ev, const char *name, int *at)
 	return NULL;
 }
 
+/* N if name is "aN" (an EXECVE argument), else -1. */
+static long
+argument_index(const char *name)
+{
+	if (name[0] != 'a' || !name[1])
+		return -1;
+	long n = 0;
+	for (const char *p = name + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 1000000)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+/* CommandLine: a0, a1 ... up to the first missing one, joined by spaces (one pass). */
+static void
+derive_command_line(struct flat *fl)
+{
+	struct event *ev = fl->ev;
+	long max = -1;
+	for (int i = 0; i < ev->nfields; i++) {
+		long k = argument_index(ev->fields[i].name);
+		max = k < ev->nfields && k > max ? k : max;
+	}
+	if (max < 0)
+		return;
+	const struct evfield **args = calloc((size_t)max + 1, sizeof(*args));
+	for (int i = 0; i < ev->nfields; i++) {
+		long k = argument_index(ev->fields[i].name);
+		if (k >= 0 && k <= max && !args[k])
+			args[k] = &ev->fields[i];
+	}
+	struct buf b = {0};
+	for (long k = 0; k <= max && args[k]; k++) {
+		if (k)
+			buf_putc(&b, ' ');
+		buf_putn(&b, args[k]->text, args[k]->len);
+	}
+	if (args[0])
+		add_field(fl, "CommandLine", EV_STR, arena_strndup(fl->a, b.data ? b.data : "", b.len),
+			  b.len);
+	buf_free(&b);
+	free(args);
+}
+
 /* auditd: the taxonomy's names from the record fields, where the event has none. */
 static void
-derive_auditd(struct arena *a, struct event *ev)
+derive_auditd(struct flat *fl)
 {
+	struct event *ev = fl->ev;
 	const struct evfield *f;
 	if (!event_field(ev, "Image", NULL) && (f = event_field(ev, "exe", NULL)))
-		add_field(a, ev, "Image", EV_STR, f->text, f->len);
+		add_field(fl, "Image", EV_STR, f->text, f->len);
 	if (!event_field(ev, "DestinationIp", NULL) && (f = event_field(ev, "SOCKADDR.addr", NULL)))
-		add_field(a, ev, "DestinationIp", EV_STR, f->text, f->len);
+		add_field(fl, "DestinationIp", EV_STR, f->text, f->len);
 	if (!event_field(ev, "DestinationPort", NULL) && (f = event_field(ev, "SOCKADDR.port", NULL)))
-		add_field(a, ev, "DestinationPort", f->kind, f->text, f->len);
-	if (event_field(ev, "CommandLine", NULL) || !event_field(ev, "a0", NULL))
-		return;
-	struct buf b = {0};
-	for (int i = 0;; i++) {
-		char name[16];
-		snprintf(name, sizeof(name), "a%d", i);
-		if (!(f = event_field(ev, name, NULL)))
-			break;
-		if (i)
-			buf_putc(&b, ' ');
-		buf_putn(&b, f->text, f->len);
-	}
-	add_field(a, ev, "CommandLine", EV_STR, arena_strndup(a, b.data, b.len), b.len);
-	buf_free(&b);
+		add_field(fl, "DestinationPort", f->kind, f->text, f->len);
+	if (!event_field(ev, "CommandLine", NULL))
+		derive_command_line(fl);
 }
 
 bool
@@ -149,8 +202,9 @@ event_from_node(struct arena *a, struct diag *d, const struct ynode *n, struct e
 	if (n->kind != YNODE_MAP)
 		return diag_error(d, n->pos, "an event must be a map of fields (found %s)",
 				  yaml_kind_name(n));
-	flatten(a, ev, n, NULL, 0);
-	derive_auditd(a, ev);
+	struct flat fl = {a, ev, NULL, 0, 0};
+	flatten(&fl, n, NULL, 0);
+	derive_auditd(&fl);
 	return true;
 }
 
