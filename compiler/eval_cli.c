@@ -46,14 +46,15 @@ static const char usage_test[] =
 	"event of a log source templates/events/logsources.yml describes (Sysmon event\n"
 	"IDs, auditd records) reaches only the rules of that source; other events reach\n"
 	"every rule. Test cases always reach their rule.\n"
-	"Exit status: 0 every case passed (or hunting finished), 1 a case failed or a\n"
-	"rule or events file could not be read, 2 on a usage error.\n";
+	"Exit status: 0 every case passed (or hunting finished), 1 a case failed, a\n"
+	"rule, tests or events file could not be read or no test case was found, 2 on\n"
+	"a usage error.\n";
 
 struct tcli {
 	const char **paths, **events, **vars;
 	int npaths, nevents, nvars;
 	const char *output;
-	bool diag_explicit;
+	bool diag_explicit;	/* --diagnostics: failed cases also as diagnostics on stderr */
 	struct session s;	/* for its options, arena and diagnostics form */
 	struct report report;
 	const char *templates;
