@@ -466,13 +466,22 @@ aql_query(struct emitter *em)
 	return true;
 }
 
+static const char *const aql_aliases[] = {"qradar", "q_radar_aql", "ibm-qradar-aql", NULL};
+static const struct backend_option aql_options[] = {
+	{"aql-table", "events|flows", "events", "the table the query selects FROM"},
+	{NULL, NULL, NULL, NULL},
+};
+
 const struct backend backend_aql = {
 	.name = "aql",
+	.aliases = aql_aliases,
 	.ext = "aql",
 	.description = "IBM QRadar AQL: SELECT over events, or the filter for a QRadar rule test",
 	.default_pipeline = "qradar_windows",
 	.syntax = &aql_syntax,
 	.formats = aql_formats,
+	.options = aql_options,
+	.comment_open = "--",
 	.match = aql_match,
 	.query = aql_query,
 };

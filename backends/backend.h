@@ -49,8 +49,17 @@ struct format {
 	const char *description;	/* for `sigmacc list formats` */
 };
 
+/* A target's own option, -O NAME=VALUE (read with options_get). */
+struct backend_option {
+	const char *name;
+	const char *type;		/* "string", or the allowed values: "events|flows" */
+	const char *fallback;		/* what applies when it is not given */
+	const char *help;		/* one line for `sigmacc list options` */
+};
+
 struct backend {
 	const char *name;		/* -t NAME */
+	const char *const *aliases;	/* sigma-cli's names for the target, NULL-ended */
 	const char *ext;		/* output file extension */
 	const char *description;	/* for `sigmacc list targets` */
 	const char *default_pipeline;
@@ -59,6 +68,10 @@ struct backend {
 	 * name (may be NULL); the query hook reads em->format. Import formats that wrap
 	 * the query are templates (templates/formats/). */
 	const struct format *formats;
+	const struct backend_option *options;	/* ended by a NULL name; may be NULL */
+	/* A comment line naming each rule where several queries share one output:
+	 * comment_open, the rule, comment_close (may be NULL). */
+	const char *comment_open, *comment_close;
 	/* Renders one match into terms; false after a diagnostic. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection),

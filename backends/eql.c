@@ -698,12 +698,20 @@ eql_query(struct emitter *em)
 	return emit_expr(em, e, 4);
 }
 
+static const struct backend_option eql_options[] = {
+	{"eql-keyword-field", "string", "keywords are refused",
+	 "search keywords in this one field, e.g. message"},
+	{NULL, NULL, NULL, NULL},
+};
+
 const struct backend backend_eql = {
 	.name = "eql",
 	.ext = "eql",
 	.description = "Elastic EQL: Elasticsearch and Elastic Security (ECS field names)",
 	.default_pipeline = "ecs_windows",
 	.syntax = &eql_syntax,
+	.options = eql_options,
+	.comment_open = "//",
 	.match = eql_match,
 	.query = eql_query,
 };

@@ -360,12 +360,16 @@ kql_query(struct emitter *em)
 	return true;
 }
 
+static const char *const kql_aliases[] = {"kusto", "microsoft365defender", NULL};
+
 const struct backend backend_kql = {
 	.name = "kql",
+	.aliases = kql_aliases,
 	.ext = "kql",
 	.description = "Microsoft KQL: Defender XDR advanced hunting and Microsoft Sentinel",
 	.default_pipeline = "defender_xdr",
 	.syntax = &kql_syntax,
+	.comment_open = "//",
 	.match = kql_match,
 	.query = kql_query,
 };

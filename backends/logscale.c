@@ -546,12 +546,16 @@ logscale_query(struct emitter *em)
 	return logscale_body(em);
 }
 
+static const char *const logscale_aliases[] = {"log_scale", "crowdstrike", NULL};
+
 const struct backend backend_logscale = {
 	.name = "logscale",
+	.aliases = logscale_aliases,
 	.ext = "logscale",
 	.description = "CrowdStrike Falcon LogScale (Falcon sensor events, Next-Gen SIEM)",
 	.default_pipeline = "falcon",
 	.syntax = &logscale_syntax,
+	.comment_open = "//",
 	.match = logscale_match,
 	.query = logscale_query,
 };

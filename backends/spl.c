@@ -664,13 +664,26 @@ spl_query(struct emitter *em)
 	return spl_search_query(em);
 }
 
+static const char *const spl_aliases[] = {"splunk", NULL};
+static const struct backend_option spl_options[] = {
+	{"spl-index", "string", "no index= term",
+	 "search this index: index=NAME before the event selection"},
+	{"spl-source-prefix", "string", "the pipeline's (XmlWinEventLog:)",
+	 "the source= prefix of every Windows channel, e.g. WinEventLog:"},
+	{NULL, NULL, NULL, NULL},
+};
+
 const struct backend backend_spl = {
 	.name = "spl",
+	.aliases = spl_aliases,
 	.ext = "spl",
 	.description = "Splunk SPL: search with an exact | where stage; tstats over CIM data models",
 	.default_pipeline = "splunk_sysmon",
 	.syntax = &spl_syntax,
 	.formats = spl_formats,
+	.options = spl_options,
+	.comment_open = "```",
+	.comment_close = "```",
 	.match = spl_match,
 	.query = spl_query,
 };

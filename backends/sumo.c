@@ -400,12 +400,16 @@ sumo_query(struct emitter *em)
 	return sumo_expression(em);
 }
 
+static const char *const sumo_aliases[] = {"sumologic", "sumo_logic_cse", NULL};
+
 const struct backend backend_sumo = {
 	.name = "sumo",
+	.aliases = sumo_aliases,
 	.ext = "sumo",
 	.description = "Sumo Logic Cloud SIEM rule expressions over normalized records",
 	.default_pipeline = "sumo_cse",
 	.syntax = &sumo_syntax,
+	.comment_open = "//",
 	.match = sumo_match,
 	.query = sumo_query,
 };

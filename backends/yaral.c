@@ -632,13 +632,17 @@ static const struct format yaral_formats[] = {
 	{NULL, NULL},
 };
 
+static const char *const yaral_aliases[] = {"secops", "chronicle", NULL};
+
 const struct backend backend_yaral = {
 	.name = "yaral",
+	.aliases = yaral_aliases,
 	.ext = "yaral",
 	.description = "Google SecOps YARA-L 2.0 rules (UDM); -f udm-search for a UDM search",
 	.default_pipeline = "secops_udm",
 	.syntax = &yaral_syntax,
 	.formats = yaral_formats,
+	.comment_open = "//",
 	.match = yaral_match,
 	.query = yaral_query,
 };

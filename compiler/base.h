@@ -102,6 +102,8 @@ struct diag_msg {
 	enum diag_kind kind;
 	struct pos pos;
 	char *text;	/* heap */
+	const char *rule_id;	/* d->rule_id when it was recorded (JSON output) */
+	char *code;	/* heap: a stable slug of the message's format, "unknown-modifier" */
 };
 
 /* The text of one input file, kept so that diagnostics can quote the line. */
@@ -114,6 +116,8 @@ struct source {
 struct diag {
 	const struct source *src;	/* for the caret line; may be NULL */
 	const char *context;		/* "rule 'T' (id): " prefix, or NULL */
+	const char *rule_id;		/* the rule's id, or NULL (JSON output) */
+	const char *target;		/* the target being compiled, or NULL (JSON output) */
 	struct diag_msg *msgs;		/* heap */
 	int nmsgs, cap;
 	int nerrors;

@@ -16,6 +16,41 @@
 
 #define SHOW_MAX 160	/* bytes of a source line shown under a diagnostic */
 
+/*
+ * The code of a message: the words of its format string without the
+ * quoted or formatted parts, up to the first parenthesis, colon or
+ * semicolon, joined by '-': "unknown modifier '%s'" is unknown-modifier.
+ * Stable as long as the wording is, and needs no table to maintain.
+ */
+static char *
+diag_code(const char *fmt)
+{
+	struct buf b = {0};
+	int words = 0;
+	for (const char *p = fmt; *p && words < 8 && !strchr("(:;", *p);) {
+		size_t n = strcspn(p, " (:;");
+		bool quoted = *p == '\'' || *p == '"' || *p == '`';
+		bool formatted = memchr(p, '%', n) != NULL;
+		bool plain = n > 0 && !quoted && !formatted;
+		for (size_t i = 0; plain && i < n; i++)
+			plain = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+				p[i] == '-' || p[i] == '_';
+		if (plain) {
+			if (b.len)
+				buf_putc(&b, '-');
+			for (size_t i = 0; i < n; i++)
+				buf_putc(&b, (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]));
+			words++;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	if (!b.len)
+		buf_puts(&b, "error");
+	return b.data;
+}
+
 static void
 diag_add(struct diag *d, enum diag_kind kind, struct pos pos, const char *fmt, va_list ap)
 {
@@ -29,7 +64,8 @@ diag_add(struct diag *d, enum diag_kind kind, struct pos pos, const char *fmt, v
 		if (!d->msgs)
 			abort();
 	}
-	d->msgs[d->nmsgs++] = (struct diag_msg){kind, pos, b.data ? b.data : calloc(1, 1)};
+	d->msgs[d->nmsgs++] = (struct diag_msg){kind, pos, b.data ? b.data : calloc(1, 1), d->rule_id,
+						 diag_code(fmt)};
 	if (kind == DIAG_ERROR)
 		d->nerrors++;
 }
@@ -213,6 +249,7 @@ diag_render_json(const struct diag *d, struct buf *out)
 		const struct diag_msg *m = &d->msgs[i];
 		buf_puts(out, "{\"severity\": ");
 		json_put_string(out, m->kind == DIAG_ERROR ? "error" : "warning");
+
 		buf_puts(out, ", \"file\": ");
 		if (m->pos.file)
 			json_put_string(out, m->pos.file);
@@ -220,6 +257,18 @@ diag_render_json(const struct diag *d, struct buf *out)
 			buf_puts(out, "null");
 		buf_printf(out, ", \"line\": %d, \"col\": %d, \"message\": ", m->pos.line, m->pos.col);
 		json_put_string(out, m->text);
+		buf_puts(out, ", \"code\": ");
+		json_put_string(out, m->code ? m->code : "error");
+		buf_puts(out, ", \"rule_id\": ");
+		if (m->rule_id)
+			json_put_string(out, m->rule_id);
+		else
+			buf_puts(out, "null");
+		buf_puts(out, ", \"target\": ");
+		if (d->target)
+			json_put_string(out, d->target);
+		else
+			buf_puts(out, "null");
 		buf_puts(out, "}\n");
 	}
 }
@@ -227,8 +276,10 @@ diag_render_json(const struct diag *d, struct buf *out)
 void
 diag_clear(struct diag *d)
 {
-	for (int i = 0; i < d->nmsgs; i++)
+	for (int i = 0; i < d->nmsgs; i++) {
 		free(d->msgs[i].text);
+		free(d->msgs[i].code);
+	}
 	free(d->msgs);
 	d->msgs = NULL;
 	d->nmsgs = d->cap = d->nerrors = 0;

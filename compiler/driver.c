@@ -7,6 +7,16 @@
 #include "files.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#define GROW(v, n, cap) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? (cap) * 2 : 16; \
+		(v) = realloc((v), sizeof(*(v)) * (size_t)(cap)); \
+		if (!(v)) \
+			abort(); \
+	} \
+} while (0)
 
 void
 driver_render(const struct session *s, const struct diag *d, struct buf *err)
@@ -61,10 +71,56 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	if (ok && text.len && s->product != PRODUCT_NONE) {
 		if (out->len)
 			buf_putc(out, '\n');
+		if (s->record) {
+			GROW(s->pieces, s->npieces, s->cappieces);
+			struct buf label = {0};
+			buf_printf(&label, r->id ? "%s (%s)" : "%s", r->title ? r->title : "untitled", r->id);
+			s->pieces[s->npieces++] = (struct driver_piece){out->len, label.data};
+		}
 		buf_putn(out, text.data, text.len);
 	}
 	buf_free(&text);
 	return ok;
+}
+
+/* Removes the messages printed before from d and remembers the others. */
+static void
+drop_seen(struct session *s, struct diag *d)
+{
+	int kept = 0;
+	for (int i = 0; i < d->nmsgs; i++) {
+		struct diag_msg *m = &d->msgs[i];
+		struct buf key = {0};
+		buf_printf(&key, "%s:%d:%d:%d:%s", m->pos.file ? m->pos.file : "", m->pos.line,
+			   m->pos.col, (int)m->kind, m->text);
+		bool seen = false;
+		for (int k = s->nseen - 1; k >= 0 && !seen; k--)
+			seen = !strcmp(s->seen[k], key.data);
+		if (seen) {
+			free(m->text);
+			free(m->code);
+			buf_free(&key);
+			continue;
+		}
+		GROW(s->seen, s->nseen, s->capseen);
+		s->seen[s->nseen++] = key.data;
+		d->msgs[kept++] = *m;
+	}
+	d->nmsgs = kept;
+}
+
+void
+driver_free(struct session *s)
+{
+	for (int i = 0; i < s->npieces; i++)
+		free(s->pieces[i].label);
+	free(s->pieces);
+	for (int i = 0; i < s->nseen; i++)
+		free(s->seen[i]);
+	free(s->seen);
+	s->pieces = NULL;
+	s->seen = NULL;
+	s->npieces = s->cappieces = s->nseen = s->capseen = 0;
 }
 
 bool
@@ -75,12 +131,14 @@ driver_file(struct session *s, const char *path, struct buf *out, struct buf *er
 	const char *why;
 	char *text = files_read(path, &len, &why);
 	struct source src = {path, text, len};
-	struct diag d = {.src = &src};
+	struct diag d = {.src = &src, .target = s->be ? s->be->name : NULL};
 	bool ok = true;
 	if (!text) {
 		diag_error(&d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
 		s->nrules++;
 		s->nfailed++;
+		if (s->dedupe)
+			drop_seen(s, &d);
 		driver_render(s, &d, err);
 		diag_clear(&d);
 		return false;
@@ -94,6 +152,7 @@ driver_file(struct session *s, const char *path, struct buf *out, struct buf *er
 	}
 	for (int i = 0; i < nrules; i++) {
 		d.context = rule_context(&s->arena, rules[i]);
+		d.rule_id = rules[i]->id;
 		s->nrules++;
 		if (!compile_rule(s, &d, rules[i], out)) {
 			s->nfailed++;
@@ -101,6 +160,9 @@ driver_file(struct session *s, const char *path, struct buf *out, struct buf *er
 		}
 	}
 	d.context = NULL;
+	d.rule_id = NULL;
+	if (s->dedupe)
+		drop_seen(s, &d);
 	driver_render(s, &d, err);
 	diag_clear(&d);
 	free(text);

@@ -17,6 +17,12 @@ enum product {
 	PRODUCT_NONE,	/* check only: the backend runs, its output is dropped */
 };
 
+/* Where one rule's text starts in the output, and which rule it is. */
+struct driver_piece {
+	size_t start;
+	char *label;	/* heap: "title (id)" */
+};
+
 struct session {
 	const struct backend *be;	/* NULL for the IR */
 	struct options opts;
@@ -27,10 +33,21 @@ struct session {
 	enum diag_format diagfmt;
 	struct arena arena;		/* reset per file */
 	int nrules, nfailed;		/* counted per rule document */
+	/* with record: each rule's text in out, so several can be joined into one file */
+	bool record;
+	struct driver_piece *pieces;	/* heap */
+	int npieces, cappieces;
+	/* with dedupe: messages already printed are not printed again (check prints
+	 * a target-independent problem once, not once per target) */
+	bool dedupe;
+	char **seen;			/* heap */
+	int nseen, capseen;
 };
 
 /* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */
 bool driver_file(struct session *s, const char *path, struct buf *out, struct buf *err);
 void driver_render(const struct session *s, const struct diag *d, struct buf *err);
+/* Frees the pieces and the messages seen. */
+void driver_free(struct session *s);
 
 #endif

@@ -1,18 +1,20 @@
 /*
- * main.c: the sigmacc command line. Parses the command and its options,
- * loads the pipeline and value lists once, then hands each rule file to the
- * driver. Exit status: 0 all rules compiled, 1 some rule failed, 2 usage.
+ * main.c: the sigmacc command line. Parses the command and its options
+ * (cli.c), loads the pipelines and value lists once, then hands each rule
+ * file to the driver. Exit status: 0 all rules compiled, 1 some rule
+ * failed, 2 usage.
  */
-#include "args.h"
 #include "build.h"
-#include "driver.h"
-#include "eval.h"
-#include "files.h"
-#include "lint.h"
+#include "cli.h"
+#include "output.h"
+#include "pipelines.h"
 
+#include <dirent.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef SIGMACC_VERSION
@@ -22,328 +24,155 @@
 #define SIGMACC_TEMPLATES "templates"
 #endif
 
-static const char usage_main[] =
-	"usage: sigmacc COMMAND [OPTIONS] PATH...\n"
-	"\n"
-	"Compiles Sigma detection rules into SIEM queries.\n"
-	"\n"
-	"Commands:\n"
-	"  convert   compile rules for one target and print the queries\n"
-	"  build     regenerate every target's outputs into a directory, writing\n"
-	"            only what changed; --check lists what is missing or stale\n"
-	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
-	"            field mapping for every target) without writing output\n"
-	"  ir        print the normalised expression of each rule\n"
-	"  test      run each rule on the events of its test cases (RULE.tests.yml),\n"
-	"            or every rule on a log sample (--events FILE)\n"
-	"  list      list targets, formats or pipelines\n"
-	"\n"
-	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
-	"Options of every command: --help, --version.\n";
+#define PIPELINES_MAX 64
 
-static const char usage_convert[] =
-	"usage: sigmacc convert -t TARGET [OPTIONS] PATH...\n"
-	"       sigmacc ir [-t TARGET] [OPTIONS] PATH...\n"
-	"       sigmacc check [-t TARGET] [OPTIONS] PATH...\n"
-	"\n"
-	"PATH is a rule file, '-' for standard input, or a directory, searched\n"
-	"recursively for .yml and .yaml files in sorted order. Every document of a\n"
-	"file is a rule. A rule that fails is reported and skipped; the others are\n"
-	"still compiled.\n"
-	"\n"
-	"Options:\n"
-	"  -t, --target NAME        target language (see 'sigmacc list targets')\n"
-	"  -p, --pipeline NAME      field mapping pipeline (default: the target's own,\n"
-	"                           see 'sigmacc list pipelines'); repeat it to stack\n"
-	"                           pipelines, later ones overriding earlier ones:\n"
-	"                           -p defender_xdr -p my_fields\n"
-	"      --without-pipeline   keep field names as written, emit only the\n"
-	"                           expression (no table or event selection)\n"
-	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
-	"      --unmapped=MODE      error (default): a field the pipeline does not\n"
-	"                           know stops the rule; passthrough: keep its name\n"
-	"                           and warn\n"
-	"      --undefined-placeholder=MODE\n"
-	"                           error (default) or wildcard: an undefined\n"
-	"                           placeholder matches anything (pySigma's behaviour)\n"
-	"  -f, --format NAME        output format: default (the query) or one of the\n"
-	"                           target's (see 'sigmacc list formats')\n"
-	"  -O, --backend-option KEY=VALUE\n"
-	"                           a target's own option (repeatable), e.g.\n"
-	"                           -O spl-index=main\n"
-	"      --compact            print each query on one line\n"
-	"  -o, --output FILE        write to FILE (atomically); - is stdout (the default)\n"
-	"      --templates DIR      where pipelines live (default: the build's\n"
-	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
-	"      --diagnostics=FORM   human (default), json (one object per line) or\n"
-	"                           github (workflow annotations)\n"
-	"      --skip-unsupported   rules that fail are reported but do not change the\n"
-	"                           exit status\n"
-	"      --fail-unsupported   stop at the first rule that fails\n"
-	"      --lint-config FILE   check: severities of the lint checks (see README)\n"
-	"      --fail-on LEVEL      check: error (default) or warning: the lint findings\n"
-	"                           that make the exit status 1\n"
-	"      --follow-symlinks    follow links below a PATH directory that stay inside\n"
-	"                           it (default: skip every link, with a warning)\n"
-	"      --max-rule-size BYTES  refuse larger rule and value files (default 4 MiB)\n"
-	"\n"
-	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
-	"usage error. On a terminal, batches show their progress on stderr.\n";
-
-static const char usage_build[] =
-	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
-	"\n"
-	"Compiles every rule file below each PATH for each target (default: all) into\n"
-	"OUTDIR/<target>/<rule path>.<ext>, where <rule path> is the file's path below\n"
-	"PATH without .yml and <ext> the target's extension (or the format's name).\n"
-	"A file is written only when its bytes change, through a temporary file and a\n"
-	"rename, so an interrupted build never leaves half a file. Outputs written by\n"
-	"an earlier build for rule files that no longer exist are removed; the list\n"
-	"lives in OUTDIR/.sigmacc-manifest. A rule that fails keeps its last output and\n"
-	"makes the exit status 1. Prints: written, unchanged, removed, failed.\n"
-	"\n"
-	"      --check              write nothing; list every missing, stale or orphaned\n"
-	"                           output and exit 1 if there is one (the CI gate)\n"
-	"      --test               first run the test cases beside the rules\n"
-	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
-	"                           report it, write nothing and exit 1\n"
-	"\n"
-	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
-	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
-	"as for convert. A second build of the same OUTDIR waits for the first\n"
-	"(lock: OUTDIR/.sigmacc-lock).\n";
-
-static const char usage_list[] =
-	"usage: sigmacc list targets|formats|pipelines\n"
-	"\n"
-	"Lists the targets, their output formats, or the pipelines, one per line.\n";
-
-struct cli {
-	const char *command;
-	const char *target, *output, *templates, *format;
-	const char *lint_config, *fail_on;	/* check: --lint-config FILE, --fail-on LEVEL */
-	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
-	int npipelines;
-	bool without_pipeline, compact, check;
-	bool skip_unsupported, fail_unsupported, follow_symlinks, walked;
-	size_t max_rule_size;
-	bool test;		/* build --test: the rules' test cases first */
-	const char **vars;
-	int nvars;
-	const char **paths;
-	int npaths;
-	struct session s;
+struct loaded {
+	struct pipeline *v[PIPELINES_MAX];
+	int n;
+	struct arena stack;	/* the stacked pipelines */
 };
 
-static int
-usage_error(const char *fmt, const char *arg)
+static void
+loaded_free(struct loaded *l)
 {
-	return usage_fail("sigmacc --help", fmt, arg);
+	for (int k = 0; k < l->n; k++)
+		pipeline_free(l->v[k]);
+	arena_free(&l->stack);
+	l->n = 0;
 }
 
-static int
-parse_args(struct cli *c, int argc, char **argv)
+/* Loads one -p pipeline (a directory: its files in order) on top of *top. */
+static bool
+load_pipeline(struct cli *c, const struct backend *be, const char *name, struct loaded *l,
+	      const struct pipeline **top)
 {
-	c->vars = calloc((size_t)argc, sizeof(*c->vars));
-	c->paths = calloc((size_t)argc, sizeof(*c->paths));
-	c->pipelines = calloc((size_t)argc, sizeof(*c->pipelines));
-	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		bool missing = false;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(!strcmp(c->command, "list") ? usage_list :
-			      !strcmp(c->command, "build") ? usage_build : usage_convert, stdout);
-			exit(0);
-		} else if (!strcmp(a, "--version")) {
-			printf("sigmacc %s\n", SIGMACC_VERSION);
-			exit(0);
-		} else if (option_value(argc, argv, &i, "-t", "--target", &v, &missing)) {
-			c->target = v;
-		} else if (option_value(argc, argv, &i, "-p", "--pipeline", &v, &missing)) {
-			if (v)
-				c->pipelines[c->npipelines++] = v;
-		} else if (option_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
-			c->output = v;
-		} else if (option_value(argc, argv, &i, "-f", "--format", &v, &missing)) {
-			c->format = v;
-		} else if (option_value(argc, argv, &i, "-O", "--backend-option", &v, &missing)) {
-			if (v && !strchr(v, '='))
-				return usage_error("-O takes KEY=VALUE, not '%s'", v);
-			if (v)
-				c->s.opts.backend_opts[c->s.opts.nbackend_opts++] = v;
-		} else if (option_value(argc, argv, &i, NULL, "--vars", &v, &missing)) {
-			if (v)
-				c->vars[c->nvars++] = v;
-		} else if (option_value(argc, argv, &i, NULL, "--lint-config", &v, &missing)) {
-			c->lint_config = v;
-		} else if (option_value(argc, argv, &i, NULL, "--fail-on", &v, &missing)) {
-			if (v && strcmp(v, "error") && strcmp(v, "warning"))
-				return usage_error("--fail-on must be error or warning, not '%s'", v);
-			c->fail_on = v;
-		} else if (option_value(argc, argv, &i, NULL, "--templates", &v, &missing)) {
-			c->templates = v;
-		} else if (option_value(argc, argv, &i, NULL, "--unmapped", &v, &missing)) {
-			if (v && !strcmp(v, "passthrough"))
-				c->s.opts.unmapped = UNMAPPED_PASSTHROUGH;
-			else if (v && strcmp(v, "error"))
-				return usage_error("--unmapped must be error or passthrough, not '%s'", v);
-		} else if (option_value(argc, argv, &i, NULL, "--undefined-placeholder", &v, &missing)) {
-			if (v && !strcmp(v, "wildcard"))
-				c->s.opts.placeholder_wildcard = true;
-			else if (v && strcmp(v, "error"))
-				return usage_error("--undefined-placeholder must be error or wildcard, not '%s'", v);
-		} else if (option_value(argc, argv, &i, NULL, "--diagnostics", &v, &missing)) {
-			if (v && !strcmp(v, "json"))
-				c->s.diagfmt = DIAGFMT_JSON;
-			else if (v && !strcmp(v, "github"))
-				c->s.diagfmt = DIAGFMT_GITHUB;
-			else if (v && strcmp(v, "human"))
-				return usage_error("--diagnostics must be human, json or github, not '%s'", v);
-		} else if (option_value(argc, argv, &i, NULL, "--max-rule-size", &v, &missing)) {
-			char *end = NULL;
-			unsigned long long n = v && *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
-			if (v && (!end || *end || n == 0 || n > FILES_MAX_CEILING))
-				return usage_error("--max-rule-size takes a number of bytes from 1 to "
-						   "268435456, not '%s'", v);
-			c->max_rule_size = (size_t)n;
-		} else if (!strcmp(a, "--follow-symlinks")) {
-			c->follow_symlinks = true;
-		} else if (!strcmp(a, "--without-pipeline")) {
-			c->without_pipeline = true;
-		} else if (!strcmp(a, "--check") && !strcmp(c->command, "build")) {
-			c->check = true;
-		} else if (!strcmp(a, "--test") && !strcmp(c->command, "build")) {
-			c->test = true;
-		} else if (!strcmp(a, "--skip-unsupported")) {
-			c->skip_unsupported = true;
-		} else if (!strcmp(a, "--fail-unsupported")) {
-			c->fail_unsupported = true;
-		} else if (!strcmp(a, "--compact")) {
-			c->compact = true;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option '%s'", a);
-		} else {
-			c->paths[c->npaths++] = a;
-		}
-		if (missing)
-			return usage_error("option '%s' needs a value", a);
+	struct stat st;
+	struct pathlist files = {0};
+	bool dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+	if (dir) {
+		struct buf err = {0};
+		files_expand(&files, name, &err);
+		fputs(err.data ? err.data : "", stderr);
+		buf_free(&err);
+		if (files.n == 0)
+			fprintf(stderr, "sigmacc: pipeline directory %s has no .yml files\n", name);
 	}
-	return 0;
+	bool ok = !dir || files.n > 0;
+	for (int i = 0; ok && i < (dir ? files.n : 1); i++) {
+		struct pipeline *pl = pipeline_load_for(c->templates, dir ? files.v[i] : name,
+							be->name);
+		if (pl && strcmp(pl->target, be->name)) {
+			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n", pl->name,
+				pl->target, be->name);
+			pipeline_free(pl);
+			pl = NULL;
+		}
+		if (!pl || l->n == PIPELINES_MAX) {
+			pipeline_free(pl);
+			ok = false;
+			break;
+		}
+		l->v[l->n++] = pl;
+		/* a pySigma pipeline only renames fields: the target's own selects the events */
+		if (!*top && pl->owner && !load_pipeline(c, be, be->default_pipeline, l, top)) {
+			ok = false;
+			break;
+		}
+		*top = *top ? pipeline_stack(&l->stack, *top, pl) : pl;
+	}
+	files_free(&files);
+	return ok;
 }
 
-static int
-cmd_list(struct cli *c, int argc, char **argv)
+/* The pipeline of be: the -p ones stacked, or the target's own; false after a message. */
+static bool
+load_pipelines(struct cli *c, const struct backend *be, struct loaded *l)
 {
-	if (argc != 3)
-		return usage_error("%s", "list takes one argument: targets, formats or pipelines");
-	if (!strcmp(argv[2], "targets")) {
-		for (int i = 0; backends[i]; i++)
-			printf("%-10s %s\n", backends[i]->name, backends[i]->description);
-		return 0;
-	}
-	if (!strcmp(argv[2], "formats")) {
-		for (int i = 0; backends[i]; i++) {
-			const struct backend *be = backends[i];
-			struct pathlist names = {0};
-			printf("%-10s %-20s %s\n", be->name, "default", "the query");
-			for (int k = 0; be->formats && be->formats[k].name; k++)
-				printf("%-10s %-20s %s\n", be->name, be->formats[k].name,
-				       be->formats[k].description);
-			template_list(c->templates, be->name, &names);
-			for (int k = 0; k < names.n; k++) {
-				struct template *t = template_load(c->templates, be->name, names.v[k]);
-				printf("%-10s %-20s %s\n", be->name, names.v[k], t ? t->description : "?");
-				template_free(t);
-			}
-			files_free(&names);
-		}
-		return 0;
-	}
-	if (strcmp(argv[2], "pipelines"))
-		return usage_error("list takes targets, formats or pipelines, not '%s'", argv[2]);
-	struct pathlist names = {0};
-	struct buf err = {0}, dir = {0};
-	buf_printf(&dir, "%s/pipelines", c->templates);
-	int status = files_expand(&names, dir.data, &err) ? 0 : 1;
-	fputs(err.data ? err.data : "", stderr);
-	for (int i = 0; i < names.n; i++) {
-		char *base = strrchr(names.v[i], '/') + 1;
-		*strrchr(base, '.') = '\0';
-		struct pipeline *p = pipeline_load(c->templates, base);
-		if (!p) {
-			status = 1;
+	const struct pipeline *top = NULL;
+	c->s.opts.pipeline = NULL;
+	if (!be || c->without_pipeline)
+		return true;
+	const char *def[] = {be->default_pipeline};
+	const char **names = c->npipelines ? c->pipelines : def;
+	int n = c->npipelines ? c->npipelines : 1;
+	for (int i = 0; i < n; i++)
+		if (!load_pipeline(c, be, names[i], l, &top))
+			return false;
+	c->s.opts.pipeline = top;
+	return true;
+}
+
+/* The rule files of the PATHs (-P filters those found in directories); false after an error. */
+static bool
+expand_paths(struct cli *c, struct pathlist *files)
+{
+	struct buf err = {0};
+	bool ok = true;
+	for (int i = 0; i < c->npaths; i++) {
+		int before = files->n;
+		struct stat st;
+		bool dir = stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+		if (!files_expand(files, c->paths[i], &err))
+			ok = false;
+		if (!dir || !c->file_pattern)
 			continue;
+		int kept = before;
+		for (int k = before; k < files->n; k++) {
+			const char *base = strrchr(files->v[k], '/');
+			if (fnmatch(c->file_pattern, base ? base + 1 : files->v[k], 0) == 0)
+				files->v[kept++] = files->v[k];
+			else
+				free(files->v[k]);
 		}
-		const struct backend *be = backend_find(p->target);
-		printf("%-16s %-10s %s%s\n", p->name, p->target, p->description,
-		       be && !strcmp(be->default_pipeline, p->name) ? " (default)" : "");
-		pipeline_free(p);
+		files->n = kept;
 	}
-	files_free(&names);
+	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
-	buf_free(&dir);
-	return status;
+	return ok;
+}
+
+/* Is the -o file one of the rule files (the same inode)? */
+static bool
+output_is_input(const struct cli *c, const struct pathlist *files)
+{
+	struct stat out, in;
+	if (!c->output || stat(c->output, &out) != 0)
+		return false;
+	for (int i = 0; i < files->n; i++)
+		if (stat(files->v[i], &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+			return true;
+	for (int i = 0; i < c->nvars; i++)
+		if (stat(c->vars[i], &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+			return true;
+	return false;
 }
 
 /* Runs the files through the driver once for backend be (NULL: no pipeline). */
 static int
-run(struct cli *c, const struct backend *be, struct buf *out)
+run(struct cli *c, const struct backend *be, const struct pathlist *files, struct buf *out)
 {
 	struct session *s = &c->s;
 	s->be = be;
 	s->opts.target = be ? be->name : "none";
-	s->opts.pipeline = NULL;
-	struct pipeline **loaded = calloc((size_t)c->npipelines + 1, sizeof(*loaded));
-	int nloaded = 0;
-	struct arena stack = {0};
-	if (be && !c->without_pipeline) {
-		const char *def[] = {be->default_pipeline};
-		const char **names = c->npipelines ? c->pipelines : def;
-		int n = c->npipelines ? c->npipelines : 1;
-		for (int i = 0; i < n; i++) {
-			struct pipeline *pl = pipeline_load(c->templates, names[i]);
-			if (pl && strcmp(pl->target, be->name)) {
-				fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n",
-					pl->name, pl->target, be->name);
-				pipeline_free(pl);
-				pl = NULL;
-			}
-			if (!pl) {
-				for (int k = 0; k < nloaded; k++)
-					pipeline_free(loaded[k]);
-				free(loaded);
-				arena_free(&stack);
-				return 2;
-			}
-			loaded[nloaded++] = pl;
-			s->opts.pipeline = i ? pipeline_stack(&stack, s->opts.pipeline, pl) : pl;
-		}
+	struct loaded l = {0};
+	if (!load_pipelines(c, be, &l)) {
+		loaded_free(&l);
+		return 2;
 	}
-	struct pathlist files = {0};
-	struct buf err = {0};
 	int status = 0;
-	for (int i = 0; i < c->npaths; i++)
-		if (!files_expand(&files, c->paths[i], &err))
-			status = 1;
-	if (!c->walked)	/* check walks once per target: what the walk skipped is said once */
-		fputs(err.data ? err.data : "", stderr);
-	c->walked = true;
-	bool progress = files.n > 1 && isatty(2) && !getenv("CI");
-	for (int i = 0; i < files.n; i++) {
+	bool progress = !strcmp(c->command, "convert") && files->n > 1 && isatty(2) &&
+			!getenv("CI");
+	struct buf err = {0};
+	for (int i = 0; i < files->n; i++) {
 		buf_clear(&err);
 		if (progress)
-			fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, files.n, files.v[i]);
-		bool ok = driver_file(s, files.v[i], out, &err);
+			fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, files->n, files->v[i]);
+		bool ok = driver_file(s, files->v[i], out, &err);
 		if (!ok && !c->skip_unsupported)
 			status = 1;
 		if (progress && err.len)
 			fputs("\r\033[K", stderr);
 		fputs(err.data ? err.data : "", stderr);
-		if (!c->output && out->len) {
-			fwrite(out->data, 1, out->len, stdout);
-			buf_clear(out);
-		}
 		if (!ok && c->fail_unsupported) {
 			status = 1;
 			break;
@@ -352,11 +181,7 @@ run(struct cli *c, const struct backend *be, struct buf *out)
 	if (progress)
 		fputs("\r\033[K", stderr);
 	buf_free(&err);
-	files_free(&files);
-	for (int k = 0; k < nloaded; k++)
-		pipeline_free(loaded[k]);
-	free(loaded);
-	arena_free(&stack);
+	loaded_free(&l);
 	return status;
 }
 
@@ -371,44 +196,121 @@ has_format(const struct cli *c, const struct backend *be, const char *name)
 	return t != NULL;
 }
 
-/* Loads every --vars file; false after a message. */
+/* Loads one value list file; false after a message. */
+static bool
+load_vars_file(struct cli *c, struct vars *vars, const char *path)
+{
+	size_t len;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	if (!text) {
+		fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", path, why);
+		return false;
+	}
+	struct source src = {path, text, len};
+	struct diag d = {.src = &src};
+	bool ok = vars_load(vars, &src, &d);
+	if (!ok) {
+		struct buf e = {0};
+		driver_render(&c->s, &d, &e);
+		fputs(e.data, stderr);
+		buf_free(&e);
+	}
+	diag_clear(&d);
+	free(text);	/* the lists live in the vars arena */
+	return ok;
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the value lists (*.vars.yml) below dir, sorted, to l; depth 31 stays in dir. */
+static void
+find_vars(const char *dir, struct pathlist *l, int depth)
+{
+	DIR *d = depth < 32 ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	int first = l->n;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		struct buf p = {0};
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		size_t n = strlen(e->d_name);
+		if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+			find_vars(p.data, l, depth + 1);
+		} else if (n > 9 && !strcmp(e->d_name + n - 9, ".vars.yml")) {
+			if (l->n == l->cap) {
+				l->cap = l->cap ? l->cap * 2 : 8;
+				l->v = realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
+				if (!l->v)
+					abort();
+			}
+			l->v[l->n++] = p.data;
+			p.data = NULL;
+		}
+		buf_free(&p);
+	}
+	closedir(d);
+	if (l->n > first)
+		qsort(l->v + first, (size_t)(l->n - first), sizeof(*l->v), compare_names);
+}
+
+/*
+ * Loads every --vars file; without --vars, the value lists (*.vars.yml)
+ * found in the rule directories (and beside each rule file) instead, so
+ * `convert rules/` needs no flag.
+ * Explicit files replace the found ones rather than add to them: a copy of
+ * a list beside the rules would otherwise define its names twice.
+ */
 static bool
 load_vars(struct cli *c, struct vars *vars)
 {
-	return vars_load_files(vars, c->vars, c->nvars);
-}
-
-/* The targets of -t (default: all), NULL-terminated, each once; NULL after a usage error. */
-static const struct backend **
-build_targets(const struct cli *c, int *n)
-{
-	const char *list = c->target && strcmp(c->target, "all") ? c->target : NULL;
-	int max = 1;	/* each backend at most once, however many names the list has */
-	for (int i = 0; backends[i]; i++)
-		max++;
-	const struct backend **targets = calloc((size_t)max, sizeof(*targets));
-	*n = 0;
-	for (int i = 0; backends[i] && !list; i++)
-		targets[(*n)++] = backends[i];
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-		char *name = strndup(p, len);
-		const struct backend *be = backend_find(name);
-		if (!be) {
-			usage_error("unknown target '%s' (see 'sigmacc list targets')", name);
-			free(name);
-			free(targets);
-			return NULL;
+	for (int i = 0; i < c->nvars; i++)
+		if (!load_vars_file(c, vars, c->vars[i]))
+			return false;
+	if (c->nvars)
+		return true;
+	struct pathlist found = {0};
+	for (int i = 0; i < c->npaths; i++) {
+		struct stat st;
+		if (stat(c->paths[i], &st) != 0 || !strcmp(c->paths[i], "-"))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			find_vars(c->paths[i], &found, 0);
+			continue;
 		}
-		free(name);
-		int k = 0;
-		while (k < *n && targets[k] != be)
-			k++;
-		if (k == *n)
-			targets[(*n)++] = be;	/* a target named twice is built once */
-		p += len + (p[len] == ',');
+		/* a rule file: the lists beside it, not below */
+		const char *slash = strrchr(c->paths[i], '/');
+		struct buf dir = {0};
+		buf_printf(&dir, "%.*s", slash ? (int)(slash - c->paths[i]) : 1,
+			   slash ? c->paths[i] : ".");
+		find_vars(dir.data, &found, 31);
+		buf_free(&dir);
 	}
-	return targets;
+	bool ok = true;
+	for (int i = 0; i < found.n && ok; i++) {
+		bool given = false;	/* a directory given twice */
+		for (int k = 0; k < i && !given; k++)
+			given = same_file(found.v[i], found.v[k]);
+		if (!given)
+			ok = load_vars_file(c, vars, found.v[i]);
+	}
+	files_free(&found);
+	return ok;
 }
 
 /* `build`: every chosen target, one output file per rule file. */
@@ -416,37 +318,151 @@ static int
 cmd_build(struct cli *c)
 {
 	if (!c->output)
-		return usage_error("%s", "build needs an output directory: -o OUTDIR");
-	int n, status = 2;
-	const struct backend **targets = build_targets(c, &n);
-	struct vars vars = {0};
-	if (!targets)
+		return cli_usage_error("%s", "build needs an output directory: -o OUTDIR");
+	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
+	int n = cli_targets(c->target, targets);
+	if (n < 0)
 		return 2;
-	for (int i = 0; i < n; i++) {
-		if (c->format && !has_format(c, targets[i], c->format)) {
-			usage_error("format '%s' is not one of every chosen target's "
-				    "(see 'sigmacc list formats')", c->format);
-			goto done;
-		}
-	}
-	if (c->without_pipeline || c->npipelines) {
-		usage_error("%s", "build uses each target's default pipeline");
-		goto done;
-	}
+	for (int i = 0; i < n; i++)
+		if (c->format && !has_format(c, targets[i], c->format))
+			return cli_usage_error("format '%s' is not one of every chosen target's "
+					       "(see 'sigmacc list formats')", c->format);
+	if (c->without_pipeline || c->npipelines)
+		return cli_usage_error("%s", "build uses each target's default pipeline");
+	if (c->json_indent >= 0)
+		return cli_usage_error("%s", "build writes JSON as the format does; -j is for convert");
+	if (!cli_check_options(c, targets, n))
+		return 2;
+	struct vars vars = {0};
+	int status = 2;
 	if (load_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
 		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
-		/* a rule that no longer catches its attack must not ship */
-		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
-		if (status == 0)
-			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
+		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
-done:
-	free(targets);
 	vars_free(&vars);
-	arena_free(&c->s.arena);
+	return status;
+}
+
+/*
+ * `check`: every chosen target (default: all). Problems that do not depend
+ * on the target are found by a first pass without one and printed once;
+ * each target's pass then prints only what is new.
+ */
+static int
+cmd_check(struct cli *c, const struct pathlist *files, struct buf *out)
+{
+	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
+	int n = cli_targets(c->target, targets);
+	if (n < 0 || !cli_check_options(c, targets, n))
+		return 2;
+	c->s.product = PRODUCT_NONE;
+	c->s.dedupe = true;
+	bool without = c->without_pipeline;
+	c->without_pipeline = true;
+	int status = run(c, NULL, files, out);
+	c->without_pipeline = without;
+	fprintf(stderr, "sigmacc: check: %d rule(s), %d failed before any target\n", c->s.nrules,
+		c->s.nfailed);
+	for (int i = 0; i < n && status != 2; i++) {
+		c->s.nrules = c->s.nfailed = 0;
+		int st = run(c, targets[i], files, out);
+		status = st > status ? st : status;
+		if (st != 2)
+			fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
+				targets[i]->name, c->s.nrules, c->s.nfailed);
+	}
+	return status;
+}
+
+/* Writes the output (joined for convert) to -o or stdout. */
+static int
+write_output(struct cli *c, const struct buf *out, int status)
+{
+	struct buf joined = {0};
+	if (!strcmp(c->command, "convert"))
+		output_join(&c->s, out, c->compact, c->json_indent, &joined);
+	else
+		buf_putn(&joined, out->data ? out->data : "", out->len);
+	if (!c->output) {
+		fwrite(joined.data ? joined.data : "", 1, joined.len, stdout);
+	} else if (status != 0 && joined.len == 0) {
+		/* nothing compiled: no empty file that would look like a result */
+		fprintf(stderr, "sigmacc: %s: not written, no rule compiled\n", c->output);
+	} else {
+		const char *why;
+		if (!files_write_atomic(c->output, joined.data ? joined.data : "", joined.len, &why)) {
+			fprintf(stderr, "sigmacc: %s: cannot write: %s\n", c->output, why);
+			status = status ? status : 1;
+		}
+	}
+	buf_free(&joined);
+	return status;
+}
+
+/* convert, ir and check. */
+static int
+cmd_compile(struct cli *c, const char *cmd)
+{
+	const struct backend *be = NULL;
+	if (c->target && strcmp(cmd, "check") && !(be = cli_backend(c->target))) {
+		const struct backend *t[CLI_TARGETS_MAX];
+		cli_targets(c->target, t);	/* prints the error with the closest name */
+		return 2;
+	}
+	if (!strcmp(cmd, "convert") && !be)
+		return cli_usage_error("%s", "convert needs a target: -t TARGET");
+	struct template *tpl = NULL;
+	if (c->format && be && !backend_has_format(be, c->format))
+		tpl = template_load(c->templates, be->name, c->format);
+	if (c->format && !be)
+		return cli_usage_error("%s", "-f needs a target: -t TARGET");
+	if (c->format && !backend_has_format(be, c->format) && !tpl)
+		return cli_unknown_format(c, be, c->format);
+	c->s.format = c->format;
+	c->s.tpl = tpl;
+	int status = 0;
+	if (c->skip_unsupported && c->fail_unsupported)
+		status = cli_usage_error("%s", "--skip-unsupported and --fail-unsupported exclude "
+					 "each other");
+	else if (c->npipelines && c->without_pipeline)
+		status = cli_usage_error("%s", "-p and --without-pipeline exclude each other");
+	else if (c->json_indent >= 0 && !output_is_json(&c->s))
+		status = cli_usage_error("%s", "-j applies to JSON formats (see 'sigmacc list "
+					 "formats')");
+	else if (be && !cli_check_options(c, &be, 1))
+		status = 2;
+	struct pathlist files = {0};
+	if (status == 0 && !expand_paths(c, &files))
+		status = 1;
+	if (status != 2 && output_is_input(c, &files))
+		status = cli_usage_error("-o %s is one of the input files; it would be overwritten",
+					 c->output);
+	struct vars vars = {0};
+	if (status != 2 && !load_vars(c, &vars))
+		status = 2;
+	c->s.opts.vars = &vars;
+	c->s.compact = c->compact;
+	struct buf out = {0};
+	if (status != 2) {
+		int st = 0;
+		c->s.record = !strcmp(cmd, "convert");
+		if (!strcmp(cmd, "check")) {
+			st = cmd_check(c, &files, &out);
+		} else {
+			c->s.product = !strcmp(cmd, "convert") ? PRODUCT_QUERY : PRODUCT_IR;
+			st = run(c, be, &files, &out);
+		}
+		status = st > status ? st : status;
+		if (status != 2 && strcmp(cmd, "check"))
+			status = write_output(c, &out, status);
+	}
+	buf_free(&out);
+	files_free(&files);
+	vars_free(&vars);
+	template_free(tpl);
 	return status;
 }
 
@@ -454,115 +470,39 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage_main, argc < 2 ? stderr : stdout);
+		if (argc < 2)
+			fputs("usage: sigmacc COMMAND [OPTIONS] PATH... (sigmacc --help)\n", stderr);
+		else
+			cli_usage(NULL);
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("sigmacc %s\n", SIGMACC_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "test"))
-		return eval_command(argc, argv, getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") :
-						SIGMACC_TEMPLATES);
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&
 	    strcmp(cmd, "build"))
-		return usage_error("unknown command '%s'", cmd);
-	int status = parse_args(&c, argc, argv);
+		return cli_usage_error("unknown command '%s'", cmd);
+	int status = cli_parse(&c, argc, argv);
 	if (status)
 		goto done;
-	files_configure(c.max_rule_size ? c.max_rule_size : FILES_MAX_DEFAULT, c.follow_symlinks);
 	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
 		c.output = NULL;	/* -o - is standard output */
 	if (!c.templates)
 		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
-	if (!strcmp(cmd, "list")) {
+	if (!strcmp(cmd, "list"))
 		status = cmd_list(&c, argc, argv);
-		goto done;
-	}
-	if (c.npaths == 0) {
-		status = usage_error("%s needs at least one PATH", cmd);
-		goto done;
-	}
-	if (!strcmp(cmd, "build")) {
+	else if (c.npaths == 0)
+		status = cli_usage_error("%s needs at least one PATH", cmd);
+	else if (!strcmp(cmd, "build"))
 		status = cmd_build(&c);
-		goto done;
-	}
-	const struct backend *be = NULL;
-	if (c.target && !(be = backend_find(c.target))) {
-		status = usage_error("unknown target '%s' (see 'sigmacc list targets')", c.target);
-		goto done;
-	}
-	struct template *tpl = NULL;
-	if (c.format && be && !backend_has_format(be, c.format))
-		tpl = template_load(c.templates, be->name, c.format);
-	if (c.format && (!be || (!backend_has_format(be, c.format) && !tpl))) {
-		status = usage_error("unknown format '%s' for this target (see 'sigmacc list formats')",
-				     c.format);
-		goto done;
-	}
-	c.s.format = c.format;
-	c.s.tpl = tpl;
-	if (!strcmp(cmd, "convert") && !be) {
-		status = usage_error("%s", "convert needs a target: -t TARGET");
-		goto done;
-	}
-	if (c.skip_unsupported && c.fail_unsupported) {
-		status = usage_error("%s", "--skip-unsupported and --fail-unsupported exclude each other");
-		goto done;
-	}
-	if (c.npipelines && c.without_pipeline) {
-		status = usage_error("%s", "-p and --without-pipeline exclude each other");
-		goto done;
-	}
-	struct vars vars = {0};
-	if (!load_vars(&c, &vars))
-		status = 2;
-	c.s.opts.vars = &vars;
-	c.s.compact = c.compact;
-	struct buf out = {0};
-	if (status == 0) {
-		if (!strcmp(cmd, "convert")) {
-			c.s.product = PRODUCT_QUERY;
-			status = run(&c, be, &out);
-		} else if (!strcmp(cmd, "ir")) {
-			c.s.product = PRODUCT_IR;
-			status = run(&c, be, &out);
-		} else {
-			/* check: the linter once, then every target unless one is named */
-			c.s.product = PRODUCT_NONE;
-			struct lint_options lo = {c.templates, c.lint_config, c.fail_on, c.s.diagfmt};
-			status = lint_run(&lo, c.paths, c.npaths, &out);
-			fputs(out.data ? out.data : "", stderr);
-			buf_clear(&out);
-			for (int i = 0; backends[i] && status != 2; i++) {
-				if (be && backends[i] != be)
-					continue;
-				c.s.nrules = c.s.nfailed = 0;
-				int st = run(&c, backends[i], &out);
-				status = st > status ? st : status;
-				if (st != 2)
-					fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
-						backends[i]->name, c.s.nrules, c.s.nfailed);
-			}
-		}
-		if (c.output && status != 2) {
-			const char *why;
-			if (!files_write_atomic(c.output, out.data ? out.data : "", out.len, &why)) {
-				fprintf(stderr, "sigmacc: %s: cannot write: %s\n", c.output, why);
-				status = 1;
-			}
-		}
-	}
-	buf_free(&out);
-	vars_free(&vars);
-	template_free(tpl);
-	arena_free(&c.s.arena);
+	else
+		status = cmd_compile(&c, cmd);
 done:
-	free(c.vars);
-	free(c.paths);
-	free(c.pipelines);
-	free(c.s.opts.backend_opts);
+	driver_free(&c.s);
+	arena_free(&c.s.arena);
+	cli_free(&c);
 	return status;
 }

@@ -4,6 +4,7 @@
  * whole (sigma-spec.md §6.2) so that later stages can trust it.
  */
 #include "sigma.h"
+#include "suggest.h"
 
 #include <string.h>
 
@@ -25,6 +26,21 @@ static const struct {
 	{"multiline", MOD_RE_M},
 	{"dotall", MOD_RE_S},
 };
+
+/* An unknown modifier, with the closest known name when it looks like a typo. */
+static bool
+modifier_unknown(struct diag *d, struct pos pos, const char *p, size_t len)
+{
+	const char *names[sizeof(modifiers) / sizeof(modifiers[0])];
+	int n = 0;
+	for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++)
+		names[n++] = modifiers[i].name;
+	const char *near = suggest_closest(p, len, names, n);
+	if (near)
+		return diag_error(d, pos, "unknown modifier '%.*s' (did you mean '%s'?)", (int)len, p,
+				  near);
+	return diag_error(d, pos, "unknown modifier '%.*s'", (int)len, p);
+}
 
 const char *
 modifier_name(enum modifier m)
@@ -198,7 +214,7 @@ modifier_parse_key(struct arena *a, struct diag *d, const char *key, struct pos 
 		if (len == 0)
 			return diag_error(d, mpos, "empty modifier in '%s'", key);
 		if (!modifier_lookup(p, len, &m))
-			return diag_error(d, mpos, "unknown modifier '%.*s'", (int)len, p);
+			return modifier_unknown(d, mpos, p, len);
 		if (chain->n == MODCHAIN_MAX)
 			return diag_error(d, mpos, "more than %d modifiers", MODCHAIN_MAX);
 		chain->pos[chain->n] = mpos;

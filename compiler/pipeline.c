@@ -7,8 +7,13 @@
 #include "sigma.h"
 
 #include "config.h"
+#include "pipelines.h"
+#include "suggest.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const cyaml_schema_value_t string_entry = {
 	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
@@ -82,62 +87,241 @@ static const cyaml_schema_value_t pipeline_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct pipeline, pipeline_fields),
 };
 
+/* ---- checking the YAML before libcyaml, to report problems with positions ---------- */
+
+enum key_kind { KEY_STR, KEY_BOOL, KEY_STRS, KEY_MAPS };
+
+struct key_spec;
+struct map_spec {
+	const char *what;		/* "a logsource entry" */
+	const struct key_spec *keys;	/* ended by a NULL key */
+};
+struct key_spec {
+	const char *key;
+	bool required;
+	enum key_kind kind;
+	const struct map_spec *entry;	/* KEY_MAPS: each entry's keys */
+};
+
+static const struct key_spec rename_keys[] = {
+	{"from", true, KEY_STR, NULL}, {"to", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+};
+static const struct map_spec rename_spec = {"a rename entry", rename_keys};
+static const struct key_spec value_keys[] = {
+	{"from", true, KEY_STR, NULL}, {"field", true, KEY_STR, NULL}, {"in", true, KEY_STRS, NULL},
+	{NULL, false, 0, NULL},
+};
+static const struct map_spec value_spec = {"a value entry", value_keys};
+static const struct key_spec field_keys[] = {
+	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
+	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
+	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
+	{"hashes", false, KEY_MAPS, &rename_spec}, {NULL, false, 0, NULL},
+};
+static const struct map_spec field_spec = {"a field entry", field_keys};
+static const struct key_spec logsource_keys[] = {
+	{"product", false, KEY_STR, NULL}, {"service", false, KEY_STR, NULL},
+	{"categories", false, KEY_STRS, NULL}, {"table", false, KEY_STR, NULL},
+	{"error", false, KEY_STR, NULL}, {"passthrough", false, KEY_BOOL, NULL},
+	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
+};
+static const struct map_spec logsource_spec = {"a logsource entry", logsource_keys};
+static const struct key_spec pipeline_keys[] = {
+	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
+	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
+	{NULL, false, 0, NULL},
+};
+static const struct map_spec pipeline_spec = {"a pipeline", pipeline_keys};
+
+static bool check_map(struct diag *d, const struct ynode *n, const struct map_spec *spec);
+
+static bool
+check_value(struct diag *d, const struct ynode *v, const struct key_spec *k)
+{
+	const char *want = k->kind == KEY_STR ? "a string" : k->kind == KEY_BOOL ? "true or false" :
+			   k->kind == KEY_STRS ? "a list of strings" : "a list of mappings";
+	bool ok = k->kind == KEY_STR ? v->kind == YNODE_SCALAR && v->type != SCALAR_NULL :
+		  k->kind == KEY_BOOL ? v->kind == YNODE_SCALAR && v->type == SCALAR_BOOL :
+		  v->kind == YNODE_SEQ && v->nkids > 0;
+	for (int i = 0; ok && k->kind == KEY_STRS && i < v->nkids; i++)
+		ok = v->kids[i]->kind == YNODE_SCALAR && v->kids[i]->type != SCALAR_NULL;
+	if (!ok)
+		return diag_error(d, v->pos, "'%s' must be %s, not %s", k->key, want,
+				  yaml_kind_name(v));
+	for (int i = 0; k->kind == KEY_MAPS && i < v->nkids; i++)
+		if (!check_map(d, v->kids[i], k->entry))
+			return false;
+	return true;
+}
+
+/* Is n a mapping with the keys of spec (required ones present, no others)? */
+static bool
+check_map(struct diag *d, const struct ynode *n, const struct map_spec *spec)
+{
+	if (n->kind != YNODE_MAP)
+		return diag_error(d, n->pos, "%s must be a mapping, not %s", spec->what,
+				  yaml_kind_name(n));
+	for (int i = 0; i < n->nkids; i += 2) {
+		const struct ynode *key = n->kids[i];
+		const struct key_spec *k = spec->keys;
+		while (k->key && strcmp(k->key, key->text))
+			k++;
+		if (!k->key) {
+			const char *names[16];
+			int nn = 0;
+			for (const struct key_spec *o = spec->keys; o->key && nn < 16; o++)
+				names[nn++] = o->key;
+			const char *near = suggest_closest(key->text, key->len, names, nn);
+			if (near)
+				return diag_error(d, key->pos, "unknown key '%s' in %s (did you mean "
+						  "'%s'?)", key->text, spec->what, near);
+			return diag_error(d, key->pos, "unknown key '%s' in %s", key->text, spec->what);
+		}
+		if (!check_value(d, n->kids[i + 1], k))
+			return false;
+	}
+	for (const struct key_spec *k = spec->keys; k->key; k++)
+		if (k->required && !yaml_get(n, k->key))
+			return diag_error(d, n->pos, "%s needs the key '%s'", spec->what, k->key);
+	return true;
+}
+
 /* What the schema cannot say: closed sets and required combinations. */
 static bool
-pipeline_check(const struct pipeline *p, const char *path)
+check_semantics(struct diag *d, const struct ynode *doc)
 {
-	for (unsigned i = 0; i < p->logsources_count; i++) {
-		const struct pl_logsource *ls = &p->logsources[i];
-		if (!ls->table && !ls->error && !ls->fields) {
-			fprintf(stderr, "sigmacc: %s: logsource entry %u needs 'table', 'error' or "
-				"'fields'\n", path, i + 1);
-			return false;
-		}
-		for (unsigned j = 0; j < ls->fields_count; j++) {
-			const struct pl_field *f = &ls->fields[j];
-			if (f->type && strcmp(f->type, "string") && strcmp(f->type, "number") &&
-			    strcmp(f->type, "ip") && strcmp(f->type, "bool") &&
-			    strcmp(f->type, "datetime")) {
-				fprintf(stderr, "sigmacc: %s: field '%s': type must be string, "
-					"number, ip, bool or datetime\n", path, f->from);
-				return false;
-			}
-			if (!f->to && !f->values && !f->hashes) {
-				fprintf(stderr, "sigmacc: %s: field '%s' needs 'to', 'values' or "
-					"'hashes'\n", path, f->from);
-				return false;
-			}
+	static const char *const types[] = {"string", "number", "ip", "bool", "datetime"};
+	const struct ynode *ls = yaml_get(doc, "logsources");
+	for (int i = 0; i < ls->nkids; i++) {
+		const struct ynode *e = ls->kids[i], *fields = yaml_get(e, "fields");
+		if (!yaml_get(e, "table") && !yaml_get(e, "error") && !fields)
+			return diag_error(d, e->pos, "a logsource entry needs 'table', 'error' or "
+					  "'fields'");
+		for (int j = 0; fields && j < fields->nkids; j++) {
+			const struct ynode *f = fields->kids[j], *type = yaml_get(f, "type");
+			bool known = !type;
+			for (size_t t = 0; !known && t < sizeof(types) / sizeof(types[0]); t++)
+				known = !strcmp(type->text, types[t]);
+			if (!known)
+				return diag_error(d, type->pos, "field '%s': type must be string, "
+						  "number, ip, bool or datetime", yaml_get(f, "from")->text);
+			if (!yaml_get(f, "to") && !yaml_get(f, "values") && !yaml_get(f, "hashes"))
+				return diag_error(d, f->pos, "field '%s' needs 'to', 'values' or "
+						  "'hashes'", yaml_get(f, "from")->text);
 		}
 	}
 	return true;
 }
 
+void
+pipeline_names(const char *dir, struct pathlist *names)
+{
+	struct buf path = {0}, err = {0};
+	buf_printf(&path, "%s/pipelines", dir);
+	struct stat st;
+	if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+		files_expand(names, path.data, &err);
+	for (int i = 0; i < names->n; i++) {
+		char *base = strrchr(names->v[i], '/');
+		base = base ? base + 1 : names->v[i];
+		memmove(names->v[i], base, strlen(base) + 1);
+		char *dot = strrchr(names->v[i], '.');
+		if (dot)
+			*dot = '\0';
+	}
+	buf_free(&path);
+	buf_free(&err);
+}
+
+/* The error for a pipeline that is neither a file nor a known name. */
+static void
+unknown_pipeline(const char *dir, const char *name)
+{
+	struct pathlist names = {0};
+	pipeline_names(dir, &names);
+	const char *near = suggest_closest(name, strlen(name), (const char *const *)names.v, names.n);
+	fprintf(stderr, "sigmacc: unknown pipeline '%s': no such file, nor a pipeline in %s/pipelines "
+		"(see 'sigmacc list pipelines')", name, dir);
+	if (near)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fputc('\n', stderr);
+	files_free(&names);
+}
+
+/*
+ * Parses the file with our YAML reader first: a pySigma pipeline is
+ * converted from it; ours is checked key by key, so a mistake is reported
+ * as file:line:col in our words before libcyaml loads the checked file.
+ */
+/* -1 after an error, 0 for our format (checked: libcyaml loads it), 1 for pySigma (*out). */
+static int
+load_checked(const char *path, const char *name, const char *target, struct pipeline **out)
+{
+	size_t len;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	if (!text) {
+		fprintf(stderr, "sigmacc: %s: cannot read pipeline: %s\n", path, why);
+		return -1;
+	}
+	struct source src = {path, text, len};
+	struct diag d = {.src = &src};
+	struct arena *a = calloc(1, sizeof(*a));
+	struct ynode **docs;
+	int ndocs = 0;
+	struct pipeline *p = NULL;
+	bool ok = a && yaml_load(&src, a, &d, &docs, &ndocs);
+	if (ok && ndocs != 1)
+		ok = diag_error(&d, (struct pos){path, 1, 1}, "a pipeline file must hold one document");
+	bool pysigma = ok && pysigma_is_pipeline(docs[0]);
+	if (pysigma && !target)
+		ok = diag_error(&d, docs[0]->pos, "a pySigma pipeline needs a target: -t TARGET");
+	if (ok && pysigma && (p = pysigma_convert(a, &d, docs[0], name, target)))
+		p->owner = a;
+	else if (ok && !pysigma)
+		ok = check_map(&d, docs[0], &pipeline_spec) && check_semantics(&d, docs[0]);
+	struct buf e = {0};
+	diag_render(&d, &e);
+	fputs(e.data ? e.data : "", stderr);
+	buf_free(&e);
+	diag_clear(&d);
+	free(text);
+	if (!p && a) {
+		arena_free(a);
+		free(a);
+	}
+	*out = p;
+	return p ? 1 : ok && !pysigma ? 0 : -1;
+}
+
 struct pipeline *
-pipeline_load(const char *dir, const char *name)
+pipeline_load_for(const char *dir, const char *name, const char *target)
 {
 	struct buf path = {0};
-	bool file = strchr(name, '/') != NULL;	/* a user's own pipeline, given as a path */
+	struct stat st;
+	bool file = stat(name, &st) == 0 && S_ISREG(st.st_mode);	/* a user's own pipeline */
 	if (file)
 		buf_puts(&path, name);
 	else
 		buf_printf(&path, "%s/pipelines/%s.yml", dir, name);
-	struct pipeline *p = NULL;
-	FILE *f = fopen(path.data, "r");
-	if (!f) {
-		fprintf(stderr, "sigmacc: unknown pipeline '%s' (no file %s)\n", name, path.data);
+	if (!file && (strchr(name, '/') || stat(path.data, &st) != 0 || !S_ISREG(st.st_mode))) {
+		unknown_pipeline(dir, name);
 		buf_free(&path);
 		return NULL;
 	}
-	fclose(f);
+	struct pipeline *p = NULL;
+	if (load_checked(path.data, name, target, &p) != 0) {
+		buf_free(&path);
+		return p;
+	}
 	cyaml_config_t cfg = config_for(path.data);
 	cyaml_err_t err = cyaml_load_file(path.data, &cfg, &pipeline_schema, (cyaml_data_t **)&p,
 					  NULL);
 	if (err != CYAML_OK) {
 		fprintf(stderr, "sigmacc: %s: %s\n", path.data, cyaml_strerror(err));
 		p = NULL;
-	} else if ((!file && strcmp(p->name, name)) || !pipeline_check(p, path.data)) {
-		if (!file && strcmp(p->name, name))
-			fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path.data, p->name);
+	} else if (!file && strcmp(p->name, name)) {
+		fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path.data, p->name);
 		pipeline_free(p);
 		p = NULL;
 	}
@@ -145,11 +329,23 @@ pipeline_load(const char *dir, const char *name)
 	return p;
 }
 
+struct pipeline *
+pipeline_load(const char *dir, const char *name)
+{
+	return pipeline_load_for(dir, name, NULL);
+}
+
 void
 pipeline_free(struct pipeline *p)
 {
 	if (!p)
 		return;
+	if (p->owner) {
+		struct arena *a = p->owner;
+		arena_free(a);
+		free(a);
+		return;
+	}
 	cyaml_config_t cfg = config_for("");
 	cyaml_free(&cfg, &pipeline_schema, p, 0);
 }
@@ -215,6 +411,52 @@ same_selector(const struct pl_logsource *a, const struct pl_logsource *b)
 	return true;
 }
 
+/* Does the field-only overlay entry o apply to some rules that base entry b serves? */
+static bool
+overlaps(const struct pl_logsource *o, const struct pl_logsource *b)
+{
+	if ((o->product && b->product && strcmp(o->product, b->product)) ||
+	    (o->service && !same_strings(o->service, b->service)))
+		return false;
+	if (!o->categories || !b->categories)
+		return true;
+	for (unsigned i = 0; i < o->categories_count; i++)
+		if (has_category(b, o->categories[i]))
+			return true;
+	return false;
+}
+
+/* The part of b that o narrows to: b's selection, o's fields in front of b's. */
+static struct pl_logsource
+narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsource *b)
+{
+	struct pl_logsource m = *b;
+	m.product = o->product ? o->product : b->product;
+	if (o->categories) {
+		m.categories = arena_alloc(a, sizeof(char *) * o->categories_count);
+		m.categories_count = 0;
+		for (unsigned i = 0; i < o->categories_count; i++)
+			if (has_category(b, o->categories[i]))
+				m.categories[m.categories_count++] = o->categories[i];
+	}
+	m.fields = arena_alloc(a, sizeof(*m.fields) * (o->fields_count + b->fields_count + 1));
+	m.fields_count = 0;
+	for (unsigned k = 0; k < o->fields_count; k++)
+		m.fields[m.fields_count++] = o->fields[k];
+	for (unsigned k = 0; k < b->fields_count; k++)
+		m.fields[m.fields_count++] = b->fields[k];
+	return m;
+}
+
+/*
+ * An overlay entry with a table or error, or with the same selection as a
+ * base entry, replaces or extends that entry (its fields first:
+ * pipeline_field() takes the first match). An overlay entry with only
+ * fields and another selection (one category of a base entry that lists
+ * several, or no selection at all) narrows every base entry it overlaps:
+ * the narrowed copy, placed before the base entry, keeps the base's event
+ * selection, so an overlay never has to repeat it.
+ */
 struct pipeline *
 pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeline *over)
 {
@@ -222,35 +464,39 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	p->name = arena_printf(a, "%s+%s", base->name, over->name);
 	p->target = base->target;
 	p->description = over->description;
-	unsigned n = over->logsources_count + base->logsources_count;
-	p->logsources = arena_alloc(a, sizeof(*p->logsources) * n);
+	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);
+	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (n + 1));
 	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
+	bool *merged = arena_alloc(a, sizeof(bool) * (over->logsources_count + 1));
 	for (unsigned i = 0; i < over->logsources_count; i++) {
 		const struct pl_logsource *o = &over->logsources[i];
-		struct pl_logsource *m = &p->logsources[p->logsources_count++];
-		*m = *o;
-		for (unsigned j = 0; j < base->logsources_count; j++) {
+		bool fields_only = !o->table && !o->error;
+		for (unsigned j = 0; j < base->logsources_count && !merged[i]; j++) {
 			const struct pl_logsource *b = &base->logsources[j];
 			if (used[j] || !same_selector(o, b))
 				continue;
-			used[j] = true;
-			if (!o->table && !o->error) {
-				m->table = b->table;
-				m->error = b->error;
+			used[j] = merged[i] = true;
+			struct pl_logsource m = narrowed(a, o, b);
+			if (!fields_only) {
+				m.table = o->table;
+				m.error = o->error;
 			}
-			m->passthrough = o->passthrough || b->passthrough;
-			/* the overlay's fields first: pipeline_field() takes the first match */
-			m->fields = arena_alloc(a, sizeof(*m->fields) * (o->fields_count + b->fields_count + 1));
-			m->fields_count = 0;
-			for (unsigned k = 0; k < o->fields_count; k++)
-				m->fields[m->fields_count++] = o->fields[k];
-			for (unsigned k = 0; k < b->fields_count; k++)
-				m->fields[m->fields_count++] = b->fields[k];
-			break;
+			m.passthrough = o->passthrough || b->passthrough;
+			p->logsources[p->logsources_count++] = m;
+		}
+		if (!merged[i] && !fields_only) {
+			p->logsources[p->logsources_count++] = *o;
+			merged[i] = true;
 		}
 	}
-	for (unsigned j = 0; j < base->logsources_count; j++)
-		if (!used[j])
-			p->logsources[p->logsources_count++] = base->logsources[j];
+	for (unsigned j = 0; j < base->logsources_count; j++) {
+		if (used[j])
+			continue;
+		const struct pl_logsource *b = &base->logsources[j];
+		for (unsigned i = 0; i < over->logsources_count; i++)
+			if (!merged[i] && overlaps(&over->logsources[i], b))
+				p->logsources[p->logsources_count++] = narrowed(a, &over->logsources[i], b);
+		p->logsources[p->logsources_count++] = *b;
+	}
 	return p;
 }

@@ -455,6 +455,7 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		return NULL;
 	}
 	l->d->context = rule_context(l->a, r);
+	l->d->rule_id = r->id;
 	if (!check_enum(l, doc, "level", levels, sizeof(levels) / sizeof(levels[0])) ||
 	    !check_enum(l, doc, "status", statuses, sizeof(statuses) / sizeof(statuses[0])))
 		return NULL;
@@ -518,6 +519,7 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 	for (int i = 0; i < ndocs; i++) {
 		d->context = NULL;
 		l.of_work = 0;
+		d->rule_id = NULL;
 		struct rule *r = load_rule(&l, docs[i], i);
 		if (r)
 			VEC_PUSH(a, *rules, *nrules, cap, r);
@@ -525,6 +527,7 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 			ok = false;
 	}
 	d->context = NULL;
+	d->rule_id = NULL;
 	return ok;
 }
 

@@ -362,9 +362,10 @@ struct pipeline {
 	char *description;
 	struct pl_logsource *logsources;
 	unsigned logsources_count;
+	struct arena *owner;	/* a pySigma pipeline's memory; NULL: libcyaml's */
 };
 
-/* Loads dir/pipelines/NAME.yml, or NAME itself when it is a path (has a '/').
+/* Loads dir/pipelines/NAME.yml, or NAME itself when it is an existing file.
  * NULL after a message on stderr. */
 struct pipeline *pipeline_load(const char *dir, const char *name);
 void pipeline_free(struct pipeline *p);

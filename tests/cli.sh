@@ -30,7 +30,7 @@ t "directories are walked in sorted order, value lists skipped" '
 	mkdir -p "$tmp/d/b" "$tmp/d/a" && cp '$net' "$tmp/d/b/x.yml" && cp '$proc' "$tmp/d/a/y.yml" &&
 	cp '$vars' "$tmp/d/lists.vars.yml" &&
 	run 0 convert -t kql --vars '$vars' "$tmp/d" &&
-	head -1 "$tmp/stdout" | grep -qx DeviceProcessEvents'
+	sed -n 2p "$tmp/stdout" | grep -qx DeviceProcessEvents'
 t "-o writes the file atomically; a failed write keeps the old file" '
 	run 0 convert -t kql --vars '$vars' -o "$tmp/q.kql" '$net' && has "$tmp/q.kql" "RemoteUrl" &&
 	mkdir "$tmp/ro" && echo old > "$tmp/ro/q.kql" && chmod a-w "$tmp/ro" &&

@@ -51,7 +51,8 @@ static void
 invalid_chains(void **state)
 {
 	(void)state;
-	ASSERT_KEY("CommandLine|contians", "13: unknown modifier 'contians'");
+	ASSERT_KEY("CommandLine|contians", "13: unknown modifier 'contians' (did you mean 'contains'?)");
+	ASSERT_KEY("CommandLine|frobnicate", "13: unknown modifier 'frobnicate'");
 	ASSERT_KEY("CommandLine|contains|", "22: empty modifier in 'CommandLine|contains|'");
 	ASSERT_KEY("a|contains|re", "12: modifier 're' must be the first modifier");
 	ASSERT_KEY("a|contains|cidr", "12: modifier 'cidr' must be the first modifier");

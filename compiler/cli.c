@@ -1,0 +1,435 @@
+/*
+ * cli.c: the options of every command, in sigma-cli's spelling where it has
+ * one (-t splunk, -s, -P, -j, -tkql), and their checks: unknown targets,
+ * formats, pipelines and -O keys are usage errors with the closest known
+ * name, so a typo never silently selects something else.
+ */
+#include "cli.h"
+#include "files.h"
+#include "suggest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SIGMACC_VERSION
+#define SIGMACC_VERSION "0.1.0"
+#endif
+
+static const char usage_main[] =
+	"usage: sigmacc COMMAND [OPTIONS] PATH...\n"
+	"\n"
+	"Compiles Sigma detection rules into SIEM queries.\n"
+	"\n"
+	"Commands:\n"
+	"  convert   compile rules for one target and print the queries\n"
+	"  build     regenerate every target's outputs into a directory, writing\n"
+	"            only what changed; --check lists what is missing or stale\n"
+	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
+	"            field mapping for every target) without writing output\n"
+	"  ir        print the normalised expression of each rule\n"
+	"  list      list targets, formats, pipelines or a target's options\n"
+	"\n"
+	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
+	"Options of every command: --help, --version.\n";
+
+static const char usage_convert[] =
+	"usage: sigmacc convert -t TARGET [OPTIONS] PATH...\n"
+	"       sigmacc ir [-t TARGET] [OPTIONS] PATH...\n"
+	"       sigmacc check [-t TARGET,...] [OPTIONS] PATH...\n"
+	"\n"
+	"PATH is a rule file, '-' for standard input, or a directory, searched\n"
+	"recursively for .yml and .yaml files in sorted order. Every document of a\n"
+	"file is a rule. A rule that fails is reported and skipped; the others are\n"
+	"still compiled. Value lists named *.vars.yml in a directory are loaded for\n"
+	"the rules below it, as --vars would.\n"
+	"\n"
+	"Options (a short option takes its value attached too: -tkql):\n"
+	"  -t, --target NAME        target language (see 'sigmacc list targets'); sigma-cli's\n"
+	"                           names work too (splunk, kusto, qradar, secops, ...);\n"
+	"                           check takes several: -t kql,spl\n"
+	"  -p, --pipeline NAME|FILE|DIR\n"
+	"                           field mapping pipeline (default: the target's own,\n"
+	"                           see 'sigmacc list pipelines'); an existing path is a\n"
+	"                           file (ours or a pySigma processing pipeline), a\n"
+	"                           directory its .yml files in sorted order; repeat it to\n"
+	"                           stack pipelines, later ones overriding earlier ones\n"
+	"      --without-pipeline   keep field names as written, emit only the\n"
+	"                           expression (no table or event selection)\n"
+	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
+	"      --unmapped=MODE      error (default): a field the pipeline does not\n"
+	"                           know stops the rule; passthrough: keep its name\n"
+	"                           and warn\n"
+	"      --undefined-placeholder=MODE\n"
+	"                           error (default) or wildcard: an undefined\n"
+	"                           placeholder matches anything (pySigma's behaviour)\n"
+	"  -f, --format NAME        output format: default (the query) or one of the\n"
+	"                           target's (see 'sigmacc list formats TARGET')\n"
+	"  -O, --backend-option KEY=VALUE\n"
+	"                           a target's own option (repeatable, see 'sigmacc list\n"
+	"                           options TARGET'), e.g. -O spl-index=main\n"
+	"      --compact            print each query on one line; several queries are\n"
+	"                           not separated by a comment naming the rule\n"
+	"  -j, --json-indent N      indent JSON formats by N spaces (a JSON array of\n"
+	"                           several rules, too); NDJSON stays one line per rule\n"
+	"  -o, --output FILE        write to FILE (atomically); - is stdout (the default)\n"
+	"  -P, --file-pattern GLOB  only rule files in directories whose name matches\n"
+	"                           GLOB (e.g. 'proc_*.yml')\n"
+	"      --templates DIR      where pipelines live (default: the build's\n"
+	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
+	"      --diagnostics=FORM   human (default), json (one object per line on\n"
+	"                           stderr) or github (workflow annotations)\n"
+	"  -s, --skip-unsupported   rules that fail are reported but do not change the\n"
+	"                           exit status\n"
+	"      --fail-unsupported   stop at the first rule that fails\n"
+	"\n"
+	"Several rules in one output: JSON formats become one array (NDJSON one line\n"
+	"each), YAML formats separate documents (---), other formats a blank line;\n"
+	"bare queries also get a comment line naming the rule unless --compact.\n"
+	"\n"
+	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
+	"usage error. On a terminal, convert shows its progress on stderr.\n";
+
+static const char usage_build[] =
+	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
+	"\n"
+	"Compiles every rule file below each PATH for each target (default: all) into\n"
+	"OUTDIR/<target>/<rule path>.<ext>, where <rule path> is the file's path below\n"
+	"PATH without .yml and <ext> the target's extension (or the format's name).\n"
+	"A file is written only when its bytes change, through a temporary file and a\n"
+	"rename, so an interrupted build never leaves half a file. Outputs written by\n"
+	"an earlier build for rule files that no longer exist are removed; the list\n"
+	"lives in OUTDIR/.sigmacc-manifest. A rule that fails keeps its last output and\n"
+	"makes the exit status 1. Prints: written, unchanged, removed, failed.\n"
+	"\n"
+	"      --check              write nothing; list every missing, stale or orphaned\n"
+	"                           output and exit 1 if there is one (the CI gate)\n"
+	"\n"
+	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
+	"--templates DIR, --diagnostics=FORM, as for convert.\n";
+
+static const char usage_list[] =
+	"usage: sigmacc list targets|formats|pipelines [TARGET]\n"
+	"       sigmacc list options TARGET\n"
+	"\n"
+	"Lists the targets, the output formats or pipelines (of one target), or the\n"
+	"-O options of a target, one per line.\n";
+
+void
+cli_usage(const char *command)
+{
+	fputs(!command ? usage_main : !strcmp(command, "list") ? usage_list :
+	      !strcmp(command, "build") ? usage_build : usage_convert, stdout);
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("sigmacc: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'sigmacc --help'.\n", stderr);
+	va_end(ap);
+	return 2;
+}
+
+/* Matches --name VALUE, --name=VALUE, -x VALUE and -xVALUE; *i advances past VALUE. */
+static bool
+option_value(int argc, char **argv, int *i, const char *shortname, const char *longname,
+	     const char **value, bool *missing)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(longname);
+	if (!strncmp(a, longname, n) && a[n] == '=') {
+		*value = a + n + 1;
+		return true;
+	}
+	if (shortname && !strncmp(a, shortname, 2) && a[2]) {
+		*value = a + 2;
+		return true;
+	}
+	if (strcmp(a, longname) && (!shortname || strcmp(a, shortname)))
+		return false;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return true;
+	}
+	*value = argv[++*i];
+	return true;
+}
+
+/* The options that take a choice of words; 0 or 2 after a usage error. */
+static int
+parse_mode(struct cli *c, const char *a, const char *v)
+{
+	if (!strncmp(a, "--unmapped", 10)) {
+		if (!strcmp(v, "passthrough"))
+			c->s.opts.unmapped = UNMAPPED_PASSTHROUGH;
+		else if (strcmp(v, "error"))
+			return cli_usage_error("--unmapped must be error or passthrough, not '%s'", v);
+	} else if (!strncmp(a, "--undefined-placeholder", 23)) {
+		if (!strcmp(v, "wildcard"))
+			c->s.opts.placeholder_wildcard = true;
+		else if (strcmp(v, "error"))
+			return cli_usage_error("--undefined-placeholder must be error or wildcard, "
+					       "not '%s'", v);
+	} else if (!strcmp(v, "json")) {
+		c->s.diagfmt = DIAGFMT_JSON;
+	} else if (!strcmp(v, "github")) {
+		c->s.diagfmt = DIAGFMT_GITHUB;
+	} else if (strcmp(v, "human")) {
+		return cli_usage_error("--diagnostics must be human, json or github, not '%s'", v);
+	}
+	return 0;
+}
+
+static int
+parse_indent(struct cli *c, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > 16)
+		return cli_usage_error("-j takes a number of spaces from 0 to 16, not '%s'", v);
+	c->json_indent = (int)n;
+	return 0;
+}
+
+/* A flag without a value; false when a is none. */
+static bool
+parse_flag(struct cli *c, const char *a)
+{
+	if (!strcmp(a, "--without-pipeline"))
+		c->without_pipeline = true;
+	else if (!strcmp(a, "--check") && !strcmp(c->command, "build"))
+		c->check = true;
+	else if (!strcmp(a, "--skip-unsupported") || !strcmp(a, "-s"))
+		c->skip_unsupported = true;
+	else if (!strcmp(a, "--fail-unsupported"))
+		c->fail_unsupported = true;
+	else if (!strcmp(a, "--compact"))
+		c->compact = true;
+	else
+		return false;
+	return true;
+}
+
+/* An option with a value; 0, 2 after a usage error, or -1 when a is none. */
+static int
+parse_valued(struct cli *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v = NULL;
+	bool missing = false;
+	int status = 0;
+	if (option_value(argc, argv, i, "-t", "--target", &v, &missing))
+		c->target = v;
+	else if (option_value(argc, argv, i, "-p", "--pipeline", &v, &missing))
+		c->pipelines[c->npipelines] = v, c->npipelines += v != NULL;
+	else if (option_value(argc, argv, i, "-o", "--output", &v, &missing))
+		c->output = v;
+	else if (option_value(argc, argv, i, "-f", "--format", &v, &missing))
+		c->format = v;
+	else if (option_value(argc, argv, i, "-P", "--file-pattern", &v, &missing))
+		c->file_pattern = v;
+	else if (option_value(argc, argv, i, "-j", "--json-indent", &v, &missing))
+		status = v ? parse_indent(c, v) : 0;
+	else if (option_value(argc, argv, i, "-O", "--backend-option", &v, &missing)) {
+		if (v && (!strchr(v, '=') || *v == '='))
+			return cli_usage_error("-O takes KEY=VALUE, not '%s'", v);
+		if (v)
+			c->s.opts.backend_opts[c->s.opts.nbackend_opts++] = v;
+	} else if (option_value(argc, argv, i, NULL, "--vars", &v, &missing))
+		c->vars[c->nvars] = v, c->nvars += v != NULL;
+	else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing))
+		c->templates = v;
+	else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
+		 option_value(argc, argv, i, NULL, "--undefined-placeholder", &v, &missing) ||
+		 option_value(argc, argv, i, NULL, "--diagnostics", &v, &missing))
+		status = v ? parse_mode(c, a, v) : 0;
+	else
+		return -1;
+	if (missing)
+		return cli_usage_error("option '%s' needs a value", a);
+	return status;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv)
+{
+	c->json_indent = -1;
+	c->vars = calloc((size_t)argc, sizeof(*c->vars));
+	c->paths = calloc((size_t)argc, sizeof(*c->paths));
+	c->pipelines = calloc((size_t)argc, sizeof(*c->pipelines));
+	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
+	if (!c->vars || !c->paths || !c->pipelines || !c->s.opts.backend_opts)
+		abort();
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			cli_usage(c->command);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("sigmacc %s\n", SIGMACC_VERSION);
+			exit(0);
+		} else if (parse_flag(c, a)) {
+			continue;
+		}
+		int st = parse_valued(c, argc, argv, &i);
+		if (st > 0)
+			return st;
+		if (st == 0)
+			continue;
+		if (a[0] == '-' && a[1])
+			return cli_usage_error("unknown option '%s'", a);
+		c->paths[c->npaths++] = a;
+	}
+	return 0;
+}
+
+void
+cli_free(struct cli *c)
+{
+	free(c->vars);
+	free(c->paths);
+	free(c->pipelines);
+	free(c->s.opts.backend_opts);
+}
+
+const struct backend *
+cli_backend(const char *name)
+{
+	for (int i = 0; backends[i]; i++) {
+		const struct backend *be = backends[i];
+		if (!strcmp(be->name, name))
+			return be;
+		for (int k = 0; be->aliases && be->aliases[k]; k++)
+			if (!strcmp(be->aliases[k], name))
+				return be;
+	}
+	return NULL;
+}
+
+/* ", did you mean 'X'?" when near is not NULL, else "". */
+static const char *
+did_you_mean(char *buf, size_t size, const char *near)
+{
+	if (!near)
+		return "";
+	snprintf(buf, size, "; did you mean '%s'?", near);
+	return buf;
+}
+
+static int
+unknown_target(const char *name)
+{
+	const char *names[64];
+	int n = 0;
+	for (int i = 0; backends[i]; i++) {
+		names[n++] = backends[i]->name;
+		for (int k = 0; backends[i]->aliases && backends[i]->aliases[k] && n < 64; k++)
+			names[n++] = backends[i]->aliases[k];
+	}
+	char hint[96];
+	cli_usage_error("unknown target '%s' (see 'sigmacc list targets')%s", name,
+			did_you_mean(hint, sizeof(hint), suggest_closest(name, strlen(name), names, n)));
+	return -1;
+}
+
+int
+cli_targets(const char *list, const struct backend **targets)
+{
+	int n = 0;
+	if (!list || !strcmp(list, "all")) {
+		for (int i = 0; backends[i] && n < CLI_TARGETS_MAX; i++)
+			targets[n++] = backends[i];
+		return n;
+	}
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		const struct backend *be = cli_backend(name);
+		if (!be)
+			return unknown_target(name);
+		bool dup = false;
+		for (int i = 0; i < n; i++)
+			dup |= targets[i] == be;
+		if (!dup && n < CLI_TARGETS_MAX)
+			targets[n++] = be;
+		p += len + (p[len] == ',');
+	}
+	if (n == 0)
+		return unknown_target(list);
+	return n;
+}
+
+/* Appends the -O keys of be (its own, then its formats') to names. */
+static void
+option_names(struct cli *c, const struct backend *be, const char **names, int *n, int max)
+{
+	for (int k = 0; be->options && be->options[k].name && *n < max; k++)
+		names[(*n)++] = be->options[k].name;
+	struct pathlist formats = {0};
+	template_list(c->templates, be->name, &formats);
+	for (int f = 0; f < formats.n; f++) {
+		struct template *t = template_load(c->templates, be->name, formats.v[f]);
+		for (unsigned k = 0; t && k < t->options_count && *n < max; k++) {
+			/* the template is freed below: keep a copy in the session's arena */
+			names[(*n)++] = arena_strndup(&c->s.arena, t->options[k].name,
+						      strlen(t->options[k].name));
+		}
+		template_free(t);
+	}
+	files_free(&formats);
+}
+
+bool
+cli_check_options(struct cli *c, const struct backend *const *targets, int n)
+{
+	if (!c->s.opts.nbackend_opts)
+		return true;
+	const char *names[128];
+	int nnames = 0;
+	for (int i = 0; i < n; i++)
+		option_names(c, targets[i], names, &nnames, 128);
+	for (int i = 0; i < c->s.opts.nbackend_opts; i++) {
+		const char *kv = c->s.opts.backend_opts[i];
+		size_t len = strcspn(kv, "=");
+		bool known = false;
+		for (int k = 0; k < nnames && !known; k++)
+			known = strlen(names[k]) == len && !strncmp(names[k], kv, len);
+		if (known)
+			continue;
+		struct buf valid = {0};
+		for (int k = 0; k < nnames; k++)
+			buf_printf(&valid, "%s%s", k ? ", " : "", names[k]);
+		char hint[96];
+		const char *near = suggest_closest(kv, len, names, nnames);
+		cli_usage_error("unknown option -O %.*s for %s%s (valid: %s)%s", (int)len, kv,
+				n == 1 ? "target " : "targets ", n == 1 ? targets[0]->name : "these",
+				nnames ? valid.data : "none", did_you_mean(hint, sizeof(hint), near));
+		buf_free(&valid);
+		return false;
+	}
+	return true;
+}
+
+int
+cli_unknown_format(struct cli *c, const struct backend *be, const char *name)
+{
+	const char *names[64] = {"default"};
+	int n = 1;
+	for (int k = 0; be->formats && be->formats[k].name && n < 64; k++)
+		names[n++] = be->formats[k].name;
+	struct pathlist formats = {0};
+	template_list(c->templates, be->name, &formats);
+	for (int f = 0; f < formats.n && n < 64; f++)
+		names[n++] = formats.v[f];
+	char hint[96];
+	cli_usage_error("unknown format '%s' for target %s (see 'sigmacc list formats %s')%s", name,
+			be->name, be->name,
+			did_you_mean(hint, sizeof(hint), suggest_closest(name, strlen(name), names, n)));
+	files_free(&formats);
+	return 2;
+}

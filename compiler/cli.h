@@ -1,0 +1,45 @@
+/* cli.h: the command line's options, shared by the commands (cli.c, main.c, cmd_list.c). */
+#ifndef SIGMACC_CLI_H
+#define SIGMACC_CLI_H
+
+#include "driver.h"
+
+#define CLI_TARGETS_MAX 16
+
+struct cli {
+	const char *command;
+	const char *target, *output, *templates, *format;
+	const char *file_pattern;	/* -P: rule files found in directories must match it */
+	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
+	int npipelines;
+	bool without_pipeline, compact, check;
+	bool skip_unsupported, fail_unsupported;
+	int json_indent;	/* -j N: JSON outputs indented by N spaces; -1: as written */
+	const char **vars;
+	int nvars;
+	const char **paths;
+	int npaths;
+	struct session s;
+};
+
+/* Prints "sigmacc: MESSAGE" and the hint to --help; returns the usage exit status 2. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parses argv[2..]; 0, or 2 after a usage error (--help and --version exit). */
+int cli_parse(struct cli *c, int argc, char **argv);
+void cli_free(struct cli *c);
+/* A target by its name or one of sigma-cli's names for it; NULL when unknown. */
+const struct backend *cli_backend(const char *name);
+/* Resolves "-t a,b" ("all" or NULL: every target) into targets; the count, or -1
+ * after a usage error that names the closest known target. */
+int cli_targets(const char *list, const struct backend **targets);
+/* Are the -O keys options of some of the targets (their own or their formats')?
+ * False after a usage error listing the valid ones. */
+bool cli_check_options(struct cli *c, const struct backend *const *targets, int n);
+/* The usage error for a format be does not have, with the closest one; returns 2. */
+int cli_unknown_format(struct cli *c, const struct backend *be, const char *name);
+/* `sigmacc list ...` (cmd_list.c). */
+int cmd_list(struct cli *c, int argc, char **argv);
+/* Prints the usage of command (NULL: the overview). */
+void cli_usage(const char *command);
+
+#endif

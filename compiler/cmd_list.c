@@ -1,0 +1,122 @@
+/*
+ * cmd_list.c: `sigmacc list targets|formats|pipelines [TARGET]` and
+ * `sigmacc list options TARGET`. Works whatever state the data directory is
+ * in: a missing or broken pipeline is reported, never a crash.
+ */
+#include "cli.h"
+#include "pipelines.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+list_targets(void)
+{
+	for (int i = 0; backends[i]; i++) {
+		const struct backend *be = backends[i];
+		printf("%-10s %s", be->name, be->description);
+		for (int k = 0; be->aliases && be->aliases[k]; k++)
+			printf("%s%s", k ? ", " : " (also: ", be->aliases[k]);
+		puts(be->aliases && be->aliases[0] ? ")" : "");
+	}
+	return 0;
+}
+
+static void
+list_formats(struct cli *c, const struct backend *be)
+{
+	struct pathlist names = {0};
+	printf("%-10s %-20s %s\n", be->name, "default", "the query");
+	for (int k = 0; be->formats && be->formats[k].name; k++)
+		printf("%-10s %-20s %s\n", be->name, be->formats[k].name, be->formats[k].description);
+	template_list(c->templates, be->name, &names);
+	for (int k = 0; k < names.n; k++) {
+		struct template *t = template_load(c->templates, be->name, names.v[k]);
+		printf("%-10s %-20s %s\n", be->name, names.v[k], t ? t->description : "?");
+		template_free(t);
+	}
+	files_free(&names);
+}
+
+static int
+list_pipelines(struct cli *c, const struct backend *only)
+{
+	struct pathlist names = {0};
+	pipeline_names(c->templates, &names);
+	if (names.n == 0)
+		fprintf(stderr, "sigmacc: no pipelines in %s/pipelines\n", c->templates);
+	int status = names.n ? 0 : 1;
+	for (int i = 0; i < names.n; i++) {
+		struct pipeline *p = pipeline_load(c->templates, names.v[i]);
+		if (!p) {
+			status = 1;
+			continue;
+		}
+		const struct backend *be = backend_find(p->target);
+		if (!only || be == only)
+			printf("%-16s %-10s %s%s\n", p->name, p->target, p->description,
+			       be && !strcmp(be->default_pipeline, p->name) ? " (default)" : "");
+		pipeline_free(p);
+	}
+	files_free(&names);
+	return status;
+}
+
+static void
+list_options(struct cli *c, const struct backend *be)
+{
+	int n = 0;
+	for (int k = 0; be->options && be->options[k].name; k++) {
+		const struct backend_option *o = &be->options[k];
+		printf("%-10s %-20s %-14s %s (default: %s)\n", be->name, o->name, o->type, o->help,
+		       o->fallback);
+		n++;
+	}
+	struct pathlist names = {0};
+	template_list(c->templates, be->name, &names);
+	for (int f = 0; f < names.n; f++) {
+		struct template *t = template_load(c->templates, be->name, names.v[f]);
+		for (unsigned k = 0; t && k < t->options_count; k++) {
+			const struct tpl_option *o = &t->options[k];
+			printf("%-10s %-20s %-14s used by -f %s (default: %s)\n", be->name, o->name,
+			       o->list ? "list" : "string", names.v[f], o->fallback ? o->fallback : "none");
+			n++;
+		}
+		template_free(t);
+	}
+	files_free(&names);
+	if (n == 0)
+		printf("%-10s (no options)\n", be->name);
+}
+
+int
+cmd_list(struct cli *c, int argc, char **argv)
+{
+	const char *what = argc > 2 ? argv[2] : "";
+	bool takes_target = !strcmp(what, "formats") || !strcmp(what, "pipelines") ||
+			    !strcmp(what, "options");
+	if (!strcmp(what, "targets") && argc == 3)
+		return list_targets();
+	if (!takes_target || argc > 4)
+		return cli_usage_error("%s", "list takes targets, formats [TARGET], pipelines [TARGET] "
+				       "or options TARGET");
+	const struct backend *be = NULL;
+	const struct backend *all[CLI_TARGETS_MAX];
+	if (argc == 4 && cli_targets(argv[3], all) < 0)
+		return 2;
+	if (argc == 4)
+		be = all[0];
+	if (!strcmp(what, "pipelines"))
+		return list_pipelines(c, be);
+	if (!be && !strcmp(what, "options"))
+		return cli_usage_error("%s", "list options needs a target: list options TARGET");
+	for (int i = 0; backends[i]; i++) {
+		if (be && backends[i] != be)
+			continue;
+		if (!strcmp(what, "formats"))
+			list_formats(c, backends[i]);
+		else
+			list_options(c, backends[i]);
+	}
+	return 0;
+}
