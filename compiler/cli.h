@@ -38,7 +38,7 @@ bool cli_check_options(struct cli *c, const struct backend *const *targets, int 
 /* The usage error for a format be does not have, with the closest one; returns 2. */
 int cli_unknown_format(struct cli *c, const struct backend *be, const char *name);
 /* `sigmacc list ...` (cmd_list.c). */
-int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c);
 /* Prints the usage of command (NULL: the overview). */
 void cli_usage(const char *command);
 

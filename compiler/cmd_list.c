@@ -90,9 +90,10 @@ list_options(struct cli *c, const struct backend *be)
 }
 
 int
-cmd_list(struct cli *c, int argc, char **argv)
+cmd_list(struct cli *c)
 {
-	const char *what = argc > 2 ? argv[2] : "";
+	int argc = c->npaths + 2;	/* the words after `list`, options left out */
+	const char *what = c->npaths ? c->paths[0] : "", *target = c->npaths > 1 ? c->paths[1] : "";
 	bool takes_target = !strcmp(what, "formats") || !strcmp(what, "pipelines") ||
 			    !strcmp(what, "options");
 	if (!strcmp(what, "targets") && argc == 3)
@@ -102,7 +103,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 				       "or options TARGET");
 	const struct backend *be = NULL;
 	const struct backend *all[CLI_TARGETS_MAX];
-	if (argc == 4 && cli_targets(argv[3], all) < 0)
+	if (argc == 4 && cli_targets(target, all) < 0)
 		return 2;
 	if (argc == 4)
 		be = all[0];

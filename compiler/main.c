@@ -493,7 +493,7 @@ main(int argc, char **argv)
 	if (!c.templates)
 		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
 	if (!strcmp(cmd, "list"))
-		status = cmd_list(&c, argc, argv);
+		status = cmd_list(&c);
 	else if (c.npaths == 0)
 		status = cli_usage_error("%s needs at least one PATH", cmd);
 	else if (!strcmp(cmd, "build"))

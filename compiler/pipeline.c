@@ -146,7 +146,7 @@ check_value(struct diag *d, const struct ynode *v, const struct key_spec *k)
 	for (int i = 0; ok && k->kind == KEY_STRS && i < v->nkids; i++)
 		ok = v->kids[i]->kind == YNODE_SCALAR && v->kids[i]->type != SCALAR_NULL;
 	if (!ok)
-		return diag_error(d, v->pos, "'%s' must be %s, not %s", k->key, want,
+		return diag_error(d, v->pos, "'%s' must be %s (found: %s)", k->key, want,
 				  yaml_kind_name(v));
 	for (int i = 0; k->kind == KEY_MAPS && i < v->nkids; i++)
 		if (!check_map(d, v->kids[i], k->entry))
@@ -159,7 +159,7 @@ static bool
 check_map(struct diag *d, const struct ynode *n, const struct map_spec *spec)
 {
 	if (n->kind != YNODE_MAP)
-		return diag_error(d, n->pos, "%s must be a mapping, not %s", spec->what,
+		return diag_error(d, n->pos, "%s must be a mapping (found: %s)", spec->what,
 				  yaml_kind_name(n));
 	for (int i = 0; i < n->nkids; i += 2) {
 		const struct ynode *key = n->kids[i];

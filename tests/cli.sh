@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..26"
+echo "1..31"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -155,3 +155,39 @@ t "-O passes a target option; --templates points at another pipelines directory"
 	mkdir -p "$tmp/tpl/pipelines" && cp templates/pipelines/defender_xdr.yml "$tmp/tpl/pipelines/" &&
 	run 0 convert -t kql --templates "$tmp/tpl" --vars '$vars' '$proc' &&
 	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'"'
+t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
+	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
+	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&
+	has "$tmp/stderr" "is one of the input files" && cmp "$tmp/in.yml" "$tmp/in.orig" &&
+	run 2 convert -t kql -o '$vars' --vars '$vars' '$net' && git diff --quiet -- '$vars' &&
+	run 1 convert -t kql -o "$tmp/none.kql" tests/bad/unknown_modifier.yml &&
+	[ ! -e "$tmp/none.kql" ] && has "$tmp/stderr" "none.kql: not written, no rule compiled"'
+t "sigma-cli spellings: -tkql, -s, -P, --file-pattern" '
+	run 0 convert -tkql --vars '$vars' '$net' && has "$tmp/stdout" DeviceNetworkEvents &&
+	run 0 convert -t kql -s --vars '$vars' '$net' tests/bad/unknown_modifier.yml &&
+	has "$tmp/stdout" DeviceNetworkEvents &&
+	run 0 convert -t kql -P "proc_*" rules && has "$tmp/stdout" DeviceProcessEvents &&
+	hasnt "$tmp/stdout" DeviceNetworkEvents &&
+	run 0 convert -t kql --file-pattern "*.yaml" rules && [ ! -s "$tmp/stdout" ]'
+t "value lists in a rules folder load without --vars; --vars replaces them" '
+	run 0 convert -t kql rules && has "$tmp/stdout" "pastebin.com" &&
+	run 0 convert -t kql '$net' && has "$tmp/stdout" "pastebin.com" &&
+	run 0 check -t kql,spl rules && has "$tmp/stderr" "check for spl: 2 rule(s), 0 failed" &&
+	mkdir "$tmp/nolists" && cp '$net' "$tmp/nolists/" && run 1 convert -t kql "$tmp/nolists" &&
+	has "$tmp/stderr" "is not defined" &&
+	sed "s/pastebin.com/example.org/" '$vars' > "$tmp/other.vars.yml" &&
+	run 0 convert -t kql --vars "$tmp/other.vars.yml" '$net' && has "$tmp/stdout" example.org &&
+	hasnt "$tmp/stdout" pastebin.com'
+t "no progress line when stderr is not a terminal; list never crashes without data" '
+	run 0 convert -t kql rules && ! grep -q "$(printf "\r")" "$tmp/stderr" &&
+	run 1 list pipelines --templates "$tmp/nothing" && has "$tmp/stderr" "no pipelines in" &&
+	run 0 list formats kql --templates "$tmp/nothing" && has "$tmp/stdout" default &&
+	run 0 list options kql && has "$tmp/stdout" "(no options)"'
+t "every command of the README's Using it exits 0 (outputs into a temporary directory)" '
+	sed -n "/^## Using it/,/^\`\`\`\$/p" README.md | grep "^build/sigmacc" |
+		sed "s/ *#.*//; s|^build/sigmacc|\"\$bin\"|; s| build/| $tmp/readme-|g" > "$tmp/readme.sh" &&
+	[ "$(wc -l < "$tmp/readme.sh")" -ge 10 ] &&
+	while read -r cmd; do
+		eval "$cmd" > "$tmp/stdout" 2> "$tmp/stderr" ||
+			{ echo "$cmd: exit $?"; cat "$tmp/stderr"; exit 1; }
+	done < "$tmp/readme.sh" && [ -s "$tmp/readme-t1102.spl" ] && [ -d "$tmp/readme-generated/kql" ]'

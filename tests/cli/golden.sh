@@ -1,0 +1,142 @@
+#!/bin/sh
+# golden.sh SIGMACC PARSE_YAML [--update]: the command line's diagnostics, target
+# aliases, listings and multi-rule outputs against tests/golden/cli/. Each case
+# records the exit status, stdout and stderr of one command in NAME.txt; each
+# multi-rule output is also parsed back (JSON with node, YAML with libyaml).
+# Run from the source root; prints TAP. --update rewrites the goldens.
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+parse_yaml=$2
+update=${3:-}
+gold=tests/golden/cli
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SIGMACC_TEMPLATES=templates	# no absolute path in a message
+n=0
+fail=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/why" | head -30; }
+
+# compare NAME FILE: FILE against $gold/NAME (or rewrite it with --update).
+compare() {
+	if [ "$update" = --update ]; then
+		cp "$2" "$gold/$1"
+	elif [ ! -f "$gold/$1" ]; then
+		echo "missing golden $gold/$1" > "$tmp/why"
+		return 1
+	elif ! diff -u "$gold/$1" "$2" > "$tmp/why"; then
+		return 1
+	fi
+}
+
+# case NAME ARGS...: runs sigmacc ARGS, records status, stdout, stderr.
+case_() {
+	name=$1
+	shift
+	"$bin" "$@" > "$tmp/out" 2> "$tmp/err"
+	status=$?
+	{
+		echo "\$ sigmacc $*"
+		echo "[exit $status]"
+		echo "--- stdout"
+		cat "$tmp/out"
+		echo "--- stderr"
+		cat "$tmp/err"
+	} | sed "s|$tmp|TMP|g" > "$tmp/case"
+	if compare "$name.txt" "$tmp/case"; then ok "$name"; else notok "$name"; fi
+}
+
+# Diagnostics of the command line: each names what is wrong and the closest valid name.
+case_ unknown-target-near convert -t kqll rules
+case_ unknown-target-far convert -t nosuch rules
+case_ unknown-target-in-list check -t kql,splnk rules
+case_ unknown-format-near convert -t kql -f sentinel-rul rules
+case_ unknown-pipeline-near convert -t kql -p defender_xrd rules
+case_ unknown-option-near convert -t spl -O spl-indx=main rules
+case_ unknown-option-none convert -t kql -O kql-table=x rules
+case_ option-no-value convert -t spl -O =main rules
+case_ json-indent-not-json convert -t kql -j 2 rules
+case_ json-indent-not-number convert -t kql -f defender-detection -j two rules
+case_ list-options-no-target list options
+case_ pipeline-unknown-key convert -t kql -p tests/cli/pipelines/unknown_key.yml rules
+case_ pipeline-missing-from convert -t kql -p tests/cli/pipelines/missing_from.yml rules
+case_ pipeline-missing-target convert -t kql -p tests/cli/pipelines/missing_target.yml rules
+case_ pipeline-wrong-type convert -t kql -p tests/cli/pipelines/wrong_type.yml rules
+case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
+case_ pysigma-one-to-many convert -t kql -p tests/cli/pipelines/pysigma_one_to_many.yml rules
+case_ modifier-near check -t kql tests/bad/unknown_modifier.yml
+case_ check-once check tests/bad/unknown_modifier.yml tests/bad/unmappable_field.yml
+case_ check-two-targets check -t kql,splunk tests/bad/unmappable_field.yml
+case_ diagnostics-json check -t kql --diagnostics=json tests/bad/unknown_modifier.yml \
+	tests/bad/unmappable_field.yml
+
+# Pipelines that work: a pySigma rename, an overlay for one category, a directory of both.
+case_ pysigma-rename convert -t kql -p tests/cli/pipelines/pysigma_rename.yml tests/cli/multi
+case_ overlay-one-category convert -t kql -p defender_xdr \
+	-p tests/cli/pipelines/kql_file_delete.yml tests/cli/overlay
+mkdir "$tmp/pl" && cp tests/cli/pipelines/pysigma_rename.yml "$tmp/pl/1.yml" &&
+	cp tests/cli/pipelines/kql_file_delete.yml "$tmp/pl/2.yml"
+case_ pipeline-directory convert -t kql -p "$tmp/pl" tests/cli/multi tests/cli/overlay
+
+# Listings.
+case_ list-targets list targets
+for t in kql spl eql aql sumo yaral logscale; do
+	case_ "list-options-$t" list options "$t"
+	case_ "list-formats-$t" list formats "$t"
+done
+case_ list-pipelines-splunk list pipelines splunk
+
+# Every alias compiles exactly what its target does (the target's golden query).
+for pair in splunk:spl kusto:kql microsoft365defender:kql qradar:aql q_radar_aql:aql \
+	    ibm-qradar-aql:aql sumologic:sumo sumo_logic_cse:sumo secops:yaral chronicle:yaral \
+	    log_scale:logscale crowdstrike:logscale; do
+	alias=${pair%%:*}
+	t=${pair#*:}
+	"$bin" convert -t "$alias" -s rules/proc_creation_win_web_service_c2.yml \
+		> "$tmp/alias" 2> "$tmp/why"
+	if cmp -s "$tmp/alias" "tests/golden/$t/proc_creation_win_web_service_c2.$t"; then
+		ok "alias $alias is $t"
+	else
+		diff "tests/golden/$t/proc_creation_win_web_service_c2.$t" "$tmp/alias" >> "$tmp/why"
+		notok "alias $alias is $t"
+	fi
+done
+
+# parsed NAME FILE EXT: the multi-rule output holds two rules, read back by a real parser.
+parsed() {
+	case $3 in
+	json) node -e 'const a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		if (!Array.isArray(a) || a.length !== 2) throw new Error("want an array of 2");' "$2" ;;
+	ndjson) node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
+		if (l.pop() !== "" || l.length !== 2) throw new Error("want 2 lines");
+		l.forEach((x) => JSON.parse(x));' "$2" ;;
+	yaml) "$parse_yaml" --docs 2 "$2" > /dev/null ;;
+	conf) [ "$(grep -c '^\[' "$2")" = 2 ] || echo "want 2 stanzas" ;;
+	*) [ "$(grep -c 'Multi: [a-z ]* ([0-9a-f-]*)' "$2")" = 2 ] ||
+		echo "want a comment naming each rule" ;;
+	esac > "$tmp/why" 2>&1 && [ ! -s "$tmp/why" ]
+}
+
+# Two rules into one output, for every target and format.
+for t in kql spl eql aql sumo yaral logscale; do
+	for f in $("$bin" list formats "$t" | awk '{print $2}'); do
+		p=
+		[ "$f" = tstats ] && p="-p splunk_cim"
+		ext=$(sed -n 's/^ext: //p' "templates/formats/$t/$f.yml" 2>/dev/null)
+		# shellcheck disable=SC2086
+		"$bin" convert -t "$t" -f "$f" $p tests/cli/multi > "$tmp/multi" 2> "$tmp/why"
+		status=$?
+		name="multi-$t-$f.${ext:-$t}"
+		if [ $status = 0 ] && compare "$name" "$tmp/multi" && parsed "$name" "$tmp/multi" "${ext:-$t}"
+		then ok "$name"; else notok "$name"; fi
+	done
+done
+case_ multi-compact convert -t kql --compact tests/cli/multi
+"$bin" convert -t kql -f defender-detection -j 2 tests/cli/multi > "$tmp/multi" 2> "$tmp/why"
+if compare multi-kql-defender-detection-indent2.json "$tmp/multi" &&
+   parsed indent "$tmp/multi" json; then ok "-j 2 indents the JSON array"
+else notok "-j 2 indents the JSON array"; fi
+
+echo "1..$n"
+exit $fail
