@@ -166,6 +166,37 @@ build_write_manifest(struct build *b, const struct names *set)
 	return ok;
 }
 
+enum build_problem { BUILD_MISSING, BUILD_STALE, BUILD_ORPHANED };
+
+/* An output --check finds wrong: a line on stdout, or a diagnostic in the form chosen with
+ * --diagnostics, so that CI annotates the file. */
+static void
+build_report(const struct build *b, enum build_problem what, const char *name)
+{
+	static const char *const words[] = {"missing", "stale", "orphaned"};
+	const struct session *s = b->s;
+	if (s->diagfmt == DIAGFMT_HUMAN) {
+		printf("%s: %s/%s\n", words[what], b->bo->outdir, name);
+		return;
+	}
+	struct buf path = {0};
+	buf_printf(&path, "%s/%s", b->bo->outdir, name);
+	struct diag d = {.target = s->be ? s->be->name : NULL};
+	struct pos pos = {path.data, 0, 0};
+	if (what == BUILD_MISSING)
+		diag_error(&d, pos, "missing output: sigmacc build writes it");
+	else if (what == BUILD_STALE)
+		diag_error(&d, pos, "stale output: sigmacc build rewrites it");
+	else
+		diag_error(&d, pos, "orphaned output: sigmacc build removes it");
+	struct buf out = {0};
+	driver_render(s, &d, &out);
+	fputs(out.data ? out.data : "", stderr);
+	buf_free(&out);
+	buf_free(&path);
+	diag_clear(&d);
+}
+
 /* Brings one output up to date, or reports it for --check. An output that could
  * not be compared or staged is tracked only when it was before (it may be there). */
 static void
@@ -180,7 +211,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	} else if (st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		printf("%s: %s/%s\n", st == OUTDIR_MISSING ? "missing" : "stale", b->bo->outdir, name);
+		build_report(b, st == OUTDIR_MISSING ? BUILD_MISSING : BUILD_STALE, name);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -287,7 +318,7 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 		if (!built_target(t, nt, e)) {
 			names_add(carry, e);	/* another target's: not ours to judge */
 		} else if (b->bo->check) {
-			printf("orphaned: %s/%s\n", b->bo->outdir, e);
+			build_report(b, BUILD_ORPHANED, e);
 			b->c.problems++;
 		} else if (outdir_remove(&b->out, e, &err)) {
 			b->c.removed++;

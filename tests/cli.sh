@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..31"
+echo "1..32"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -191,3 +191,14 @@ t "every command of the README's Using it exits 0 (outputs into a temporary dire
 		eval "$cmd" > "$tmp/stdout" 2> "$tmp/stderr" ||
 			{ echo "$cmd: exit $?"; cat "$tmp/stderr"; exit 1; }
 	done < "$tmp/readme.sh" && [ -s "$tmp/readme-t1102.spl" ] && [ -d "$tmp/readme-generated/kql" ]'
+t "build --check reports through --diagnostics: JSON objects and GitHub annotations" '
+	mkdir "$tmp/bc" && cp '$net' '$proc' '$vars' "$tmp/bc/" &&
+	run 0 build -t kql -o "$tmp/bcout" "$tmp/bc" &&
+	echo changed >> "$tmp/bcout/kql/net_connection_win_web_service_c2.kql" &&
+	rm "$tmp/bcout/kql/proc_creation_win_web_service_c2.kql" &&
+	run 1 build --check --diagnostics=json -t kql -o "$tmp/bcout" "$tmp/bc" &&
+	[ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "\"stale output: sigmacc build rewrites it\", \"code\": \"stale-output\"" &&
+	has "$tmp/stderr" "c2.kql\", \"line\": 0, \"col\": 0, \"message\": \"missing output" &&
+	run 1 build --check --diagnostics=github -t kql -o "$tmp/bcout" "$tmp/bc" &&
+	has "$tmp/stderr" "/kql/net_connection_win_web_service_c2.kql::stale output"'
