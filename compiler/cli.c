@@ -254,6 +254,22 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 	return status;
 }
 
+static int
+unknown_option(const char *a)
+{
+	static const char *const names[] = {
+		"--target", "--pipeline", "--without-pipeline", "--vars", "--unmapped",
+		"--undefined-placeholder", "--format", "--backend-option", "--compact",
+		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
+		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
+	};
+	const char *near = suggest_closest(a, strcspn(a, "="), names,
+					   (int)(sizeof(names) / sizeof(names[0])));
+	if (near)
+		return cli_usage_error("unknown option '%s'; did you mean '%s'?", a, near);
+	return cli_usage_error("unknown option '%s'", a);
+}
+
 int
 cli_parse(struct cli *c, int argc, char **argv)
 {
@@ -281,7 +297,7 @@ cli_parse(struct cli *c, int argc, char **argv)
 		if (st == 0)
 			continue;
 		if (a[0] == '-' && a[1])
-			return cli_usage_error("unknown option '%s'", a);
+			return unknown_option(a);
 		c->paths[c->npaths++] = a;
 	}
 	return 0;
