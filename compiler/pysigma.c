@@ -3,7 +3,7 @@
  * takes) read as one of ours. Its field_name_mapping transformations, each
  * limited to one logsource by a logsource rule condition or to none, become
  * field-only entries, which -p stacks on the target's pipeline (it keeps
- * the event selection). Every other transformation changes the rule in ways
+ * the event selection); a rule_failure becomes an entry with an error. Every other transformation changes the rule in ways
  * our pipelines do not describe, so it is refused by name rather than
  * silently skipped: a skipped add_condition would widen every query.
  */
@@ -85,6 +85,20 @@ field_mapping(struct arena *a, struct diag *d, const struct ynode *t, struct pl_
 	return true;
 }
 
+/* rule_failure: the rules of the logsource stop with the message (an entry's error). */
+static bool
+rule_failure(struct arena *a, struct diag *d, const struct ynode *t, struct pl_logsource *e)
+{
+	const char *msg = scalar(yaml_get(t, "message"));
+	if (!msg)
+		return diag_error(d, t->pos, "rule_failure needs the key 'message'");
+	if (!e->product && !e->service && !e->categories)
+		return diag_error(d, t->pos, "a rule_failure without a logsource rule condition "
+				  "would refuse every rule");
+	e->error = arena_strndup(a, msg, strlen(msg));
+	return true;
+}
+
 struct pipeline *
 pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const char *name,
 		const char *target)
@@ -107,11 +121,13 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 		const struct ynode *t = ts->kids[i], *type = yaml_get(t, "type");
 		if (t->kind != YNODE_MAP || !scalar(type))
 			return diag_error(d, t->pos, "a transformation needs the key 'type'"), NULL;
-		if (strcmp(type->text, "field_name_mapping"))
+		bool failure = !strcmp(type->text, "rule_failure");
+		if (!failure && strcmp(type->text, "field_name_mapping"))
 			return diag_error(d, type->pos, "pySigma transformation '%s' is not supported "
-					  "(only field_name_mapping)", type->text), NULL;
+					  "(only field_name_mapping and rule_failure)", type->text), NULL;
 		struct pl_logsource *e = &p->logsources[p->logsources_count++];
-		if (!logsource_condition(a, d, t, e) || !field_mapping(a, d, t, e))
+		if (!logsource_condition(a, d, t, e) ||
+		    !(failure ? rule_failure(a, d, t, e) : field_mapping(a, d, t, e)))
 			return NULL;
 	}
 	return p;

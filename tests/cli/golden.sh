@@ -65,6 +65,8 @@ case_ pipeline-missing-from convert -t kql -p tests/cli/pipelines/missing_from.y
 case_ pipeline-missing-target convert -t kql -p tests/cli/pipelines/missing_target.yml rules
 case_ pipeline-wrong-type convert -t kql -p tests/cli/pipelines/wrong_type.yml rules
 case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
+case_ pysigma-rule-failure convert -t kql -p tests/cli/pipelines/pysigma_rule_failure.yml \
+	tests/cli/overlay tests/cli/multi
 case_ pysigma-one-to-many convert -t kql -p tests/cli/pipelines/pysigma_one_to_many.yml rules
 case_ modifier-near check -t kql tests/bad/unknown_modifier.yml
 case_ check-once check tests/bad/unknown_modifier.yml tests/bad/unmappable_field.yml
