@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "output.h"
 #include "pipelines.h"
+#include "scopes.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -102,10 +103,30 @@ load_pipelines(struct cli *c, const struct backend *be, struct loaded *l)
 	return true;
 }
 
+/* The rule files and the value lists that apply to each. */
+struct inputs {
+	struct pathlist files;
+	const char **root;	/* per file: the PATH argument it was found under */
+	int *scope;		/* per file: its value lists in scopes, or -1: vars */
+	struct var_scopes scopes;
+	struct vars vars;	/* --vars */
+};
+
+static void
+inputs_free(struct inputs *in)
+{
+	files_free(&in->files);
+	free(in->root);
+	free(in->scope);
+	scopes_free(&in->scopes);
+	vars_free(&in->vars);
+}
+
 /* The rule files of the PATHs (-P filters those found in directories); false after an error. */
 static bool
-expand_paths(struct cli *c, struct pathlist *files)
+expand_paths(struct cli *c, struct inputs *in)
 {
+	struct pathlist *files = &in->files;
 	struct buf err = {0};
 	bool ok = true;
 	for (int i = 0; i < c->npaths; i++) {
@@ -114,17 +135,21 @@ expand_paths(struct cli *c, struct pathlist *files)
 		bool dir = stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!files_expand(files, c->paths[i], &err))
 			ok = false;
-		if (!dir || !c->file_pattern)
-			continue;
 		int kept = before;
 		for (int k = before; k < files->n; k++) {
 			const char *base = strrchr(files->v[k], '/');
-			if (fnmatch(c->file_pattern, base ? base + 1 : files->v[k], 0) == 0)
+			if (!dir || !c->file_pattern ||
+			    fnmatch(c->file_pattern, base ? base + 1 : files->v[k], 0) == 0)
 				files->v[kept++] = files->v[k];
 			else
 				free(files->v[k]);
 		}
 		files->n = kept;
+		in->root = realloc(in->root, sizeof(*in->root) * (size_t)(files->n + 1));
+		if (!in->root)
+			abort();
+		for (int k = before; k < files->n; k++)
+			in->root[k] = c->paths[i];
 	}
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
@@ -149,8 +174,9 @@ output_is_input(const struct cli *c, const struct pathlist *files)
 
 /* Runs the files through the driver once for backend be (NULL: no pipeline). */
 static int
-run(struct cli *c, const struct backend *be, const struct pathlist *files, struct buf *out)
+run(struct cli *c, const struct backend *be, const struct inputs *in, struct buf *out)
 {
+	const struct pathlist *files = &in->files;
 	struct session *s = &c->s;
 	s->be = be;
 	s->opts.target = be ? be->name : "none";
@@ -167,6 +193,7 @@ run(struct cli *c, const struct backend *be, const struct pathlist *files, struc
 		buf_clear(&err);
 		if (progress)
 			fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, files->n, files->v[i]);
+		s->opts.vars = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
 		bool ok = driver_file(s, files->v[i], out, &err);
 		if (!ok && !c->skip_unsupported)
 			status = 1;
@@ -196,119 +223,47 @@ has_format(const struct cli *c, const struct backend *be, const char *name)
 	return t != NULL;
 }
 
-/* Loads one value list file; false after a message. */
-static bool
-load_vars_file(struct cli *c, struct vars *vars, const char *path)
-{
-	size_t len;
-	const char *why;
-	char *text = files_read(path, &len, &why);
-	if (!text) {
-		fprintf(stderr, "sigmacc: %s: cannot read file: %s\n", path, why);
-		return false;
-	}
-	struct source src = {path, text, len};
-	struct diag d = {.src = &src};
-	bool ok = vars_load(vars, &src, &d);
-	if (!ok) {
-		struct buf e = {0};
-		driver_render(&c->s, &d, &e);
-		fputs(e.data, stderr);
-		buf_free(&e);
-	}
-	diag_clear(&d);
-	free(text);	/* the lists live in the vars arena */
-	return ok;
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-static int
-compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Appends the value lists (*.vars.yml) below dir, sorted, to l; depth 31 stays in dir. */
-static void
-find_vars(const char *dir, struct pathlist *l, int depth)
-{
-	DIR *d = depth < 32 ? opendir(dir) : NULL;
-	if (!d)
-		return;
-	int first = l->n;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		struct buf p = {0};
-		buf_printf(&p, "%s/%s", dir, e->d_name);
-		struct stat st;
-		size_t n = strlen(e->d_name);
-		if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
-			find_vars(p.data, l, depth + 1);
-		} else if (n > 9 && !strcmp(e->d_name + n - 9, ".vars.yml")) {
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 8;
-				l->v = realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
-				if (!l->v)
-					abort();
-			}
-			l->v[l->n++] = p.data;
-			p.data = NULL;
-		}
-		buf_free(&p);
-	}
-	closedir(d);
-	if (l->n > first)
-		qsort(l->v + first, (size_t)(l->n - first), sizeof(*l->v), compare_names);
-}
-
 /*
- * Loads every --vars file; without --vars, the value lists (*.vars.yml)
- * found in the rule directories (and beside each rule file) instead, so
- * `convert rules/` needs no flag.
+ * Loads every --vars file; without --vars, each rule gets the value lists
+ * found in its directories (scopes.c), so `convert rules/` needs no flag.
  * Explicit files replace the found ones rather than add to them: a copy of
  * a list beside the rules would otherwise define its names twice.
  */
 static bool
-load_vars(struct cli *c, struct vars *vars)
+load_vars(struct cli *c, struct inputs *in)
+{
+	in->scope = malloc(sizeof(*in->scope) * (size_t)(in->files.n + 1));
+	if (!in->scope)
+		abort();
+	for (int i = 0; i < c->nvars; i++)
+		if (!scopes_load_file(&c->s, &in->vars, c->vars[i]))
+			return false;
+	for (int i = 0; i < in->files.n; i++) {
+		in->scope[i] = -1;
+		if (c->nvars || !strcmp(in->files.v[i], "-"))
+			continue;
+		if ((in->scope[i] = scopes_find(&c->s, &in->scopes, in->root[i], in->files.v[i])) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* build: the --vars files, or the value lists found below each PATH, for every rule. */
+static bool
+load_build_vars(struct cli *c, struct vars *vars)
 {
 	for (int i = 0; i < c->nvars; i++)
-		if (!load_vars_file(c, vars, c->vars[i]))
+		if (!scopes_load_file(&c->s, vars, c->vars[i]))
 			return false;
-	if (c->nvars)
-		return true;
 	struct pathlist found = {0};
-	for (int i = 0; i < c->npaths; i++) {
+	for (int i = 0; i < c->npaths && !c->nvars; i++) {
 		struct stat st;
-		if (stat(c->paths[i], &st) != 0 || !strcmp(c->paths[i], "-"))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			find_vars(c->paths[i], &found, 0);
-			continue;
-		}
-		/* a rule file: the lists beside it, not below */
-		const char *slash = strrchr(c->paths[i], '/');
-		struct buf dir = {0};
-		buf_printf(&dir, "%.*s", slash ? (int)(slash - c->paths[i]) : 1,
-			   slash ? c->paths[i] : ".");
-		find_vars(dir.data, &found, 31);
-		buf_free(&dir);
+		if (stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			scopes_list(c->paths[i], &found, false);
 	}
 	bool ok = true;
-	for (int i = 0; i < found.n && ok; i++) {
-		bool given = false;	/* a directory given twice */
-		for (int k = 0; k < i && !given; k++)
-			given = same_file(found.v[i], found.v[k]);
-		if (!given)
-			ok = load_vars_file(c, vars, found.v[i]);
-	}
+	for (int i = 0; i < found.n && ok; i++)
+		ok = scopes_load_file(&c->s, vars, found.v[i]);
 	files_free(&found);
 	return ok;
 }
@@ -335,7 +290,7 @@ cmd_build(struct cli *c)
 		return 2;
 	struct vars vars = {0};
 	int status = 2;
-	if (load_vars(c, &vars)) {
+	if (load_build_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
@@ -352,7 +307,7 @@ cmd_build(struct cli *c)
  * each target's pass then prints only what is new.
  */
 static int
-cmd_check(struct cli *c, const struct pathlist *files, struct buf *out)
+cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
 {
 	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
 	int n = cli_targets(c->target, targets);
@@ -362,13 +317,13 @@ cmd_check(struct cli *c, const struct pathlist *files, struct buf *out)
 	c->s.dedupe = true;
 	bool without = c->without_pipeline;
 	c->without_pipeline = true;
-	int status = run(c, NULL, files, out);
+	int status = run(c, NULL, in, out);
 	c->without_pipeline = without;
 	fprintf(stderr, "sigmacc: check: %d rule(s), %d failed before any target\n", c->s.nrules,
 		c->s.nfailed);
 	for (int i = 0; i < n && status != 2; i++) {
 		c->s.nrules = c->s.nfailed = 0;
-		int st = run(c, targets[i], files, out);
+		int st = run(c, targets[i], in, out);
 		status = st > status ? st : status;
 		if (st != 2)
 			fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
@@ -434,34 +389,31 @@ cmd_compile(struct cli *c, const char *cmd)
 					 "formats')");
 	else if (be && !cli_check_options(c, &be, 1))
 		status = 2;
-	struct pathlist files = {0};
-	if (status == 0 && !expand_paths(c, &files))
+	struct inputs in = {0};
+	if (status == 0 && !expand_paths(c, &in))
 		status = 1;
-	if (status != 2 && output_is_input(c, &files))
+	if (status != 2 && output_is_input(c, &in.files))
 		status = cli_usage_error("-o %s is one of the input files; it would be overwritten",
 					 c->output);
-	struct vars vars = {0};
-	if (status != 2 && !load_vars(c, &vars))
+	if (status != 2 && !load_vars(c, &in))
 		status = 2;
-	c->s.opts.vars = &vars;
 	c->s.compact = c->compact;
 	struct buf out = {0};
 	if (status != 2) {
 		int st = 0;
 		c->s.record = !strcmp(cmd, "convert");
 		if (!strcmp(cmd, "check")) {
-			st = cmd_check(c, &files, &out);
+			st = cmd_check(c, &in, &out);
 		} else {
 			c->s.product = !strcmp(cmd, "convert") ? PRODUCT_QUERY : PRODUCT_IR;
-			st = run(c, be, &files, &out);
+			st = run(c, be, &in, &out);
 		}
 		status = st > status ? st : status;
 		if (status != 2 && strcmp(cmd, "check"))
 			status = write_output(c, &out, status);
 	}
 	buf_free(&out);
-	files_free(&files);
-	vars_free(&vars);
+	inputs_free(&in);
 	template_free(tpl);
 	return status;
 }

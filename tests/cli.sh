@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..32"
+echo "1..33"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -202,3 +202,12 @@ t "build --check reports through --diagnostics: JSON objects and GitHub annotati
 	has "$tmp/stderr" "c2.kql\", \"line\": 0, \"col\": 0, \"message\": \"missing output" &&
 	run 1 build --check --diagnostics=github -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	has "$tmp/stderr" "/kql/net_connection_win_web_service_c2.kql::stale output"'
+t "value lists apply to the rules of their own folder and the folders below it" '
+	mkdir -p "$tmp/vs/a/deep" "$tmp/vs/b" && cp '$net' "$tmp/vs/a/deep/" && cp '$net' "$tmp/vs/b/" &&
+	sed "s/pastebin.com/a.example/" '$vars' > "$tmp/vs/a/lists.vars.yml" &&
+	sed "s/pastebin.com/b.example/" '$vars' > "$tmp/vs/b/lists.vars.yml" &&
+	run 0 convert -t kql "$tmp/vs" && [ "$(grep -c "\"a.example\"" "$tmp/stdout")" = 1 ] &&
+	[ "$(grep -c "\"b.example\"" "$tmp/stdout")" = 1 ] && hasnt "$tmp/stdout" pastebin.com &&
+	run 0 convert -t kql rules examples/detection-as-code/rules &&
+	cp '$vars' "$tmp/vs/twice.vars.yml" && run 2 convert -t kql "$tmp/vs" &&
+	has "$tmp/stderr" "is defined twice"'
