@@ -117,10 +117,10 @@ static const char usage_list[] =
 	"-O options of a target, one per line.\n";
 
 void
-cli_usage(const char *command)
+cli_usage(const char *command, FILE *to)
 {
 	fputs(!command ? usage_main : !strcmp(command, "list") ? usage_list :
-	      !strcmp(command, "build") ? usage_build : usage_convert, stdout);
+	      !strcmp(command, "build") ? usage_build : usage_convert, to);
 }
 
 int
@@ -222,33 +222,36 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 	const char *a = argv[*i], *v = NULL;
 	bool missing = false;
 	int status = 0;
-	if (option_value(argc, argv, i, "-t", "--target", &v, &missing))
+	if (option_value(argc, argv, i, "-t", "--target", &v, &missing)) {
 		c->target = v;
-	else if (option_value(argc, argv, i, "-p", "--pipeline", &v, &missing))
-		c->pipelines[c->npipelines] = v, c->npipelines += v != NULL;
-	else if (option_value(argc, argv, i, "-o", "--output", &v, &missing))
+	} else if (option_value(argc, argv, i, "-p", "--pipeline", &v, &missing)) {
+		if (v)
+			c->pipelines[c->npipelines++] = v;
+	} else if (option_value(argc, argv, i, "-o", "--output", &v, &missing)) {
 		c->output = v;
-	else if (option_value(argc, argv, i, "-f", "--format", &v, &missing))
+	} else if (option_value(argc, argv, i, "-f", "--format", &v, &missing)) {
 		c->format = v;
-	else if (option_value(argc, argv, i, "-P", "--file-pattern", &v, &missing))
+	} else if (option_value(argc, argv, i, "-P", "--file-pattern", &v, &missing)) {
 		c->file_pattern = v;
-	else if (option_value(argc, argv, i, "-j", "--json-indent", &v, &missing))
+	} else if (option_value(argc, argv, i, "-j", "--json-indent", &v, &missing)) {
 		status = v ? parse_indent(c, v) : 0;
-	else if (option_value(argc, argv, i, "-O", "--backend-option", &v, &missing)) {
+	} else if (option_value(argc, argv, i, "-O", "--backend-option", &v, &missing)) {
 		if (v && (!strchr(v, '=') || *v == '='))
 			return cli_usage_error("-O takes KEY=VALUE, not '%s'", v);
 		if (v)
 			c->s.opts.backend_opts[c->s.opts.nbackend_opts++] = v;
-	} else if (option_value(argc, argv, i, NULL, "--vars", &v, &missing))
-		c->vars[c->nvars] = v, c->nvars += v != NULL;
-	else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing))
+	} else if (option_value(argc, argv, i, NULL, "--vars", &v, &missing)) {
+		if (v)
+			c->vars[c->nvars++] = v;
+	} else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
-	else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
-		 option_value(argc, argv, i, NULL, "--undefined-placeholder", &v, &missing) ||
-		 option_value(argc, argv, i, NULL, "--diagnostics", &v, &missing))
+	} else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
+		   option_value(argc, argv, i, NULL, "--undefined-placeholder", &v, &missing) ||
+		   option_value(argc, argv, i, NULL, "--diagnostics", &v, &missing)) {
 		status = v ? parse_mode(c, a, v) : 0;
-	else
+	} else {
 		return -1;
+	}
 	if (missing)
 		return cli_usage_error("option '%s' needs a value", a);
 	return status;
@@ -283,7 +286,7 @@ cli_parse(struct cli *c, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			cli_usage(c->command);
+			cli_usage(c->command, stdout);
 			exit(0);
 		} else if (!strcmp(a, "--version")) {
 			printf("sigmacc %s\n", SIGMACC_VERSION);

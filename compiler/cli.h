@@ -4,6 +4,8 @@
 
 #include "driver.h"
 
+#include <stdio.h>
+
 #define CLI_TARGETS_MAX 16
 
 struct cli {
@@ -40,6 +42,6 @@ int cli_unknown_format(struct cli *c, const struct backend *be, const char *name
 /* `sigmacc list ...` (cmd_list.c). */
 int cmd_list(struct cli *c);
 /* Prints the usage of command (NULL: the overview). */
-void cli_usage(const char *command);
+void cli_usage(const char *command, FILE *to);
 
 #endif

@@ -422,10 +422,7 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc < 2)
-			fputs("usage: sigmacc COMMAND [OPTIONS] PATH... (sigmacc --help)\n", stderr);
-		else
-			cli_usage(NULL);
+		cli_usage(NULL, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
