@@ -83,6 +83,45 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	return ok;
 }
 
+static size_t
+hash_text(const char *s)
+{
+	size_t h = 1469598103934665603u;	/* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Adds key to the set of printed messages (open addressing); false if it was there. */
+static bool
+seen_add(struct session *s, char *key)
+{
+	if (2 * (s->nseen + 1) > s->capseen) {	/* keep the table at most half full */
+		int cap = s->capseen ? s->capseen * 2 : 1024;
+		char **slots = calloc((size_t)cap, sizeof(*slots));
+		if (!slots)
+			abort();
+		for (int i = 0; i < s->capseen; i++) {
+			if (!s->seen[i])
+				continue;
+			size_t h = hash_text(s->seen[i]) & (size_t)(cap - 1);
+			while (slots[h])
+				h = (h + 1) & (size_t)(cap - 1);
+			slots[h] = s->seen[i];
+		}
+		free(s->seen);
+		s->seen = slots;
+		s->capseen = cap;
+	}
+	size_t h = hash_text(key) & (size_t)(s->capseen - 1);
+	for (; s->seen[h]; h = (h + 1) & (size_t)(s->capseen - 1))
+		if (!strcmp(s->seen[h], key))
+			return false;
+	s->seen[h] = key;
+	s->nseen++;
+	return true;
+}
+
 /* Removes the messages printed before from d and remembers the others. */
 static void
 drop_seen(struct session *s, struct diag *d)
@@ -93,17 +132,12 @@ drop_seen(struct session *s, struct diag *d)
 		struct buf key = {0};
 		buf_printf(&key, "%s:%d:%d:%d:%s", m->pos.file ? m->pos.file : "", m->pos.line,
 			   m->pos.col, (int)m->kind, m->text);
-		bool seen = false;
-		for (int k = s->nseen - 1; k >= 0 && !seen; k--)
-			seen = !strcmp(s->seen[k], key.data);
-		if (seen) {
+		if (!seen_add(s, key.data)) {
 			free(m->text);
 			free(m->code);
 			buf_free(&key);
 			continue;
 		}
-		GROW(s->seen, s->nseen, s->capseen);
-		s->seen[s->nseen++] = key.data;
 		d->msgs[kept++] = *m;
 	}
 	d->nmsgs = kept;
@@ -115,7 +149,7 @@ driver_free(struct session *s)
 	for (int i = 0; i < s->npieces; i++)
 		free(s->pieces[i].label);
 	free(s->pieces);
-	for (int i = 0; i < s->nseen; i++)
+	for (int i = 0; i < s->capseen; i++)
 		free(s->seen[i]);
 	free(s->seen);
 	s->pieces = NULL;

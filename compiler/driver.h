@@ -40,7 +40,7 @@ struct session {
 	/* with dedupe: messages already printed are not printed again (check prints
 	 * a target-independent problem once, not once per target) */
 	bool dedupe;
-	char **seen;			/* heap */
+	char **seen;			/* heap: a hash set of capseen slots */
 	int nseen, capseen;
 };
 
