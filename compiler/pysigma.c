@@ -107,8 +107,8 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 	static const char *const refused[] = {"postprocessing", "finalizers"};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		if (yaml_get(doc, refused[i]))
-			return diag_error(d, yaml_get(doc, refused[i])->pos, "pySigma %s are not "
-					  "supported", refused[i]), NULL;
+			return diag_error(d, yaml_get(doc, refused[i])->pos, "a pySigma '%s' "
+					  "section is not supported", refused[i]), NULL;
 	if (ts->kind != YNODE_SEQ)
 		return diag_error(d, ts->pos, "transformations must be a list"), NULL;
 	struct pipeline *p = arena_alloc(a, sizeof(*p));

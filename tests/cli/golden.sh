@@ -60,10 +60,29 @@ case_ option-no-value convert -t spl -O =main rules
 case_ json-indent-not-json convert -t kql -j 2 rules
 case_ json-indent-not-number convert -t kql -f defender-detection -j two rules
 case_ list-options-no-target list options
+case_ list-unknown list nothing
+case_ format-needs-target ir -f sentinel-rule rules
+case_ skip-and-fail convert -t kql -s --fail-unsupported rules
+cp rules/net_connection_win_web_service_c2.yml "$tmp/in.yml"
+case_ output-is-input convert -t kql -o "$tmp/in.yml" "$tmp/in.yml"
+case_ nothing-compiled convert -t kql -o "$tmp/none.kql" tests/bad/unknown_modifier.yml
 case_ pipeline-unknown-key convert -t kql -p tests/cli/pipelines/unknown_key.yml rules
 case_ pipeline-missing-from convert -t kql -p tests/cli/pipelines/missing_from.yml rules
 case_ pipeline-missing-target convert -t kql -p tests/cli/pipelines/missing_target.yml rules
 case_ pipeline-wrong-type convert -t kql -p tests/cli/pipelines/wrong_type.yml rules
+case_ pipeline-no-selection convert -t kql -p tests/cli/pipelines/no_selection.yml rules
+case_ pipeline-bad-type convert -t kql -p tests/cli/pipelines/bad_type.yml rules
+case_ pipeline-no-to convert -t kql -p tests/cli/pipelines/no_to.yml rules
+case_ pipeline-empty-directory convert -t kql -p tests/cli/pipelines/empty_dir rules
+case_ pipeline-other-target convert -t kql -p splunk_sysmon rules
+case_ pysigma-no-mapping convert -t kql -p tests/cli/pipelines/pysigma_no_mapping.yml rules
+case_ pysigma-failure-everywhere convert -t kql \
+	-p tests/cli/pipelines/pysigma_failure_everywhere.yml rules
+case_ pysigma-field-condition convert -t kql \
+	-p tests/cli/pipelines/pysigma_field_condition.yml rules
+case_ pysigma-postprocessing convert -t kql -p tests/cli/pipelines/pysigma_postprocessing.yml rules
+case_ pysigma-change-logsource convert -t kql \
+	-p tests/cli/pipelines/pysigma_change_logsource.yml rules
 case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
 case_ pysigma-rule-failure convert -t kql -p tests/cli/pipelines/pysigma_rule_failure.yml \
 	tests/cli/overlay tests/cli/multi
