@@ -3,9 +3,11 @@
  * takes) read as one of ours. Its field_name_mapping transformations, each
  * limited to one logsource by a logsource rule condition or to none, become
  * field-only entries, which -p stacks on the target's pipeline (it keeps
- * the event selection); a rule_failure becomes an entry with an error. Every other transformation changes the rule in ways
- * our pipelines do not describe, so it is refused by name rather than
- * silently skipped: a skipped add_condition would widen every query.
+ * the event selection); a rule_failure becomes an entry with an error.
+ * Every other transformation changes the rule in ways our pipelines do not
+ * describe, so it is refused by name rather than silently skipped: a
+ * skipped add_condition would widen every query, a change_logsource would
+ * pick other tables for the rules it names.
  */
 #include "pipelines.h"
 
