@@ -135,6 +135,8 @@ void diag_render_github(const struct diag *d, struct buf *out);
 void diag_render_json(const struct diag *d, struct buf *out);
 /* s as a JSON string literal, quotes included. */
 void json_put_string(struct buf *out, const char *s);
+/* Gives the last message an explicit code (the slug of its format otherwise). */
+void diag_set_code(struct diag *d, const char *code);
 void diag_clear(struct diag *d);
 
 #endif

@@ -83,6 +83,9 @@ static const char usage_convert[] =
 	"  -s, --skip-unsupported   rules that fail are reported but do not change the\n"
 	"                           exit status\n"
 	"      --fail-unsupported   stop at the first rule that fails\n"
+	"      --lint-config FILE   check: severities of the lint checks (see README)\n"
+	"      --fail-on LEVEL      check: error (default) or warning: the lint findings\n"
+	"                           that make the exit status 1\n"
 	"\n"
 	"Several rules in one output: JSON formats become one array (NDJSON one line\n"
 	"each), YAML formats separate documents (---), other formats a blank line;\n"
@@ -243,6 +246,12 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 	} else if (option_value(argc, argv, i, NULL, "--vars", &v, &missing)) {
 		if (v)
 			c->vars[c->nvars++] = v;
+	} else if (option_value(argc, argv, i, NULL, "--lint-config", &v, &missing)) {
+		c->lint_config = v;
+	} else if (option_value(argc, argv, i, NULL, "--fail-on", &v, &missing)) {
+		if (v && strcmp(v, "error") && strcmp(v, "warning"))
+			return cli_usage_error("--fail-on must be error or warning, not '%s'", v);
+		c->fail_on = v;
 	} else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
 	} else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
@@ -265,6 +274,7 @@ unknown_option(const char *a)
 		"--undefined-placeholder", "--format", "--backend-option", "--compact",
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
+		"--lint-config", "--fail-on",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

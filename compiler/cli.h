@@ -12,6 +12,7 @@ struct cli {
 	const char *command;
 	const char *target, *output, *templates, *format;
 	const char *file_pattern;	/* -P: rule files found in directories must match it */
+	const char *lint_config, *fail_on;	/* check: --lint-config FILE, --fail-on LEVEL */
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;

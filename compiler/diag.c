@@ -274,6 +274,16 @@ diag_render_json(const struct diag *d, struct buf *out)
 }
 
 void
+diag_set_code(struct diag *d, const char *code)
+{
+	if (!d->nmsgs)
+		return;
+	struct diag_msg *m = &d->msgs[d->nmsgs - 1];
+	free(m->code);
+	m->code = strdup(code);
+}
+
+void
 diag_clear(struct diag *d)
 {
 	for (int i = 0; i < d->nmsgs; i++) {

@@ -46,14 +46,16 @@ lint_report(struct lint_ctx *l, enum lint_check c, struct pos pos, const char *f
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	int before = l->d->nmsgs;	/* diag_warning drops repeats of one message */
 	if (sev == LINT_ERROR) {
 		diag_error(l->d, pos, "%s [%s]", b.data, codes[c]);
 		l->nerrors++;
 	} else {
-		int before = l->d->nmsgs;	/* diag_warning drops repeats of one message */
 		diag_warning(l->d, pos, "%s [%s]", b.data, codes[c]);
 		l->nwarnings += l->d->nmsgs - before;
 	}
+	if (l->d->nmsgs > before)
+		diag_set_code(l->d, codes[c]);	/* the check's code for --diagnostics=json */
 	buf_free(&b);
 }
 
@@ -116,6 +118,8 @@ static void
 lint_document(struct lint_run *r, struct lint_ctx *l, const struct ynode *doc)
 {
 	l->d->context = doc_context(l->a, doc);
+	const struct ynode *id = yaml_get(doc, "id");
+	l->d->rule_id = id && id->kind == YNODE_SCALAR ? id->text : NULL;
 	lint_meta(l, doc, &r->tree);
 	lint_tags(l, doc);
 	lint_detection(l, doc);
@@ -166,6 +170,7 @@ lint_file(struct lint_run *r, const char *path, struct buf *out)
 		r->nwarnings += l.nwarnings;
 	}
 	d.context = NULL;
+	d.rule_id = NULL;
 	sort_by_position(&d);
 	struct session s = {.diagfmt = r->o->diagfmt};
 	driver_render(&s, &d, out);

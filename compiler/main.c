@@ -7,6 +7,7 @@
 #include "build.h"
 #include "cli.h"
 #include "output.h"
+#include "lint.h"
 #include "pipelines.h"
 #include "scopes.h"
 
@@ -302,9 +303,10 @@ cmd_build(struct cli *c)
 }
 
 /*
- * `check`: every chosen target (default: all). Problems that do not depend
- * on the target are found by a first pass without one and printed once;
- * each target's pass then prints only what is new.
+ * `check`: the linter once, then every chosen target (default: all).
+ * Compile problems that do not depend on the target are found by a pass
+ * without one and printed once; each target's pass then prints only what is
+ * new.
  */
 static int
 cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
@@ -313,17 +315,22 @@ cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
 	int n = cli_targets(c->target, targets);
 	if (n < 0 || !cli_check_options(c, targets, n))
 		return 2;
+	struct lint_options lo = {c->templates, c->lint_config, c->fail_on, c->s.diagfmt};
+	int status = lint_run(&lo, c->paths, c->npaths, out);
+	fputs(out->data ? out->data : "", stderr);
+	buf_clear(out);
+	if (status == 2)
+		return status;
 	c->s.product = PRODUCT_NONE;
 	c->s.dedupe = true;
 	bool without = c->without_pipeline;
 	c->without_pipeline = true;
-	int status = run(c, NULL, in, out);
+	int st = run(c, NULL, in, out);
+	status = st > status ? st : status;
 	c->without_pipeline = without;
-	fprintf(stderr, "sigmacc: check: %d rule(s), %d failed before any target\n", c->s.nrules,
-		c->s.nfailed);
 	for (int i = 0; i < n && status != 2; i++) {
 		c->s.nrules = c->s.nfailed = 0;
-		int st = run(c, targets[i], in, out);
+		st = run(c, targets[i], in, out);
 		status = st > status ? st : status;
 		if (st != 2)
 			fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
