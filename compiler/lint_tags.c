@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "files.h"
+#include "suggest.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,33 +215,6 @@ attack_find(const struct attack_table *t, const char *id)
 	return found;
 }
 
-/* Edit distance of a and b, capped: enough to find a typo. */
-static int
-distance(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	if (strlen(a) > 64 || n > 64)
-		return 99;
-	int row[65];
-	for (size_t j = 0; j <= n; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; a[i - 1]; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= n; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[n];
-}
-
 const char *
 attack_nearest_tactic(const struct attack_table *t, const char *s)
 {
@@ -249,9 +223,10 @@ attack_nearest_tactic(const struct attack_table *t, const char *s)
 	for (char *p = norm; *p; p++)
 		*p = *p == '_' || *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
 	const char *best = NULL;
-	int bestd = 4;	/* defence-evasion: 1; command_and_control: 0 once '_' is '-' */
+	size_t bestd = 4;	/* defence-evasion: 1; command_and_control: 0 once '_' is '-' */
 	for (size_t i = 0; i < t->ntactics; i++) {
-		int d = distance(norm, t->tactics[i]->short_name);
+		size_t d = suggest_distance(norm, strlen(norm), t->tactics[i]->short_name,
+					    strlen(t->tactics[i]->short_name));
 		if (d < bestd) {
 			bestd = d;
 			best = t->tactics[i]->short_name;

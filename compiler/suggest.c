@@ -10,9 +10,11 @@
 
 #define NAME_MAX_LEN 64	/* longer words get no suggestion */
 
-static size_t
-distance(const char *a, size_t la, const char *b, size_t lb)
+size_t
+suggest_distance(const char *a, size_t la, const char *b, size_t lb)
 {
+	if (la > NAME_MAX_LEN || lb > NAME_MAX_LEN)
+		return (size_t)-1;
 	size_t row[NAME_MAX_LEN + 1];
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
@@ -43,10 +45,7 @@ suggest_closest(const char *word, size_t len, const char *const *cands, int n)
 	const char *best = NULL;
 	size_t best_d = limit + 1;
 	for (int i = 0; i < n; i++) {
-		size_t lc = strlen(cands[i]);
-		if (lc > NAME_MAX_LEN)
-			continue;
-		size_t d = distance(word, len, cands[i], lc);
+		size_t d = suggest_distance(word, len, cands[i], strlen(cands[i]));
 		if (d < best_d) {
 			best = cands[i];
 			best_d = d;
