@@ -287,6 +287,9 @@ cmd_build(struct cli *c)
 		return cli_usage_error("%s", "build uses each target's default pipeline");
 	if (c->json_indent >= 0)
 		return cli_usage_error("%s", "build writes JSON as the format does; -j is for convert");
+	if (c->file_pattern)
+		return cli_usage_error("%s", "build compiles every rule file below its PATHs; -P is "
+				       "for convert, check and ir");
 	if (!cli_check_options(c, targets, n))
 		return 2;
 	struct vars vars = {0};
@@ -369,7 +372,8 @@ static int
 cmd_compile(struct cli *c, const char *cmd)
 {
 	const struct backend *be = NULL;
-	if (c->target && strcmp(cmd, "check") && !(be = cli_backend(c->target))) {
+	/* check takes a list of targets (cmd_check); -f then needs exactly one */
+	if (c->target && !(be = cli_backend(c->target)) && strcmp(cmd, "check")) {
 		const struct backend *t[CLI_TARGETS_MAX];
 		cli_targets(c->target, t);	/* prints the error with the closest name */
 		return 2;

@@ -62,6 +62,7 @@ case_ json-indent-not-number convert -t kql -f defender-detection -j two rules
 case_ list-options-no-target list options
 case_ list-unknown list nothing
 case_ format-needs-target ir -f sentinel-rule rules
+case_ build-file-pattern build -P "proc_*" -o "$tmp/b" rules
 case_ skip-and-fail convert -t kql -s --fail-unsupported rules
 cp rules/net_connection_win_web_service_c2.yml "$tmp/in.yml"
 case_ output-is-input convert -t kql -o "$tmp/in.yml" "$tmp/in.yml"
