@@ -376,11 +376,15 @@ cli_targets(const char *list, const struct backend **targets)
 	}
 	for (const char *p = list; *p;) {
 		size_t len = strcspn(p, ",");
-		char name[64];
-		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		const struct backend *be = cli_backend(name);
-		if (!be)
-			return unknown_target(name);
+		struct buf name = {0};
+		buf_putn(&name, p, len);
+		const struct backend *be = len ? cli_backend(name.data) : NULL;
+		if (!be) {
+			unknown_target(name.data ? name.data : "");
+			buf_free(&name);
+			return -1;
+		}
+		buf_free(&name);
 		bool dup = false;
 		for (int i = 0; i < n; i++)
 			dup |= targets[i] == be;

@@ -69,8 +69,12 @@ load_pipeline(struct cli *c, const struct backend *be, const char *name, struct 
 			pipeline_free(pl);
 			pl = NULL;
 		}
-		if (!pl || l->n == PIPELINES_MAX) {
+		if (pl && l->n == PIPELINES_MAX) {
+			fprintf(stderr, "sigmacc: more than %d pipelines\n", PIPELINES_MAX);
 			pipeline_free(pl);
+			pl = NULL;
+		}
+		if (!pl) {
 			ok = false;
 			break;
 		}
