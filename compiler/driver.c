@@ -2,6 +2,8 @@
  * driver.c: the whole pipeline for one file: read, load every rule, then per
  * rule and condition normalise and emit (or dump the IR, or only check).
  * A failing rule is reported and skipped; the others still produce output.
+ * For convert it records where each rule's text starts (output.c joins
+ * them into one file); for check it drops messages already printed.
  */
 #include "driver.h"
 #include "files.h"
