@@ -417,6 +417,29 @@ option_names(struct cli *c, const struct backend *be, const char **names, int *n
 	files_free(&formats);
 }
 
+/* Is the value of kv outside the choices its option declares ("events|flows")? After a
+ * usage error. */
+static bool
+bad_choice(const struct backend *const *targets, int n, const char *kv, size_t len)
+{
+	const char *value = kv + len + 1;
+	for (int i = 0; i < n; i++) {
+		for (const struct backend_option *o = targets[i]->options; o && o->name; o++) {
+			if (strlen(o->name) != len || strncmp(o->name, kv, len) || !strchr(o->type, '|'))
+				continue;
+			for (const char *p = o->type; *p;) {
+				size_t k = strcspn(p, "|");
+				if (strlen(value) == k && !strncmp(p, value, k))
+					return false;
+				p += k + (p[k] == '|');
+			}
+			cli_usage_error("-O %.*s must be %s, not '%s'", (int)len, kv, o->type, value);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool
 cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 {
@@ -432,8 +455,10 @@ cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 		bool known = false;
 		for (int k = 0; k < nnames && !known; k++)
 			known = strlen(names[k]) == len && !strncmp(names[k], kv, len);
-		if (known)
+		if (known && !bad_choice(targets, n, kv, len))
 			continue;
+		if (known)
+			return false;
 		struct buf valid = {0};
 		for (int k = 0; k < nnames; k++)
 			buf_printf(&valid, "%s%s", k ? ", " : "", names[k]);
