@@ -449,13 +449,14 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 }
 
 /*
- * An overlay entry with a table or error, or with the same selection as a
- * base entry, replaces or extends that entry (its fields first:
- * pipeline_field() takes the first match). An overlay entry with only
- * fields and another selection (one category of a base entry that lists
- * several, or no selection at all) narrows every base entry it overlaps:
- * the narrowed copy, placed before the base entry, keeps the base's event
- * selection, so an overlay never has to repeat it.
+ * An overlay entry with a table or error replaces the base entry with the
+ * same selection (keeping the base's fields after its own: pipeline_field()
+ * takes the first match) or comes first. An overlay entry with only fields
+ * narrows every base entry it overlaps, in the base's order: the narrowed
+ * copy, placed right before the base entry, keeps the base's event
+ * selection, so an overlay never repeats it, renaming fields for one
+ * category of an entry that lists several, or (without any selection) for
+ * every entry, never shadows an entry that comes earlier in the base.
  */
 struct pipeline *
 pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeline *over)
@@ -467,35 +468,36 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);
 	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (n + 1));
 	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
-	bool *merged = arena_alloc(a, sizeof(bool) * (over->logsources_count + 1));
 	for (unsigned i = 0; i < over->logsources_count; i++) {
 		const struct pl_logsource *o = &over->logsources[i];
-		bool fields_only = !o->table && !o->error;
-		for (unsigned j = 0; j < base->logsources_count && !merged[i]; j++) {
+		if (!o->table && !o->error)
+			continue;
+		struct pl_logsource m = *o;
+		for (unsigned j = 0; j < base->logsources_count; j++) {
 			const struct pl_logsource *b = &base->logsources[j];
 			if (used[j] || !same_selector(o, b))
 				continue;
-			used[j] = merged[i] = true;
-			struct pl_logsource m = narrowed(a, o, b);
-			if (!fields_only) {
-				m.table = o->table;
-				m.error = o->error;
-			}
+			used[j] = true;
+			m = narrowed(a, o, b);
+			m.table = o->table;
+			m.error = o->error;
 			m.passthrough = o->passthrough || b->passthrough;
-			p->logsources[p->logsources_count++] = m;
+			break;
 		}
-		if (!merged[i] && !fields_only) {
-			p->logsources[p->logsources_count++] = *o;
-			merged[i] = true;
-		}
+		p->logsources[p->logsources_count++] = m;
 	}
 	for (unsigned j = 0; j < base->logsources_count; j++) {
 		if (used[j])
 			continue;
 		const struct pl_logsource *b = &base->logsources[j];
-		for (unsigned i = 0; i < over->logsources_count; i++)
-			if (!merged[i] && overlaps(&over->logsources[i], b))
-				p->logsources[p->logsources_count++] = narrowed(a, &over->logsources[i], b);
+		for (unsigned i = 0; i < over->logsources_count; i++) {
+			const struct pl_logsource *o = &over->logsources[i];
+			if (!o->table && !o->error && overlaps(o, b)) {
+				struct pl_logsource m = narrowed(a, o, b);
+				m.passthrough = o->passthrough || b->passthrough;
+				p->logsources[p->logsources_count++] = m;
+			}
+		}
 		p->logsources[p->logsources_count++] = *b;
 	}
 	return p;

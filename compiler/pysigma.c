@@ -11,6 +11,8 @@
  */
 #include "pipelines.h"
 
+#include "../backends/backend.h"
+
 #include <string.h>
 
 bool
@@ -101,6 +103,30 @@ rule_failure(struct arena *a, struct diag *d, const struct ynode *t, struct pl_l
 	return true;
 }
 
+/* allowed_backends: when given, the target (by its name or a sigma-cli name) must be listed. */
+static bool
+allowed(struct diag *d, const struct ynode *doc, const char *target)
+{
+	const struct ynode *list = yaml_get(doc, "allowed_backends");
+	if (!list || (list->kind == YNODE_SEQ && list->nkids == 0))
+		return true;
+	if (list->kind != YNODE_SEQ)
+		return diag_error(d, list->pos, "allowed_backends must be a list of backend names");
+	const struct backend *be = backend_find(target);
+	for (int i = 0; i < list->nkids; i++) {
+		const char *name = scalar(list->kids[i]);
+		if (!name)
+			continue;
+		if (!strcmp(name, target))
+			return true;
+		for (int k = 0; be && be->aliases && be->aliases[k]; k++)
+			if (!strcmp(name, be->aliases[k]))
+				return true;
+	}
+	return diag_error(d, list->pos, "the pipeline is for other backends (allowed_backends), "
+			  "not target %s", target);
+}
+
 struct pipeline *
 pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const char *name,
 		const char *target)
@@ -113,6 +139,8 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 					  "section is not supported", refused[i]), NULL;
 	if (ts->kind != YNODE_SEQ)
 		return diag_error(d, ts->pos, "transformations must be a list"), NULL;
+	if (!allowed(d, doc, target))
+		return NULL;
 	struct pipeline *p = arena_alloc(a, sizeof(*p));
 	const char *title = scalar(yaml_get(doc, "name"));
 	p->name = arena_printf(a, "%s", title ? title : name);

@@ -86,6 +86,9 @@ case_ pysigma-field-condition convert -t kql \
 case_ pysigma-postprocessing convert -t kql -p tests/cli/pipelines/pysigma_postprocessing.yml rules
 case_ pysigma-change-logsource convert -t kql \
 	-p tests/cli/pipelines/pysigma_change_logsource.yml rules
+case_ pysigma-other-backend convert -t kql -p tests/cli/pipelines/pysigma_splunk_only.yml rules
+case_ pysigma-allowed-alias convert -t spl -p tests/cli/pipelines/pysigma_splunk_only.yml \
+	tests/cli/multi
 case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
 case_ pysigma-rule-failure convert -t kql -p tests/cli/pipelines/pysigma_rule_failure.yml \
 	tests/cli/overlay tests/cli/multi
