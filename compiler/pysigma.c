@@ -43,16 +43,21 @@ logsource_condition(struct arena *a, struct diag *d, const struct ynode *t, stru
 		return diag_error(d, conds->pos, "rule_conditions must be a list of one logsource "
 				  "condition");
 	const struct ynode *c = conds->kids[0], *type = yaml_get(c, "type");
-	if (!scalar(type) || strcmp(type->text, "logsource"))
-		return diag_error(d, type ? type->pos : c->pos, "rule condition '%s' is not supported "
-				  "(only logsource)", scalar(type) ? type->text : "");
+	if (!scalar(type))
+		return diag_error(d, c->pos, "a rule condition needs the key 'type'");
+	if (strcmp(type->text, "logsource"))
+		return diag_error(d, type->pos, "rule condition '%s' is not supported (only logsource)",
+				  type->text);
 	for (int i = 0; i < c->nkids; i += 2) {
 		const char *k = c->kids[i]->text, *v = scalar(c->kids[i + 1]);
 		if (!strcmp(k, "type"))
 			continue;
-		if (!v || (strcmp(k, "category") && strcmp(k, "product") && strcmp(k, "service")))
+		if (strcmp(k, "category") && strcmp(k, "product") && strcmp(k, "service"))
 			return diag_error(d, c->kids[i]->pos, "logsource condition key '%s' is not "
 					  "supported (category, product, service)", k);
+		if (!v)
+			return diag_error(d, c->kids[i + 1]->pos, "logsource condition '%s' must be "
+					  "a name", k);
 		if (!strcmp(k, "product"))
 			e->product = arena_strndup(a, v, strlen(v));
 		else if (!strcmp(k, "service"))
@@ -79,9 +84,12 @@ field_mapping(struct arena *a, struct diag *d, const struct ynode *t, struct pl_
 		const struct ynode *to = m->kids[i + 1];
 		if (to->kind == YNODE_SEQ && to->nkids == 1)
 			to = to->kids[0];
-		if (!scalar(to))
+		if (to->kind == YNODE_SEQ && to->nkids > 1)
 			return diag_error(d, to->pos, "field '%s' maps to several fields; sigmacc "
 					  "maps a field to one", m->kids[i]->text);
+		if (!scalar(to))
+			return diag_error(d, to->pos, "field '%s' must map to a field name",
+					  m->kids[i]->text);
 		struct pl_field *f = &e->fields[e->fields_count++];
 		f->from = arena_strndup(a, m->kids[i]->text, m->kids[i]->len);
 		f->to = arena_strndup(a, to->text, to->len);

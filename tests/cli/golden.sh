@@ -89,6 +89,9 @@ case_ pysigma-change-logsource convert -t kql \
 case_ pysigma-other-backend convert -t kql -p tests/cli/pipelines/pysigma_splunk_only.yml rules
 case_ pysigma-allowed-alias convert -t spl -p tests/cli/pipelines/pysigma_splunk_only.yml \
 	tests/cli/multi
+case_ pysigma-null-mapping convert -t kql -p tests/cli/pipelines/pysigma_null_mapping.yml rules
+case_ pysigma-condition-no-type convert -t kql \
+	-p tests/cli/pipelines/pysigma_condition_no_type.yml rules
 case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
 case_ pysigma-rule-failure convert -t kql -p tests/cli/pipelines/pysigma_rule_failure.yml \
 	tests/cli/overlay tests/cli/multi
