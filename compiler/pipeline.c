@@ -139,15 +139,16 @@ static bool
 check_value(struct diag *d, const struct ynode *v, const struct key_spec *k)
 {
 	const char *want = k->kind == KEY_STR ? "a string" : k->kind == KEY_BOOL ? "true or false" :
-			   k->kind == KEY_STRS ? "a list of strings" : "a list of mappings";
+			   k->kind == KEY_STRS ? "a non-empty list of strings" :
+			   "a non-empty list of mappings";
 	bool ok = k->kind == KEY_STR ? v->kind == YNODE_SCALAR && v->type != SCALAR_NULL :
 		  k->kind == KEY_BOOL ? v->kind == YNODE_SCALAR && v->type == SCALAR_BOOL :
 		  v->kind == YNODE_SEQ && v->nkids > 0;
 	for (int i = 0; ok && k->kind == KEY_STRS && i < v->nkids; i++)
 		ok = v->kids[i]->kind == YNODE_SCALAR && v->kids[i]->type != SCALAR_NULL;
 	if (!ok)
-		return diag_error(d, v->pos, "'%s' must be %s (found: %s)", k->key, want,
-				  yaml_kind_name(v));
+		return diag_error(d, v->pos, "'%s' must be %s (found: %s%s)", k->key, want,
+				  v->kind == YNODE_SEQ && !v->nkids ? "empty " : "", yaml_kind_name(v));
 	for (int i = 0; k->kind == KEY_MAPS && i < v->nkids; i++)
 		if (!check_map(d, v->kids[i], k->entry))
 			return false;
