@@ -14,6 +14,7 @@
  * outdir.c, which never follows a link.
  */
 #include "build.h"
+#include "output.h"
 #include "files.h"
 #include "manifest.h"
 #include "outdir.h"
@@ -251,13 +252,19 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 		buf_printf(&err, "' refused: it %s\n", why);
 		fputs(err.data, stderr);
 		b->c.failed++;
-	} else if (!driver_file(b->s, file, &out, &err)) {
+	} else if (driver_forget_pieces(b->s), !driver_file(b->s, file, &out, &err)) {
 		fputs(err.data ? err.data : "", stderr);
 		b->c.failed++;
 		if (names_has(&b->before, name.data))
 			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
 	} else {
 		fputs(err.data ? err.data : "", stderr);
+		if (b->s->npieces > 1) {	/* several rules in one file: one valid output file */
+			struct buf joined = {0};
+			output_join(b->s, &out, b->s->compact, -1, &joined);
+			buf_free(&out);
+			out = joined;
+		}
 		build_update_output(b, name.data, &out);
 	}
 	buf_free(&name);

@@ -146,10 +146,17 @@ drop_seen(struct session *s, struct diag *d)
 }
 
 void
-driver_free(struct session *s)
+driver_forget_pieces(struct session *s)
 {
 	for (int i = 0; i < s->npieces; i++)
 		free(s->pieces[i].label);
+	s->npieces = 0;
+}
+
+void
+driver_free(struct session *s)
+{
+	driver_forget_pieces(s);
 	free(s->pieces);
 	for (int i = 0; i < s->capseen; i++)
 		free(s->seen[i]);

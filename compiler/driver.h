@@ -47,6 +47,8 @@ struct session {
 /* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */
 bool driver_file(struct session *s, const char *path, struct buf *out, struct buf *err);
 void driver_render(const struct session *s, const struct diag *d, struct buf *err);
+/* Forgets the pieces recorded so far (a new output starts). */
+void driver_forget_pieces(struct session *s);
 /* Frees the pieces and the messages seen. */
 void driver_free(struct session *s);
 

@@ -302,6 +302,7 @@ cmd_build(struct cli *c)
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
+		c->s.record = true;	/* a file of several rules becomes one valid output */
 		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
 		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}

@@ -164,6 +164,24 @@ for t in kql spl eql aql sumo yaral logscale; do
 	done
 done
 case_ multi-compact convert -t kql --compact tests/cli/multi
+
+# One rule file of two documents: build writes one valid file for it too.
+mkdir "$tmp/docs" &&
+	{ cat tests/cli/multi/a_whoami.yml; echo ---; cat tests/cli/multi/b_certutil.yml; } \
+	> "$tmp/docs/both.yml"
+for tf in kql:defender-detection:json kql:sentinel-rule:yaml eql:kibana-ndjson:ndjson \
+	  spl:savedsearches:conf kql:default:kql; do
+	t=${tf%%:*}
+	f=${tf#*:}
+	ext=${f#*:}
+	f=${f%%:*}
+	"$bin" build -t "$t" -f "$f" -o "$tmp/docs-out" "$tmp/docs" > /dev/null 2> "$tmp/why"
+	status=$?
+	out=$(find "$tmp/docs-out/$t" -name "both.*")
+	if [ $status = 0 ] && parsed "build-$t-$f" "$out" "$ext"; then ok "build: two documents, $t $f"
+	else notok "build: two documents, $t $f"; fi
+	rm -rf "$tmp/docs-out"
+done
 "$bin" convert -t kql -f defender-detection -j 2 tests/cli/multi > "$tmp/multi" 2> "$tmp/why"
 if compare multi-kql-defender-detection-indent2.json "$tmp/multi" &&
    parsed indent "$tmp/multi" json; then ok "-j 2 indents the JSON array"
