@@ -397,24 +397,47 @@ cli_targets(const char *list, const struct backend **targets)
 	return n;
 }
 
-/* Appends the -O keys of be (its own, then its formats') to names. */
+/* Appends the -O keys of be (its own, then its formats') to names; format[] says which
+ * format reads a key (NULL: the target itself). */
 static void
-option_names(struct cli *c, const struct backend *be, const char **names, int *n, int max)
+option_names(struct cli *c, const struct backend *be, const char **names, const char **format,
+	     int *n, int max)
 {
-	for (int k = 0; be->options && be->options[k].name && *n < max; k++)
+	for (int k = 0; be->options && be->options[k].name && *n < max; k++) {
+		format[*n] = NULL;
 		names[(*n)++] = be->options[k].name;
+	}
 	struct pathlist formats = {0};
 	template_list(c->templates, be->name, &formats);
 	for (int f = 0; f < formats.n; f++) {
 		struct template *t = template_load(c->templates, be->name, formats.v[f]);
 		for (unsigned k = 0; t && k < t->options_count && *n < max; k++) {
-			/* the template is freed below: keep a copy in the session's arena */
+			/* the template is freed below: keep copies in the session's arena */
+			format[*n] = arena_strndup(&c->s.arena, formats.v[f], strlen(formats.v[f]));
 			names[(*n)++] = arena_strndup(&c->s.arena, t->options[k].name,
 						      strlen(t->options[k].name));
 		}
 		template_free(t);
 	}
 	files_free(&formats);
+}
+
+/* Is the key kv[0..len) read with the chosen format? Else a usage error naming the format
+ * that reads it: an option that would be ignored is a mistake worth stopping for. */
+static bool
+read_by_format(const struct cli *c, const char **names, const char **format, int n,
+	       const char *kv, size_t len)
+{
+	const char *reader = NULL;
+	for (int k = 0; k < n; k++) {
+		if (strlen(names[k]) != len || strncmp(names[k], kv, len))
+			continue;
+		if (!format[k] || (c->format && !strcmp(c->format, format[k])))
+			return true;
+		reader = format[k];
+	}
+	cli_usage_error("-O %.*s is read by format %s only (-f %s)", (int)len, kv, reader, reader);
+	return false;
 }
 
 /* Is the value of kv outside the choices its option declares ("events|flows")? After a
@@ -445,20 +468,21 @@ cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 {
 	if (!c->s.opts.nbackend_opts)
 		return true;
-	const char *names[128];
+	const char *names[128], *format[128];
 	int nnames = 0;
 	for (int i = 0; i < n; i++)
-		option_names(c, targets[i], names, &nnames, 128);
+		option_names(c, targets[i], names, format, &nnames, 128);
 	for (int i = 0; i < c->s.opts.nbackend_opts; i++) {
 		const char *kv = c->s.opts.backend_opts[i];
 		size_t len = strcspn(kv, "=");
 		bool known = false;
 		for (int k = 0; k < nnames && !known; k++)
 			known = strlen(names[k]) == len && !strncmp(names[k], kv, len);
-		if (known && !bad_choice(targets, n, kv, len))
-			continue;
-		if (known)
+		if (known && (!read_by_format(c, names, format, nnames, kv, len) ||
+			      bad_choice(targets, n, kv, len)))
 			return false;
+		if (known)
+			continue;
 		struct buf valid = {0};
 		for (int k = 0; k < nnames; k++)
 			buf_printf(&valid, "%s%s", k ? ", " : "", names[k]);
