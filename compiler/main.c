@@ -400,6 +400,8 @@ cmd_compile(struct cli *c, const char *cmd)
 					 "each other");
 	else if (c->npipelines && c->without_pipeline)
 		status = cli_usage_error("%s", "-p and --without-pipeline exclude each other");
+	else if (c->npipelines && !be)	/* a pipeline is for one target: never ignored */
+		status = cli_usage_error("%s", "-p needs one target: -t TARGET");
 	else if (c->json_indent >= 0 && !output_is_json(&c->s))
 		status = cli_usage_error("%s", "-j applies to JSON formats (see 'sigmacc list "
 					 "formats')");

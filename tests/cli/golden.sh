@@ -67,6 +67,8 @@ case_ list-options-no-target list options
 case_ list-unknown list nothing
 case_ format-needs-target ir -f sentinel-rule rules
 case_ build-file-pattern build -P "proc_*" -o "$tmp/b" rules
+case_ pipeline-needs-target ir -p defender_xdr rules
+case_ pipeline-needs-one-target check -t kql,spl -p defender_xdr rules
 case_ skip-and-fail convert -t kql -s --fail-unsupported rules
 cp rules/net_connection_win_web_service_c2.yml "$tmp/in.yml"
 case_ output-is-input convert -t kql -o "$tmp/in.yml" "$tmp/in.yml"
