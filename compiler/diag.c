@@ -17,17 +17,18 @@
 #define SHOW_MAX 160	/* bytes of a source line shown under a diagnostic */
 
 /*
- * The code of a message: the words of its format string without the
- * quoted or formatted parts, up to the first parenthesis, colon or
- * semicolon, joined by '-': "unknown modifier '%s'" is unknown-modifier.
- * Stable as long as the wording is, and needs no table to maintain.
+ * The code of a message: the first five words of its format string
+ * without the quoted or formatted parts, up to the first parenthesis,
+ * colon or semicolon, joined by '-': "unknown modifier '%s'" is
+ * unknown-modifier. Stable as long as the wording is, and needs no table
+ * to maintain; a message may set its own (diag_set_code).
  */
 static char *
 diag_code(const char *fmt)
 {
 	struct buf b = {0};
 	int words = 0;
-	for (const char *p = fmt; *p && words < 8 && !strchr("(:;", *p);) {
+	for (const char *p = fmt; *p && words < 5 && !strchr("(:;", *p);) {
 		size_t n = strcspn(p, " (:;");
 		bool quoted = *p == '\'' || *p == '"' || *p == '`';
 		bool formatted = memchr(p, '%', n) != NULL;
