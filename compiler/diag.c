@@ -17,7 +17,7 @@
 #define SHOW_MAX 160	/* bytes of a source line shown under a diagnostic */
 
 /*
- * The code of a message: the first five words of its format string
+ * The code of a message: the first six words of its format string
  * without the quoted or formatted parts, up to the first parenthesis,
  * colon or semicolon, joined by '-': "unknown modifier '%s'" is
  * unknown-modifier. Stable as long as the wording is, and needs no table
@@ -28,7 +28,7 @@ diag_code(const char *fmt)
 {
 	struct buf b = {0};
 	int words = 0;
-	for (const char *p = fmt; *p && words < 5 && !strchr("(:;", *p);) {
+	for (const char *p = fmt; *p && words < 6 && !strchr("(:;", *p);) {
 		size_t n = strcspn(p, " (:;");
 		bool quoted = *p == '\'' || *p == '"' || *p == '`';
 		bool formatted = memchr(p, '%', n) != NULL;
@@ -46,6 +46,16 @@ diag_code(const char *fmt)
 		p += n;
 		while (*p == ' ')
 			p++;
+	}
+	/* a cut after "in" or "by" reads badly: field-has-no-mapping-in */
+	static const char *const dangling[] = {"-in", "-by", "-of", "-for", "-to", "-a", "-the",
+					       "-with", "-after"};
+	for (size_t i = 0; i < sizeof(dangling) / sizeof(dangling[0]) && b.len; i++) {
+		size_t n = strlen(dangling[i]);
+		if (b.len > n && !strcmp(b.data + b.len - n, dangling[i])) {
+			b.data[b.len -= n] = '\0';
+			i = (size_t)-1;	/* "needs-a-list-of-a" loses both */
+		}
 	}
 	if (!b.len)
 		buf_puts(&b, "error");
