@@ -242,6 +242,7 @@ static void
 build_one(struct build *b, const struct target *t, const char *root, const char *file)
 {
 	struct buf name = {0}, out = {0}, err = {0};
+	driver_forget_pieces(b->s);	/* the rules of this file only */
 	output_name(&name, root, file, t->be->name, t->ext);
 	const char *why = manifest_check(name.data);
 	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
@@ -252,7 +253,7 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 		buf_printf(&err, "' refused: it %s\n", why);
 		fputs(err.data, stderr);
 		b->c.failed++;
-	} else if (driver_forget_pieces(b->s), !driver_file(b->s, file, &out, &err)) {
+	} else if (!driver_file(b->s, file, &out, &err)) {
 		fputs(err.data ? err.data : "", stderr);
 		b->c.failed++;
 		if (names_has(&b->before, name.data))

@@ -86,6 +86,9 @@ static const char usage_convert[] =
 	"      --lint-config FILE   check: severities of the lint checks (see README)\n"
 	"      --fail-on LEVEL      check: error (default) or warning: the lint findings\n"
 	"                           that make the exit status 1\n"
+	"      --follow-symlinks    follow links below a PATH directory that stay inside\n"
+	"                           it (default: skip every link, with a warning)\n"
+	"      --max-rule-size BYTES  refuse larger rule and value files (default 4 MiB)\n"
 	"\n"
 	"Several rules in one output: JSON formats become one array (NDJSON one line\n"
 	"each), YAML formats separate documents (---), other formats a blank line;\n"
@@ -110,7 +113,9 @@ static const char usage_build[] =
 	"                           output and exit 1 if there is one (the CI gate)\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
-	"--templates DIR, --diagnostics=FORM, as for convert.\n";
+	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
+	"as for convert. A second build of the same OUTDIR waits for the first\n"
+	"(lock: OUTDIR/.sigmacc-lock).\n";
 
 static const char usage_list[] =
 	"usage: sigmacc list targets|formats|pipelines [TARGET]\n"
@@ -199,6 +204,18 @@ parse_indent(struct cli *c, const char *v)
 	return 0;
 }
 
+static int
+parse_size(struct cli *c, const char *v)
+{
+	char *end = NULL;
+	unsigned long long n = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+	if (!end || *end || n == 0 || n > FILES_MAX_CEILING)
+		return cli_usage_error("--max-rule-size takes a number of bytes from 1 to %u, not '%s'",
+				       FILES_MAX_CEILING, v);
+	c->max_rule_size = (size_t)n;
+	return 0;
+}
+
 /* A flag without a value; false when a is none. */
 static bool
 parse_flag(struct cli *c, const char *a)
@@ -213,6 +230,8 @@ parse_flag(struct cli *c, const char *a)
 		c->fail_unsupported = true;
 	else if (!strcmp(a, "--compact"))
 		c->compact = true;
+	else if (!strcmp(a, "--follow-symlinks"))
+		c->follow_symlinks = true;
 	else
 		return false;
 	return true;
@@ -252,6 +271,8 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		if (v && strcmp(v, "error") && strcmp(v, "warning"))
 			return cli_usage_error("--fail-on must be error or warning, not '%s'", v);
 		c->fail_on = v;
+	} else if (option_value(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
+		status = v ? parse_size(c, v) : 0;
 	} else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
 	} else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
@@ -274,7 +295,7 @@ unknown_option(const char *a)
 		"--undefined-placeholder", "--format", "--backend-option", "--compact",
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
-		"--lint-config", "--fail-on",
+		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

@@ -16,7 +16,8 @@ struct cli {
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;
-	bool skip_unsupported, fail_unsupported;
+	bool skip_unsupported, fail_unsupported, follow_symlinks;
+	size_t max_rule_size;	/* --max-rule-size; 0: FILES_MAX_DEFAULT */
 	int json_indent;	/* -j N: JSON outputs indented by N spaces; -1: as written */
 	const char **vars;
 	int nvars;

@@ -455,6 +455,7 @@ main(int argc, char **argv)
 	int status = cli_parse(&c, argc, argv);
 	if (status)
 		goto done;
+	files_configure(c.max_rule_size ? c.max_rule_size : FILES_MAX_DEFAULT, c.follow_symlinks);
 	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
 		c.output = NULL;	/* -o - is standard output */
 	if (!c.templates)

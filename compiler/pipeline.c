@@ -10,6 +10,7 @@
 #include "pipelines.h"
 #include "suggest.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,13 +255,39 @@ unknown_pipeline(const char *dir, const char *name)
  * converted from it; ours is checked key by key, so a mistake is reported
  * as file:line:col in our words before libcyaml loads the checked file.
  */
+/* A pipeline file, whole. Not files_read: --max-rule-size limits rule files, not the
+ * configuration; FILES_MAX_CEILING still bounds what is read. */
+static char *
+read_config(const char *path, size_t *len, const char **why)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	struct buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= FILES_MAX_CEILING)
+		buf_putn(&b, chunk, n);
+	bool bad = ferror(f) || b.len > FILES_MAX_CEILING;
+	*why = ferror(f) ? "read error" : "file is larger than 256 MiB";
+	fclose(f);
+	if (bad) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data ? b.data : calloc(1, 1);
+}
+
 /* -1 after an error, 0 for our format (checked: libcyaml loads it), 1 for pySigma (*out). */
 static int
 load_checked(const char *path, const char *name, const char *target, struct pipeline **out)
 {
 	size_t len;
 	const char *why;
-	char *text = files_read(path, &len, &why);
+	char *text = read_config(path, &len, &why);
 	if (!text) {
 		fprintf(stderr, "sigmacc: %s: cannot read pipeline: %s\n", path, why);
 		return -1;
