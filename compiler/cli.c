@@ -29,6 +29,8 @@ static const char usage_main[] =
 	"  check     validate rules (structure, modifiers, condition, placeholders,\n"
 	"            field mapping for every target) without writing output\n"
 	"  ir        print the normalised expression of each rule\n"
+	"  test      run each rule on the events of its test cases (RULE.tests.yml),\n"
+	"            or every rule on a log sample (--events FILE)\n"
 	"  list      list targets, formats, pipelines or a target's options\n"
 	"\n"
 	"Run 'sigmacc COMMAND --help' for the options of a command.\n"
@@ -111,6 +113,9 @@ static const char usage_build[] =
 	"\n"
 	"      --check              write nothing; list every missing, stale or orphaned\n"
 	"                           output and exit 1 if there is one (the CI gate)\n"
+	"      --test               first run the test cases beside the rules\n"
+	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
+	"                           report it, write nothing and exit 1\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
@@ -224,6 +229,8 @@ parse_flag(struct cli *c, const char *a)
 		c->without_pipeline = true;
 	else if (!strcmp(a, "--check") && !strcmp(c->command, "build"))
 		c->check = true;
+	else if (!strcmp(a, "--test") && !strcmp(c->command, "build"))
+		c->test = true;
 	else if (!strcmp(a, "--skip-unsupported") || !strcmp(a, "-s"))
 		c->skip_unsupported = true;
 	else if (!strcmp(a, "--fail-unsupported"))
@@ -295,7 +302,7 @@ unknown_option(const char *a)
 		"--undefined-placeholder", "--format", "--backend-option", "--compact",
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
-		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size",
+		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size", "--test",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

@@ -16,6 +16,7 @@ struct cli {
 	const char **pipelines;	/* -p, in order: later ones on top of earlier ones */
 	int npipelines;
 	bool without_pipeline, compact, check;
+	bool test;		/* build --test: the rules' test cases first */
 	bool skip_unsupported, fail_unsupported, follow_symlinks;
 	size_t max_rule_size;	/* --max-rule-size; 0: FILES_MAX_DEFAULT */
 	int json_indent;	/* -j N: JSON outputs indented by N spaces; -1: as written */

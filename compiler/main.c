@@ -6,6 +6,7 @@
  */
 #include "build.h"
 #include "cli.h"
+#include "eval.h"
 #include "output.h"
 #include "lint.h"
 #include "pipelines.h"
@@ -304,7 +305,10 @@ cmd_build(struct cli *c)
 		c->s.format = c->format;
 		c->s.record = true;	/* a file of several rules becomes one valid output */
 		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
-		status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
+		/* a rule that no longer catches its attack must not ship */
+		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
+		if (status == 0)
+			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
 	vars_free(&vars);
 	return status;
@@ -447,6 +451,9 @@ main(int argc, char **argv)
 		printf("sigmacc %s\n", SIGMACC_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "test"))	/* its own options: eval_cli.c */
+		return eval_command(argc, argv, getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") :
+						SIGMACC_TEMPLATES);
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&

@@ -170,16 +170,17 @@ t "sigma-cli spellings: -tkql, -s, -P, --file-pattern" '
 	hasnt "$tmp/stdout" DeviceNetworkEvents &&
 	run 0 convert -t kql --file-pattern "*.yaml" rules && [ ! -s "$tmp/stdout" ]'
 t "value lists in a rules folder load without --vars; --vars replaces them" '
-	run 0 convert -t kql rules && has "$tmp/stdout" "pastebin.com" &&
+	mkdir "$tmp/two" && cp '$net' '$proc' '$vars' "$tmp/two/" &&
+	run 0 convert -t kql "$tmp/two" && has "$tmp/stdout" "pastebin.com" &&
 	run 0 convert -t kql '$net' && has "$tmp/stdout" "pastebin.com" &&
-	run 0 check -t kql,spl rules && has "$tmp/stderr" "check for spl: 2 rule(s), 0 failed" &&
+	run 0 check -t kql,spl "$tmp/two" && has "$tmp/stderr" "check for spl: 2 rule(s), 0 failed" &&
 	mkdir "$tmp/nolists" && cp '$net' "$tmp/nolists/" && run 1 convert -t kql "$tmp/nolists" &&
 	has "$tmp/stderr" "is not defined" &&
 	sed "s/pastebin.com/example.org/" '$vars' > "$tmp/other.vars.yml" &&
 	run 0 convert -t kql --vars "$tmp/other.vars.yml" '$net' && has "$tmp/stdout" example.org &&
 	hasnt "$tmp/stdout" pastebin.com'
 t "no progress line when stderr is not a terminal; list never crashes without data" '
-	run 0 convert -t kql rules && ! grep -q "$(printf "\r")" "$tmp/stderr" &&
+	run 0 convert -t spl rules && ! grep -q "$(printf "\r")" "$tmp/stderr" &&
 	run 1 list pipelines --templates "$tmp/nothing" && has "$tmp/stderr" "no pipelines in" &&
 	run 0 list formats kql --templates "$tmp/nothing" && has "$tmp/stdout" default &&
 	run 0 list options kql && has "$tmp/stdout" "(no options)"'
@@ -190,7 +191,7 @@ t "every command of the README's Using it exits 0 (outputs into a temporary dire
 	while read -r cmd; do
 		eval "$cmd" > "$tmp/stdout" 2> "$tmp/stderr" ||
 			{ echo "$cmd: exit $?"; cat "$tmp/stderr"; exit 1; }
-	done < "$tmp/readme.sh" && [ -s "$tmp/readme-t1102.spl" ] && [ -d "$tmp/readme-generated/kql" ]'
+	done < "$tmp/readme.sh" && [ -s "$tmp/readme-t1102.spl" ] && [ -d "$tmp/readme-generated/spl" ]'
 t "build --check reports through --diagnostics: JSON objects and GitHub annotations" '
 	mkdir "$tmp/bc" && cp '$net' '$proc' '$vars' "$tmp/bc/" &&
 	run 0 build -t kql -o "$tmp/bcout" "$tmp/bc" &&
@@ -208,6 +209,6 @@ t "value lists apply to the rules of their own folder and the folders below it" 
 	sed "s/pastebin.com/b.example/" '$vars' > "$tmp/vs/b/lists.vars.yml" &&
 	run 0 convert -t kql "$tmp/vs" && [ "$(grep -c "\"a.example\"" "$tmp/stdout")" = 1 ] &&
 	[ "$(grep -c "\"b.example\"" "$tmp/stdout")" = 1 ] && hasnt "$tmp/stdout" pastebin.com &&
-	run 0 convert -t kql rules examples/detection-as-code/rules &&
+	run 0 convert -t spl rules examples/detection-as-code/rules &&
 	cp '$vars' "$tmp/vs/twice.vars.yml" && run 2 convert -t kql "$tmp/vs" &&
 	has "$tmp/stderr" "is defined twice"'

@@ -59,7 +59,7 @@ case_ unknown-long-option convert -t kql --skip-unsuported rules
 case_ option-bad-choice convert -t qradar -O aql-table=tables rules
 case_ option-choice convert -t aql -O aql-table=flows rules/proc_creation_win_web_service_c2.yml
 case_ option-of-other-format convert -t eql -O eql-index=logs-* rules
-case_ option-of-format convert -t eql -f kibana-ndjson -O eql-index=logs-*,beats-* rules
+case_ option-of-format convert -t eql -f kibana-ndjson -O eql-index=logs-*,beats-* tests/cli/multi
 case_ option-no-value convert -t spl -O =main rules
 case_ json-indent-not-json convert -t kql -j 2 rules
 case_ json-indent-not-number convert -t kql -f defender-detection -j two rules
