@@ -5,6 +5,7 @@
  * name, so a typo never silently selects something else.
  */
 #include "cli.h"
+#include "args.h"
 #include "files.h"
 #include "suggest.h"
 
@@ -148,29 +149,17 @@ cli_usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* Matches --name VALUE, --name=VALUE, -x VALUE and -xVALUE; *i advances past VALUE. */
+/* args.h's option_value, and -xVALUE (sigma-cli's -tkql) as well. */
 static bool
-option_value(int argc, char **argv, int *i, const char *shortname, const char *longname,
-	     const char **value, bool *missing)
+option_arg(int argc, char **argv, int *i, const char *shortname, const char *longname,
+	   const char **value, bool *missing)
 {
 	const char *a = argv[*i];
-	size_t n = strlen(longname);
-	if (!strncmp(a, longname, n) && a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
 	if (shortname && !strncmp(a, shortname, 2) && a[2]) {
 		*value = a + 2;
 		return true;
 	}
-	if (strcmp(a, longname) && (!shortname || strcmp(a, shortname)))
-		return false;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return true;
-	}
-	*value = argv[++*i];
-	return true;
+	return option_value(argc, argv, i, shortname, longname, value, missing);
 }
 
 /* The options that take a choice of words; 0 or 2 after a usage error. */
@@ -251,40 +240,40 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 	const char *a = argv[*i], *v = NULL;
 	bool missing = false;
 	int status = 0;
-	if (option_value(argc, argv, i, "-t", "--target", &v, &missing)) {
+	if (option_arg(argc, argv, i, "-t", "--target", &v, &missing)) {
 		c->target = v;
-	} else if (option_value(argc, argv, i, "-p", "--pipeline", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-p", "--pipeline", &v, &missing)) {
 		if (v)
 			c->pipelines[c->npipelines++] = v;
-	} else if (option_value(argc, argv, i, "-o", "--output", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-o", "--output", &v, &missing)) {
 		c->output = v;
-	} else if (option_value(argc, argv, i, "-f", "--format", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-f", "--format", &v, &missing)) {
 		c->format = v;
-	} else if (option_value(argc, argv, i, "-P", "--file-pattern", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-P", "--file-pattern", &v, &missing)) {
 		c->file_pattern = v;
-	} else if (option_value(argc, argv, i, "-j", "--json-indent", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-j", "--json-indent", &v, &missing)) {
 		status = v ? parse_indent(c, v) : 0;
-	} else if (option_value(argc, argv, i, "-O", "--backend-option", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, "-O", "--backend-option", &v, &missing)) {
 		if (v && (!strchr(v, '=') || *v == '='))
 			return cli_usage_error("-O takes KEY=VALUE, not '%s'", v);
 		if (v)
 			c->s.opts.backend_opts[c->s.opts.nbackend_opts++] = v;
-	} else if (option_value(argc, argv, i, NULL, "--vars", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--vars", &v, &missing)) {
 		if (v)
 			c->vars[c->nvars++] = v;
-	} else if (option_value(argc, argv, i, NULL, "--lint-config", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--lint-config", &v, &missing)) {
 		c->lint_config = v;
-	} else if (option_value(argc, argv, i, NULL, "--fail-on", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--fail-on", &v, &missing)) {
 		if (v && strcmp(v, "error") && strcmp(v, "warning"))
 			return cli_usage_error("--fail-on must be error or warning, not '%s'", v);
 		c->fail_on = v;
-	} else if (option_value(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
 		status = v ? parse_size(c, v) : 0;
-	} else if (option_value(argc, argv, i, NULL, "--templates", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
-	} else if (option_value(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
-		   option_value(argc, argv, i, NULL, "--undefined-placeholder", &v, &missing) ||
-		   option_value(argc, argv, i, NULL, "--diagnostics", &v, &missing)) {
+	} else if (option_arg(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
+		   option_arg(argc, argv, i, NULL, "--undefined-placeholder", &v, &missing) ||
+		   option_arg(argc, argv, i, NULL, "--diagnostics", &v, &missing)) {
 		status = v ? parse_mode(c, a, v) : 0;
 	} else {
 		return -1;
