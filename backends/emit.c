@@ -209,7 +209,7 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
 			     .format = format ? format : "default"};
 	size_t start = out->len;
-	if (!be->query(&em)) {
+	if (!emit_names(&em) || !be->query(&em)) {
 		out->len = start;	/* never half a query */
 		if (out->data)
 			out->data[start] = '\0';

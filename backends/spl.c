@@ -49,33 +49,25 @@ spl_reserved(const char *s)
 static bool
 spl_control(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return true;
-	return false;
+	return quote_check(&quote_none, s, n) < n;
 }
 
-/* Appends s quoted with q, escaping q and backslash by a backslash. */
-static void
-spl_quote(struct buf *b, char q, const char *s, size_t n)
-{
-	buf_putc(b, q);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == q || s[i] == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, s[i]);
-	}
-	buf_putc(b, q);
-}
+/* Search and eval strings: only the quote and the backslash have escapes. */
+static const struct quoting spl_double = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
+};
+static const struct quoting spl_inner = {
+	.open = "", .close = "", .escape = '\\', .special = "\"\\",
+};
+static const struct quoting spl_single = {
+	.open = "'", .close = "'", .escape = '\\', .special = "'\\",
+};
 
+/* Callers route text with control characters through a regex (\xNN) or refuse it. */
 static const char *
 spl_string(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	spl_quote(&b, '"', s, n);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return quote_str(em->a, &spl_double, s, n);
 }
 
 /* A field in search: bare when [A-Za-z0-9_.]+, else "quoted". */
@@ -95,13 +87,7 @@ spl_eval_field(struct emitter *em, const char *name)
 	size_t n = strlen(name);
 	bool bare = n && !spl_reserved(name) && !(name[0] >= '0' && name[0] <= '9') &&
 		    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
-	if (bare)
-		return name;
-	struct buf b = {0};
-	spl_quote(&b, '\'', name, n);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return bare ? name : quote_str(em->a, &spl_single, name, n);
 }
 
 /* ---- which comparisons the search stage can express (targets.md §2.3) ---- */
@@ -158,16 +144,14 @@ spl_timepart(struct emitter *em, const struct match *m)
 static const char *
 spl_glob(struct emitter *em, const struct pattern *p)
 {
-	struct buf b = {0}, text = {0};
+	struct buf text = {0};
 	for (int i = 0; i < p->nsegs; i++) {
 		if (p->segs[i].kind == SEG_TEXT)
 			buf_putn(&text, p->segs[i].text, p->segs[i].len);
 		else
 			buf_putc(&text, '*');
 	}
-	spl_quote(&b, '"', text.data ? text.data : "", text.len);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
+	const char *r = spl_string(em, text.data ? text.data : "", text.len);
 	buf_free(&text);
 	return r;
 }
@@ -507,7 +491,7 @@ spl_prefix(struct emitter *em, struct buf *b, const char *table)
 				     "0123456789_-*") == strlen(index))
 			buf_puts(b, index);
 		else
-			spl_quote(b, '"', index, strlen(index));
+			quote_put(b, &spl_double, index, strlen(index));
 	}
 	if (!table || !strcmp(table, "*"))	/* "*" selects every event: no prefix */
 		return;
@@ -521,11 +505,7 @@ spl_prefix(struct emitter *em, struct buf *b, const char *table)
 	}
 	/* the channel's prefix (XmlWinEventLog:) is replaced, the channel kept */
 	buf_putn(b, table, (size_t)(src + 8 - table));
-	for (const char *c = sp; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, *c);
-	}
+	quote_put(b, &spl_inner, sp, strlen(sp));
 	if (!*sp || sp[strlen(sp) - 1] != ':')	/* "WinEventLog" means "WinEventLog:" */
 		buf_putc(b, ':');
 	buf_puts(b, colon + 1);
@@ -659,6 +639,14 @@ spl_tstats_query(struct emitter *em)
 static bool
 spl_query(struct emitter *em)
 {
+	/* the options are written into strings that have no escape for control characters */
+	static const char *const quoted_options[] = {"spl-index", "spl-source-prefix"};
+	for (int i = 0; i < 2; i++) {
+		const char *v = options_get(em->q->opts, quoted_options[i]);
+		if (v && quote_check(&quote_none, v, strlen(v)) < strlen(v))
+			return emit_refuse_control(em, em->q->rule->pos, arena_printf(em->a,
+						   "option %s", quoted_options[i]), v, strlen(v));
+	}
 	if (!strcmp(em->format, "tstats"))
 		return spl_tstats_query(em);
 	return spl_search_query(em);
