@@ -111,6 +111,8 @@ size_t quote_check(const struct quoting *q, const char *s, size_t n);
 bool quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n);
 /* The literal in the arena, or NULL if q cannot hold s. */
 const char *quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n);
+/* s[0..n) for a message: control characters (NUL too) as \xNN. */
+const char *emit_show(struct arena *a, const char *s, size_t n);
 /* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
 bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
 			 size_t n);

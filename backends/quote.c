@@ -76,6 +76,21 @@ quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 	return r;
 }
 
+const char *
+emit_show(struct arena *a, const char *s, size_t n)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (emit_is_control(s[i]))
+			buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+		else
+			buf_putc(&b, s[i]);
+	}
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
 bool
 emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s, size_t n)
 {
