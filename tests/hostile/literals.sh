@@ -8,31 +8,7 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-
-t() {
-	n=$((n + 1))
-	if (eval "$2") >"$tmp/log" 2>&1; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		sed 's/^/#   /' "$tmp/log" | head -20
-	fi
-}
-
-# run STATUS ARGS...: sigmacc must exit with STATUS; output in $tmp/stdout, $tmp/stderr.
-run() {
-	want=$1
-	shift
-	"$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "sigmacc $*: exit status $got, want $want"
-		cat "$tmp/stderr"
-		return 1
-	fi
-}
-has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in:"; cat "$1"; return 1; }; }
+. tests/tap.sh
 
 # clean FILE: no control byte but tab and newline, and valid UTF-8.
 clean() {
