@@ -196,7 +196,8 @@ match_cidr(struct emitter *em, const struct match *m, const char *f, struct term
 		for (int i = 0; i < m->nvals; i++) {
 			if (m->vals[i].family != family)
 				continue;
-			term_item(em, &t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+			term_item(em, &t, quote_str(em->a, &kql_regular, m->vals[i].text,
+						    m->vals[i].len));
 		}
 		if (!t.nitems)
 			continue;

@@ -329,7 +329,8 @@ match_cidr(struct emitter *em, const struct match *m, const char *field, struct 
 							logscale_field(em, field, false)));
 	t->tail = "])";
 	for (int i = 0; i < m->nvals; i++)
-		term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+		term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
+					   m->vals[i].len));
 	return true;
 }
 
@@ -453,7 +454,8 @@ logscale_match(struct emitter *em, const struct match *m, struct terms *out)
 							logscale_field(em, m->field, true)));
 		t->tail = "])";
 		for (int i = 0; i < m->nvals; i++)
-			term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+			term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
+						   m->vals[i].len));
 		return true;
 	case MATCH_BOOL:
 		for (int i = 0; i < m->nvals; i++)

@@ -224,7 +224,8 @@ spl_match(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_CIDR:
 		/* search matches a quoted network as CIDR, v4 and v6 alike */
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s=\"%s\"", f, m->vals[i].text));
+			term_add(em, out, arena_printf(em->a, "%s=%s", f,
+						       spl_string(em, m->vals[i].text, m->vals[i].len)));
 		return true;
 	case MATCH_TIMEPART:
 		return spl_timepart(em, m);
@@ -418,8 +419,9 @@ spl_where_match(struct emitter *em, const struct match *m, struct terms *out)
 		return true;
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			spl_guarded(em, out, f, arena_printf(em->a, "cidrmatch(\"%s\", %s)",
-							       m->vals[i].text, f));
+			spl_guarded(em, out, f, arena_printf(em->a, "cidrmatch(%s, %s)",
+							       spl_string(em, m->vals[i].text,
+									  m->vals[i].len), f));
 		return true;
 	case MATCH_FIELDREF:
 		for (int i = 0; i < m->nvals; i++) {

@@ -378,8 +378,9 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 		return yaral_match_regex(em, m, f, out);
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, \"%s\")", f,
-						       m->vals[i].text));
+			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", f,
+						       yaral_string(em, m->vals[i].text,
+								    m->vals[i].len)));
 		return true;
 	case MATCH_FIELDREF:
 		return yaral_match_fieldref(em, m, f, out);
