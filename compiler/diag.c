@@ -157,9 +157,10 @@ render_source(const struct source *src, struct pos pos, struct buf *out)
 	while (p < eol && line.len < SHOW_MAX) {
 		unsigned char c = (unsigned char)*p;
 		int n = utf8_len((const unsigned char *)p, (size_t)(eol - p));
-		if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t')) {
+		bool c1 = n == 2 && c == 0xc2 && (unsigned char)p[1] < 0xa0;	/* U+0080-U+009F */
+		if (n == 0 || c1 || (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t')) {
 			buf_putc(&line, '?');
-			n = 1;
+			n = c1 ? 2 : 1;
 		} else {
 			buf_putn(&line, p, (size_t)n);
 		}
