@@ -298,13 +298,9 @@ aql_regex(struct emitter *em, const struct match *m, const char *f, struct terms
 		if (gap)
 			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which Java "
 					  "regex does not support (target aql)", m->field, gap);
-		for (size_t k = 0; k < v->len; k++) {
-			unsigned char c = (unsigned char)v->text[k];
-			if (c < 0x20 || c == 0x7f)
-				return diag_error(em->d, m->pos, "regex of field '%s' contains "
-						  "control character 0x%02x; write it as "
-						  "\\x%02x (target aql)", m->field, c, c);
-		}
+		if (quote_check(&aql_literal, v->text, v->len) < v->len)
+			return emit_refuse_control(em, m->pos, arena_printf(em->a, "regex of field '%s'",
+										m->field), v->text, v->len);
 		/* a Sigma regex searches; MATCHES may test the whole value, so pad both sides */
 		const char *flags = (v->re_flags & RE_M) && (v->re_flags & RE_S) ? "ms"
 				    : v->re_flags & RE_M ? "m" : v->re_flags & RE_S ? "s" : "";

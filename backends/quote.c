@@ -98,7 +98,7 @@ emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const 
 	while (i < n && !emit_is_control(s[i]))
 		i++;
 	unsigned c = i < n ? (unsigned char)s[i] : 0;
-	return diag_error(em->d, pos, "%s contains control character 0x%02x, which a string of "
+	return diag_error(em->d, pos, "%s contains control character 0x%02x, which a literal of "
 			  "target %s cannot hold", what, c, em->be->name);
 }
 

@@ -323,9 +323,8 @@ spl_where_re(struct emitter *em, const struct match *m, const char *f, struct te
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
 		if (spl_control(v->text, v->len))
-			return diag_error(em->d, m->pos, "regex of field '%s' contains a control "
-					  "character; write it as \\xNN (target spl)",
-					  m->field ? m->field : "_raw");
+			return emit_refuse_control(em, m->pos, arena_printf(em->a, "regex of field '%s'",
+					m->field ? m->field : "_raw"), v->text, v->len);
 		char flags[4] = {0}, *fp = flags;
 		if (v->re_flags & RE_I)
 			*fp++ = 'i';
