@@ -49,7 +49,7 @@ printf 'title: names\nlogsource: {product: windows, category: process_creation}\
 printf 'detection:\n    selection:\n        "Command\\nLine": x\n    condition: selection\n' \
 	>>"$tmp/name.yml"
 
-echo "1..7"
+echo "1..8"
 t "every target and format: no raw control byte, valid UTF-8" '
 	"$bin" list formats | while read -r target format rest; do
 		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
@@ -79,6 +79,12 @@ t "field names with control characters are refused by every target" '
 		run 1 convert -t "$target" --without-pipeline "$tmp/name.yml" &&
 		has "$tmp/stderr" "error: rule '"'"'names'"'"': field name '"'"'Command\nLine'"'"' contains control character 0x0a, which target $target cannot quote" ||
 		exit 1
+	done'
+t "SPL options written into strings cannot carry control characters" '
+	for o in spl-index spl-source-prefix; do
+		run 1 convert -t spl -O "$o=$(printf "main\nindex=secret")" "$tmp/rules/meta.yml" &&
+		has "$tmp/stderr" "option $o contains control character 0x0a, which a literal of target spl cannot hold" &&
+		[ ! -s "$tmp/stdout" ] || exit 1
 	done'
 t "YARA-L: names outside UDM path syntax are refused, rule and udm-search alike" '
 	printf "title: t\nlogsource: {product: windows}\ndetection:\n    sel:\n        %s: x\n    condition: sel\n" \
