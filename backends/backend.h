@@ -99,20 +99,6 @@ void emit_newline(struct emitter *em, int indent);
 
 /* Refuses a modifier the target cannot express, in the words of targets.md §8. */
 bool emit_unsupported(struct emitter *em, const struct match *m, const char *modifier);
-/* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
-bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
-
-/* quote.c */
-/* A C0 control character or DEL: the bytes no literal may carry raw. */
-bool emit_is_control(char c);
-/* The offset of the first byte q cannot write, or n. */
-size_t quote_check(const struct quoting *q, const char *s, size_t n);
-/* Appends s[0..n) as q's literal; false (nothing appended) if q cannot hold it. */
-bool quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n);
-/* The literal in the arena, or NULL if q cannot hold s. */
-const char *quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n);
-/* s[0..n) for a message: control characters (NUL too) as \xNN. */
-const char *emit_show(struct arena *a, const char *s, size_t n);
 /* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
 bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
 			 size_t n);
@@ -120,6 +106,20 @@ bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, c
 bool emit_name_ok(struct emitter *em, struct pos pos, const char *name);
 /* emit_name_ok for every field name of em->q; emit_query calls it first. */
 bool emit_names(struct emitter *em);
+/* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
+bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
+
+/* quote.c */
+/* A C0 control character or DEL: the bytes no literal may carry raw. */
+bool quote_is_control(char c);
+/* The offset of the first byte q cannot write, or n. */
+size_t quote_check(const struct quoting *q, const char *s, size_t n);
+/* Appends s[0..n) as q's literal; false (nothing appended) if q cannot hold it. */
+bool quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n);
+/* The literal in the arena, or NULL if q cannot hold s. */
+const char *quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n);
+/* s[0..n) for a message: control characters (NUL too) as \xNN. */
+const char *quote_show(struct arena *a, const char *s, size_t n);
 
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);

@@ -356,7 +356,7 @@ match_regex(struct emitter *em, const struct match *m, const char *f, struct ter
 		struct buf b = {0};
 		for (size_t j = 0; j < v->len; j++) {
 			unsigned char c = (unsigned char)v->text[j];
-			if (c == '\\' && j + 1 < v->len && emit_is_control(v->text[j + 1])) {
+			if (c == '\\' && j + 1 < v->len && quote_is_control(v->text[j + 1])) {
 				continue;	/* an escaped control character is that character */
 			} else if (c == '\\' && j + 1 < v->len) {
 				if (strchr(unsupported_escapes, v->text[j + 1])) {

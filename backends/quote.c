@@ -12,7 +12,7 @@
 #include <string.h>
 
 bool
-emit_is_control(char c)
+quote_is_control(char c)
 {
 	return (unsigned char)c < 0x20 || c == 0x7f;
 }
@@ -32,7 +32,7 @@ quote_check(const struct quoting *q, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!emit_is_control((char)c) || quote_named(q, c))
+		if (!quote_is_control((char)c) || quote_named(q, c))
 			continue;
 		if (!q->control || (c == 0 && !q->nul))
 			return i;
@@ -48,11 +48,11 @@ quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 	buf_puts(out, q->open);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char named = emit_is_control((char)c) ? quote_named(q, c) : 0;
+		char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
 		if (named) {
 			buf_putc(out, q->escape);
 			buf_putc(out, named);
-		} else if (emit_is_control((char)c)) {
+		} else if (quote_is_control((char)c)) {
 			buf_printf(out, q->control, c);
 		} else {
 			/* the escape character (or, without one, the quote doubled) */
@@ -77,11 +77,11 @@ quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 }
 
 const char *
-emit_show(struct arena *a, const char *s, size_t n)
+quote_show(struct arena *a, const char *s, size_t n)
 {
 	struct buf b = {0};
 	for (size_t i = 0; i < n; i++) {
-		if (emit_is_control(s[i]))
+		if (quote_is_control(s[i]))
 			buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
 		else
 			buf_putc(&b, s[i]);
@@ -89,74 +89,6 @@ emit_show(struct arena *a, const char *s, size_t n)
 	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
-}
-
-bool
-emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && !emit_is_control(s[i]))
-		i++;
-	unsigned c = i < n ? (unsigned char)s[i] : 0;
-	return diag_error(em->d, pos, "%s contains control character 0x%02x, which a literal of "
-			  "target %s cannot hold", what, c, em->be->name);
-}
-
-bool
-emit_name_ok(struct emitter *em, struct pos pos, const char *name)
-{
-	size_t n = strlen(name);
-	if (quote_check(&quote_none, name, n) < n)
-		return diag_error(em->d, pos, "field name '%s' contains control character 0x%02x, "
-				  "which target %s cannot quote", name,
-				  (unsigned char)name[quote_check(&quote_none, name, n)], em->be->name);
-	if (!em->be->syntax->bare_paths)
-		return true;
-	bool ok = n && !(name[0] >= '0' && name[0] <= '9') && name[0] != '.';
-	for (size_t i = 0; ok && i < n; i++)
-		ok = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
-		     (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '.';
-	if (!ok)
-		return diag_error(em->d, pos, "field name '%s' is not a path of the form "
-				  "[A-Za-z_][A-Za-z0-9_.]*, and target %s has no quoting for field "
-				  "names", name, em->be->name);
-	return true;
-}
-
-/* Every field name the query writes: match fields, fieldref operands. */
-static bool
-emit_names_expr(struct emitter *em, const struct expr *e)
-{
-	if (e->kind != EXPR_MATCH) {
-		for (int i = 0; i < e->nkids; i++)
-			if (!emit_names_expr(em, e->kids[i]))
-				return false;
-		return true;
-	}
-	const struct match *m = &e->match;
-	if (m->field && !emit_name_ok(em, m->pos, m->field))
-		return false;
-	for (int i = 0; m->op == MATCH_FIELDREF && i < m->nvals; i++)
-		if (!emit_name_ok(em, m->pos, m->vals[i].text))
-			return false;
-	return true;
-}
-
-bool
-emit_names(struct emitter *em)
-{
-	const struct query *q = em->q;
-	if (!emit_names_expr(em, q->expr))
-		return false;
-	for (int i = 0; i < q->nproject; i++) {
-		struct pos at = q->rule->pos;	/* the fields: entry when it names the column */
-		for (int k = 0; q->rule->field_pos && k < q->rule->nfields; k++)
-			if (!strcmp(q->rule->fields[k], q->project[i]))
-				at = q->rule->field_pos[k];
-		if (!emit_name_ok(em, at, q->project[i]))
-			return false;
-	}
-	return true;
 }
 
 /* No escapes at all: the check that a text holds no control character. */

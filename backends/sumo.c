@@ -294,7 +294,7 @@ sumo_regex(struct emitter *em, const struct match *m, const char *f, struct term
 		buf_putc(&b, ':');
 		for (size_t k = 0; k < v->len; k++) {
 			unsigned char c = (unsigned char)v->text[k];
-			if (c == '\\' && k + 1 < v->len && !emit_is_control(v->text[k + 1])) {
+			if (c == '\\' && k + 1 < v->len && !quote_is_control(v->text[k + 1])) {
 				buf_putn(&b, &v->text[k], 2);
 				k++;
 			} else if (c == '\\' && k + 1 < v->len) {

@@ -213,7 +213,7 @@ yaral_match_enum(struct emitter *em, const struct match *m, const struct udm_fie
 		if (!u->consts[k])
 			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
 					  "(target yaral): not a constant of the UDM enum",
-					  emit_show(em->a, up, lit->len), m->field);
+					  quote_show(em->a, up, lit->len), m->field);
 		term_add(em, out, arena_printf(em->a, "%s = \"%s\"", f, up));
 	}
 	return true;

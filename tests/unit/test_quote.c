@@ -63,7 +63,7 @@ shown_values(void **state)
 {
 	(void)state;
 	struct arena a = {0};
-	assert_string_equal(emit_show(&a, "TCP\0x\n", 6), "TCP\\x00x\\x0a");
+	assert_string_equal(quote_show(&a, "TCP\0x\n", 6), "TCP\\x00x\\x0a");
 	arena_free(&a);
 }
 
