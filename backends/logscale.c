@@ -164,7 +164,7 @@ logscale_show(struct emitter *em, const struct pattern *p)
 		else
 			buf_putc(&b, p->segs[i].kind == SEG_QMARK ? '?' : '*');
 	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	const char *r = quote_show(em->a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
 }
