@@ -45,11 +45,30 @@ detection:
         Image|endswith: 'tab	and\'
     condition: selection
 EOF
+# Every control character through every value form (one rule each, so that one refusal
+# does not hide the other forms of the same target).
+mkdir "$tmp/gen"
+for c in 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 \
+	1a 1b 1c 1d 1e 1f 7f; do
+	i=0
+	for form in ': "a\xCC"' '|contains: "a\xCC"' '|startswith: "\xCCb"' '|endswith: "a\xCC"' \
+		'|cased: "\xCC"' '|contains|cased: "a\xCCb"' ': "a*\xCC?b"' '|re: "a\xCCb"' \
+		'|re: "a\\\xCCb"' '|contains|all: ["\xCC", b]' '|windash|contains: "-a\xCC"' \
+		'|base64offset|contains: "a\xCC"' '|utf16le|base64offset|contains: "\xCC"'; do
+		i=$((i + 1))
+		printf 'title: gen %s %s\nlogsource: {product: windows, category: process_creation}\n' \
+			"$c" "$i" >"$tmp/gen/$c-$i.yml"
+		printf 'detection:\n    sel:\n        CommandLine%s\n    condition: sel\n' \
+			"$(printf '%s' "$form" | sed "s/CC/$c/g")" >>"$tmp/gen/$c-$i.yml"
+	done
+	printf 'title: gen %s kw\nlogsource: {product: windows}\ndetection:\n' "$c" >"$tmp/gen/$c-kw.yml"
+	printf '    keywords: ["a\\x%s"]\n    condition: keywords\n' "$c" >>"$tmp/gen/$c-kw.yml"
+done
 printf 'title: names\nlogsource: {product: windows, category: process_creation}\n' >"$tmp/name.yml"
 printf 'detection:\n    selection:\n        "Command\\nLine": x\n    condition: selection\n' \
 	>>"$tmp/name.yml"
 
-echo "1..8"
+echo "1..9"
 t "every target and format: no raw control byte, valid UTF-8" '
 	"$bin" list formats | while read -r target format rest; do
 		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
@@ -60,6 +79,13 @@ t "every target and format: no raw control byte, valid UTF-8" '
 			[ -s "$tmp/q" ] || { echo "$target $format $how: no output"; cat "$tmp/e"; exit 1; }
 			clean "$tmp/q" && quiet "$tmp/e" || { echo "in $target $format $how"; exit 1; }
 		done
+	done'
+t "every control character in every value form: escaped or refused, never raw" '
+	"$bin" list formats | while read -r target format rest; do
+		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
+		"$bin" convert -t "$target" -f "$format" $pl "$tmp/gen" >"$tmp/q" 2>"$tmp/e"
+		[ $? -le 1 ] || { echo "$target $format crashed"; tail "$tmp/e"; exit 1; }
+		clean "$tmp/q" && quiet "$tmp/e" || { echo "in $target $format"; exit 1; }
 	done'
 t "YAML formats: no NEL, U+2028 or U+2029 unescaped" '
 	for tf in "kql sentinel-rule" "logscale scheduled-search"; do
