@@ -405,7 +405,8 @@ put_block(struct buf *out, const char *s, int n)
 	bool quote = !s || *s == ' ';
 	for (const unsigned char *p = (const unsigned char *)s; p && *p && !quote;) {
 		int n;
-		quote = *p != '\n' && *p != '\t' && *p != '"' && *p != '\\' && yaml_escape(p, &n);
+		const char *e = yaml_escape(p, &n);
+		quote = e && *p != '\n' && *p != '\t' && *p != '"' && *p != '\\';
 		p += n;
 	}
 	if (quote) {
