@@ -47,6 +47,7 @@ struct quoting {
 	const char *control;	/* printf form of the other control characters ("\\x%02x"),
 				 * or NULL: the literal cannot hold them */
 	bool nul;		/* control also writes NUL */
+	const char *hex;	/* printable characters written in the control form (quote_regex) */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
@@ -118,6 +119,13 @@ size_t quote_check(const struct quoting *q, const char *s, size_t n);
 bool quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n);
 /* The literal in the arena, or NULL if q cannot hold s. */
 const char *quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n);
+/*
+ * Appends a regex inside q's delimiters: escape pairs pass through (an escaped
+ * control character is that character), a special character (the delimiter)
+ * gets the escape, control characters and those in q->hex, escaped or not, take
+ * the control form. Every byte is written: q must have a control form with NUL.
+ */
+void quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n);
 /* s[0..n) for a message: control characters (NUL too) as \xNN. */
 const char *quote_show(struct arena *a, const char *s, size_t n);
 

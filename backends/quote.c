@@ -76,6 +76,30 @@ quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 	return r;
 }
 
+void
+quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n)
+{
+	buf_puts(out, q->open);
+	for (size_t i = 0; i < n; i++) {
+		bool pair = re[i] == q->escape && i + 1 < n;
+		char c = pair ? re[i + 1] : re[i];
+		if (pair && quote_is_control(c))
+			continue;	/* an escaped control character is that character */
+		if (quote_is_control(c) || (c && q->hex && strchr(q->hex, c))) {
+			buf_printf(out, q->control, (unsigned char)c);
+		} else if (pair) {
+			buf_putc(out, re[i]);
+			buf_putc(out, c);
+		} else {
+			if (strchr(q->special, c))
+				buf_putc(out, q->escape);
+			buf_putc(out, c);
+		}
+		i += pair;
+	}
+	buf_puts(out, q->close);
+}
+
 const char *
 quote_show(struct arena *a, const char *s, size_t n)
 {

@@ -21,6 +21,11 @@ static const struct syntax sumo_syntax = {
 /* RE2 metacharacters plus the / that closes the literal (targets.md §0.3, §5.2). */
 static const char sumo_metas[] = "\\.^$|?*+()[]{}/";
 
+/* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
+static const struct quoting sumo_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+
 /* Constructs RE2 lacks (targets.md §0.4). */
 static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
 					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
@@ -292,21 +297,7 @@ sumo_regex(struct emitter *em, const struct match *m, const char *f, struct term
 		if (v->re_flags & RE_S)
 			buf_putc(&b, 's');
 		buf_putc(&b, ':');
-		for (size_t k = 0; k < v->len; k++) {
-			unsigned char c = (unsigned char)v->text[k];
-			if (c == '\\' && k + 1 < v->len && !quote_is_control(v->text[k + 1])) {
-				buf_putn(&b, &v->text[k], 2);
-				k++;
-			} else if (c == '\\' && k + 1 < v->len) {
-				continue;	/* an escaped control character is that character */
-			} else if (c < 0x20 || c == 0x7f) {
-				buf_printf(&b, "\\x%02x", c);
-			} else {
-				if (c == '/')
-					buf_putc(&b, '\\');
-				buf_putc(&b, (char)c);
-			}
-		}
+		quote_regex(&b, &sumo_regex_body, v->text, v->len);
 		buf_puts(&b, ")(?s:.*)");
 		sumo_matches(em, out, f, "", b.data, b.len);
 		buf_free(&b);

@@ -158,6 +158,11 @@ yaral_string(struct emitter *em, const char *s, size_t n)
  * and control characters become \xNN, all else is passed verbatim (so a
  * Sigma `re` keeps \d as \d).
  */
+static const struct quoting yaral_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+	.hex = "\"",	/* no quote inside the literal, escaped or not */
+};
+
 static const char *
 yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
 {
@@ -165,27 +170,7 @@ yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
 	buf_putc(&b, '/');
 	if (*flags)
 		buf_printf(&b, "(?%s)", flags);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)re[i];
-		if (c < 0x20 || c == 0x7f) {
-			buf_printf(&b, "\\x%02x", c);
-			continue;
-		}
-		if (c == '"' || (c == '\\' && i + 1 < n && re[i + 1] == '"')) {
-			buf_puts(&b, "\\x22");	/* no quote inside the literal, escaped or not */
-			i += c == '\\';
-			continue;
-		}
-		if (c == '\\' && i + 1 < n) {
-			/* an escaped control character is that character: \xNN on the next turn */
-			if ((unsigned char)re[i + 1] >= 0x20 && re[i + 1] != 0x7f)
-				buf_putn(&b, re + i++, 2);
-			continue;
-		}
-		if (c == '/')
-			buf_putc(&b, '\\');
-		buf_putc(&b, (char)c);
-	}
+	quote_regex(&b, &yaral_regex_body, re, n);
 	buf_putc(&b, '/');
 	const char *r = arena_strndup(em->a, b.data, b.len);
 	buf_free(&b);

@@ -59,6 +59,21 @@ control_characters(void **state)
 }
 
 static void
+regex_bodies(void **state)
+{
+	(void)state;
+	static const struct quoting body = {
+		.open = "/", .close = "/", .escape = '\\', .special = "/", .control = "\\x%02x",
+		.nul = true, .hex = "\"",
+	};
+	struct buf b = {0};
+	/* escapes pass through, the delimiter is escaped, quotes and controls are \xNN */
+	quote_regex(&b, &body, "\\d+/\\/\"\\\"a\0\\\nb", 14);
+	assert_string_equal(b.data, "/\\d+\\/\\/\\x22\\x22a\\x00\\x0ab/");
+	buf_free(&b);
+}
+
+static void
 shown_values(void **state)
 {
 	(void)state;
@@ -73,6 +88,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(delimiters_and_specials),
 		cmocka_unit_test(control_characters),
+		cmocka_unit_test(regex_bodies),
 		cmocka_unit_test(shown_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
