@@ -318,6 +318,8 @@ value_class(const struct pattern *p, const struct seg **lit)
 bool
 emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 {
+	const struct quoting literal = {.open = "", .close = "", .escape = '\\', .special = metas,
+					.control = "\\x%02x", .nul = true};
 	bool dot = false;
 	buf_putc(out, '^');
 	for (int i = 0; i < p->nsegs; i++) {
@@ -327,15 +329,7 @@ emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 			dot = true;
 			continue;
 		}
-		for (size_t j = 0; j < s->len; j++) {
-			unsigned char c = (unsigned char)s->text[j];
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(out, "\\x%02x", c);
-			else if (strchr(metas, c))
-				buf_printf(out, "\\%c", c);
-			else
-				buf_putc(out, (char)c);
-		}
+		quote_put(out, &literal, s->text, s->len);
 	}
 	buf_putc(out, '$');
 	return dot;
