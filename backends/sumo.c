@@ -93,9 +93,10 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 }
 
 /*
- * A string literal after the value prefix, lower-cased for a caseless compare:
- * only \ and " are escaped (targets.md §5.2), and there is no escape for a
- * control character, so sumo_plain sends such text through a regex.
+ * A string literal after the value prefix, lower-cased for a caseless compare.
+ * CSE reads strings verbatim (targets.md §5.2): sumo_plain sends values with
+ * \, " or a control character through a regex, so the escapes here only
+ * guard the pipeline's own prefixes.
  */
 static const char *
 sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n, bool lower)
@@ -116,8 +117,8 @@ sumo_plain(const char *s, size_t n, bool cased)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return false;	/* no documented escape: the regex writes \xNN */
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == '"')
+			return false;	/* CSE reads strings verbatim: the regex writes them exactly */
 		if (c >= 0x80 && !cased)
 			return false;	/* the compiler lower-cases ASCII only (targets.md §0.2) */
 	}
