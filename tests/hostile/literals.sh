@@ -68,7 +68,7 @@ printf 'title: names\nlogsource: {product: windows, category: process_creation}\
 printf 'detection:\n    selection:\n        "Command\\nLine": x\n    condition: selection\n' \
 	>>"$tmp/name.yml"
 
-echo "1..9"
+echo "1..10"
 t "every target and format: no raw control byte, valid UTF-8" '
 	"$bin" list formats | while read -r target format rest; do
 		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
@@ -87,6 +87,10 @@ t "every control character in every value form: escaped or refused, never raw" '
 		[ $? -le 1 ] || { echo "$target $format crashed"; tail "$tmp/e"; exit 1; }
 		clean "$tmp/q" && quiet "$tmp/e" || { echo "in $target $format"; exit 1; }
 	done'
+t "the IR dump quotes values and field names with control characters" '
+	"$bin" ir "$tmp/rules" "$tmp/gen" "$tmp/name.yml" >"$tmp/q" 2>"$tmp/e"
+	[ $? -le 1 ] && clean "$tmp/q" && quiet "$tmp/e" &&
+	has "$tmp/q" "(str \"Command\x0aLine\" [\"x\"])"'
 t "YAML formats: no NEL, U+2028 or U+2029 unescaped" '
 	for tf in "kql sentinel-rule" "logscale scheduled-search"; do
 		set -- $tf
