@@ -4,6 +4,7 @@
 # UTF-8; field names a target cannot quote are refused; savedsearches.conf keeps one
 # setting per line; diagnostics cannot forge lines or reach the terminal. Run from the
 # source root; prints TAP.
+# shellcheck disable=SC2016 # each test body is a single-quoted script that t evaluates
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
