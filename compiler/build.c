@@ -205,11 +205,14 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	buf_free(&err);
 }
 
-/* Compiles one file for one target and brings its output up to date (or checks it). */
+/* Emits one loaded file for one target and brings its output up to date (or
+ * checks it). What loading said is printed before the first target's messages. */
 static void
-build_one(struct build *b, const struct target *t, const char *root, const char *file)
+build_one(struct build *b, const struct target *t, const char *root, const struct unit *u,
+	  bool *said)
 {
 	struct buf name = {0}, out = {0}, err = {0};
+	const char *file = u->src.name;
 	output_name(&name, root, file, t->be->name, t->ext);
 	const char *why = manifest_check(name.data);
 	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
@@ -220,15 +223,21 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 		buf_printf(&err, "' refused: it %s\n", why);
 		fputs(err.data, stderr);
 		b->c.failed++;
-	} else if (!driver_file(b->s, file, &out, &err)) {
-		fputs(err.data ? err.data : "", stderr);
+		goto done;
+	}
+	if (!*said)
+		driver_render(b->s, &u->load, &err);
+	*said = true;
+	bool ok = driver_emit(b->s, u, &out, &err);
+	fputs(err.data ? err.data : "", stderr);
+	if (ok) {
+		build_update_output(b, name.data, &out);
+	} else {
 		b->c.failed++;
 		if (names_has(&b->before, name.data))
 			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
-	} else {
-		fputs(err.data ? err.data : "", stderr);
-		build_update_output(b, name.data, &out);
 	}
+done:
 	buf_free(&name);
 	buf_free(&out);
 	buf_free(&err);
@@ -301,7 +310,8 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 	buf_free(&err);
 }
 
-/* Every rule file for every target, with a progress line on a terminal. */
+/* Every rule file, loaded once and emitted for every target in turn, with a
+ * progress line on a terminal. */
 static void
 build_all(struct build *b, const struct target *t, int nt, const struct pathlist *files,
 	  const char *const *paths, int npaths)
@@ -310,18 +320,22 @@ build_all(struct build *b, const struct target *t, int nt, const struct pathlist
 	int total = 0, done = 0;
 	for (int p = 0; p < npaths; p++)
 		total += files[p].n;
-	for (int i = 0; i < nt; i++) {
-		b->s->be = t[i].be;
-		b->s->tpl = t[i].tpl;
-		b->s->opts.target = t[i].be->name;
-		b->s->opts.pipeline = t[i].pl;
-		for (int p = 0; p < npaths; p++) {
-			for (int k = 0; k < files[p].n; k++) {
+	for (int p = 0; p < npaths; p++) {
+		for (int k = 0; k < files[p].n; k++) {
+			struct unit u;
+			bool said = false;
+			driver_load(b->s, &u, files[p].v[k]);
+			for (int i = 0; i < nt; i++) {
+				b->s->be = t[i].be;
+				b->s->tpl = t[i].tpl;
+				b->s->opts.target = t[i].be->name;
+				b->s->opts.pipeline = t[i].pl;
 				if (tty)
 					fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++done, total * nt,
 						t[i].be->name, files[p].v[k]);
-				build_one(b, &t[i], paths[p], files[p].v[k]);
+				build_one(b, &t[i], paths[p], &u, &said);
 			}
+			driver_unload(&u);
 		}
 	}
 	b->s->tpl = NULL;

@@ -67,35 +67,35 @@ compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf
 	return ok;
 }
 
-bool
-driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
+void
+driver_load(struct session *s, struct unit *u, const char *path)
 {
 	arena_reset(&s->arena);
-	size_t len;
+	size_t len = 0;
 	const char *why;
-	char *text = files_read(path, &len, &why);
-	struct source src = {path, text, len};
-	struct diag d = {.src = &src};
-	bool ok = true;
-	if (!text) {
-		diag_error(&d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
-		s->nrules++;
+	*u = (struct unit){.text = files_read(path, &len, &why)};
+	u->src = (struct source){path, u->text, len};
+	u->load.src = &u->src;
+	if (!u->text) {
+		diag_error(&u->load, (struct pos){path, 0, 0}, "cannot read file: %s", why);
+		return;
+	}
+	u->ok = rule_load(&s->arena, &u->load, &u->src, &u->rules, &u->nrules);
+}
+
+bool
+driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
+{
+	struct diag d = {.src = &u->src};
+	bool ok = u->ok;
+	if (!u->ok) {	/* an unreadable file, or the documents that did not load, count as one */
 		s->nfailed++;
-		driver_render(s, &d, err);
-		diag_clear(&d);
-		return false;
-	}
-	struct rule **rules;
-	int nrules;
-	if (!rule_load(&s->arena, &d, &src, &rules, &nrules)) {
-		ok = false;
-		s->nfailed++;	/* the documents that did not load count as one */
 		s->nrules++;
 	}
-	for (int i = 0; i < nrules; i++) {
-		d.context = rule_context(&s->arena, rules[i]);
+	for (int i = 0; i < u->nrules; i++) {
+		d.context = rule_context(&s->arena, u->rules[i]);
 		s->nrules++;
-		if (!compile_rule(s, &d, rules[i], out)) {
+		if (!compile_rule(s, &d, u->rules[i], out)) {
 			s->nfailed++;
 			ok = false;
 		}
@@ -103,6 +103,24 @@ driver_file(struct session *s, const char *path, struct buf *out, struct buf *er
 	d.context = NULL;
 	driver_render(s, &d, err);
 	diag_clear(&d);
-	free(text);
+	return ok;
+}
+
+void
+driver_unload(struct unit *u)
+{
+	diag_clear(&u->load);
+	free(u->text);
+	u->text = NULL;
+}
+
+bool
+driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
+{
+	struct unit u;
+	driver_load(s, &u, path);
+	driver_render(s, &u.load, err);
+	bool ok = driver_emit(s, &u, out, err);
+	driver_unload(&u);
 	return ok;
 }
