@@ -15,6 +15,7 @@
  */
 #include "build.h"
 #include "files.h"
+#include "jobs.h"
 #include "manifest.h"
 #include "outdir.h"
 
@@ -37,6 +38,18 @@ struct staged {
 	const char *rel;	/* in the arena of build.now */
 };
 
+/* One rule file compiled for every target by a worker, waiting to be written. */
+struct compiled {
+	struct buf load;	/* what loading said */
+	struct buf *out, *err;	/* per target: the output and what compiling said */
+	bool *ok;		/* per target */
+};
+
+/* A rule file and the PATH argument it was found below. */
+struct rulefile {
+	const char *root, *file;
+};
+
 struct counts {
 	int written, unchanged, removed, failed, problems;
 };
@@ -52,6 +65,14 @@ struct build {
 	struct staged *staged;
 	int nstaged, capstaged;
 	struct counts c;
+	/* the rule files, compiled on workers and written in order (jobs.c) */
+	const struct target *t;
+	int nt;
+	struct rulefile *items;
+	struct compiled *done;
+	struct session *workers;	/* a session (arena) per worker */
+	int nitems, progress;
+	bool tty;
 };
 
 /* The output name of a rule file: its path below the PATH argument, without .yml. */
@@ -205,14 +226,13 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	buf_free(&err);
 }
 
-/* Emits one loaded file for one target and brings its output up to date (or
- * checks it). What loading said is printed before the first target's messages. */
+/* Brings one target's output of one compiled file up to date (or checks it).
+ * What loading said is printed before the first target's messages. */
 static void
-build_one(struct build *b, const struct target *t, const char *root, const struct unit *u,
-	  bool *said)
+build_one(struct build *b, const struct target *t, const char *root, const char *file,
+	  struct compiled *c, int k, bool *said)
 {
-	struct buf name = {0}, out = {0}, err = {0};
-	const char *file = u->src.name;
+	struct buf name = {0}, err = {0};
 	output_name(&name, root, file, t->be->name, t->ext);
 	const char *why = manifest_check(name.data);
 	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
@@ -226,12 +246,11 @@ build_one(struct build *b, const struct target *t, const char *root, const struc
 		goto done;
 	}
 	if (!*said)
-		driver_render(b->s, &u->load, &err);
+		fputs(c->load.data ? c->load.data : "", stderr);
 	*said = true;
-	bool ok = driver_emit(b->s, u, &out, &err);
-	fputs(err.data ? err.data : "", stderr);
-	if (ok) {
-		build_update_output(b, name.data, &out);
+	fputs(c->err[k].data ? c->err[k].data : "", stderr);
+	if (c->ok[k]) {
+		build_update_output(b, name.data, &c->out[k]);
 	} else {
 		b->c.failed++;
 		if (names_has(&b->before, name.data))
@@ -239,7 +258,6 @@ build_one(struct build *b, const struct target *t, const char *root, const struc
 	}
 done:
 	buf_free(&name);
-	buf_free(&out);
 	buf_free(&err);
 }
 
@@ -310,36 +328,90 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 	buf_free(&err);
 }
 
-/* Every rule file, loaded once and emitted for every target in turn, with a
+/* A worker: loads rule file i once and compiles it for every target. It only
+ * fills b->done[i]; build_consume prints and writes. */
+static void
+build_work(void *ctx, int worker, int i)
+{
+	struct build *b = ctx;
+	struct session *s = &b->workers[worker];
+	struct compiled *c = &b->done[i];
+	size_t nt = (size_t)(b->nt ? b->nt : 1);
+	c->out = calloc(nt, sizeof(*c->out));
+	c->err = calloc(nt, sizeof(*c->err));
+	c->ok = calloc(nt, sizeof(*c->ok));
+	if (!c->out || !c->err || !c->ok)
+		abort();
+	struct unit u;
+	driver_load(s, &u, b->items[i].file);
+	driver_render(s, &u.load, &c->load);
+	for (int k = 0; k < b->nt; k++) {
+		s->be = b->t[k].be;
+		s->tpl = b->t[k].tpl;
+		s->opts.target = b->t[k].be->name;
+		s->opts.pipeline = b->t[k].pl;
+		c->ok[k] = driver_emit(s, &u, &c->out[k], &c->err[k]);
+	}
+	driver_unload(&u);
+}
+
+/* In file order on the main thread: every target's output of file i, with a
  * progress line on a terminal. */
 static void
-build_all(struct build *b, const struct target *t, int nt, const struct pathlist *files,
-	  const char *const *paths, int npaths)
+build_consume(void *ctx, int i)
 {
-	bool tty = isatty(2) && !getenv("CI");
-	int total = 0, done = 0;
-	for (int p = 0; p < npaths; p++)
-		total += files[p].n;
-	for (int p = 0; p < npaths; p++) {
-		for (int k = 0; k < files[p].n; k++) {
-			struct unit u;
-			bool said = false;
-			driver_load(b->s, &u, files[p].v[k]);
-			for (int i = 0; i < nt; i++) {
-				b->s->be = t[i].be;
-				b->s->tpl = t[i].tpl;
-				b->s->opts.target = t[i].be->name;
-				b->s->opts.pipeline = t[i].pl;
-				if (tty)
-					fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++done, total * nt,
-						t[i].be->name, files[p].v[k]);
-				build_one(b, &t[i], paths[p], &u, &said);
-			}
-			driver_unload(&u);
-		}
+	struct build *b = ctx;
+	struct compiled *c = &b->done[i];
+	bool said = false;
+	for (int k = 0; k < b->nt; k++) {
+		if (b->tty)
+			fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
+				b->t[k].be->name, b->items[i].file);
+		build_one(b, &b->t[k], b->items[i].root, b->items[i].file, c, k, &said);
+		buf_free(&c->out[k]);
+		buf_free(&c->err[k]);
 	}
-	b->s->tpl = NULL;
-	if (tty)
+	buf_free(&c->load);
+	free(c->out);
+	free(c->err);
+	free(c->ok);
+}
+
+/* Every rule file, loaded once and compiled for every target on bo->jobs
+ * workers, its outputs written in the order of the files whatever the workers. */
+static void
+build_all(struct build *b, const struct pathlist *files, const char *const *paths, int npaths)
+{
+	int nw = b->bo->jobs > 0 ? b->bo->jobs : jobs_cpus();
+	b->tty = isatty(2) && !getenv("CI");
+	for (int p = 0; p < npaths; p++)
+		b->nitems += files[p].n;
+	size_t n = (size_t)(b->nitems ? b->nitems : 1);
+	b->items = calloc(n, sizeof(*b->items));
+	b->done = calloc(n, sizeof(*b->done));
+	b->workers = calloc((size_t)nw, sizeof(*b->workers));
+	if (!b->items || !b->done || !b->workers)
+		abort();
+	int k = 0;
+	for (int p = 0; p < npaths; p++)
+		for (int f = 0; f < files[p].n; f++)
+			b->items[k++] = (struct rulefile){paths[p], files[p].v[f]};
+	for (int w = 0; w < nw; w++) {
+		b->workers[w] = *b->s;
+		b->workers[w].arena = (struct arena){0};
+	}
+	/* a worker runs at most 2N files ahead of the writes: memory stays a small multiple of N rules */
+	struct jobs j = {b->nitems, nw, 2 * nw, build_work, build_consume, b};
+	jobs_run(&j);
+	for (int w = 0; w < nw; w++) {
+		b->s->nrules += b->workers[w].nrules;
+		b->s->nfailed += b->workers[w].nfailed;
+		arena_free(&b->workers[w].arena);
+	}
+	free(b->items);
+	free(b->done);
+	free(b->workers);
+	if (b->tty)
 		fputs("\r\033[K", stderr);
 }
 
@@ -364,7 +436,9 @@ build_run(struct session *s, const struct build_options *bo,
 			b.c.failed++;
 		fputs(err.data ? err.data : "", stderr);
 	}
-	build_all(&b, t, nt, files, paths, npaths);
+	b.t = t;
+	b.nt = nt;
+	build_all(&b, files, paths, npaths);
 	names_sort(&b.now);
 	names_sort(&b.kept);
 	if (!bo->check)

@@ -107,6 +107,8 @@ static const char usage_build[] =
 	"      --test               first run the test cases beside the rules\n"
 	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
 	"                           report it, write nothing and exit 1\n"
+	"  -j, --jobs N             compile N rule files at once (default: the number of\n"
+	"                           CPUs); the outputs and messages are the same for any N\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
@@ -128,6 +130,7 @@ struct cli {
 	bool skip_unsupported, fail_unsupported, follow_symlinks, walked;
 	size_t max_rule_size;
 	bool test;		/* build --test: the rules' test cases first */
+	int jobs;		/* build -j; 0 = the number of CPUs */
 	const char **vars;
 	int nvars;
 	const char **paths;
@@ -207,6 +210,13 @@ parse_args(struct cli *c, int argc, char **argv)
 				return usage_error("--max-rule-size takes a number of bytes from 1 to "
 						   "268435456, not '%s'", v);
 			c->max_rule_size = (size_t)n;
+		} else if (!strcmp(c->command, "build") &&
+			   option_value(argc, argv, &i, "-j", "--jobs", &v, &missing)) {
+			char *end = NULL;
+			long n = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : 0;
+			if (v && (!end || *end || n < 1 || n > 256))
+				return usage_error("-j takes a number of jobs from 1 to 256, not '%s'", v);
+			c->jobs = (int)n;
 		} else if (!strcmp(a, "--follow-symlinks")) {
 			c->follow_symlinks = true;
 		} else if (!strcmp(a, "--without-pipeline")) {
@@ -437,7 +447,7 @@ cmd_build(struct cli *c)
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
-		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
+		struct build_options bo = {c->output, c->templates, c->format, c->check, n, c->jobs};
 		/* a rule that no longer catches its attack must not ship */
 		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
 		if (status == 0)

@@ -22,4 +22,29 @@ load_once() {
 }
 t "a file that does not load is said once, and failed for each target" load_once
 
+# a tree of good and bad rules for every target: the constructs, the T1102 rules, the bad inputs
+tree() {
+	mkdir -p rules/constructs rules/bad &&
+	cp "$src"/tests/constructs/*.yml rules/constructs/ && cp "$src"/tests/bad/*.yml rules/bad/ &&
+	cp "$net" "$proc" rules/ && cat "$src/tests/constructs/constructs.vars.yml" "$vars" > lists.vars.yml
+}
+
+jobs_same() {
+	tree &&
+	run 1 build -j 1 -o one --vars lists.vars.yml rules && mv "$io/stderr" one.err &&
+	run 1 build -j 4 -o four --vars lists.vars.yml rules && mv "$io/stderr" four.err &&
+	diff -r one four && diff one.err four.err &&
+	has one.err "0 unchanged, 0 removed" && [ -f one/kql/constructs/keywords.kql ] &&
+	run 1 build -j 3 -o one --vars lists.vars.yml rules &&
+	has "$io/stderr" "sigmacc build: 0 written," && diff -r one four
+}
+t "-j 1 and -j 4 write the same tree and say the same in the same order" jobs_same
+
+jobs_usage() {
+	run 2 build -j 0 -o "$out" rules && has "$io/stderr" "-j takes a number of jobs from 1 to 256, not '0'" &&
+	run 2 build --jobs=x -o "$out" rules && has "$io/stderr" "not 'x'" &&
+	run 2 convert -j 2 -t kql "$net" && has "$io/stderr" "unknown option '-j'"
+}
+t "-j takes a number from 1 to 256, and only in build" jobs_usage
+
 echo "1..$n"
