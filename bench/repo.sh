@@ -37,6 +37,7 @@ runs=${BENCH_RUNS:-3}
 mult=${BENCH_REPO_MULT:-30}
 max=${BENCH_MAX:-100000}
 corpus=$SHARED/sigma-corpus
+[ -d "$corpus" ] || { echo "bench: no corpus at $corpus (set SIGMACC_SHARED)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 floor=$tmp/yaml_floor
