@@ -47,4 +47,27 @@ jobs_usage() {
 }
 t "-j takes a number from 1 to 256, and only in build" jobs_usage
 
+# The commands the pre-commit framework runs for the example repository: each hook's
+# entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
+# one per line (flow lists of plain or double-quoted words, as those files write them).
+precommit_commands() {
+	awk -v bin="$bin" '
+	FNR == 1 { file++ }
+	/^ *- id: / { id = $3 }
+	file == 1 && /^ *entry: / { sub(/^ *entry: sigmacc/, ""); entry[id] = $0 }
+	file == 2 && /^ *args: / {
+		sub(/^ *args: \[/, ""); sub(/\] *$/, ""); gsub(/, /, " "); gsub(/"/, "")
+		print bin entry[id] " " $0
+	}' "$src/.pre-commit-hooks.yaml" "$src/examples/detection-as-code/.pre-commit-config.yaml"
+}
+
+precommit() {
+	cp -R "$src/examples/detection-as-code" dac && precommit_commands > cmds &&
+	[ "$(wc -l < cmds)" = 3 ] && has cmds "$bin build --check -t kql,spl -o generated" &&
+	(cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds) &&
+	sed -i "s/pastebin.com/pastebin.net/" dac/rules/web_service.vars.yml &&
+	! (cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds)
+}
+t "the pre-commit framework's hooks pass on the example repository and catch a stale output" precommit
+
 echo "1..$n"
