@@ -20,14 +20,15 @@ driver_render(const struct session *s, const struct diag *d, struct buf *err)
 
 /* A native import format: the default query wrapped by the format's template. */
 static void
-render_native(struct session *s, struct diag *d, const struct query *q, struct buf *out)
+render_native(struct session *s, struct arena *a, struct diag *d, const struct query *q,
+	      struct buf *out)
 {
 	struct buf query = {0};
 	struct query bare = *q;
 	if (s->tpl->no_projection)
 		bare.nproject = 0;
-	if (emit_query(&s->arena, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
-		template_render(&s->arena, d, s->tpl, q->rule, query.data, &s->opts, out);
+	if (emit_query(a, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
+		template_render(a, d, s->tpl, q->rule, query.data, &s->opts, out);
 	buf_free(&query);
 }
 
@@ -43,16 +44,16 @@ warn_flags(struct diag *d, const struct backend *be, const struct query *q)
 }
 
 static bool
-compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf *out)
+compile_rule(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
+	     struct buf *out)
 {
-	struct arena *a = &s->arena;
 	struct buf text = {0};
 	int errors = d->nerrors;
 	struct query *q = normalize_rule(a, d, r, &s->opts);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->be && s->tpl)
-		render_native(s, d, q, &text);
+		render_native(s, a, d, q, &text);
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
@@ -86,6 +87,9 @@ driver_load(struct session *s, struct unit *u, const char *path)
 bool
 driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
 {
+	/* what one target makes of the rules is dropped after it: the session's
+	 * arena keeps only the rule model, however many targets use it */
+	struct arena a = {0};
 	struct diag d = {.src = &u->src};
 	bool ok = u->ok;
 	if (!u->ok) {	/* an unreadable file, or the documents that did not load, count as one */
@@ -93,9 +97,9 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		s->nrules++;
 	}
 	for (int i = 0; i < u->nrules; i++) {
-		d.context = rule_context(&s->arena, u->rules[i]);
+		d.context = rule_context(&a, u->rules[i]);
 		s->nrules++;
-		if (!compile_rule(s, &d, u->rules[i], out)) {
+		if (!compile_rule(s, &a, &d, u->rules[i], out)) {
 			s->nfailed++;
 			ok = false;
 		}
@@ -103,6 +107,7 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 	d.context = NULL;
 	driver_render(s, &d, err);
 	diag_clear(&d);
+	arena_free(&a);
 	return ok;
 }
 
