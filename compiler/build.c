@@ -28,6 +28,7 @@
 struct target {
 	const struct backend *be;
 	struct pipeline *pl;
+	bool owned;		/* pl is the default pipeline, loaded for this target */
 	struct template *tpl;	/* the format is this template (NULL: the backend's own) */
 	const char *ext;	/* of its outputs */
 };
@@ -95,10 +96,47 @@ output_name(struct buf *b, const char *root, const char *file, const char *targe
 	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
 }
 
+/* The -p pipelines, each loaded once; a target uses those for it, stacked in
+ * order, or its default pipeline when none is. False after a message when a -p
+ * pipeline cannot be loaded or is for none of the targets of this build. */
+static bool
+build_load_pipelines(const struct build_options *bo, const struct backend *const *list,
+		     struct pipeline **pls)
+{
+	for (int k = 0; k < bo->npipelines; k++) {
+		pls[k] = pipeline_load(bo->templates, bo->pipelines[k]);
+		if (!pls[k])
+			return false;
+		bool used = false;
+		for (int i = 0; list[i]; i++)
+			used |= !strcmp(pls[k]->target, list[i]->name);
+		if (!used) {
+			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, which this build "
+				"does not build\n", pls[k]->name, pls[k]->target);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The pipeline of target be: the -p pipelines for it stacked in order (in
+ * stack), else its default one, loaded (and owned by the target). */
+static struct pipeline *
+build_pipeline_of(const struct build_options *bo, const struct backend *be, struct pipeline **pls,
+		  struct arena *stack, bool *owned)
+{
+	struct pipeline *pl = NULL;
+	for (int k = 0; k < bo->npipelines; k++)
+		if (!strcmp(pls[k]->target, be->name))
+			pl = pl ? pipeline_stack(stack, pl, pls[k]) : pls[k];
+	*owned = !pl;
+	return pl ? pl : pipeline_load(bo->templates, be->default_pipeline);
+}
+
 /* Loads every target's pipeline and format; a target that cannot be loaded is counted failed. */
 static int
 targets_load(const struct build_options *bo, const struct backend *const *list,
-	     struct target **out, struct counts *c)
+	     struct target **out, struct counts *c, struct pipeline **pls, struct arena *stack)
 {
 	int n = 0;
 	while (list[n])
@@ -106,16 +144,18 @@ targets_load(const struct build_options *bo, const struct backend *const *list,
 	struct target *t = calloc((size_t)(n ? n : 1), sizeof(*t));
 	int k = 0;
 	for (int i = 0; i < n; i++) {
-		struct pipeline *pl = pipeline_load(bo->templates, list[i]->default_pipeline);
+		bool owned;
+		struct pipeline *pl = build_pipeline_of(bo, list[i], pls, stack, &owned);
 		struct template *tpl = NULL;
 		if (pl && bo->format && !backend_has_format(list[i], bo->format))
 			tpl = template_load(bo->templates, list[i]->name, bo->format);
 		if (!pl || (bo->format && !backend_has_format(list[i], bo->format) && !tpl)) {
-			pipeline_free(pl);
+			if (owned)
+				pipeline_free(pl);
 			c->failed++;
 			continue;
 		}
-		t[k++] = (struct target){list[i], pl, tpl,
+		t[k++] = (struct target){list[i], pl, owned, tpl,
 			tpl ? tpl->ext : bo->format && strcmp(bo->format, "default") ? bo->format :
 			list[i]->ext};
 	}
@@ -127,7 +167,8 @@ static void
 targets_free(struct target *t, int n)
 {
 	for (int i = 0; i < n; i++) {
-		pipeline_free(t[i].pl);
+		if (t[i].owned)
+			pipeline_free(t[i].pl);
 		template_free(t[i].tpl);
 	}
 	free(t);
@@ -420,8 +461,18 @@ build_run(struct session *s, const struct build_options *bo,
 	  const struct backend *const *targets, const char *const *paths, int npaths)
 {
 	struct build b = {.s = s, .bo = bo};
-	struct target *t;
-	int nt = targets_load(bo, targets, &t, &b.c);
+	struct target *t = NULL;
+	struct arena stack = {0};
+	struct pipeline **pls = calloc((size_t)bo->npipelines + 1, sizeof(*pls));
+	if (!pls)
+		abort();
+	if (!build_load_pipelines(bo, targets, pls)) {
+		for (int k = 0; k < bo->npipelines; k++)
+			pipeline_free(pls[k]);
+		free(pls);
+		return 2;
+	}
+	int nt = targets_load(bo, targets, &t, &b.c, pls, &stack);
 	struct buf err = {0};
 	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
@@ -471,5 +522,9 @@ done:
 	buf_free(&b.disk);
 	buf_free(&err);
 	targets_free(t, nt);
+	for (int k = 0; k < bo->npipelines; k++)
+		pipeline_free(pls[k]);
+	free(pls);
+	arena_free(&stack);
 	return b.c.failed || b.c.problems ? 1 : 0;
 }

@@ -11,6 +11,8 @@ struct build_options {
 	bool check;		/* write nothing; report missing, stale and orphaned outputs */
 	int ntargets;
 	int jobs;		/* -j: files compiled at once; 0 = the number of CPUs */
+	const char *const *pipelines;	/* -p, in order: each target stacks those for it */
+	int npipelines;
 };
 
 /* Builds (or checks) paths for the NULL-terminated targets. Returns the exit status. */

@@ -107,6 +107,9 @@ static const char usage_build[] =
 	"      --test               first run the test cases beside the rules\n"
 	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
 	"                           report it, write nothing and exit 1\n"
+	"  -p, --pipeline NAME      a pipeline (a name or a file path) for the target it\n"
+	"                           names; several for one target stack in order; a\n"
+	"                           target without one uses its default pipeline\n"
 	"  -j, --jobs N             compile N rule files at once (default: the number of\n"
 	"                           CPUs); the outputs and messages are the same for any N\n"
 	"\n"
@@ -439,15 +442,16 @@ cmd_build(struct cli *c)
 			goto done;
 		}
 	}
-	if (c->without_pipeline || c->npipelines) {
-		usage_error("%s", "build uses each target's default pipeline");
+	if (c->without_pipeline) {
+		usage_error("%s", "build uses a pipeline for each target (-p or the default)");
 		goto done;
 	}
 	if (load_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
-		struct build_options bo = {c->output, c->templates, c->format, c->check, n, c->jobs};
+		struct build_options bo = {c->output, c->templates, c->format, c->check, n, c->jobs,
+					   c->pipelines, c->npipelines};
 		/* a rule that no longer catches its attack must not ship */
 		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
 		if (status == 0)

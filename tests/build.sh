@@ -47,6 +47,22 @@ jobs_usage() {
 }
 t "-j takes a number from 1 to 256, and only in build" jobs_usage
 
+pipelines() {
+	printf "%s\n" "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [process_creation]" "    fields:" \
+		"      - {from: CurrentDirectory, to: ProcessCurrentDirectory}" > local.yml &&
+	cp "$src/tests/bad/unmappable_field.yml" rules/ &&
+	run 1 build -t kql,spl -o "$out" rules && [ ! -e "$out/kql/unmappable_field.kql" ] &&
+	run 0 build -t kql,spl -p defender_xdr -p "$box/local.yml" -o "$out" rules &&
+	has "$out/kql/unmappable_field.kql" "ProcessCurrentDirectory contains" &&
+	has "$io/stderr" "sigmacc build: 1 written, 1 unchanged, 0 removed, 0 failed" &&
+	run 2 build -t kql -p splunk_sysmon -o "$out" rules &&
+	same "$io/stderr" "sigmacc: pipeline 'splunk_sysmon' is for target spl, which this build does not build" &&
+	run 2 build -t kql -p nosuch -o "$out" rules && has "$io/stderr" "nosuch" &&
+	run 2 build -t kql --without-pipeline -o "$out" rules
+}
+t "-p in build: a target stacks the pipelines for it, the others keep their default" pipelines
+
 # The commands the pre-commit framework runs for the example repository: each hook's
 # entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
 # one per line (flow lists of plain or double-quoted words, as those files write them).
