@@ -228,6 +228,28 @@ build_write_manifest(struct build *b, const struct names *set)
 	return ok;
 }
 
+/* A --check finding on stdout: "stale: OUTDIR/REL" in the human form, else an
+ * error at the output's path in the --diagnostics form, for pull-request annotations. */
+static void
+build_finding(const struct build *b, const char *what, const char *rel)
+{
+	struct buf path = {0}, out = {0};
+	buf_printf(&path, "%s/%s", b->bo->outdir, rel);
+	if (b->s->diagfmt == DIAGFMT_HUMAN) {
+		printf("%s: %s\n", what, path.data);
+	} else {
+		struct diag d = {0};
+		diag_error(&d, (struct pos){path.data, 0, 0}, "%s output: %s", what,
+			   !strcmp(what, "orphaned") ? "its rule file is gone; run sigmacc build to remove it" :
+			   "run sigmacc build to regenerate it from its rule");
+		driver_render(b->s, &d, &out);
+		fputs(out.data ? out.data : "", stdout);
+		diag_clear(&d);
+	}
+	buf_free(&path);
+	buf_free(&out);
+}
+
 /* Brings one output up to date, or reports it for --check. An output that could
  * not be compared or staged is tracked only when it was before (it may be there). */
 static void
@@ -242,7 +264,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	} else if (st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		printf("%s: %s/%s\n", st == OUTDIR_MISSING ? "missing" : "stale", b->bo->outdir, name);
+		build_finding(b, st == OUTDIR_MISSING ? "missing" : "stale", name);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -355,7 +377,7 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 		if (!built_target(t, nt, e)) {
 			names_add(carry, e);	/* another target's: not ours to judge */
 		} else if (b->bo->check) {
-			printf("orphaned: %s/%s\n", b->bo->outdir, e);
+			build_finding(b, "orphaned", e);
 			b->c.problems++;
 		} else if (outdir_remove(&b->out, e, &err)) {
 			b->c.removed++;

@@ -63,6 +63,21 @@ pipelines() {
 }
 t "-p in build: a target stacks the pipelines for it, the others keep their default" pipelines
 
+check_forms() {
+	cp "$net" "$proc" rules/ && run 0 build -t kql -o out --vars "$vars" rules &&
+	echo edited >> out/kql/net_connection_win_web_service_c2.kql &&
+	mv rules/proc_creation_win_web_service_c2.yml rules/new.yml &&
+	run 1 build --check --diagnostics=github -t kql -o out --vars "$vars" rules &&
+	same "$io/stdout" "::error file=out/kql/net_connection_win_web_service_c2.kql::stale output: run sigmacc build to regenerate it from its rule
+::error file=out/kql/new.kql::missing output: run sigmacc build to regenerate it from its rule
+::error file=out/kql/proc_creation_win_web_service_c2.kql::orphaned output: its rule file is gone; run sigmacc build to remove it" &&
+	run 1 build --check --diagnostics=json -t kql -o out --vars "$vars" rules &&
+	has "$io/stdout" '{"severity": "error", "file": "out/kql/new.kql", "line": 0, "col": 0, "message": "missing output: run sigmacc build to regenerate it from its rule"}' &&
+	[ "$(wc -l < "$io/stdout")" = 3 ] &&
+	run 1 build --check -t kql -o out --vars "$vars" rules && has "$io/stdout" "stale: out/kql/net_connection_win_web_service_c2.kql"
+}
+t "build --check findings in the --diagnostics forms, for pull-request annotations" check_forms
+
 # The commands the pre-commit framework runs for the example repository: each hook's
 # entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
 # one per line (flow lists of plain or double-quoted words, as those files write them).
