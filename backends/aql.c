@@ -55,6 +55,9 @@ aql_plain(const char *s)
 	return true;
 }
 
+static const struct quoting aql_literal = {.open = "'", .close = "'", .special = "'"};
+static const struct quoting aql_quoted_name = {.open = "\"", .close = "\"", .special = "\""};
+
 /* A property reference: a computed column's expression, a bare name, or "quoted name". */
 static const char *
 aql_ident(struct emitter *em, const char *name)
@@ -64,34 +67,18 @@ aql_ident(struct emitter *em, const char *name)
 			return em->q->extends[i].expr;
 	if (aql_plain(name))
 		return name;
-	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			buf_putc(&b, '"');
-		buf_putc(&b, *p);
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return quote_str(em->a, &aql_quoted_name, name, strlen(name));
 }
 
-/* A string literal: single quotes, a quote doubled; backslash is an ordinary character. */
+/*
+ * A string literal: single quotes, a quote doubled; backslash is an ordinary
+ * character and there is no escape for control characters, so callers send
+ * text with them through a regex (\xNN). NULL if s holds one.
+ */
 static const char *
 aql_string(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	buf_putc(&b, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			buf_putc(&b, '\'');
-		buf_putc(&b, s[i]);
-	}
-	buf_putc(&b, '\'');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return quote_str(em->a, &aql_literal, s, n);
 }
 
 /* The pipeline type of a target property in the rule's logsource entry, or NULL. */
@@ -203,8 +190,9 @@ aql_string_match(struct emitter *em, const struct match *m, const char *f, struc
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
-		/* '=' has no wildcards, so any literal text is fine there */
-		if (cased && value_class(p, &lit) == VCLASS_EXACT && lit) {
+		/* '=' has no wildcards, so any literal text without control characters is fine */
+		if (cased && value_class(p, &lit) == VCLASS_EXACT && lit &&
+		    quote_check(&aql_literal, lit->text, lit->len) == lit->len) {
 			if (in < 0) {
 				term_add(em, out, NULL);
 				in = out->n - 1;
@@ -310,13 +298,9 @@ aql_regex(struct emitter *em, const struct match *m, const char *f, struct terms
 		if (gap)
 			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which Java "
 					  "regex does not support (target aql)", m->field, gap);
-		for (size_t k = 0; k < v->len; k++) {
-			unsigned char c = (unsigned char)v->text[k];
-			if (c < 0x20 || c == 0x7f)
-				return diag_error(em->d, m->pos, "regex of field '%s' contains "
-						  "control character 0x%02x; write it as "
-						  "\\x%02x (target aql)", m->field, c, c);
-		}
+		if (quote_check(&aql_literal, v->text, v->len) < v->len)
+			return emit_refuse_control(em, m->pos, arena_printf(em->a, "regex of field '%s'",
+										m->field), v->text, v->len);
 		/* a Sigma regex searches; MATCHES may test the whole value, so pad both sides */
 		const char *flags = (v->re_flags & RE_M) && (v->re_flags & RE_S) ? "ms"
 				    : v->re_flags & RE_M ? "m" : v->re_flags & RE_S ? "s" : "";

@@ -31,7 +31,26 @@ struct syntax {
 	const char *not_close;	/* ")" */
 	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
 				 * in parenthesised chunks (0 = no limit) */
+	bool bare_paths;	/* field names cannot be quoted: only [A-Za-z_][A-Za-z0-9_.]* */
 };
+
+/*
+ * How a target writes a string literal (or a quoted name): quote.c writes
+ * every literal from one of these, so a value either stays inside its
+ * literal byte for byte or is refused.
+ */
+struct quoting {
+	const char *open, *close;	/* "@\"" and "\"" */
+	char escape;		/* the escape character, or 0: no escapes, special doubled */
+	const char *special;	/* written after the escape character (or doubled) */
+	const char *named;	/* control characters with a letter escape: "\tt\nn\rr" */
+	const char *control;	/* printf form of the other control characters ("\\x%02x"),
+				 * or NULL: the literal cannot hold them */
+	bool nul;		/* control also writes NUL */
+	const char *hex;	/* printable characters written in the control form (quote_regex) */
+};
+
+extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
 
 struct emitter {
 	struct arena *a;
@@ -94,8 +113,34 @@ void emit_newline(struct emitter *em, int indent);
 
 /* Refuses a modifier the target cannot express, in the words of targets.md §8. */
 bool emit_unsupported(struct emitter *em, const struct match *m, const char *modifier);
+/* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
+bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
+			 size_t n);
+/* Is name writable by the target (no control character; a bare path where names are bare)? */
+bool emit_name_ok(struct emitter *em, struct pos pos, const char *name);
+/* emit_name_ok for every field name of em->q; emit_query calls it first. */
+bool emit_names(struct emitter *em);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
+
+/* quote.c */
+/* A C0 control character or DEL: the bytes no literal may carry raw. */
+bool quote_is_control(char c);
+/* The offset of the first byte q cannot write, or n. */
+size_t quote_check(const struct quoting *q, const char *s, size_t n);
+/* Appends s[0..n) as q's literal; false (nothing appended) if q cannot hold it. */
+bool quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n);
+/* The literal in the arena, or NULL if q cannot hold s. */
+const char *quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n);
+/*
+ * Appends a regex inside q's delimiters: escape pairs pass through (an escaped
+ * control character is that character), a special character (the delimiter)
+ * gets the escape, control characters and those in q->hex, escaped or not, take
+ * the control form. Every byte is written: q must have a control form with NUL.
+ */
+void quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n);
+/* s[0..n) for a message: control characters (NUL too) as \xNN. */
+const char *quote_show(struct arena *a, const char *s, size_t n);
 
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);

@@ -54,6 +54,74 @@ emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywo
 	return true;
 }
 
+bool
+emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && !quote_is_control(s[i]))
+		i++;
+	unsigned c = i < n ? (unsigned char)s[i] : 0;
+	return diag_error(em->d, pos, "%s contains control character 0x%02x, which a literal of "
+			  "target %s cannot hold", what, c, em->be->name);
+}
+
+bool
+emit_name_ok(struct emitter *em, struct pos pos, const char *name)
+{
+	size_t n = strlen(name);
+	if (quote_check(&quote_none, name, n) < n)
+		return diag_error(em->d, pos, "field name '%s' contains control character 0x%02x, "
+				  "which target %s cannot quote", name,
+				  (unsigned char)name[quote_check(&quote_none, name, n)], em->be->name);
+	if (!em->be->syntax->bare_paths)
+		return true;
+	bool ok = n && !(name[0] >= '0' && name[0] <= '9') && name[0] != '.';
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
+		     (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '.';
+	if (!ok)
+		return diag_error(em->d, pos, "field name '%s' is not a path of the form "
+				  "[A-Za-z_][A-Za-z0-9_.]*, and target %s has no quoting for field "
+				  "names", name, em->be->name);
+	return true;
+}
+
+/* Every field name the query writes: match fields, fieldref operands. */
+static bool
+emit_names_expr(struct emitter *em, const struct expr *e)
+{
+	if (e->kind != EXPR_MATCH) {
+		for (int i = 0; i < e->nkids; i++)
+			if (!emit_names_expr(em, e->kids[i]))
+				return false;
+		return true;
+	}
+	const struct match *m = &e->match;
+	if (m->field && !emit_name_ok(em, m->pos, m->field))
+		return false;
+	for (int i = 0; m->op == MATCH_FIELDREF && i < m->nvals; i++)
+		if (!emit_name_ok(em, m->pos, m->vals[i].text))
+			return false;
+	return true;
+}
+
+bool
+emit_names(struct emitter *em)
+{
+	const struct query *q = em->q;
+	if (!emit_names_expr(em, q->expr))
+		return false;
+	for (int i = 0; i < q->nproject; i++) {
+		struct pos at = q->rule->pos;	/* the fields: entry when it names the column */
+		for (int k = 0; q->rule->field_pos && k < q->rule->nfields; k++)
+			if (!strcmp(q->rule->fields[k], q->project[i]))
+				at = q->rule->field_pos[k];
+		if (!emit_name_ok(em, at, q->project[i]))
+			return false;
+	}
+	return true;
+}
+
 struct term *
 term_add(struct emitter *em, struct terms *ts, const char *head)
 {
@@ -209,7 +277,7 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
 			     .format = format ? format : "default"};
 	size_t start = out->len;
-	if (!be->query(&em)) {
+	if (!emit_names(&em) || !be->query(&em)) {
 		out->len = start;	/* never half a query */
 		if (out->data)
 			out->data[start] = '\0';
@@ -250,6 +318,8 @@ value_class(const struct pattern *p, const struct seg **lit)
 bool
 emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 {
+	const struct quoting literal = {.open = "", .close = "", .escape = '\\', .special = metas,
+					.control = "\\x%02x", .nul = true};
 	bool dot = false;
 	buf_putc(out, '^');
 	for (int i = 0; i < p->nsegs; i++) {
@@ -259,15 +329,7 @@ emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 			dot = true;
 			continue;
 		}
-		for (size_t j = 0; j < s->len; j++) {
-			unsigned char c = (unsigned char)s->text[j];
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(out, "\\x%02x", c);
-			else if (strchr(metas, c))
-				buf_printf(out, "\\%c", c);
-			else
-				buf_putc(out, (char)c);
-		}
+		quote_put(out, &literal, s->text, s->len);
 	}
 	buf_putc(out, '$');
 	return dot;

@@ -60,31 +60,43 @@ eql_ident(struct emitter *em, const struct match *m, const char *name)
 	return arena_printf(em->a, "`%s`", name);
 }
 
-/* A string literal (targets.md §3.2). */
+/* A string literal (targets.md §3.2): every control character but NUL has an escape. */
+static const struct quoting eql_literal = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\", .named = "\tt\nn\rr",
+	.control = "\\u{%02X}",
+};
+
+/* Never NULL: eql_match has refused every value holding a NUL (eql_nul). */
 const char *
 eql_string(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': buf_puts(&b, "\\\""); break;
-		case '\\': buf_puts(&b, "\\\\"); break;
-		case '\t': buf_puts(&b, "\\t"); break;
-		case '\n': buf_puts(&b, "\\n"); break;
-		case '\r': buf_puts(&b, "\\r"); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(&b, "\\u{%02X}", c);
-			else
-				buf_putc(&b, (char)c);
+	const char *r = quote_str(em->a, &eql_literal, s, n);
+	return r ? r : "";
+}
+
+/*
+ * Elasticsearch cuts a string at NUL, so a value holding one is refused
+ * before anything is written; the writers below can then take value texts
+ * as C strings.
+ */
+static bool
+eql_nul(struct emitter *em, const struct match *m)
+{
+	const char *what = arena_printf(em->a, "value of field '%s'",
+					m->sigma_field ? m->sigma_field : "*");
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		for (int k = 0; m->op == MATCH_STR && k < v->pat.nsegs; k++) {
+			const struct seg *g = &v->pat.segs[k];
+			const char *nul = g->kind == SEG_TEXT ? memchr(g->text, '\0', g->len) : NULL;
+			if (nul)
+				return emit_refuse_control(em, m->pos, what, nul, 1);
 		}
+		const char *nul = m->op == MATCH_RE ? memchr(v->text, '\0', v->len) : NULL;
+		if (nul)
+			return emit_refuse_control(em, m->pos, what, nul, 1);
 	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return true;
 }
 
 /* Can p be written as an EQL glob? Only if no literal text holds '*' or '?'. */
@@ -591,6 +603,8 @@ eql_match(struct emitter *em, const struct match *m, struct terms *out)
 		term_add(em, out, m->field);
 		return true;
 	}
+	if (!eql_nul(em, m))
+		return false;
 	if (!m->field)
 		return eql_match_keyword(em, m, out);
 	const char *f = eql_ident(em, m, m->field);
@@ -657,6 +671,8 @@ eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 	if (!field || !*field)
 		return diag_error(em->d, m->pos, "keyword search is not supported by target eql "
 				  "(-O eql-keyword-field=FIELD searches one field, e.g. message)");
+	if (!emit_name_ok(em, m->pos, field))
+		return false;
 	struct match k = *m;
 	k.field = field;
 	if (m->op == MATCH_STR) {

@@ -191,8 +191,8 @@ ecs_account_term(struct emitter *em, const struct match *m, int acct, const stru
 	const char *name = ecs_accounts[acct].name, *domain = ecs_accounts[acct].domain;
 	const struct seg *lit;
 	enum vclass vc = value_class(p, &lit);
-	int seg, count = ecs_backslashes(p, &seg, NULL);
-	size_t off;
+	int seg = 0, count = ecs_backslashes(p, &seg, NULL);
+	size_t off = 0;
 	if (vc == VCLASS_ANY)
 		return arena_printf(em->a, "?%s != null", name);
 	if (vc == VCLASS_EXACT && !lit)

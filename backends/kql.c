@@ -38,6 +38,16 @@ static const char *const keywords[] = {
 	"restrict", "access", "to", "declare", "pattern", "query_parameters",
 };
 
+/* String literals (targets.md §1.2): regular, or verbatim @"" (no escapes, " doubled). */
+static const struct quoting kql_regular = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\", .named = "\tt\nn\rr",
+};
+static const struct quoting kql_verbatim = {.open = "@\"", .close = "\"", .special = "\""};
+/* A quoted column name segment. */
+static const struct quoting kql_column = {
+	.open = "['", .close = "']", .escape = '\\', .special = "'\\",
+};
+
 /* A column name; dotted names are dynamic paths, each segment quoted alone. */
 static const char *
 kql_ident(struct emitter *em, const char *name)
@@ -49,17 +59,10 @@ kql_ident(struct emitter *em, const char *name)
 		size_t n = dot && dot != seg && dot[1] ? (size_t)(dot - seg) : strlen(seg);
 		if (seg != name)
 			buf_putc(&b, '.');
-		if (emit_is_word(seg, n, keywords, sizeof(keywords) / sizeof(keywords[0]))) {
+		if (emit_is_word(seg, n, keywords, sizeof(keywords) / sizeof(keywords[0])))
 			buf_putn(&b, seg, n);
-		} else {
-			buf_puts(&b, "['");
-			for (size_t i = 0; i < n; i++) {
-				if (seg[i] == '\'' || seg[i] == '\\')
-					buf_putc(&b, '\\');
-				buf_putc(&b, seg[i]);
-			}
-			buf_puts(&b, "']");
-		}
+		else
+			quote_put(&b, &kql_column, seg, n);	/* emit_names refused control characters */
 		if (seg[n] == '\0')
 			break;
 		seg += n + 1;
@@ -69,75 +72,32 @@ kql_ident(struct emitter *em, const char *name)
 	return r;
 }
 
-/* A string literal (targets.md §1.2); NULL after a diagnostic. */
+/* A string literal: verbatim when it has a backslash and fits; NULL after a diagnostic. */
 static const char *
 kql_string(struct emitter *em, const struct match *m, const char *s, size_t n)
 {
-	bool backslash = memchr(s, '\\', n) != NULL, control = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f) {
-			if (c != '\t' && c != '\n' && c != '\r') {
-				diag_error(em->d, m->pos,
-					   "value of field '%s' contains control character 0x%02x, "
-					   "which a KQL string cannot hold (target kql)",
-					   m->sigma_field ? m->sigma_field : "*", c);
-				return NULL;
-			}
-			control = true;
-		}
+	if (quote_check(&kql_regular, s, n) < n) {
+		emit_refuse_control(em, m->pos, arena_printf(em->a, "value of field '%s'",
+							     m->sigma_field ? m->sigma_field : "*"), s, n);
+		return NULL;
 	}
-	struct buf b = {0};
-	if (backslash && !control) {
-		buf_puts(&b, "@\"");
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '"')
-				buf_putc(&b, '"');
-			buf_putc(&b, s[i]);
-		}
-	} else {
-		buf_putc(&b, '"');
-		for (size_t i = 0; i < n; i++) {
-			switch (s[i]) {
-			case '"': buf_puts(&b, "\\\""); break;
-			case '\\': buf_puts(&b, "\\\\"); break;
-			case '\t': buf_puts(&b, "\\t"); break;
-			case '\n': buf_puts(&b, "\\n"); break;
-			case '\r': buf_puts(&b, "\\r"); break;
-			default: buf_putc(&b, s[i]);
-			}
-		}
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	bool verbatim = memchr(s, '\\', n) && quote_check(&kql_verbatim, s, n) == n;
+	return quote_str(em->a, verbatim ? &kql_verbatim : &kql_regular, s, n);
 }
 
 /* A regex literal: always verbatim, quotes doubled; flags as an inline prefix. */
 static const char *
 kql_regex(struct emitter *em, const struct match *m, const char *flags, const char *re, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)re[i];
-		if (c < 0x20 || c == 0x7f) {
-			diag_error(em->d, m->pos, "regex of field '%s' contains control character 0x%02x; "
-				   "write it as \\x%02x (target kql)", m->sigma_field ? m->sigma_field : "*", c, c);
-			return NULL;
-		}
-	}
 	struct buf b = {0};
-	buf_puts(&b, "@\"");
 	if (*flags)
 		buf_printf(&b, "(?%s)", flags);
-	for (size_t i = 0; i < n; i++) {
-		if (re[i] == '"')
-			buf_putc(&b, '"');
-		buf_putc(&b, re[i]);
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
+	buf_putn(&b, re, n);
+	const char *r = quote_str(em->a, &kql_verbatim, b.data, b.len);
 	buf_free(&b);
+	if (!r)
+		emit_refuse_control(em, m->pos, arena_printf(em->a, "regex of field '%s'",
+							     m->sigma_field ? m->sigma_field : "*"), re, n);
 	return r;
 }
 
@@ -236,7 +196,8 @@ match_cidr(struct emitter *em, const struct match *m, const char *f, struct term
 		for (int i = 0; i < m->nvals; i++) {
 			if (m->vals[i].family != family)
 				continue;
-			term_item(em, &t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+			term_item(em, &t, quote_str(em->a, &kql_regular, m->vals[i].text,
+						    m->vals[i].len));
 		}
 		if (!t.nitems)
 			continue;

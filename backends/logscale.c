@@ -67,6 +67,11 @@ logscale_ip6_field(const char *field)
 	return NULL;
 }
 
+/* A quoted string or field name: \ and " escaped, no form for control characters. */
+static const struct quoting logscale_literal = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
+};
+
 /*
  * A field name: bare if [@#]?[A-Za-z0-9_.]+, else a quoted string; always
  * quoted as a function's field= argument.
@@ -79,19 +84,7 @@ logscale_field(struct emitter *em, const char *name, bool quoted)
 	for (; i < n && bare; i++)
 		bare = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
 		       (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '.';
-	if (bare)
-		return name;
-	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (i = 0; i < n; i++) {
-		if (name[i] == '"' || name[i] == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, name[i]);
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return bare ? name : quote_str(em->a, &logscale_literal, name, n);
 }
 
 /*
@@ -102,22 +95,7 @@ logscale_field(struct emitter *em, const char *name, bool quoted)
 static const char *
 logscale_quote(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '*' || c < 0x20 || c == 0x7f) {
-			buf_free(&b);
-			return NULL;
-		}
-		if (c == '"' || c == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, (char)c);
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return memchr(s, '*', n) ? NULL : quote_str(em->a, &logscale_literal, s, n);
 }
 
 /* Text without letters (ASCII only) compares the same with or without case. */
@@ -186,7 +164,7 @@ logscale_show(struct emitter *em, const struct pattern *p)
 		else
 			buf_putc(&b, p->segs[i].kind == SEG_QMARK ? '?' : '*');
 	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	const char *r = quote_show(em->a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
 }
@@ -351,7 +329,8 @@ match_cidr(struct emitter *em, const struct match *m, const char *field, struct 
 							logscale_field(em, field, false)));
 	t->tail = "])";
 	for (int i = 0; i < m->nvals; i++)
-		term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+		term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
+					   m->vals[i].len));
 	return true;
 }
 
@@ -377,7 +356,9 @@ match_regex(struct emitter *em, const struct match *m, const char *f, struct ter
 		struct buf b = {0};
 		for (size_t j = 0; j < v->len; j++) {
 			unsigned char c = (unsigned char)v->text[j];
-			if (c == '\\' && j + 1 < v->len) {
+			if (c == '\\' && j + 1 < v->len && quote_is_control(v->text[j + 1])) {
+				continue;	/* an escaped control character is that character */
+			} else if (c == '\\' && j + 1 < v->len) {
 				if (strchr(unsupported_escapes, v->text[j + 1])) {
 					buf_free(&b);
 					return diag_error(em->d, m->pos, "regex for field '%s' uses \\%c, "
@@ -473,7 +454,8 @@ logscale_match(struct emitter *em, const struct match *m, struct terms *out)
 							logscale_field(em, m->field, true)));
 		t->tail = "])";
 		for (int i = 0; i < m->nvals; i++)
-			term_item(em, t, arena_printf(em->a, "\"%s\"", m->vals[i].text));
+			term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
+						   m->vals[i].len));
 		return true;
 	case MATCH_BOOL:
 		for (int i = 0; i < m->nvals; i++)

@@ -49,33 +49,25 @@ spl_reserved(const char *s)
 static bool
 spl_control(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return true;
-	return false;
+	return quote_check(&quote_none, s, n) < n;
 }
 
-/* Appends s quoted with q, escaping q and backslash by a backslash. */
-static void
-spl_quote(struct buf *b, char q, const char *s, size_t n)
-{
-	buf_putc(b, q);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == q || s[i] == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, s[i]);
-	}
-	buf_putc(b, q);
-}
+/* Search and eval strings: only the quote and the backslash have escapes. */
+static const struct quoting spl_double = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
+};
+static const struct quoting spl_inner = {
+	.open = "", .close = "", .escape = '\\', .special = "\"\\",
+};
+static const struct quoting spl_single = {
+	.open = "'", .close = "'", .escape = '\\', .special = "'\\",
+};
 
+/* Callers route text with control characters through a regex (\xNN) or refuse it. */
 static const char *
 spl_string(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	spl_quote(&b, '"', s, n);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return quote_str(em->a, &spl_double, s, n);
 }
 
 /* A field in search: bare when [A-Za-z0-9_.]+, else "quoted". */
@@ -95,13 +87,7 @@ spl_eval_field(struct emitter *em, const char *name)
 	size_t n = strlen(name);
 	bool bare = n && !spl_reserved(name) && !(name[0] >= '0' && name[0] <= '9') &&
 		    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
-	if (bare)
-		return name;
-	struct buf b = {0};
-	spl_quote(&b, '\'', name, n);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return bare ? name : quote_str(em->a, &spl_single, name, n);
 }
 
 /* ---- which comparisons the search stage can express (targets.md §2.3) ---- */
@@ -158,16 +144,14 @@ spl_timepart(struct emitter *em, const struct match *m)
 static const char *
 spl_glob(struct emitter *em, const struct pattern *p)
 {
-	struct buf b = {0}, text = {0};
+	struct buf text = {0};
 	for (int i = 0; i < p->nsegs; i++) {
 		if (p->segs[i].kind == SEG_TEXT)
 			buf_putn(&text, p->segs[i].text, p->segs[i].len);
 		else
 			buf_putc(&text, '*');
 	}
-	spl_quote(&b, '"', text.data ? text.data : "", text.len);
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
+	const char *r = spl_string(em, text.data ? text.data : "", text.len);
 	buf_free(&text);
 	return r;
 }
@@ -240,7 +224,8 @@ spl_match(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_CIDR:
 		/* search matches a quoted network as CIDR, v4 and v6 alike */
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s=\"%s\"", f, m->vals[i].text));
+			term_add(em, out, arena_printf(em->a, "%s=%s", f,
+						       spl_string(em, m->vals[i].text, m->vals[i].len)));
 		return true;
 	case MATCH_TIMEPART:
 		return spl_timepart(em, m);
@@ -338,9 +323,8 @@ spl_where_re(struct emitter *em, const struct match *m, const char *f, struct te
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
 		if (spl_control(v->text, v->len))
-			return diag_error(em->d, m->pos, "regex of field '%s' contains a control "
-					  "character; write it as \\xNN (target spl)",
-					  m->field ? m->field : "_raw");
+			return emit_refuse_control(em, m->pos, arena_printf(em->a, "regex of field '%s'",
+					m->field ? m->field : "_raw"), v->text, v->len);
 		char flags[4] = {0}, *fp = flags;
 		if (v->re_flags & RE_I)
 			*fp++ = 'i';
@@ -434,8 +418,9 @@ spl_where_match(struct emitter *em, const struct match *m, struct terms *out)
 		return true;
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			spl_guarded(em, out, f, arena_printf(em->a, "cidrmatch(\"%s\", %s)",
-							       m->vals[i].text, f));
+			spl_guarded(em, out, f, arena_printf(em->a, "cidrmatch(%s, %s)",
+							       spl_string(em, m->vals[i].text,
+									  m->vals[i].len), f));
 		return true;
 	case MATCH_FIELDREF:
 		for (int i = 0; i < m->nvals; i++) {
@@ -507,7 +492,7 @@ spl_prefix(struct emitter *em, struct buf *b, const char *table)
 				     "0123456789_-*") == strlen(index))
 			buf_puts(b, index);
 		else
-			spl_quote(b, '"', index, strlen(index));
+			quote_put(b, &spl_double, index, strlen(index));
 	}
 	if (!table || !strcmp(table, "*"))	/* "*" selects every event: no prefix */
 		return;
@@ -521,11 +506,7 @@ spl_prefix(struct emitter *em, struct buf *b, const char *table)
 	}
 	/* the channel's prefix (XmlWinEventLog:) is replaced, the channel kept */
 	buf_putn(b, table, (size_t)(src + 8 - table));
-	for (const char *c = sp; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, *c);
-	}
+	quote_put(b, &spl_inner, sp, strlen(sp));
 	if (!*sp || sp[strlen(sp) - 1] != ':')	/* "WinEventLog" means "WinEventLog:" */
 		buf_putc(b, ':');
 	buf_puts(b, colon + 1);
@@ -659,6 +640,14 @@ spl_tstats_query(struct emitter *em)
 static bool
 spl_query(struct emitter *em)
 {
+	/* the options are written into strings that have no escape for control characters */
+	static const char *const quoted_options[] = {"spl-index", "spl-source-prefix"};
+	for (int i = 0; i < 2; i++) {
+		const char *v = options_get(em->q->opts, quoted_options[i]);
+		if (v && quote_check(&quote_none, v, strlen(v)) < strlen(v))
+			return emit_refuse_control(em, em->q->rule->pos, arena_printf(em->a,
+						   "option %s", quoted_options[i]), v, strlen(v));
+	}
 	if (!strcmp(em->format, "tstats"))
 		return spl_tstats_query(em);
 	return spl_search_query(em);

@@ -21,6 +21,11 @@ static const struct syntax sumo_syntax = {
 /* RE2 metacharacters plus the / that closes the literal (targets.md §0.3, §5.2). */
 static const char sumo_metas[] = "\\.^$|?*+()[]{}/";
 
+/* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
+static const struct quoting sumo_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+
 /* Constructs RE2 lacks (targets.md §0.4). */
 static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
 					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
@@ -32,13 +37,13 @@ static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REG
 static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
 static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
 
-static const char *
-sumo_dup(struct emitter *em, struct buf *b)
-{
-	const char *r = arena_strndup(em->a, b->data ? b->data : "", b->len);
-	buf_free(b);
-	return r;
-}
+static const struct quoting sumo_literal = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
+};
+/* A raw field reference, fields["name"], written with the string literal's escapes. */
+static const struct quoting sumo_raw_field = {
+	.open = "fields[\"", .close = "\"]", .escape = '\\', .special = "\"\\",
+};
 
 /* Is name a target the rule's pipeline entry maps to (a schema name, or a fields[] ref)? */
 static bool
@@ -79,34 +84,31 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 	}
 	const char *product = em->q->rule->logsource.product;
 	struct buf b = {0};
-	buf_puts(&b, "fields[\"");
 	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows"))
 		buf_puts(&b, "EventData.");
-	for (const char *p = name; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *p);
-	}
-	buf_puts(&b, "\"]");
-	return sumo_dup(em, &b);
+	buf_puts(&b, name);
+	const char *r = quote_str(em->a, &sumo_raw_field, b.data, b.len);
+	buf_free(&b);
+	return r;
 }
 
-/* A string literal: only \ and " are escaped (targets.md §5.2). */
+/*
+ * A string literal after the value prefix, lower-cased for a caseless compare.
+ * CSE reads strings verbatim (targets.md §5.2): sumo_plain sends values with
+ * \, " or a control character through a regex, so the escapes here only
+ * guard the pipeline's own prefixes.
+ */
 static const char *
 sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n, bool lower)
 {
 	struct buf b = {0};
-	buf_putc(&b, '"');
 	if (prefix)
 		buf_puts(&b, prefix);
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '"' || c == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, lower && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-	}
-	buf_putc(&b, '"');
-	return sumo_dup(em, &b);
+	for (size_t i = 0; i < n; i++)
+		buf_putc(&b, lower && s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i]);
+	const char *r = quote_str(em->a, &sumo_literal, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
 }
 
 /* Can the value be written as a string literal compared with = / in? */
@@ -115,8 +117,8 @@ sumo_plain(const char *s, size_t n, bool cased)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return false;	/* no documented escape: the regex writes \xNN */
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == '"')
+			return false;	/* CSE reads strings verbatim: the regex writes them exactly */
 		if (c >= 0x80 && !cased)
 			return false;	/* the compiler lower-cases ASCII only (targets.md §0.2) */
 	}
@@ -296,19 +298,7 @@ sumo_regex(struct emitter *em, const struct match *m, const char *f, struct term
 		if (v->re_flags & RE_S)
 			buf_putc(&b, 's');
 		buf_putc(&b, ':');
-		for (size_t k = 0; k < v->len; k++) {
-			unsigned char c = (unsigned char)v->text[k];
-			if (c == '\\' && k + 1 < v->len) {
-				buf_putn(&b, &v->text[k], 2);
-				k++;
-			} else if (c < 0x20 || c == 0x7f) {
-				buf_printf(&b, "\\x%02x", c);
-			} else {
-				if (c == '/')
-					buf_putc(&b, '\\');
-				buf_putc(&b, (char)c);
-			}
-		}
+		quote_regex(&b, &sumo_regex_body, v->text, v->len);
 		buf_puts(&b, ")(?s:.*)");
 		sumo_matches(em, out, f, "", b.data, b.len);
 		buf_free(&b);

@@ -17,6 +17,7 @@ static const struct syntax yaral_syntax = {
 	.or_op = "or",
 	.not_open = "not (",
 	.not_close = ")",
+	.bare_paths = true,	/* UDM paths have no quoted form */
 };
 
 enum udm_type {
@@ -132,30 +133,24 @@ yaral_lookup(struct emitter *em, const struct match *m, const char *path, bool *
 	return NULL;
 }
 
+/*
+ * A "..." literal: \ and " escaped (targets.md §6.2). No escape for control
+ * characters is documented, so callers route text with them through a regex.
+ */
+static const struct quoting yaral_literal = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
+};
+
 static bool
 yaral_has_control(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return true;
-	return false;
+	return quote_check(&yaral_literal, s, n) < n;
 }
 
-/* A "..." literal; callers route text with control characters through a regex. */
 static const char *
 yaral_string(struct emitter *em, const char *s, size_t n)
 {
-	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, s[i]);
-	}
-	buf_putc(&b, '"');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
+	return quote_str(em->a, &yaral_literal, s, n);
 }
 
 /*
@@ -163,6 +158,11 @@ yaral_string(struct emitter *em, const char *s, size_t n)
  * and control characters become \xNN, all else is passed verbatim (so a
  * Sigma `re` keeps \d as \d).
  */
+static const struct quoting yaral_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+	.hex = "\"",	/* no quote inside the literal, escaped or not */
+};
+
 static const char *
 yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
 {
@@ -170,27 +170,7 @@ yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
 	buf_putc(&b, '/');
 	if (*flags)
 		buf_printf(&b, "(?%s)", flags);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)re[i];
-		if (c < 0x20 || c == 0x7f) {
-			buf_printf(&b, "\\x%02x", c);
-			continue;
-		}
-		if (c == '"' || (c == '\\' && i + 1 < n && re[i + 1] == '"')) {
-			buf_puts(&b, "\\x22");	/* no quote inside the literal, escaped or not */
-			i += c == '\\';
-			continue;
-		}
-		if (c == '\\' && i + 1 < n) {
-			/* an escaped control character is that character: \xNN on the next turn */
-			if ((unsigned char)re[i + 1] >= 0x20 && re[i + 1] != 0x7f)
-				buf_putn(&b, re + i++, 2);
-			continue;
-		}
-		if (c == '/')
-			buf_putc(&b, '\\');
-		buf_putc(&b, (char)c);
-	}
+	quote_regex(&b, &yaral_regex_body, re, n);
 	buf_putc(&b, '/');
 	const char *r = arena_strndup(em->a, b.data, b.len);
 	buf_free(&b);
@@ -212,13 +192,13 @@ yaral_match_enum(struct emitter *em, const struct match *m, const struct udm_fie
 		for (char *p = up; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
-		int k = 0;
-		while (u->consts[k] && strcmp(u->consts[k], up))
+		int k = 0;	/* compared by length: a NUL must not cut the value to a constant */
+		while (u->consts[k] && (strlen(u->consts[k]) != lit->len || strcmp(u->consts[k], up)))
 			k++;
 		if (!u->consts[k])
 			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
-					  "(target yaral): not a constant of the UDM enum", up,
-					  m->field);
+					  "(target yaral): not a constant of the UDM enum",
+					  quote_show(em->a, up, lit->len), m->field);
 		term_add(em, out, arena_printf(em->a, "%s = \"%s\"", f, up));
 	}
 	return true;
@@ -383,8 +363,9 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 		return yaral_match_regex(em, m, f, out);
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, \"%s\")", f,
-						       m->vals[i].text));
+			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", f,
+						       yaral_string(em, m->vals[i].text,
+								    m->vals[i].len)));
 		return true;
 	case MATCH_FIELDREF:
 		return yaral_match_fieldref(em, m, f, out);
@@ -468,9 +449,11 @@ yaral_selection(struct emitter *em, const char *t, size_t n)
 	size_t plen = (size_t)(eq - t);
 	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
 		if (strlen(udm_fields[i].path) == plen && !strncmp(udm_fields[i].path, t, plen) &&
-		    udm_fields[i].type == UDM_STRING)
-			return arena_printf(em->a, "%s = %s", yaral_field(em, udm_fields[i].path),
-					    yaral_string(em, eq + 1, n - plen - 1));
+		    udm_fields[i].type == UDM_STRING) {
+			const char *lit = yaral_string(em, eq + 1, n - plen - 1);
+			return lit ? arena_printf(em->a, "%s = %s", yaral_field(em, udm_fields[i].path),
+						  lit) : NULL;
+		}
 	return NULL;
 }
 

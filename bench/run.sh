@@ -8,7 +8,9 @@
 #  2. a scaling run: one rule with 1,000 / 10,000 / 100,000 values, to show that
 #     compile time grows linearly with rule size;
 #  3. bench/hostile.sh: the pathological inputs of SECURITY.md, "Limits";
-#  4. the evaluator: the T1102 pack hunting over 100,000 events (sigmacc test --events).
+#  4. the evaluator: the T1102 pack hunting over 100,000 events (sigmacc test --events);
+#  5. bench/repo.sh: the whole-repository rows (parse once, -j, the 100k-rule
+#     repository, the libyaml floor, scaling exponents).
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
@@ -71,3 +73,6 @@ N=100000
 set -- $(tail -n 1 "$BUILD/time.txt")
 printf '%-16s %6d events in %5ss (%6d events/s), peak RSS %6d KiB\n' "hunt" "$N" "$1" \
 	"$(echo "scale=0; $N / ($1 + 0.005)" | bc)" "$4"
+
+echo "whole repository (bench/repo.sh)"
+sh bench/repo.sh "$bin"

@@ -16,6 +16,7 @@
 #include "build.h"
 #include "output.h"
 #include "files.h"
+#include "jobs.h"
 #include "manifest.h"
 #include "outdir.h"
 
@@ -28,6 +29,7 @@
 struct target {
 	const struct backend *be;
 	struct pipeline *pl;
+	bool owned;		/* pl is the default pipeline, loaded for this target */
 	struct template *tpl;	/* the format is this template (NULL: the backend's own) */
 	const char *ext;	/* of its outputs */
 };
@@ -36,6 +38,18 @@ struct target {
 struct staged {
 	char tmp[32];
 	const char *rel;	/* in the arena of build.now */
+};
+
+/* One rule file compiled for every target by a worker, waiting to be written. */
+struct compiled {
+	struct buf load;	/* what loading said */
+	struct buf *out, *err;	/* per target: the output and what compiling said */
+	bool *ok;		/* per target */
+};
+
+/* A rule file and the PATH argument it was found below. */
+struct rulefile {
+	const char *root, *file;
 };
 
 struct counts {
@@ -53,6 +67,14 @@ struct build {
 	struct staged *staged;
 	int nstaged, capstaged;
 	struct counts c;
+	/* the rule files, compiled on workers and written in order (jobs.c) */
+	const struct target *t;
+	int nt;
+	struct rulefile *items;
+	struct compiled *done;
+	struct session *workers;	/* a session (arena) per worker */
+	int nitems, progress;
+	bool tty;
 };
 
 /* The output name of a rule file: its path below the PATH argument, without .yml. */
@@ -75,10 +97,47 @@ output_name(struct buf *b, const char *root, const char *file, const char *targe
 	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
 }
 
+/* The -p pipelines, each loaded once; a target uses those for it, stacked in
+ * order, or its default pipeline when none is. False after a message when a -p
+ * pipeline cannot be loaded or is for none of the targets of this build. */
+static bool
+build_load_pipelines(const struct build_options *bo, const struct backend *const *list,
+		     struct pipeline **pls)
+{
+	for (int k = 0; k < bo->npipelines; k++) {
+		pls[k] = pipeline_load(bo->templates, bo->pipelines[k]);
+		if (!pls[k])
+			return false;
+		bool used = false;
+		for (int i = 0; list[i]; i++)
+			used |= !strcmp(pls[k]->target, list[i]->name);
+		if (!used) {
+			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, which this build "
+				"does not build\n", pls[k]->name, pls[k]->target);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The pipeline of target be: the -p pipelines for it stacked in order (in
+ * stack), else its default one, loaded (and owned by the target). */
+static struct pipeline *
+build_pipeline_of(const struct build_options *bo, const struct backend *be, struct pipeline **pls,
+		  struct arena *stack, bool *owned)
+{
+	struct pipeline *pl = NULL;
+	for (int k = 0; k < bo->npipelines; k++)
+		if (!strcmp(pls[k]->target, be->name))
+			pl = pl ? pipeline_stack(stack, pl, pls[k]) : pls[k];
+	*owned = !pl;
+	return pl ? pl : pipeline_load(bo->templates, be->default_pipeline);
+}
+
 /* Loads every target's pipeline and format; a target that cannot be loaded is counted failed. */
 static int
 targets_load(const struct build_options *bo, const struct backend *const *list,
-	     struct target **out, struct counts *c)
+	     struct target **out, struct counts *c, struct pipeline **pls, struct arena *stack)
 {
 	int n = 0;
 	while (list[n])
@@ -86,16 +145,18 @@ targets_load(const struct build_options *bo, const struct backend *const *list,
 	struct target *t = calloc((size_t)(n ? n : 1), sizeof(*t));
 	int k = 0;
 	for (int i = 0; i < n; i++) {
-		struct pipeline *pl = pipeline_load(bo->templates, list[i]->default_pipeline);
+		bool owned;
+		struct pipeline *pl = build_pipeline_of(bo, list[i], pls, stack, &owned);
 		struct template *tpl = NULL;
 		if (pl && bo->format && !backend_has_format(list[i], bo->format))
 			tpl = template_load(bo->templates, list[i]->name, bo->format);
 		if (!pl || (bo->format && !backend_has_format(list[i], bo->format) && !tpl)) {
-			pipeline_free(pl);
+			if (owned)
+				pipeline_free(pl);
 			c->failed++;
 			continue;
 		}
-		t[k++] = (struct target){list[i], pl, tpl,
+		t[k++] = (struct target){list[i], pl, owned, tpl,
 			tpl ? tpl->ext : bo->format && strcmp(bo->format, "default") ? bo->format :
 			list[i]->ext};
 	}
@@ -107,7 +168,8 @@ static void
 targets_free(struct target *t, int n)
 {
 	for (int i = 0; i < n; i++) {
-		pipeline_free(t[i].pl);
+		if (t[i].owned)
+			pipeline_free(t[i].pl);
 		template_free(t[i].tpl);
 	}
 	free(t);
@@ -167,35 +229,32 @@ build_write_manifest(struct build *b, const struct names *set)
 	return ok;
 }
 
-enum build_problem { BUILD_MISSING, BUILD_STALE, BUILD_ORPHANED };
-
-/* An output --check finds wrong: a line on stdout, or a diagnostic in the form chosen with
- * --diagnostics, so that CI annotates the file. */
+/* A --check finding on stdout: "stale: OUTDIR/REL" in the human form, else an
+ * error at the output's path in the --diagnostics form, for pull-request annotations.
+ * The JSON form names the target and a code: missing-output, stale-output or
+ * orphaned-output. */
 static void
-build_report(const struct build *b, enum build_problem what, const char *name)
+build_finding(const struct build *b, const char *what, const char *rel)
 {
-	static const char *const words[] = {"missing", "stale", "orphaned"};
-	const struct session *s = b->s;
-	if (s->diagfmt == DIAGFMT_HUMAN) {
-		printf("%s: %s/%s\n", words[what], b->bo->outdir, name);
-		return;
+	struct buf path = {0}, out = {0};
+	buf_printf(&path, "%s/%s", b->bo->outdir, rel);
+	if (b->s->diagfmt == DIAGFMT_HUMAN) {
+		printf("%s: %s\n", what, path.data);
+	} else {
+		char target[64], code[32];	/* an output's path starts with its target's name */
+		snprintf(target, sizeof(target), "%.*s", (int)strcspn(rel, "/"), rel);
+		struct diag d = {.target = target};
+		snprintf(code, sizeof(code), "%s-output", what);
+		diag_error(&d, (struct pos){path.data, 0, 0}, "%s output: %s", what,
+			   !strcmp(what, "orphaned") ? "its rule file is gone; run sigmacc build to remove it" :
+			   "run sigmacc build to regenerate it from its rule");
+		diag_set_code(&d, code);
+		driver_render(b->s, &d, &out);
+		fputs(out.data ? out.data : "", stdout);
+		diag_clear(&d);
 	}
-	struct buf path = {0};
-	buf_printf(&path, "%s/%s", b->bo->outdir, name);
-	struct diag d = {.target = s->be ? s->be->name : NULL};
-	struct pos pos = {path.data, 0, 0};
-	if (what == BUILD_MISSING)
-		diag_error(&d, pos, "missing output: sigmacc build writes it");
-	else if (what == BUILD_STALE)
-		diag_error(&d, pos, "stale output: sigmacc build rewrites it");
-	else
-		diag_error(&d, pos, "orphaned output: sigmacc build removes it");
-	struct buf out = {0};
-	driver_render(s, &d, &out);
-	fputs(out.data ? out.data : "", stderr);
-	buf_free(&out);
 	buf_free(&path);
-	diag_clear(&d);
+	buf_free(&out);
 }
 
 /* Brings one output up to date, or reports it for --check. An output that could
@@ -212,7 +271,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	} else if (st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		build_report(b, st == OUTDIR_MISSING ? BUILD_MISSING : BUILD_STALE, name);
+		build_finding(b, st == OUTDIR_MISSING ? "missing" : "stale", name);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -237,12 +296,13 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	buf_free(&err);
 }
 
-/* Compiles one file for one target and brings its output up to date (or checks it). */
+/* Brings one target's output of one compiled file up to date (or checks it).
+ * What loading said is printed before the first target's messages. */
 static void
-build_one(struct build *b, const struct target *t, const char *root, const char *file)
+build_one(struct build *b, const struct target *t, const char *root, const char *file,
+	  struct compiled *c, int k, bool *said)
 {
-	struct buf name = {0}, out = {0}, err = {0};
-	driver_forget_pieces(b->s);	/* the rules of this file only */
+	struct buf name = {0}, err = {0};
 	output_name(&name, root, file, t->be->name, t->ext);
 	const char *why = manifest_check(name.data);
 	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
@@ -253,23 +313,21 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 		buf_printf(&err, "' refused: it %s\n", why);
 		fputs(err.data, stderr);
 		b->c.failed++;
-	} else if (!driver_file(b->s, file, &out, &err)) {
-		fputs(err.data ? err.data : "", stderr);
+		goto done;
+	}
+	if (!*said)
+		fputs(c->load.data ? c->load.data : "", stderr);
+	*said = true;
+	fputs(c->err[k].data ? c->err[k].data : "", stderr);
+	if (c->ok[k]) {
+		build_update_output(b, name.data, &c->out[k]);
+	} else {
 		b->c.failed++;
 		if (names_has(&b->before, name.data))
 			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
-	} else {
-		fputs(err.data ? err.data : "", stderr);
-		if (b->s->npieces > 1) {	/* several rules in one file: one valid output file */
-			struct buf joined = {0};
-			output_join(b->s, &out, b->s->compact, -1, &joined);
-			buf_free(&out);
-			out = joined;
-		}
-		build_update_output(b, name.data, &out);
 	}
+done:
 	buf_free(&name);
-	buf_free(&out);
 	buf_free(&err);
 }
 
@@ -326,7 +384,7 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 		if (!built_target(t, nt, e)) {
 			names_add(carry, e);	/* another target's: not ours to judge */
 		} else if (b->bo->check) {
-			build_report(b, BUILD_ORPHANED, e);
+			build_finding(b, "orphaned", e);
 			b->c.problems++;
 		} else if (outdir_remove(&b->out, e, &err)) {
 			b->c.removed++;
@@ -340,31 +398,102 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 	buf_free(&err);
 }
 
-/* Every rule file for every target, with a progress line on a terminal. */
+/* A worker: loads rule file i once and compiles it for every target. It only
+ * fills b->done[i]; build_consume prints and writes. */
 static void
-build_all(struct build *b, const struct target *t, int nt, const struct pathlist *files,
-	  const char *const *paths, int npaths)
+build_work(void *ctx, int worker, int i)
 {
-	bool tty = isatty(2) && !getenv("CI");
-	int total = 0, done = 0;
-	for (int p = 0; p < npaths; p++)
-		total += files[p].n;
-	for (int i = 0; i < nt; i++) {
-		b->s->be = t[i].be;
-		b->s->tpl = t[i].tpl;
-		b->s->opts.target = t[i].be->name;
-		b->s->opts.pipeline = t[i].pl;
-		for (int p = 0; p < npaths; p++) {
-			for (int k = 0; k < files[p].n; k++) {
-				if (tty)
-					fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++done, total * nt,
-						t[i].be->name, files[p].v[k]);
-				build_one(b, &t[i], paths[p], files[p].v[k]);
-			}
+	struct build *b = ctx;
+	struct session *s = &b->workers[worker];
+	struct compiled *c = &b->done[i];
+	size_t nt = (size_t)(b->nt ? b->nt : 1);
+	c->out = calloc(nt, sizeof(*c->out));
+	c->err = calloc(nt, sizeof(*c->err));
+	c->ok = calloc(nt, sizeof(*c->ok));
+	if (!c->out || !c->err || !c->ok)
+		abort();
+	struct unit u;
+	driver_load(s, &u, b->items[i].file);
+	driver_render(s, &u.load, &c->load);
+	for (int k = 0; k < b->nt; k++) {
+		s->be = b->t[k].be;
+		s->tpl = b->t[k].tpl;
+		s->opts.target = b->t[k].be->name;
+		s->opts.pipeline = b->t[k].pl;
+		driver_forget_pieces(s);	/* the rules of this file for this target only */
+		c->ok[k] = driver_emit(s, &u, &c->out[k], &c->err[k]);
+		if (c->ok[k] && s->npieces > 1) {	/* several rules in one file: one valid output */
+			struct buf joined = {0};
+			output_join(s, &c->out[k], s->compact, -1, &joined);
+			buf_free(&c->out[k]);
+			c->out[k] = joined;
 		}
 	}
-	b->s->tpl = NULL;
-	if (tty)
+	driver_unload(&u);
+}
+
+/* In file order on the main thread: every target's output of file i, with a
+ * progress line on a terminal. */
+static void
+build_consume(void *ctx, int i)
+{
+	struct build *b = ctx;
+	struct compiled *c = &b->done[i];
+	bool said = false;
+	for (int k = 0; k < b->nt; k++) {
+		if (b->tty)
+			fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
+				b->t[k].be->name, b->items[i].file);
+		build_one(b, &b->t[k], b->items[i].root, b->items[i].file, c, k, &said);
+		buf_free(&c->out[k]);
+		buf_free(&c->err[k]);
+	}
+	buf_free(&c->load);
+	free(c->out);
+	free(c->err);
+	free(c->ok);
+}
+
+/* Every rule file, loaded once and compiled for every target on bo->jobs
+ * workers, its outputs written in the order of the files whatever the workers. */
+static void
+build_all(struct build *b, const struct pathlist *files, const char *const *paths, int npaths)
+{
+	int nw = b->bo->jobs > 0 ? b->bo->jobs : jobs_cpus();
+	b->tty = isatty(2) && !getenv("CI");
+	for (int p = 0; p < npaths; p++)
+		b->nitems += files[p].n;
+	size_t n = (size_t)(b->nitems ? b->nitems : 1);
+	b->items = calloc(n, sizeof(*b->items));
+	b->done = calloc(n, sizeof(*b->done));
+	b->workers = calloc((size_t)nw, sizeof(*b->workers));
+	if (!b->items || !b->done || !b->workers)
+		abort();
+	int k = 0;
+	for (int p = 0; p < npaths; p++)
+		for (int f = 0; f < files[p].n; f++)
+			b->items[k++] = (struct rulefile){paths[p], files[p].v[f]};
+	for (int w = 0; w < nw; w++) {
+		b->workers[w] = *b->s;
+		b->workers[w].arena = (struct arena){0};
+		b->workers[w].pieces = NULL;
+		b->workers[w].npieces = b->workers[w].cappieces = 0;
+		b->workers[w].seen = NULL;
+		b->workers[w].nseen = b->workers[w].capseen = 0;
+	}
+	/* a worker runs at most 2N files ahead of the writes: memory stays a small multiple of N rules */
+	struct jobs j = {b->nitems, nw, 2 * nw, build_work, build_consume, b};
+	jobs_run(&j);
+	for (int w = 0; w < nw; w++) {
+		b->s->nrules += b->workers[w].nrules;
+		b->s->nfailed += b->workers[w].nfailed;
+		arena_free(&b->workers[w].arena);
+		driver_free(&b->workers[w]);	/* its pieces and seen set, never the main session's */
+	}
+	free(b->items);
+	free(b->done);
+	free(b->workers);
+	if (b->tty)
 		fputs("\r\033[K", stderr);
 }
 
@@ -373,8 +502,18 @@ build_run(struct session *s, const struct build_options *bo,
 	  const struct backend *const *targets, const char *const *paths, int npaths)
 {
 	struct build b = {.s = s, .bo = bo};
-	struct target *t;
-	int nt = targets_load(bo, targets, &t, &b.c);
+	struct target *t = NULL;
+	struct arena stack = {0};
+	struct pipeline **pls = calloc((size_t)bo->npipelines + 1, sizeof(*pls));
+	if (!pls)
+		abort();
+	if (!build_load_pipelines(bo, targets, pls)) {
+		for (int k = 0; k < bo->npipelines; k++)
+			pipeline_free(pls[k]);
+		free(pls);
+		return 2;
+	}
+	int nt = targets_load(bo, targets, &t, &b.c, pls, &stack);
 	struct buf err = {0};
 	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
@@ -389,7 +528,9 @@ build_run(struct session *s, const struct build_options *bo,
 			b.c.failed++;
 		fputs(err.data ? err.data : "", stderr);
 	}
-	build_all(&b, t, nt, files, paths, npaths);
+	b.t = t;
+	b.nt = nt;
+	build_all(&b, files, paths, npaths);
 	names_sort(&b.now);
 	names_sort(&b.kept);
 	if (!bo->check)
@@ -422,5 +563,9 @@ done:
 	buf_free(&b.disk);
 	buf_free(&err);
 	targets_free(t, nt);
+	for (int k = 0; k < bo->npipelines; k++)
+		pipeline_free(pls[k]);
+	free(pls);
+	arena_free(&stack);
 	return b.c.failed || b.c.problems ? 1 : 0;
 }

@@ -10,6 +10,9 @@ struct build_options {
 	const char *format;	/* NULL or "default": the query; else a format of every target */
 	bool check;		/* write nothing; report missing, stale and orphaned outputs */
 	int ntargets;
+	int jobs;		/* -j: files compiled at once; 0 = the number of CPUs */
+	const char *const *pipelines;	/* -p, in order: each target stacks those for it */
+	int npipelines;
 };
 
 /* Builds (or checks) paths for the NULL-terminated targets. Returns the exit status. */

@@ -117,6 +117,11 @@ static const char usage_build[] =
 	"      --test               first run the test cases beside the rules\n"
 	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
 	"                           report it, write nothing and exit 1\n"
+	"  -p, --pipeline NAME      a pipeline (a name or a file path) for the target it\n"
+	"                           names; several for one target stack in order; a\n"
+	"                           target without one uses its default pipeline\n"
+	"  -j, --jobs N             compile N rule files at once (default: the number of\n"
+	"                           CPUs); the outputs and messages are the same for any N\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
@@ -199,6 +204,17 @@ parse_indent(struct cli *c, const char *v)
 }
 
 static int
+parse_jobs(struct cli *c, const char *v)
+{
+	char *end = NULL;
+	long n = *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : 0;
+	if (!end || *end || n < 1 || n > 256)
+		return cli_usage_error("-j takes a number of jobs from 1 to 256, not '%s'", v);
+	c->jobs = (int)n;
+	return 0;
+}
+
+static int
 parse_size(struct cli *c, const char *v)
 {
 	char *end = NULL;
@@ -251,6 +267,10 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		c->format = v;
 	} else if (option_arg(argc, argv, i, "-P", "--file-pattern", &v, &missing)) {
 		c->file_pattern = v;
+	} else if (!strcmp(c->command, "build") &&
+		   option_arg(argc, argv, i, "-j", "--jobs", &v, &missing)) {
+		/* build's -j is make's; convert's is sigma-cli's --json-indent */
+		status = v ? parse_jobs(c, v) : 0;
 	} else if (option_arg(argc, argv, i, "-j", "--json-indent", &v, &missing)) {
 		status = v ? parse_indent(c, v) : 0;
 	} else if (option_arg(argc, argv, i, "-O", "--backend-option", &v, &missing)) {

@@ -20,6 +20,7 @@ struct cli {
 	bool skip_unsupported, fail_unsupported, follow_symlinks;
 	size_t max_rule_size;	/* --max-rule-size; 0: FILES_MAX_DEFAULT */
 	int json_indent;	/* -j N: JSON outputs indented by N spaces; -1: as written */
+	int jobs;		/* build -j N: rule files compiled at once; 0 = the number of CPUs */
 	const char **vars;
 	int nvars;
 	const char **paths;

@@ -113,18 +113,72 @@ diag_warning(struct diag *d, struct pos pos, const char *fmt, ...)
 	buf_free(&b);
 }
 
-/* Length of the valid UTF-8 sequence at s (1 for ASCII), 0 if invalid. */
+/*
+ * Length of the valid UTF-8 sequence at s (1 for ASCII), 0 if invalid:
+ * overlong forms, surrogates and code points past U+10FFFF are invalid too.
+ */
 static int
 utf8_len(const unsigned char *s, size_t avail)
 {
-	int n = s[0] < 0x80 ? 1 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 :
-		s[0] >= 0xc2 ? 2 : 0;
+	int n = s[0] < 0x80 ? 1 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3 :
+		s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
 	if (n == 0 || (size_t)n > avail)
 		return 0;
 	for (int i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	return n;
+}
+
+/* How put_text writes a message for each output form. */
+enum text_form {
+	TEXT_HUMAN,		/* a terminal: nothing that moves the cursor or sets colours */
+	TEXT_GITHUB,		/* a workflow command's message */
+	TEXT_GITHUB_PROPERTY,	/* a workflow command's property (file=...) */
+	TEXT_JSON,		/* inside a JSON string */
+};
+
+/*
+ * Appends s so that it stays one harmless line: control characters (C0, DEL
+ * and C1, which includes the 8-bit CSI of terminal escapes) are written as
+ * escapes, and bytes that are not UTF-8 as \xNN (U+FFFD in JSON), so the
+ * output is always valid UTF-8. A message can then neither forge a line of
+ * its own (a GitHub annotation, a second diagnostic) nor reach the terminal.
+ */
+static void
+put_text(struct buf *out, const char *s, enum text_form form)
+{
+	bool github = form == TEXT_GITHUB || form == TEXT_GITHUB_PROPERTY;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	while (p < end) {
+		int n = utf8_len(p, (size_t)(end - p));
+		unsigned cp = n == 2 ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f) : p[0];
+		const char *named = NULL;
+		switch (n == 1 ? p[0] : 0) {
+		case '\n': named = github ? "%0A" : "\\n"; break;
+		case '\r': named = github ? "%0D" : "\\r"; break;
+		case '\t': named = "\\t"; break;
+		case '"': named = form == TEXT_JSON ? "\\\"" : "\""; break;
+		case '\\': named = form == TEXT_JSON ? "\\\\" : "\\"; break;
+		case '%': named = github ? "%25" : "%"; break;
+		case ':': named = form == TEXT_GITHUB_PROPERTY ? "%3A" : ":"; break;
+		case ',': named = form == TEXT_GITHUB_PROPERTY ? "%2C" : ","; break;
+		}
+		if (named)
+			buf_puts(out, named);
+		else if (n == 0 && form == TEXT_JSON)
+			buf_puts(out, "\\ufffd");
+		else if (n == 0)
+			buf_printf(out, "\\x%02x", p[0]);
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0 && n == 2))
+			buf_printf(out, form == TEXT_JSON ? "\\u%04x" : "\\x%02x", cp);
+		else
+			buf_putn(out, (const char *)p, (size_t)n);
+		p += n ? n : 1;
+	}
 }
 
 /* Prints line `line` of the source and a caret under column `col`. */
@@ -150,9 +204,10 @@ render_source(const struct source *src, struct pos pos, struct buf *out)
 	while (p < eol && line.len < SHOW_MAX) {
 		unsigned char c = (unsigned char)*p;
 		int n = utf8_len((const unsigned char *)p, (size_t)(eol - p));
-		if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t')) {
+		bool c1 = n == 2 && c == 0xc2 && (unsigned char)p[1] < 0xa0;	/* U+0080-U+009F */
+		if (n == 0 || c1 || (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t')) {
 			buf_putc(&line, '?');
-			n = 1;
+			n = c1 ? 2 : 1;
 		} else {
 			buf_putn(&line, p, (size_t)n);
 		}
@@ -179,12 +234,14 @@ render_source(const struct source *src, struct pos pos, struct buf *out)
 static void
 render_location(struct pos pos, struct buf *out)
 {
-	if (pos.file && pos.line > 0)
-		buf_printf(out, "%s:%d:%d: ", pos.file, pos.line, pos.col);
-	else if (pos.file)
-		buf_printf(out, "%s: ", pos.file);
-	else
+	if (!pos.file) {
 		buf_puts(out, "sigmacc: ");
+		return;
+	}
+	put_text(out, pos.file, TEXT_HUMAN);
+	if (pos.line > 0)
+		buf_printf(out, ":%d:%d", pos.line, pos.col);
+	buf_puts(out, ": ");
 }
 
 void
@@ -193,24 +250,10 @@ diag_render(const struct diag *d, struct buf *out)
 	for (int i = 0; i < d->nmsgs; i++) {
 		const struct diag_msg *m = &d->msgs[i];
 		render_location(m->pos, out);
-		buf_printf(out, "%s: %s\n", m->kind == DIAG_ERROR ? "error" : "warning", m->text);
+		buf_printf(out, "%s: ", m->kind == DIAG_ERROR ? "error" : "warning");
+		put_text(out, m->text, TEXT_HUMAN);
+		buf_putc(out, '\n');
 		render_source(d->src, m->pos, out);
-	}
-}
-
-/* GitHub workflow commands: '%', CR and LF are percent-encoded in the message. */
-static void
-put_github_escaped(struct buf *out, const char *s, bool property)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '%': buf_puts(out, "%25"); break;
-		case '\r': buf_puts(out, "%0D"); break;
-		case '\n': buf_puts(out, "%0A"); break;
-		case ':': if (property) { buf_puts(out, "%3A"); break; } buf_putc(out, ':'); break;
-		case ',': if (property) { buf_puts(out, "%2C"); break; } buf_putc(out, ','); break;
-		default: buf_putc(out, *s);
-		}
 	}
 }
 
@@ -222,12 +265,12 @@ diag_render_github(const struct diag *d, struct buf *out)
 		buf_puts(out, m->kind == DIAG_ERROR ? "::error" : "::warning");
 		if (m->pos.file) {
 			buf_puts(out, " file=");
-			put_github_escaped(out, m->pos.file, true);
+			put_text(out, m->pos.file, TEXT_GITHUB_PROPERTY);
 			if (m->pos.line > 0)
 				buf_printf(out, ",line=%d,col=%d", m->pos.line, m->pos.col);
 		}
 		buf_puts(out, "::");
-		put_github_escaped(out, m->text, false);
+		put_text(out, m->text, TEXT_GITHUB);
 		buf_putc(out, '\n');
 	}
 }
@@ -236,20 +279,7 @@ void
 json_put_string(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\r': buf_puts(out, "\\r"); break;
-		case '\t': buf_puts(out, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				buf_printf(out, "\\u%04x", *p);
-			else
-				buf_putc(out, (char)*p);
-		}
-	}
+	put_text(out, s, TEXT_JSON);
 	buf_putc(out, '"');
 }
 

@@ -32,14 +32,15 @@ driver_render(const struct session *s, const struct diag *d, struct buf *err)
 
 /* A native import format: the default query wrapped by the format's template. */
 static void
-render_native(struct session *s, struct diag *d, const struct query *q, struct buf *out)
+render_native(struct session *s, struct arena *a, struct diag *d, const struct query *q,
+	      struct buf *out)
 {
 	struct buf query = {0};
 	struct query bare = *q;
 	if (s->tpl->no_projection)
 		bare.nproject = 0;
-	if (emit_query(&s->arena, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
-		template_render(&s->arena, d, s->tpl, q->rule, query.data, &s->opts, out);
+	if (emit_query(a, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
+		template_render(a, d, s->tpl, q->rule, query.data, &s->opts, out);
 	buf_free(&query);
 }
 
@@ -55,16 +56,16 @@ warn_flags(struct diag *d, const struct backend *be, const struct query *q)
 }
 
 static bool
-compile_rule(struct session *s, struct diag *d, const struct rule *r, struct buf *out)
+compile_rule(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
+	     struct buf *out)
 {
-	struct arena *a = &s->arena;
 	struct buf text = {0};
 	int errors = d->nerrors;
 	struct query *q = normalize_rule(a, d, r, &s->opts);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->be && s->tpl)
-		render_native(s, d, q, &text);
+		render_native(s, a, d, q, &text);
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
@@ -166,38 +167,39 @@ driver_free(struct session *s)
 	s->npieces = s->cappieces = s->nseen = s->capseen = 0;
 }
 
-bool
-driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
+void
+driver_load(struct session *s, struct unit *u, const char *path)
 {
 	arena_reset(&s->arena);
-	size_t len;
+	size_t len = 0;
 	const char *why;
-	char *text = files_read(path, &len, &why);
-	struct source src = {path, text, len};
-	struct diag d = {.src = &src, .target = s->be ? s->be->name : NULL};
-	bool ok = true;
-	if (!text) {
-		diag_error(&d, (struct pos){path, 0, 0}, "cannot read file: %s", why);
-		s->nrules++;
+	*u = (struct unit){.text = files_read(path, &len, &why)};
+	u->src = (struct source){path, u->text, len};
+	u->load.src = &u->src;
+	if (!u->text) {
+		diag_error(&u->load, (struct pos){path, 0, 0}, "cannot read file: %s", why);
+		return;
+	}
+	u->ok = rule_load(&s->arena, &u->load, &u->src, &u->rules, &u->nrules);
+}
+
+bool
+driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
+{
+	/* what one target makes of the rules is dropped after it: the session's
+	 * arena keeps only the rule model, however many targets use it */
+	struct arena a = {0};
+	struct diag d = {.src = &u->src, .target = s->be ? s->be->name : NULL};
+	bool ok = u->ok;
+	if (!u->ok) {	/* an unreadable file, or the documents that did not load, count as one */
 		s->nfailed++;
-		if (s->dedupe)
-			drop_seen(s, &d);
-		driver_render(s, &d, err);
-		diag_clear(&d);
-		return false;
-	}
-	struct rule **rules;
-	int nrules;
-	if (!rule_load(&s->arena, &d, &src, &rules, &nrules)) {
-		ok = false;
-		s->nfailed++;	/* the documents that did not load count as one */
 		s->nrules++;
 	}
-	for (int i = 0; i < nrules; i++) {
-		d.context = rule_context(&s->arena, rules[i]);
-		d.rule_id = rules[i]->id;
+	for (int i = 0; i < u->nrules; i++) {
+		d.context = rule_context(&a, u->rules[i]);
+		d.rule_id = u->rules[i]->id;
 		s->nrules++;
-		if (!compile_rule(s, &d, rules[i], out)) {
+		if (!compile_rule(s, &a, &d, u->rules[i], out)) {
 			s->nfailed++;
 			ok = false;
 		}
@@ -208,6 +210,28 @@ driver_file(struct session *s, const char *path, struct buf *out, struct buf *er
 		drop_seen(s, &d);
 	driver_render(s, &d, err);
 	diag_clear(&d);
-	free(text);
+	arena_free(&a);
+	return ok;
+}
+
+void
+driver_unload(struct unit *u)
+{
+	diag_clear(&u->load);
+	free(u->text);
+	u->text = NULL;
+}
+
+bool
+driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
+{
+	struct unit u;
+	driver_load(s, &u, path);
+	u.load.target = s->be ? s->be->name : NULL;
+	if (s->dedupe)
+		drop_seen(s, &u.load);
+	driver_render(s, &u.load, err);
+	bool ok = driver_emit(s, &u, out, err);
+	driver_unload(&u);
 	return ok;
 }

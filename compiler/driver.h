@@ -46,6 +46,25 @@ struct session {
 
 /* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */
 bool driver_file(struct session *s, const char *path, struct buf *out, struct buf *err);
+
+/* A rule file read and loaded once, then emitted for each target in turn: the
+ * rule model does not depend on the target, and reading, parsing and modelling
+ * cost more than one target's normalising and emitting. It lives in the
+ * session's arena, so it is valid until the next driver_load or driver_file. */
+struct unit {
+	char *text;		/* heap; NULL if the file could not be read */
+	struct source src;
+	struct diag load;	/* what reading and loading said: render it once per file */
+	struct rule **rules;
+	int nrules;
+	bool ok;		/* read, and every document loaded */
+};
+
+void driver_load(struct session *s, struct unit *u, const char *path);
+/* Compiles u's rules for the session's current target; its diagnostics (not
+ * u->load's) to err. Counts documents as driver_file does. False if any failed. */
+bool driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err);
+void driver_unload(struct unit *u);
 void driver_render(const struct session *s, const struct diag *d, struct buf *err);
 /* Forgets the pieces recorded so far (a new output starts). */
 void driver_forget_pieces(struct session *s);

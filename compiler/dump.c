@@ -11,6 +11,8 @@
  */
 #include "sigma.h"
 
+#include <string.h>
+
 static const char *const op_names[] = {
 #define MATCH(id, name) name,
 #include "match.def"
@@ -40,6 +42,19 @@ put_quoted(struct buf *out, const char *s, size_t len)
 			buf_putc(out, (char)c);
 	}
 	buf_putc(out, '"');
+}
+
+/* A field name: as it is, or quoted when it holds a control character (never raw). */
+static void
+put_name(struct buf *out, const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			put_quoted(out, name, strlen(name));
+			return;
+		}
+	}
+	buf_puts(out, name);
 }
 
 void
@@ -76,7 +91,8 @@ dump_value(struct buf *out, enum match_op op, const struct mval *v)
 		buf_puts(out, v->b ? "true" : "false");
 		break;
 	case MATCH_FIELDREF:
-		buf_printf(out, "%s %s", anchor_names[v->anchor], v->text);
+		buf_printf(out, "%s ", anchor_names[v->anchor]);
+		put_name(out, v->text);
 		break;
 	case MATCH_TIMEPART:
 		buf_printf(out, "%s %s%s", v->part, cmp_names[v->cmp], v->text);
@@ -93,8 +109,9 @@ dump_expr(struct buf *out, const struct expr *e, int depth)
 	buf_indent(out, 2 * depth);
 	if (e->kind == EXPR_MATCH) {
 		const struct match *m = &e->match;
-		buf_printf(out, "(%s %s%s%s", match_op_name(m->op), m->field ? m->field : "*",
-			   m->cased ? " cased" : "", m->numeric_field ? " numeric" : "");
+		buf_printf(out, "(%s ", match_op_name(m->op));
+		put_name(out, m->field ? m->field : "*");
+		buf_printf(out, "%s%s", m->cased ? " cased" : "", m->numeric_field ? " numeric" : "");
 		for (int i = 0; i < m->nvals; i++) {
 			if (m->op == MATCH_NULL)
 				break;
@@ -124,8 +141,10 @@ dump_query(struct buf *out, const struct query *q)
 		buf_printf(out, "table %s\n", q->table);
 	for (int i = 0; i < q->nextends; i++)
 		buf_printf(out, "extend %s = %s\n", q->extends[i].name, q->extends[i].expr);
-	for (int i = 0; i < q->nproject; i++)
-		buf_printf(out, "%s%s", i ? ", " : "project ", q->project[i]);
+	for (int i = 0; i < q->nproject; i++) {
+		buf_puts(out, i ? ", " : "project ");
+		put_name(out, q->project[i]);
+	}
 	if (q->nproject)
 		buf_putc(out, '\n');
 	dump_expr(out, q->expr, 0);

@@ -26,8 +26,11 @@ plain_text(struct norm *n, enum match_op op, const struct mval *v)
 		return v->b ? "true" : "false";
 	if (op == MATCH_NUM && v->cmp == CMP_EQ)
 		return v->text;
-	if (op == MATCH_STR && !value_has_wildcards(&v->pat))
-		return value_text(n->a, &v->pat, NULL);
+	if (op == MATCH_STR && !value_has_wildcards(&v->pat)) {
+		size_t len;
+		const char *t = value_text(n->a, &v->pat, &len);
+		return memchr(t, '\0', len) ? NULL : t;	/* cut at a NUL it would be another value */
+	}
 	return NULL;
 }
 
@@ -41,9 +44,12 @@ mval_show(struct norm *n, enum match_op op, const struct mval *v)
 		struct buf b = {0};
 		for (int i = 0; i < v->pat.nsegs; i++) {
 			const struct seg *s = &v->pat.segs[i];
-			if (s->kind == SEG_TEXT)
-				buf_putn(&b, s->text, s->len);
-			else
+			for (size_t k = 0; s->kind == SEG_TEXT && k < s->len; k++)
+				if (s->text[k] == '\0')
+					buf_puts(&b, "\\x00");	/* %s would end the message there */
+				else
+					buf_putc(&b, s->text[k]);
+			if (s->kind != SEG_TEXT)
 				buf_putc(&b, s->kind == SEG_STAR ? '*' : '?');
 		}
 		const char *r = norm_show(n, b.data ? b.data : "", b.len);

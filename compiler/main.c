@@ -288,10 +288,11 @@ cmd_build(struct cli *c)
 		if (c->format && !has_format(c, targets[i], c->format))
 			return cli_usage_error("format '%s' is not one of every chosen target's "
 					       "(see 'sigmacc list formats')", c->format);
-	if (c->without_pipeline || c->npipelines)
-		return cli_usage_error("%s", "build uses each target's default pipeline");
+	if (c->without_pipeline)
+		return cli_usage_error("%s", "build uses a pipeline for each target (-p or the default)");
 	if (c->json_indent >= 0)
-		return cli_usage_error("%s", "build writes JSON as the format does; -j is for convert");
+		return cli_usage_error("%s", "build writes JSON as the format does; --json-indent is "
+				       "for convert");
 	if (c->file_pattern)
 		return cli_usage_error("%s", "build compiles every rule file below its PATHs; -P is "
 				       "for convert, check and ir");
@@ -304,7 +305,8 @@ cmd_build(struct cli *c)
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
 		c->s.record = true;	/* a file of several rules becomes one valid output */
-		struct build_options bo = {c->output, c->templates, c->format, c->check, n};
+		struct build_options bo = {c->output, c->templates, c->format, c->check, n, c->jobs,
+					   c->pipelines, c->npipelines};
 		/* a rule that no longer catches its attack must not ship */
 		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
 		if (status == 0)

@@ -83,8 +83,12 @@ norm_push_alt(struct norm *n, struct alts *as, enum match_op op, struct mval v)
 const char *
 norm_show(struct norm *n, const char *s, size_t len)
 {
-	if (len > 60)
-		return arena_printf(n->a, "%.57s...", s);
+	if (len > 60) {
+		size_t cut = 57;
+		while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;	/* cut before a code point, never inside its UTF-8 sequence */
+		return arena_printf(n->a, "%.*s...", (int)cut, s);
+	}
 	return arena_strndup(n->a, s, len);
 }
 

@@ -287,40 +287,78 @@ present(const struct tval *v)
 void
 json_put_string(struct buf *out, const char *s);	/* diag.c */
 
+/*
+ * The YAML escape of the character at p, or NULL if it may stand as it is.
+ * Besides C0 and DEL, a YAML reader folds or rejects the C1 controls (NEL,
+ * U+0085, is a line break to it), the Unicode line and paragraph separators
+ * and a byte-order mark; each has an escape in a double-quoted scalar.
+ */
+static const char *
+yaml_escape(const unsigned char *p, int *len)
+{
+	static char hex[8];
+	*len = 1;
+	switch (p[0]) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	case '\r': return "\\r";
+	}
+	if (p[0] < 0x20 || p[0] == 0x7f) {
+		snprintf(hex, sizeof(hex), "\\x%02x", p[0]);
+		return hex;
+	}
+	*len = p[0] == 0xc2 ? 2 : 3;
+	if (p[0] == 0xc2 && p[1] == 0x85)
+		return "\\N";
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+		snprintf(hex, sizeof(hex), "\\x%02x", p[1]);
+		return hex;
+	}
+	if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+		return p[2] == 0xa8 ? "\\L" : "\\P";
+	if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return "\\uFEFF";
+	*len = 1;
+	return NULL;
+}
+
 static void
 yaml_put_string(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\t': buf_puts(out, "\\t"); break;
-		case '\r': buf_puts(out, "\\r"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				buf_printf(out, "\\x%02x", *p);
-			else
-				buf_putc(out, (char)*p);
-		}
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n;
+		const char *e = yaml_escape(p, &n);
+		if (e)
+			buf_puts(out, e);
+		else
+			buf_putc(out, (char)*p);
+		p += n;
 	}
 	buf_putc(out, '"');
 }
 
-/* savedsearches.conf: a value continues over lines with a trailing backslash. */
+/*
+ * savedsearches.conf: a value continues over lines with a trailing backslash,
+ * so a value never ends with one (it would swallow the next setting) and
+ * control characters other than line breaks and tabs are dropped (the format
+ * has no escapes).
+ */
 static void
 conf_put(struct buf *out, const char *s)
 {
 	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '\\' ||
+		     (unsigned char)s[n - 1] < 0x20 || s[n - 1] == 0x7f))
 		n--;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n') {
 			while (out->len && out->data[out->len - 1] == ' ')
 				out->len--;
 			buf_puts(out, out->len && out->data[out->len - 1] != ' ' ? " \\\n" : "\\\n");
-		} else if (s[i] != '\r') {
+		} else if (s[i] == '\t' || ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)) {
 			buf_putc(out, s[i]);
 		}
 	}
@@ -364,10 +402,13 @@ put_value(struct buf *out, enum tpl_escape mode, const struct tval *v)
 static void
 put_block(struct buf *out, const char *s, int n)
 {
-	bool quote = !s || *s == ' ' || strstr(s, "\xc2\x85") || strstr(s, "\xe2\x80\xa8") ||
-		     strstr(s, "\xe2\x80\xa9");
-	for (const unsigned char *p = (const unsigned char *)s; p && *p && !quote; p++)
-		quote = (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f;
+	bool quote = !s || *s == ' ';
+	for (const unsigned char *p = (const unsigned char *)s; p && *p && !quote;) {
+		int n;
+		const char *e = yaml_escape(p, &n);
+		quote = e && *p != '\n' && *p != '\t' && *p != '"' && *p != '\\';
+		p += n;
+	}
 	if (quote) {
 		yaml_put_string(out, s ? s : "");
 		return;
@@ -464,10 +505,12 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 				put_scalar(out, rd->t->mode, arena_printf(rd->a, "%s%s", prefix,
 									  v.n < 0 ? (v.s ? v.s : "") : v.v[i]));
 			}
-		} else if (!strncmp(filter, "delete ", 7)) {	/* the scalar without some characters */
+		} else if (!strncmp(filter, "delete ", 7)) {
+			/* the scalar without some characters and without control characters:
+			 * a name that must stay on its line, such as a .conf stanza */
 			struct buf kept = {0};
 			for (const char *c = v.n < 0 && v.s ? v.s : ""; *c; c++)
-				if (!strchr(filter + 7, *c))
+				if (!strchr(filter + 7, *c) && (unsigned char)*c >= 0x20 && *c != 0x7f)
 					buf_putc(&kept, *c);
 			put_scalar(out, rd->t->mode, kept.data ? kept.data : "");
 			buf_free(&kept);

@@ -1,0 +1,119 @@
+/*
+ * quote.c: the one string-literal writer every backend shares. A target's
+ * literal is data (struct quoting): its delimiters, how it protects its own
+ * quote and escape characters (a backslash, or doubling where the language
+ * has no escapes), and how a control character is written, or that it cannot
+ * be. Nothing here ever copies a control byte into the output: a literal
+ * either holds the value exactly or is refused, so no byte of a rule can end
+ * a literal early or reach the query text raw.
+ */
+#include "backend.h"
+
+#include <string.h>
+
+bool
+quote_is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* The letter of a named escape of c ("\tt\nn" pairs), or 0. */
+static char
+quote_named(const struct quoting *q, unsigned char c)
+{
+	for (const char *p = q->named; p && p[0]; p += 2)
+		if ((unsigned char)p[0] == c)
+			return p[1];
+	return 0;
+}
+
+size_t
+quote_check(const struct quoting *q, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!quote_is_control((char)c) || quote_named(q, c))
+			continue;
+		if (!q->control || (c == 0 && !q->nul))
+			return i;
+	}
+	return n;
+}
+
+bool
+quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
+{
+	if (quote_check(q, s, n) < n)
+		return false;
+	buf_puts(out, q->open);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
+		if (named) {
+			buf_putc(out, q->escape);
+			buf_putc(out, named);
+		} else if (quote_is_control((char)c)) {
+			buf_printf(out, q->control, c);
+		} else {
+			/* the escape character (or, without one, the quote doubled) */
+			if (strchr(q->special, (char)c))
+				buf_putc(out, q->escape ? q->escape : (char)c);
+			buf_putc(out, (char)c);
+		}
+	}
+	buf_puts(out, q->close);
+	return true;
+}
+
+const char *
+quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
+{
+	struct buf b = {0};
+	const char *r = NULL;
+	if (quote_put(&b, q, s, n))
+		r = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+void
+quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n)
+{
+	buf_puts(out, q->open);
+	for (size_t i = 0; i < n; i++) {
+		bool pair = re[i] == q->escape && i + 1 < n;
+		char c = pair ? re[i + 1] : re[i];
+		if (pair && quote_is_control(c))
+			continue;	/* an escaped control character is that character */
+		if (quote_is_control(c) || (c && q->hex && strchr(q->hex, c))) {
+			buf_printf(out, q->control, (unsigned char)c);
+		} else if (pair) {
+			buf_putc(out, re[i]);
+			buf_putc(out, c);
+		} else {
+			if (strchr(q->special, c))
+				buf_putc(out, q->escape);
+			buf_putc(out, c);
+		}
+		i += pair;
+	}
+	buf_puts(out, q->close);
+}
+
+const char *
+quote_show(struct arena *a, const char *s, size_t n)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (quote_is_control(s[i]))
+			buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+		else
+			buf_putc(&b, s[i]);
+	}
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* No escapes at all: the check that a text holds no control character. */
+const struct quoting quote_none = {.open = "", .close = "", .special = ""};

@@ -1,0 +1,104 @@
+#!/bin/sh
+# build.sh SIGMACC: how `sigmacc build` goes through a rule tree: each file loaded
+# once for every target, and the output tree and messages independent of how the
+# work is split. Run from the source root; prints TAP.
+# shellcheck source=tests/hostile/lib.sh
+. "$(dirname "$0")/hostile/lib.sh"
+
+# count FILE TEXT N: TEXT occurs on exactly N lines of FILE.
+count() {
+	c_=$(grep -cF -- "$2" "$1")
+	[ "$c_" = "$3" ] || { echo "'$2' on $c_ lines, want $3, in:"; cat "$1"; return 1; }
+}
+
+load_once() {
+	cp "$src/tests/bad/yaml_tab_indent.yml" "$src/tests/bad/unmappable_field.yml" rules/ &&
+	run 1 build -t kql,spl -o "$out" rules &&
+	count "$io/stderr" "yaml_tab_indent.yml:3:1: error: YAML syntax error" 1 &&
+	count "$io/stderr" "unmappable_field.yml:8:9: error:" 1 &&
+	has "$io/stderr" "has no mapping in pipeline defender_xdr (target kql" &&
+	has "$io/stderr" "sigmacc build: 1 written, 0 unchanged, 0 removed, 3 failed" &&
+	[ -f "$out/spl/unmappable_field.spl" ] && [ ! -e "$out/kql/unmappable_field.kql" ]
+}
+t "a file that does not load is said once, and failed for each target" load_once
+
+# a tree of good and bad rules for every target: the constructs, the T1102 rules, the bad inputs
+tree() {
+	mkdir -p rules/constructs rules/bad &&
+	cp "$src"/tests/constructs/*.yml rules/constructs/ && cp "$src"/tests/bad/*.yml rules/bad/ &&
+	cp "$net" "$proc" rules/ && cat "$src/tests/constructs/constructs.vars.yml" "$vars" > lists.vars.yml
+}
+
+jobs_same() {
+	tree &&
+	run 1 build -j 1 -o one --vars lists.vars.yml rules && mv "$io/stderr" one.err &&
+	run 1 build -j 4 -o four --vars lists.vars.yml rules && mv "$io/stderr" four.err &&
+	diff -r one four && diff one.err four.err &&
+	has one.err "0 unchanged, 0 removed" && [ -f one/kql/constructs/keywords.kql ] &&
+	run 1 build -j 3 -o one --vars lists.vars.yml rules &&
+	has "$io/stderr" "sigmacc build: 0 written," && diff -r one four
+}
+t "-j 1 and -j 4 write the same tree and say the same in the same order" jobs_same
+
+jobs_usage() {
+	run 2 build -j 0 -o "$out" rules && has "$io/stderr" "-j takes a number of jobs from 1 to 256, not '0'" &&
+	run 2 build --jobs=x -o "$out" rules && has "$io/stderr" "not 'x'" &&
+	run 2 convert --jobs 2 -t kql "$net" && has "$io/stderr" "unknown option '--jobs'"
+}
+t "-j takes a number from 1 to 256, and only in build" jobs_usage
+
+pipelines() {
+	printf "%s\n" "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [process_creation]" "    fields:" \
+		"      - {from: CurrentDirectory, to: ProcessCurrentDirectory}" > local.yml &&
+	cp "$src/tests/bad/unmappable_field.yml" rules/ &&
+	run 1 build -t kql,spl -o "$out" rules && [ ! -e "$out/kql/unmappable_field.kql" ] &&
+	run 0 build -t kql,spl -p defender_xdr -p "$box/local.yml" -o "$out" rules &&
+	has "$out/kql/unmappable_field.kql" "ProcessCurrentDirectory contains" &&
+	has "$io/stderr" "sigmacc build: 1 written, 1 unchanged, 0 removed, 0 failed" &&
+	run 2 build -t kql -p splunk_sysmon -o "$out" rules &&
+	same "$io/stderr" "sigmacc: pipeline 'splunk_sysmon' is for target spl, which this build does not build" &&
+	run 2 build -t kql -p nosuch -o "$out" rules && has "$io/stderr" "nosuch" &&
+	run 2 build -t kql --without-pipeline -o "$out" rules
+}
+t "-p in build: a target stacks the pipelines for it, the others keep their default" pipelines
+
+check_forms() {
+	cp "$net" "$proc" rules/ && run 0 build -t kql -o out --vars "$vars" rules &&
+	echo edited >> out/kql/net_connection_win_web_service_c2.kql &&
+	mv rules/proc_creation_win_web_service_c2.yml rules/new.yml &&
+	run 1 build --check --diagnostics=github -t kql -o out --vars "$vars" rules &&
+	same "$io/stdout" "::error file=out/kql/net_connection_win_web_service_c2.kql::stale output: run sigmacc build to regenerate it from its rule
+::error file=out/kql/new.kql::missing output: run sigmacc build to regenerate it from its rule
+::error file=out/kql/proc_creation_win_web_service_c2.kql::orphaned output: its rule file is gone; run sigmacc build to remove it" &&
+	run 1 build --check --diagnostics=json -t kql -o out --vars "$vars" rules &&
+	has "$io/stdout" '{"severity": "error", "file": "out/kql/new.kql", "line": 0, "col": 0, "message": "missing output: run sigmacc build to regenerate it from its rule", "code": "missing-output", "rule_id": null, "target": "kql"}' &&
+	[ "$(wc -l < "$io/stdout")" = 3 ] &&
+	run 1 build --check -t kql -o out --vars "$vars" rules && has "$io/stdout" "stale: out/kql/net_connection_win_web_service_c2.kql"
+}
+t "build --check findings in the --diagnostics forms, for pull-request annotations" check_forms
+
+# The commands the pre-commit framework runs for the example repository: each hook's
+# entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
+# one per line (flow lists of plain or double-quoted words, as those files write them).
+precommit_commands() {
+	awk -v bin="$bin" '
+	FNR == 1 { file++ }
+	/^ *- id: / { id = $3 }
+	file == 1 && /^ *entry: / { sub(/^ *entry: sigmacc/, ""); entry[id] = $0 }
+	file == 2 && /^ *args: / {
+		sub(/^ *args: \[/, ""); sub(/\] *$/, ""); gsub(/, /, " "); gsub(/"/, "")
+		print bin entry[id] " " $0
+	}' "$src/.pre-commit-hooks.yaml" "$src/examples/detection-as-code/.pre-commit-config.yaml"
+}
+
+precommit() {
+	cp -R "$src/examples/detection-as-code" dac && precommit_commands > cmds &&
+	[ "$(wc -l < cmds)" = 3 ] && has cmds "$bin build --check -t kql,spl -o generated" &&
+	(cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds) &&
+	sed -i "s/pastebin.com/pastebin.net/" dac/rules/web_service.vars.yml &&
+	! (cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds)
+}
+t "the pre-commit framework's hooks pass on the example repository and catch a stale output" precommit
+
+echo "1..$n"
