@@ -6,6 +6,7 @@
 #   ./build.sh test           build, then run the whole test suite (meson test)
 #   ./build.sh update-golden  rewrite the golden files from the current output
 #   ./build.sh bench          build an optimised binary and run bench/run.sh
+#   ./build.sh fuzz [SECONDS] fuzz every libFuzzer target (clang) for SECONDS each
 #
 # The build uses ASan and UBSan. The KQL validator is copied from ../shared into
 # build/validators/kql and installed there with npm ci.
@@ -91,5 +92,6 @@ demo) configure; demo ;;
 test) configure; validator; SIGMACC_SHARED=$SHARED meson test -C "$BUILD" --print-errorlogs ;;
 update-golden) configure; "$BUILD/tests/golden" --update-all ;;
 bench) sh bench/run.sh ;;
-*) echo "usage: ./build.sh [build|demo|test|update-golden|bench]" >&2; exit 2 ;;
+fuzz) sh tests/fuzz/run.sh ${2:-60} ;;
+*) echo "usage: ./build.sh [build|demo|test|update-golden|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac
