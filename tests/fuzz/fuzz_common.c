@@ -5,28 +5,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *
-fuzz_text(const uint8_t *data, size_t size)
+/* Weak: a target with set-up to do defines its own. */
+__attribute__((weak)) int
+LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *text = malloc(size + 1);
-	if (!text)
-		abort();
-	if (size)
-		memcpy(text, data, size);
-	text[size] = '\0';
-	return text;
+	(void)argc;
+	(void)argv;
+	return 0;
 }
 
 void
-fuzz_diag_done(struct diag *d)
+fuzz_begin(struct fuzz_input *in, const char *name, const uint8_t *data, size_t size)
+{
+	in->text = malloc(size + 1);
+	if (!in->text)
+		abort();
+	if (size)
+		memcpy(in->text, data, size);
+	in->text[size] = '\0';
+	in->src = (struct source){name, in->text, size};
+	in->d = (struct diag){.src = &in->src};
+}
+
+void
+fuzz_end(struct fuzz_input *in)
 {
 	/* the renderers quote and escape input bytes: they are part of what is fuzzed */
 	struct buf out = {0};
-	diag_render(d, &out);
-	diag_render_json(d, &out);
-	diag_render_github(d, &out);
+	diag_render(&in->d, &out);
+	diag_render_json(&in->d, &out);
+	diag_render_github(&in->d, &out);
 	buf_free(&out);
-	diag_clear(d);
+	diag_clear(&in->d);
+	free(in->text);
 }
 
 const char *

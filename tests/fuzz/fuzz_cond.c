@@ -15,14 +15,6 @@ static const char *const names[] = {
 	"selection", "selection_img", "filter_main_1", "filter", "_private", "sel", "", "them",
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* Visits the tree without recursion: an `or` chain is as deep as it is long. */
 static void
 walk(struct cond *root)
@@ -55,15 +47,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_reset(&arena);
-	char *text = fuzz_text(data, size);
-	struct source src = {"fuzz.yml", text, size};
-	struct diag d = {.src = &src};
+	struct fuzz_input in;
+	fuzz_begin(&in, "fuzz.yml", data, size);
 	/* as the value of `condition: ` on line 1; the quoted form shifts columns by one */
-	struct cond *c = cond_parse(&arena, &d, text, size, (struct pos){"fuzz.yml", 1, 12},
+	struct cond *c = cond_parse(&arena, &in.d, in.text, size, (struct pos){"fuzz.yml", 1, 12},
 				    size % 2);
 	if (c)
 		walk(c);
-	fuzz_diag_done(&d);
-	free(text);
+	fuzz_end(&in);
 	return 0;
 }

@@ -142,17 +142,17 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_reset(&arena);
-	char *text = fuzz_text(data, size);
-	struct source src = {"fuzz.yml", text, size};
-	struct diag d = {.src = &src};
+	struct fuzz_input in;
+	fuzz_begin(&in, "fuzz.yml", data, size);
+	struct diag *d = &in.d;
 	struct rule **rules;
 	int nrules = 0;
-	rule_load(&arena, &d, &src, &rules, &nrules);
+	rule_load(&arena, d, &in.src, &rules, &nrules);
 	for (int i = 0; i < nrules; i++) {
 		const struct rule *r = rules[i];
-		d.context = rule_context(&arena, r);
+		d->context = rule_context(&arena, r);
 		struct options none = {.target = "none", .vars = &vars};
-		struct query *q = normalize_rule(&arena, &d, r, &none);
+		struct query *q = normalize_rule(&arena, d, r, &none);
 		if (q) {
 			struct buf ir = {0};
 			dump_query(&ir, q);
@@ -160,10 +160,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		for (int t = 0; t < ntargets; t++)
 			for (int pl = -1; pl < targets[t].npipelines; pl++)
-				compile_target(&d, r, &targets[t], pl);
+				compile_target(d, r, &targets[t], pl);
 	}
-	d.context = NULL;
-	fuzz_diag_done(&d);
-	free(text);
+	d->context = NULL;
+	fuzz_end(&in);
 	return 0;
 }

@@ -10,14 +10,6 @@
 
 static struct arena arena;
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* Checks the shape the loader promises and looks keys up, without recursion. */
 static void
 walk(struct ynode *root)
@@ -47,15 +39,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_reset(&arena);
-	char *text = fuzz_text(data, size);
-	struct source src = {"fuzz.yml", text, size};
-	struct diag d = {.src = &src};
+	struct fuzz_input in;
+	fuzz_begin(&in, "fuzz.yml", data, size);
 	struct ynode **docs;
 	int ndocs = 0;
-	if (yaml_load(&src, &arena, &d, &docs, &ndocs))
+	if (yaml_load(&in.src, &arena, &in.d, &docs, &ndocs))
 		for (int i = 0; i < ndocs; i++)
 			walk(docs[i]);
-	fuzz_diag_done(&d);
-	free(text);
+	fuzz_end(&in);
 	return 0;
 }
