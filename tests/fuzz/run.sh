@@ -12,13 +12,14 @@
 # input does not end the session; every finding is written to
 # build-fuzz/crashes/TARGET-{crash,timeout,oom,leak}-HASH and the session
 # fails if there is any. Logs: build-fuzz/logs/TARGET.log.
-# FUZZ_JOBS overrides the parallelism, FUZZ_FLAGS adds libFuzzer flags.
+# FUZZ_JOBS overrides the parallelism, FUZZ_FLAGS adds libFuzzer flags,
+# FUZZ_BUILD names another build directory.
 set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
 TARGETS=${*:-rule cond vars yaml}
-OUT=build-fuzz
+OUT=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 
 if ! command -v clang >/dev/null 2>&1; then
@@ -59,7 +60,10 @@ fuzz_one() {
 		echo "$t: did not run: $(tail -n 3 "$OUT/logs/$t.log" | tr '\n' ' ')" >&2
 		touch "$OUT/logs/$t.failed"
 	fi
-	echo "$t: $status"
+	# CPU of this shell's children: the fuzzer and every job it forked (not in
+	# a $(...), whose own subshell has no children yet)
+	times >"$OUT/logs/$t.times"
+	echo "$t: $status cpu (user sys): $(tail -n 1 "$OUT/logs/$t.times")"
 }
 
 running=0
