@@ -15,7 +15,7 @@ static const char *const names[] = {
 	"selection", "selection_img", "filter_main_1", "filter", "_private", "sel", "", "them",
 };
 
-/* Visits the tree without recursion: an `or` chain is as deep as it is long. */
+/* Visits the tree without recursion, whatever depth the parser lets through. */
 static void
 walk(struct cond *root)
 {
@@ -36,8 +36,8 @@ walk(struct cond *root)
 			break;
 		case COND_AND:
 		case COND_OR:
-			VEC_PUSH(&arena, stack, n, cap, c->bin.lhs);
-			VEC_PUSH(&arena, stack, n, cap, c->bin.rhs);
+			for (int i = 0; i < c->list.n; i++)
+				VEC_PUSH(&arena, stack, n, cap, c->list.kids[i]);
 			break;
 		}
 	}
