@@ -4,8 +4,8 @@
  * and emitted for every target: with each of the target's pipelines, without
  * a pipeline, in every output format (the target's own and the templates
  * of templates/formats/), in the normal and the --compact layout, and as the
- * IR dump. One arena serves the input, reset before the next, as in the
- * driver; nothing is written to a file.
+ * IR dump. Like the CLI, each target loads the file into the arena afresh;
+ * nothing is written to a file.
  */
 #include "fuzz.h"
 #include "../../compiler/driver.h"
@@ -138,31 +138,48 @@ compile_target(struct diag *d, const struct rule *r, const struct target *t, int
 	buf_free(&out);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+dump_ir(struct diag *d, const struct rule *r)
+{
+	struct options none = {.target = "none", .vars = &vars};
+	struct query *q = normalize_rule(&arena, d, r, &none);
+	if (q) {
+		struct buf ir = {0};
+		dump_query(&ir, q);
+		buf_free(&ir);
+	}
+}
+
+/*
+ * One pass as the CLI makes it for one target (NULL: the IR): the file loaded
+ * into the reset arena, every rule compiled, the diagnostics rendered. A pass
+ * per target keeps the memory of an input what one sigmacc run needs.
+ */
+static void
+run_pass(const uint8_t *data, size_t size, const struct target *t)
 {
 	arena_reset(&arena);
 	struct fuzz_input in;
 	fuzz_begin(&in, "fuzz.yml", data, size);
-	struct diag *d = &in.d;
 	struct rule **rules;
 	int nrules = 0;
-	rule_load(&arena, d, &in.src, &rules, &nrules);
+	rule_load(&arena, &in.d, &in.src, &rules, &nrules);
 	for (int i = 0; i < nrules; i++) {
-		const struct rule *r = rules[i];
-		d->context = rule_context(&arena, r);
-		struct options none = {.target = "none", .vars = &vars};
-		struct query *q = normalize_rule(&arena, d, r, &none);
-		if (q) {
-			struct buf ir = {0};
-			dump_query(&ir, q);
-			buf_free(&ir);
-		}
-		for (int t = 0; t < ntargets; t++)
-			for (int pl = -1; pl < targets[t].npipelines; pl++)
-				compile_target(d, r, &targets[t], pl);
+		in.d.context = rule_context(&arena, rules[i]);
+		for (int pl = -1; t && pl < t->npipelines; pl++)
+			compile_target(&in.d, rules[i], t, pl);
+		if (!t)
+			dump_ir(&in.d, rules[i]);
 	}
-	d->context = NULL;
+	in.d.context = NULL;
 	fuzz_end(&in);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	run_pass(data, size, NULL);
+	for (int t = 0; t < ntargets; t++)
+		run_pass(data, size, &targets[t]);
 	return 0;
 }
