@@ -69,6 +69,8 @@ static const struct udm_field udm_fields[] = {
 	{"principal.process.file.sha1", UDM_STRING, NULL},
 	{"principal.process.file.sha256", UDM_STRING, NULL},
 	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
+	/* OriginalFileName: Google's Sigma-derived rules read it here (mappings.md §7.2) */
+	{"src.process.file.full_path", UDM_STRING, NULL},
 	{"target.hostname", UDM_STRING, NULL},
 	{"target.url", UDM_STRING, NULL},
 	{"target.ip", UDM_STRING, NULL},
