@@ -26,8 +26,8 @@ static const struct {
 	{"eql", 85},	/* 99.8% (85.2% here); keywords (§3.7), sources without an ECS map */
 	{"aql", 56},	/* 96.7% by passing unknown names through; 56.1% here: no property for
 			   ScriptBlockText, Details, ImageLoaded, Provider_Name... (mappings.md §5) */
-	{"sumo", 77},	/* 96.1%; keywords, Initiated, IPv6 cidr, raw fields (§5.1, §5.7) */
-	{"yaral", 58},	/* 62.5%; ps_script and sources without a documented UDM mapping */
+	{"sumo", 82},	/* 96.1% (82.2% here); keywords, IPv6 cidr, sources without a CSE map */
+	{"yaral", 59},	/* 62.5%; ps_script and sources without a documented UDM mapping */
 	{"logscale", 40},	/* 90.6%; Falcon serves only process, network, DNS, image load, script */
 };
 
