@@ -120,6 +120,28 @@ yaral_field(struct emitter *em, const char *path)
 	return arena_printf(em->a, "%s%s", yaral_udm_search(em) ? "" : "$e.", path);
 }
 
+/*
+ * Repeated UDM fields (the UDM field list marks ip, file.names and dns.questions as
+ * repeated). A comparison holds per element, so `not ($e.target.ip = x)` would hold
+ * when any element differs; `any` makes a test mean "some element matches" in
+ * every context, and an outcome over one is array_distinct(...), as Google's rules
+ * write it (targets.md 6.1, 6.5 #8).
+ */
+static const char *const repeated_paths[] = {
+	"principal.ip", "target.ip", "network.dns.questions.name", "target.process.file.names",
+};
+
+static bool
+yaral_repeated(const struct emitter *em, const char *path)
+{
+	if (!em->q->table || yaral_udm_search(em))
+		return false;
+	for (size_t i = 0; i < sizeof(repeated_paths) / sizeof(repeated_paths[0]); i++)
+		if (!strcmp(repeated_paths[i], path))
+			return true;
+	return false;
+}
+
 /* The UDM entry of a path; NULL without a pipeline (names are the rule's own). */
 static const struct udm_field *
 yaral_lookup(struct emitter *em, const struct match *m, const char *path, bool *ok)
@@ -337,11 +359,13 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 		return false;
 	enum udm_type type = u ? u->type : m->numeric_field ? UDM_NUMBER : UDM_STRING;
 	const char *f = yaral_field(em, m->field);
+	/* value tests on a repeated field ask for some element; null/exists keep the field */
+	const char *each = yaral_repeated(em, m->field) ? arena_printf(em->a, "any %s", f) : f;
 	switch (m->op) {
 	case MATCH_STR:
 		if (type == UDM_ENUM)
 			return yaral_match_enum(em, m, u, f, out);
-		return yaral_match_string(em, m, f, out);
+		return yaral_match_string(em, m, each, out);
 	case MATCH_NUM:
 		return yaral_match_number(em, m, f, out);
 	case MATCH_BOOL:
@@ -362,10 +386,10 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 											       : "="));
 		return true;
 	case MATCH_RE:
-		return yaral_match_regex(em, m, f, out);
+		return yaral_match_regex(em, m, each, out);
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", f,
+			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", each,
 						       yaral_string(em, m->vals[i].text,
 								    m->vals[i].len)));
 		return true;
@@ -552,8 +576,10 @@ yaral_outcome(struct emitter *em)
 			      (*p >= '0' && *p <= '9')))
 				*p = '_';
 		emit_newline(em, 4);
-		buf_printf(em->out, "$%s = %s%s", var, yaral_field(em, q->project[i]),
-			   u && u->type == UDM_TIME ? ".seconds" : "");
+		const char *f = yaral_field(em, q->project[i]);
+		if (yaral_repeated(em, q->project[i]))
+			f = arena_printf(em->a, "array_distinct(%s)", f);
+		buf_printf(em->out, "$%s = %s%s", var, f, u && u->type == UDM_TIME ? ".seconds" : "");
 	}
 	return true;
 }
