@@ -36,7 +36,8 @@ struct udm_field {
 static const char *const event_types[] = {
 	"PROCESS_LAUNCH", "PROCESS_MODULE_LOAD", "NETWORK_CONNECTION", "NETWORK_DNS",
 	"FILE_CREATION", "FILE_MODIFICATION", "FILE_DELETION", "FILE_MOVE", "FILE_READ",
-	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP", NULL,
+	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP",
+	"PROCESS_OPEN", NULL,
 };
 static const char *const directions[] = {"INBOUND", "OUTBOUND", "BROADCAST", NULL};
 static const char *const ip_protocols[] = {
@@ -71,6 +72,9 @@ static const struct udm_field udm_fields[] = {
 	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
 	/* OriginalFileName: Google's Sigma-derived rules read it here (mappings.md §7.2) */
 	{"src.process.file.full_path", UDM_STRING, NULL},
+	/* CloudTrail eventSource and Sysmon 10 GrantedAccess in Google's rules (mappings.md §7.2) */
+	{"target.application", UDM_STRING, NULL},
+	{"target.resource.name", UDM_STRING, NULL},
 	{"target.hostname", UDM_STRING, NULL},
 	{"target.url", UDM_STRING, NULL},
 	{"target.ip", UDM_STRING, NULL},
