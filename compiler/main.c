@@ -5,11 +5,13 @@
  */
 #include "args.h"
 #include "build.h"
+#include "datadir.h"
 #include "driver.h"
 #include "eval.h"
 #include "files.h"
 #include "lint.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,6 @@
 
 #ifndef SIGMACC_VERSION
 #define SIGMACC_VERSION "0.1.0"
-#endif
-#ifndef SIGMACC_TEMPLATES
-#define SIGMACC_TEMPLATES "templates"
 #endif
 
 static const char usage_main[] =
@@ -73,8 +72,9 @@ static const char usage_convert[] =
 	"                           -O spl-index=main\n"
 	"      --compact            print each query on one line\n"
 	"  -o, --output FILE        write to FILE (atomically); - is stdout (the default)\n"
-	"      --templates DIR      where pipelines live (default: the build's\n"
-	"                           templates/ directory, or $SIGMACC_TEMPLATES)\n"
+	"      --templates DIR      the data directory, holding pipelines/ and formats/\n"
+	"                           (default: $SIGMACC_TEMPLATES, $SIGMACC_DATADIR,\n"
+	"                           ../share/sigmacc beside the binary, the installed one)\n"
 	"      --diagnostics=FORM   human (default), json (one object per line) or\n"
 	"                           github (workflow annotations)\n"
 	"      --skip-unsupported   rules that fail are reported but do not change the\n"
@@ -278,11 +278,16 @@ cmd_list(struct cli *c, int argc, char **argv)
 	struct pathlist names = {0};
 	struct buf err = {0}, dir = {0};
 	buf_printf(&dir, "%s/pipelines", c->templates);
-	int status = files_expand(&names, dir.data, &err) ? 0 : 1;
+	/* a missing directory would come back as itself, a "file" without an extension */
+	int status = !access(dir.data, R_OK) && files_expand(&names, dir.data, &err) ? 0 : 1;
+	if (status && !err.len)
+		buf_printf(&err, "sigmacc: no pipelines in %s: %s; set SIGMACC_DATADIR or --templates\n",
+			   c->templates, strerror(errno));
 	fputs(err.data ? err.data : "", stderr);
 	for (int i = 0; i < names.n; i++) {
-		char *base = strrchr(names.v[i], '/') + 1;
-		*strrchr(base, '.') = '\0';
+		char *base = strrchr(names.v[i], '/') + 1, *dot = strrchr(base, '.');
+		if (dot)
+			*dot = '\0';
 		struct pipeline *p = pipeline_load(c->templates, base);
 		if (!p) {
 			status = 1;
@@ -489,8 +494,7 @@ main(int argc, char **argv)
 	files_configure(c.max_rule_size ? c.max_rule_size : FILES_MAX_DEFAULT, c.follow_symlinks);
 	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
 		c.output = NULL;	/* -o - is standard output */
-	if (!c.templates)
-		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
+	c.templates = datadir_find(c.templates);
 	if (!strcmp(cmd, "list")) {
 		status = cmd_list(&c, argc, argv);
 		goto done;
