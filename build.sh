@@ -111,7 +111,8 @@ do_install() {
 	mkdir -p "$prefix"
 	prefix=$(cd "$prefix" && pwd)
 	meson configure "$RELEASE" -Dprefix="$prefix" >/dev/null
-	meson install -C "$RELEASE" --quiet
+	ninja -C "$RELEASE" >/dev/null	# the configured data directory changed
+	meson install -C "$RELEASE" --quiet --no-rebuild
 	echo "installed $prefix/bin/sigmacc (data in $prefix/share/sigmacc, man page sigmacc(1))"
 }
 
