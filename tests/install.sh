@@ -74,13 +74,19 @@ t "without data: list pipelines says where it looked, list targets works, no cra
 	SIGMACC_DATADIR=$tmp/none "$inst" list targets >out && [ "$(wc -l <out)" = 7 ]'
 t "the build binary finds the source tree from any directory" '
 	"$bin" list pipelines >out && has out defender_xdr'
-t "the man page names every command, option, target, format and pipeline" '
+t "the man page names every command, option, target, format, pipeline, -O key and variable" '
 	sed "s/\\\\-/-/g; s/\\\\f[BIRP]//g" "$src/docs/sigmacc.1" >man.txt &&
 	for word in $("$bin" --help | sed -n "s/^  \([a-z][a-z]*\)  .*/\1/p") \
 		$( (for c in convert build list; do "$bin" $c --help; done) |
 		   grep -o -- "--[a-z][a-z-]*" | sort -u) \
 		$("$bin" list targets | cut -d" " -f1) $("$bin" list formats | tr -s " " | cut -d" " -f2) \
-		$("$bin" list pipelines | cut -d" " -f1); do
+		$("$bin" list pipelines | cut -d" " -f1) \
+		$(grep -ohE "getenv\(\"[A-Z_]+\"\)" "$src"/compiler/*.c "$src"/backends/*.c |
+		  cut -d\" -f2 | sort -u) \
+		$(grep -ohE "options_get\([^,]+, \"[a-z-]+\"\)" "$src"/compiler/*.c "$src"/backends/*.c |
+		  cut -d\" -f2 | sort -u) \
+		$(sed -n "/^options:/,/^[a-z]/p" "$src"/templates/formats/*/*.yml |
+		  grep -oE "name: [a-z-]+" | cut -d" " -f2); do
 		grep -qF -- "$word" man.txt || { echo "not in the man page: $word"; exit 1; }
 	done'
 t "bash completion completes commands, targets and options" '
