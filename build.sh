@@ -55,16 +55,20 @@ ensure_packages() {
 	fi
 }
 
-# build/ is the release build; an older checkout may hold a sanitizer build there.
+# build/ is the release build; an older checkout may have a sanitizer build there.
+is_release() {
+	opts=$(meson introspect --buildoptions "$RELEASE" 2>/dev/null) || return 1
+	case $opts in *'"name": "buildtype", "value": "release"'*) ;; *) return 1 ;; esac
+	case $opts in *'"name": "b_sanitize", "value": "none"'*) ;; *) return 1 ;; esac
+}
+
 release() {
 	ensure_packages base
-	if [ -f "$RELEASE/build.ninja" ] && [ ! -f "$RELEASE/.release" ]; then
-		echo "build.sh: $RELEASE/ is not a release build; setting it up again" >&2
-		rm -rf "$RELEASE"
-	fi
 	if [ ! -f "$RELEASE/build.ninja" ]; then
 		meson setup "$RELEASE" --buildtype=release -Db_sanitize=none -Dtests=false >/dev/null
-		touch "$RELEASE/.release"
+	elif ! is_release; then
+		echo "build.sh: $RELEASE/ becomes the release build (tests are in $TESTS/)" >&2
+		meson configure "$RELEASE" -Dbuildtype=release -Db_sanitize=none -Dtests=false >/dev/null
 	fi
 	ninja -C "$RELEASE" >/dev/null
 }
