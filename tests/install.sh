@@ -56,9 +56,10 @@ t "convert for every target from the moved prefix, as the build does" '
 		"$bin" convert -t $target --vars "$vars" "$rule" >build.out &&
 		[ -s moved.out ] && cmp moved.out build.out || { echo "target $target"; exit 1; }
 	done'
-t "a native format from the moved prefix" '
+t "a native format and check (with the ATT&CK table) from the moved prefix" '
 	"$inst" convert -t kql -f sentinel-rule --vars "$vars" "$rule" >out &&
-	has out "query: |"'
+	has out "query: |" && [ -f "$data/attack/enterprise.yml" ] &&
+	"$inst" check --vars "$vars" "$rule" 2>err && ! grep -q "error:" err'
 t "--templates and SIGMACC_TEMPLATES/SIGMACC_DATADIR override the data directory" '
 	mkdir -p alt/pipelines && cp "$data/pipelines/falcon.yml" alt/pipelines/ &&
 	"$inst" convert -t logscale --templates alt --vars "$vars" "$rule" >out &&
@@ -74,7 +75,7 @@ t "without data: list pipelines says where it looked, list targets works, no cra
 	SIGMACC_DATADIR=$tmp/none "$inst" list targets >out && [ "$(wc -l <out)" = 7 ]'
 t "the build binary finds the source tree from any directory" '
 	"$bin" list pipelines >out && has out defender_xdr'
-t "the man page names every command, option, target, format, pipeline, -O key and variable" '
+t "the man page names every command, option, target, format, pipeline, -O key, variable, lint check" '
 	sed "s/\\\\-/-/g; s/\\\\f[BIRP]//g" "$src/docs/sigmacc.1" >man.txt &&
 	for word in $("$bin" --help | sed -n "s/^  \([a-z][a-z]*\)  .*/\1/p") \
 		$( (for c in convert build list; do "$bin" $c --help; done) |
@@ -86,7 +87,8 @@ t "the man page names every command, option, target, format, pipeline, -O key an
 		$(grep -ohE "options_get\([^,]+, \"[a-z-]+\"\)" "$src"/compiler/*.c "$src"/backends/*.c |
 		  cut -d\" -f2 | sort -u) \
 		$(sed -n "/^options:/,/^[a-z]/p" "$src"/templates/formats/*/*.yml |
-		  grep -oE "name: [a-z-]+" | cut -d" " -f2); do
+		  grep -oE "name: [a-z-]+" | cut -d" " -f2) \
+		$(sed -n "s/^LINT([A-Z_]*, \"\([a-z-]*\)\".*/\1/p" "$src"/compiler/lint.def); do
 		grep -qF -- "$word" man.txt || { echo "not in the man page: $word"; exit 1; }
 	done'
 t "bash completion completes commands, targets and options" '
