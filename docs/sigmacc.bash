@@ -45,7 +45,11 @@ _sigmacc() {
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return
 		;;
-	-o | --output | --vars)
+	--fail-on)
+		COMPREPLY=($(compgen -W "error warning" -- "$cur"))
+		return
+		;;
+	-o | --output | --vars | --lint-config)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -57,6 +61,7 @@ _sigmacc() {
 			--templates --diagnostics=human --diagnostics=json --diagnostics=github
 			--skip-unsupported --fail-unsupported --help --version"
 		[[ $command == build ]] && opts="$opts --check"
+		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
 	fi
