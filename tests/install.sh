@@ -91,7 +91,7 @@ t "the man page names every command, option, target, format, pipeline, -O key, v
 		$(sed -n "s/^LINT([A-Z_]*, \"\([a-z-]*\)\".*/\1/p" "$src"/compiler/lint.def); do
 		grep -qF -- "$word" man.txt || { echo "not in the man page: $word"; exit 1; }
 	done'
-t "bash completion completes commands, targets and options" '
+t "bash completion completes commands, targets and every option" '
 	command -v bash >/dev/null || exit 0
 	cat >complete.bash <<-EOF
 		. "$src/docs/sigmacc.bash"
@@ -103,4 +103,8 @@ t "bash completion completes commands, targets and options" '
 	EOF
 	bash complete.bash >out && sed -n 1p out | grep -qx convert &&
 	sed -n 2p out | grep -q "kql spl eql aql sumo yaral logscale" &&
-	sed -n 3p out | grep -qx -- "--without-pipeline"'
+	sed -n 3p out | grep -qx -- "--without-pipeline" &&
+	for opt in $( (for c in convert build; do "$bin" $c --help; done) |
+		      grep -o -- "--[a-z][a-z-]*" | sort -u); do
+		grep -qF -- "$opt" "$src/docs/sigmacc.bash" || { echo "not completed: $opt"; exit 1; }
+	done'
