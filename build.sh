@@ -86,10 +86,11 @@ sanitized() {
 # dependency goes into the build tree, reinstalled when the lock file changes.
 kqlcheck() {
 	dir=$TESTS/kqlcheck
-	if [ ! -d "$dir/node_modules" ] || ! cmp -s tests/kqlcheck/package-lock.json "$dir/package-lock.json"; then
+	lock=tests/kqlcheck/package-lock.json
+	if [ ! -d "$dir/node_modules" ] || ! cmp -s "$lock" "$dir/package-lock.json"; then
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		cp tests/kqlcheck/package.json tests/kqlcheck/package-lock.json "$dir/"
+		cp tests/kqlcheck/package.json "$lock" "$dir/"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	fi
 }

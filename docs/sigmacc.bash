@@ -37,7 +37,8 @@ _sigmacc() {
 		return
 		;;
 	-O | --backend-option)
-		COMPREPLY=($(compgen -W "spl-index= spl-source-prefix= aql-table= eql-keyword-field= eql-index=" -- "$cur"))
+		local keys="spl-index= spl-source-prefix= aql-table= eql-keyword-field= eql-index="
+		COMPREPLY=($(compgen -W "$keys" -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return
 		;;

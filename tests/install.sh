@@ -75,7 +75,7 @@ t "without data: list pipelines says where it looked, list targets works, no cra
 	SIGMACC_DATADIR=$tmp/none "$inst" list targets >out && [ "$(wc -l <out)" = 7 ]'
 t "the build binary finds the source tree from any directory" '
 	"$bin" list pipelines >out && has out defender_xdr'
-t "the man page names every command, option, target, format, pipeline, -O key, variable, lint check" '
+t "the man page names every command, option, target, format, pipeline, -O key, variable, check" '
 	sed "s/\\\\-/-/g; s/\\\\f[BIRP]//g" "$src/docs/sigmacc.1" >man.txt &&
 	for word in $("$bin" --help | sed -n "s/^  \([a-z][a-z]*\)  .*/\1/p") \
 		$( (for c in convert build list; do "$bin" $c --help; done) |

@@ -172,7 +172,8 @@ function main() {
     }
     if (!ok) bad++;
     if (!ok || !o.expect)
-      for (const e of errors) process.stdout.write(`${q.file}: ${e.where}: ${e.message} [${e.code}]\n`);
+      for (const e of errors)
+        process.stdout.write(`${q.file}: ${e.where}: ${e.message} [${e.code}]\n`);
   }
   if (!o.quiet)
     process.stderr.write(`kqlcheck: ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'}, ` +
