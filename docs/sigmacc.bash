@@ -50,6 +50,9 @@ _sigmacc() {
 		COMPREPLY=($(compgen -W "error warning" -- "$cur"))
 		return
 		;;
+	--max-rule-size)
+		return
+		;;
 	-o | --output | --vars | --lint-config)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
@@ -60,7 +63,8 @@ _sigmacc() {
 			--unmapped=passthrough --undefined-placeholder=error
 			--undefined-placeholder=wildcard --format --backend-option --compact --output
 			--templates --diagnostics=human --diagnostics=json --diagnostics=github
-			--skip-unsupported --fail-unsupported --help --version"
+			--skip-unsupported --fail-unsupported --follow-symlinks --max-rule-size
+			--help --version"
 		[[ $command == build ]] && opts="$opts --check"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
