@@ -21,6 +21,11 @@ cd "$(dirname "$0")"
 RELEASE=build
 TESTS=build-asan
 
+# ninja, quiet unless it fails (it writes compiler errors to standard output)
+build_quietly() {
+	ninja -C "$1" >"$1/build.log" 2>&1 || { cat "$1/build.log" >&2; exit 1; }
+}
+
 need_packages() {	# base|tests: the Debian packages missing for that build
 	missing=""
 	command -v meson >/dev/null 2>&1 || missing="$missing meson"
@@ -70,7 +75,7 @@ release() {
 		echo "build.sh: $RELEASE/ becomes the release build (tests are in $TESTS/)" >&2
 		meson configure "$RELEASE" -Dbuildtype=release -Db_sanitize=none -Dtests=false >/dev/null
 	fi
-	ninja -C "$RELEASE" >/dev/null
+	build_quietly "$RELEASE"
 }
 
 sanitized() {
@@ -79,7 +84,7 @@ sanitized() {
 		meson setup "$TESTS" --buildtype=debugoptimized \
 			-Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all >/dev/null
 	fi
-	ninja -C "$TESTS" >/dev/null
+	build_quietly "$TESTS"
 }
 
 # The KQL checker (tests/kqlcheck) runs from the source tree; its npm
@@ -116,7 +121,7 @@ do_install() {
 	mkdir -p "$prefix"
 	prefix=$(cd "$prefix" && pwd)
 	meson configure "$RELEASE" -Dprefix="$prefix" >/dev/null
-	ninja -C "$RELEASE" >/dev/null	# the configured data directory changed
+	build_quietly "$RELEASE"	# the configured data directory changed
 	meson install -C "$RELEASE" --quiet --no-rebuild
 	echo "installed $prefix/bin/sigmacc (data in $prefix/share/sigmacc, man page sigmacc(1))"
 }
