@@ -481,8 +481,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "test"))
-		return eval_command(argc, argv, getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") :
-						SIGMACC_TEMPLATES);
+		return eval_command(argc, argv, datadir_find(NULL));
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&

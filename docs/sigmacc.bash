@@ -9,7 +9,7 @@ _sigmacc_list() {	# targets|formats|pipelines: the names, in sigmacc's order, on
 
 _sigmacc() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="convert build check ir list"
+	local commands="convert build check ir test list"
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -53,7 +53,7 @@ _sigmacc() {
 	--max-rule-size)
 		return
 		;;
-	-o | --output | --vars | --lint-config)
+	-o | --output | --vars | --lint-config | --events)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -65,7 +65,8 @@ _sigmacc() {
 			--templates --diagnostics=human --diagnostics=json --diagnostics=github
 			--skip-unsupported --fail-unsupported --follow-symlinks --max-rule-size
 			--help --version"
-		[[ $command == build ]] && opts="$opts --check"
+		[[ $command == build ]] && opts="$opts --check --test"
+		[[ $command == test ]] && opts="$opts --events"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
