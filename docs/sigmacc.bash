@@ -50,7 +50,7 @@ _sigmacc() {
 		COMPREPLY=($(compgen -W "error warning" -- "$cur"))
 		return
 		;;
-	--max-rule-size)
+	--max-rule-size | -j | --jobs)
 		return
 		;;
 	-o | --output | --vars | --lint-config | --events)
@@ -65,7 +65,7 @@ _sigmacc() {
 			--templates --diagnostics=human --diagnostics=json --diagnostics=github
 			--skip-unsupported --fail-unsupported --follow-symlinks --max-rule-size
 			--help --version"
-		[[ $command == build ]] && opts="$opts --check --test"
+		[[ $command == build ]] && opts="$opts --check --test --jobs"
 		[[ $command == test ]] && opts="$opts --events"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
