@@ -258,6 +258,7 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 	int list = -1;			/* the term gathering the quotable whole values */
 	const struct seg *first = NULL;	/* its first value */
 	bool caseless = true;
+	struct strmap seen = {0};	/* the list's values, so a duplicate costs one lookup */
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
@@ -281,10 +282,8 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 			first = lit;
 		}
 		caseless &= logscale_caseless(lit->text, lit->len);
-		bool dup = false;	/* value maps can send two Sigma values to one */
-		for (int k = 0; k < out->v[list].nitems && !dup; k++)
-			dup = !strcmp(out->v[list].items[k], q);
-		if (!dup)
+		/* value maps can send two Sigma values to one */
+		if (strmap_put(em->a, &seen, q, strlen(q), out->v[list].nitems) < 0)
 			term_item(em, &out->v[list], q);
 	}
 	if (list < 0)
