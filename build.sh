@@ -1,39 +1,53 @@
 #!/bin/sh
-# build.sh: set up, build and run sigmacc from a fresh checkout.
+# build.sh: build, try, test and install sigmacc from a fresh checkout.
 #
-#   ./build.sh                build into build/ (installing missing packages first)
-#   ./build.sh demo           build, compile the T1102 rules for every target, run their tests
-#   ./build.sh test           build, then run the whole test suite (meson test)
-#   ./build.sh update-golden  rewrite the golden files from the current output
-#   ./build.sh bench          build an optimised binary and run bench/run.sh
+#   ./build.sh                   the release binary: build/sigmacc (optimised, no sanitizers)
+#   ./build.sh demo              the same, then compile the T1102 rules for every target
+#                                and run their tests (sigmacc test)
+#   ./build.sh test              the test build: build-asan/ (ASan + UBSan), the KQL checker's
+#                                npm dependency installed into it, then the whole suite
+#   ./build.sh install [PREFIX]  the release binary, data, man page and bash completion
+#                                installed under PREFIX (default /usr/local)
+#   ./build.sh update-golden     rewrite the golden files from the current output
+#   ./build.sh bench             an optimised binary and bench/run.sh
+#   ./build.sh fuzz [SECONDS]    fuzz every libFuzzer target (clang) for SECONDS each
 #
-# The build uses ASan and UBSan. The KQL validator is copied from ../shared into
-# build/validators/kql and installed there with npm ci.
+# The release build needs a C compiler, meson, ninja, pkg-config, libyaml and
+# libcyaml; the tests add cmocka, node and npm. Missing packages are installed
+# with apt-get when run as root, else the command to run is printed. The corpus
+# test runs when SIGMACC_CORPUS names the rules/ folder of SigmaHQ/sigma.
 set -eu
 cd "$(dirname "$0")"
-SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
-BUILD=build
+RELEASE=build
+TESTS=build-asan
 
-need_packages() {
+# ninja, quiet unless it fails (it writes compiler errors to standard output)
+build_quietly() {
+	ninja -C "$1" >"$1/build.log" 2>&1 || { cat "$1/build.log" >&2; exit 1; }
+}
+
+need_packages() {	# base|tests: the Debian packages missing for that build
 	missing=""
 	command -v meson >/dev/null 2>&1 || missing="$missing meson"
 	command -v ninja >/dev/null 2>&1 || missing="$missing ninja-build"
 	command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 	command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-	if command -v pkg-config >/dev/null 2>&1; then
-		pkg-config --exists yaml-0.1 || missing="$missing libyaml-dev"
-		pkg-config --exists libcyaml || missing="$missing libcyaml-dev"
-		pkg-config --exists cmocka || missing="$missing libcmocka-dev"
-	else
-		missing="$missing libyaml-dev libcyaml-dev libcmocka-dev"
+	libs="yaml-0.1:libyaml-dev libcyaml:libcyaml-dev"
+	[ "$1" = tests ] && libs="$libs cmocka:libcmocka-dev"
+	for lib in $libs; do
+		if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "${lib%%:*}"; then
+			missing="$missing ${lib#*:}"
+		fi
+	done
+	if [ "$1" = tests ]; then
+		command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+		command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	fi
-	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
-	command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	echo "$missing"
 }
 
 ensure_packages() {
-	missing=$(need_packages)
+	missing=$(need_packages "$1")
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "build.sh: installing:$missing" >&2
@@ -46,50 +60,79 @@ ensure_packages() {
 	fi
 }
 
-configure() {
-	if [ ! -f "$BUILD/build.ninja" ]; then
-		meson setup "$BUILD" --buildtype=debugoptimized \
-			-Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all >/dev/null
-	fi
-	ninja -C "$BUILD" >/dev/null
+# build/ is the release build; an older checkout may have a sanitizer build there.
+is_release() {
+	opts=$(meson introspect --buildoptions "$RELEASE" 2>/dev/null) || return 1
+	case $opts in *'"name": "buildtype", "value": "release"'*) ;; *) return 1 ;; esac
+	case $opts in *'"name": "b_sanitize", "value": "none"'*) ;; *) return 1 ;; esac
 }
 
-validator() {
-	dir=$BUILD/validators/kql
-	if [ ! -d "$dir/node_modules" ]; then
-		if [ ! -d "$SHARED/validators/kql" ]; then
-			echo "build.sh: $SHARED/validators/kql not found; set SIGMACC_SHARED" >&2
-			exit 1
-		fi
-		mkdir -p "$BUILD/validators"
+release() {
+	ensure_packages base
+	if [ ! -f "$RELEASE/build.ninja" ]; then
+		meson setup "$RELEASE" --buildtype=release -Db_sanitize=none -Dtests=false >/dev/null
+	elif ! is_release; then
+		echo "build.sh: $RELEASE/ becomes the release build (tests are in $TESTS/)" >&2
+		meson configure "$RELEASE" -Dbuildtype=release -Db_sanitize=none -Dtests=false >/dev/null
+	fi
+	build_quietly "$RELEASE"
+}
+
+sanitized() {
+	ensure_packages tests
+	if [ ! -f "$TESTS/build.ninja" ]; then
+		meson setup "$TESTS" --buildtype=debugoptimized \
+			-Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all >/dev/null
+	fi
+	build_quietly "$TESTS"
+}
+
+# The KQL checker (tests/kqlcheck) runs from the source tree; its npm
+# dependency goes into the build tree, reinstalled when the lock file changes.
+kqlcheck() {
+	dir=$TESTS/kqlcheck
+	lock=tests/kqlcheck/package-lock.json
+	if [ ! -d "$dir/node_modules" ] || ! cmp -s "$lock" "$dir/package-lock.json"; then
 		rm -rf "$dir"
-		cp -R "$SHARED/validators/kql" "$dir"
-		chmod -R u+w "$dir"
+		mkdir -p "$dir"
+		cp tests/kqlcheck/package.json "$lock" "$dir/"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	fi
 }
 
 demo() {
-	for target in $("$BUILD/sigmacc" list targets | cut -d' ' -f1); do
+	for target in $("$RELEASE/sigmacc" list targets | cut -d' ' -f1); do
 		for rule in rules/*.yml; do
 			case $rule in *.vars.yml | *.tests.yml) continue ;; esac
 			printf '==> %s (%s)\n' "$rule" "$target"
 			# a target that cannot express a rule exactly refuses it, with the reason
-			"$BUILD/sigmacc" convert -t "$target" --vars rules/web_service.vars.yml "$rule" ||
+			"$RELEASE/sigmacc" convert -t "$target" --vars rules/web_service.vars.yml "$rule" ||
 				echo "(not compiled for $target: see the error above)"
 			echo
 		done
 	done
 	printf '==> sigmacc test rules/ (the test cases beside each rule)\n'
-	"$BUILD/sigmacc" test --vars rules/web_service.vars.yml rules/
+	"$RELEASE/sigmacc" test --vars rules/web_service.vars.yml rules/
+	echo "The binary is $RELEASE/sigmacc; './build.sh install [PREFIX]' installs it."
 }
 
-ensure_packages
+do_install() {
+	prefix=${1:-/usr/local}
+	mkdir -p "$prefix"
+	prefix=$(cd "$prefix" && pwd)
+	meson configure "$RELEASE" -Dprefix="$prefix" >/dev/null
+	build_quietly "$RELEASE"	# the configured data directory changed
+	meson install -C "$RELEASE" --quiet --no-rebuild
+	echo "installed $prefix/bin/sigmacc (data in $prefix/share/sigmacc, man page sigmacc(1))"
+}
+
 case ${1:-build} in
-build) configure ;;
-demo) configure; demo ;;
-test) configure; validator; SIGMACC_SHARED=$SHARED meson test -C "$BUILD" --print-errorlogs ;;
-update-golden) configure; "$BUILD/tests/golden" --update-all ;;
-bench) sh bench/run.sh ;;
-*) echo "usage: ./build.sh [build|demo|test|update-golden|bench]" >&2; exit 2 ;;
+build) release ;;
+demo) release; demo ;;
+test) sanitized; kqlcheck; meson test -C "$TESTS" --print-errorlogs ;;
+install) release; shift; do_install "$@" ;;
+update-golden) sanitized; "$TESTS/tests/golden" --update-all ;;
+bench) ensure_packages base; sh bench/run.sh ;;
+fuzz) ensure_packages base; sh tests/fuzz/run.sh "${2:-60}" ;;
+*) echo "usage: ./build.sh [build|demo|test|install [PREFIX]|update-golden|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

@@ -139,18 +139,45 @@ logscale_regex_term(struct emitter *em, const char *f, const char *body, bool ca
 	return arena_printf(em->a, "%s=/%s/%s%s", f, body, cased ? "" : "i", dot ? "d" : "");
 }
 
+static bool
+logscale_is_letter(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 /*
- * A drive-letter path (C:\...) as Falcon stores it. Only a value anchored at
- * its start can name the drive; the volume number is unknown, so any volume.
+ * A drive-letter path (C:\...) as Falcon stores it: \Device\HarddiskVolumeN\...
+ * Every X:\ in the (escaped) regex body becomes the device prefix, wherever the
+ * value puts it (contains 'C:\Windows\Temp\' as well as startswith 'C:\Users\'),
+ * and a body that begins with ':\' (contains ':\Perflogs\', the drive letter left
+ * open) becomes the end of that prefix. The volume number is unknown, so any
+ * volume: the drive letter itself cannot be kept.
  */
 static const char *
 logscale_device_path(struct emitter *em, const char *body)
 {
-	bool drive = body[0] == '^' && ((body[1] >= 'A' && body[1] <= 'Z') ||
-					 (body[1] >= 'a' && body[1] <= 'z')) && body[2] == ':';
-	if (!drive)
-		return body;
-	return arena_printf(em->a, "^\\\\Device\\\\HarddiskVolume[0-9]+%s", body + 3);
+	static const char colon[] = ":\\\\";	/* ':' then the escaped '\\' */
+	struct buf b = {0};
+	bool changed = false;
+	size_t n = strlen(body);
+	for (size_t i = 0; i < n;) {
+		bool at_open = i == 0 || (i == 1 && body[0] == '^');
+		if (!strncmp(body + i, colon, 3) && i == 0) {
+			buf_puts(&b, "HarddiskVolume[0-9]+\\\\");
+			i += 3, changed = true;
+			continue;
+		}
+		if (logscale_is_letter(body[i]) && !strncmp(body + i + 1, colon, 3) &&
+		    (at_open || !logscale_is_letter(body[i - 1]))) {
+			buf_puts(&b, "\\\\Device\\\\HarddiskVolume[0-9]+\\\\");
+			i += 4, changed = true;
+			continue;
+		}
+		buf_putc(&b, body[i++]);
+	}
+	const char *r = changed ? arena_strndup(em->a, b.data, b.len) : body;
+	buf_free(&b);
+	return r;
 }
 
 /* The value as the rule wrote it, for messages. */
@@ -231,6 +258,7 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 	int list = -1;			/* the term gathering the quotable whole values */
 	const struct seg *first = NULL;	/* its first value */
 	bool caseless = true;
+	struct strmap seen = {0};	/* the list's values, so a duplicate costs one lookup */
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
@@ -254,10 +282,8 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 			first = lit;
 		}
 		caseless &= logscale_caseless(lit->text, lit->len);
-		bool dup = false;	/* value maps can send two Sigma values to one */
-		for (int k = 0; k < out->v[list].nitems && !dup; k++)
-			dup = !strcmp(out->v[list].items[k], q);
-		if (!dup)
+		/* value maps can send two Sigma values to one */
+		if (strmap_put(em->a, &seen, q, strlen(q), out->v[list].nitems) < 0)
 			term_item(em, &out->v[list], q);
 	}
 	if (list < 0)

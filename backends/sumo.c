@@ -84,7 +84,9 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 	}
 	const char *product = em->q->rule->logsource.product;
 	struct buf b = {0};
-	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows"))
+	/* a name the rule already writes under EventData. is not prefixed again */
+	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows") &&
+	    strncmp(name, "EventData.", 10))
 		buf_puts(&b, "EventData.");
 	buf_puts(&b, name);
 	const char *r = quote_str(em->a, &sumo_raw_field, b.data, b.len);

@@ -36,7 +36,8 @@ struct udm_field {
 static const char *const event_types[] = {
 	"PROCESS_LAUNCH", "PROCESS_MODULE_LOAD", "NETWORK_CONNECTION", "NETWORK_DNS",
 	"FILE_CREATION", "FILE_MODIFICATION", "FILE_DELETION", "FILE_MOVE", "FILE_READ",
-	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP", NULL,
+	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP",
+	"PROCESS_OPEN", NULL,
 };
 static const char *const directions[] = {"INBOUND", "OUTBOUND", "BROADCAST", NULL};
 static const char *const ip_protocols[] = {
@@ -69,6 +70,11 @@ static const struct udm_field udm_fields[] = {
 	{"principal.process.file.sha1", UDM_STRING, NULL},
 	{"principal.process.file.sha256", UDM_STRING, NULL},
 	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
+	/* OriginalFileName: Google's Sigma-derived rules read it here (mappings.md §7.2) */
+	{"src.process.file.full_path", UDM_STRING, NULL},
+	/* CloudTrail eventSource and Sysmon 10 GrantedAccess in Google's rules (mappings.md §7.2) */
+	{"target.application", UDM_STRING, NULL},
+	{"target.resource.name", UDM_STRING, NULL},
 	{"target.hostname", UDM_STRING, NULL},
 	{"target.url", UDM_STRING, NULL},
 	{"target.ip", UDM_STRING, NULL},
@@ -116,6 +122,28 @@ static const char *
 yaral_field(struct emitter *em, const char *path)
 {
 	return arena_printf(em->a, "%s%s", yaral_udm_search(em) ? "" : "$e.", path);
+}
+
+/*
+ * Repeated UDM fields (the UDM field list marks ip, file.names and dns.questions as
+ * repeated). A comparison holds per element, so `not ($e.target.ip = x)` would hold
+ * when any element differs; `any` makes a test mean "some element matches" in
+ * every context, and an outcome over one is array_distinct(...), as Google's rules
+ * write it (targets.md 6.1, 6.5 #8).
+ */
+static const char *const repeated_paths[] = {
+	"principal.ip", "target.ip", "network.dns.questions.name", "target.process.file.names",
+};
+
+static bool
+yaral_repeated(const struct emitter *em, const char *path)
+{
+	if (!em->q->table || yaral_udm_search(em))
+		return false;
+	for (size_t i = 0; i < sizeof(repeated_paths) / sizeof(repeated_paths[0]); i++)
+		if (!strcmp(repeated_paths[i], path))
+			return true;
+	return false;
 }
 
 /* The UDM entry of a path; NULL without a pipeline (names are the rule's own). */
@@ -335,11 +363,13 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 		return false;
 	enum udm_type type = u ? u->type : m->numeric_field ? UDM_NUMBER : UDM_STRING;
 	const char *f = yaral_field(em, m->field);
+	/* value tests on a repeated field ask for some element; null/exists keep the field */
+	const char *each = yaral_repeated(em, m->field) ? arena_printf(em->a, "any %s", f) : f;
 	switch (m->op) {
 	case MATCH_STR:
 		if (type == UDM_ENUM)
 			return yaral_match_enum(em, m, u, f, out);
-		return yaral_match_string(em, m, f, out);
+		return yaral_match_string(em, m, each, out);
 	case MATCH_NUM:
 		return yaral_match_number(em, m, f, out);
 	case MATCH_BOOL:
@@ -360,10 +390,10 @@ yaral_match(struct emitter *em, const struct match *m, struct terms *out)
 											       : "="));
 		return true;
 	case MATCH_RE:
-		return yaral_match_regex(em, m, f, out);
+		return yaral_match_regex(em, m, each, out);
 	case MATCH_CIDR:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", f,
+			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", each,
 						       yaral_string(em, m->vals[i].text,
 								    m->vals[i].len)));
 		return true;
@@ -550,8 +580,10 @@ yaral_outcome(struct emitter *em)
 			      (*p >= '0' && *p <= '9')))
 				*p = '_';
 		emit_newline(em, 4);
-		buf_printf(em->out, "$%s = %s%s", var, yaral_field(em, q->project[i]),
-			   u && u->type == UDM_TIME ? ".seconds" : "");
+		const char *f = yaral_field(em, q->project[i]);
+		if (yaral_repeated(em, q->project[i]))
+			f = arena_printf(em->a, "array_distinct(%s)", f);
+		buf_printf(em->out, "$%s = %s%s", var, f, u && u->type == UDM_TIME ? ".seconds" : "");
 	}
 	return true;
 }

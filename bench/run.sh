@@ -13,7 +13,7 @@
 #     repository, the libyaml floor, scaling exponents).
 set -eu
 cd "$(dirname "$0")/.."
-SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
+corpus=${SIGMACC_CORPUS:?bench: set SIGMACC_CORPUS to the rules/ folder of SigmaHQ/sigma}
 BUILD=build-bench
 if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
@@ -21,7 +21,6 @@ fi
 ninja -C "$BUILD" | grep -v "^\[" || true
 [ -x "$BUILD/sigmacc" ] || { echo "bench: build failed" >&2; exit 1; }
 bin=$BUILD/sigmacc
-corpus=$SHARED/sigma-corpus
 rules=$(find "$corpus" -name '*.yml' | wc -l)
 
 measure() { # label, command... (N = rules compiled by the command)

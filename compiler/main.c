@@ -6,6 +6,7 @@
  */
 #include "build.h"
 #include "cli.h"
+#include "datadir.h"
 #include "eval.h"
 #include "output.h"
 #include "lint.h"
@@ -22,9 +23,6 @@
 
 #ifndef SIGMACC_VERSION
 #define SIGMACC_VERSION "0.1.0"
-#endif
-#ifndef SIGMACC_TEMPLATES
-#define SIGMACC_TEMPLATES "templates"
 #endif
 
 #define PIPELINES_MAX 64
@@ -454,8 +452,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "test"))	/* its own options: eval_cli.c */
-		return eval_command(argc, argv, getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") :
-						SIGMACC_TEMPLATES);
+		return eval_command(argc, argv, datadir_find(NULL));
 	struct cli c = {.command = argv[1]};
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "convert") && strcmp(cmd, "check") && strcmp(cmd, "ir") && strcmp(cmd, "list") &&
@@ -467,8 +464,7 @@ main(int argc, char **argv)
 	files_configure(c.max_rule_size ? c.max_rule_size : FILES_MAX_DEFAULT, c.follow_symlinks);
 	if (c.output && !strcmp(c.output, "-") && strcmp(cmd, "build"))
 		c.output = NULL;	/* -o - is standard output */
-	if (!c.templates)
-		c.templates = getenv("SIGMACC_TEMPLATES") ? getenv("SIGMACC_TEMPLATES") : SIGMACC_TEMPLATES;
+	c.templates = datadir_find(c.templates);
 	if (!strcmp(cmd, "list"))
 		status = cmd_list(&c);
 	else if (c.npaths == 0)

@@ -173,8 +173,10 @@ check_key(struct builder *b, struct frame *f, struct ynode *k)
 				  yaml_kind_name(k));
 	if (memchr(k->text, '\0', k->len))
 		return diag_error(b->d, k->pos, "mapping key contains a NUL character");
-	struct ynode **kids = b->kids + f->first;
 	int nkeys = (int)(b->nkids - f->first) / 2, first = -1;
+	if (nkeys == 0)	/* the first key: nothing to compare (and b->kids may be NULL) */
+		return true;
+	struct ynode **kids = b->kids + f->first;
 	if (nkeys < SCAN_KEYS) {
 		for (int j = 0; j < nkeys && first < 0; j++)
 			if (kids[2 * j]->len == k->len && !memcmp(kids[2 * j]->text, k->text, k->len))

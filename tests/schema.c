@@ -16,7 +16,8 @@
 
 /* The pipelines whose field names have a published schema in the repository. */
 static const char *const checked[] = {
-	"defender_xdr", "sentinel_asim", "ecs_windows", "qradar_windows", "splunk_cim", NULL,
+	"defender_xdr", "sentinel_asim", "ecs_windows", "qradar_windows", "splunk_cim", "sumo_cse",
+	NULL,
 };
 
 struct section {

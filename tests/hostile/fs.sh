@@ -175,10 +175,17 @@ t "two builds of different targets run together and leave a manifest with both" 
 read_only_outdir() {
 	cp "$net" rules/ && build -t kql,spl rules 2>/dev/null && inner=$(inside) &&
 	chmod -R a-w "$out" && chmod -R a+rX "$box" &&
-	as="" && if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	as="" && run_bin=$bin && run_vars=$vars &&
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		as="setpriv --reuid=65534 --regid=65534 --clear-groups"	# root ignores a-w
+		# the unprivileged user may not reach the checkout (a clone below a private
+		# directory): give it a copy of the binary, its data and the value list
+		mkdir -p "$box/bin" && cp "$bin" "$box/bin/sigmacc" && cp -R "$src/templates" "$box/" &&
+		cp "$vars" "$box/web_service.vars.yml" && chmod -R a+rX "$box/bin" "$box/templates" \
+			"$box/web_service.vars.yml" &&
+		run_bin=$box/bin/sigmacc && run_vars=$box/web_service.vars.yml
 	fi &&
-	$as "$bin" build -t kql,spl -o "$out" --vars "$vars" rules > "$io/stdout" 2> "$io/stderr" &&
+	$as "$run_bin" build -t kql,spl -o "$out" --vars "$run_vars" rules > "$io/stdout" 2> "$io/stderr" &&
 	same "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 0 failed" &&
 	unchanged "$inner" "$(inside)"
 }
