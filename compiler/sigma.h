@@ -457,6 +457,9 @@ struct query {
  */
 #define RULE_MAX_VALUES 2000000
 #define RULE_MAX_VALUE_BYTES (64 << 20)
+/* The text of one rule's query for one target: quoting and expansion (windash,
+ * case-insensitive regexes) can make it a few times the values' bytes, never more. */
+#define RULE_MAX_OUTPUT_BYTES (256 << 20)
 
 /* Normalises a rule (a condition list is the OR of its conditions). NULL after a diagnostic. */
 struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r,
