@@ -329,4 +329,5 @@ const struct backend backend_kql = {
 	.syntax = &kql_syntax,
 	.match = kql_match,
 	.query = kql_query,
+	.correlation = corr_kql_render,
 };

@@ -662,4 +662,5 @@ const struct backend backend_spl = {
 	.formats = spl_formats,
 	.match = spl_match,
 	.query = spl_query,
+	.correlation = corr_spl_render,
 };

@@ -245,6 +245,10 @@ struct rule {
 /* Builds the rules of a file. Bad documents are reported and skipped. */
 bool rule_load(struct arena *a, struct diag *d, const struct source *src,
 	       struct rule ***rules, int *nrules);
+/* The same, but correlation documents are skipped instead of refused; all the
+ * documents are returned for corr_load (correlation.h). */
+bool rule_load_docs(struct arena *a, struct diag *d, const struct source *src,
+		    struct rule ***rules, int *nrules, struct ynode ***docs, int *ndocs);
 /* The search called name, or NULL. */
 const struct search *rule_search(const struct rule *r, const char *name);
 /* "rule 'TITLE' (ID): " for messages about a rule as a whole. */
