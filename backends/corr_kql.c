@@ -24,7 +24,6 @@
  */
 #include "backend.h"
 
-#include <ctype.h>
 #include <string.h>
 
 /*
@@ -51,19 +50,12 @@ time_column(const struct options *o, const char *table)
 static const char *
 kql_name(struct arena *a, const char *s)
 {
-	bool plain = isalpha((unsigned char)s[0]) || s[0] == '_';
-	for (const char *p = s; *p; p++)
-		plain = plain && (isalnum((unsigned char)*p) || *p == '_');
-	if (plain)
+	if (corr_plain_name(s))
 		return s;
 	struct buf b = {0};
-	buf_puts(&b, "['");
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'' || *p == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *p);
-	}
-	buf_puts(&b, "']");
+	buf_putc(&b, '[');
+	corr_quote(&b, '\'', s);
+	buf_putc(&b, ']');
 	char *r = arena_strdup(a, b.data);
 	buf_free(&b);
 	return r;
@@ -73,13 +65,7 @@ static const char *
 kql_string(struct arena *a, const char *s)
 {
 	struct buf b = {0};
-	buf_putc(&b, '"');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *p);
-	}
-	buf_putc(&b, '"');
+	corr_quote(&b, '"', s);
 	char *r = arena_strdup(a, b.data);
 	buf_free(&b);
 	return r;
@@ -165,12 +151,8 @@ corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 			buf_puts(out, c->nrules > 1 ? ")" : "");
 		}
 		buf_putn(out, agg.data, agg.len);
-		for (int i = 0; i < c->ncmp; i++)
-			buf_printf(out, "%s %s %s %s", i ? "\n    and" : "\n| where", column,
-				   corr_op_symbol(c->cmp[i].op), c->cmp[i].value);
-		diag_warning(d, c->timespan_pos, "kql: the %s window is a fixed bin() bucket, not a "
-			     "sliding window: events of one group on both sides of a bucket boundary "
-			     "are counted apart", c->timespan);
+		corr_where(out, c, column, "\n    and");
+		corr_warn_buckets(d, c, "kql", "bin()");
 	}
 	buf_free(&agg);
 	return ok;

@@ -19,28 +19,16 @@
  */
 #include "backend.h"
 
-#include <ctype.h>
 #include <string.h>
 
-static bool
-plain_name(const char *s)
-{
-	bool plain = isalpha((unsigned char)s[0]) || s[0] == '_';
-	for (const char *p = s; *p; p++)
-		plain = plain && (isalnum((unsigned char)*p) || *p == '_');
-	return plain;
-}
-
+/* a field on the right side of eval */
 static void
-quoted(struct buf *out, char q, const char *s)
+spl_field(struct buf *out, const char *name)
 {
-	buf_putc(out, q);
-	for (const char *p = s; *p; p++) {
-		if (*p == q || *p == '\\')
-			buf_putc(out, '\\');
-		buf_putc(out, *p);
-	}
-	buf_putc(out, q);
+	if (corr_plain_name(name))
+		buf_puts(out, name);
+	else
+		corr_quote(out, '\'', name);
 }
 
 /* eval NAME=COLUMN for each group-by column whose Sigma name differs */
@@ -52,25 +40,19 @@ renames(const struct corr_input *in, int i, bool tag, struct buf *out)
 	if (tag) {
 		buf_puts(out, sep);
 		buf_puts(out, "sigma_rule=");
-		quoted(out, '"', corr_rule_label(c->rules[i]));
+		corr_quote(out, '"', corr_rule_label(c->rules[i]));
 		sep = ", ";
 	}
 	for (int g = 0; g < c->ngroup; g++) {
 		if (!strcmp(c->group_by[g], in->columns[i][g]))
 			continue;
 		buf_printf(out, "%s%s=", sep, c->group_by[g]);
-		if (plain_name(in->columns[i][g]))
-			buf_puts(out, in->columns[i][g]);
-		else
-			quoted(out, '\'', in->columns[i][g]);
+		spl_field(out, in->columns[i][g]);
 		sep = ", ";
 	}
 	if (in->value_column[i]) {
 		buf_printf(out, "%ssigma_value=", sep);
-		if (plain_name(in->value_column[i]))
-			buf_puts(out, in->value_column[i]);
-		else
-			quoted(out, '\'', in->value_column[i]);
+		spl_field(out, in->value_column[i]);
 	}
 }
 
@@ -104,7 +86,7 @@ static bool
 check_names(struct diag *d, const struct correlation *c)
 {
 	for (int g = 0; g < c->ngroup; g++)
-		if (!plain_name(c->group_by[g]))
+		if (!corr_plain_name(c->group_by[g]))
 			return diag_error(d, c->pos, "spl: group-by name '%s' is not a plain field "
 					  "name; use an alias", c->group_by[g]);
 	return true;
@@ -134,12 +116,8 @@ corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 			buf_puts(out, "\n| where isnotnull(sigma_value)");
 		buf_printf(out, "\n| bin _time span=%s\n| stats ", corr_span(a, c->seconds));
 		buf_putn(out, agg.data, agg.len);
-		for (int i = 0; i < c->ncmp; i++)
-			buf_printf(out, "%s %s %s %s", i ? " AND" : "\n| where", column,
-				   corr_op_symbol(c->cmp[i].op), c->cmp[i].value);
-		diag_warning(d, c->timespan_pos, "spl: the %s window is a fixed bin bucket, not a "
-			     "sliding window: events of one group on both sides of a bucket boundary "
-			     "are counted apart", c->timespan);
+		corr_where(out, c, column, " AND");
+		corr_warn_buckets(d, c, "spl", "bin");
 	}
 	buf_free(&agg);
 	return ok;

@@ -7,6 +7,7 @@
  */
 #include "correlation.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,6 +393,44 @@ const char *
 corr_rule_label(const struct rule *r)
 {
 	return r->name ? r->name : r->id ? r->id : r->title;
+}
+
+void
+corr_where(struct buf *out, const struct correlation *c, const char *column, const char *and_op)
+{
+	for (int i = 0; i < c->ncmp; i++)
+		buf_printf(out, "%s %s %s %s", i ? and_op : "\n| where", column,
+			   corr_op_symbol(c->cmp[i].op), c->cmp[i].value);
+}
+
+void
+corr_warn_buckets(struct diag *d, const struct correlation *c, const char *target,
+		  const char *construct)
+{
+	diag_warning(d, c->timespan_pos, "%s: the %s window is a fixed %s bucket, not a sliding "
+		     "window: events of one group on both sides of a bucket boundary are counted "
+		     "apart", target, c->timespan, construct);
+}
+
+bool
+corr_plain_name(const char *s)
+{
+	bool plain = isalpha((unsigned char)s[0]) || s[0] == '_';
+	for (const char *p = s; *p; p++)
+		plain = plain && (isalnum((unsigned char)*p) || *p == '_');
+	return plain;
+}
+
+void
+corr_quote(struct buf *out, char q, const char *s)
+{
+	buf_putc(out, q);
+	for (const char *p = s; *p; p++) {
+		if (*p == q || *p == '\\')
+			buf_putc(out, '\\');
+		buf_putc(out, *p);
+	}
+	buf_putc(out, q);
 }
 
 void

@@ -87,6 +87,16 @@ bool corr_hides(struct correlation *const *c, int n, const struct rule *r);
 const char *corr_span(struct arena *a, long long seconds);
 /* The rule's reference text in outputs: name, else id, else title. */
 const char *corr_rule_label(const struct rule *r);
+/* "\n| where COLUMN OP N" and, for a range, AND_OP "COLUMN OP N" after it. */
+void corr_where(struct buf *out, const struct correlation *c, const char *column,
+		const char *and_op);
+/* The warning of targets whose windows are fixed buckets (construct: "bin()"). */
+void corr_warn_buckets(struct diag *d, const struct correlation *c, const char *target,
+		       const char *construct);
+/* Is s a plain field name ([A-Za-z_][A-Za-z0-9_]*)? */
+bool corr_plain_name(const char *s);
+/* s in quotes q, with q and backslash escaped by a backslash. */
+void corr_quote(struct buf *out, char q, const char *s);
 /* The IR as text (`ir` output). */
 void corr_dump(struct buf *out, const struct correlation *c);
 

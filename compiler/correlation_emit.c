@@ -32,12 +32,42 @@ map_column(struct session *s, struct diag *d, const struct correlation *c, const
 	return col;
 }
 
+/*
+ * The base query of rule i, and its mapped columns. The rule is normalised
+ * with the correlation's fields as its `fields:`, so the computed columns
+ * they map to (pipeline extends) are part of the query; the projection
+ * itself is dropped, as the correlation keeps the event time too.
+ */
 static bool
 prepare_rule(struct session *s, struct diag *d, const struct correlation *c, int i,
 	     struct corr_input *in)
 {
 	const struct rule *r = c->rules[i];
-	struct query *q = normalize_rule(&s->arena, d, r, &s->opts);
+	const char **fields = arena_alloc(&s->arena, sizeof(*fields) * (size_t)(c->ngroup + 1));
+	struct pos *pos = arena_alloc(&s->arena, sizeof(*pos) * (size_t)(c->ngroup + 1));
+	int nfields = 0;
+	in->columns[i] = arena_alloc(&s->arena, sizeof(char *) * (size_t)(c->ngroup + 1));
+	for (int g = 0; g < c->ngroup; g++) {
+		const char *field = c->group_by[g];
+		for (int k = 0; k < c->naliases; k++)
+			if (!strcmp(c->aliases[k].name, field))
+				field = c->aliases[k].field[i];
+		pos[nfields] = c->pos;
+		fields[nfields++] = field;
+		if (!(in->columns[i][g] = map_column(s, d, c, r, field)))
+			return false;
+	}
+	if (c->field) {
+		pos[nfields] = c->pos;
+		fields[nfields++] = c->field;
+		if (!(in->value_column[i] = map_column(s, d, c, r, c->field)))
+			return false;
+	}
+	struct rule copy = *r;
+	copy.fields = fields;
+	copy.nfields = nfields;
+	copy.field_pos = pos;
+	struct query *q = normalize_rule(&s->arena, d, &copy, &s->opts);
 	if (!q)
 		return false;
 	in->tables[i] = q->table;
@@ -52,16 +82,6 @@ prepare_rule(struct session *s, struct diag *d, const struct correlation *c, int
 		in->queries[i] = arena_strndup(&s->arena, text.data, text.len);
 	}
 	buf_free(&text);
-	in->columns[i] = arena_alloc(&s->arena, sizeof(char *) * (size_t)(c->ngroup + 1));
-	for (int g = 0; ok && g < c->ngroup; g++) {
-		const char *field = c->group_by[g];
-		for (int k = 0; k < c->naliases; k++)
-			if (!strcmp(c->aliases[k].name, field))
-				field = c->aliases[k].field[i];
-		ok = (in->columns[i][g] = map_column(s, d, c, r, field)) != NULL;
-	}
-	if (ok && c->field)
-		ok = (in->value_column[i] = map_column(s, d, c, r, c->field)) != NULL;
 	return ok;
 }
 
@@ -78,7 +98,7 @@ corr_compile(struct session *s, struct arena *a, struct diag *d, const struct co
 	if (!s->be->correlation)
 		return diag_error(d, c->type_pos, "correlation rules are not supported for target "
 				  "%s; no query is written for this correlation", s->be->name);
-	if (s->tpl)
+	if (s->tpl || (s->format && strcmp(s->format, "default")))
 		return diag_error(d, c->type_pos, "correlation rules have no %s format yet; "
 				  "convert them without -f", s->format);
 	struct corr_input in = {.c = c, .opts = &s->opts};

@@ -1,7 +1,7 @@
 #!/bin/sh
-# correlations.sh SIGMACC [--update]: goldens of correlation rules. The first line
-# of each tests/correlations/NAME.yml is '# targets: T1 T2 ...' (ir = the IR dump);
-# for each target the expected stdout, stderr and exit status are NAME.T.out. Run
+# correlations.sh SIGMACC [--update]: goldens of correlation rules, compiled with
+# the T1102 pack's --vars. The first line of each tests/correlations/NAME.yml is
+# '# targets: T1 T2 ...' (ir = the IR dump); for each target the expected stdout, stderr and exit status are NAME.T.out. Run
 # from the source root; prints TAP. --update rewrites them (review the diff).
 set -u
 bin=$1
@@ -14,9 +14,9 @@ for rule in tests/correlations/*.yml; do
 	for t in $(sed -n '1s/^# targets: //p' "$rule"); do
 		n=$((n + 1))
 		if [ "$t" = ir ]; then
-			"$bin" ir "$rule" >"$tmp/got" 2>&1
+			"$bin" ir --vars rules/web_service.vars.yml "$rule" >"$tmp/got" 2>&1
 		else
-			"$bin" convert -t "$t" "$rule" >"$tmp/got" 2>&1
+			"$bin" convert -t "$t" --vars rules/web_service.vars.yml "$rule" >"$tmp/got" 2>&1
 		fi
 		echo "exit $?" >>"$tmp/got"
 		want=${rule%.yml}.$t.out
