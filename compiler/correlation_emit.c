@@ -13,8 +13,8 @@
 
 /* The target column of Sigma field name in r's events, or NULL after an error. */
 static const char *
-map_column(struct session *s, struct diag *d, const struct correlation *c, const struct rule *r,
-	   const char *field)
+map_column(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
+	   const struct rule *r, const char *field)
 {
 	struct rule copy = *r;
 	struct pos pos = c->pos;
@@ -23,7 +23,7 @@ map_column(struct session *s, struct diag *d, const struct correlation *c, const
 	copy.field_pos = &pos;
 	copy.nflags = 0;
 	struct diag quiet = {.src = d->src};
-	struct query *q = normalize_rule(&s->arena, &quiet, &copy, &s->opts);
+	struct query *q = normalize_rule(a, &quiet, &copy, &s->opts);
 	const char *col = q && q->nproject == 1 ? q->project[0] : NULL;
 	diag_clear(&quiet);
 	if (!col)
@@ -39,14 +39,14 @@ map_column(struct session *s, struct diag *d, const struct correlation *c, const
  * itself is dropped, as the correlation keeps the event time too.
  */
 static bool
-prepare_rule(struct session *s, struct diag *d, const struct correlation *c, int i,
-	     struct corr_input *in)
+prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
+	     int i, struct corr_input *in)
 {
 	const struct rule *r = c->rules[i];
-	const char **fields = arena_alloc(&s->arena, sizeof(*fields) * (size_t)(c->ngroup + 1));
-	struct pos *pos = arena_alloc(&s->arena, sizeof(*pos) * (size_t)(c->ngroup + 1));
+	const char **fields = arena_alloc(a, sizeof(*fields) * (size_t)(c->ngroup + 1));
+	struct pos *pos = arena_alloc(a, sizeof(*pos) * (size_t)(c->ngroup + 1));
 	int nfields = 0;
-	in->columns[i] = arena_alloc(&s->arena, sizeof(char *) * (size_t)(c->ngroup + 1));
+	in->columns[i] = arena_alloc(a, sizeof(char *) * (size_t)(c->ngroup + 1));
 	for (int g = 0; g < c->ngroup; g++) {
 		const char *field = c->group_by[g];
 		for (int k = 0; k < c->naliases; k++)
@@ -54,20 +54,20 @@ prepare_rule(struct session *s, struct diag *d, const struct correlation *c, int
 				field = c->aliases[k].field[i];
 		pos[nfields] = c->pos;
 		fields[nfields++] = field;
-		if (!(in->columns[i][g] = map_column(s, d, c, r, field)))
+		if (!(in->columns[i][g] = map_column(s, a, d, c, r, field)))
 			return false;
 	}
 	if (c->field) {
 		pos[nfields] = c->pos;
 		fields[nfields++] = c->field;
-		if (!(in->value_column[i] = map_column(s, d, c, r, c->field)))
+		if (!(in->value_column[i] = map_column(s, a, d, c, r, c->field)))
 			return false;
 	}
 	struct rule copy = *r;
 	copy.fields = fields;
 	copy.nfields = nfields;
 	copy.field_pos = pos;
-	struct query *q = normalize_rule(&s->arena, d, &copy, &s->opts);
+	struct query *q = normalize_rule(a, d, &copy, &s->opts);
 	if (!q)
 		return false;
 	in->tables[i] = q->table;
@@ -75,11 +75,11 @@ prepare_rule(struct session *s, struct diag *d, const struct correlation *c, int
 	bare.nproject = 0;
 	bare.nflags = 0;
 	struct buf text = {0};
-	bool ok = emit_query(&s->arena, d, s->be, &bare, s->compact, "default", &text);
+	bool ok = emit_query(a, d, s->be, &bare, s->compact, "default", &text);
 	if (ok) {
 		while (text.len && text.data[text.len - 1] == '\n')
 			text.len--;
-		in->queries[i] = arena_strndup(&s->arena, text.data, text.len);
+		in->queries[i] = arena_strndup(a, text.data, text.len);
 	}
 	buf_free(&text);
 	return ok;
@@ -109,7 +109,7 @@ corr_compile(struct session *s, struct arena *a, struct diag *d, const struct co
 	in.value_column = arena_alloc(a, sizeof(*in.value_column) * n);
 	memset(in.value_column, 0, sizeof(*in.value_column) * n);
 	for (int i = 0; i < c->nrules; i++)
-		if (!prepare_rule(s, d, c, i, &in))
+		if (!prepare_rule(s, a, d, c, i, &in))
 			return false;
 	struct buf text = {0};
 	bool ok = s->be->correlation(a, d, &in, &text);
