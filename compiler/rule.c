@@ -518,8 +518,8 @@ rule_load_docs(struct arena *a, struct diag *d, const struct source *src, struct
 		 * event, so a caller that cannot compile correlations gets no rule at all */
 		const struct ynode *cor = yaml_get(docs[i], "correlation");
 		if (cor && !docs_out)
-			return diag_error(d, cor->pos, "correlation rules are not supported here; "
-					  "no rule of this file is compiled");
+			return diag_error(d, cor->pos, "correlation rules are not evaluated; "
+					  "no rule of this file is tested");
 	}
 	if (docs_out) {
 		*docs_out = docs;
