@@ -8,7 +8,7 @@
 #ifndef SIGMACC_BACKEND_H
 #define SIGMACC_BACKEND_H
 
-#include "../compiler/sigma.h"
+#include "../compiler/correlation.h"
 
 /* One atom of output; with items, a list laid out by the emitter. */
 struct term {
@@ -96,7 +96,17 @@ struct backend {
 	/* Writes the whole query (selection, expression via emit_expr, projection),
 	 * without the final newline, which emit_query adds. */
 	bool (*query)(struct emitter *em);
+	/* Renders a correlation rule (compiler/correlation.h) into out, without the final
+	 * newline; false after a diagnostic. NULL: the target refuses correlations. */
+	bool (*correlation)(struct arena *a, struct diag *d, const struct corr_input *in,
+			    struct buf *out);
 };
+
+/* backends/corr_<target>.c */
+bool corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		     struct buf *out);
+bool corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		     struct buf *out);
 
 /* emit.c */
 extern const struct backend *const backends[];	/* NULL-terminated */

@@ -277,7 +277,11 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
 			     .format = format ? format : "default"};
 	size_t start = out->len;
-	if (!emit_names(&em) || !be->query(&em)) {
+	bool ok = emit_names(&em) && be->query(&em);
+	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
+		ok = diag_error(d, q->rule->pos, "the %s query of this rule would be larger than %d MiB, "
+				"the limit per rule and target", be->name, RULE_MAX_OUTPUT_BYTES >> 20);
+	if (!ok) {
 		out->len = start;	/* never half a query */
 		if (out->data)
 			out->data[start] = '\0';

@@ -333,4 +333,5 @@ const struct backend backend_kql = {
 	.comment_open = "//",
 	.match = kql_match,
 	.query = kql_query,
+	.correlation = corr_kql_render,
 };

@@ -675,4 +675,5 @@ const struct backend backend_spl = {
 	.comment_close = "```",
 	.match = spl_match,
 	.query = spl_query,
+	.correlation = corr_spl_render,
 };

@@ -180,7 +180,38 @@ driver_load(struct session *s, struct unit *u, const char *path)
 		diag_error(&u->load, (struct pos){path, 0, 0}, "cannot read file: %s", why);
 		return;
 	}
-	u->ok = rule_load(&s->arena, &u->load, &u->src, &u->rules, &u->nrules);
+	struct ynode **docs = NULL;
+	int ndocs = 0;
+	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &docs, &ndocs);
+	if (!corr_load(&s->arena, &u->load, docs, ndocs, u->rules, u->nrules, &u->cors,
+		       &u->ncors)) {
+		u->nrules = u->ncors = 0;	/* which base rules it hides is unknown: write nothing */
+		u->ok = false;
+	}
+}
+
+/* The file's correlations; false if any failed. */
+static bool
+emit_correlations(struct session *s, struct arena *a, struct diag *d, const struct unit *u,
+		  struct buf *out)
+{
+	bool ok = true;
+	for (int i = 0; i < u->ncors; i++) {
+		d->context = arena_printf(a, "correlation '%s': ", u->cors[i]->title);
+		s->nrules++;
+		struct buf text = {0};
+		int errors = d->nerrors;
+		if (!corr_compile(s, a, d, u->cors[i], &text) || d->nerrors != errors) {
+			s->nfailed++;
+			ok = false;
+		} else if (text.len && s->product != PRODUCT_NONE) {
+			if (out->len)
+				buf_putc(out, '\n');
+			buf_putn(out, text.data, text.len);
+		}
+		buf_free(&text);
+	}
+	return ok;
 }
 
 bool
@@ -196,6 +227,9 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		s->nrules++;
 	}
 	for (int i = 0; i < u->nrules; i++) {
+		/* a base rule alone would fire on every matching event (unless generate) */
+		if (corr_hides(u->cors, u->ncors, u->rules[i]))
+			continue;
 		d.context = rule_context(&a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;
 		s->nrules++;
@@ -204,6 +238,8 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 			ok = false;
 		}
 	}
+	if (!emit_correlations(s, &a, &d, u, out))
+		ok = false;
 	d.context = NULL;
 	d.rule_id = NULL;
 	if (s->dedupe)

@@ -57,6 +57,8 @@ struct unit {
 	struct diag load;	/* what reading and loading said: render it once per file */
 	struct rule **rules;
 	int nrules;
+	struct correlation **cors;	/* the correlation documents (correlation.h) */
+	int ncors;
 	bool ok;		/* read, and every document loaded */
 };
 
@@ -65,6 +67,10 @@ void driver_load(struct session *s, struct unit *u, const char *path);
  * u->load's) to err. Counts documents as driver_file does. False if any failed. */
 bool driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err);
 void driver_unload(struct unit *u);
+/* One correlation rule of the file (correlation_emit.c), allocating in a (the
+ * target's arena); output appended to out. */
+bool corr_compile(struct session *s, struct arena *a, struct diag *d,
+		  const struct correlation *c, struct buf *out);
 void driver_render(const struct session *s, const struct diag *d, struct buf *err);
 /* Forgets the pieces recorded so far (a new output starts). */
 void driver_forget_pieces(struct session *s);

@@ -491,6 +491,13 @@ bool
 rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule ***rules,
 	  int *nrules)
 {
+	return rule_load_docs(a, d, src, rules, nrules, NULL, NULL);
+}
+
+bool
+rule_load_docs(struct arena *a, struct diag *d, const struct source *src, struct rule ***rules,
+	       int *nrules, struct ynode ***docs_out, int *ndocs_out)
+{
 	struct loader l = {a, d, src, 0};
 	struct ynode **docs;
 	int ndocs, cap = 0;
@@ -509,15 +516,21 @@ rule_load(struct arena *a, struct diag *d, const struct source *src, struct rule
 					  "write each rule as a complete document",
 					  act->kind == YNODE_SCALAR ? act->text : "...");
 		/* the base rules of a correlation alone would fire on every matching
-		 * event, so until correlations compile the file yields no rule at all */
+		 * event, so a caller that cannot compile correlations gets no rule at all */
 		const struct ynode *cor = yaml_get(docs[i], "correlation");
-		if (cor)
-			return diag_error(d, cor->pos, "correlation rules are not supported yet; "
-					  "no rule of this file is compiled");
+		if (cor && !docs_out)
+			return diag_error(d, cor->pos, "correlation rules are not evaluated; "
+					  "no rule of this file is tested");
+	}
+	if (docs_out) {
+		*docs_out = docs;
+		*ndocs_out = ndocs;
 	}
 	bool ok = true;
 	for (int i = 0; i < ndocs; i++) {
 		d->context = NULL;
+		if (docs_out && yaml_get(docs[i], "correlation"))
+			continue;	/* corr_load reads it */
 		l.of_work = 0;
 		d->rule_id = NULL;
 		struct rule *r = load_rule(&l, docs[i], i);

@@ -245,6 +245,10 @@ struct rule {
 /* Builds the rules of a file. Bad documents are reported and skipped. */
 bool rule_load(struct arena *a, struct diag *d, const struct source *src,
 	       struct rule ***rules, int *nrules);
+/* The same, but correlation documents are skipped instead of refused; all the
+ * documents are returned for corr_load (correlation.h). */
+bool rule_load_docs(struct arena *a, struct diag *d, const struct source *src,
+		    struct rule ***rules, int *nrules, struct ynode ***docs, int *ndocs);
 /* The search called name, or NULL. */
 const struct search *rule_search(const struct rule *r, const char *name);
 /* "rule 'TITLE' (ID): " for messages about a rule as a whole. */
@@ -458,6 +462,9 @@ struct query {
  */
 #define RULE_MAX_VALUES 2000000
 #define RULE_MAX_VALUE_BYTES (64 << 20)
+/* The text of one rule's query for one target: quoting and expansion (windash,
+ * case-insensitive regexes) can make it a few times the values' bytes, never more. */
+#define RULE_MAX_OUTPUT_BYTES (256 << 20)
 
 /* Normalises a rule (a condition list is the OR of its conditions). NULL after a diagnostic. */
 struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r,
