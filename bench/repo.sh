@@ -20,7 +20,6 @@
 # exit 1 (rules that some target refuses), so their lines say "(exit status 1)".
 set -eu
 cd "$(dirname "$0")/.."
-SHARED=${SIGMACC_SHARED:-$(cd .. && pwd)/shared}
 BUILD=build-bench
 if [ $# -ge 1 ]; then
 	bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -38,8 +37,8 @@ fi
 runs=${BENCH_RUNS:-3}
 mult=${BENCH_REPO_MULT:-30}
 max=${BENCH_MAX:-100000}
-corpus=$SHARED/sigma-corpus
-[ -d "$corpus" ] || { echo "bench: no corpus at $corpus (set SIGMACC_SHARED)" >&2; exit 1; }
+corpus=${SIGMACC_CORPUS:-}
+[ -d "$corpus" ] || { echo "bench: no corpus at '$corpus' (set SIGMACC_CORPUS to the rules/ folder of SigmaHQ/sigma)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 floor=$tmp/yaml_floor
