@@ -465,7 +465,12 @@ const struct backend backend_aql = {
 	.syntax = &aql_syntax,
 	.formats = aql_formats,
 	.options = aql_options,
-	.comment_open = "--",
+	/* AQL comments are / * ... * / and only inside a query's body: one before SELECT
+	 * or after the last line is a parse error (IBM support, "How to include comments
+	 * in an AQL query", https://ibm.com/support/pages/node/6959337). */
+	.comment_open = "/*",
+	.comment_close = "*/",
+	.comment_in_body = true,
 	.match = aql_match,
 	.query = aql_query,
 };

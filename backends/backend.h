@@ -89,8 +89,11 @@ struct backend {
 	const struct format *formats;
 	const struct backend_option *options;	/* ended by a NULL name; may be NULL */
 	/* A comment line naming each rule where several queries share one output:
-	 * comment_open, the rule, comment_close (may be NULL). */
+	 * comment_open, the rule, comment_close (may be NULL). With comment_in_body the
+	 * line goes after the query's first line instead of before it, for targets that
+	 * accept comments only inside a query. */
 	const char *comment_open, *comment_close;
+	bool comment_in_body;
 	/* Renders one match into terms; false after a diagnostic. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection),

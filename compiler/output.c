@@ -108,9 +108,12 @@ put_piece(const char *p, size_t len, int json_indent, int depth, struct buf *out
 static void
 put_comment(const struct backend *be, const char *label, struct buf *out)
 {
+	const char *close = be->comment_close;
+	size_t nclose = close ? strlen(close) : 0;
 	buf_printf(out, "%s ", be->comment_open);
 	for (const char *c = label; *c; c++)
-		buf_putc(out, (unsigned char)*c < 0x20 || *c == '`' ? ' ' : *c);
+		buf_putc(out, (unsigned char)*c < 0x20 || *c == '`' ||
+				      (nclose && !strncmp(c, close, nclose)) ? ' ' : *c);
 	if (be->comment_close)
 		buf_printf(out, " %s", be->comment_close);
 	buf_putc(out, '\n');
@@ -136,11 +139,19 @@ output_join(const struct session *s, const struct buf *in, bool compact, int jso
 			buf_puts(out, ",\n");
 		if ((how == JOIN_BLANK || how == JOIN_COMMENT) && i)
 			buf_putc(out, '\n');
-		if (how == JOIN_COMMENT)
+		size_t len = end - start;
+		const char *nl = how == JOIN_COMMENT && s->be->comment_in_body
+					 ? memchr(text, '\n', len) : NULL;
+		if (nl) {	/* first line, the comment, the rest of the body */
+			buf_putn(out, text, (size_t)(nl - text) + 1);
+			len -= (size_t)(nl - text) + 1;
+			text = nl + 1;
+		}
+		if (how == JOIN_COMMENT && (nl || !s->be->comment_in_body))
 			put_comment(s->be, s->pieces[i].label, out);
 		if (how == JOIN_DOCUMENTS)
 			buf_puts(out, "---\n");
-		put_piece(text, end - start, indent, how == JOIN_ARRAY && indent >= 0, out);
+		put_piece(text, len, indent, how == JOIN_ARRAY && indent >= 0, out);
 		if (how != JOIN_ARRAY)
 			buf_putc(out, '\n');
 	}
