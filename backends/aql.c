@@ -391,13 +391,20 @@ aql_match(struct emitter *em, const struct match *m, struct terms *out)
 	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
 
-/* The log source filter, or NULL when the pipeline knows no log source type ('*'). */
+/* The pipeline's selection: `devicetype=12 AND "Event ID" = '9'`. */
+static const struct selsyntax aql_select = {
+	.eq = " = ", .num_eq = "=", .and_op = " AND ", .or_op = " OR ", .in_op = " IN (",
+	.quote = &aql_literal, .name = aql_ident,
+};
+
+/* The log source filter, or NULL when the pipeline knows no log source type (no conditions)
+ * or after a diagnostic. */
 static const char *
 aql_source_filter(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (strcmp(q->table, "*"))
-		return q->table;
+	if (q->select->where_count)
+		return emit_selection(em, &aql_select, q->select->where, q->select->where_count);
 	const struct logsource *ls = &q->rule->logsource;
 	if (ls->product)
 		diag_warning(em->d, ls->pos,
@@ -419,9 +426,11 @@ aql_query(struct emitter *em)
 		return diag_error(em->d, q->rule->pos, "option aql-table must be events or flows, "
 				  "not '%s' (target aql)", from);
 	/* devicetype is a column of events; flows have no log source */
-	const char *filter = q->table && !(from && !strcmp(from, "flows")) ? aql_source_filter(em)
-									   : NULL;
-	bool full = !strcmp(em->format, "default") && q->table;
+	const char *filter = q->select && !(from && !strcmp(from, "flows")) ? aql_source_filter(em)
+									    : NULL;
+	if (q->select && q->select->where_count && !(from && !strcmp(from, "flows")) && !filter)
+		return false;
+	bool full = !strcmp(em->format, "default") && q->select;
 	if (full) {
 		buf_puts(out, "SELECT *");
 		for (int i = 0; i < q->nproject; i++) {

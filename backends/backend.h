@@ -52,6 +52,25 @@ struct quoting {
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
 
+struct emitter;
+
+/* How a target writes the pipeline's event selection conditions (select.c). */
+struct selsyntax {
+	const char *eq;		/* between field and value: "=", " = ", " == " */
+	const char *num_eq;	/* between field and a number (NULL: eq) */
+	const char *and_op;	/* between conditions: " ", " AND ", " and " */
+	const char *or_op;	/* between the groups of an any: " or " */
+	const char *in_op;	/* " IN (": then the values joined by ", " and ")" */
+	const char *prefix_op;	/* before a prefix, written as a literal ending in '*'
+				 * (NULL: refused) */
+	const char *exists;	/* a printf format taking the field: "isnotempty(%s)" (NULL: refused) */
+	const char *bare;	/* the characters of values written bare (NULL: none) */
+	const struct quoting *quote;	/* the other values */
+	const struct quoting *regex;	/* a regex, for quote_regex (NULL: refused) */
+	/* a field name as the target writes it (NULL: as the pipeline spells it) */
+	const char *(*name)(struct emitter *em, const char *field);
+};
+
 struct emitter {
 	struct arena *a;
 	struct diag *d;
@@ -154,6 +173,13 @@ const char *quote_str(struct arena *a, const struct quoting *q, const char *s, s
 void quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n);
 /* s[0..n) for a message: control characters (NUL too) as \xNN. */
 const char *quote_show(struct arena *a, const char *s, size_t n);
+
+/* select.c */
+/* where[0..n) as one text (conditions ANDed); NULL after a diagnostic. */
+const char *emit_selection(struct emitter *em, const struct selsyntax *s,
+			   const struct sel_cond *where, unsigned n);
+/* The selection's from, which the target needs; NULL after a diagnostic. */
+const char *emit_from(struct emitter *em);
 
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);

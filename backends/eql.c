@@ -692,16 +692,24 @@ eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 
 /* ---- the query ---------------------------------------------------------------------------- */
 
+/* The pipeline's selection: `event.code in ("17", "18") and winlog.channel == "..."`. */
+static const struct selsyntax eql_select = {
+	.eq = " == ", .and_op = " and ", .or_op = " or ", .in_op = " in (", .prefix_op = " : ",
+	.quote = &eql_literal,
+};
+
 static bool
 eql_query(struct emitter *em)
 {
 	const struct query *q = em->q;
-	const char *table = q->table ? q->table : "any";
-	const char *cond = strstr(table, " where ");
-	buf_printf(em->out, "%.*s where ", cond ? (int)(cond - table) : (int)strlen(table), table);
-	/* the selection's extra term is ANDed in front, as a verbatim term (see eql_match) */
-	struct expr sel = {.kind = EXPR_MATCH, .match = {.field = cond ? cond + 7 : NULL,
-							 .op = MATCH__COUNT}};
+	const struct selection *s = q->select;
+	buf_printf(em->out, "%s where ", s && s->from ? s->from : "any");
+	const char *cond = NULL;
+	if (s && s->where_count && !(cond = emit_selection(em, &eql_select, s->where,
+							   s->where_count)))
+		return false;
+	/* the selection's conditions are ANDed in front, as a verbatim term (see eql_match) */
+	struct expr sel = {.kind = EXPR_MATCH, .match = {.field = cond, .op = MATCH__COUNT}};
 	struct expr top = {.kind = EXPR_AND};
 	const struct expr *e = q->expr;
 	if (cond) {

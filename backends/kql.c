@@ -295,14 +295,28 @@ kql_match(struct emitter *em, const struct match *m, struct terms *out)
 	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
 
+/* The pipeline's selection conditions after its table (ActionType == "FileCreated"). */
+static const struct selsyntax kql_select = {
+	.eq = " == ", .and_op = " and ", .or_op = " or ", .in_op = " in (",
+	.exists = "isnotempty(%s)",
+	.quote = &kql_regular,	/* == and in are case-sensitive in KQL; no prefix form */
+};
+
 static bool
 kql_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	struct buf *out = em->out;
-	if (!q->table)	/* --without-pipeline: the expression alone */
+	if (!q->select)	/* --without-pipeline: the expression alone */
 		return emit_expr(em, q->expr, 0);
-	buf_puts(out, q->table);
+	const char *table = emit_from(em), *where = NULL;
+	const struct selection *s = q->select;
+	if (!table || (s->where_count && !(where = emit_selection(em, &kql_select, s->where,
+								   s->where_count))))
+		return false;
+	buf_puts(out, table);
+	if (where)	/* `DeviceFileEvents | where ActionType == "FileCreated"` */
+		buf_printf(out, " | where %s", where);
 	for (int i = 0; i < q->nextends; i++) {
 		emit_newline(em, 0);
 		buf_printf(out, "| extend %s = %s", kql_ident(em, q->extends[i].name),

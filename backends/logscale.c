@@ -525,14 +525,28 @@ logscale_match(struct emitter *em, const struct match *m, struct terms *out)
 	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
 
+/* The pipeline's selection: `#event_simpleName=/^(A|B)$/ event_platform=Win`. */
+static const struct quoting logscale_select_regex = {
+	.open = "/", .close = "/", .escape = '\\', .special = "/", .control = "\\x%02x",
+	.nul = true,
+};
+static const struct selsyntax logscale_select = {
+	.eq = "=", .and_op = " ", .bare = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	"0123456789_", .quote = &logscale_literal, .regex = &logscale_select_regex,
+};
+
 /* The query itself: selection, expression, projection; no final newline. */
 static bool
 logscale_body(struct emitter *em)
 {
 	const struct query *q = em->q;
 	struct buf *out = em->out;
-	if (q->table) {
-		buf_puts(out, q->table);
+	if (q->select && q->select->where_count) {
+		const char *sel = emit_selection(em, &logscale_select, q->select->where,
+						 q->select->where_count);
+		if (!sel)
+			return false;
+		buf_puts(out, sel);
 		emit_newline(em, 0);
 		buf_puts(out, "| ");
 	}

@@ -6,7 +6,7 @@
  * wildcard, a literal `*`, regex, cased value, fieldref, keyword), with null
  * guards under NOT. The pipe ANDs the stages, so moving a whole conjunct is
  * exact. Besides the query, -f tstats searches a CIM data model (pipeline
- * splunk_cim, whose tables are `datamodel=...`); savedsearches.conf is a
+ * splunk_cim, whose selections name the data model in `from`); savedsearches.conf is a
  * template (templates/formats/spl/).
  */
 #include "backend.h"
@@ -55,9 +55,6 @@ spl_control(const char *s, size_t n)
 /* Search and eval strings: only the quote and the backslash have escapes. */
 static const struct quoting spl_double = {
 	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
-};
-static const struct quoting spl_inner = {
-	.open = "", .close = "", .escape = '\\', .special = "\"\\",
 };
 static const struct quoting spl_single = {
 	.open = "'", .close = "'", .escape = '\\', .special = "'\\",
@@ -480,9 +477,28 @@ spl_split(struct emitter *em, struct expr *e)
 				   w->nkids == 1 ? w->kids[0] : w->nkids ? w : NULL};
 }
 
-/* The event selection: index=NAME, then the pipeline prefix with -O spl-source-prefix applied. */
-static void
-spl_prefix(struct emitter *em, struct buf *b, const char *table)
+/* The pipeline's selection: `source="WinEventLog:Security" EventCode IN (4, 16)`. */
+static const struct selsyntax spl_select = {
+	.eq = "=", .and_op = " ", .in_op = " IN (", .prefix_op = "=", .bare = "0123456789",
+	.quote = &spl_double,
+};
+
+/* -O spl-source-prefix: the channel's prefix (XmlWinEventLog:) replaced, the channel kept. */
+static const char *
+spl_source(struct emitter *em, const char *sp, const char *v)
+{
+	const char *colon = v ? strchr(v, ':') : NULL;
+	if (!colon)
+		return v;
+	/* "WinEventLog" means "WinEventLog:" */
+	bool sep = !*sp || sp[strlen(sp) - 1] != ':';
+	return arena_printf(em->a, "%s%s%s", sp, sep ? ":" : "", colon + 1);
+}
+
+/* The event selection: index=NAME, then the pipeline's conditions with -O spl-source-prefix
+ * applied; false after a diagnostic. */
+static bool
+spl_prefix(struct emitter *em, struct buf *b, const struct selection *sel)
 {
 	const char *index = options_get(em->q->opts, "spl-index");
 	const char *sp = options_get(em->q->opts, "spl-source-prefix");
@@ -494,22 +510,22 @@ spl_prefix(struct emitter *em, struct buf *b, const char *table)
 		else
 			quote_put(b, &spl_double, index, strlen(index));
 	}
-	if (!table || !strcmp(table, "*"))	/* "*" selects every event: no prefix */
-		return;
+	if (!sel || !sel->where_count)	/* no conditions select every event: no prefix */
+		return true;
 	if (index)
 		buf_putc(b, ' ');
-	const char *src = strstr(table, "source=\""), *colon = src ? strchr(src + 8, ':') : NULL;
-	const char *close = src ? strchr(src + 8, '"') : NULL;
-	if (!sp || !colon || (close && close < colon)) {
-		buf_puts(b, table);
-		return;
+	struct sel_cond *where = arena_alloc(em->a, sizeof(*where) * sel->where_count);
+	for (unsigned i = 0; i < sel->where_count; i++) {
+		where[i] = sel->where[i];
+		if (sp && where[i].field && !strcmp(where[i].field, "source")) {
+			where[i].value = (char *)spl_source(em, sp, where[i].value);
+			where[i].prefix = (char *)spl_source(em, sp, where[i].prefix);
+		}
 	}
-	/* the channel's prefix (XmlWinEventLog:) is replaced, the channel kept */
-	buf_putn(b, table, (size_t)(src + 8 - table));
-	quote_put(b, &spl_inner, sp, strlen(sp));
-	if (!*sp || sp[strlen(sp) - 1] != ':')	/* "WinEventLog" means "WinEventLog:" */
-		buf_putc(b, ':');
-	buf_puts(b, colon + 1);
+	const char *text = emit_selection(em, &spl_select, where, sel->where_count);
+	if (text)
+		buf_puts(b, text);
+	return text != NULL;
 }
 
 static bool
@@ -535,10 +551,11 @@ spl_table(struct emitter *em)
 		buf_printf(em->out, "%s%s", i ? ", " : "", spl_search_field(em, q->project[i]));
 }
 
+/* A data-model pipeline (splunk_cim) selects from a data model, for tstats. */
 static bool
-spl_is_datamodel(const char *table)
+spl_is_datamodel(const struct selection *sel)
 {
-	return table && !strncmp(table, "datamodel=", 10);
+	return sel && sel->from;
 }
 
 /* The query of the default format: search stage, where stage, table. */
@@ -546,12 +563,14 @@ static bool
 spl_search_query(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (spl_is_datamodel(q->table))
-		return diag_error(em->d, q->rule->logsource.pos, "pipeline selects %s, which only "
-				  "format tstats can search (target spl)", q->table);
+	if (spl_is_datamodel(q->select))
+		return diag_error(em->d, q->rule->logsource.pos, "pipeline selects datamodel=%s, "
+				  "which only format tstats can search (target spl)",
+				  q->select->from);
 	struct spl_stages st = spl_split(em, q->expr);
 	size_t start = em->out->len;
-	spl_prefix(em, em->out, q->table);
+	if (!spl_prefix(em, em->out, q->select))
+		return false;
 	if (st.search) {
 		/* each conjunct on a line of its own, the prefix included */
 		if (em->out->len > start) {
@@ -603,7 +622,7 @@ static bool
 spl_tstats_query(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!spl_is_datamodel(q->table))
+	if (!spl_is_datamodel(q->select))
 		return diag_error(em->d, q->rule->logsource.pos, "format tstats needs a data-model "
 				  "pipeline such as splunk_cim (target spl)");
 	const char **by = NULL;
@@ -614,7 +633,8 @@ spl_tstats_query(struct emitter *em)
 		spl_add_field(em, &by, &nby, &cap, q->project[i]);
 	struct spl_stages st = spl_split(em, q->expr);
 	buf_printf(em->out, "| tstats summariesonly=false fillnull_value=\"" SPL_TSTATS_NULL "\" "
-		   "count min(_time) as firstTime max(_time) as lastTime from %s", q->table);
+		   "count min(_time) as firstTime max(_time) as lastTime from datamodel=%s",
+		   q->select->from);
 	struct buf index = {0};
 	spl_prefix(em, &index, NULL);
 	if (index.len || st.search) {

@@ -31,8 +31,6 @@ static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REG
 					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
 					REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT;
 
-/* The event selection a pipeline writes when the normalized fields alone identify the record. */
-#define SUMO_NO_SELECTION "-"
 
 static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
 static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
@@ -368,13 +366,21 @@ sumo_match(struct emitter *em, const struct match *m, struct terms *out)
 	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
 
+/* The pipeline's selection: `metadata_vendor = "Microsoft" AND metadata_product = "Windows"`. */
+static const struct selsyntax sumo_select = {
+	.eq = " = ", .and_op = " AND ", .or_op = " OR ", .in_op = " in (", .quote = &sumo_literal,
+};
+
 /* The expression, after the pipeline's event selection when there is one. */
 static bool
 sumo_expression(struct emitter *em)
 {
-	const char *table = em->q->table;
-	if (!table || !strcmp(table, SUMO_NO_SELECTION))
+	const struct selection *s = em->q->select;
+	if (!s || !s->where_count)	/* the normalized fields identify the record kind */
 		return emit_expr(em, em->q->expr, 0);
+	const char *table = emit_selection(em, &sumo_select, s->where, s->where_count);
+	if (!table)
+		return false;
 	buf_printf(em->out, "%s AND (", table);
 	if (!em->compact)
 		emit_newline(em, 4);

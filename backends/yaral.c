@@ -138,7 +138,7 @@ static const char *const repeated_paths[] = {
 static bool
 yaral_repeated(const struct emitter *em, const char *path)
 {
-	if (!em->q->table || yaral_udm_search(em))
+	if (!em->q->select || yaral_udm_search(em))
 		return false;
 	for (size_t i = 0; i < sizeof(repeated_paths) / sizeof(repeated_paths[0]); i++)
 		if (!strcmp(repeated_paths[i], path))
@@ -151,7 +151,7 @@ static const struct udm_field *
 yaral_lookup(struct emitter *em, const struct match *m, const char *path, bool *ok)
 {
 	*ok = true;
-	if (!em->q->table)
+	if (!em->q->select)
 		return NULL;
 	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
 		if (!strcmp(udm_fields[i].path, path))
@@ -471,50 +471,66 @@ yaral_rule_name(struct emitter *em, const struct rule *r)
 	return name;
 }
 
-/* One `path=VALUE` item of the pipeline's table: an exact, cased string selection. */
+/* One `path: VALUE` condition of the pipeline's selection: an exact, cased string match
+ * on a UDM string field; NULL if it is not one. */
 static const char *
-yaral_selection(struct emitter *em, const char *t, size_t n)
+yaral_selection(struct emitter *em, const struct sel_cond *c)
 {
-	const char *eq = memchr(t, '=', n);
-	size_t plen = (size_t)(eq - t);
+	if (!c->field || !c->value)
+		return NULL;
 	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
-		if (strlen(udm_fields[i].path) == plen && !strncmp(udm_fields[i].path, t, plen) &&
-		    udm_fields[i].type == UDM_STRING) {
-			const char *lit = yaral_string(em, eq + 1, n - plen - 1);
-			return lit ? arena_printf(em->a, "%s = %s", yaral_field(em, udm_fields[i].path),
-						  lit) : NULL;
+		if (!strcmp(udm_fields[i].path, c->field) && udm_fields[i].type == UDM_STRING) {
+			const char *lit = yaral_string(em, c->value, strlen(c->value));
+			return lit ? arena_printf(em->a, "%s = %s", yaral_field(em, c->field), lit)
+				   : NULL;
 		}
 	return NULL;
 }
 
+/* Adds a term per metadata.event_type constant of c; false if c is not that field or a
+ * value is no UDM event type. */
+static bool
+yaral_event_types(struct emitter *em, const struct sel_cond *c, struct terms *ts)
+{
+	if (!c->field || strcmp(c->field, "metadata.event_type") || !(c->value || c->in))
+		return false;
+	const char *f = yaral_field(em, "metadata.event_type");
+	unsigned n = c->in ? c->in_count : 1;
+	for (unsigned i = 0; i < n; i++) {
+		int k = 0;
+		while (event_types[k] && strcmp(event_types[k], c->in ? c->in[i] : c->value))
+			k++;
+		if (!event_types[k])
+			return false;
+	}
+	for (unsigned i = 0; i < n; i++)
+		term_add(em, ts, arena_printf(em->a, "%s = \"%s\"", f, c->in ? c->in[i] : c->value));
+	return true;
+}
+
 /*
- * The event selection from the pipeline's table: metadata.event_type
- * constants (several = any of them) and `path=VALUE` items naming a UDM
- * string field (a product selection such as metadata.log_type=AWS_CLOUDTRAIL),
- * all of which must hold. Written on one line, the items joined by `and`.
+ * The event selection from the pipeline: metadata.event_type constants
+ * (several = any of them) and exact values of UDM string fields (a product
+ * selection such as metadata.log_type: AWS_CLOUDTRAIL), all of which must
+ * hold. Written on one line, the items joined by `and`.
  */
 static bool
 yaral_event_type(struct emitter *em)
 {
-	const char *t = em->q->table;
-	const char *f = yaral_field(em, "metadata.event_type");
+	const struct selection *s = em->q->select;
 	struct terms ts = {0}, sel = {0};
-	while (*t) {
-		size_t n = strcspn(t, " ,");
-		int k = 0;
-		while (event_types[k] && (strlen(event_types[k]) != n || strncmp(event_types[k], t, n)))
-			k++;
-		const char *s = memchr(t, '=', n) ? yaral_selection(em, t, n) : NULL;
-		if (!event_types[k] && !s)
-			return diag_error(em->d, em->q->rule->logsource.pos,
-					  "pipeline event selection '%.*s' is neither a UDM event type "
-					  "nor path=VALUE on a UDM string field (target yaral)", (int)n, t);
-		if (s)
-			term_add(em, &sel, s);
+	for (unsigned i = 0; i < s->where_count; i++) {
+		const struct sel_cond *c = &s->where[i];
+		const char *item = NULL;
+		if (yaral_event_types(em, c, &ts))
+			continue;
+		if ((item = yaral_selection(em, c)))
+			term_add(em, &sel, item);
 		else
-			term_add(em, &ts, arena_printf(em->a, "%s = \"%s\"", f, event_types[k]));
-		t += n;
-		t += strspn(t, " ,");
+			return diag_error(em->d, em->q->rule->logsource.pos,
+					  "pipeline event selection on '%s' is neither UDM event "
+					  "types nor a value of a UDM string field (target yaral)",
+					  c->field ? c->field : "any");
 	}
 	if (ts.n > 1)
 		buf_putc(em->out, '(');
@@ -616,9 +632,9 @@ yaral_rule(struct emitter *em)
 	emit_newline(em, 2);
 	buf_puts(out, "events:");
 	emit_newline(em, 4);
-	if (em->q->table && !yaral_event_type(em))
+	if (em->q->select && !yaral_event_type(em))
 		return false;
-	if (!yaral_conjuncts(em, 4, !em->q->table, em->compact) || !yaral_outcome(em))
+	if (!yaral_conjuncts(em, 4, !em->q->select, em->compact) || !yaral_outcome(em))
 		return false;
 	if (!em->compact)
 		buf_putc(out, '\n');
@@ -636,9 +652,9 @@ yaral_query(struct emitter *em)
 {
 	if (!yaral_udm_search(em))
 		return yaral_rule(em);
-	if (em->q->table && !yaral_event_type(em))
+	if (em->q->select && !yaral_event_type(em))
 		return false;
-	return yaral_conjuncts(em, 0, !em->q->table, true);
+	return yaral_conjuncts(em, 0, !em->q->select, true);
 }
 
 static const struct format yaral_formats[] = {

@@ -70,7 +70,7 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 	struct query *q = normalize_rule(a, d, &copy, &s->opts);
 	if (!q)
 		return false;
-	in->tables[i] = q->table;
+	in->tables[i] = q->select ? q->select->from : NULL;
 	struct query bare = *q;
 	bare.nproject = 0;
 	bare.nflags = 0;

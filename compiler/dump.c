@@ -2,7 +2,7 @@
  * dump.c: the canonical text of a normalised query (`sigmacc ir`), used by
  * the IR golden tests so that normalizer mistakes show before any backend:
  *
- *     table DeviceProcessEvents
+ *     select from DeviceProcessEvents
  *     (and
  *       (str FolderPath [* "\\cmd.exe"])
  *       (not (num ProcessId 4)))
@@ -134,11 +134,53 @@ dump_expr(struct buf *out, const struct expr *e, int depth)
 	buf_putc(out, ')');
 }
 
+static void
+dump_str(struct buf *out, const char *s)
+{
+	buf_putc(out, ' ');
+	put_quoted(out, s, strlen(s));
+}
+
+/* One selection condition: (eq F "v"), (in F "a" "b"), (any (all ...) ...)... */
+static void
+dump_cond(struct buf *out, const struct sel_cond *c)
+{
+	if (c->any) {
+		buf_puts(out, " (any");
+		for (unsigned g = 0; g < c->any_count; g++) {
+			buf_puts(out, " (all");
+			for (unsigned k = 0; k < c->any[g].all_count; k++)
+				dump_cond(out, &c->any[g].all[k]);
+			buf_putc(out, ')');
+		}
+		buf_putc(out, ')');
+		return;
+	}
+	const char *form = c->value ? "eq" : c->number ? "number" : c->in ? "in" :
+			   c->prefix ? "prefix" : c->regex ? "regex" : "exists";
+	buf_printf(out, " (%s ", form);
+	put_name(out, c->field);
+	if (c->number)
+		buf_printf(out, " %s", c->number);
+	for (unsigned i = 0; i < c->in_count; i++)
+		dump_str(out, c->in[i]);
+	const char *v = c->value ? c->value : c->prefix ? c->prefix : c->regex;
+	if (v)
+		dump_str(out, v);
+	buf_putc(out, ')');
+}
+
 void
 dump_query(struct buf *out, const struct query *q)
 {
-	if (q->table)
-		buf_printf(out, "table %s\n", q->table);
+	if (q->select && (q->select->from || q->select->where_count)) {
+		buf_puts(out, "select");
+		if (q->select->from)
+			buf_printf(out, " from %s", q->select->from);
+		for (unsigned i = 0; i < q->select->where_count; i++)
+			dump_cond(out, &q->select->where[i]);
+		buf_putc(out, '\n');
+	}
 	for (int i = 0; i < q->nextends; i++)
 		buf_printf(out, "extend %s = %s\n", q->extends[i].name, q->extends[i].expr);
 	for (int i = 0; i < q->nproject; i++) {

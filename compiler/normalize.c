@@ -306,14 +306,14 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	q->opts = o;
 	if (o->pipeline) {
 		n.ls = pipeline_logsource(o->pipeline, &r->logsource);
-		if (!n.ls || n.ls->error || !n.ls->table) {
+		if (!n.ls || n.ls->error || !n.ls->select) {
 			diag_error(d, r->logsource.pos,
 				   "no event selection for logsource %s in pipeline %s (target %s)%s%s",
 				   n.lsname, o->pipeline->name, o->target, n.ls && n.ls->error ? ": " : "",
 				   n.ls && n.ls->error ? n.ls->error : "");
 			return NULL;
 		}
-		q->table = n.ls->table;
+		q->select = n.ls->select;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}
 	/* a condition list matches when any of its conditions does */

@@ -62,11 +62,50 @@ static const cyaml_schema_value_t field_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_field, field_fields),
 };
 
+/* A condition inside an any: group is a leaf (no nested any:). */
+#define SEL_COND_FIELDS \
+	OPT_STR("field", struct sel_cond, field), \
+	OPT_STR("value", struct sel_cond, value), \
+	OPT_STR("number", struct sel_cond, number), \
+	OPT_SEQ("in", struct sel_cond, in, &string_entry), \
+	OPT_STR("prefix", struct sel_cond, prefix), \
+	OPT_STR("regex", struct sel_cond, regex), \
+	CYAML_FIELD_BOOL("exists", CYAML_FLAG_OPTIONAL, struct sel_cond, exists)
+static const cyaml_schema_field_t leaf_fields[] = {
+	SEL_COND_FIELDS,
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t leaf_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct sel_cond, leaf_fields),
+};
+static const cyaml_schema_field_t group_fields[] = {
+	CYAML_FIELD_SEQUENCE("all", CYAML_FLAG_POINTER, struct sel_group, all, &leaf_entry, 1,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t group_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct sel_group, group_fields),
+};
+static const cyaml_schema_field_t cond_fields[] = {
+	SEL_COND_FIELDS,
+	OPT_SEQ("any", struct sel_cond, any, &group_entry),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t cond_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct sel_cond, cond_fields),
+};
+static const cyaml_schema_field_t select_fields[] = {
+	OPT_STR("from", struct selection, from),
+	OPT_SEQ("where", struct selection, where, &cond_entry),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t logsource_fields[] = {
 	OPT_STR("product", struct pl_logsource, product),
 	OPT_STR("service", struct pl_logsource, service),
 	OPT_SEQ("categories", struct pl_logsource, categories, &string_entry),
-	OPT_STR("table", struct pl_logsource, table),
+	CYAML_FIELD_MAPPING_PTR("select", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct pl_logsource, select, select_fields),
 	OPT_STR("error", struct pl_logsource, error),
 	CYAML_FIELD_BOOL("passthrough", CYAML_FLAG_OPTIONAL, struct pl_logsource, passthrough),
 	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
@@ -90,7 +129,7 @@ static const cyaml_schema_value_t pipeline_schema = {
 
 /* ---- checking the YAML before libcyaml, to report problems with positions ---------- */
 
-enum key_kind { KEY_STR, KEY_BOOL, KEY_STRS, KEY_MAPS };
+enum key_kind { KEY_STR, KEY_BOOL, KEY_STRS, KEY_MAPS, KEY_MAP };
 
 struct key_spec;
 struct map_spec {
@@ -101,7 +140,7 @@ struct key_spec {
 	const char *key;
 	bool required;
 	enum key_kind kind;
-	const struct map_spec *entry;	/* KEY_MAPS: each entry's keys */
+	const struct map_spec *entry;	/* KEY_MAPS: each entry's keys; KEY_MAP: its keys */
 };
 
 static const struct key_spec rename_keys[] = {
@@ -120,9 +159,29 @@ static const struct key_spec field_keys[] = {
 	{"hashes", false, KEY_MAPS, &rename_spec}, {NULL, false, 0, NULL},
 };
 static const struct map_spec field_spec = {"a field entry", field_keys};
+#define SEL_LEAF_KEYS \
+	{"field", false, KEY_STR, NULL}, {"value", false, KEY_STR, NULL}, \
+	{"number", false, KEY_STR, NULL}, \
+	{"in", false, KEY_STRS, NULL}, {"prefix", false, KEY_STR, NULL}, \
+	{"regex", false, KEY_STR, NULL}, {"exists", false, KEY_BOOL, NULL}
+static const struct key_spec leaf_keys[] = {SEL_LEAF_KEYS, {NULL, false, 0, NULL}};
+static const struct map_spec leaf_spec = {"a select condition", leaf_keys};
+static const struct key_spec group_keys[] = {
+	{"all", true, KEY_MAPS, &leaf_spec}, {NULL, false, 0, NULL},
+};
+static const struct map_spec group_spec = {"an any: group", group_keys};
+static const struct key_spec cond_keys[] = {
+	SEL_LEAF_KEYS, {"any", false, KEY_MAPS, &group_spec}, {NULL, false, 0, NULL},
+};
+static const struct map_spec cond_spec = {"a select condition", cond_keys};
+static const struct key_spec select_keys[] = {
+	{"from", false, KEY_STR, NULL}, {"where", false, KEY_MAPS, &cond_spec},
+	{NULL, false, 0, NULL},
+};
+static const struct map_spec select_spec = {"a select", select_keys};
 static const struct key_spec logsource_keys[] = {
 	{"product", false, KEY_STR, NULL}, {"service", false, KEY_STR, NULL},
-	{"categories", false, KEY_STRS, NULL}, {"table", false, KEY_STR, NULL},
+	{"categories", false, KEY_STRS, NULL}, {"select", false, KEY_MAP, &select_spec},
 	{"error", false, KEY_STR, NULL}, {"passthrough", false, KEY_BOOL, NULL},
 	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
 };
@@ -139,6 +198,8 @@ static bool check_map(struct diag *d, const struct ynode *n, const struct map_sp
 static bool
 check_value(struct diag *d, const struct ynode *v, const struct key_spec *k)
 {
+	if (k->kind == KEY_MAP)
+		return check_map(d, v, k->entry);
 	const char *want = k->kind == KEY_STR ? "a string" : k->kind == KEY_BOOL ? "true or false" :
 			   k->kind == KEY_STRS ? "a non-empty list of strings" :
 			   "a non-empty list of mappings";
@@ -188,6 +249,33 @@ check_map(struct diag *d, const struct ynode *n, const struct map_spec *spec)
 	return true;
 }
 
+/* Exactly one of value, in, prefix, regex, exists (with a field) or any (alone)? */
+static bool
+check_cond(struct diag *d, const struct ynode *c)
+{
+	static const char *const forms[] = {"value", "number", "in", "prefix", "regex", "exists",
+					    "any"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		n += yaml_get(c, forms[i]) != NULL;
+	if (n != 1 || !yaml_get(c, "field") != !!yaml_get(c, "any"))
+		return diag_error(d, c->pos, "a select condition needs a field and one of value, "
+				  "number, in, prefix, regex, exists, or any alone");
+	const struct ynode *exists = yaml_get(c, "exists"), *any = yaml_get(c, "any");
+	const struct ynode *num = yaml_get(c, "number");
+	if (num && (!num->len || strspn(num->text, "0123456789") != num->len))
+		return diag_error(d, num->pos, "'number' must be a non-negative integer");
+	if (exists && strcmp(exists->text, "true"))
+		return diag_error(d, exists->pos, "'exists' must be true");
+	for (int g = 0; any && g < any->nkids; g++) {
+		const struct ynode *all = yaml_get(any->kids[g], "all");
+		for (int k = 0; k < all->nkids; k++)
+			if (!check_cond(d, all->kids[k]))
+				return false;
+	}
+	return true;
+}
+
 /* What the schema cannot say: closed sets and required combinations. */
 static bool
 check_semantics(struct diag *d, const struct ynode *doc)
@@ -196,9 +284,13 @@ check_semantics(struct diag *d, const struct ynode *doc)
 	const struct ynode *ls = yaml_get(doc, "logsources");
 	for (int i = 0; i < ls->nkids; i++) {
 		const struct ynode *e = ls->kids[i], *fields = yaml_get(e, "fields");
-		if (!yaml_get(e, "table") && !yaml_get(e, "error") && !fields)
-			return diag_error(d, e->pos, "a logsource entry needs 'table', 'error' or "
+		const struct ynode *sel = yaml_get(e, "select"), *where = sel ? yaml_get(sel, "where") : NULL;
+		if (!sel && !yaml_get(e, "error") && !fields)
+			return diag_error(d, e->pos, "a logsource entry needs 'select', 'error' or "
 					  "'fields'");
+		for (int j = 0; where && j < where->nkids; j++)
+			if (!check_cond(d, where->kids[j]))
+				return false;
 		for (int j = 0; fields && j < fields->nkids; j++) {
 			const struct ynode *f = fields->kids[j], *type = yaml_get(f, "type");
 			bool known = !type;
@@ -477,7 +569,7 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 }
 
 /*
- * An overlay entry with a table or error replaces the base entry with the
+ * An overlay entry with a select or error replaces the base entry with the
  * same selection (keeping the base's fields after its own: pipeline_field()
  * takes the first match) or comes first. An overlay entry with only fields
  * narrows every base entry it overlaps, in the base's order: the narrowed
@@ -498,7 +590,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
 	for (unsigned i = 0; i < over->logsources_count; i++) {
 		const struct pl_logsource *o = &over->logsources[i];
-		if (!o->table && !o->error)
+		if (!o->select && !o->error)
 			continue;
 		struct pl_logsource m = *o;
 		for (unsigned j = 0; j < base->logsources_count; j++) {
@@ -507,7 +599,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 				continue;
 			used[j] = true;
 			m = narrowed(a, o, b);
-			m.table = o->table;
+			m.select = o->select;
 			m.error = o->error;
 			m.passthrough = o->passthrough || b->passthrough;
 			break;
@@ -520,7 +612,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 		const struct pl_logsource *b = &base->logsources[j];
 		for (unsigned i = 0; i < over->logsources_count; i++) {
 			const struct pl_logsource *o = &over->logsources[i];
-			if (!o->table && !o->error && overlaps(o, b)) {
+			if (!o->select && !o->error && overlaps(o, b)) {
 				struct pl_logsource m = narrowed(a, o, b);
 				m.passthrough = o->passthrough || b->passthrough;
 				p->logsources[p->logsources_count++] = m;

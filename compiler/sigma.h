@@ -349,11 +349,43 @@ struct pl_field {
 	unsigned hashes_count;
 };
 
+/*
+ * The event selection of a logsource: where the target reads (from) and the
+ * conditions the events must meet (where, all of them). A condition is exact
+ * and cased: value (number for a numeric field), or any of in; prefix, regex and exists where a data model
+ * needs them; any: any of the groups, each a list of conditions that all hold.
+ * Backends render it through their own syntax; nobody parses a string.
+ */
+struct sel_group;
+struct sel_cond {
+	char *field;
+	char *value;		/* field == value */
+	char *number;		/* field == the integer number, written bare */
+	char **in;		/* field is any of in[] */
+	unsigned in_count;
+	char *prefix;		/* field starts with prefix */
+	char *regex;		/* field matches the whole regex (the target's dialect) */
+	bool exists;		/* field holds a value (not null, not empty) */
+	struct sel_group *any;	/* instead of field: any of these groups holds */
+	unsigned any_count;
+};
+
+struct sel_group {
+	struct sel_cond *all;
+	unsigned all_count;
+};
+
+struct selection {
+	char *from;		/* a KQL table, an EQL event category, an SPL data model... */
+	struct sel_cond *where;
+	unsigned where_count;
+};
+
 struct pl_logsource {
 	char *product, *service;
 	char **categories;
 	unsigned categories_count;
-	char *table;		/* the event selection (table, source, category...) */
+	struct selection *select;	/* the event selection */
 	char *error;		/* the logsource is known but cannot be served: why */
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
 	struct pl_field *fields;
@@ -376,7 +408,7 @@ void pipeline_free(struct pipeline *p);
 /*
  * A pipeline of base with over on top (-p base -p over): an entry of over that
  * selects the same logsources as one of base adds its fields in front of
- * base's (and its table, if it has one); other entries of over come first.
+ * base's (and its select, if it has one); other entries of over come first.
  * The result lives in a and points into both.
  */
 struct pipeline *pipeline_stack(struct arena *a, const struct pipeline *base,
@@ -444,7 +476,7 @@ struct flag_column {
 struct query {
 	const struct rule *rule;
 	const struct options *opts;	/* what the user asked for (backend options: options_get) */
-	const char *table;		/* event selection; NULL without a pipeline */
+	const struct selection *select;	/* event selection; NULL without a pipeline */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;
 	struct expr *expr;

@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..33"
+echo "1..34"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -149,6 +149,20 @@ t "-p stacks pipelines: a local one adds a field on top of the default" '
 	run 1 convert -t kql -p "$tmp/local.yml" tests/bad/unmappable_field.yml &&
 	has "$tmp/stderr" "no event selection for logsource windows/process_creation in pipeline local" &&
 	run 2 convert -t kql -p splunk_sysmon '$net' && has "$tmp/stderr" "is for target spl, not kql"'
+t "a pipeline's select: structured conditions; a malformed one is refused at load" '
+	printf "%s\n" "name: sel" "target: spl" "description: selection forms" "logsources:" \
+		"  - select: {where: [{field: a, value: x y}, {field: b, in: [\"1\", \"2\"]}, {field: c, prefix: p}]}" \
+		"    passthrough: true" > "$tmp/sel.yml" &&
+	run 0 convert -t spl -p "$tmp/sel.yml" --vars '$vars' '$proc' &&
+	head -1 "$tmp/stdout" | grep -qx "a=\"x y\" b IN (1, 2) c=\"p\*\"" &&
+	printf "%s\n" "name: bad" "target: spl" "description: bad selection" "logsources:" \
+		"  - select: {where: [{field: a, value: x, prefix: y}]}" > "$tmp/bad.yml" &&
+	run 2 convert -t spl -p "$tmp/bad.yml" '$proc' &&
+	has "$tmp/stderr" "bad.yml:5:22: error: a select condition needs a field and one of value, number, in, prefix, regex, exists, or any alone" &&
+	printf "%s\n" "name: ex" "target: spl" "description: exists" "logsources:" \
+		"  - select: {where: [{field: a, exists: true}]}" "    passthrough: true" > "$tmp/ex.yml" &&
+	run 1 convert -t spl -p "$tmp/ex.yml" '$proc' &&
+	has "$tmp/stderr" "pipeline selection exists on '"'"'a'"'"' is not supported by target spl"'
 t "-O passes a target option; --templates points at another pipelines directory" '
 	run 0 convert -t spl -O spl-index=main --vars '$vars' '$proc' &&
 	head -1 "$tmp/stdout" | grep -q "^index=main source=" &&

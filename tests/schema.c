@@ -2,7 +2,7 @@
  * schema.c: the schema check. For every pipeline that has a schema file
  * (templates/schemas/NAME.txt: the field names its SIEM really has, per event
  * selection), every name an entry maps a Sigma field to must exist in the
- * section of that entry's table. A pipeline that would emit a name the
+ * section of that entry's selection. A pipeline that would emit a name the
  * records do not carry builds queries that parse and never fire. Prints TAP.
  *
  *   schema [NAME...]    (default: the pipelines that must have a schema)
@@ -21,7 +21,7 @@ static const char *const checked[] = {
 };
 
 struct section {
-	char *name;		/* the first word of a table, or "*" for every table */
+	char *name;		/* a selection's key (see select_key), or "*" for every one */
 	char **fields;
 	int n, cap;
 };
@@ -100,20 +100,22 @@ section_has(const struct section *sec, const char *field)
 	return false;
 }
 
-/* The table's first word: "DeviceFileEvents | where ..." -> DeviceFileEvents. */
-static size_t
-table_key(const char *table)
+/* The schema section of an entry's selection: its from (a KQL table, an SPL
+ * data model), else its first condition's field (metadata_vendor), else "-". */
+static const char *
+select_key(const struct selection *sel)
 {
-	return strcspn(table, " |");
+	if (sel->from)
+		return sel->from;
+	return sel->where_count && sel->where[0].field ? sel->where[0].field : "-";
 }
 
 static bool
-schema_has(const struct schema *s, const char *table, const char *field)
+schema_has(const struct schema *s, const char *key, const char *field)
 {
-	size_t k = table_key(table);
 	for (int i = 0; i < s->n; i++) {
 		const char *name = s->v[i].name;
-		bool applies = !strcmp(name, "*") || (strlen(name) == k && !strncmp(name, table, k));
+		bool applies = !strcmp(name, "*") || !strcmp(name, key);
 		if (applies && section_has(&s->v[i], field))
 			return true;
 	}
@@ -138,10 +140,10 @@ check_entry(const struct schema *s, const char *pipeline, unsigned idx,
 		for (unsigned h = 0; h < f->hashes_count && nn < 63; h++)
 			names[nn++] = f->hashes[h].to;
 		for (int i = 0; i < nn; i++) {
-			if (schema_has(s, ls->table, names[i]))
+			if (schema_has(s, select_key(ls->select), names[i]))
 				continue;
-			printf("#   %s entry %u (%.*s): %s -> '%s' is not in the schema\n", pipeline,
-			       idx + 1, (int)table_key(ls->table), ls->table, f->from, names[i]);
+			printf("#   %s entry %u (%s): %s -> '%s' is not in the schema\n", pipeline,
+			       idx + 1, select_key(ls->select), f->from, names[i]);
 			missing++;
 		}
 	}
@@ -164,7 +166,7 @@ check_pipeline(int num, const char *name)
 	int missing = 0, checked_entries = 0;
 	for (unsigned i = 0; ok && i < pl->logsources_count; i++) {
 		const struct pl_logsource *ls = &pl->logsources[i];
-		if (!ls->table || !strcmp(ls->table, "*"))
+		if (!ls->select)
 			continue;	/* refused, or no selection to check against */
 		missing += check_entry(&s, name, i, ls);
 		checked_entries++;
