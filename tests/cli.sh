@@ -155,6 +155,8 @@ t "a pipeline's select: structured conditions; a malformed one is refused at loa
 		"    passthrough: true" > "$tmp/sel.yml" &&
 	run 0 convert -t spl -p "$tmp/sel.yml" --vars '$vars' '$proc' &&
 	head -1 "$tmp/stdout" | grep -qx "a=\"x y\" b IN (1, 2) c=\"p\*\"" &&
+	run 0 ir -t spl -p "$tmp/sel.yml" --vars '$vars' '$proc' &&
+	head -1 "$tmp/stdout" | grep -qx "select (eq a \"x y\") (in b \"1\" \"2\") (prefix c \"p\")" &&
 	printf "%s\n" "name: bad" "target: spl" "description: bad selection" "logsources:" \
 		"  - select: {where: [{field: a, value: x, prefix: y}]}" > "$tmp/bad.yml" &&
 	run 2 convert -t spl -p "$tmp/bad.yml" '$proc' &&
