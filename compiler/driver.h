@@ -31,6 +31,8 @@ struct session {
 	const char *format;		/* output format; NULL = default */
 	const struct template *tpl;	/* the format is this template (NULL: the backend's own) */
 	enum diag_format diagfmt;
+	/* every input's rule and correlation names, when one holds a correlation */
+	const struct corr_index *corr_index;
 	struct arena arena;		/* reset per file */
 	int nrules, nfailed;		/* counted per rule document */
 	/* with record: each rule's text in out, so several can be joined into one file */

@@ -252,6 +252,21 @@ load_vars(struct cli *c, struct inputs *in)
 	return true;
 }
 
+/* The names of every input's documents, when one holds a correlation. */
+static struct corr_index *
+index_inputs(const struct inputs *in)
+{
+	const struct vars **vars = calloc((size_t)in->files.n + 1, sizeof(*vars));
+	if (!vars)
+		abort();
+	for (int i = 0; i < in->files.n; i++)
+		vars[i] = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
+	struct corr_index *ix = corr_index_build((const char *const *)in->files.v, vars,
+						 in->files.n);
+	free(vars);
+	return ix;
+}
+
 /* build: the --vars files, or the value lists found below each PATH, for every rule. */
 static bool
 load_build_vars(struct cli *c, struct vars *vars)
@@ -421,6 +436,8 @@ cmd_compile(struct cli *c, const char *cmd)
 		status = 2;
 	c->s.compact = c->compact;
 	struct buf out = {0};
+	if (status != 2)
+		c->s.corr_index = index_inputs(&in);
 	if (status != 2) {
 		int st = 0;
 		c->s.record = !strcmp(cmd, "convert");
@@ -435,6 +452,8 @@ cmd_compile(struct cli *c, const char *cmd)
 			status = write_output(c, &out, status);
 	}
 	buf_free(&out);
+	corr_index_free((struct corr_index *)c->s.corr_index);
+	c->s.corr_index = NULL;
 	inputs_free(&in);
 	template_free(tpl);
 	return status;
