@@ -187,7 +187,7 @@ enter(struct corr_loader *L, struct corr_file *f, int doc, const char *label)
 	for (int i = from; i < L->nstack; i++)
 		buf_printf(&path, "'%s' -> ", L->stack[i]);
 	buf_printf(&path, "'%s'", label);
-	diag_error(L->d, f->docs[doc]->pos, "reference cycle: %s", path.data);
+	diag_error(L->top, f->docs[doc]->pos, "reference cycle: %s", path.data);
 	buf_free(&path);
 	return false;
 }
@@ -435,7 +435,7 @@ corr_load(struct arena *a, struct diag *d, const struct corr_index *ix, const ch
 	  struct ynode *const *docs, int ndocs, struct rule *const *rules, int nrules,
 	  struct correlation ***out, int *nout)
 {
-	struct corr_loader L = {.a = a, .d = d, .ix = ix};
+	struct corr_loader L = {.a = a, .d = d, .top = d, .ix = ix};
 	struct corr_file f = {.path = file, .docs = docs, .ndocs = ndocs, .rules = rules,
 			      .nrules = nrules};
 	f.cors = arena_alloc(a, sizeof(*f.cors) * (size_t)(ndocs + 1));

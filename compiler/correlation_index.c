@@ -218,7 +218,7 @@ static struct corr_file *
 foreign_file(struct corr_loader *L, int f)
 {
 	const struct ix_file *xf = &L->ix->files[f];
-	for (int i = 1; i < L->nfiles; i++)
+	for (int i = 0; i < L->nfiles; i++)
 		if (!strcmp(L->files[i]->path, xf->path))
 			return L->files[i];
 	struct corr_file *cf = new_file(L, arena_strdup(L->a, xf->path));

@@ -25,7 +25,8 @@ struct corr_file {
 
 struct corr_loader {
 	struct arena *a;
-	struct diag *d;
+	struct diag *d;			/* quiet while another file's correlation loads */
+	struct diag *top;		/* the compiling file's: cycles are reported here */
 	const struct corr_index *ix;
 	struct corr_file **files;	/* [0]: the file being compiled */
 	int nfiles, capfiles;

@@ -1,26 +1,54 @@
 #!/bin/sh
-# correlations.sh SIGMACC [--update]: goldens of correlation rules, compiled with
-# the T1102 pack's --vars. The first line of each tests/correlations/NAME.yml is
-# '# targets: T1 T2 ...' (ir = the IR dump); for each target the expected stdout, stderr and exit status are NAME.T.out. Run
-# from the source root; prints TAP. --update rewrites them (review the diff).
+# correlations.sh SIGMACC [--update] [--kqlcheck KQLCHECK]: goldens of correlation
+# rules, compiled with the T1102 pack's --vars. The first line of each
+# tests/correlations/NAME.yml is '# targets: T1 T2 ...' (ir = the IR dump); a
+# directory NAME.d (its files compiled together, so references cross files)
+# lists them in NAME.d/targets. For each target the expected stdout, stderr and
+# exit status are NAME.T.out. Run from the source root; prints TAP. --update
+# rewrites them (review the diff). --kqlcheck also passes every KQL output that
+# holds one query through the project's KQL checker.
 set -u
 bin=$1
-update=${2:-}
+shift
+update=
+kqlcheck=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--update) update=1 ;;
+	--kqlcheck) kqlcheck=$2; shift ;;
+	esac
+	shift
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/kql"
 n=0
 fail=0
-for rule in tests/correlations/*.yml; do
-	for t in $(sed -n '1s/^# targets: //p' "$rule"); do
+for rule in tests/correlations/*.yml tests/correlations/*.d; do
+	case $rule in
+	*.d) targets=$(cat "$rule/targets") ;;
+	*) targets=$(sed -n '1s/^# targets: //p' "$rule") ;;
+	esac
+	name=${rule%.yml}
+	name=${name%.d}
+	for t in $targets; do
 		n=$((n + 1))
 		if [ "$t" = ir ]; then
 			"$bin" ir --vars rules/web_service.vars.yml "$rule" >"$tmp/got" 2>&1
 		else
-			"$bin" convert -t "$t" --vars rules/web_service.vars.yml "$rule" >"$tmp/got" 2>&1
+			"$bin" convert -t "$t" --vars rules/web_service.vars.yml "$rule" \
+				>"$tmp/out" 2>"$tmp/err"
+			st=$?
+			cat "$tmp/err" "$tmp/out" >"$tmp/got"
+			# one query per file for the checker: several are separated by a blank line
+			if [ "$t" = kql ] && [ $st = 0 ] && ! grep -q '^$' "$tmp/out"; then
+				cp "$tmp/out" "$tmp/kql/$(basename "$name").kql"
+			fi
+			(exit $st)
 		fi
 		echo "exit $?" >>"$tmp/got"
-		want=${rule%.yml}.$t.out
-		[ "$update" = --update ] && cp "$tmp/got" "$want"
+		want=$name.$t.out
+		[ -n "$update" ] && cp "$tmp/got" "$want"
 		if cmp -s "$tmp/got" "$want"; then
 			echo "ok $n - $rule ($t)"
 		else
@@ -30,5 +58,16 @@ for rule in tests/correlations/*.yml; do
 		fi
 	done
 done
+if [ -n "$kqlcheck" ]; then
+	n=$((n + 1))
+	count=$(ls "$tmp/kql" | wc -l)
+	if [ "$count" -gt 0 ] && node "$kqlcheck" "$tmp"/kql/*.kql >"$tmp/check" 2>&1; then
+		echo "ok $n - $count KQL correlation queries pass the KQL checker"
+	else
+		echo "not ok $n - KQL correlation queries through the KQL checker ($count)"
+		sed 's/^/#   /' "$tmp/check"
+		fail=1
+	fi
+fi
 echo "1..$n"
 exit $fail
