@@ -10,6 +10,7 @@
 #define SIGMACC_CORRELATION_H
 
 #include "sigma.h"
+#include "files.h"
 
 #define CORR_TYPES(X) \
 	X(EVENT_COUNT, "event_count") \
@@ -97,6 +98,9 @@ struct corr_index;
 /* NULL when no file holds a correlation document (nothing to resolve). */
 struct corr_index *corr_index_build(const char *const *files, const struct vars *const *vars,
 				    int nfiles);
+/* The same over several lists of files (build's PATHs), with one vars for all. */
+struct corr_index *corr_index_paths(const struct pathlist *lists, int nlists,
+				    const struct vars *vars);
 void corr_index_free(struct corr_index *ix);
 /* Is document doc of file referenced by a correlation without generate: true? */
 bool corr_index_hides(const struct corr_index *ix, const char *file, int doc);

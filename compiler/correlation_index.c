@@ -178,6 +178,28 @@ corr_index_build(const char *const *files, const struct vars *const *vars, int n
 	return ix;
 }
 
+struct corr_index *
+corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *vars)
+{
+	int n = 0;
+	for (int p = 0; p < nlists; p++)
+		n += lists[p].n;
+	const char **files = calloc((size_t)n + 1, sizeof(*files));
+	const struct vars **v = calloc((size_t)n + 1, sizeof(*v));
+	if (!files || !v)
+		abort();
+	n = 0;
+	for (int p = 0; p < nlists; p++)
+		for (int i = 0; i < lists[p].n; i++) {
+			v[n] = vars;
+			files[n++] = lists[p].v[i];
+		}
+	struct corr_index *ix = corr_index_build(files, v, n);
+	free(files);
+	free(v);
+	return ix;
+}
+
 void
 corr_index_free(struct corr_index *ix)
 {

@@ -58,6 +58,17 @@ for rule in tests/correlations/*.yml tests/correlations/*.d; do
 		fi
 	done
 done
+# build: one output per correlation; files whose documents all feed a
+# correlation elsewhere in the tree have none
+n=$((n + 1))
+"$bin" build -t spl -o "$tmp/build" tests/correlations/handmade.d >/dev/null 2>&1
+got=$(cd "$tmp/build/spl" && ls | tr '\n' ' ')
+if [ "$got" = "chain_outer.spl value_count_with_aliases.spl " ]; then
+	echo "ok $n - build writes one output per correlation of handmade.d"
+else
+	echo "not ok $n - build outputs of handmade.d: $got"
+	fail=1
+fi
 if [ -n "$kqlcheck" ]; then
 	n=$((n + 1))
 	count=$(ls "$tmp/kql" | wc -l)
