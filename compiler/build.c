@@ -528,6 +528,7 @@ build_run(struct session *s, const struct build_options *bo,
 		buf_clear(&err);
 		if (!files_expand(&files[p], paths[p], &err))
 			b.c.failed++;
+		filter_split(&files[p], paths[p]);	/* filters/: meta filters, not rules */
 		fputs(err.data ? err.data : "", stderr);
 	}
 	b.t = t;

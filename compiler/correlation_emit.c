@@ -42,7 +42,9 @@ static bool
 prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
 	     int i, struct corr_input *in)
 {
-	const struct rule *r = c->rules[i];
+	const struct rule *r = filter_apply(a, d, s->filters, c->rules[i], NULL, NULL);
+	if (!r)
+		return false;
 	struct options opts = s->opts;
 	if (c->vars[i])	/* a rule of another file: the value lists of its own */
 		opts.vars = c->vars[i];

@@ -61,7 +61,13 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 {
 	struct buf text = {0};
 	int errors = d->nerrors;
+	const char **applied;
+	int napplied;
+	if (!(r = filter_apply(a, d, s->filters, r, &applied, &napplied)))
+		return false;
 	struct query *q = normalize_rule(a, d, r, &s->opts);
+	for (int i = 0; q && s->product == PRODUCT_IR && i < napplied; i++)
+		buf_printf(&text, "filter '%s'\n", applied[i]);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->be && s->tpl)

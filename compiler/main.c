@@ -252,6 +252,39 @@ load_vars(struct cli *c, struct inputs *in)
 	return true;
 }
 
+/* The --filter files, and with build the filters/ folder of each PATH; false
+ * after a message on stderr. */
+static bool
+load_filters(struct cli *c, struct filter_set *fs, bool build)
+{
+	struct buf err = {0};
+	bool ok = true;
+	for (int i = 0; i < c->nfilters; i++)
+		ok = filter_load(fs, &c->s, c->filters[i], &err) && ok;
+	for (int i = 0; build && i < c->npaths; i++) {
+		struct stat st;
+		char *dir = arena_printf(&fs->a, "%s/filters", c->paths[i]);
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			ok = filter_load(fs, &c->s, dir, &err) && ok;
+	}
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	c->s.filters = fs->n ? fs : NULL;
+	return ok;
+}
+
+/* After the run: the names filters gave that matched no rule compiled. */
+static void
+report_filters(struct cli *c, struct filter_set *fs)
+{
+	struct buf err = {0};
+	filter_report(fs, &c->s, &err);
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	c->s.filters = NULL;
+	filter_free(fs);
+}
+
 /* The names of every input's documents, when one holds a correlation. */
 static struct corr_index *
 index_inputs(const struct inputs *in)
@@ -312,8 +345,9 @@ cmd_build(struct cli *c)
 	if (!cli_check_options(c, targets, n))
 		return 2;
 	struct vars vars = {0};
+	struct filter_set fs = {0};
 	int status = 2;
-	if (load_build_vars(c, &vars)) {
+	if (load_filters(c, &fs, true) && load_build_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
@@ -325,6 +359,7 @@ cmd_build(struct cli *c)
 		if (status == 0)
 			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
+	report_filters(c, &fs);
 	vars_free(&vars);
 	return status;
 }
@@ -434,6 +469,9 @@ cmd_compile(struct cli *c, const char *cmd)
 					 c->output);
 	if (status != 2 && !load_vars(c, &in))
 		status = 2;
+	struct filter_set fs = {0};
+	if (status != 2 && !load_filters(c, &fs, false))
+		status = 2;
 	c->s.compact = c->compact;
 	struct buf out = {0};
 	if (status != 2)
@@ -452,6 +490,9 @@ cmd_compile(struct cli *c, const char *cmd)
 			status = write_output(c, &out, status);
 	}
 	buf_free(&out);
+	if (status != 2)
+		report_filters(c, &fs);
+	filter_free(&fs);
 	corr_index_free((struct corr_index *)c->s.corr_index);
 	c->s.corr_index = NULL;
 	inputs_free(&in);
