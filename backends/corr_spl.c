@@ -91,9 +91,10 @@ aggregate(struct diag *d, const struct correlation *c, struct buf *out, const ch
 	case CORR_VALUE_PERCENTILE:
 	case CORR_VALUE_MEDIAN: {
 		double p = strtod(corr_percent(c), NULL);
-		if (p < 1 || p > 99)
+		/* Aggregate functions: "floating point numbers from 1 to 99, such as 99.95" */
+		if (p < 1 || p >= 100)
 			return diag_error(d, c->type_pos, "spl: exactperc takes a percentile from 1 "
-					  "to 99, not %s", corr_percent(c));
+					  "to below 100, not %s", corr_percent(c));
 		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
 		buf_printf(out, "exactperc%s(sigma_value)", corr_percent(c));
 		break;
