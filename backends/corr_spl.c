@@ -57,25 +57,18 @@ renames(const struct corr_input *in, int i, bool tag, struct buf *out)
 	}
 }
 
-/* temporal_ordered: each rule's first time in the window, in order. */
+/*
+ * One aggregate per rule: HEAD"<label>"TAIL, e.g. the first time of each
+ * (temporal_ordered) or the count of each (a boolean condition). TAIL holds
+ * one %d, the rule's index.
+ */
 static void
-ordered(const struct correlation *c, struct buf *out)
+per_rule(const struct correlation *c, const char *head, const char *tail, struct buf *out)
 {
 	for (int i = 0; i < c->nrules; i++) {
-		buf_printf(out, "%smin(eval(if(sigma_rule=", i ? ", " : "");
+		buf_printf(out, "%s%s", i ? ", " : "", head);
 		corr_quote(out, '"', corr_entry_label(c, i));
-		buf_printf(out, ", sigma_t, null()))) as sigma_t%d", i);
-	}
-}
-
-/* temporal with a boolean condition: each rule's count in the window. */
-static void
-counts(const struct correlation *c, struct buf *out)
-{
-	for (int i = 0; i < c->nrules; i++) {
-		buf_printf(out, "%scount(eval(sigma_rule=", i ? ", " : "");
-		corr_quote(out, '"', corr_entry_label(c, i));
-		buf_printf(out, ")) as sigma_r%d", i);
+		buf_printf(out, tail, i);
 	}
 }
 
@@ -101,7 +94,7 @@ aggregate(struct diag *d, const struct correlation *c, struct buf *out, const ch
 	}
 	case CORR_TEMPORAL:
 		if (c->cond) {
-			counts(c, out);
+			per_rule(c, "count(eval(sigma_rule=", ")) as sigma_r%d", out);
 			break;
 		}
 		*column = "rule_count";
@@ -110,7 +103,7 @@ aggregate(struct diag *d, const struct correlation *c, struct buf *out, const ch
 	case CORR_TEMPORAL_ORDERED:
 		if (!corr_ordered_check(d, c, "spl"))
 			return false;
-		ordered(c, out);
+		per_rule(c, "min(eval(if(sigma_rule=", ", sigma_t, null()))) as sigma_t%d", out);
 		diag_warning(d, c->type_pos, "spl: temporal_ordered compares the first event of each "
 			     "rule in the window (min(_time)): a sequence whose rules also fired out "
 			     "of order earlier in the window is missed");
