@@ -139,6 +139,8 @@ expand_paths(struct cli *c, struct inputs *in)
 		bool dir = stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!files_expand(files, c->paths[i], &err))
 			ok = false;
+		if (dir)
+			filter_split(files, c->paths[i]);	/* filters/: meta filters, not rules */
 		int kept = before;
 		for (int k = before; k < files->n; k++) {
 			const char *base = strrchr(files->v[k], '/');
@@ -252,16 +254,16 @@ load_vars(struct cli *c, struct inputs *in)
 	return true;
 }
 
-/* The --filter files, and with build the filters/ folder of each PATH; false
- * after a message on stderr. */
+/* The --filter files and the filters/ folder of each PATH; false after a
+ * message on stderr. */
 static bool
-load_filters(struct cli *c, struct filter_set *fs, bool build)
+load_filters(struct cli *c, struct filter_set *fs)
 {
 	struct buf err = {0};
 	bool ok = true;
 	for (int i = 0; i < c->nfilters; i++)
 		ok = filter_load(fs, &c->s, c->filters[i], &err) && ok;
-	for (int i = 0; build && i < c->npaths; i++) {
+	for (int i = 0; i < c->npaths; i++) {
 		struct stat st;
 		char *dir = arena_printf(&fs->a, "%s/filters", c->paths[i]);
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
@@ -347,7 +349,7 @@ cmd_build(struct cli *c)
 	struct vars vars = {0};
 	struct filter_set fs = {0};
 	int status = 2;
-	if (load_filters(c, &fs, true) && load_build_vars(c, &vars)) {
+	if (load_filters(c, &fs) && load_build_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
@@ -470,7 +472,7 @@ cmd_compile(struct cli *c, const char *cmd)
 	if (status != 2 && !load_vars(c, &in))
 		status = 2;
 	struct filter_set fs = {0};
-	if (status != 2 && !load_filters(c, &fs, false))
+	if (status != 2 && !load_filters(c, &fs))
 		status = 2;
 	c->s.compact = c->compact;
 	struct buf out = {0};

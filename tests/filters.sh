@@ -3,7 +3,7 @@
 # holds filter/ (given with --filter) and rules/, and lists its targets in
 # NAME/targets (ir = the IR dump); NAME.T.out is the expected stderr, stdout
 # and exit status. tests/filters/tree/rules is a rules tree with a filters/
-# folder, built for spl: its golden is the list and text of the outputs.
+# folder: its IR, and its build for spl (the list and text of the outputs).
 # Run from the source root; prints TAP. --update rewrites the goldens.
 set -u
 bin=$1
@@ -32,7 +32,8 @@ for dir in tests/filters/*/; do
 		if [ "$t" = ir ]; then
 			"$bin" ir --filter "$dir/filter" "$dir/rules" >"$tmp/out" 2>"$tmp/err"
 		else
-			"$bin" convert -t "$t" --filter "$dir/filter" "$dir/rules" >"$tmp/out" 2>"$tmp/err"
+			"$bin" convert -t "$t" --filter "$dir/filter" "$dir/rules" \
+				>"$tmp/out" 2>"$tmp/err"
 		fi
 		st=$?
 		cat "$tmp/err" "$tmp/out" >"$tmp/got"
@@ -40,6 +41,13 @@ for dir in tests/filters/*/; do
 		check "$dir ($t)" "$dir.$t.out"
 	done
 done
+
+# ir of a tree: its filters/ folder applies, and is not compiled as rules
+"$bin" ir tests/filters/tree/rules >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/err" "$tmp/out" >"$tmp/got"
+echo "exit $st" >>"$tmp/got"
+check "ir of tests/filters/tree/rules" tests/filters/tree.ir.out
 
 # build: the filters/ folder applies to the tree and is not compiled as rules
 "$bin" build -t spl -o "$tmp/build" tests/filters/tree/rules >"$tmp/out" 2>"$tmp/err"
