@@ -131,12 +131,28 @@ render(struct session *s, struct arena *a, struct diag *d, const struct correlat
 	return s->be->correlation(a, d, &in, out);
 }
 
+/* The IR: which meta filters apply to each base rule. */
+static void
+dump_filters(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
+	     struct buf *out)
+{
+	for (int i = 0; s->filters && i < c->nrules; i++) {
+		const char **applied;
+		int n = 0;
+		if (c->rules[i] && filter_apply(a, d, s->filters, c->rules[i], &applied, &n))
+			for (int k = 0; k < n; k++)
+				buf_printf(out, "  filter '%s' on rule %s\n", applied[k],
+					   corr_entry_label(c, i));
+	}
+}
+
 bool
 corr_compile(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
 	     struct buf *out)
 {
 	if (s->product == PRODUCT_IR) {
 		corr_dump(out, c);
+		dump_filters(s, a, d, c, out);
 		return true;
 	}
 	if (!s->be)
