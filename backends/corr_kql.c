@@ -162,6 +162,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 	const char *span = corr_span(a, c->seconds);
 	/* a chain's input keeps the window's start under the one name it reads */
 	const char *window = in->inner_name ? "sigma_time" : "sigma_window";
+	*column = NULL;
 	switch (c->type) {
 	case CORR_EVENT_COUNT:
 		*column = "event_count";
@@ -225,7 +226,7 @@ bool
 corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *column;
+	const char *column = NULL;
 	struct buf agg = {0};
 	bool ok = aggregate(a, d, in, &agg, &column);
 	if (ok) {

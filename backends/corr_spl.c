@@ -195,7 +195,7 @@ bool
 corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *column;
+	const char *column = NULL;
 	struct buf agg = {0};
 	bool ok = check_names(d, c) && aggregate(d, c, &agg, &column);
 	bool tag = c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED;
