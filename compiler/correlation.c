@@ -176,6 +176,9 @@ load_condition(struct arena *a, struct diag *d, const struct ynode *n, struct co
 static bool
 enter(struct corr_loader *L, struct corr_file *f, int doc, const char *label)
 {
+	if (L->nstack >= CORR_MAX_CHAIN)
+		return diag_error(L->top, f->docs[doc]->pos, "correlation chain nested deeper than "
+				  "%d, the limit", CORR_MAX_CHAIN);
 	if (f->state[doc] != CORR_LOADING) {
 		VEC_PUSH(L->a, L->stack, L->nstack, L->capstack, label);
 		return true;
@@ -204,6 +207,7 @@ load_rules(struct corr_loader *L, struct corr_file *f, const struct ynode *n,
 	if (c->nrules == 0)
 		return diag_error(d, n->pos, "'rules' must name at least one rule");
 	size_t nr = (size_t)c->nrules;
+	c->uses = 1;
 	c->rules = arena_alloc(a, sizeof(*c->rules) * nr);
 	c->chain = arena_alloc(a, sizeof(*c->chain) * nr);
 	c->vars = arena_alloc(a, sizeof(*c->vars) * nr);
@@ -214,6 +218,10 @@ load_rules(struct corr_loader *L, struct corr_file *f, const struct ynode *n,
 		c->rules[i] = t.rule;
 		c->chain[i] = t.cor;
 		c->vars[i] = t.vars;
+		c->uses += t.cor ? t.cor->uses : 0;
+		if (c->uses >= CORR_MAX_CHAIN)
+			return diag_error(d, refs[i]->pos, "this correlation chain uses more than %d "
+					  "correlations (each use counted), the limit", CORR_MAX_CHAIN);
 		for (int j = 0; j < i; j++)
 			if (c->rules[j] == c->rules[i] && c->chain[j] == c->chain[i])
 				return diag_error(d, refs[i]->pos, "rule '%s' is listed twice",

@@ -53,8 +53,14 @@ struct corr_alias {
 	const char **field;	/* [nrules], NULL where the rule has no entry */
 };
 
+/* Correlations one chain may use, each use counted (a correlation used by two
+ * others counts twice, as its query is written twice): bounds the chain's
+ * depth while it loads and the size of its query. */
+#define CORR_MAX_CHAIN 256
+
 struct correlation {
 	const char *title, *id, *name, *level;
+	int uses;			/* itself and the correlations it chains, each use */
 	const char *file;		/* where it is written */
 	int doc;			/* its document index there */
 	struct pos pos;

@@ -69,6 +69,53 @@ else
 	echo "not ok $n - build outputs of handmade.d: $got"
 	fail=1
 fi
+# hostile chains: 300 correlations deep, and 2^k uses through shared inner ones
+n=$((n + 1))
+base='title: base
+name: c300
+logsource: {product: windows, service: security}
+detection: {s: {EventID: 1}, condition: s}'
+{
+	echo "$base"
+	i=0
+	while [ $i -lt 300 ]; do
+		printf -- '---\ntitle: c%d\nname: c%d\ncorrelation: {type: event_count, rules: [c%d], ' \
+			$i $i $((i + 1))
+		echo 'timespan: 1m, condition: {gte: 1}}'
+		i=$((i + 1))
+	done
+} >"$tmp/deep.yml"
+"$bin" convert -t kql "$tmp/deep.yml" >/dev/null 2>"$tmp/err"
+if [ $? = 1 ] && grep -q "^$tmp/deep.yml:[0-9]*:1: error: correlation chain nested deeper than 256, the limit" \
+	"$tmp/err"; then
+	echo "ok $n - a chain nested 300 deep is refused at the limit"
+else
+	echo "not ok $n - a chain nested 300 deep"
+	sed 's/^/#   /' "$tmp/err" | head -5
+	fail=1
+fi
+n=$((n + 1))
+{
+	echo "$base" | sed 's/name: c300/name: base/'
+	i=0
+	while [ $i -lt 12 ]; do
+		for p in x y; do
+			printf -- '---\ntitle: %s%d\nname: %s%d\ncorrelation: {type: event_count, ' $p $i $p $i
+			printf 'rules: [%s], timespan: 1m, condition: {gte: 1}}\n' \
+				"$([ $i -lt 11 ] && echo "x$((i + 1)), y$((i + 1))" || echo base)"
+		done
+		i=$((i + 1))
+	done
+} >"$tmp/wide.yml"
+"$bin" convert -t kql "$tmp/wide.yml" >/dev/null 2>"$tmp/err"
+if [ $? = 1 ] && grep -q "error: this correlation chain uses more than 256 correlations" "$tmp/err"; then
+	echo "ok $n - a chain using 2^12 correlations is refused at the limit"
+else
+	echo "not ok $n - a chain using 2^12 correlations"
+	sed 's/^/#   /' "$tmp/err" | head -5
+	fail=1
+fi
+
 if [ -n "$kqlcheck" ]; then
 	n=$((n + 1))
 	count=$(ls "$tmp/kql" | wc -l)
