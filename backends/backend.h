@@ -122,6 +122,9 @@ struct backend {
 	 * newline; false after a diagnostic. NULL: the target refuses correlations. */
 	bool (*correlation)(struct arena *a, struct diag *d, const struct corr_input *in,
 			    struct buf *out);
+	/* The correlation hook renders chains (corr_input.inner_name); a target
+	 * without it refuses a correlation over correlations by name. */
+	bool correlation_chains;
 };
 
 /* backends/corr_<target>.c */

@@ -21,6 +21,25 @@
  *
  * bin() makes fixed, clock-aligned windows: a warning says so. Types that
  * KQL cannot express exactly here are refused by name.
+ *
+ * temporal_ordered runs the union, sorted by group and time, through the
+ * scan operator: one step per rule in the listed order, each requiring the
+ * same group as the step before and a time within the window of the
+ * sequence's first event. The window slides (it starts at each first
+ * event), so no bucket warning applies. Each step keeps the latest start,
+ * and the input is ordered by time, so a later start only widens what the
+ * following steps may match.
+ *   https://learn.microsoft.com/en-us/kusto/query/scan-operator
+ *     (serialized input; `step Name output=none: Condition => Column = Value;`;
+ *     StepName.Column reads a previous step's state; applies to Azure Data
+ *     Explorer, Azure Monitor and Microsoft Sentinel)
+ *   https://learn.microsoft.com/en-us/kusto/query/percentile-aggregation-function
+ *     (percentile() estimates with T-Digest: a warning says so)
+ *
+ * Chains: an inner correlation becomes `let NAME = ...;` with its own base
+ * queries before it (names PREFIX0, PREFIX1...), and its rows, with the
+ * window's start as sigma_time and its group-by columns, are one branch of
+ * the outer union.
  */
 #include "backend.h"
 
@@ -75,9 +94,10 @@ static void
 branch(struct arena *a, const struct corr_input *in, int i, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *time = kql_name(a, time_column(in->opts, in->tables[i]));
-	buf_printf(out, "base_%d\n    | project sigma_time = %s, sigma_rule = %s", i, time,
-		   kql_string(a, corr_rule_label(c->rules[i])));
+	const char *time = c->chain[i] ? "sigma_time"
+			   : kql_name(a, time_column(in->opts, in->tables[i]));
+	buf_printf(out, "%s%d\n    | project sigma_time = %s, sigma_rule = %s", in->prefix, i, time,
+		   kql_string(a, corr_entry_label(c, i)));
 	for (int g = 0; g < c->ngroup; g++)
 		buf_printf(out, ", %s = %s", kql_name(a, c->group_by[g]),
 			   kql_name(a, in->columns[i][g]));
@@ -92,11 +112,57 @@ group_list(struct arena *a, const struct correlation *c, struct buf *out)
 		buf_printf(out, ", %s", kql_name(a, c->group_by[g]));
 }
 
-static bool
-aggregate(struct arena *a, struct diag *d, const struct correlation *c, struct buf *out,
-	  const char **column)
+/* temporal_ordered: the scan steps; the rows left are complete sequences. */
+static void
+ordered(struct arena *a, const struct correlation *c, struct buf *out)
 {
 	const char *span = corr_span(a, c->seconds);
+	buf_puts(out, "\n| sort by ");
+	for (int g = 0; g < c->ngroup; g++)
+		buf_printf(out, "%s asc, ", kql_name(a, c->group_by[g]));
+	buf_puts(out, "sigma_time asc\n| scan declare (sigma_start: datetime) with (");
+	for (int i = 0; i < c->nrules; i++) {
+		buf_printf(out, "\n    step s%d%s: sigma_rule == %s", i,
+			   i + 1 < c->nrules ? " output=none" : "",
+			   kql_string(a, corr_entry_label(c, i)));
+		if (i == 0) {
+			buf_puts(out, " => sigma_start = sigma_time;");
+			continue;
+		}
+		buf_printf(out, " and sigma_time - s%d.sigma_start <= %s", i - 1, span);
+		for (int g = 0; g < c->ngroup; g++)
+			buf_printf(out, " and %s == s%d.%s", kql_name(a, c->group_by[g]), i - 1,
+				   kql_name(a, c->group_by[g]));
+		buf_printf(out, " => sigma_start = s%d.sigma_start;", i - 1);
+	}
+	buf_puts(out, "\n)\n| project sigma_time = sigma_start");
+}
+
+/* temporal with a boolean condition: per window and group, how many events
+ * of each rule, then the condition over "rule i matched" (sigma_ri > 0). */
+static void
+expression(struct arena *a, const struct corr_input *in, const char *window, struct buf *out)
+{
+	const struct correlation *c = in->c;
+	buf_puts(out, "\n| summarize ");
+	for (int i = 0; i < c->nrules; i++)
+		buf_printf(out, "%ssigma_r%d = countif(sigma_rule == %s)", i ? ", " : "", i,
+			   kql_string(a, corr_entry_label(c, i)));
+	buf_printf(out, " by %s = bin(sigma_time, %s)", window, corr_span(a, c->seconds));
+	group_list(a, c, out);
+	buf_puts(out, "\n| where ");
+	corr_cond_write(out, c, c->cond, "and", "or", "not", "sigma_r%d > 0");
+}
+
+static bool
+aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out,
+	  const char **column)
+{
+	const struct correlation *c = in->c;
+	const char *span = corr_span(a, c->seconds);
+	/* a chain's input keeps the window's start under the one name it reads */
+	const char *window = in->inner_name ? "sigma_time" : "sigma_window";
+	*column = NULL;
 	switch (c->type) {
 	case CORR_EVENT_COUNT:
 		*column = "event_count";
@@ -104,19 +170,35 @@ aggregate(struct arena *a, struct diag *d, const struct correlation *c, struct b
 		break;
 	case CORR_VALUE_COUNT:
 		*column = "value_count";
-		buf_printf(out, "\n| where isnotempty(sigma_value)\n| summarize by sigma_window = "
-			   "bin(sigma_time, %s)", span);
+		buf_printf(out, "\n| where isnotempty(sigma_value)\n| summarize by %s = "
+			   "bin(sigma_time, %s)", window, span);
 		group_list(a, c, out);
-		buf_puts(out, ", sigma_value\n| summarize value_count = count() by sigma_window");
+		buf_printf(out, ", sigma_value\n| summarize value_count = count() by %s", window);
 		break;
 	case CORR_TEMPORAL:
-		if (c->expression)
-			return diag_error(d, c->type_pos, "kql: a temporal correlation with a boolean "
-					  "condition expression is not supported");
+		if (c->cond) {
+			expression(a, in, window, out);
+			*column = NULL;
+			return true;
+		}
 		*column = "rule_count";
-		buf_printf(out, "\n| summarize by sigma_window = bin(sigma_time, %s)", span);
+		buf_printf(out, "\n| summarize by %s = bin(sigma_time, %s)", window, span);
 		group_list(a, c, out);
-		buf_puts(out, ", sigma_rule\n| summarize rule_count = count() by sigma_window");
+		buf_printf(out, ", sigma_rule\n| summarize rule_count = count() by %s", window);
+		break;
+	case CORR_TEMPORAL_ORDERED:
+		if (!corr_ordered_check(d, c, "kql"))
+			return false;
+		*column = NULL;
+		ordered(a, c, out);
+		break;
+	case CORR_VALUE_PERCENTILE:
+	case CORR_VALUE_MEDIAN:
+		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
+		buf_printf(out, "\n| summarize %s = percentile(todouble(sigma_value), %s) by "
+			   "bin(sigma_time, %s)", *column, corr_percent(c), span);
+		diag_warning(d, c->type_pos, "kql: percentile() is an estimate (T-Digest), not the "
+			     "exact %s percentile", corr_percent(c));
 		break;
 	case CORR_VALUE_SUM:
 	case CORR_VALUE_AVG:
@@ -124,25 +206,33 @@ aggregate(struct arena *a, struct diag *d, const struct correlation *c, struct b
 		buf_printf(out, "\n| summarize %s = %s(todouble(sigma_value)) by bin(sigma_time, %s)",
 			   *column, c->type == CORR_VALUE_SUM ? "sum" : "avg", span);
 		break;
-	default:
-		/* temporal_ordered needs scan; percentile() and median are estimates */
-		return diag_error(d, c->type_pos, "kql: correlation type '%s' is not supported",
-				  corr_type_name(c->type));
 	}
 	group_list(a, c, out);
 	return true;
+}
+
+/* The base queries as lets; a chain's inner correlation brings its own. */
+static void
+lets(const struct corr_input *in, struct buf *out)
+{
+	for (int i = 0; i < in->c->nrules; i++)
+		if (in->c->chain[i])
+			buf_printf(out, "%s\n", in->queries[i]);
+		else
+			buf_printf(out, "let %s%d = %s;\n", in->prefix, i, in->queries[i]);
 }
 
 bool
 corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *column;
+	const char *column = NULL;
 	struct buf agg = {0};
-	bool ok = aggregate(a, d, c, &agg, &column);
+	bool ok = aggregate(a, d, in, &agg, &column);
 	if (ok) {
-		for (int i = 0; i < c->nrules; i++)
-			buf_printf(out, "let base_%d = %s;\n", i, in->queries[i]);
+		lets(in, out);
+		if (in->inner_name)
+			buf_printf(out, "let %s = ", in->inner_name);
 		if (c->nrules > 1)
 			buf_puts(out, "union\n");
 		for (int i = 0; i < c->nrules; i++) {
@@ -151,8 +241,12 @@ corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 			buf_puts(out, c->nrules > 1 ? ")" : "");
 		}
 		buf_putn(out, agg.data, agg.len);
-		corr_where(out, c, column, "\n    and");
-		corr_warn_buckets(d, c, "kql", "bin()");
+		if (column)
+			corr_where(out, c, column, "\n    and");
+		if (in->inner_name)
+			buf_putc(out, ';');
+		if (c->type != CORR_TEMPORAL_ORDERED)
+			corr_warn_buckets(d, c, "kql", "bin()");
 	}
 	buf_free(&agg);
 	return ok;

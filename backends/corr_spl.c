@@ -19,6 +19,7 @@
  */
 #include "backend.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* a field on the right side of eval */
@@ -40,7 +41,7 @@ renames(const struct corr_input *in, int i, bool tag, struct buf *out)
 	if (tag) {
 		buf_puts(out, sep);
 		buf_puts(out, "sigma_rule=");
-		corr_quote(out, '"', corr_rule_label(c->rules[i]));
+		corr_quote(out, '"', corr_entry_label(c, i));
 		sep = ", ";
 	}
 	for (int g = 0; g < c->ngroup; g++) {
@@ -56,30 +57,128 @@ renames(const struct corr_input *in, int i, bool tag, struct buf *out)
 	}
 }
 
+/*
+ * One aggregate per rule: HEAD"<label>"TAIL, e.g. the first time of each
+ * (temporal_ordered) or the count of each (a boolean condition). TAIL holds
+ * one %d, the rule's index.
+ */
+static void
+per_rule(const struct correlation *c, const char *head, const char *tail, struct buf *out)
+{
+	for (int i = 0; i < c->nrules; i++) {
+		buf_printf(out, "%s%s", i ? ", " : "", head);
+		corr_quote(out, '"', corr_entry_label(c, i));
+		buf_printf(out, tail, i);
+	}
+}
+
 static bool
 aggregate(struct diag *d, const struct correlation *c, struct buf *out, const char **column)
 {
+	*column = NULL;
 	switch (c->type) {
 	case CORR_EVENT_COUNT: *column = "event_count"; buf_puts(out, "count"); break;
 	case CORR_VALUE_COUNT: *column = "value_count"; buf_puts(out, "dc(sigma_value)"); break;
 	case CORR_VALUE_SUM: *column = "value_sum"; buf_puts(out, "sum(sigma_value)"); break;
 	case CORR_VALUE_AVG: *column = "value_avg"; buf_puts(out, "avg(sigma_value)"); break;
+	case CORR_VALUE_PERCENTILE:
+	case CORR_VALUE_MEDIAN: {
+		double p = strtod(corr_percent(c), NULL);
+		/* Aggregate functions: "floating point numbers from 1 to 99, such as 99.95" */
+		if (p < 1 || p >= 100)
+			return diag_error(d, c->type_pos, "spl: exactperc takes a percentile from 1 "
+					  "to below 100, not %s", corr_percent(c));
+		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
+		buf_printf(out, "exactperc%s(sigma_value)", corr_percent(c));
+		break;
+	}
 	case CORR_TEMPORAL:
-		if (c->expression)
-			return diag_error(d, c->type_pos, "spl: a temporal correlation with a boolean "
-					  "condition expression is not supported");
+		if (c->cond) {
+			per_rule(c, "count(eval(sigma_rule=", ")) as sigma_r%d", out);
+			break;
+		}
 		*column = "rule_count";
 		buf_puts(out, "dc(sigma_rule)");
 		break;
-	default:
-		/* temporal_ordered needs the order checked; perc and median are estimates */
-		return diag_error(d, c->type_pos, "spl: correlation type '%s' is not supported",
-				  corr_type_name(c->type));
+	case CORR_TEMPORAL_ORDERED:
+		if (!corr_ordered_check(d, c, "spl"))
+			return false;
+		per_rule(c, "min(eval(if(sigma_rule=", ", sigma_t, null()))) as sigma_t%d", out);
+		diag_warning(d, c->type_pos, "spl: temporal_ordered compares the first event of each "
+			     "rule in the window (min(_time)): a sequence whose rules also fired out "
+			     "of order earlier in the window is missed");
+		break;
 	}
-	buf_printf(out, " as %s by _time", *column);
+	if (*column)
+		buf_printf(out, " as %s", *column);
+	buf_puts(out, " by _time");
 	for (int g = 0; g < c->ngroup; g++)
 		buf_printf(out, ", %s", c->group_by[g]);
 	return true;
+}
+
+/* The test after stats. */
+static void
+condition(const struct correlation *c, const char *column, struct buf *out)
+{
+	if (column) {
+		corr_where(out, c, column, " AND");
+	} else if (c->type == CORR_TEMPORAL_ORDERED) {
+		buf_puts(out, "\n| where ");
+		for (int i = 1; i < c->nrules; i++)
+			buf_printf(out, "%ssigma_t%d <= sigma_t%d", i > 1 ? " AND " : "", i - 1, i);
+		if (c->nrules == 1)
+			buf_puts(out, "isnotnull(sigma_t0)");
+	} else {
+		buf_puts(out, "\n| where ");
+		corr_cond_write(out, c, c->cond, "AND", "OR", "NOT ", "sigma_r%d > 0");
+	}
+}
+
+/* An inner correlation's search inside [ ]: a search of terms needs `search`. */
+static void
+subsearch(const struct corr_input *in, int i, bool tag, struct buf *out)
+{
+	const char *q = in->queries[i];
+	buf_printf(out, "\n| append [%s%s", q[0] == '|' ? "" : "search ", q);
+	renames(in, i, tag, out);
+	buf_putc(out, ']');
+}
+
+/* The base searches (multisearch when several), then the appended chains. */
+static void
+inputs(struct diag *d, const struct corr_input *in, bool tag, struct buf *out)
+{
+	const struct correlation *c = in->c;
+	int nbase = 0, first_chain = -1;
+	for (int i = 0; i < c->nrules; i++) {
+		nbase += !c->chain[i];
+		if (c->chain[i] && first_chain < 0)
+			first_chain = i;
+	}
+	if (nbase > 1)
+		buf_puts(out, "| multisearch");
+	for (int i = 0; i < c->nrules; i++) {
+		if (c->chain[i])
+			continue;
+		buf_printf(out, nbase > 1 ? "\n    [search %s" : "%s", in->queries[i]);
+		renames(in, i, tag, out);
+		if (nbase > 1)
+			buf_putc(out, ']');
+	}
+	for (int i = 0; i < c->nrules; i++) {
+		if (!c->chain[i])
+			continue;
+		if (nbase == 0 && i == first_chain) {
+			buf_puts(out, in->queries[i]);
+			renames(in, i, tag, out);
+			continue;
+		}
+		subsearch(in, i, tag, out);
+		diag_warning(d, c->type_pos, "spl: the chained correlation '%s' runs in an append "
+			     "subsearch, whose results Splunk truncates (maxout, default 50,000 "
+			     "rows; maxtime)", corr_entry_label(c, i));
+	}
 }
 
 static bool
@@ -96,27 +195,19 @@ bool
 corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *column;
+	const char *column = NULL;
 	struct buf agg = {0};
 	bool ok = check_names(d, c) && aggregate(d, c, &agg, &column);
-	bool tag = c->type == CORR_TEMPORAL;
-	if (ok && c->nrules == 1) {
-		buf_puts(out, in->queries[0]);
-		renames(in, 0, tag, out);
-	} else if (ok) {
-		buf_puts(out, "| multisearch");
-		for (int i = 0; i < c->nrules; i++) {
-			buf_printf(out, "\n    [search %s", in->queries[i]);
-			renames(in, i, tag, out);
-			buf_putc(out, ']');
-		}
-	}
+	bool tag = c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED;
 	if (ok) {
+		inputs(d, in, tag, out);
 		if (c->type == CORR_VALUE_COUNT)
 			buf_puts(out, "\n| where isnotnull(sigma_value)");
+		if (c->type == CORR_TEMPORAL_ORDERED)
+			buf_puts(out, "\n| eval sigma_t=_time");
 		buf_printf(out, "\n| bin _time span=%s\n| stats ", corr_span(a, c->seconds));
 		buf_putn(out, agg.data, agg.len);
-		corr_where(out, c, column, " AND");
+		condition(c, column, out);
 		corr_warn_buckets(d, c, "spl", "bin");
 	}
 	buf_free(&agg);

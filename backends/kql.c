@@ -348,4 +348,5 @@ const struct backend backend_kql = {
 	.match = kql_match,
 	.query = kql_query,
 	.correlation = corr_kql_render,
+	.correlation_chains = true,
 };

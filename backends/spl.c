@@ -696,4 +696,5 @@ const struct backend backend_spl = {
 	.match = spl_match,
 	.query = spl_query,
 	.correlation = corr_spl_render,
+	.correlation_chains = true,
 };

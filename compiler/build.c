@@ -319,8 +319,10 @@ build_one(struct build *b, const struct target *t, const char *root, const char 
 		fputs(c->load.data ? c->load.data : "", stderr);
 	*said = true;
 	fputs(c->err[k].data ? c->err[k].data : "", stderr);
-	if (c->ok[k]) {
+	if (c->ok[k] && c->out[k].len) {
 		build_update_output(b, name.data, &c->out[k]);
+	} else if (c->ok[k]) {
+		/* every document is an input of a correlation elsewhere: no output of its own */
 	} else {
 		b->c.failed++;
 		if (names_has(&b->before, name.data))
@@ -526,11 +528,15 @@ build_run(struct session *s, const struct build_options *bo,
 		buf_clear(&err);
 		if (!files_expand(&files[p], paths[p], &err))
 			b.c.failed++;
+		filter_split(&files[p], paths[p]);	/* filters/: meta filters, not rules */
 		fputs(err.data ? err.data : "", stderr);
 	}
 	b.t = t;
 	b.nt = nt;
+	s->corr_index = corr_index_paths(files, npaths, s->opts.vars);	/* across the tree */
 	build_all(&b, files, paths, npaths);
+	corr_index_free((struct corr_index *)s->corr_index);
+	s->corr_index = NULL;
 	names_sort(&b.now);
 	names_sort(&b.kept);
 	if (!bo->check)

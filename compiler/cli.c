@@ -61,6 +61,7 @@ static const char usage_convert[] =
 	"      --without-pipeline   keep field names as written, emit only the\n"
 	"                           expression (no table or event selection)\n"
 	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
+	"      --filter FILE|DIR    apply meta filters (repeatable)\n"
 	"      --unmapped=MODE      error (default): a field the pipeline does not\n"
 	"                           know stops the rule; passthrough: keep its name\n"
 	"                           and warn\n"
@@ -123,6 +124,11 @@ static const char usage_build[] =
 	"                           target without one uses its default pipeline\n"
 	"  -j, --jobs N             compile N rule files at once (default: the number of\n"
 	"                           CPUs); the outputs and messages are the same for any N\n"
+	"\n"
+	"Meta filters: the documents under a filters/ folder of a PATH apply to the\n"
+	"rules of the whole build (not compiled as rules), as with convert; --filter\n"
+	"FILE|DIR adds more.\n"
+	"Correlations reference rules and correlations anywhere below the PATHs.\n"
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
@@ -282,6 +288,9 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 	} else if (option_arg(argc, argv, i, NULL, "--vars", &v, &missing)) {
 		if (v)
 			c->vars[c->nvars++] = v;
+	} else if (option_arg(argc, argv, i, NULL, "--filter", &v, &missing)) {
+		if (v)
+			c->filters[c->nfilters++] = v;
 	} else if (option_arg(argc, argv, i, NULL, "--lint-config", &v, &missing)) {
 		c->lint_config = v;
 	} else if (option_arg(argc, argv, i, NULL, "--fail-on", &v, &missing)) {
@@ -313,6 +322,7 @@ unknown_option(const char *a)
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
 		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size", "--test",
+		"--filter",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));
@@ -326,10 +336,11 @@ cli_parse(struct cli *c, int argc, char **argv)
 {
 	c->json_indent = -1;
 	c->vars = calloc((size_t)argc, sizeof(*c->vars));
+	c->filters = calloc((size_t)argc, sizeof(*c->filters));
 	c->paths = calloc((size_t)argc, sizeof(*c->paths));
 	c->pipelines = calloc((size_t)argc, sizeof(*c->pipelines));
 	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
-	if (!c->vars || !c->paths || !c->pipelines || !c->s.opts.backend_opts)
+	if (!c->vars || !c->filters || !c->paths || !c->pipelines || !c->s.opts.backend_opts)
 		abort();
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -358,6 +369,7 @@ void
 cli_free(struct cli *c)
 {
 	free(c->vars);
+	free(c->filters);
 	free(c->paths);
 	free(c->pipelines);
 	free(c->s.opts.backend_opts);

@@ -23,6 +23,8 @@ struct cli {
 	int jobs;		/* build -j N: rule files compiled at once; 0 = the number of CPUs */
 	const char **vars;
 	int nvars;
+	const char **filters;	/* --filter FILE|DIR, in order */
+	int nfilters;
 	const char **paths;
 	int npaths;
 	struct session s;

@@ -1,11 +1,11 @@
 /*
  * correlation.c: the front end of correlation rules (sigma-spec.md §11):
- * keys, rule references by name or id, timespan units, conditions (one
- * comparison or a range of two), group-by and aliases. A reference to
- * another correlation (a chain) is refused by name: only part of a chain
- * could be generated, which the spec forbids.
+ * keys, rule references by name or id (resolved in correlation_index.c,
+ * across files), chains (a reference to another correlation, loaded first;
+ * a cycle is an error), timespan units, conditions (one comparison or a
+ * range of two), group-by and aliases.
  */
-#include "correlation.h"
+#include "correlation_load.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -111,10 +111,8 @@ static bool
 load_condition(struct arena *a, struct diag *d, const struct ynode *n, struct correlation *c)
 {
 	bool temporal = c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED;
-	if (n && n->kind == YNODE_SCALAR && temporal) {
-		c->expression = n->text;
-		return true;
-	}
+	if (n && n->kind == YNODE_SCALAR && temporal)
+		return corr_load_expression(a, d, n, c);
 	if (n && n->kind != YNODE_MAP)
 		return diag_error(d, n->pos, "'condition' must be a map of a comparison");
 	for (int i = 0; n && i < n->nkids; i += 2) {
@@ -130,8 +128,10 @@ load_condition(struct arena *a, struct diag *d, const struct ynode *n, struct co
 			continue;
 		}
 		if (!strcmp(k->text, "percentile") && c->type == CORR_VALUE_PERCENTILE) {
-			if (!want_scalar(d, v, "percentile") || !is_number(v->text))
-				return diag_error(d, v->pos, "'percentile' must be a number");
+			if (!want_scalar(d, v, "percentile") || !is_number(v->text) ||
+			    strtod(v->text, NULL) <= 0 || strtod(v->text, NULL) >= 100)
+				return diag_error(d, v->pos, "'percentile' must be a number between 0 "
+						  "and 100");
 			c->percentile = v->text;
 			continue;
 		}
@@ -166,66 +166,83 @@ load_condition(struct arena *a, struct diag *d, const struct ynode *n, struct co
 	if (!valued && c->field)
 		return diag_error(d, n->pos, "'field' has no meaning for a %s correlation",
 				  corr_type_name(c->type));
+	if (c->type == CORR_VALUE_PERCENTILE && !c->percentile)
+		return diag_error(d, n->pos, "a value_percentile correlation needs 'percentile' "
+				  "(0-100) in its condition: the spec names no default");
 	return true;
 }
 
-static const struct rule *
-find_rule(struct rule *const *rules, int nrules, const char *ref)
-{
-	for (int i = 0; i < nrules; i++)
-		if ((rules[i]->name && !strcmp(rules[i]->name, ref)) ||
-		    (rules[i]->id && !strcmp(rules[i]->id, ref)))
-			return rules[i];
-	return NULL;
-}
-
-/* ynode of a correlation document, with its name and id, for chain detection */
+/* Pushes the label of the correlation being loaded; false on a cycle. */
 static bool
-is_correlation_ref(struct ynode *const *docs, int ndocs, const char *ref)
+enter(struct corr_loader *L, struct corr_file *f, int doc, const char *label)
 {
-	for (int i = 0; i < ndocs; i++) {
-		const struct ynode *n = yaml_get(docs[i], "name"), *id = yaml_get(docs[i], "id");
-		if (!yaml_get(docs[i], "correlation"))
-			continue;
-		if ((n && n->kind == YNODE_SCALAR && !strcmp(n->text, ref)) ||
-		    (id && id->kind == YNODE_SCALAR && !strcmp(id->text, ref)))
-			return true;
+	if (L->nstack >= CORR_MAX_CHAIN)
+		return diag_error(L->top, f->docs[doc]->pos, "correlation chain nested deeper than "
+				  "%d, the limit", CORR_MAX_CHAIN);
+	if (f->state[doc] != CORR_LOADING) {
+		VEC_PUSH(L->a, L->stack, L->nstack, L->capstack, label);
+		return true;
 	}
+	struct buf path = {0};
+	int from = L->nstack - 1;
+	while (from > 0 && strcmp(L->stack[from], label))
+		from--;
+	for (int i = from; i < L->nstack; i++)
+		buf_printf(&path, "'%s' -> ", L->stack[i]);
+	buf_printf(&path, "'%s'", label);
+	diag_error(L->top, f->docs[doc]->pos, "reference cycle: %s", path.data);
+	buf_free(&path);
 	return false;
 }
 
 static bool
-load_rules(struct arena *a, struct diag *d, const struct ynode *n, struct ynode *const *docs,
-	   int ndocs, struct rule *const *rules, int nrules, struct correlation *c)
+load_rules(struct corr_loader *L, struct corr_file *f, const struct ynode *n,
+	   struct correlation *c)
 {
+	struct arena *a = L->a;
+	struct diag *d = L->d;
 	const struct ynode **refs;
 	if (!get_names(a, d, n, "rules", &refs, &c->nrules))
 		return false;
 	if (c->nrules == 0)
 		return diag_error(d, n->pos, "'rules' must name at least one rule");
-	c->rules = arena_alloc(a, sizeof(*c->rules) * (size_t)c->nrules);
+	size_t nr = (size_t)c->nrules;
+	c->uses = 1;
+	c->rules = arena_alloc(a, sizeof(*c->rules) * nr);
+	c->chain = arena_alloc(a, sizeof(*c->chain) * nr);
+	c->vars = arena_alloc(a, sizeof(*c->vars) * nr);
 	for (int i = 0; i < c->nrules; i++) {
-		const char *ref = refs[i]->text;
-		if (is_correlation_ref(docs, ndocs, ref))
-			return diag_error(d, refs[i]->pos, "'%s' is a correlation: chained "
-					  "correlations are not supported", ref);
-		c->rules[i] = find_rule(rules, nrules, ref);
-		if (!c->rules[i])
-			return diag_error(d, refs[i]->pos, "unknown rule '%s': no rule of this file "
-					  "has this name or id", ref);
+		struct corr_target t;
+		if (!corr_resolve(L, f, refs[i], &t))
+			return false;
+		c->rules[i] = t.rule;
+		c->chain[i] = t.cor;
+		c->vars[i] = t.vars;
+		c->uses += t.cor ? t.cor->uses : 0;
+		if (c->uses >= CORR_MAX_CHAIN)
+			return diag_error(d, refs[i]->pos, "this correlation chain uses more than %d "
+					  "correlations (each use counted), the limit", CORR_MAX_CHAIN);
 		for (int j = 0; j < i; j++)
-			if (c->rules[j] == c->rules[i])
-				return diag_error(d, refs[i]->pos, "rule '%s' is listed twice", ref);
+			if (c->rules[j] == c->rules[i] && c->chain[j] == c->chain[i])
+				return diag_error(d, refs[i]->pos, "rule '%s' is listed twice",
+						  refs[i]->text);
 	}
 	return true;
 }
 
-static int
-rule_index(const struct correlation *c, const char *ref)
+static bool
+entry_named(const struct correlation *c, int i, const char *ref)
+{
+	const char *name = c->rules[i] ? c->rules[i]->name : c->chain[i]->name;
+	const char *id = c->rules[i] ? c->rules[i]->id : c->chain[i]->id;
+	return (name && !strcmp(name, ref)) || (id && !strcmp(id, ref));
+}
+
+int
+corr_entry_index(const struct correlation *c, const char *ref)
 {
 	for (int i = 0; i < c->nrules; i++)
-		if ((c->rules[i]->name && !strcmp(c->rules[i]->name, ref)) ||
-		    (c->rules[i]->id && !strcmp(c->rules[i]->id, ref)))
+		if (entry_named(c, i, ref))
 			return i;
 	return -1;
 }
@@ -246,7 +263,7 @@ load_aliases(struct arena *a, struct diag *d, const struct ynode *n, struct corr
 			return diag_error(d, m->pos, "alias '%s' must map rule names to fields",
 					  k->text);
 		for (int j = 0; j < m->nkids; j += 2) {
-			int r = rule_index(c, m->kids[j]->text);
+			int r = corr_entry_index(c, m->kids[j]->text);
 			if (r < 0)
 				return diag_error(d, m->kids[j]->pos, "alias '%s': '%s' is not a rule "
 						  "of this correlation", k->text, m->kids[j]->text);
@@ -257,8 +274,7 @@ load_aliases(struct arena *a, struct diag *d, const struct ynode *n, struct corr
 		for (int r = 0; r < c->nrules; r++)
 			if (!al->field[r])
 				return diag_error(d, m->pos, "alias '%s' gives no field for rule '%s'",
-						  k->text, c->rules[r]->name ? c->rules[r]->name
-									      : c->rules[r]->title);
+						  k->text, corr_entry_label(c, r));
 	}
 	return true;
 }
@@ -305,53 +321,135 @@ load_type(struct diag *d, const struct ynode *m, struct correlation *c)
 	return true;
 }
 
-static struct correlation *
-load_one(struct arena *a, struct diag *d, struct ynode *const *docs, int ndocs, int at,
-	 struct rule *const *rules, int nrules)
+static bool
+inner_groups(const struct correlation *in, const char *field)
 {
-	const struct ynode *doc = docs[at], *m = yaml_get(doc, "correlation");
-	struct correlation *c = arena_alloc(a, sizeof(*c));
+	for (int g = 0; g < in->ngroup; g++)
+		if (!strcmp(in->group_by[g], field))
+			return true;
+	return false;
+}
+
+/* The entry's field for group-by or condition name (after aliases). */
+static const char *
+entry_field(const struct correlation *c, int i, const char *name)
+{
+	for (int k = 0; k < c->naliases; k++)
+		if (!strcmp(c->aliases[k].name, name))
+			return c->aliases[k].field[i];
+	return name;
+}
+
+/* An inner correlation's rows carry only its window and group-by columns:
+ * every field the outer one needs of them must be one of those. */
+static bool
+check_chain(struct diag *d, const struct correlation *c)
+{
+	for (int i = 0; i < c->nrules; i++) {
+		const struct correlation *in = c->chain[i];
+		for (int g = 0; in && g <= c->ngroup; g++) {
+			const char *f = g < c->ngroup ? entry_field(c, i, c->group_by[g]) : c->field;
+			if (f && !inner_groups(in, f))
+				return diag_error(d, c->pos, "'%s' is not a group-by field of the "
+						  "chained correlation '%s', whose results carry only "
+						  "those", f, corr_entry_label(c, i));
+		}
+	}
+	return true;
+}
+
+static bool
+load_group_by(struct arena *a, struct diag *d, const struct ynode *gb, struct correlation *c)
+{
+	const struct ynode **g;
+	if (!get_names(a, d, gb, "group-by", &g, &c->ngroup))
+		return false;
+	c->group_by = arena_alloc(a, sizeof(*c->group_by) * (size_t)(c->ngroup + 1));
+	for (int i = 0; i < c->ngroup; i++)
+		c->group_by[i] = g[i]->text;
+	return true;
+}
+
+static bool
+load_body(struct corr_loader *L, struct corr_file *f, const struct ynode *m,
+	  struct correlation *c)
+{
+	struct arena *a = L->a;
+	struct diag *d = L->d;
+	const struct ynode *rl = yaml_get(m, "rules"), *ts = yaml_get(m, "timespan");
+	const struct ynode *gb = yaml_get(m, "group-by"), *al = yaml_get(m, "aliases");
+	const struct ynode *gen = yaml_get(m, "generate");
+	if (!check_keys(d, m) || !load_type(d, m, c))
+		return false;
+	if (!rl)
+		return diag_error(d, m->pos, "missing required correlation key 'rules'");
+	if (!ts)
+		return diag_error(d, m->pos, "missing required correlation key 'timespan'");
+	if (!load_rules(L, f, rl, c) || !load_timespan(d, ts, c) ||
+	    !load_condition(a, d, yaml_get(m, "condition"), c) ||
+	    (al && !load_aliases(a, d, al, c)) || (gb && !load_group_by(a, d, gb, c)) ||
+	    !check_chain(d, c))
+		return false;
+	if (gen && (gen->kind != YNODE_SCALAR || gen->type != SCALAR_BOOL))
+		return diag_error(d, gen->pos, "'generate' must be true or false");
+	c->generate = gen && (gen->text[0] == 't' || gen->text[0] == 'T');
+	return true;
+}
+
+static struct correlation *
+load_one(struct corr_loader *L, struct corr_file *f, int at)
+{
+	const struct ynode *doc = f->docs[at], *m = yaml_get(doc, "correlation");
+	struct correlation *c = arena_alloc(L->a, sizeof(*c));
 	memset(c, 0, sizeof(*c));
 	c->pos = doc->pos;
+	c->file = f->path;
+	c->doc = at;
 	c->title = doc_text(doc, "title");
 	c->id = doc_text(doc, "id");
 	c->name = doc_text(doc, "name");
 	c->level = doc_text(doc, "level");
 	if (!c->title)
-		return diag_error(d, doc->pos, "missing required key 'title'"), NULL;
+		return diag_error(L->d, doc->pos, "missing required key 'title'"), NULL;
 	if (m->kind != YNODE_MAP)
-		return diag_error(d, m->pos, "'correlation' must be a map"), NULL;
-	const struct ynode *rl = yaml_get(m, "rules"), *ts = yaml_get(m, "timespan");
-	const struct ynode *gb = yaml_get(m, "group-by"), *al = yaml_get(m, "aliases");
-	const struct ynode *gen = yaml_get(m, "generate");
-	if (!check_keys(d, m) || !load_type(d, m, c))
+		return diag_error(L->d, m->pos, "'correlation' must be a map"), NULL;
+	return load_body(L, f, m, c) ? c : NULL;
+}
+
+const struct correlation *
+corr_load_doc(struct corr_loader *L, struct corr_file *f, int doc)
+{
+	if (f->state[doc] == CORR_LOADED || f->state[doc] == CORR_FAILED)
+		return f->cors[doc];
+	const char *name = doc_text(f->docs[doc], "name"), *id = doc_text(f->docs[doc], "id");
+	const char *title = doc_text(f->docs[doc], "title");
+	if (!enter(L, f, doc, name ? name : id ? id : title ? title : "untitled"))
 		return NULL;
-	if (!rl)
-		return diag_error(d, m->pos, "missing required correlation key 'rules'"), NULL;
-	if (!ts)
-		return diag_error(d, m->pos, "missing required correlation key 'timespan'"), NULL;
-	if (!load_rules(a, d, rl, docs, ndocs, rules, nrules, c) || !load_timespan(d, ts, c) ||
-	    !load_condition(a, d, yaml_get(m, "condition"), c) ||
-	    (al && !load_aliases(a, d, al, c)))
-		return NULL;
-	if (gb) {
-		const struct ynode **g;
-		if (!get_names(a, d, gb, "group-by", &g, &c->ngroup))
-			return NULL;
-		c->group_by = arena_alloc(a, sizeof(*c->group_by) * (size_t)(c->ngroup + 1));
-		for (int i = 0; i < c->ngroup; i++)
-			c->group_by[i] = g[i]->text;
-	}
-	if (gen && (gen->kind != YNODE_SCALAR || gen->type != SCALAR_BOOL))
-		return diag_error(d, gen->pos, "'generate' must be true or false"), NULL;
-	c->generate = gen && (gen->text[0] == 't' || gen->text[0] == 'T');
-	return c;
+	f->state[doc] = CORR_LOADING;
+	/* another file's errors are reported with that file */
+	struct diag quiet = {.src = L->d->src}, *d = L->d;
+	if (f->foreign)
+		L->d = &quiet;
+	f->cors[doc] = load_one(L, f, doc);
+	L->d = d;
+	diag_clear(&quiet);
+	f->state[doc] = f->cors[doc] ? CORR_LOADED : CORR_FAILED;
+	L->nstack--;
+	return f->cors[doc];
 }
 
 bool
-corr_load(struct arena *a, struct diag *d, struct ynode *const *docs, int ndocs,
-	  struct rule *const *rules, int nrules, struct correlation ***out, int *nout)
+corr_load(struct arena *a, struct diag *d, const struct corr_index *ix, const char *file,
+	  struct ynode *const *docs, int ndocs, struct rule *const *rules, int nrules,
+	  struct correlation ***out, int *nout)
 {
+	struct corr_loader L = {.a = a, .d = d, .top = d, .ix = ix};
+	struct corr_file f = {.path = file, .docs = docs, .ndocs = ndocs, .rules = rules,
+			      .nrules = nrules};
+	f.cors = arena_alloc(a, sizeof(*f.cors) * (size_t)(ndocs + 1));
+	f.state = arena_alloc(a, (size_t)(ndocs + 1));
+	struct corr_file *self = &f;
+	VEC_PUSH(a, L.files, L.nfiles, L.capfiles, self);
 	bool ok = true;
 	int cap = 0;
 	*out = NULL;
@@ -359,7 +457,7 @@ corr_load(struct arena *a, struct diag *d, struct ynode *const *docs, int ndocs,
 	for (int i = 0; i < ndocs; i++) {
 		if (!yaml_get(docs[i], "correlation"))
 			continue;
-		struct correlation *c = load_one(a, d, docs, ndocs, i, rules, nrules);
+		struct correlation *c = (struct correlation *)corr_load_doc(&L, &f, i);
 		if (c)
 			VEC_PUSH(a, *out, *nout, cap, c);
 		else
@@ -375,6 +473,34 @@ corr_hides(struct correlation *const *c, int n, const struct rule *r)
 		for (int j = 0; !c[i]->generate && j < c[i]->nrules; j++)
 			if (c[i]->rules[j] == r)
 				return true;
+	return false;
+}
+
+bool
+corr_hides_corr(struct correlation *const *cs, int n, const struct correlation *c)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; !cs[i]->generate && j < cs[i]->nrules; j++)
+			if (cs[i]->chain[j] == c)
+				return true;
+	return false;
+}
+
+const char *
+corr_entry_label(const struct correlation *c, int i)
+{
+	if (c->rules[i])
+		return corr_rule_label(c->rules[i]);
+	const struct correlation *in = c->chain[i];
+	return in->name ? in->name : in->id ? in->id : in->title;
+}
+
+bool
+corr_is_chain(const struct correlation *c)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (c->chain[i])
+			return true;
 	return false;
 }
 
@@ -433,32 +559,42 @@ corr_quote(struct buf *out, char q, const char *s)
 	buf_putc(out, q);
 }
 
-void
-corr_dump(struct buf *out, const struct correlation *c)
+static void
+dump_at(struct buf *out, const struct correlation *c, int depth)
 {
-	buf_printf(out, "correlation %s '%s'\n", corr_type_name(c->type), c->title);
-	for (int i = 0; i < c->nrules; i++)
-		buf_printf(out, "  rule %s\n", corr_rule_label(c->rules[i]));
+	int ind = 2 * depth;
+	buf_printf(out, "%*scorrelation %s '%s'\n", ind, "", corr_type_name(c->type), c->title);
+	for (int i = 0; i < c->nrules; i++) {
+		buf_printf(out, "%*s  %s %s\n", ind, "", c->rules[i] ? "rule" : "chain",
+			   corr_entry_label(c, i));
+		if (c->chain[i])
+			dump_at(out, c->chain[i], depth + 2);
+	}
 	for (int i = 0; i < c->ngroup; i++)
-		buf_printf(out, "  group-by %s\n", c->group_by[i]);
+		buf_printf(out, "%*s  group-by %s\n", ind, "", c->group_by[i]);
 	for (int i = 0; i < c->naliases; i++)
 		for (int r = 0; r < c->nrules; r++)
-			buf_printf(out, "  alias %s = %s.%s\n", c->aliases[i].name,
-				   corr_rule_label(c->rules[r]),
-				   c->aliases[i].field[r]);
-	buf_printf(out, "  timespan %s (%llds)\n", c->timespan, c->seconds);
+			buf_printf(out, "%*s  alias %s = %s.%s\n", ind, "", c->aliases[i].name,
+				   corr_entry_label(c, r), c->aliases[i].field[r]);
+	buf_printf(out, "%*s  timespan %s (%llds)\n", ind, "", c->timespan, c->seconds);
 	if (c->field)
-		buf_printf(out, "  field %s\n", c->field);
+		buf_printf(out, "%*s  field %s\n", ind, "", c->field);
 	if (c->percentile)
-		buf_printf(out, "  percentile %s\n", c->percentile);
+		buf_printf(out, "%*s  percentile %s\n", ind, "", c->percentile);
 	if (c->expression)
-		buf_printf(out, "  expression %s\n", c->expression);
+		buf_printf(out, "%*s  expression %s\n", ind, "", c->expression);
 	for (int i = 0; i < c->ncmp; i++)
-		buf_printf(out, "  where %s %s %s\n",
+		buf_printf(out, "%*s  where %s %s %s\n", ind, "",
 			   c->type == CORR_EVENT_COUNT ? "count"
 			   : c->type == CORR_VALUE_COUNT ? "distinct"
 			   : c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED ? "rules"
 											    : "value",
 			   corr_op_symbol(c->cmp[i].op), c->cmp[i].value);
-	buf_printf(out, "  generate %s\n", c->generate ? "true" : "false");
+	buf_printf(out, "%*s  generate %s\n", ind, "", c->generate ? "true" : "false");
+}
+
+void
+corr_dump(struct buf *out, const struct correlation *c)
+{
+	dump_at(out, c, 0);
 }

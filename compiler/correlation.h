@@ -10,6 +10,7 @@
 #define SIGMACC_CORRELATION_H
 
 #include "sigma.h"
+#include "files.h"
 
 #define CORR_TYPES(X) \
 	X(EVENT_COUNT, "event_count") \
@@ -52,13 +53,28 @@ struct corr_alias {
 	const char **field;	/* [nrules], NULL where the rule has no entry */
 };
 
+/* Correlations one chain may use, each use counted (a correlation used by two
+ * others counts twice, as its query is written twice): bounds the chain's
+ * depth while it loads and the size of its query. */
+#define CORR_MAX_CHAIN 256
+
 struct correlation {
 	const char *title, *id, *name, *level;
+	int uses;			/* itself and the correlations it chains, each use */
+	const char *file;		/* where it is written */
+	int doc;			/* its document index there */
 	struct pos pos;
 	enum corr_type type;
 	struct pos type_pos;
 	const struct rule **rules;	/* the referenced base rules, in listed order */
 	int nrules;
+	/* [nrules]: where the entry is a correlation (a chain), that correlation
+	 * and rules[i] is NULL; a chain's inner correlation outputs one row per
+	 * window and group, with the window's time and its group-by columns */
+	const struct correlation **chain;
+	/* [nrules]: the value lists of a base rule from another file, NULL where
+	 * the rule uses those of the correlation's file */
+	const struct vars **vars;
 	const char **group_by;
 	int ngroup;
 	const char *timespan;		/* as written, e.g. "15m" */
@@ -69,6 +85,7 @@ struct correlation {
 	const char *field;		/* value_* types */
 	const char *percentile;		/* value_percentile, as written */
 	const char *expression;		/* temporal types: a boolean expression over rule names */
+	struct cond *cond;		/* that expression parsed; its names are entries' */
 	struct corr_alias *aliases;
 	int naliases;
 	bool generate;
@@ -77,12 +94,38 @@ struct correlation {
 const char *corr_type_name(enum corr_type t);
 const char *corr_op_symbol(enum corr_op op);
 
+/*
+ * The rule and correlation documents of every input file, by name and id
+ * (correlation_index.c), so that a correlation may reference a rule or a
+ * correlation of another file. Built only when some input holds a
+ * correlation; read-only afterwards, so build's workers share it.
+ */
+struct corr_index;
+/* NULL when no file holds a correlation document (nothing to resolve). */
+struct corr_index *corr_index_build(const char *const *files, const struct vars *const *vars,
+				    int nfiles);
+/* The same over several lists of files (build's PATHs), with one vars for all. */
+struct corr_index *corr_index_paths(const struct pathlist *lists, int nlists,
+				    const struct vars *vars);
+void corr_index_free(struct corr_index *ix);
+/* Is document doc of file referenced by a correlation without generate: true? */
+bool corr_index_hides(const struct corr_index *ix, const char *file, int doc);
+
 /* Reads the correlation documents docs[i] (those with a `correlation` key)
- * against the file's rules. False after diagnostics. */
-bool corr_load(struct arena *a, struct diag *d, struct ynode *const *docs, int ndocs,
-	       struct rule *const *rules, int nrules, struct correlation ***out, int *nout);
+ * of file; references resolve among the file's documents and, through ix
+ * (may be NULL), those of the other files. False after diagnostics. */
+bool corr_load(struct arena *a, struct diag *d, const struct corr_index *ix, const char *file,
+	       struct ynode *const *docs, int ndocs, struct rule *const *rules, int nrules,
+	       struct correlation ***out, int *nout);
 /* Is r used by a correlation that does not ask for its base rules (generate)? */
 bool corr_hides(struct correlation *const *c, int n, const struct rule *r);
+/* Is c an inner correlation of one of cs, which does not ask for it (generate)? */
+bool corr_hides_corr(struct correlation *const *cs, int n, const struct correlation *c);
+/* The reference text of entry i of c in outputs (corr_rule_label, or the
+ * chained correlation's name or id). */
+const char *corr_entry_label(const struct correlation *c, int i);
+/* Does c or a correlation it chains reference a correlation? */
+bool corr_is_chain(const struct correlation *c);
 /* A window length in the largest exact unit of d, h, m, s ("90m"). */
 const char *corr_span(struct arena *a, long long seconds);
 /* The rule's reference text in outputs: name, else id, else title. */
@@ -97,6 +140,21 @@ void corr_warn_buckets(struct diag *d, const struct correlation *c, const char *
 bool corr_plain_name(const char *s);
 /* s in quotes q, with q and backslash escaped by a backslash. */
 void corr_quote(struct buf *out, char q, const char *s);
+/* correlation_render.c: what several renderers share. */
+/* The entry that ref (a name or id) names, or -1. */
+int corr_entry_index(const struct correlation *c, const char *ref);
+/* Front end: parses c->expression (pySigma's boolean condition of temporal
+ * types) into c->cond; its names must be entries of c. */
+bool corr_load_expression(struct arena *a, struct diag *d, const struct ynode *n,
+			  struct correlation *c);
+/* c->cond in a target's syntax, entry i written as printf(entry_fmt, i, i). */
+void corr_cond_write(struct buf *out, const struct correlation *c, const struct cond *e,
+		     const char *and_op, const char *or_op, const char *not_op,
+		     const char *entry_fmt);
+/* temporal_ordered: only "every rule, in order" is expressible as a sequence. */
+bool corr_ordered_check(struct diag *d, const struct correlation *c, const char *target);
+/* The percentile of value_percentile, or "50" for value_median. */
+const char *corr_percent(const struct correlation *c);
 /* The IR as text (`ir` output). */
 void corr_dump(struct buf *out, const struct correlation *c);
 
@@ -108,6 +166,11 @@ struct corr_input {
 	const char **tables;	/* [nrules] the pipeline's table of each, or NULL */
 	const char ***columns;	/* [nrules][ngroup] the group-by fields mapped for that rule */
 	const char **value_column;	/* [nrules] condition.field mapped, or NULL */
+	/* Chains (c->chain[i] set): queries[i] is the inner correlation rendered
+	 * with inner_name set; tables[i] is NULL and columns[i] are the Sigma
+	 * group-by names the inner one outputs. */
+	const char *prefix;		/* names of the base queries' lets (KQL): "base_" */
+	const char *inner_name;		/* rendered as chain input: a let of this name */
 };
 
 #endif

@@ -185,7 +185,9 @@ put_text(struct buf *out, const char *s, enum text_form form)
 static void
 render_source(const struct source *src, struct pos pos, struct buf *out)
 {
-	if (!src || !src->text || pos.line < 1)
+	/* a message about another file (a correlation's base rule) has no line here */
+	if (!src || !src->text || pos.line < 1 ||
+	    (pos.file && src->name && strcmp(pos.file, src->name)))
 		return;
 	const char *p = src->text, *end = src->text + src->len;
 	for (int l = 1; l < pos.line && p < end; l++) {

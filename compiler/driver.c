@@ -61,7 +61,13 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 {
 	struct buf text = {0};
 	int errors = d->nerrors;
+	const char **applied;
+	int napplied;
+	if (!(r = filter_apply(a, d, s->filters, r, &applied, &napplied)))
+		return false;
 	struct query *q = normalize_rule(a, d, r, &s->opts);
+	for (int i = 0; q && s->product == PRODUCT_IR && i < napplied; i++)
+		buf_printf(&text, "filter '%s'\n", applied[i]);
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->be && s->tpl)
@@ -183,8 +189,8 @@ driver_load(struct session *s, struct unit *u, const char *path)
 	struct ynode **docs = NULL;
 	int ndocs = 0;
 	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &docs, &ndocs);
-	if (!corr_load(&s->arena, &u->load, docs, ndocs, u->rules, u->nrules, &u->cors,
-		       &u->ncors)) {
+	if (!corr_load(&s->arena, &u->load, s->corr_index, path, docs, ndocs, u->rules,
+		       u->nrules, &u->cors, &u->ncors)) {
 		u->nrules = u->ncors = 0;	/* which base rules it hides is unknown: write nothing */
 		u->ok = false;
 	}
@@ -197,6 +203,10 @@ emit_correlations(struct session *s, struct arena *a, struct diag *d, const stru
 {
 	bool ok = true;
 	for (int i = 0; i < u->ncors; i++) {
+		/* a chain's inner correlation is part of the outer one's query */
+		if (corr_hides_corr(u->cors, u->ncors, u->cors[i]) ||
+		    corr_index_hides(s->corr_index, u->src.name, u->cors[i]->doc))
+			continue;
 		d->context = arena_printf(a, "correlation '%s': ", u->cors[i]->title);
 		s->nrules++;
 		struct buf text = {0};
@@ -228,7 +238,8 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 	}
 	for (int i = 0; i < u->nrules; i++) {
 		/* a base rule alone would fire on every matching event (unless generate) */
-		if (corr_hides(u->cors, u->ncors, u->rules[i]))
+		if (corr_hides(u->cors, u->ncors, u->rules[i]) ||
+		    corr_index_hides(s->corr_index, u->src.name, u->rules[i]->doc))
 			continue;
 		d.context = rule_context(&a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;

@@ -3,6 +3,7 @@
 #define SIGMACC_DRIVER_H
 
 #include "../backends/backend.h"
+#include "filter.h"
 #include "template.h"
 
 enum diag_format {
@@ -31,6 +32,9 @@ struct session {
 	const char *format;		/* output format; NULL = default */
 	const struct template *tpl;	/* the format is this template (NULL: the backend's own) */
 	enum diag_format diagfmt;
+	/* every input's rule and correlation names, when one holds a correlation */
+	const struct corr_index *corr_index;
+	const struct filter_set *filters;	/* --filter, or build's filters/ folders */
 	struct arena arena;		/* reset per file */
 	int nrules, nfailed;		/* counted per rule document */
 	/* with record: each rule's text in out, so several can be joined into one file */

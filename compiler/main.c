@@ -139,6 +139,8 @@ expand_paths(struct cli *c, struct inputs *in)
 		bool dir = stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
 		if (!files_expand(files, c->paths[i], &err))
 			ok = false;
+		if (dir)
+			filter_split(files, c->paths[i]);	/* filters/: meta filters, not rules */
 		int kept = before;
 		for (int k = before; k < files->n; k++) {
 			const char *base = strrchr(files->v[k], '/');
@@ -252,6 +254,54 @@ load_vars(struct cli *c, struct inputs *in)
 	return true;
 }
 
+/* The --filter files and the filters/ folder of each PATH; false after a
+ * message on stderr. */
+static bool
+load_filters(struct cli *c, struct filter_set *fs)
+{
+	struct buf err = {0};
+	bool ok = true;
+	for (int i = 0; i < c->nfilters; i++)
+		ok = filter_load(fs, &c->s, c->filters[i], &err) && ok;
+	for (int i = 0; i < c->npaths; i++) {
+		struct stat st;
+		char *dir = arena_printf(&fs->a, "%s/filters", c->paths[i]);
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			ok = filter_load(fs, &c->s, dir, &err) && ok;
+	}
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	c->s.filters = fs->n ? fs : NULL;
+	return ok;
+}
+
+/* After the run: the names filters gave that matched no rule compiled. */
+static void
+report_filters(struct cli *c, struct filter_set *fs)
+{
+	struct buf err = {0};
+	filter_report(fs, &c->s, &err);
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	c->s.filters = NULL;
+	filter_free(fs);
+}
+
+/* The names of every input's documents, when one holds a correlation. */
+static struct corr_index *
+index_inputs(const struct inputs *in)
+{
+	const struct vars **vars = calloc((size_t)in->files.n + 1, sizeof(*vars));
+	if (!vars)
+		abort();
+	for (int i = 0; i < in->files.n; i++)
+		vars[i] = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
+	struct corr_index *ix = corr_index_build((const char *const *)in->files.v, vars,
+						 in->files.n);
+	free(vars);
+	return ix;
+}
+
 /* build: the --vars files, or the value lists found below each PATH, for every rule. */
 static bool
 load_build_vars(struct cli *c, struct vars *vars)
@@ -297,8 +347,9 @@ cmd_build(struct cli *c)
 	if (!cli_check_options(c, targets, n))
 		return 2;
 	struct vars vars = {0};
+	struct filter_set fs = {0};
 	int status = 2;
-	if (load_build_vars(c, &vars)) {
+	if (load_filters(c, &fs) && load_build_vars(c, &vars)) {
 		c->s.opts.vars = &vars;
 		c->s.product = PRODUCT_QUERY;
 		c->s.format = c->format;
@@ -310,6 +361,7 @@ cmd_build(struct cli *c)
 		if (status == 0)
 			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
 	}
+	report_filters(c, &fs);
 	vars_free(&vars);
 	return status;
 }
@@ -419,8 +471,13 @@ cmd_compile(struct cli *c, const char *cmd)
 					 c->output);
 	if (status != 2 && !load_vars(c, &in))
 		status = 2;
+	struct filter_set fs = {0};
+	if (status != 2 && !load_filters(c, &fs))
+		status = 2;
 	c->s.compact = c->compact;
 	struct buf out = {0};
+	if (status != 2)
+		c->s.corr_index = index_inputs(&in);
 	if (status != 2) {
 		int st = 0;
 		c->s.record = !strcmp(cmd, "convert");
@@ -435,6 +492,11 @@ cmd_compile(struct cli *c, const char *cmd)
 			status = write_output(c, &out, status);
 	}
 	buf_free(&out);
+	if (status != 2)
+		report_filters(c, &fs);
+	filter_free(&fs);
+	corr_index_free((struct corr_index *)c->s.corr_index);
+	c->s.corr_index = NULL;
 	inputs_free(&in);
 	template_free(tpl);
 	return status;

@@ -434,7 +434,8 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 	}
 	const struct ynode *n;
 	if ((n = yaml_get(doc, "filter")) && !yaml_get(doc, "detection")) {
-		diag_error(l->d, n->pos, "meta filters are not supported yet");
+		diag_error(l->d, n->pos, "this is a meta filter, not a rule: apply it with --filter "
+			   "FILE (build: put it under a filters/ folder of the rules tree)");
 		return NULL;
 	}
 	struct rule *r = arena_alloc(l->a, sizeof(*r));
@@ -484,6 +485,48 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 	if (!load_logsource(l, r, ls) || !load_detection(l, r, det) ||
 	    !load_flags(l, r, yaml_get(doc, "flags")))
 		return NULL;
+	return r;
+}
+
+/* A copy of map without the entry key, and with add: value after the others (add NULL: none). */
+static struct ynode *
+map_without(struct arena *a, const struct ynode *map, const char *key, const char *add,
+	    struct ynode *value)
+{
+	struct ynode *m = arena_alloc(a, sizeof(*m));
+	*m = *map;
+	m->kids = arena_alloc(a, sizeof(*m->kids) * (size_t)(map->nkids + 2));
+	m->nkids = 0;
+	for (int i = 0; i < map->nkids; i += 2) {
+		if (!strcmp(map->kids[i]->text, key))
+			continue;
+		m->kids[m->nkids++] = map->kids[i];
+		m->kids[m->nkids++] = map->kids[i + 1];
+	}
+	if (add) {
+		struct ynode *k = arena_alloc(a, sizeof(*k));
+		*k = (struct ynode){.kind = YNODE_SCALAR, .pos = value->pos, .text = add,
+				    .len = strlen(add)};
+		m->kids[m->nkids++] = k;
+		m->kids[m->nkids++] = value;
+	}
+	return m;
+}
+
+struct rule *
+rule_load_filter(struct arena *a, struct diag *d, const struct source *src,
+		 const struct ynode *doc, int index)
+{
+	struct loader l = {a, d, src, 0};
+	const struct ynode *f = yaml_get(doc, "filter");
+	if (doc->kind != YNODE_MAP || !f || f->kind != YNODE_MAP) {
+		diag_error(d, f ? f->pos : doc->pos, "a meta filter's 'filter' must be a map");
+		return NULL;
+	}
+	struct ynode *det = map_without(a, f, "rules", NULL, NULL);
+	struct rule *r = load_rule(&l, map_without(a, doc, "filter", "detection", det), index);
+	d->context = NULL;
+	d->rule_id = NULL;
 	return r;
 }
 

@@ -249,6 +249,10 @@ bool rule_load(struct arena *a, struct diag *d, const struct source *src,
  * documents are returned for corr_load (correlation.h). */
 bool rule_load_docs(struct arena *a, struct diag *d, const struct source *src,
 		    struct rule ***rules, int *nrules, struct ynode ***docs, int *ndocs);
+/* A meta filter document (sigma-spec.md §12) as a rule: its logsource, and
+ * its `filter` map read as a detection without the `rules` key (filter.c). */
+struct rule *rule_load_filter(struct arena *a, struct diag *d, const struct source *src,
+			      const struct ynode *doc, int index);
 /* The search called name, or NULL. */
 const struct search *rule_search(const struct rule *r, const char *name);
 /* "rule 'TITLE' (ID): " for messages about a rule as a whole. */

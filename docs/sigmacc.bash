@@ -53,13 +53,13 @@ _sigmacc() {
 	--max-rule-size | -j | --jobs)
 		return
 		;;
-	-o | --output | --vars | --lint-config | --events)
+	-o | --output | --vars | --filter | --lint-config | --events)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		local opts="--target --pipeline --without-pipeline --vars --unmapped=error
+		local opts="--target --pipeline --without-pipeline --vars --filter --unmapped=error
 			--unmapped=passthrough --undefined-placeholder=error
 			--undefined-placeholder=wildcard --format --backend-option --compact --output
 			--templates --diagnostics=human --diagnostics=json --diagnostics=github
