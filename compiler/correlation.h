@@ -108,6 +108,8 @@ struct corr_input {
 	const char **tables;	/* [nrules] the pipeline's table of each, or NULL */
 	const char ***columns;	/* [nrules][ngroup] the group-by fields mapped for that rule */
 	const char **value_column;	/* [nrules] condition.field mapped, or NULL */
+	const struct query **bases;	/* [nrules] each base rule normalised (its computed
+					 * columns: extends) */
 };
 
 #endif

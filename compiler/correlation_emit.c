@@ -71,6 +71,7 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 	if (!q)
 		return false;
 	in->tables[i] = q->table;
+	in->bases[i] = q;
 	struct query bare = *q;
 	bare.nproject = 0;
 	bare.nflags = 0;
@@ -107,6 +108,7 @@ corr_compile(struct session *s, struct arena *a, struct diag *d, const struct co
 	in.tables = arena_alloc(a, sizeof(*in.tables) * n);
 	in.columns = arena_alloc(a, sizeof(*in.columns) * n);
 	in.value_column = arena_alloc(a, sizeof(*in.value_column) * n);
+	in.bases = arena_alloc(a, sizeof(*in.bases) * n);
 	memset(in.value_column, 0, sizeof(*in.value_column) * n);
 	for (int i = 0; i < c->nrules; i++)
 		if (!prepare_rule(s, a, d, c, i, &in))
