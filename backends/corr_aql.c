@@ -40,6 +40,42 @@ aql_column(struct buf *out, const char *name)
 	buf_putc(out, '"');
 }
 
+/* The computed column (pipeline extend) name stands for in base rule i, or NULL. */
+static const char *
+computed(const struct corr_input *in, int i, const char *name)
+{
+	const struct query *q = in->bases[i];
+	for (int k = 0; q && k < q->nextends; k++)
+		if (!strcmp(q->extends[k].name, name))
+			return q->extends[k].expr;
+	return NULL;
+}
+
+/*
+ * GROUP BY and the aggregates take stored properties here: a computed one
+ * (PROTOCOLNAME(protocolid) for Protocol) is refused rather than guessed at.
+ */
+static bool
+check_columns(struct diag *d, const struct corr_input *in)
+{
+	const struct correlation *c = in->c;
+	for (int i = 0; i < c->nrules; i++) {
+		for (int g = 0; g < c->ngroup; g++) {
+			const char *e = computed(in, i, in->columns[i][g]);
+			if (e)
+				return diag_error(d, c->pos, "aql: group-by field '%s' is the computed "
+						  "column %s, which this rendering does not group by",
+						  c->group_by[g], e);
+		}
+		const char *e = in->value_column[i] ? computed(in, i, in->value_column[i]) : NULL;
+		if (e)
+			return diag_error(d, c->pos, "aql: the correlation field '%s' is the computed "
+					  "column %s, which this rendering does not aggregate",
+					  c->field, e);
+	}
+	return true;
+}
+
 /* The WHERE condition of a base query (the text after "SELECT * FROM t WHERE "). */
 static const char *
 condition(const char *query)
@@ -113,7 +149,8 @@ corr_aql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	const struct correlation *c = in->c;
 	const char *alias;
 	struct buf agg = {0}, last = {0};
-	bool ok = aggregate(d, in, &agg, &alias) && last_clause(d, c, &last);
+	bool ok = check_columns(d, in) && aggregate(d, in, &agg, &alias) &&
+		  last_clause(d, c, &last);
 	if (ok && !corr_same_columns(in))
 		ok = diag_error(d, c->pos, "aql: a group-by field is a different column in each "
 				"base rule; GROUP BY takes one column");
