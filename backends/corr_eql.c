@@ -5,14 +5,19 @@
  * within SPAN of the first event. That is temporal_ordered exactly; when a
  * base rule names the keys differently, each query carries its own `by`.
  *
+ * An event_count of one rule with "at least N" (2 <= N <= 100) is the same
+ * sequence with the query repeated N times (`[q] with runs=N`): N events of
+ * a group within SPAN of the first, a window that slides with the events.
+ *
  * Elastic docs:
  *   https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
  *     (sequences, `with maxspan`, `by` per query and `sequence by`, time units,
- *     escaping field names with backticks; pending sequences as a state machine)
+ *     escaping field names with backticks; pending sequences as a state machine;
+ *     `runs`: the same criteria successively, a value from 1 to 100)
  *   https://elastic.co/docs/solutions/security/detect-and-alert/threshold
  *     (threshold rules: "language": "kuery" queries, `threshold.field/value/cardinality`)
  *
- * The other types are refused by name: EQL has no aggregation, its unordered
+ * The other types and conditions are refused by name: EQL has no aggregation, its unordered
  * `sample` takes no time window, and Elastic's construct for counts, the
  * threshold rule, runs a KQL or Lucene query, not an EQL one.
  */
@@ -67,6 +72,10 @@ static bool
 refuse(struct diag *d, const struct correlation *c)
 {
 	switch (c->type) {
+	case CORR_EVENT_COUNT:
+		return corr_refuse(d, c, "eql", "only one rule with 'at least N' events, N from 2 "
+				   "to 100, is a sequence (`with runs=N`); EQL has no aggregation, and "
+				   "Elastic's threshold rule runs a KQL or Lucene query, not EQL");
 	case CORR_TEMPORAL:
 		return corr_refuse(d, c, "eql", "EQL's unordered `sample` takes no time window "
 				   "(maxspan), so the timespan cannot be expressed");
@@ -79,10 +88,27 @@ refuse(struct diag *d, const struct correlation *c)
 	}
 }
 
+/* N events of one rule: the sequence of its query run N times. */
+static bool
+runs(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
+{
+	const struct correlation *c = in->c;
+	long long n = corr_at_least(c);
+	if (c->nrules != 1 || n < 2 || n > 100)
+		return refuse(d, c);
+	buf_puts(out, "sequence");
+	by_list(out, in->columns[0], c->ngroup);
+	buf_printf(out, " with maxspan=%s\n  [%s] with runs=%lld", corr_span(a, c->seconds),
+		   in->queries[0], n);
+	return true;
+}
+
 bool
 corr_eql_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
+	if (c->type == CORR_EVENT_COUNT)
+		return runs(a, d, in, out);
 	if (c->type != CORR_TEMPORAL_ORDERED || c->expression || !corr_needs_all(c))
 		return refuse(d, c);
 	bool shared = corr_same_columns(in);
