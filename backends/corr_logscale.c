@@ -82,7 +82,8 @@ selection(const struct corr_input *in, struct buf *out)
 			buf_puts(out, " | sigma_value := ");
 			ls_field(out, in->value_column[i]);
 		}
-		buf_putc(out, ';');
+		if (i + 1 < c->nrules)
+			buf_putc(out, ';');	/* between branches */
 	}
 	buf_puts(out, "\n}");
 }

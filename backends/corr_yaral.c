@@ -150,6 +150,21 @@ match(struct arena *a, const struct corr_input *in, const char *const *keys, con
 	buf_printf(out, " over %s%s", corr_span(a, in->c->seconds), after);
 }
 
+/*
+ * The placeholder of a group-by field: its name's letters and digits, with
+ * "key_" in front where it could be taken for an event variable ($e, $e0...)
+ * or an outcome variable, or has no letter or digit.
+ */
+static const char *
+placeholder(struct arena *a, const char *field)
+{
+	const char *k = corr_identifier(a, field, "");
+	bool event = k[0] == 'e' && strspn(k + 1, "0123456789") == strlen(k + 1);
+	if (!*k || event || !strncmp(k, "value_", 6))
+		k = corr_identifier(a, field, "key_");
+	return k;
+}
+
 /* Why the type or its condition has no exact YARA-L form, or NULL. */
 static const char *
 unsupported(const struct corr_input *in)
@@ -266,7 +281,7 @@ corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in, 
 				  "48h a match section allows", c->timespan);
 	const char **keys = arena_alloc(a, sizeof(*keys) * (size_t)c->ngroup);
 	for (int g = 0; g < c->ngroup; g++)
-		keys[g] = corr_identifier(a, c->group_by[g], "");
+		keys[g] = placeholder(a, c->group_by[g]);
 	meta(a, c, out);
 	return c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED
 		       ? temporal(a, d, in, keys, out)
