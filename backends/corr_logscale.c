@@ -43,6 +43,21 @@ ls_field(struct buf *out, const char *name)
 		corr_quote(out, '"', name);
 }
 
+/*
+ * A base query inside a case branch or a correlate() query, its lines
+ * indented to the block (emitted literals hold no raw line break).
+ */
+static void
+indented(struct buf *out, const char *query, const char *indent)
+{
+	buf_puts(out, indent);
+	for (const char *p = query; *p; p++) {
+		buf_putc(out, *p);
+		if (*p == '\n')
+			buf_puts(out, indent);
+	}
+}
+
 /* Several base rules: a case with one branch each, renaming their columns to common names. */
 static bool
 needs_case(const struct corr_input *in)
@@ -73,13 +88,14 @@ selection(const struct corr_input *in, struct buf *out)
 	}
 	buf_puts(out, "case {");
 	for (int i = 0; i < c->nrules; i++) {
-		buf_printf(out, "\n    %s", in->queries[i]);
+		buf_putc(out, '\n');
+		indented(out, in->queries[i], "    ");
 		for (int g = 0; g < c->ngroup; g++) {
-			buf_printf(out, " | %s := ", c->group_by[g]);
+			buf_printf(out, "\n    | %s := ", c->group_by[g]);
 			ls_field(out, in->columns[i][g]);
 		}
 		if (in->value_column[i]) {
-			buf_puts(out, " | sigma_value := ");
+			buf_puts(out, "\n    | sigma_value := ");
 			ls_field(out, in->value_column[i]);
 		}
 		if (i + 1 < c->nrules)
@@ -152,7 +168,8 @@ sequence(struct arena *a, struct diag *d, const struct corr_input *in, struct bu
 	bool shared = corr_same_columns(in);
 	buf_puts(out, "correlate(");
 	for (int i = 0; i < c->nrules; i++) {
-		buf_printf(out, "\n    e%d: {\n        %s", i, in->queries[i]);
+		buf_printf(out, "\n    e%d: {\n", i);
+		indented(out, in->queries[i], "        ");
 		for (int g = 0; i && !shared && g < c->ngroup; g++) {
 			buf_puts(out, "\n        | ");
 			ls_field(out, in->columns[i][g]);
