@@ -15,8 +15,8 @@
  *     distinct tuples, limit=max)
  *   functions-count.html ("distinct=true ... always uses an estimate")
  *   functions-sum.html, functions-avg.html, functions-test.html,
- *   functions-math-floor.html, syntax-expressions.html (`field := expression`
- *     with + - * / and function calls)
+ *   functions-math-floor.html (`math:floor(field, as=...)`: a field in, a field out),
+ *   syntax-expressions.html (`field := expression` with + - * /)
  *   functions-correlate.html (named queries `name: { ... } include: [...]`,
  *     `a <=> other.b` links, globalConstraints, sequence, within; correlate()
  *     must come first in the query)
@@ -123,7 +123,9 @@ static bool
 aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	buf_printf(out, "\n| sigma_window := math:floor(@timestamp / %lld)\n| ", c->seconds * 1000);
+	/* math:floor() takes a field, not an expression: the quotient goes in the field first */
+	buf_printf(out, "\n| sigma_window := @timestamp / %lld\n| math:floor(sigma_window, "
+		   "as=sigma_window)\n| ", c->seconds * 1000);
 	const char *column;
 	switch (c->type) {
 	case CORR_EVENT_COUNT:

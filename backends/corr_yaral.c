@@ -16,7 +16,9 @@
  *     counts, outcome conditionals in the condition)
  *   https://docs.cloud.google.com/chronicle/docs/yara-l/windowing-logic
  *     (hop windows `$key over D`: fixed, overlapping intervals; sliding
- *     windows `$key over D after $pivot`; match windows up to 48h)
+ *     windows `$key over D after $pivot`)
+ *   https://docs.cloud.google.com/chronicle/docs/yara-l/match-syntax
+ *     (match windows from 1m to 48h)
  *   https://cloud.google.com/chronicle/docs/investigation/statistics-aggregations-in-udm-search
  *     (the YARA-L aggregate functions: count_distinct, sum, avg, ...)
  *   github.com/chronicle/detection-rules (multi-event rules written this way)
@@ -30,7 +32,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#define MAX_WINDOW (48 * 3600)	/* the longest match window */
+#define MIN_WINDOW 60		/* the shortest match window */
+#define MAX_WINDOW (48 * 3600)	/* the longest */
 
 /* The end of the literal opening at s (a "string" or a /regex/, backslash escapes). */
 static const char *
@@ -276,8 +279,8 @@ corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in, 
 	if (!c->ngroup)
 		return diag_error(d, c->pos, "yaral: a multi-event rule groups by a placeholder "
 				  "in its match section: give the correlation a group-by field");
-	if (c->seconds > MAX_WINDOW)
-		return diag_error(d, c->timespan_pos, "yaral: the %s window is longer than the "
+	if (c->seconds < MIN_WINDOW || c->seconds > MAX_WINDOW)
+		return diag_error(d, c->timespan_pos, "yaral: the %s window is outside the 1m to "
 				  "48h a match section allows", c->timespan);
 	const char **keys = arena_alloc(a, sizeof(*keys) * (size_t)c->ngroup);
 	for (int g = 0; g < c->ngroup; g++)
