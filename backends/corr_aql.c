@@ -7,8 +7,11 @@
  *
  * IBM docs (QRadar AQL):
  *   https://www.ibm.com/docs/SS42VS_7.4/com.ibm.qradar.doc/r_aql_aggregate_functions.html
- *     (AVG, COUNT, SUM, UNIQUECOUNT; DISTINCTCOUNT "uses the HyperLogLog+
- *     approximation"; GROUP BY; HAVING on an aggregate's alias)
+ *     (AVG, COUNT, SUM; DISTINCTCOUNT "uses the HyperLogLog+ approximation";
+ *     GROUP BY; HAVING on an aggregate's alias, not in saved searches for
+ *     scheduled reports or time-series graphs)
+ *   https://www.ibm.com/docs/qsip/7.4?topic=options-aql-search-string-examples
+ *     (UNIQUECOUNT(sourceip) with GROUP BY and `LAST 1 days`)
  *   https://www.ibm.com/support/knowledgecenter/SS42VS_7.4/com.ibm.qradar.doc/c_aql_introduction.html
  *     (clause order SELECT, FROM, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, LAST;
  *     `LAST 1 HOURS`)
