@@ -482,4 +482,5 @@ const struct backend backend_aql = {
 	.comment_in_body = true,
 	.match = aql_match,
 	.query = aql_query,
+	.correlation = corr_aql_render,
 };

@@ -132,6 +132,37 @@ bool corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *i
 		     struct buf *out);
 bool corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in,
 		     struct buf *out);
+bool corr_eql_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		     struct buf *out);
+bool corr_aql_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		     struct buf *out);
+bool corr_sumo_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		      struct buf *out);
+bool corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		       struct buf *out);
+bool corr_logscale_render(struct arena *a, struct diag *d, const struct corr_input *in,
+			  struct buf *out);
+
+/* corr_common.c: shared by the correlation renderings above */
+/* Is the condition "every referenced rule" (gte/eq N rules, gt N-1)? */
+bool corr_needs_all(const struct correlation *c);
+/* The least count a lone gte/gt integer condition accepts, or -1 for any other condition. */
+long long corr_at_least(const struct correlation *c);
+/* Does every base rule map each group-by field to the same column? */
+bool corr_same_columns(const struct corr_input *in);
+/* "TARGET: correlation type 'T' is not supported: WHY" at the type; returns false. */
+bool corr_refuse(struct diag *d, const struct correlation *c, const char *target,
+		 const char *why);
+/* "COLUMN OP N", and for a range AND_OP "COLUMN OP N" after it. */
+void corr_condition(struct buf *out, const struct correlation *c, const char *column,
+		    const char *and_op);
+/* The warning of a target whose window (construct: "a hop window") is not sliding. */
+void corr_warn_window(struct diag *d, const struct correlation *c, const char *target,
+		      const char *construct);
+/* s as a JSON string. */
+void corr_json_string(struct buf *out, const char *s);
+/* prefix and s's letters and digits, each other run of characters one '_'. */
+const char *corr_identifier(struct arena *a, const char *s, const char *prefix);
 
 /* emit.c */
 extern const struct backend *const backends[];	/* NULL-terminated */

@@ -738,4 +738,5 @@ const struct backend backend_eql = {
 	.comment_open = "//",
 	.match = eql_match,
 	.query = eql_query,
+	.correlation = corr_eql_render,
 };

@@ -580,4 +580,5 @@ const struct backend backend_logscale = {
 	.comment_open = "//",
 	.match = logscale_match,
 	.query = logscale_query,
+	.correlation = corr_logscale_render,
 };

@@ -410,4 +410,5 @@ const struct backend backend_sumo = {
 	.comment_open = "//",
 	.match = sumo_match,
 	.query = sumo_query,
+	.correlation = corr_sumo_render,
 };

@@ -676,4 +676,5 @@ const struct backend backend_yaral = {
 	.comment_open = "//",
 	.match = yaral_match,
 	.query = yaral_query,
+	.correlation = corr_yaral_render,
 };

@@ -171,6 +171,8 @@ struct corr_input {
 	 * group-by names the inner one outputs. */
 	const char *prefix;		/* names of the base queries' lets (KQL): "base_" */
 	const char *inner_name;		/* rendered as chain input: a let of this name */
+	const struct query **bases;	/* [nrules] each base rule normalised (its computed
+					 * columns: extends) */
 };
 
 #endif

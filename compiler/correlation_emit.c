@@ -76,6 +76,7 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 	if (!q)
 		return false;
 	in->tables[i] = q->select ? q->select->from : NULL;
+	in->bases[i] = q;
 	struct query bare = *q;
 	bare.nproject = 0;
 	bare.nflags = 0;
@@ -125,6 +126,7 @@ render(struct session *s, struct arena *a, struct diag *d, const struct correlat
 	in.tables = arena_alloc(a, sizeof(*in.tables) * n);
 	in.columns = arena_alloc(a, sizeof(*in.columns) * n);
 	in.value_column = arena_alloc(a, sizeof(*in.value_column) * n);
+	in.bases = arena_alloc(a, sizeof(*in.bases) * n);
 	for (int i = 0; i < c->nrules; i++)
 		if (!(c->chain[i] ? prepare_chain(s, a, d, c, i, &in) : prepare_rule(s, a, d, c, i, &in)))
 			return false;

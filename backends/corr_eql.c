@@ -1,0 +1,125 @@
+/*
+ * corr_eql.c: correlation rules in EQL. EQL's correlation construct is the
+ * sequence: `sequence by KEYS with maxspan=SPAN [q1] [q2] ...` matches
+ * events of the listed queries, in that order, sharing the join keys, all
+ * within SPAN of the first event. That is temporal_ordered exactly; when a
+ * base rule names the keys differently, each query carries its own `by`.
+ *
+ * An event_count of one rule with "at least N" (2 <= N <= 100) is the same
+ * sequence with the query repeated N times (`[q] with runs=N`): N events of
+ * a group within SPAN of the first, a window that slides with the events.
+ *
+ * Elastic docs:
+ *   https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
+ *     (sequences, `with maxspan`, `by` per query and `sequence by`, time units,
+ *     escaping field names with backticks; pending sequences as a state machine;
+ *     `runs`: the same criteria successively, a value from 1 to 100)
+ *   https://elastic.co/docs/solutions/security/detect-and-alert/threshold
+ *     (threshold rules: "language": "kuery" queries, `threshold.field/value/cardinality`)
+ *
+ * The other types and conditions are refused by name: EQL has no aggregation, its unordered
+ * `sample` takes no time window, and Elastic's construct for counts, the
+ * threshold rule, runs a KQL or Lucene query, not an EQL one.
+ */
+#include "backend.h"
+
+#include <string.h>
+
+/* Words of the EQL grammar that cannot be a bare field name (as eql.c). */
+static const char *const keywords[] = {
+	"and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or",
+	"regex", "runs", "sample", "sequence", "true", "until", "where", "with",
+};
+
+/* A field name: bare when each dotted segment is an identifier, else in backticks. */
+static void
+eql_name(struct buf *out, const char *name)
+{
+	bool bare = *name != 0;
+	const char *seg = name;
+	for (const char *p = name;; p++) {
+		if (*p == '.' || !*p) {
+			bare = bare && emit_is_word(seg, (size_t)(p - seg), keywords,
+						    sizeof(keywords) / sizeof(keywords[0]));
+			if (!*p)
+				break;
+			seg = p + 1;
+		}
+	}
+	if (bare) {
+		buf_puts(out, name);
+		return;
+	}
+	buf_putc(out, '`');
+	for (const char *p = name; *p; p++) {
+		if (*p == '`')
+			buf_putc(out, '`');	/* a backtick is doubled */
+		buf_putc(out, *p);
+	}
+	buf_putc(out, '`');
+}
+
+static void
+by_list(struct buf *out, const char *const *columns, int n)
+{
+	for (int g = 0; g < n; g++) {
+		buf_puts(out, g ? ", " : " by ");
+		eql_name(out, columns[g]);
+	}
+}
+
+static bool
+refuse(struct diag *d, const struct correlation *c)
+{
+	switch (c->type) {
+	case CORR_EVENT_COUNT:
+		return corr_refuse(d, c, "eql", "only one rule with 'at least N' events, N from 2 "
+				   "to 100, is a sequence (`with runs=N`); EQL has no aggregation, and "
+				   "Elastic's threshold rule runs a KQL or Lucene query, not EQL");
+	case CORR_TEMPORAL:
+		return corr_refuse(d, c, "eql", "EQL's unordered `sample` takes no time window "
+				   "(maxspan), so the timespan cannot be expressed");
+	case CORR_TEMPORAL_ORDERED:
+		return corr_refuse(d, c, "eql", "an EQL sequence matches every listed rule in "
+				   "order; a condition other than all of them cannot be expressed");
+	default:
+		return corr_refuse(d, c, "eql", "EQL has no aggregation, and Elastic's threshold "
+				   "rule (counts, distinct counts) runs a KQL or Lucene query, not EQL");
+	}
+}
+
+/* N events of one rule: the sequence of its query run N times. */
+static bool
+runs(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
+{
+	const struct correlation *c = in->c;
+	long long n = corr_at_least(c);
+	if (c->nrules != 1 || n < 2 || n > 100)
+		return refuse(d, c);
+	buf_puts(out, "sequence");
+	by_list(out, in->columns[0], c->ngroup);
+	buf_printf(out, " with maxspan=%s\n  [%s] with runs=%lld", corr_span(a, c->seconds),
+		   in->queries[0], n);
+	return true;
+}
+
+bool
+corr_eql_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
+{
+	const struct correlation *c = in->c;
+	if (c->type == CORR_EVENT_COUNT)
+		return runs(a, d, in, out);
+	if (c->type != CORR_TEMPORAL_ORDERED || c->expression || !corr_needs_all(c))
+		return refuse(d, c);
+	bool shared = corr_same_columns(in);
+	buf_puts(out, "sequence");
+	if (shared)
+		by_list(out, in->columns[0], c->ngroup);
+	buf_printf(out, " with maxspan=%s", corr_span(a, c->seconds));
+	for (int i = 0; i < c->nrules; i++) {
+		buf_printf(out, "\n  [%s]", in->queries[i]);
+		if (!shared)
+			by_list(out, in->columns[i], c->ngroup);
+	}
+	return true;
+}
