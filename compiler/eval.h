@@ -209,6 +209,7 @@ struct test_case {
 	struct event event;
 	struct event *events;	/* a correlation's case: the stream (NULL for a rule's) */
 	int nevents;
+	const char *rule;	/* rule: the one rule or correlation (id or name) it is for */
 	struct test_flag *flags;	/* flags: the flag columns it expects */
 	int nflags, capflags;
 };

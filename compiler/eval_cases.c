@@ -25,6 +25,9 @@
  * expects of the rule's flag columns (README, "Flag columns"):
  *
  *       flags: {SuspiciousProcess: true, UnusualParent: false}
+ *
+ * and `rule:` (an id or name) when it is for one rule or correlation of a
+ * file that holds several, as the file's own `rule:` is for all its cases.
  */
 #include "eval.h"
 
@@ -96,12 +99,14 @@ load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, str
 			event = n->kids[i + 1];
 		else if (!strcmp(key, "events"))
 			events = n->kids[i + 1];
+		else if (!strcmp(key, "rule") && n->kids[i + 1]->kind == YNODE_SCALAR)
+			tc.rule = n->kids[i + 1]->text;
 		else if (!strcmp(key, "flags") && !load_flags(a, d, n->kids[i + 1], &tc))
 			return false;
 		else if (strcmp(key, "flags"))
 			return diag_error(d, n->kids[i]->pos,
 					  "unknown key '%s' in a test case (expected reason, event, "
-					  "events, flags)", key);
+					  "events, rule, flags)", key);
 	}
 	if (!reason || reason->kind != YNODE_SCALAR || !reason->len)
 		return diag_error(d, n->pos, "a test case needs a 'reason': what it shows, in a few words");

@@ -176,6 +176,14 @@ flag_mismatch(struct arena *a, const struct eval_rule *er, const struct test_cas
 	return NULL;
 }
 
+/* Does want (a `rule:` of the tests file or a case) name this rule or
+ * correlation, by id or name? No want: every one. */
+static bool
+selected(const char *want, const char *id, const char *name)
+{
+	return !want || (id && !strcmp(want, id)) || (name && !strcmp(want, name));
+}
+
 /* A case result's failure text, and its diagnostic with --diagnostics. */
 static void
 finish_case(struct tcli *c, struct diag *d, const struct test_case *tc, struct result *res,
@@ -185,8 +193,9 @@ finish_case(struct tcli *c, struct diag *d, const struct test_case *tc, struct r
 	res->pass = res->verdict.fired == tc->want && !flags;
 	if (!res->pass) {
 		if (res->verdict.fired != tc->want)
-			res->detail = arena_printf(a, "%s: %s", tc->want ? "the rule did not fire" :
-						   "the rule fired", res->verdict.why);
+			res->detail = arena_printf(a, "the %s %s: %s",
+						   tc->events ? "correlation" : "rule",
+						   tc->want ? "did not fire" : "fired", res->verdict.why);
 		else
 			res->detail = flags;
 		if (c->diag_explicit)
@@ -198,13 +207,14 @@ finish_case(struct tcli *c, struct diag *d, const struct test_case *tc, struct r
 
 static void
 run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path,
-	  const struct test_file *tf)
+	  const struct test_file *tf, bool *reached)
 {
 	struct arena *a = &c->s.arena;
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
-		if (tc->events)
-			continue;	/* a correlation's stream */
+		if (tc->events || !selected(tc->rule, er->rule->id, er->rule->name))
+			continue;	/* a correlation's stream, or another rule's case */
+		reached[k] = true;
 		struct result res = {.rule_path = path, .rule_title = er->rule->title,
 				     .rule_id = er->rule->id, .name = tc->reason,
 				     .event_index = tc->event.index, .want = tc->want, .pos = tc->pos,
@@ -218,14 +228,15 @@ run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path
  * a stream has no readable time (an error at the event). */
 static bool
 run_streams(struct tcli *c, struct diag *d, struct corr_eval *ce, const char *path,
-	    const struct test_file *tf)
+	    const struct test_file *tf, bool *reached)
 {
 	struct arena *a = &c->s.arena;
 	bool ok = true;
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
-		if (!tc->events)
+		if (!tc->events || !selected(tc->rule, ce->c->id, ce->c->name))
 			continue;
+		reached[k] = true;
 		const char *why;
 		ce->nhits = ce->caphits = 0;
 		ce->hits = NULL;
@@ -250,30 +261,36 @@ run_streams(struct tcli *c, struct diag *d, struct corr_eval *ce, const char *pa
 	return ok;
 }
 
-/* Does the tests file's `rule:` name this rule or correlation (by id or name)? */
-static bool
-selected(const struct test_file *tf, const char *id, const char *name)
-{
-	return !tf->rule_id || (id && !strcmp(tf->rule_id, id)) ||
-	       (name && !strcmp(tf->rule_id, name));
-}
-
-/* Every case must reach something: a rule's single events a rule, a stream a
+/* Every case must have run: a rule's single event on a rule, a stream on a
  * correlation. */
 static bool
-check_reached(struct diag *d, const struct test_file *tf, const char *path, int rules, int cors)
+check_reached(struct diag *d, const struct test_file *tf, const char *path, const bool *reached)
 {
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
-		if (tc->events && !cors)
+		const char *which = tc->rule ? tc->rule : tf->rule_id;
+		if (reached[k])
+			continue;
+		if (tc->events)
 			return diag_error(d, tc->pos, "this case is a stream of events ('events'), but "
-					  "no correlation of %s is tested", path);
-		if (!tc->events && !rules)
-			return diag_error(d, tc->pos, "this case is one event ('event'), but no rule "
-					  "of %s is tested alone (the base rules of a correlation are, "
-					  "with generate: true or rule: NAME)", path);
+					  "no correlation of %s%s%s is tested", path,
+					  which ? " named " : "", which ? which : "");
+		return diag_error(d, tc->pos, "this case is one event ('event'), but no rule of "
+				  "%s%s%s is tested alone (a correlation's base rules are, with "
+				  "generate: true or when named by rule:)", path,
+				  which ? " named " : "", which ? which : "");
 	}
 	return true;
+}
+
+/* Does a case of tf name r (which then is tested alone)? */
+static bool
+named_by_case(const struct test_file *tf, const struct rule *r)
+{
+	for (int k = 0; k < tf->ncases; k++)
+		if (tf->cases[k].rule && selected(tf->cases[k].rule, r->id, r->name))
+			return true;
+	return false;
 }
 
 /* The rules and correlations of one file against its test cases. */
@@ -287,7 +304,7 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 	struct rule **rules;
 	struct ynode **docs;
 	struct correlation **cors = NULL;
-	int nrules = 0, ndocs = 0, ncors = 0, used = 0, used_cors = 0;
+	int nrules = 0, ndocs = 0, ncors = 0, used = 0;
 	struct test_file tf = {0};
 	char *tpath = cases_path(path);
 	bool have_cases = tpath && access(tpath, F_OK) == 0;
@@ -300,11 +317,13 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 		  corr_load(a, &d, docs, ndocs, rules, nrules, &cors, &ncors);
 	if (ok)
 		ok = eval_read(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
+	bool *reached = arena_alloc(a, sizeof(bool) * (size_t)(tf.ncases + 1));
 	for (int i = 0; ok && i < nrules; i++) {
 		struct eval_rule er;
 		/* a correlation's base rule alone is no detection, unless asked for by name */
-		if (!selected(&tf, rules[i]->id, rules[i]->name) ||
-		    (!tf.rule_id && corr_hides(cors, ncors, rules[i])))
+		if (!selected(tf.rule_id, rules[i]->id, rules[i]->name) ||
+		    (!tf.rule_id && corr_hides(cors, ncors, rules[i]) &&
+		     !named_by_case(&tf, rules[i])))
 			continue;
 		used++;
 		d.context = rule_context(a, rules[i]);
@@ -312,22 +331,22 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 			ok = false;
 			continue;
 		}
-		run_cases(c, &td, &er, path, &tf);
+		run_cases(c, &td, &er, path, &tf, reached);
 	}
 	for (int i = 0; ok && i < ncors; i++) {
 		struct corr_eval ce;
-		if (!selected(&tf, cors[i]->id, cors[i]->name))
+		if (!selected(tf.rule_id, cors[i]->id, cors[i]->name))
 			continue;
-		used_cors++;
+		used++;
 		d.context = arena_printf(a, "correlation '%s': ", cors[i]->title);
 		ok = corrval_build(a, &d, cors[i], &c->s.opts, c->time_field, &ce) &&
-		     run_streams(c, &td, &ce, path, &tf);
+		     run_streams(c, &td, &ce, path, &tf, reached);
 	}
-	if (ok && !used && !used_cors && tf.rule_id)
+	if (ok && !used && tf.rule_id)
 		ok = diag_error(&td, (struct pos){tpath, 1, 1}, "no rule of %s has the id or name "
 				"'%s'", path, tf.rule_id);
 	else if (ok)
-		ok = check_reached(&td, &tf, path, used, used_cors);
+		ok = check_reached(&td, &tf, path, reached);
 	d.context = NULL;
 	driver_render(&c->s, &d, err);
 	driver_render(&c->s, &td, err);

@@ -255,21 +255,31 @@ holds(const struct correlation *c, double v)
 	return ok;
 }
 
+/* v in full when it is a whole number ("1100000"), else to 6 significant digits. */
+static const char *
+number_text(struct arena *a, double v)
+{
+	if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+		return arena_printf(a, "%lld", (long long)v);
+	return arena_printf(a, "%.6g", v);
+}
+
 /* "3 distinct DestinationHostname": the measure in words. */
 static const char *
 measure_text(struct arena *a, const struct correlation *c, double v)
 {
+	const char *n = number_text(a, v);
 	switch (c->type) {
-	case CORR_EVENT_COUNT: return arena_printf(a, "%g event%s", v, v == 1 ? "" : "s");
-	case CORR_VALUE_COUNT: return arena_printf(a, "%g distinct %s", v, c->field);
-	case CORR_TEMPORAL: return arena_printf(a, "%g of %d rules", v, c->nrules);
+	case CORR_EVENT_COUNT: return arena_printf(a, "%s event%s", n, v == 1 ? "" : "s");
+	case CORR_VALUE_COUNT: return arena_printf(a, "%s distinct %s", n, c->field);
+	case CORR_TEMPORAL: return arena_printf(a, "%s of %d rules", n, c->nrules);
 	case CORR_TEMPORAL_ORDERED:
-		return arena_printf(a, "%g of %d rules in order", v, c->nrules);
-	case CORR_VALUE_SUM: return arena_printf(a, "sum of %s %g", c->field, v);
-	case CORR_VALUE_AVG: return arena_printf(a, "average of %s %g", c->field, v);
-	case CORR_VALUE_MEDIAN: return arena_printf(a, "median of %s %g", c->field, v);
+		return arena_printf(a, "%s of %d rules in order", n, c->nrules);
+	case CORR_VALUE_SUM: return arena_printf(a, "sum of %s %s", c->field, n);
+	case CORR_VALUE_AVG: return arena_printf(a, "average of %s %s", c->field, n);
+	case CORR_VALUE_MEDIAN: return arena_printf(a, "median of %s %s", c->field, n);
 	case CORR_VALUE_PERCENTILE:
-		return arena_printf(a, "percentile %s of %s %g", c->percentile, c->field, v);
+		return arena_printf(a, "percentile %s of %s %s", c->percentile, c->field, n);
 	}
 	return "";
 }
@@ -280,8 +290,8 @@ window_text(struct arena *a, const struct corr_hit *first, const struct corr_hit
 {
 	if (first->seq == last->seq)
 		return arena_printf(a, "event %d at %s", last->index, time_format(a, last->ms));
-	return arena_printf(a, "events %d to %d, %s to %s", first->index, last->index,
-			    time_format(a, first->ms), time_format(a, last->ms));
+	return arena_printf(a, "event %d at %s to event %d at %s", first->index,
+			    time_format(a, first->ms), last->index, time_format(a, last->ms));
 }
 
 static const char *
