@@ -271,9 +271,12 @@ void report_free(struct report *r);
 
 struct pathlist;
 
-/* Every rule of the files on every event of the events files; hits into report. */
+/* Every rule of the files on every event of the events files, and their
+ * correlations over all of them (times from time_field, or NULL: the
+ * documented names); hits into report. */
 bool hunt_run(const struct session *s, const char *templates, const struct pathlist *files,
-	      const char *const *events, int nevents, struct report *report, struct buf *err);
+	      const char *const *events, int nevents, const char *time_field,
+	      struct report *report, struct buf *err);
 /* "A,B": the names of the rule's flag columns (arena text), or NULL. */
 const char *eval_flag_names(struct arena *a, const struct eval_rule *er);
 

@@ -368,8 +368,8 @@ run_tests(struct tcli *c)
 	for (int i = 0; i < c->npaths; i++)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
-	if (c->nevents && !hunt_run(&c->s, c->templates, &files, c->events, c->nevents, &c->report,
-				    &err))
+	if (c->nevents && !hunt_run(&c->s, c->templates, &files, c->events, c->nevents, c->time_field,
+				    &c->report, &err))
 		status = 1;
 	for (int i = 0; !c->nevents && i < files.n; i++)
 		if (!test_file(c, files.v[i], &err))

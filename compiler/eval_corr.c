@@ -80,12 +80,11 @@ corrval_build(struct arena *a, struct diag *d, const struct correlation *c,
 {
 	*ce = (struct corr_eval){.c = c, .time_field = time_field};
 	if (c->expression)
-		return diag_error(d, c->pos, "correlation '%s': the boolean condition of a temporal "
-				  "correlation ('%s') is not evaluated", c->title, c->expression);
+		return diag_error(d, c->pos, "the boolean condition of a temporal correlation ('%s') "
+				  "is not evaluated", c->expression);
 	if (c->type == CORR_VALUE_PERCENTILE && !c->percentile)
-		return diag_error(d, c->type_pos, "correlation '%s': value_percentile without "
-				  "'percentile:' has no defined meaning; give the percentile",
-				  c->title);
+		return diag_error(d, c->type_pos, "value_percentile without 'percentile:' has no "
+				  "defined meaning; give the percentile");
 	ce->rules = arena_alloc(a, sizeof(*ce->rules) * (size_t)c->nrules);
 	for (int r = 0; r < c->nrules; r++)
 		if (!evalrule_build(a, d, c->rules[r], o, &ce->rules[r]))
