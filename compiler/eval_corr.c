@@ -31,6 +31,7 @@
 #include "correlation.h"
 #include "eval.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,8 +158,37 @@ struct window {
 	int values;		/* values with a hit */
 	double sum;		/* value_sum, value_avg: over the numeric values */
 	int nnum;
-	double *scratch;	/* percentiles */
+	int *num_rank;		/* each hit's numeric value: its rank in nums, -1 without */
+	double *nums;		/* the distinct numeric values, ascending */
+	int nnums;
+	int *fenwick;		/* [nnums + 1]: the window's values per rank (a Fenwick tree) */
+	long long *best, *pend;	/* temporal_ordered, per listed rule k: see chain_add */
+	long chain_seq;
 };
+
+#define NO_CHAIN LLONG_MIN
+
+static void
+fenwick_add(struct window *w, int rank, int step)
+{
+	for (int i = rank + 1; i <= w->nnums; i += i & -i)
+		w->fenwick[i] += step;
+}
+
+/* The rank of the k-th smallest value of the window (k from 1). */
+static int
+fenwick_kth(const struct window *w, int k)
+{
+	int pos = 0, top = 1;
+	while (top * 2 <= w->nnums)
+		top *= 2;
+	for (int step = top; step; step /= 2)
+		if (pos + step <= w->nnums && w->fenwick[pos + step] < k) {
+			pos += step;
+			k -= w->fenwick[pos];
+		}
+	return pos;	/* 0-based rank */
+}
 
 static void
 window_add(struct window *w, int i, int step)
@@ -173,48 +203,69 @@ window_add(struct window *w, int i, int step)
 		if (w->per_value[w->value_id[i]] == (step > 0))
 			w->values += step;
 	}
-	if (numeric(h->value, &v)) {
+	if (w->num_rank[i] >= 0) {
+		v = w->nums[w->num_rank[i]];
 		w->sum += step * v;
 		w->nnum += step;
+		fenwick_add(w, w->num_rank[i], step);
 	}
 }
 
-static int
-cmp_double(const void *x, const void *y)
+/*
+ * temporal_ordered, in time linear in the hits: best[k] is the latest start
+ * time of a chain of distinct events matching rules 0..k in that order among
+ * the events before the current one, pend[k] the same for chains ending at
+ * the current event (kept apart, so that one event cannot be two links). A
+ * chain fits a window when it starts inside it; best[k] never exceeds
+ * best[k - 1], so the longest fitting prefix is found from k = 0 up.
+ */
+static void
+chain_add(struct window *w, int i)
 {
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
+	const struct corr_hit *h = &w->h[i];
+	int n = w->ce->c->nrules;
+	if (h->seq != w->chain_seq) {
+		for (int k = 0; k < n; k++) {
+			if (w->pend[k] > w->best[k])
+				w->best[k] = w->pend[k];
+			w->pend[k] = NO_CHAIN;
+		}
+		w->chain_seq = h->seq;
+	}
+	long long start = h->rule == 0 ? h->ms : w->best[h->rule - 1];
+	if (start > w->pend[h->rule])
+		w->pend[h->rule] = start;
+}
+
+static void
+chain_reset(struct window *w)
+{
+	for (int k = 0; k < w->ce->c->nrules; k++)
+		w->best[k] = w->pend[k] = NO_CHAIN;
+	w->chain_seq = -1;
 }
 
 /* The nearest-rank percentile p of the window's numeric values; false without any. */
 static bool
-percentile(struct window *w, double p, double *out)
+percentile(const struct window *w, double p, double *out)
 {
-	int n = 0;
-	double v;
-	for (int i = w->lo; i <= w->hi; i++)
-		if (numeric(w->h[i].value, &v))
-			w->scratch[n++] = v;
+	int n = w->nnum;
 	if (!n)
 		return false;
-	qsort(w->scratch, (size_t)n, sizeof(double), cmp_double);
 	double r = p / 100.0 * n;
 	int rank = (int)r + ((double)(int)r < r);	/* the ceiling, without libm */
-	*out = w->scratch[rank < 1 ? 0 : rank > n ? n - 1 : rank - 1];
+	*out = w->nums[fenwick_kth(w, rank < 1 ? 1 : rank > n ? n : rank)];
 	return true;
 }
 
-/* Listed rules matched in order by distinct events of the window. */
+/* Listed rules matched in order, from the first, by a chain inside the window. */
 static int
 ordered_prefix(const struct window *w)
 {
+	long long from = w->h[w->hi].ms - w->ce->c->seconds * 1000;
 	int k = 0;
-	long last = -1;
-	for (int i = w->lo; i <= w->hi && k < w->ce->c->nrules; i++)
-		if (w->h[i].rule == k && w->h[i].seq != last) {
-			last = w->h[i].seq;
-			k++;
-		}
+	while (k < w->ce->c->nrules && (w->best[k] > from || w->pend[k] > from))
+		k++;
 	return k;
 }
 
@@ -328,8 +379,10 @@ run_group(struct arena *a, struct window *w, int from, int to, struct best *best
 	const struct correlation *c = w->ce->c;
 	long long span = c->seconds * 1000;
 	w->lo = from;
+	chain_reset(w);
 	for (w->hi = from; w->hi < to; w->hi++) {
 		window_add(w, w->hi, 1);
+		chain_add(w, w->hi);
 		while (w->h[w->lo].ms <= w->h[w->hi].ms - span)
 			window_add(w, w->lo++, -1);
 		double v;
@@ -376,6 +429,47 @@ dedupe_events(struct corr_eval *ce)
 	ce->nhits = n;
 }
 
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* Each hit's numeric value as its rank among the distinct values (w->nums). */
+static void
+number_ranks(struct arena *a, const struct corr_eval *ce, struct window *w)
+{
+	size_t n = (size_t)ce->nhits + 1;
+	double *all = arena_alloc(a, sizeof(double) * n), v;
+	int m = 0;
+	w->num_rank = arena_alloc(a, sizeof(int) * n);
+	for (int i = 0; i < ce->nhits; i++)
+		if (numeric(ce->hits[i].value, &v))
+			all[m++] = v;
+	qsort(all, (size_t)m, sizeof(double), cmp_double);
+	w->nnums = 0;
+	for (int i = 0; i < m; i++)
+		if (!w->nnums || all[i] != all[w->nnums - 1])
+			all[w->nnums++] = all[i];
+	w->nums = all;
+	w->fenwick = arena_alloc(a, sizeof(int) * (size_t)(w->nnums + 1));
+	for (int i = 0; i < ce->nhits; i++) {
+		w->num_rank[i] = -1;
+		if (!numeric(ce->hits[i].value, &v))
+			continue;
+		int lo = 0, hi = w->nnums - 1;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (all[mid] < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		w->num_rank[i] = lo;
+	}
+}
+
 /* Value ids for distinct counting: equal texts, equal ids. */
 static int *
 value_ids(struct arena *a, const struct corr_eval *ce)
@@ -406,7 +500,9 @@ corrval_finish(struct arena *a, struct corr_eval *ce, struct corr_outcome *out)
 	struct window w = {.ce = ce, .h = ce->hits,
 			   .per_rule = arena_alloc(a, sizeof(int) * (size_t)c->nrules),
 			   .value_id = value_ids(a, ce), .per_value = arena_alloc(a, sizeof(int) * n),
-			   .scratch = arena_alloc(a, sizeof(double) * n)};
+			   .best = arena_alloc(a, sizeof(long long) * (size_t)c->nrules),
+			   .pend = arena_alloc(a, sizeof(long long) * (size_t)c->nrules)};
+	number_ranks(a, ce, &w);
 	struct best best = {.want_low = c->cmp[0].op == CORR_OP_LT || c->cmp[0].op == CORR_OP_LTE};
 	for (int i = 0, end; i < ce->nhits; i = end) {
 		for (end = i + 1; end < ce->nhits && !strcmp(ce->hits[end].group, ce->hits[i].group);

@@ -212,6 +212,16 @@ temporal_ordered_window(void **state)
 	/* ties in time keep the input order */
 	assert_int_equal(corr_fires(r, EV("00:00", 1, "") EV("00:00", 2, "") EV("00:00", 3, "")), 1);
 	assert_int_equal(corr_fires(r, EV("00:00", 2, "") EV("00:00", 1, "") EV("00:00", 3, "")), 0);
+	/* one event is one link of a chain, even when it matches two rules */
+	const char *two = BASE("a", 1) "title: b\nname: b\nlogsource: {category: test}\n"
+			  "detection: {sel: {U: x}, condition: sel}\n---\n"
+			  CORR("  type: temporal_ordered\n  rules: [a, b]\n  timespan: 1m\n");
+	assert_int_equal(corr_fires(two, EV("00:00", 1, ", U: x")), 0);
+	assert_int_equal(corr_fires(two, EV("00:00", 1, ", U: x") EV("00:00", 1, ", U: x")), 1);
+	/* the chain must start inside the window that ends with its last link */
+	assert_int_equal(corr_fires(r, EV("00:00", 1, "") EV("00:30", 2, "") EV("01:00", 3, "")), 0);
+	assert_int_equal(corr_fires(r, EV("00:00", 1, "") EV("00:30", 1, "") EV("00:40", 2, "")
+				    EV("01:00", 3, "")), 1);
 	/* temporal (unordered) fires on the same stream */
 	const char *u = BASE("a", 1) BASE("b", 2) BASE("c", 3)
 		CORR("  type: temporal\n  rules: [a, b, c]\n  timespan: 1m\n");
@@ -240,6 +250,20 @@ numeric_windows(void **state)
 				    EV("00:02", 1, ", N: 9")), 1);
 	assert_int_equal(corr_fires(med, EV("00:00", 1, ", N: 1") EV("00:01", 1, ", N: 2")
 				    EV("00:02", 1, ", N: 9")), 0);
+	/* the window slides: 1 and 2 leave, 9 and 7 remain (median by nearest rank: 7) */
+	assert_int_equal(corr_fires(med, EV("00:00", 1, ", N: 1") EV("00:01", 1, ", N: 2")
+				    EV("01:00.5", 1, ", N: 9") EV("01:01", 1, ", N: 7")), 1);
+	assert_string_equal(why_text, "all events: median of N 7 within 1m (event 3 at "
+			    "2026-12-03T10:01:00.500Z to event 4 at 2026-12-03T10:01:01Z), condition >= 5");
+	/* equal values are counted each: 3, 3, 3, 9 has the median 3 */
+	assert_int_equal(corr_fires(med, EV("00:00", 1, ", N: 3") EV("00:01", 1, ", N: 3")
+				    EV("00:02", 1, ", N: 9") EV("00:03", 1, ", N: 3")), 0);
+	const char *p75 = BASE("a", 1) CORR("  type: value_percentile\n  rules: [a]\n  timespan: 1m\n"
+					      "  condition: {field: N, percentile: 75, gte: 9}\n");
+	assert_int_equal(corr_fires(p75, EV("00:00", 1, ", N: 3") EV("00:01", 1, ", N: 3")
+				    EV("00:02", 1, ", N: 9") EV("00:03", 1, ", N: 9")), 1);
+	assert_int_equal(corr_fires(p75, EV("00:00", 1, ", N: 3") EV("00:01", 1, ", N: 3")
+				    EV("00:02", 1, ", N: 3") EV("00:03", 1, ", N: 9")), 0);
 	/* the percentile's number is needed: the spec leaves its default open */
 	const char *pct = BASE("a", 1) CORR("  type: value_percentile\n  rules: [a]\n  timespan: 1m\n"
 					      "  condition: {field: N, gte: 5}\n");
