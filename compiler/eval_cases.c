@@ -99,7 +99,10 @@ load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, str
 			event = n->kids[i + 1];
 		else if (!strcmp(key, "events"))
 			events = n->kids[i + 1];
-		else if (!strcmp(key, "rule") && n->kids[i + 1]->kind == YNODE_SCALAR)
+		else if (!strcmp(key, "rule") && n->kids[i + 1]->kind != YNODE_SCALAR)
+			return diag_error(d, n->kids[i + 1]->pos, "'rule' must be the id or name of a "
+					  "rule or correlation of the file");
+		else if (!strcmp(key, "rule"))
 			tc.rule = n->kids[i + 1]->text;
 		else if (!strcmp(key, "flags") && !load_flags(a, d, n->kids[i + 1], &tc))
 			return false;

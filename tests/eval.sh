@@ -121,6 +121,10 @@ t "a case that reaches nothing, and what the evaluator cannot run, are errors by
 	printf "match:\n  - reason: r\n    events: [{EventID: 4625}]\n" >"$tmp/nr/event_count.tests.yml" &&
 	run 1 test "$tmp/nr" &&
 	has "$tmp/stderr" "event_count.tests.yml:2:5: error: this case is a stream of events ('"'events'"'), but no correlation of $tmp/nr/event_count.yml is tested" &&
+	cp tests/eval/corr/event_count.yml "$tmp/nr/" &&
+	printf "match:\n  - reason: r\n    rule: failed_logon\n    events: [{EventID: 4625}]\n" >"$tmp/nr/event_count.tests.yml" &&
+	run 1 test "$tmp/nr" &&
+	has "$tmp/stderr" "event_count.tests.yml:2:5: error: this case is a stream of events ('"'events'"'), but no correlation of $tmp/nr/event_count.yml named failed_logon is tested" &&
 	sed "s/    type: event_count/    type: temporal/; s/    condition: {gte: 3}/    condition: failed_logon/" \
 		tests/eval/corr/event_count.yml >"$tmp/nr/event_count.yml" &&
 	run 1 test "$tmp/nr" &&
