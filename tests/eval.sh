@@ -27,7 +27,7 @@ cp tests/eval/corr_negative_control.tests.yml "$tmp/corrcontrol/t1102_web_servic
 # the number of cases in tests files: "N cases, 0 failed" must count them all
 cases() { cat "$@" | grep -c '^    - reason:'; }
 
-echo "1..22"
+echo "1..23"
 t "the T1102 pack: every case of every rule passes" '
 	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
 	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
@@ -129,3 +129,10 @@ t "a case that reaches nothing, and what the evaluator cannot run, are errors by
 		tests/eval/corr/event_count.yml >"$tmp/nr/event_count.yml" &&
 	run 1 test "$tmp/nr" &&
 	has "$tmp/stderr" "error: correlation '"'Many failed logons for one account'"': the boolean condition of a temporal correlation ('"'failed_logon'"') is not evaluated"'
+t "build --test: a correlation whose stream case fails writes nothing; with its own cases it builds" '
+	run 1 build --test -t kql -o "$tmp/cnone" --vars '"$vars"' "$tmp/corrcontrol" &&
+	[ ! -e "$tmp/cnone" ] && has "$tmp/stderr" "t1102_web_service_domains.tests.yml:5:7: match" &&
+	mkdir "$tmp/cgood" && cp tests/correlations/t1102_web_service_domains.yml \
+		tests/correlations/t1102_web_service_domains.tests.yml "$tmp/cgood/" &&
+	run 0 build --test -t kql -o "$tmp/cout" --vars '"$vars"' "$tmp/cgood" &&
+	[ -f "$tmp/cout/kql/t1102_web_service_domains.kql" ] || { ls -R "$tmp/cout"; false; }'
