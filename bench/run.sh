@@ -8,7 +8,8 @@
 #  2. a scaling run: one rule with 1,000 / 10,000 / 100,000 values, to show that
 #     compile time grows linearly with rule size;
 #  3. bench/hostile.sh: the pathological inputs of SECURITY.md, "Limits";
-#  4. the evaluator: the T1102 pack hunting over 100,000 events (sigmacc test --events);
+#  4. the evaluator: the T1102 pack hunting over 100,000 events (sigmacc test --events),
+#     and the T1102 correlation's sliding windows over 100,000 timestamped events;
 #  5. bench/repo.sh: the whole-repository rows (parse once, -j, the 100k-rule
 #     repository, the libyaml floor, scaling exponents).
 set -eu
@@ -71,6 +72,18 @@ N=100000
 	--vars rules/web_service.vars.yml --events "$BUILD/hunt.ndjson" rules/ >/dev/null 2>&1 || true
 set -- $(tail -n 1 "$BUILD/time.txt")
 printf '%-16s %6d events in %5ss (%6d events/s), peak RSS %6d KiB\n' "hunt" "$N" "$1" \
+	"$(echo "scale=0; $N / ($1 + 0.005)" | bc)" "$4"
+
+echo "evaluator: the T1102 correlation over 100,000 timestamped events (100 hosts, 5 host names)"
+awk 'BEGIN { split("pastebin.com discord.com slack.com api.telegram.org example.org", d, " ");
+	for (i = 0; i < 100000; i++)
+		printf "{\"@timestamp\": %d, \"Computer\": \"WS%d\", \"Image\": \"C:\\\\x\\\\powershell.exe\", \"DestinationHostname\": \"%s\"}\n",
+			1796292000 + i, i % 100, d[int(i / 100) % 5 + 1] }' > "$BUILD/corr.ndjson"
+/usr/bin/time -f "%e %U %S %M" -o "$BUILD/time.txt" "$bin" test --format json \
+	--vars rules/web_service.vars.yml --events "$BUILD/corr.ndjson" \
+	tests/correlations/t1102_web_service_domains.yml >/dev/null 2>&1 || true
+set -- $(tail -n 1 "$BUILD/time.txt")
+printf '%-16s %6d events in %5ss (%6d events/s), peak RSS %6d KiB\n' "correlation" "$N" "$1" \
 	"$(echo "scale=0; $N / ($1 + 0.005)" | bc)" "$4"
 
 echo "whole repository (bench/repo.sh)"

@@ -7,6 +7,8 @@
  *   eval_event.c   events from JSON, NDJSON or YAML; Windows and auditd shapes
  *   eval_match.c   one IR comparison, and whole expressions, on one event
  *   eval_rule.c    a rule's searches and condition, and why it decided
+ *   eval_time.c    the time of an event (ISO 8601 or Unix seconds)
+ *   eval_corr.c    correlation rules over a stream of timestamped events
  *   eval_cases.c   the test cases next to a rule (RULE.tests.yml)
  *   eval_hunt.c    every rule on every event of a log sample (--events)
  *   eval_report.c  results as text, TAP, JUnit XML or JSON lines
@@ -128,6 +130,70 @@ bool evalrule_build(struct arena *a, struct diag *d, const struct rule *r,
 void evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev,
 		  struct verdict *v, bool explain);
 
+/* ---- eval_time.c ------------------------------------------------------------------ */
+
+/* An ISO 8601 date and time ("2026-12-03T10:00:00.5+01:00", "2026-12-03 10:00:00")
+ * in milliseconds since 1970 UTC; no offset is UTC. False if s is not one. */
+bool time_parse_iso(const char *s, size_t len, long long *ms);
+/* The time of ev from field, or (NULL) from the first present of the documented
+ * names (@timestamp, timestamp, UtcTime, TimeCreated, SystemTime...); false with
+ * *why (arena text) when it has none or it is not a time. */
+bool event_time(struct arena *a, const struct event *ev, const char *field, long long *ms,
+		const char **why);
+/* ms as "2026-12-03T10:00:00Z" (".123" before the Z when not a whole second). */
+const char *time_format(struct arena *a, long long ms);
+
+/* ---- eval_corr.c ------------------------------------------------------------------ */
+
+struct correlation;
+
+/* An event that a base rule of a correlation fired on. */
+struct corr_hit {
+	long long ms;		/* its time */
+	long seq;		/* its place in the stream (ties in time keep input order) */
+	int rule;		/* which of the correlation's rules */
+	int index;		/* the event's 1-based position in its input */
+	struct pos pos;
+	const char *group;	/* "Computer='WS1'": the group-by values, the group's key */
+	const char *value;	/* condition.field's value, or NULL */
+};
+
+struct corr_eval {
+	const struct correlation *c;
+	struct eval_rule *rules;	/* [c->nrules] */
+	const char *time_field;		/* NULL: the documented names */
+	struct corr_hit *hits;
+	int nhits, caphits;
+	long seq;
+};
+
+/* A group for which the correlation fired: its first window that met the condition. */
+struct corr_fire {
+	const char *group;
+	double value;
+	const struct corr_hit *first, *last;	/* the window's first and last hit */
+	const char *why;
+};
+
+struct corr_outcome {
+	struct corr_fire *fires;	/* in the time order of their last hit */
+	int nfires;
+	const char *why;	/* the first firing, or why none did */
+};
+
+/* Builds the base rules of c; false after a diagnostic (also for what the
+ * evaluator cannot run: a temporal boolean condition, a percentile without
+ * its number). */
+bool corrval_build(struct arena *a, struct diag *d, const struct correlation *c,
+		   const struct options *o, const char *time_field, struct corr_eval *ce);
+/* Runs the base rules on ev (those with reach[r], or all when reach is NULL)
+ * and keeps its hits, in a. False, with *why, when a rule fired on an event
+ * whose time cannot be read; its hits are not kept. */
+bool corrval_feed(struct arena *a, struct corr_eval *ce, const struct event *ev, const bool *reach,
+		  const char **why);
+/* The windows over the hits fed so far (sorts them). */
+void corrval_finish(struct arena *a, struct corr_eval *ce, struct corr_outcome *out);
+
 /* ---- eval_cases.c: RULE.tests.yml --------------------------------------------------- */
 
 struct test_flag {
@@ -141,13 +207,17 @@ struct test_case {
 	const char *reason;
 	struct pos pos;		/* of the case in the tests file */
 	struct event event;
+	struct event *events;	/* a correlation's case: the stream (NULL for a rule's) */
+	int nevents;
+	const char *rule;	/* rule: the one rule or correlation (id or name) it is for */
 	struct test_flag *flags;	/* flags: the flag columns it expects */
 	int nflags, capflags;
 };
 
 struct test_file {
 	const char *path;
-	const char *rule_id;	/* the rule of a multi-document file they are for; NULL: all */
+	const char *rule_id;	/* the rule or correlation (id or name) of a multi-document
+				 * file they are for; NULL: all */
 	struct test_case *cases;
 	int ncases;
 };
@@ -201,9 +271,12 @@ void report_free(struct report *r);
 
 struct pathlist;
 
-/* Every rule of the files on every event of the events files; hits into report. */
+/* Every rule of the files on every event of the events files, and their
+ * correlations over all of them (times from time_field, or NULL: the
+ * documented names); hits into report. */
 bool hunt_run(const struct session *s, const char *templates, const struct pathlist *files,
-	      const char *const *events, int nevents, struct report *report, struct buf *err);
+	      const char *const *events, int nevents, const char *time_field,
+	      struct report *report, struct buf *err);
 /* "A,B": the names of the rule's flag columns (arena text), or NULL. */
 const char *eval_flag_names(struct arena *a, const struct eval_rule *er);
 

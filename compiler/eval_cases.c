@@ -12,10 +12,22 @@
  *       event: {...}
  *
  * Every case needs a reason (it names the case in reports); an event is a
- * map in any shape eval_event.c reads. A case may also name the values it
+ * map in any shape eval_event.c reads. A correlation rule is tested on a
+ * stream instead: `events:` lists the events in the order they arrive, each
+ * with its time (eval_time.c), and the case says whether the correlation
+ * fires on the stream as a whole:
+ *
+ *   match:
+ *     - reason: three web services within ten minutes from one host
+ *       events:
+ *         - {'@timestamp': '2026-12-03T10:00:00Z', Computer: ws1, ...}
+ *         - ... A case may also name the values it
  * expects of the rule's flag columns (README, "Flag columns"):
  *
  *       flags: {SuspiciousProcess: true, UnusualParent: false}
+ *
+ * and `rule:` (an id or name) when it is for one rule or correlation of a
+ * file that holds several, as the file's own `rule:` is for all its cases.
  */
 #include "eval.h"
 
@@ -54,6 +66,23 @@ load_flags(struct arena *a, struct diag *d, const struct ynode *n, struct test_c
 	return true;
 }
 
+/* events: the stream of a correlation's case. */
+static bool
+load_stream(struct arena *a, struct diag *d, const struct ynode *n, struct test_case *tc)
+{
+	int cap = 0;
+	if (n->kind != YNODE_SEQ || !n->nkids)
+		return diag_error(d, n->pos, "'events' must be a list of events (a stream)");
+	for (int i = 0; i < n->nkids; i++) {
+		struct event ev;
+		if (!event_from_node(a, d, n->kids[i], &ev))
+			return false;
+		ev.index = i + 1;
+		VEC_PUSH(a, tc->events, tc->nevents, cap, ev);
+	}
+	return true;
+}
+
 static bool
 load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, struct test_file *tf,
 	  int *cap)
@@ -61,26 +90,36 @@ load_case(struct arena *a, struct diag *d, const struct ynode *n, bool want, str
 	if (n->kind != YNODE_MAP)
 		return diag_error(d, n->pos, "a test case must be a map with 'reason' and 'event'");
 	struct test_case tc = {.want = want, .pos = n->pos};
-	const struct ynode *reason = NULL, *event = NULL;
+	const struct ynode *reason = NULL, *event = NULL, *events = NULL;
 	for (int i = 0; i + 1 < n->nkids; i += 2) {
 		const char *key = n->kids[i]->text;
 		if (!strcmp(key, "reason"))
 			reason = n->kids[i + 1];
 		else if (!strcmp(key, "event"))
 			event = n->kids[i + 1];
+		else if (!strcmp(key, "events"))
+			events = n->kids[i + 1];
+		else if (!strcmp(key, "rule") && n->kids[i + 1]->kind != YNODE_SCALAR)
+			return diag_error(d, n->kids[i + 1]->pos, "'rule' must be the id or name of a "
+					  "rule or correlation of the file");
+		else if (!strcmp(key, "rule"))
+			tc.rule = n->kids[i + 1]->text;
 		else if (!strcmp(key, "flags") && !load_flags(a, d, n->kids[i + 1], &tc))
 			return false;
 		else if (strcmp(key, "flags"))
 			return diag_error(d, n->kids[i]->pos,
-					  "unknown key '%s' in a test case (expected reason, event, flags)",
-					  key);
+					  "unknown key '%s' in a test case (expected reason, event, "
+					  "events, rule, flags)", key);
 	}
 	if (!reason || reason->kind != YNODE_SCALAR || !reason->len)
 		return diag_error(d, n->pos, "a test case needs a 'reason': what it shows, in a few words");
-	if (!event)
-		return diag_error(d, n->pos, "a test case needs an 'event'");
+	if (!event == !events)
+		return diag_error(d, n->pos, "a test case needs an 'event' (a rule's case) or "
+				  "'events' (a correlation's stream), not %s", event ? "both" : "neither");
+	if (events && tc.nflags)
+		return diag_error(d, tc.flags[0].pos, "a correlation has no flag columns");
 	tc.reason = reason->text;
-	if (!event_from_node(a, d, event, &tc.event))
+	if (events ? !load_stream(a, d, events, &tc) : !event_from_node(a, d, event, &tc.event))
 		return false;
 	tc.event.index = tf->ncases + 1;
 	VEC_PUSH(a, tf->cases, tf->ncases, *cap, tc);

@@ -7,6 +7,7 @@
  *     the report lists which rules fire on which events, with counts.
  */
 #include "args.h"
+#include "correlation.h"
 #include "driver.h"
 #include "eval.h"
 #include "files.h"
@@ -24,13 +25,19 @@ static const char usage_test[] =
 	"RULE.tests.yml beside RULE.yml ('match' events the rule must fire on,\n"
 	"'no_match' events it must not fire on; see README, \"Testing rules\").\n"
 	"Reports per rule, with the search that decided each failed case and the\n"
-	"value that matched. With --events, runs every rule on the events of FILE\n"
+	"value that matched. A correlation rule's cases are streams of timestamped\n"
+	"events ('events:'); it fires when its condition holds in a sliding window.\n"
+	"With --events, runs every rule on the events of FILE\n"
 	"(JSON, a JSON array, NDJSON as .ndjson/.jsonl, or YAML) and lists which\n"
 	"rules fire on which events.\n"
 	"\n"
 	"Options:\n"
 	"      --events FILE        hunt: run every rule on these events (repeatable)\n"
 	"      --vars FILE          load %placeholder% value lists (repeatable)\n"
+	"      --time-field NAME    the field that holds an event's time, for\n"
+	"                           correlations (default: the first present of\n"
+	"                           @timestamp, timestamp, UtcTime, TimeCreated,\n"
+	"                           SystemTime)\n"
 	"      --undefined-placeholder=MODE\n"
 	"                           error (default) or wildcard\n"
 	"  -f, --format FORM        text (default), tap, junit or json (one object per\n"
@@ -54,6 +61,7 @@ struct tcli {
 	const char **paths, **events, **vars;
 	int npaths, nevents, nvars;
 	const char *output;
+	const char *time_field;	/* --time-field: where events keep their time */
 	bool diag_explicit;	/* --diagnostics: failed cases also as diagnostics on stderr */
 	struct session s;	/* for its options, arena and diagnostics form */
 	struct report report;
@@ -101,6 +109,8 @@ parse_test_args(struct tcli *c, int argc, char **argv)
 			exit(0);
 		} else if ((v = value_of(argc, argv, &i, NULL, "--events", &missing))) {
 			c->events[c->nevents++] = v;
+		} else if ((v = value_of(argc, argv, &i, NULL, "--time-field", &missing))) {
+			c->time_field = v;
 		} else if ((v = value_of(argc, argv, &i, NULL, "--templates", &missing))) {
 			c->templates = v;
 		} else if ((v = value_of(argc, argv, &i, NULL, "--vars", &missing))) {
@@ -166,35 +176,124 @@ flag_mismatch(struct arena *a, const struct eval_rule *er, const struct test_cas
 	return NULL;
 }
 
+/* Does want (a `rule:` of the tests file or a case) name this rule or
+ * correlation, by id or name? No want: every one. */
+static bool
+selected(const char *want, const char *id, const char *name)
+{
+	return !want || (id && !strcmp(want, id)) || (name && !strcmp(want, name));
+}
+
+/* A case result's failure text, and its diagnostic with --diagnostics. */
+static void
+finish_case(struct tcli *c, struct diag *d, const struct test_case *tc, struct result *res,
+	    const char *flags)
+{
+	struct arena *a = &c->s.arena;
+	res->pass = res->verdict.fired == tc->want && !flags;
+	if (!res->pass) {
+		if (res->verdict.fired != tc->want)
+			res->detail = arena_printf(a, "the %s %s: %s",
+						   tc->events ? "correlation" : "rule",
+						   tc->want ? "did not fire" : "fired", res->verdict.why);
+		else
+			res->detail = flags;
+		if (c->diag_explicit)
+			diag_error(d, tc->pos, "%s case '%s': %s", tc->want ? "match" : "no_match",
+				   tc->reason, res->detail);
+	}
+	report_add(&c->report, res);
+}
+
 static void
 run_cases(struct tcli *c, struct diag *d, struct eval_rule *er, const char *path,
-	  const struct test_file *tf)
+	  const struct test_file *tf, bool *reached)
 {
 	struct arena *a = &c->s.arena;
 	for (int k = 0; k < tf->ncases; k++) {
 		const struct test_case *tc = &tf->cases[k];
+		if (tc->events || !selected(tc->rule, er->rule->id, er->rule->name))
+			continue;	/* a correlation's stream, or another rule's case */
+		reached[k] = true;
 		struct result res = {.rule_path = path, .rule_title = er->rule->title,
 				     .rule_id = er->rule->id, .name = tc->reason,
 				     .event_index = tc->event.index, .want = tc->want, .pos = tc->pos,
 				     .flag_names = eval_flag_names(a, er)};
 		evalrule_run(a, er, &tc->event, &res.verdict, true);
-		const char *flags = flag_mismatch(a, er, tc, res.verdict.flags);
-		res.pass = res.verdict.fired == tc->want && !flags;
-		if (!res.pass) {
-			if (res.verdict.fired != tc->want)
-				res.detail = arena_printf(a, "%s: %s", tc->want ? "the rule did not fire" :
-							  "the rule fired", res.verdict.why);
-			else
-				res.detail = flags;
-			if (c->diag_explicit)
-				diag_error(d, tc->pos, "%s case '%s': %s", tc->want ? "match" : "no_match",
-					   tc->reason, res.detail);
-		}
-		report_add(&c->report, &res);
+		finish_case(c, d, tc, &res, flag_mismatch(a, er, tc, res.verdict.flags));
 	}
 }
 
-/* The rules of one file against its test cases. */
+/* A correlation on the stream of each of its cases; false when an event of
+ * a stream has no readable time (an error at the event). */
+static bool
+run_streams(struct tcli *c, struct diag *d, struct corr_eval *ce, const char *path,
+	    const struct test_file *tf, bool *reached)
+{
+	struct arena *a = &c->s.arena;
+	bool ok = true;
+	for (int k = 0; k < tf->ncases; k++) {
+		const struct test_case *tc = &tf->cases[k];
+		if (!tc->events || !selected(tc->rule, ce->c->id, ce->c->name))
+			continue;
+		reached[k] = true;
+		const char *why;
+		ce->nhits = ce->caphits = 0;
+		ce->hits = NULL;
+		ce->seq = 0;
+		for (int i = 0; i < tc->nevents; i++)
+			if (!corrval_feed(a, ce, &tc->events[i], NULL, &why)) {
+				ok = diag_error(d, tc->events[i].pos, "event %d of the stream matches "
+						"a rule of the correlation, but %s", i + 1, why);
+				break;
+			}
+		if (!ok)
+			break;
+		struct corr_outcome out;
+		corrval_finish(a, ce, &out);
+		struct result res = {.rule_path = path, .rule_title = ce->c->title,
+				     .rule_id = ce->c->id ? ce->c->id : ce->c->name,
+				     .name = tc->reason, .want = tc->want, .pos = tc->pos,
+				     .event_index = out.nfires ? out.fires[0].last->index : tc->nevents,
+				     .verdict = {.fired = out.nfires > 0, .why = (char *)out.why}};
+		finish_case(c, d, tc, &res, NULL);
+	}
+	return ok;
+}
+
+/* Every case must have run: a rule's single event on a rule, a stream on a
+ * correlation. */
+static bool
+check_reached(struct diag *d, const struct test_file *tf, const char *path, const bool *reached)
+{
+	for (int k = 0; k < tf->ncases; k++) {
+		const struct test_case *tc = &tf->cases[k];
+		const char *which = tc->rule ? tc->rule : tf->rule_id;
+		if (reached[k])
+			continue;
+		if (tc->events)
+			return diag_error(d, tc->pos, "this case is a stream of events ('events'), but "
+					  "no correlation of %s%s%s is tested", path,
+					  which ? " named " : "", which ? which : "");
+		return diag_error(d, tc->pos, "this case is one event ('event'), but no rule of "
+				  "%s%s%s is tested alone (a correlation's base rules are, with "
+				  "generate: true or when named by rule:)", path,
+				  which ? " named " : "", which ? which : "");
+	}
+	return true;
+}
+
+/* Does a case of tf name r (which then is tested alone)? */
+static bool
+named_by_case(const struct test_file *tf, const struct rule *r)
+{
+	for (int k = 0; k < tf->ncases; k++)
+		if (tf->cases[k].rule && selected(tf->cases[k].rule, r->id, r->name))
+			return true;
+	return false;
+}
+
+/* The rules and correlations of one file against its test cases. */
 static bool
 test_file(struct tcli *c, const char *path, struct buf *err)
 {
@@ -203,7 +302,9 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 	struct source src, tsrc = {0};
 	struct diag d = {.src = &src}, td = {.src = &tsrc};
 	struct rule **rules;
-	int nrules = 0, used = 0;
+	struct ynode **docs;
+	struct correlation **cors = NULL;
+	int nrules = 0, ndocs = 0, ncors = 0, used = 0;
 	struct test_file tf = {0};
 	char *tpath = cases_path(path);
 	bool have_cases = tpath && access(tpath, F_OK) == 0;
@@ -211,12 +312,18 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 		free(tpath);
 		return true;
 	}
-	bool ok = eval_read(&d, path, &src) && rule_load(a, &d, &src, &rules, &nrules);
+	bool ok = eval_read(&d, path, &src) &&
+		  rule_load_docs(a, &d, &src, &rules, &nrules, &docs, &ndocs) &&
+		  corr_load(a, &d, docs, ndocs, rules, nrules, &cors, &ncors);
 	if (ok)
 		ok = eval_read(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
+	bool *reached = arena_alloc(a, sizeof(bool) * (size_t)(tf.ncases + 1));
 	for (int i = 0; ok && i < nrules; i++) {
 		struct eval_rule er;
-		if (tf.rule_id && (!rules[i]->id || strcmp(tf.rule_id, rules[i]->id)))
+		/* a correlation's base rule alone is no detection, unless asked for by name */
+		if (!selected(tf.rule_id, rules[i]->id, rules[i]->name) ||
+		    (!tf.rule_id && corr_hides(cors, ncors, rules[i]) &&
+		     !named_by_case(&tf, rules[i])))
 			continue;
 		used++;
 		d.context = rule_context(a, rules[i]);
@@ -224,11 +331,22 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 			ok = false;
 			continue;
 		}
-		run_cases(c, &td, &er, path, &tf);
+		run_cases(c, &td, &er, path, &tf, reached);
 	}
-	if (ok && !used)
-		ok = diag_error(&td, (struct pos){tpath, 1, 1}, "no rule of %s has the id '%s'", path,
-				tf.rule_id);
+	for (int i = 0; ok && i < ncors; i++) {
+		struct corr_eval ce;
+		if (!selected(tf.rule_id, cors[i]->id, cors[i]->name))
+			continue;
+		used++;
+		d.context = arena_printf(a, "correlation '%s': ", cors[i]->title);
+		ok = corrval_build(a, &d, cors[i], &c->s.opts, c->time_field, &ce) &&
+		     run_streams(c, &td, &ce, path, &tf, reached);
+	}
+	if (ok && !used && tf.rule_id)
+		ok = diag_error(&td, (struct pos){tpath, 1, 1}, "no rule of %s has the id or name "
+				"'%s'", path, tf.rule_id);
+	else if (ok)
+		ok = check_reached(&td, &tf, path, reached);
 	d.context = NULL;
 	driver_render(&c->s, &d, err);
 	driver_render(&c->s, &td, err);
@@ -250,8 +368,8 @@ run_tests(struct tcli *c)
 	for (int i = 0; i < c->npaths; i++)
 		if (!files_expand(&files, c->paths[i], &err))
 			status = 1;
-	if (c->nevents && !hunt_run(&c->s, c->templates, &files, c->events, c->nevents, &c->report,
-				    &err))
+	if (c->nevents && !hunt_run(&c->s, c->templates, &files, c->events, c->nevents, c->time_field,
+				    &c->report, &err))
 		status = 1;
 	for (int i = 0; !c->nevents && i < files.n; i++)
 		if (!test_file(c, files.v[i], &err))

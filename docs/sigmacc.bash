@@ -50,7 +50,7 @@ _sigmacc() {
 		COMPREPLY=($(compgen -W "error warning" -- "$cur"))
 		return
 		;;
-	--max-rule-size | -j | --jobs)
+	--max-rule-size | -j | --jobs | --time-field)
 		return
 		;;
 	-o | --output | --vars | --filter | --lint-config | --events)
@@ -67,7 +67,7 @@ _sigmacc() {
 			--file-pattern --json-indent
 			--help --version"
 		[[ $command == build ]] && opts="$opts --check --test --jobs"
-		[[ $command == test ]] && opts="$opts --events"
+		[[ $command == test ]] && opts="$opts --events --time-field"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
