@@ -237,6 +237,8 @@ parse_flag(struct cli *c, const char *a)
 		c->check = true;
 	else if (!strcmp(a, "--test") && !strcmp(c->command, "build"))
 		c->test = true;
+	else if (!strcmp(a, "--rebuild") && !strcmp(c->command, "build"))
+		c->rebuild = true;
 	else if (!strcmp(a, "--skip-unsupported") || !strcmp(a, "-s"))
 		c->skip_unsupported = true;
 	else if (!strcmp(a, "--fail-unsupported"))
@@ -290,6 +292,9 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		c->fail_on = v;
 	} else if (option_arg(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
 		status = v ? parse_size(c, v) : 0;
+	} else if (!strcmp(c->command, "build") &&
+		   option_arg(argc, argv, i, NULL, "--project", &v, &missing)) {
+		c->project = v;
 	} else if (option_arg(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
 	} else if (option_arg(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
@@ -313,6 +318,7 @@ unknown_option(const char *a)
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
 		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size", "--test",
+		"--project", "--rebuild",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

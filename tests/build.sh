@@ -68,7 +68,7 @@ check_forms() {
 	echo edited >> out/kql/net_connection_win_web_service_c2.kql &&
 	mv rules/proc_creation_win_web_service_c2.yml rules/new.yml &&
 	run 1 build --check --diagnostics=github -t kql -o out --vars "$vars" rules &&
-	same "$io/stdout" "::error file=out/kql/net_connection_win_web_service_c2.kql::stale output: run sigmacc build to regenerate it from its rule
+	same "$io/stdout" "::error file=out/kql/net_connection_win_web_service_c2.kql::stale output (the output was edited): run sigmacc build to regenerate it from its rule
 ::error file=out/kql/new.kql::missing output: run sigmacc build to regenerate it from its rule
 ::error file=out/kql/proc_creation_win_web_service_c2.kql::orphaned output: its rule file is gone; run sigmacc build to remove it" &&
 	run 1 build --check --diagnostics=json -t kql -o out --vars "$vars" rules &&

@@ -200,7 +200,7 @@ t "build --check reports through --diagnostics: JSON objects and GitHub annotati
 	rm "$tmp/bcout/kql/proc_creation_win_web_service_c2.kql" &&
 	run 1 build --check --diagnostics=json -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	hasnt "$tmp/stderr" "output:" &&
-	has "$tmp/stdout" "\"stale output: run sigmacc build to regenerate it from its rule\", \"code\": \"stale-output\"" &&
+	has "$tmp/stdout" "\"stale output (the output was edited): run sigmacc build to regenerate it from its rule\", \"code\": \"stale-output\"" &&
 	has "$tmp/stdout" "c2.kql\", \"line\": 0, \"col\": 0, \"message\": \"missing output" &&
 	run 1 build --check --diagnostics=github -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	has "$tmp/stdout" "/kql/net_connection_win_web_service_c2.kql::stale output"'

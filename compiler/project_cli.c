@@ -1,0 +1,206 @@
+/*
+ * project_cli.c: `sigmacc build`'s command line. Without PATH and -o (or with
+ * --project FILE) the project file says what to build; the command line
+ * still overrides it: -o the output directory, PATHs the rules, --vars the
+ * value lists, -t picks the outputs of those targets, -f the format and -O
+ * options of every output, -p the pipelines of the outputs of its target.
+ * Without a project file, each -t target is one output in OUTDIR/<target>.
+ */
+#include "build.h"
+#include "cli.h"
+#include "eval.h"
+#include "project.h"
+#include "scopes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef SIGMACC_VERSION
+#define SIGMACC_VERSION "0.1.0"
+#endif
+
+/* The --vars files, or the value lists found below each PATH, for every rule. */
+static bool
+load_build_vars(struct cli *c, const char *const *vars, int nvars, const char *const *paths,
+		int npaths, struct vars *out)
+{
+	for (int i = 0; i < nvars; i++)
+		if (!scopes_load_file(&c->s, out, vars[i]))
+			return false;
+	struct pathlist found = {0};
+	for (int i = 0; i < npaths && !nvars; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			scopes_list(paths[i], &found, false);
+	}
+	bool ok = true;
+	for (int i = 0; i < found.n && ok; i++)
+		ok = scopes_load_file(&c->s, out, found.v[i]);
+	files_free(&found);
+	return ok;
+}
+
+/* Options that build refuses; 0 or the usage status. */
+static int
+build_refused(const struct cli *c)
+{
+	if (c->without_pipeline)
+		return cli_usage_error("%s", "build uses a pipeline for each target (-p or the default)");
+	if (c->json_indent >= 0)
+		return cli_usage_error("%s", "build writes JSON as the format does; --json-indent is "
+				       "for convert");
+	if (c->file_pattern)
+		return cli_usage_error("%s", "build compiles every rule file below its PATHs; -P is "
+				       "for convert, check and ir");
+	return 0;
+}
+
+/* Is be one of targets[0..n)? */
+static bool
+chosen(const struct backend *const *targets, int n, const struct backend *be)
+{
+	for (int i = 0; i < n; i++)
+		if (targets[i] == be)
+			return true;
+	return false;
+}
+
+/* Checks an output's format and -O options as the command line's; 0 or 2. */
+static int
+check_output(struct cli *c, const struct build_output *o)
+{
+	if (o->format && !backend_has_format(o->be, o->format)) {
+		struct template *t = template_load(c->templates, o->be->name, o->format);
+		template_free(t);
+		if (!t)
+			return cli_usage_error("format '%s' is not one of target %s's (output %s; see "
+					       "'sigmacc list formats %s')", o->format, o->be->name,
+					       o->name, o->be->name);
+	}
+	const char *format = c->format;
+	const char **opts = c->s.opts.backend_opts;
+	int nopts = c->s.opts.nbackend_opts;
+	c->format = o->format;
+	c->s.opts.backend_opts = o->opts;
+	c->s.opts.nbackend_opts = o->nopts;
+	bool ok = cli_check_options(c, &o->be, 1);
+	c->format = format;
+	c->s.opts.backend_opts = opts;
+	c->s.opts.nbackend_opts = nopts;
+	return ok ? 0 : 2;
+}
+
+/* The outputs: the project's of the -t targets (all without -t), or one per -t
+ * target; -f and -O applied to each. Their count, or -1 after a usage error. */
+static int
+build_outputs(struct cli *c, const struct project *p, struct build_output *out, int max)
+{
+	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
+	int nt = c->target || !p ? cli_targets(c->target, targets) : 0;
+	if (nt < 0)
+		return -1;
+	int n = 0;
+	for (int i = 0; p && i < p->noutputs && n < max; i++)
+		if (!c->target || chosen(targets, nt, p->outputs[i].be))
+			out[n++] = p->outputs[i];
+	for (int i = 0; !p && i < nt && n < max; i++)
+		out[n++] = (struct build_output){.name = targets[i]->name, .dir = targets[i]->name,
+						 .be = targets[i]};
+	if (n == 0)
+		return cli_usage_error("no output of %s is for target %s", p->path, c->target), -1;
+	for (int i = 0; i < n; i++) {
+		if (c->format)
+			out[i].format = c->format;
+		if (c->s.opts.nbackend_opts) {	/* the command line's after the project's: they win */
+			const char **o = calloc((size_t)(out[i].nopts + c->s.opts.nbackend_opts + 1),
+						sizeof(*o));
+			if (!o)
+				abort();
+			memcpy(o, out[i].opts, sizeof(*o) * (size_t)out[i].nopts);
+			memcpy(o + out[i].nopts, c->s.opts.backend_opts,
+			       sizeof(*o) * (size_t)c->s.opts.nbackend_opts);
+			out[i].opts = o;
+			out[i].nopts += c->s.opts.nbackend_opts;
+		}
+	}
+	return n;
+}
+
+static void
+outputs_release(const struct cli *c, struct build_output *o, int n)
+{
+	for (int i = 0; c->s.opts.nbackend_opts && i < n; i++)
+		free(o[i].opts);
+}
+
+/* build with the options resolved; the exit status. */
+static int
+build_with(struct cli *c, const struct project *p, struct build_output *outputs, int n)
+{
+	const char *const *paths = c->npaths || !p ? c->paths : p->rules;
+	int npaths = c->npaths || !p ? c->npaths : p->nrules;
+	const char *const *vars = c->nvars || !p ? c->vars : p->vars;
+	int nvars = c->nvars || !p ? c->nvars : p->nvars;
+	if (npaths == 0)
+		return cli_usage_error("%s", "build needs at least one PATH");
+	struct vars lists = {0};
+	int status = 2;
+	if (load_build_vars(c, vars, nvars, paths, npaths, &lists)) {
+		c->s.opts.vars = &lists;
+		c->s.product = PRODUCT_QUERY;
+		c->s.record = true;	/* a file of several rules becomes one valid output */
+		struct build_options bo = {
+			.outdir = c->output ? c->output : p->outdir, .templates = c->templates,
+			.version = SIGMACC_VERSION, .check = c->check, .full = c->rebuild,
+			.jobs = c->jobs, .outputs = outputs, .noutputs = n,
+			.pipelines = c->pipelines, .npipelines = c->npipelines,
+			.refusals = p ? p->refusals : NULL, .nrefusals = p ? p->nrefusals : 0,
+		};
+		/* a rule that no longer catches its attack must not ship */
+		status = c->test ? eval_gate(paths, npaths, &c->s.opts, c->s.diagfmt) : 0;
+		if (status == 0)
+			status = build_run(&c->s, &bo, paths, npaths);
+	}
+	vars_free(&lists);
+	return status;
+}
+
+int
+cmd_build(struct cli *c)
+{
+	int status = build_refused(c);
+	if (status)
+		return status;
+	struct buf path = {0};
+	struct project p = {0};
+	/* a complete command line is its own project: a sigmacc.yml above is not read */
+	bool use = c->project || (!c->output && !c->npaths);
+	if (use && !project_find(c->project, &path)) {
+		buf_free(&path);
+		return cli_usage_error("%s", "build needs a project file (" PROJECT_FILE " here or "
+				       "above, or --project FILE) or an output directory: -o OUTDIR");
+	}
+	if (use && !project_load(&p, path.data, c->templates)) {
+		buf_free(&path);
+		project_free(&p);
+		return 2;
+	}
+	if (!use && !c->output) {
+		buf_free(&path);
+		return cli_usage_error("%s", "build needs an output directory: -o OUTDIR");
+	}
+	struct build_output outputs[64];
+	int n = build_outputs(c, use ? &p : NULL, outputs, 64);
+	status = n < 0 ? 2 : 0;
+	for (int i = 0; i < n && !status; i++)
+		status = check_output(c, &outputs[i]);
+	if (!status)
+		status = build_with(c, use ? &p : NULL, outputs, n);
+	if (n > 0)
+		outputs_release(c, outputs, n);
+	project_free(&p);
+	buf_free(&path);
+	return status;
+}
