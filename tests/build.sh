@@ -94,7 +94,7 @@ precommit_commands() {
 
 precommit() {
 	cp -R "$src/examples/detection-as-code" dac && precommit_commands > cmds &&
-	[ "$(wc -l < cmds)" = 3 ] && has cmds "$bin build --check -t kql,spl -o generated" &&
+	[ "$(wc -l < cmds)" = 3 ] && has cmds "$bin build --check " &&
 	(cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds) &&
 	sed -i "s/pastebin.com/pastebin.net/" dac/rules/web_service.vars.yml &&
 	! (cd dac && while read -r cmd; do $cmd 2>/dev/null || exit 1; done < ../cmds)
