@@ -457,7 +457,7 @@ build_remove_orphans(struct build *b, struct names *carry)
 		if (names_has(&b->now, entry) || names_has(&b->kept, entry))
 			continue;
 		const char *e = names_path(carry, entry);
-		if (built_output(b->t, b->nt, e) < 0) {
+		if (built_output(b->t, b->nt, e) < 0 && !b->bo->complete) {
 			names_add(carry, entry);	/* another output's: not ours to judge */
 		} else if (b->bo->check) {
 			build_finding(b, "orphaned", e, NULL);

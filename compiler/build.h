@@ -33,6 +33,7 @@ struct build_options {
 	const char *version;	/* of sigmacc, recorded in the manifest */
 	bool check;		/* write nothing; report missing, stale and orphaned outputs */
 	bool full;		/* compile every rule, whatever the manifest records */
+	bool complete;		/* these are all of OUTDIR's outputs: files of others are orphans */
 	int jobs;		/* -j: files compiled at once; 0 = the number of CPUs */
 	const struct build_output *outputs;
 	int noutputs;

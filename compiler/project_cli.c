@@ -154,6 +154,8 @@ build_with(struct cli *c, const struct project *p, struct build_output *outputs,
 		struct build_options bo = {
 			.outdir = c->output ? c->output : p->outdir, .templates = c->templates,
 			.version = SIGMACC_VERSION, .check = c->check, .full = c->rebuild,
+			/* the whole project: an output dropped from it leaves orphans */
+			.complete = p && !c->target,
 			.jobs = c->jobs, .outputs = outputs, .noutputs = n,
 			.pipelines = c->pipelines, .npipelines = c->npipelines,
 			.refusals = p ? p->refusals : NULL, .nrefusals = p ? p->nrefusals : 0,
