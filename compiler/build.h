@@ -41,6 +41,11 @@ struct build_options {
 	int npipelines;
 	const struct build_refusal *refusals;
 	int nrefusals;
+	/* Sigma filter files (the project's filters:). Their bytes are part of every
+	 * output's recorded options, so a changed filter recompiles; applying them to
+	 * the rules they name is the filter module's (until then cmd_build refuses them). */
+	const char *const *filters;
+	int nfilters;
 };
 
 /* Builds (or checks) the rule files below paths into every output. Returns the exit status. */

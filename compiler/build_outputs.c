@@ -16,23 +16,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Adds the bytes of a pipeline (a file path, or a name under templates) to c. */
+/* Adds a file's bytes to c (not its path: the same project run from another
+ * folder, or another machine's data directory, must record the same). */
+static void
+hash_file(struct hash_ctx *c, const char *path)
+{
+	size_t len = 0;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	hash_update(c, text ? text : "", len);
+	hash_str(c, text ? "" : "unreadable");
+	free(text);
+}
+
+/* Adds a pipeline to c: a file's bytes, or the name and bytes of one of sigmacc's. */
 static void
 hash_pipeline(struct hash_ctx *c, const char *templates, const char *name)
 {
 	struct buf path = {0};
 	struct stat st;
-	if (stat(name, &st) == 0 && S_ISREG(st.st_mode))
+	if (stat(name, &st) == 0 && S_ISREG(st.st_mode)) {
 		buf_puts(&path, name);
-	else
+	} else {
 		buf_printf(&path, "%s/pipelines/%s.yml", templates, name);
-	size_t len = 0;
-	const char *why;
-	char *text = files_read(path.data, &len, &why);
-	hash_str(c, name);
-	hash_update(c, text ? text : "", len);
-	hash_str(c, text ? "" : "unreadable");
-	free(text);
+		hash_str(c, name);
+	}
+	hash_file(c, path.data);
 	buf_free(&path);
 }
 
@@ -91,10 +100,13 @@ output_pipelines(const struct build_options *bo, struct output *o, struct pipeli
 
 /* The options hash: everything besides pipelines and template that shapes the text. */
 static void
-hash_options(const struct output *o, const struct options *opts, char out[HASH_HEX])
+hash_options(const struct build_options *bo, const struct output *o, const struct options *opts,
+	     char out[HASH_HEX])
 {
 	struct hash_ctx c;
 	hash_init(&c);
+	for (int i = 0; i < bo->nfilters; i++)
+		hash_file(&c, bo->filters[i]);
 	hash_str(&c, o->be->name);
 	hash_str(&c, o->spec->format ? o->spec->format : "default");
 	hash_str(&c, opts->unmapped == UNMAPPED_PASSTHROUGH ? "passthrough" : "error");
@@ -144,7 +156,7 @@ output_load(const struct build_options *bo, const struct options *opts, struct o
 	snprintf(o->rec.dir, sizeof(o->rec.dir), "%s", o->spec->dir);
 	snprintf(o->rec.version, sizeof(o->rec.version), "%s", bo->version ? bo->version : "0");
 	hash_hex(&pc, o->rec.pipelines);
-	hash_options(o, opts, o->rec.options);
+	hash_options(bo, o, opts, o->rec.options);
 	hash_format(o, bo->templates, o->rec.format);
 	return true;
 }

@@ -300,6 +300,11 @@ project_load(struct project *p, const char *path, const char *templates)
 	p->filters = resolve_all(p, base, f->filters, f->filters_count, &p->nfilters);
 	p->outdir = resolve(p, base, f->output_dir);
 	p->outputs = arena_alloc(&p->arena, sizeof(*p->outputs) * f->outputs_count);
+	if (f->outputs_count > PROJECT_OUTPUTS_MAX) {
+		fprintf(stderr, "sigmacc: %s: outputs: more than %d\n", path, PROJECT_OUTPUTS_MAX);
+		cyaml_free(&cfg, &project_schema, f, 0);
+		return false;
+	}
 	p->refusals = arena_alloc(&p->arena, sizeof(*p->refusals) * (f->expected_refusals_count + 1));
 	bool ok = true;
 	for (unsigned i = 0; i < f->outputs_count && ok; i++)

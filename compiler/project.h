@@ -5,6 +5,7 @@
 #include "build.h"
 
 #define PROJECT_FILE "sigmacc.yml"
+#define PROJECT_OUTPUTS_MAX 64	/* outputs of one project */
 
 /* A loaded project file; every relative path in it is made relative to the
  * current directory (it is written relative to the file's own directory). */

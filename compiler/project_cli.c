@@ -159,6 +159,7 @@ build_with(struct cli *c, const struct project *p, struct build_output *outputs,
 			.jobs = c->jobs, .outputs = outputs, .noutputs = n,
 			.pipelines = c->pipelines, .npipelines = c->npipelines,
 			.refusals = p ? p->refusals : NULL, .nrefusals = p ? p->nrefusals : 0,
+			.filters = p ? p->filters : NULL, .nfilters = p ? p->nfilters : 0,
 		};
 		/* a rule that no longer catches its attack must not ship */
 		status = c->test ? eval_gate(paths, npaths, &c->s.opts, c->s.diagfmt) : 0;
@@ -193,8 +194,15 @@ cmd_build(struct cli *c)
 		buf_free(&path);
 		return cli_usage_error("%s", "build needs an output directory: -o OUTDIR");
 	}
-	struct build_output outputs[64];
-	int n = build_outputs(c, use ? &p : NULL, outputs, 64);
+	if (use && p.nfilters) {	/* building the rules without them would change what they match */
+		fprintf(stderr, "sigmacc: %s: filters: this sigmacc does not apply Sigma filters in "
+			"build yet; remove the entry to build the rules without them\n", p.path);
+		project_free(&p);
+		buf_free(&path);
+		return 2;
+	}
+	struct build_output outputs[PROJECT_OUTPUTS_MAX];
+	int n = build_outputs(c, use ? &p : NULL, outputs, PROJECT_OUTPUTS_MAX);
 	status = n < 0 ? 2 : 0;
 	for (int i = 0; i < n && !status; i++)
 		status = check_output(c, &outputs[i]);

@@ -119,6 +119,9 @@ mistakes() {
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: expected_refusals[0] (x): 'spl' is neither an output nor the target of one" &&
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, colour: red}" > sigmacc.yml &&
 	run 2 build && has "$io/stderr" "sigmacc: sigmacc.yml: Load: Unexpected key: colour" &&
+	printf '%s\n' "rules: [rules]" "filters: [filters]" "output_dir: generated" "outputs:" \
+		"  - {name: a, target: kql}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: filters: this sigmacc does not apply Sigma filters in build yet; remove the entry to build the rules without them" &&
 	[ ! -e generated ] && rm sigmacc.yml && run 2 build &&
 	has "$io/stderr" "sigmacc: build needs a project file (sigmacc.yml here or above, or --project FILE) or an output directory: -o OUTDIR"
 }
@@ -152,6 +155,8 @@ incremental() {
 	s0=$(snap generated) && run 0 build &&
 	same "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
 	unchanged "$s0" "$(snap generated)" &&
+	# from a folder below: the same records, nothing compiled
+	(cd rules && run 0 build && same "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed") &&
 	# one rule
 	sed -i 's/contains/startswith/' rules/r1.yml && run 1 build --check &&
 	same "$io/stdout" "stale: generated/kql/r1.kql (the rule changed)
