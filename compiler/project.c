@@ -185,9 +185,8 @@ pipeline_entry(struct project *p, const char *base, const char *name)
 	return path ? resolve(p, base, name) : arena_strndup(&p->arena, name, n);
 }
 
-/* Is the format one of be's, built in or a template? */
-static bool
-known_format(const struct backend *be, const char *templates, const char *format)
+bool
+project_has_format(const struct backend *be, const char *templates, const char *format)
 {
 	if (backend_has_format(be, format))
 		return true;
@@ -212,7 +211,7 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 	if (!(o->be = cli_backend(f->target)))
 		return fail(p, "outputs", i, o->name, "unknown target '%s' (see 'sigmacc list targets')",
 			    f->target);
-	if (f->format && !known_format(o->be, templates, f->format))
+	if (f->format && !project_has_format(o->be, templates, f->format))
 		return fail(p, "outputs", i, o->name, "unknown format '%s' (see 'sigmacc list formats')",
 			    f->format);
 	o->format = f->format ? arena_strndup(&p->arena, f->format, strlen(f->format)) : NULL;

@@ -1,6 +1,6 @@
 /*
- * project_cli.c: `sigmacc build`'s command line. Without PATH and -o (or with
- * --project FILE) the project file says what to build; the command line
+ * project_cli.c: `sigmacc build`'s command line. Unless it gives both PATH and
+ * -o (or with --project FILE), the project file says what to build; the command line
  * still overrides it: -o the output directory, PATHs the rules, --vars the
  * value lists, -t picks the outputs of those targets, -f the format and -O
  * options of every output, -p the pipelines of the outputs of its target.
@@ -67,18 +67,14 @@ chosen(const struct backend *const *targets, int n, const struct backend *be)
 	return false;
 }
 
-/* Checks an output's format and -O options as the command line's; 0 or 2. */
+/* Checks a project output's own format and -O options as the command line's; 0 or 2. */
 static int
 check_output(struct cli *c, const struct build_output *o)
 {
-	if (o->format && !backend_has_format(o->be, o->format)) {
-		struct template *t = template_load(c->templates, o->be->name, o->format);
-		template_free(t);
-		if (!t)
-			return cli_usage_error("format '%s' is not one of target %s's (output %s; see "
-					       "'sigmacc list formats %s')", o->format, o->be->name,
-					       o->name, o->be->name);
-	}
+	if (o->format && !project_has_format(o->be, c->templates, o->format))
+		return cli_usage_error("format '%s' is not one of target %s's (output %s; see "
+				       "'sigmacc list formats %s')", o->format, o->be->name, o->name,
+				       o->be->name);
 	const char *format = c->format;
 	const char **opts = c->s.opts.backend_opts;
 	int nopts = c->s.opts.nbackend_opts;
@@ -92,8 +88,41 @@ check_output(struct cli *c, const struct build_output *o)
 	return ok ? 0 : 2;
 }
 
+/* The command line's -f and -O over the n outputs: -f must be a format of each
+ * output's target, -O a key of one of them (as for several -t targets); both
+ * then apply to every output, -O after the output's own so they win. 0 or 2. */
+static int
+apply_command_line(struct cli *c, struct build_output *out, int n)
+{
+	const struct backend *be[PROJECT_OUTPUTS_MAX];
+	for (int i = 0; i < n; i++) {
+		be[i] = out[i].be;
+		if (c->format && !project_has_format(be[i], c->templates, c->format))
+			return cli_usage_error("format '%s' is not one of every chosen target's (see "
+					       "'sigmacc list formats')", c->format);
+	}
+	if (!cli_check_options(c, be, n))
+		return 2;
+	for (int i = 0; i < n; i++) {
+		if (c->format)
+			out[i].format = c->format;
+		if (!c->s.opts.nbackend_opts)
+			continue;
+		const char **o = calloc((size_t)(out[i].nopts + c->s.opts.nbackend_opts + 1), sizeof(*o));
+		if (!o)
+			abort();
+		if (out[i].nopts)
+			memcpy(o, out[i].opts, sizeof(*o) * (size_t)out[i].nopts);
+		memcpy(o + out[i].nopts, c->s.opts.backend_opts,
+		       sizeof(*o) * (size_t)c->s.opts.nbackend_opts);
+		out[i].opts = o;
+		out[i].nopts += c->s.opts.nbackend_opts;
+	}
+	return 0;
+}
+
 /* The outputs: the project's of the -t targets (all without -t), or one per -t
- * target; -f and -O applied to each. Their count, or -1 after a usage error. */
+ * target. Their count, or -1 after a usage error. */
 static int
 build_outputs(struct cli *c, const struct project *p, struct build_output *out, int max)
 {
@@ -103,28 +132,16 @@ build_outputs(struct cli *c, const struct project *p, struct build_output *out, 
 		return -1;
 	int n = 0;
 	for (int i = 0; p && i < p->noutputs && n < max; i++)
-		if (!c->target || chosen(targets, nt, p->outputs[i].be))
-			out[n++] = p->outputs[i];
+		if (!c->target || chosen(targets, nt, p->outputs[i].be)) {
+			out[n] = p->outputs[i];
+			if (check_output(c, &out[n++]))
+				return -1;
+		}
 	for (int i = 0; !p && i < nt && n < max; i++)
 		out[n++] = (struct build_output){.name = targets[i]->name, .dir = targets[i]->name,
 						 .be = targets[i]};
 	if (n == 0)
 		return cli_usage_error("no output of %s is for target %s", p->path, c->target), -1;
-	for (int i = 0; i < n; i++) {
-		if (c->format)
-			out[i].format = c->format;
-		if (c->s.opts.nbackend_opts) {	/* the command line's after the project's: they win */
-			const char **o = calloc((size_t)(out[i].nopts + c->s.opts.nbackend_opts + 1),
-						sizeof(*o));
-			if (!o)
-				abort();
-			memcpy(o, out[i].opts, sizeof(*o) * (size_t)out[i].nopts);
-			memcpy(o + out[i].nopts, c->s.opts.backend_opts,
-			       sizeof(*o) * (size_t)c->s.opts.nbackend_opts);
-			out[i].opts = o;
-			out[i].nopts += c->s.opts.nbackend_opts;
-		}
-	}
 	return n;
 }
 
@@ -178,21 +195,20 @@ cmd_build(struct cli *c)
 		return status;
 	struct buf path = {0};
 	struct project p = {0};
-	/* a complete command line is its own project: a sigmacc.yml above is not read */
-	bool use = c->project || (!c->output && !c->npaths);
+	/* a command line with PATH and -o is its own project: a sigmacc.yml above is not read */
+	bool use = c->project || !c->output || !c->npaths;
 	if (use && !project_find(c->project, &path)) {
 		buf_free(&path);
-		return cli_usage_error("%s", "build needs a project file (" PROJECT_FILE " here or "
-				       "above, or --project FILE) or an output directory: -o OUTDIR");
+		if (!c->output)
+			return cli_usage_error("%s", "build needs a project file (" PROJECT_FILE " here or "
+					       "above, or --project FILE) or an output directory: -o OUTDIR");
+		return cli_usage_error("%s", "build needs at least one PATH (or a project file "
+				       PROJECT_FILE " here or above)");
 	}
 	if (use && !project_load(&p, path.data, c->templates)) {
 		buf_free(&path);
 		project_free(&p);
 		return 2;
-	}
-	if (!use && !c->output) {
-		buf_free(&path);
-		return cli_usage_error("%s", "build needs an output directory: -o OUTDIR");
 	}
 	if (use && p.nfilters) {	/* building the rules without them would change what they match */
 		fprintf(stderr, "sigmacc: %s: filters: this sigmacc does not apply Sigma filters in "
@@ -203,13 +219,11 @@ cmd_build(struct cli *c)
 	}
 	struct build_output outputs[PROJECT_OUTPUTS_MAX];
 	int n = build_outputs(c, use ? &p : NULL, outputs, PROJECT_OUTPUTS_MAX);
-	status = n < 0 ? 2 : 0;
-	for (int i = 0; i < n && !status; i++)
-		status = check_output(c, &outputs[i]);
-	if (!status)
+	status = n < 0 ? 2 : apply_command_line(c, outputs, n);
+	if (!status) {
 		status = build_with(c, use ? &p : NULL, outputs, n);
-	if (n > 0)
-		outputs_release(c, outputs, n);
+		outputs_release(c, outputs, n);	/* the -O lists apply_command_line made */
+	}
 	project_free(&p);
 	buf_free(&path);
 	return status;

@@ -104,6 +104,22 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 }
 t "an expected refusal is reported as skipped, not failed; only unexpected ones fail" refusals
 
+overrides() {
+	kql_project && echo "  - {name: spl, target: spl}" >> sigmacc.yml &&
+	run 0 build -t spl && same "$io/stderr" "sigmacc build: 2 written, 0 unchanged, 0 removed, 0 failed" &&
+	[ ! -e generated/kql ] && hasnt generated/spl/proc_creation_win_web_service_c2.spl "index=main" &&
+	run 0 build -t splunk -O spl-index=main &&
+	has generated/spl/proc_creation_win_web_service_c2.spl "index=main" &&
+	run 2 build -O nosuch=1 && has "$io/stderr" "unknown option -O nosuch for targets these" &&
+	run 2 build -t spl -f sentinel-rule &&
+	same "$io/stderr" "sigmacc: format 'sentinel-rule' is not one of every chosen target's (see 'sigmacc list formats')
+Try 'sigmacc --help'." &&
+	run 2 build -t eql && has "$io/stderr" "no output of sigmacc.yml is for target eql" &&
+	run 0 build -o elsewhere && [ -f elsewhere/m365/defender/net_connection_win_web_service_c2.json ] &&
+	run 0 build --check -o elsewhere && [ ! -e generated/kql ]
+}
+t "the command line overrides the project file: -t picks outputs, -O, -f, -o" overrides
+
 mistakes() {
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kqlx}" > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown target 'kqlx' (see 'sigmacc list targets')" &&
