@@ -20,9 +20,11 @@
 #include "manifest.h"
 #include "outdir.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A changed output, written to a temporary and not yet in place. */
@@ -70,6 +72,10 @@ struct build {
 	int nstaged, capstaged;
 	struct counts c;
 	struct list_digests ld;
+	/* orphans may be removed: the rules were all found and, for a whole
+	 * project, every output loaded (else a typo would delete their files) */
+	bool may_remove, complete;
+	bool *refusal_seen;	/* per expected refusal: it concerned some output */
 	/* the rule files, compiled on workers and written in order (jobs.c) */
 	const struct output *t;
 	int nt;
@@ -400,8 +406,10 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 	if (!*said)
 		fputs(c->load.data ? c->load.data : "", stderr);
 	*said = true;
-	if (c->expected[k])
+	if (c->expected[k]) {
+		b->refusal_seen[c->expected[k] - b->bo->refusals] = true;
 		build_expected(b, t, f->file, c->expected[k], !c->ok[k]);
+	}
 	else
 		fputs(c->err[k].data ? c->err[k].data : "", stderr);
 	if (c->ok[k]) {
@@ -457,7 +465,7 @@ build_remove_orphans(struct build *b, struct names *carry)
 		if (names_has(&b->now, entry) || names_has(&b->kept, entry))
 			continue;
 		const char *e = names_path(carry, entry);
-		if (built_output(b->t, b->nt, e) < 0 && !b->bo->complete) {
+		if ((built_output(b->t, b->nt, e) < 0 && !b->complete) || !b->may_remove) {
 			names_add(carry, entry);	/* another output's: not ours to judge */
 		} else if (b->bo->check) {
 			build_finding(b, "orphaned", e, NULL);
@@ -674,10 +682,22 @@ build_summary(const struct build *b)
 			b->c.written, b->c.unchanged, b->c.removed, skipped, b->c.failed);
 }
 
+/* An expected refusal that concerned no rule file of any output: a typo, or a rule gone. */
+static void
+build_unseen_refusals(const struct build *b)
+{
+	for (int i = 0; i < b->bo->nrefusals; i++)
+		if (!b->refusal_seen[i])
+			fprintf(stderr, "sigmacc: warning: the expected refusal of %s by %s concerns no rule "
+				"this build compiled for it\n", b->bo->refusals[i].rule,
+				b->bo->refusals[i].output);
+}
+
 /* After the outputs: place them, remove the orphans, write the final manifest. */
 static void
 build_finish(struct build *b)
 {
+	build_unseen_refusals(b);
 	names_sort(&b->now);
 	names_sort(&b->kept);
 	if (!b->bo->check)
@@ -721,14 +741,26 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 		b.c.failed++;
 		goto done;
 	}
+	b.may_remove = true;
+	b.complete = bo->complete && nt == bo->noutputs;
 	for (int p = 0; p < npaths; p++) {
 		buf_clear(&err);
-		if (!files_expand(&files[p], paths[p], &err))
+		struct stat st;
+		if (stat(paths[p], &st) != 0) {
+			fprintf(stderr, "sigmacc: %s: %s; no output is removed\n", paths[p], strerror(errno));
+			b.may_remove = false;
 			b.c.failed++;
+		} else if (!files_expand(&files[p], paths[p], &err)) {
+			b.may_remove = false;
+			b.c.failed++;
+		}
 		fputs(err.data ? err.data : "", stderr);
 	}
 	b.t = t;
 	b.nt = nt;
+	b.refusal_seen = calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
+	if (!b.refusal_seen)
+		abort();
 	build_all(&b, files, paths, npaths);
 	build_finish(&b);
 done:
@@ -743,6 +775,7 @@ done:
 	buf_free(&b.disk);
 	buf_free(&err);
 	list_digests_free(&b.ld);
+	free(b.refusal_seen);
 	outputs_free(t, nt);
 	free(t);
 	for (int k = 0; k < bo->npipelines; k++)

@@ -208,6 +208,9 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 	if (!manifest_safe_dir(o->dir))
 		return fail(p, "outputs", i, o->name, "dir '%s' must be a relative path of letters, "
 			    "digits, '.', '_', '-' and '/', without '.' or '..' components", o->dir);
+	if (!strncmp(o->dir, ".sigmacc", 8))	/* the manifest, the lock, the temporaries */
+		return fail(p, "outputs", i, o->name, "dir '%s' is sigmacc's own name in the output "
+			    "directory", o->dir);
 	if (!(o->be = cli_backend(f->target)))
 		return fail(p, "outputs", i, o->name, "unknown target '%s' (see 'sigmacc list targets')",
 			    f->target);

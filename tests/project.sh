@@ -98,6 +98,9 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 	echo "  - {rule: rules/net_connection_win_web_service_c2.yml, output: kql}" >> sigmacc.yml &&
 	run 0 build &&
 	has "$io/stderr" "sigmacc: rules/net_connection_win_web_service_c2.yml: warning: output kql compiles it; its expected refusal in the project file no longer happens" &&
+	# one naming no rule it could concern: a typo, or a rule gone
+	echo "  - {rule: rules/no_such_rule.yml, output: kql}" >> sigmacc.yml && run 0 build &&
+	has "$io/stderr" "sigmacc: warning: the expected refusal of rules/no_such_rule.yml by kql concerns no rule this build compiled for it" &&
 	sed -i '/output: aql}/d' sigmacc.yml && run 1 build &&
 	has "$io/stderr" "posh_ps_win_web_service_c2.yml:31:9: error:" &&
 	has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed"
@@ -116,7 +119,11 @@ overrides() {
 Try 'sigmacc --help'." &&
 	run 2 build -t eql && has "$io/stderr" "no output of sigmacc.yml is for target eql" &&
 	run 0 build -o elsewhere && [ -f elsewhere/m365/defender/net_connection_win_web_service_c2.json ] &&
-	run 0 build --check -o elsewhere && [ ! -e generated/kql ]
+	run 0 build --check -o elsewhere && [ ! -e generated/kql ] &&
+	# a rules path that is not there: an error, and no output is removed as an orphan
+	sed -i 's/^rules: \[rules\]/rules: [rulez]/' sigmacc.yml && before=$(snap elsewhere) &&
+	run 1 build -o elsewhere && has "$io/stderr" "sigmacc: rulez: No such file or directory; no output is removed" &&
+	unchanged "$before" "$(snap elsewhere)"
 }
 t "the command line overrides the project file: -t picks outputs, -O, -f, -o" overrides
 
@@ -128,6 +135,8 @@ mistakes() {
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[1] (b): its directory and that of output a are the same or one holds the other" &&
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, dir: ../x}" > sigmacc.yml &&
 	run 2 build && has "$io/stderr" "outputs[0] (a): dir '../x' must be a relative path" &&
+	sed -i 's|dir: ../x|dir: .sigmacc-tmp|' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): dir '.sigmacc-tmp' is sigmacc's own name in the output directory" &&
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, format: sentinel}" > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown format 'sentinel' (see 'sigmacc list formats')" &&
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql}" \
