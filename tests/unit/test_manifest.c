@@ -1,4 +1,5 @@
-/* test_manifest.c: which manifest entries a build trusts, and the set of output names. */
+/* test_manifest.c: which manifest entries a build trusts, their records, the set of output
+ * names, and the hash behind the records. */
 #include "unit.h"
 #include "manifest.h"
 
@@ -152,6 +153,32 @@ names(void **state)
 	names_free(&s);
 }
 
+/* SHA-256's published test vectors (FIPS 180-4 examples), as the manifest keeps them: 128 bits. */
+static void
+sha256(void **state)
+{
+	(void)state;
+	char hex[HASH_HEX];
+	hash_bytes_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223");
+	const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";	/* 56 bytes */
+	hash_bytes_hex(two, sizeof(two) - 1, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039");
+	hash_bytes_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924");
+	struct hash_ctx c;	/* a million 'a', fed in uneven pieces */
+	char a[997];
+	memset(a, 'a', sizeof(a));
+	hash_init(&c);
+	for (size_t left = 1000000; left;) {
+		size_t n = left < sizeof(a) ? left : sizeof(a);
+		hash_update(&c, a, n);
+		left -= n;
+	}
+	hash_hex(&c, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67");
+}
+
 int
 main(void)
 {
@@ -160,6 +187,7 @@ main(void)
 		cmocka_unit_test(parse),
 		cmocka_unit_test(flood),
 		cmocka_unit_test(records),
+		cmocka_unit_test(sha256),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
