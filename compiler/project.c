@@ -18,6 +18,9 @@
  *       exclude: [rules/windows/old]    # optional: not these
  *   expected_refusals:
  *     - {rule: rules/x.yml, output: aql, reason: no such events in QRadar}
+ *   scoping:                            # rules or folders for some outputs or targets
+ *     - {rules: [rules/linux], only: [spl, kql]}
+ *     - {rules: [rules/legacy], except: [aql]}
  *
  * Every mistake is an error naming the file and the entry: a typo must not
  * silently build something else.
@@ -42,6 +45,11 @@ struct pf_refusal {
 	char *rule, *output, *reason;
 };
 
+struct pf_scope {
+	char **rules, **only, **except;
+	unsigned rules_count, only_count, except_count;
+};
+
 struct pf_project {
 	char **rules, **vars, **filters;
 	unsigned rules_count, vars_count, filters_count;
@@ -50,6 +58,8 @@ struct pf_project {
 	unsigned outputs_count;
 	struct pf_refusal *expected_refusals;
 	unsigned expected_refusals_count;
+	struct pf_scope *scoping;
+	unsigned scoping_count;
 };
 
 static const cyaml_schema_value_t string_entry = {
@@ -88,6 +98,16 @@ static const cyaml_schema_value_t refusal_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pf_refusal, refusal_fields),
 };
 
+static const cyaml_schema_field_t scope_fields[] = {
+	LIST("rules", struct pf_scope, rules, 1),
+	LIST("only", struct pf_scope, only, 0),
+	LIST("except", struct pf_scope, except, 0),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t scope_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pf_scope, scope_fields),
+};
+
 static const cyaml_schema_field_t project_fields[] = {
 	LIST("rules", struct pf_project, rules, 1),
 	LIST("vars", struct pf_project, vars, 0),
@@ -97,6 +117,8 @@ static const cyaml_schema_field_t project_fields[] = {
 			     &output_entry, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("expected_refusals", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			     struct pf_project, expected_refusals, &refusal_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("scoping", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct pf_project,
+			     scoping, &scope_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t project_schema = {
@@ -261,6 +283,16 @@ check_outputs(const struct project *p)
 	return true;
 }
 
+/* Is name output k's name or target (k < 0: some output's)? */
+static bool
+names_output(const struct project *p, const char *name, int k)
+{
+	for (int i = k < 0 ? 0 : k; i < (k < 0 ? p->noutputs : k + 1); i++)
+		if (!strcmp(name, p->outputs[i].name) || !strcmp(name, p->outputs[i].be->name))
+			return true;
+	return false;
+}
+
 /* An expected refusal: its rule (a path relative to the project file when one
  * exists there, else a rule id) and an output or target of the project. */
 static bool
@@ -272,13 +304,45 @@ load_refusal(struct project *p, const char *base, const struct pf_refusal *f, in
 	r->rule = stat(path, &st) == 0 ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
 	r->output = arena_strndup(&p->arena, f->output, strlen(f->output));
 	r->reason = f->reason ? arena_strndup(&p->arena, f->reason, strlen(f->reason)) : NULL;
-	bool known = false;
-	for (int k = 0; k < p->noutputs && !known; k++)
-		known = !strcmp(r->output, p->outputs[k].name) ||
-			!strcmp(r->output, p->outputs[k].be->name);
-	if (!known)
+	if (!names_output(p, r->output, -1))
 		return fail(p, "expected_refusals", i, f->rule, "'%s' is neither an output nor the "
 			    "target of one", r->output);
+	return true;
+}
+
+/* Appends the rules of a scoping entry to output o's exclude list. */
+static void
+exclude_more(struct project *p, const char *base, struct build_output *o, char **rules,
+	     unsigned n)
+{
+	const char **v = arena_alloc(&p->arena, sizeof(*v) * ((size_t)o->nexclude + n + 1));
+	memcpy(v, o->exclude, sizeof(*v) * (size_t)o->nexclude);
+	for (unsigned i = 0; i < n; i++)
+		v[o->nexclude + (int)i] = resolve(p, base, rules[i]);
+	o->exclude = v;
+	o->nexclude += (int)n;
+}
+
+/* A scoping entry: its rules only for the outputs (or targets) in only, or not
+ * for those in except; both become exclude lists of the other outputs. */
+static bool
+load_scope(struct project *p, const char *base, const struct pf_scope *f, int i)
+{
+	if (!f->only_count == !f->except_count)
+		return fail(p, "scoping", i, f->rules[0], "%s", "give either only or except");
+	char **names = f->only_count ? f->only : f->except;
+	unsigned n = f->only_count ? f->only_count : f->except_count;
+	for (unsigned k = 0; k < n; k++)
+		if (!names_output(p, names[k], -1))
+			return fail(p, "scoping", i, f->rules[0], "'%s' is neither an output nor the "
+				    "target of one", names[k]);
+	for (int o = 0; o < p->noutputs; o++) {
+		bool named = false;
+		for (unsigned k = 0; k < n && !named; k++)
+			named = names_output(p, names[k], o);
+		if (named != (f->only_count > 0))
+			exclude_more(p, base, &p->outputs[o], f->rules, f->rules_count);
+	}
 	return true;
 }
 
@@ -316,6 +380,8 @@ project_load(struct project *p, const char *path, const char *templates)
 	for (unsigned i = 0; i < f->expected_refusals_count && ok; i++)
 		ok = load_refusal(p, base, &f->expected_refusals[i], (int)i);
 	p->nrefusals = ok ? (int)f->expected_refusals_count : 0;
+	for (unsigned i = 0; i < f->scoping_count && ok; i++)
+		ok = load_scope(p, base, &f->scoping[i], (int)i);
 	cyaml_free(&cfg, &project_schema, f, 0);
 	return ok;
 }

@@ -77,7 +77,14 @@ scoping() {
 ./spl/win/a.spl" &&
 	sed -i 's|rules: \[rules/win\]|rules: [rules/win], exclude: [rules/win/old]|' sigmacc.yml &&
 	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 1 removed, 4 skipped, 0 failed" &&
-	[ ! -e generated/kql/win/old/b.kql ]
+	[ ! -e generated/kql/win/old/b.kql ] &&
+	# scoping: rules for some outputs or targets only, or for all but some
+	printf '%s\n' "scoping:" "  - {rules: [rules/win/a.yml], except: [spl]}" \
+		"  - {rules: [rules/lnx], only: [kql]}" >> sigmacc.yml &&
+	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 1 unchanged, 1 removed, 5 skipped, 0 failed" &&
+	[ -f generated/kql/win/a.kql ] && [ ! -e generated/spl/win/a.spl ] &&
+	echo "  - {rules: [rules], only: [kql], except: [spl]}" >> sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: sigmacc.yml: scoping[2] (rules): give either only or except"
 }
 t "rules and folders limited to or excluded from outputs: skipped there, their old files removed" scoping
 
