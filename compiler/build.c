@@ -47,6 +47,7 @@ struct compiled {
 	bool *ok;		/* per output */
 	unsigned char *made;	/* per output: enum made */
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
+	const char *file;	/* the rule file */
 	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
 	bool hashed;		/* the rule file was read: rule and lists are set */
 };
@@ -237,10 +238,25 @@ build_write_manifest(struct build *b, const struct names *set)
 	return ok;
 }
 
+/* Reads and hashes c's rule file unless done; false when it cannot be read. */
+static bool
+compiled_hash(const struct build *b, struct compiled *c)
+{
+	size_t len = 0;
+	const char *why;
+	char *text = c->hashed ? NULL : files_read(c->file, &len, &why);
+	if (text) {	/* unreadable: compiled, and loading says why */
+		rule_hashes(&b->ld, text, len, c->rule, c->lists);
+		c->hashed = true;
+	}
+	free(text);
+	return c->hashed;
+}
+
 /* Which input of a stale output changed, from the manifest's record: NULL when
  * it records nothing about it. */
 static const char *
-stale_reason(const struct build *b, const char *rel, const struct compiled *c, struct buf *why)
+stale_reason(const struct build *b, const char *rel, struct compiled *c, struct buf *why)
 {
 	int k = built_output(b->t, b->nt, rel);
 	const struct manifest_output *was = k >= 0 ? b->t[k].was : NULL;
@@ -256,7 +272,7 @@ stale_reason(const struct build *b, const char *rel, const struct compiled *c, s
 		buf_puts(why, "a pipeline changed");
 	else if (strcmp(was->format, now->format))
 		buf_puts(why, "the format template changed");
-	else if (c && c->hashed && strcmp(r.rule, c->rule))
+	else if (c && compiled_hash(b, c) && strcmp(r.rule, c->rule))
 		buf_puts(why, "the rule changed");
 	else if (c && c->hashed && strcmp(r.lists, c->lists))
 		buf_puts(why, "a value list it uses changed");
@@ -270,7 +286,7 @@ stale_reason(const struct build *b, const char *rel, const struct compiled *c, s
  * The JSON form names the output's directory as its target and a code:
  * missing-output, stale-output or orphaned-output. */
 static void
-build_finding(const struct build *b, const char *what, const char *rel, const struct compiled *c)
+build_finding(const struct build *b, const char *what, const char *rel, struct compiled *c)
 {
 	struct buf path = {0}, out = {0}, why = {0};
 	buf_printf(&path, "%s/%s", b->bo->outdir, rel);
@@ -301,8 +317,7 @@ build_finding(const struct build *b, const char *what, const char *rel, const st
  * not be compared or staged is tracked only when it was before (it may be there).
  * Its record: the rule's hashes and the hash of the bytes it holds. */
 static void
-build_update_output(struct build *b, const char *name, const struct buf *out,
-		    const struct compiled *c)
+build_update_output(struct build *b, const char *name, const struct buf *out, struct compiled *c)
 {
 	struct buf err = {0}, record = {0};
 	const char *data = out->data ? out->data : "";
@@ -329,7 +344,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out,
 		else
 			b->c.failed++;
 	}
-	if (c->hashed) {
+	if (!b->bo->check && c->hashed) {	/* --check writes no manifest */
 		char hex[HASH_HEX];
 		hash_bytes_hex(data, out->len, hex);
 		buf_printf(&record, "%s %s %s", c->rule, c->lists, hex);
@@ -521,20 +536,22 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
 	return fresh;
 }
 
-/* Which outputs of rule file i need compiling; false when none does. */
+/* Which outputs of rule file i need compiling; false when none does. --check
+ * compiles every rule: it reads the rule file again only to explain a stale output. */
 static bool
 build_plan(struct build *b, int worker, int i, struct compiled *c)
 {
 	size_t len = 0;
 	const char *why;
-	char *text = files_read(b->items[i].file, &len, &why);
+	c->file = b->items[i].file;
+	char *text = b->bo->check ? NULL : files_read(c->file, &len, &why);
 	if (text) {	/* unreadable: compiled, and loading says why */
 		rule_hashes(&b->ld, text, len, c->rule, c->lists);
 		c->hashed = true;
 	}
 	bool need = false;
 	for (int k = 0; k < b->nt; k++) {
-		if (!output_in_scope(&b->t[k], b->items[i].file))
+		if (!output_in_scope(&b->t[k], c->file))
 			c->made[k] = MADE_SCOPED;
 		else if (text && build_fresh(b, worker, i, k, text, len, c))
 			c->made[k] = MADE_FRESH;
