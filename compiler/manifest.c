@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MANIFEST_REPORTS 20
-#define MANIFEST_VERSION_LINE "#sigmacc-manifest 2"	/* invalid entries reported one by one; the rest are counted */
+#define MANIFEST_REPORTS 20	/* invalid entries reported one by one; the rest are counted */
+#define MANIFEST_VERSION_LINE "#sigmacc-manifest 2"	/* format 2: docs/manifest.md */
 
 const char *
 names_add_record(struct names *s, const char *name, const char *record)
@@ -202,7 +202,8 @@ manifest_record_split(const char *record, struct manifest_record *r)
 	return !*p;
 }
 
-/* A format-2 "#output NAME DIR version=V options=H pipelines=H format=H" line; false if malformed. */
+/* A format-2 "#output NAME DIR version=V options=H pipelines=H format=H" line;
+ * false if malformed. */
 static bool
 parse_output(const char *line, struct manifest_output *o)
 {
