@@ -470,6 +470,37 @@ build_commit(struct build *b)
 	names_free(&all);
 }
 
+/* May the orphan at rel be removed? Yes without a record, when it cannot be
+ * read (outdir_remove then refuses a link or a directory and says so), or when
+ * it holds the bytes its record says were written. No when it was edited since:
+ * said, and no longer tracked, as sigmacc removes only what it wrote. */
+static bool
+orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err)
+{
+	struct manifest_record r;
+	if (!manifest_record_split(record, &r))
+		return true;
+	size_t len = 0;
+	bool missing = false;
+	struct buf ignored = {0};
+	char *data = outdir_read(&b->out, rel, &len, &missing, &ignored);
+	buf_free(&ignored);
+	if (!data)
+		return true;
+	char hex[HASH_HEX];
+	hash_bytes_hex(data, len, hex);
+	free(data);
+	if (!strcmp(hex, r.out))
+		return true;
+	buf_puts(err, "sigmacc: ");
+	files_put_name(err, b->bo->outdir);
+	buf_puts(err, "/");
+	files_put_name(err, rel);
+	buf_puts(err, ": warning: not removed, it was edited after sigmacc wrote it; no longer "
+		 "tracked\n");
+	return false;
+}
+
 /* Removes (or, for --check, lists) the outputs of the last build whose rule file is gone. */
 static void
 build_remove_orphans(struct build *b, struct names *carry)
@@ -485,11 +516,14 @@ build_remove_orphans(struct build *b, struct names *carry)
 		} else if (b->bo->check) {
 			build_finding(b, "orphaned", e, NULL);
 			b->c.problems++;
-		} else if (outdir_remove(&b->out, e, &err)) {
-			b->c.removed++;
 		} else {
-			b->c.failed++;
-			names_add(carry, entry);	/* still there: still tracked */
+			bool intact = orphan_intact(b, e, names_record(&b->before.entries, e), &err);
+			if (intact && outdir_remove(&b->out, e, &err)) {
+				b->c.removed++;
+			} else if (intact) {
+				b->c.failed++;
+				names_add(carry, entry);	/* still there: still tracked */
+			}
 		}
 		fputs(err.data ? err.data : "", stderr);
 		buf_clear(&err);

@@ -153,9 +153,15 @@ below(const char *rel, const char *dir)
 	return !strncmp(rel, dir, n) && rel[n] == '/';
 }
 
+enum place {
+	PLACE_OK,
+	PLACE_EXTENSION,	/* below a built output, without its extension */
+	PLACE_NOWHERE,		/* below no output's directory */
+};
+
 /* Is rel an output of the built output it lies below, or below an output not
  * built (this manifest's own, or a target's directory)? If not, says why. */
-static bool
+static enum place
 check_place(const char *rel, const struct manifest_target *targets, int nt,
 	    const struct manifest *m, struct buf *why)
 {
@@ -165,19 +171,19 @@ check_place(const char *rel, const struct manifest_target *targets, int nt,
 		if (!below(rel, targets[t].name))
 			continue;
 		if (len > n + 2 + e && rel[len - e - 1] == '.' && !strcmp(rel + len - e, targets[t].ext))
-			return true;
+			return PLACE_OK;
 		buf_printf(why, "does not end in .%s, the extension of this build's %s outputs",
 			   targets[t].ext, targets[t].name);
-		return false;
+		return PLACE_EXTENSION;
 	}
 	for (int i = 0; i < m->noutputs; i++)
 		if (below(rel, m->outputs[i].dir))
-			return true;
+			return PLACE_OK;
 	for (int i = 0; backends[i]; i++)
 		if (below(rel, backends[i]->name))
-			return true;
+			return PLACE_OK;
 	buf_puts(why, "is not below an output's directory");
-	return false;
+	return PLACE_NOWHERE;
 }
 
 bool
@@ -240,14 +246,18 @@ parse_entry(struct manifest *m, char *entry, size_t len, const struct manifest_t
 		buf_puts(why, bad);
 		return false;
 	}
-	if (!check_place(entry, targets, nt, m, why)) {
+	struct manifest_record r;
+	/* a malformed record only costs a rebuild of that output */
+	bool record = tab && manifest_record_split(tab + 1, &r);
+	enum place place = check_place(entry, targets, nt, m, why);
+	/* a file of an output whose format changed since is trusted through its record
+	 * alone: build removes it only while it holds the bytes recorded */
+	if (place != PLACE_OK && !(place == PLACE_EXTENSION && record)) {
 		if (tab)
 			*tab = '\t';
 		return false;
 	}
-	struct manifest_record r;
-	/* a malformed record only costs a rebuild of that output */
-	names_add_record(&m->entries, entry, tab && manifest_record_split(tab + 1, &r) ? tab + 1 : NULL);
+	names_add_record(&m->entries, entry, record ? tab + 1 : NULL);
 	return true;
 }
 

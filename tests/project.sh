@@ -63,6 +63,21 @@ formats() {
 }
 t "several outputs of one target, each in its own directory, never touch each other's files" formats
 
+format_change() {
+	kql_project && run 0 build 2>/dev/null && echo "// mine" >> generated/kql/net_connection_win_web_service_c2.kql &&
+	# the kql output becomes Sentinel rules: its .kql files go, except one edited by hand
+	sed -i 's/{name: kql, target: kql}/{name: kql, target: kql, format: sentinel-rule}/' sigmacc.yml &&
+	run 0 build &&
+	same "$io/stderr" "sigmacc: generated/kql/net_connection_win_web_service_c2.kql: warning: not removed, it was edited after sigmacc wrote it; no longer tracked
+sigmacc build: 2 written, 4 unchanged, 1 removed, 0 failed" &&
+	[ ! -e generated/kql/proc_creation_win_web_service_c2.kql ] &&
+	[ -f generated/kql/proc_creation_win_web_service_c2.yaml ] &&
+	has generated/kql/net_connection_win_web_service_c2.kql "// mine" &&
+	hasnt generated/.sigmacc-manifest "kql/net_connection_win_web_service_c2.kql" &&
+	run 0 build --check && hasnt "$io/stderr" "warning"
+}
+t "an output whose format changes: its old files are removed, never one edited since" format_change
+
 scoping() {
 	mkdir -p rules/win/old rules/lnx && cp "$vars" rules/ && cp "$net" rules/win/a.yml &&
 	cp "$net" rules/win/old/b.yml && cp "$net" rules/lnx/c.yml &&
