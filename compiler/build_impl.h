@@ -5,6 +5,7 @@
 
 #include "build.h"
 #include "manifest.h"
+#include "outdir.h"
 
 /* An output of this build with what it needs loaded. */
 struct output {
@@ -48,5 +49,89 @@ const struct build_refusal *output_expected(const struct build_options *bo, cons
 /* Could an expected refusal of output o name one of file's rules by id? */
 bool output_refusal_by_id(const struct build_options *bo, const struct output *o,
 			  const char *text, size_t len);
+
+/* ---- the build's state (build.c), shared with build_records.c ---- */
+
+/* A changed output, written to a temporary and not yet in place. */
+struct staged {
+	char tmp[32];
+	const char *rel;	/* in the arena of build.now */
+};
+
+/* How an output's file of one rule file was made. */
+enum made {
+	MADE_COMPILED,	/* compiled now (or it failed) */
+	MADE_FRESH,	/* the manifest records these inputs and the file is intact: not compiled */
+	MADE_SCOPED,	/* the rule file is out of the output's scope */
+};
+
+/* One rule file compiled for every output by a worker, waiting to be written. */
+struct compiled {
+	struct buf load;	/* what loading said */
+	struct buf *out, *err;	/* per output: the file and what compiling said */
+	bool *ok;		/* per output */
+	unsigned char *made;	/* per output: enum made */
+	const struct build_refusal **expected;	/* per output: the refusal declared for it */
+	const char *file;	/* the rule file */
+	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
+	bool hashed;		/* the rule file was read: rule and lists are set */
+};
+
+/* A rule file and the PATH argument it was found below. */
+struct rulefile {
+	const char *root, *file;
+};
+
+struct counts {
+	int written, unchanged, removed, skipped, failed, problems;
+};
+
+struct build {
+	struct session *s;
+	const struct build_options *bo;
+	struct outdir out;
+	struct manifest before;	/* the manifest's valid entries and outputs */
+	struct names now;	/* outputs of this build, with their records */
+	struct names kept;	/* earlier outputs that stay: failing rules */
+	struct buf disk;	/* the manifest's text as it is on disk */
+	struct staged *staged;
+	int nstaged, capstaged;
+	struct counts c;
+	struct list_digests ld;
+	/* orphans may be removed: the rules were all found and, for a whole
+	 * project, every output loaded (else a typo would delete their files) */
+	bool may_remove, complete;
+	bool *refusal_seen;	/* per expected refusal: it concerned some output */
+	/* the rule files, compiled on workers and written in order (jobs.c) */
+	const struct output *t;
+	int nt;
+	struct rulefile *items;
+	struct compiled *done;
+	struct session *workers;	/* a session (arena) per worker */
+	struct outdir *views;		/* a read-only OUTDIR handle per worker */
+	int nitems, progress;
+	bool tty;
+};
+
+/* build_records.c */
+
+/* The name of a rule file's output: its path below root without .yml, in dir. */
+void output_name(struct buf *b, const char *root, const char *file, const char *dir,
+		 const char *ext);
+/* Reads the manifest and finds each output's line in it; its invalid entries
+ * are reported and left out (a problem for --check). False when unreadable. */
+bool build_read_manifest(struct build *b, struct output *t, int nt);
+/* The output whose directory path lies below, or -1. */
+int built_output(const struct output *t, int nt, const char *path);
+/* Replaces the manifest with the sorted set, unless the file already says exactly that. */
+bool build_write_manifest(struct build *b, const struct names *set);
+/* Which input of the stale output rel changed, in why; NULL when no record says. */
+const char *stale_reason(const struct build *b, const char *rel, struct compiled *c,
+			 struct buf *why);
+/* May the orphan rel (with its record) be removed? Not when edited since (said in err). */
+bool orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err);
+/* Is output k's file of rule file i (its text) known current without compiling? */
+bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
+		 const struct compiled *c);
 
 #endif
