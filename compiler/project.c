@@ -224,9 +224,9 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 	struct build_output *o = &p->outputs[i];
 	o->name = arena_strndup(&p->arena, f->name, strlen(f->name));
 	o->dir = f->dir ? arena_strndup(&p->arena, f->dir, strlen(f->dir)) : o->name;
-	if (!manifest_safe_dir(o->name) || strchr(o->name, '/'))
-		return fail(p, "outputs", i, NULL, "name '%s' must be letters, digits, '.', '_' or '-'",
-			    o->name);
+	if (!manifest_safe_dir(o->name) || strchr(o->name, '/') || strlen(o->name) > 63)
+		return fail(p, "outputs", i, NULL, "name '%s' must be at most 63 letters, digits, "
+			    "'.', '_' or '-'", o->name);
 	if (!manifest_safe_dir(o->dir))
 		return fail(p, "outputs", i, o->name, "dir '%s' must be a relative path of letters, "
 			    "digits, '.', '_', '-' and '/', without '.' or '..' components", o->dir);
