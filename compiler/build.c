@@ -194,13 +194,14 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 	if (c->expected[k]) {
 		b->refusal_seen[c->expected[k] - b->bo->refusals] = true;
 		build_expected(b, t, f->file, c->expected[k], !c->ok[k]);
-	}
-	else
+	} else {
 		fputs(c->err[k].data ? c->err[k].data : "", stderr);
+	}
 	if (c->ok[k]) {
 		build_update_output(b, name.data, &c->out[k], c);
 	} else if (!c->expected[k]) {
 		b->c.failed++;
+		b->c.refused++;
 		if (names_has(&b->before.entries, name.data))	/* a failing rule keeps its last output */
 			names_add_record(&b->kept, name.data, names_record(&b->before.entries, name.data));
 	}
@@ -533,5 +534,7 @@ done:
 		pipeline_free(pls[k]);
 	free(pls);
 	arena_free(&stack);
-	return b.c.failed || b.c.problems ? 1 : 0;
+	/* -s: a rule a target refuses is reported, the exit status is the other failures' */
+	int failed = b.c.failed - (bo->skip_unsupported ? b.c.refused : 0);
+	return failed || b.c.problems ? 1 : 0;
 }

@@ -34,6 +34,7 @@ struct build_options {
 	bool check;		/* write nothing; report missing, stale and orphaned outputs */
 	bool full;		/* compile every rule, whatever the manifest records */
 	bool complete;		/* these are all of OUTDIR's outputs: files of others are orphans */
+	bool skip_unsupported;	/* -s: refused rules do not make the exit status 1 */
 	int jobs;		/* -j: files compiled at once; 0 = the number of CPUs */
 	const struct build_output *outputs;
 	int noutputs;

@@ -84,6 +84,7 @@ struct rulefile {
 
 struct counts {
 	int written, unchanged, removed, skipped, failed, problems;
+	int refused;	/* of failed: rules a target refused (or could not load) */
 };
 
 struct build {

@@ -140,8 +140,8 @@ static const char usage_build[] =
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
-	"as for convert. A second build of the same OUTDIR waits for the first\n"
-	"(lock: OUTDIR/.sigmacc-lock).\n";
+	"-s (a rule a target refuses does not fail the build), as for convert. A second\n"
+	"build of the same OUTDIR waits for the first (lock: OUTDIR/.sigmacc-lock).\n";
 
 static const char usage_list[] =
 	"usage: sigmacc list targets|formats|pipelines [TARGET]\n"

@@ -172,7 +172,7 @@ build_with(struct cli *c, const struct project *p, struct build_output *outputs,
 			.outdir = c->output ? c->output : p->outdir, .templates = c->templates,
 			.version = SIGMACC_VERSION, .check = c->check, .full = c->rebuild,
 			/* the whole project: an output dropped from it leaves orphans */
-			.complete = p && !c->target,
+			.complete = p && !c->target, .skip_unsupported = c->skip_unsupported,
 			.jobs = c->jobs, .outputs = outputs, .noutputs = n,
 			.pipelines = c->pipelines, .npipelines = c->npipelines,
 			.refusals = p ? p->refusals : NULL, .nrefusals = p ? p->nrefusals : 0,

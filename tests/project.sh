@@ -125,7 +125,9 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 	has "$io/stderr" "sigmacc: warning: the expected refusal of rules/no_such_rule.yml by kql concerns no rule this build compiled for it" &&
 	sed -i '/output: aql}/d' sigmacc.yml && run 1 build &&
 	has "$io/stderr" "posh_ps_win_web_service_c2.yml:31:9: error:" &&
-	has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed"
+	has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed" &&
+	# -s: refusals are reported and counted, and do not fail the build
+	run 0 build -s && has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed"
 }
 t "an expected refusal is reported as skipped, not failed; only unexpected ones fail" refusals
 
