@@ -174,6 +174,12 @@ mistakes() {
 	printf '%s\n' "rules: [rules]" "filters: [filters]" "output_dir: generated" "outputs:" \
 		"  - {name: a, target: kql}" > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: filters: this sigmacc does not apply Sigma filters in build yet; remove the entry to build the rules without them" &&
+	{ printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" &&
+	  for i in $(seq 65); do echo "  - {name: o$i, target: kql}"; done; } > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs: more than 64" &&
+	name=$(printf 'n%.0s' $(seq 64)) &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: $name, target: kql}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0]: name '$name' must be at most 63 letters, digits, '.', '_' or '-'" &&
 	[ ! -e generated ] && rm sigmacc.yml && run 2 build &&
 	has "$io/stderr" "sigmacc: build needs a project file (sigmacc.yml here or above, or --project FILE) or an output directory: -o OUTDIR"
 }
