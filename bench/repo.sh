@@ -4,7 +4,9 @@
 # (default 3), on the optimised build of bench/run.sh unless a binary is given.
 #
 #  1. the SigmaHQ corpus for every target in one process: `build --check` of an
-#     up-to-date tree with -j 1 and the default -j, and `check`; the same files
+#     up-to-date tree with -j 1 and the default -j, an unchanged `build` (the
+#     manifest's records let it skip every rule that compiled) and the same with
+#     --rebuild (every rule compiled), and `check`; the same files
 #     parsed by libyaml alone (bench/yaml_floor.c) and sigmacc's time as a
 #     multiple of it;
 #  2. one rule with 100,000 `endswith` values, KQL and SPL;
@@ -74,6 +76,12 @@ one=$cpu one_wall=$wall
 best "build --check (default -j: $(getconf _NPROCESSORS_ONLN) CPUs)" "$bin" build --check \
 	-o "$tmp/corpus" --undefined-placeholder=wildcard "$corpus"
 echo "  speed-up of the default -j over -j 1 (wall): $(echo "scale=2; $one_wall / ($wall + 0.001)" | bc)x"
+best "build, unchanged (nothing compiled)" "$bin" build -o "$tmp/corpus" \
+	--undefined-placeholder=wildcard "$corpus"
+skip=$cpu
+best "build --rebuild, unchanged (all compiled)" "$bin" build --rebuild -o "$tmp/corpus" \
+	--undefined-placeholder=wildcard "$corpus"
+echo "  unchanged build, --rebuild / records (CPU): $(echo "scale=1; $cpu / ($skip + 0.001)" | bc)x"
 best "check (every target)" "$bin" check --undefined-placeholder=wildcard "$corpus"
 find "$corpus" -name '*.yml' > "$tmp/files"
 best "libyaml parse only (floor)" sh -c "\"$floor\" < \"$tmp/files\""

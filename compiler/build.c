@@ -1,10 +1,12 @@
 /*
  * build.c: `sigmacc build`, the detection-as-code command. Compiles every rule
- * file for every chosen target into OUTDIR/<target>/<rule path>.<ext>, writes
- * a file only when its bytes change (atomically) and removes the outputs it
- * wrote earlier for rule files that are gone (tracked in OUTDIR/.sigmacc-
- * manifest, which it owns), then prints a summary. With --check it writes
- * nothing and lists every missing, stale or orphaned output instead.
+ * file for every output (a target compiled one way, build_outputs.c) into
+ * OUTDIR/<output dir>/<rule path>.<ext>, writes a file only when its bytes
+ * change (atomically) and removes the outputs it wrote earlier for rule files
+ * that are gone (tracked in OUTDIR/.sigmacc-manifest, which it owns; its
+ * records let it skip rules whose inputs did not change, build_records.c),
+ * then prints a summary. With --check it writes nothing, compiles every rule
+ * and lists every missing, stale or orphaned output instead.
  *
  * The order of the writes keeps every output tracked whatever kills the
  * build: changed outputs are staged as temporaries; once all are staged the
@@ -13,104 +15,33 @@
  * manifest shrinks to what is there. Every access below OUTDIR goes through
  * outdir.c, which never follows a link.
  */
-#include "build.h"
+#include "build_impl.h"
 #include "output.h"
 #include "files.h"
 #include "jobs.h"
 #include "manifest.h"
 #include "outdir.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* A target of this build with what it needs loaded. */
-struct target {
-	const struct backend *be;
-	struct pipeline *pl;
-	bool owned;		/* pl is the default pipeline, loaded for this target */
-	struct template *tpl;	/* the format is this template (NULL: the backend's own) */
-	const char *ext;	/* of its outputs */
-};
-
-/* A changed output, written to a temporary and not yet in place. */
-struct staged {
-	char tmp[32];
-	const char *rel;	/* in the arena of build.now */
-};
-
-/* One rule file compiled for every target by a worker, waiting to be written. */
-struct compiled {
-	struct buf load;	/* what loading said */
-	struct buf *out, *err;	/* per target: the output and what compiling said */
-	bool *ok;		/* per target */
-};
-
-/* A rule file and the PATH argument it was found below. */
-struct rulefile {
-	const char *root, *file;
-};
-
-struct counts {
-	int written, unchanged, removed, failed, problems;
-};
-
-struct build {
-	struct session *s;
-	const struct build_options *bo;
-	struct outdir out;
-	struct names before;	/* the manifest's valid entries */
-	struct names now;	/* outputs of this build */
-	struct names kept;	/* earlier outputs that stay: failing rules, other targets */
-	struct buf disk;	/* the manifest's text as it is on disk */
-	struct staged *staged;
-	int nstaged, capstaged;
-	struct counts c;
-	/* the rule files, compiled on workers and written in order (jobs.c) */
-	const struct target *t;
-	int nt;
-	struct rulefile *items;
-	struct compiled *done;
-	struct session *workers;	/* a session (arena) per worker */
-	int nitems, progress;
-	bool tty;
-};
-
-/* The output name of a rule file: its path below the PATH argument, without .yml. */
-static void
-output_name(struct buf *b, const char *root, const char *file, const char *target,
-	    const char *ext)
-{
-	const char *rel = file;
-	size_t n = strlen(root);
-	if (strcmp(root, file) && !strncmp(file, root, n) && (file[n] == '/' || root[n - 1] == '/'))
-		rel = file + n + (file[n] == '/');
-	else if (strrchr(file, '/'))
-		rel = strrchr(file, '/') + 1;
-	size_t len = strlen(rel);
-	if (len > 5 && !strcmp(rel + len - 5, ".yaml"))
-		len -= 5;
-	else if (len > 4 && !strcmp(rel + len - 4, ".yml"))
-		len -= 4;
-	buf_clear(b);
-	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
-}
-
-/* The -p pipelines, each loaded once; a target uses those for it, stacked in
- * order, or its default pipeline when none is. False after a message when a -p
- * pipeline cannot be loaded or is for none of the targets of this build. */
+/* The -p pipelines, each loaded once; an output stacks those for its target.
+ * False after a message when one cannot be loaded or is for none of the
+ * targets of this build. */
 static bool
-build_load_pipelines(const struct build_options *bo, const struct backend *const *list,
-		     struct pipeline **pls)
+build_load_pipelines(const struct build_options *bo, struct pipeline **pls)
 {
 	for (int k = 0; k < bo->npipelines; k++) {
 		pls[k] = pipeline_load(bo->templates, bo->pipelines[k]);
 		if (!pls[k])
 			return false;
 		bool used = false;
-		for (int i = 0; list[i]; i++)
-			used |= !strcmp(pls[k]->target, list[i]->name);
+		for (int i = 0; i < bo->noutputs; i++)
+			used |= !strcmp(pls[k]->target, bo->outputs[i].be->name);
 		if (!used) {
 			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, which this build "
 				"does not build\n", pls[k]->name, pls[k]->target);
@@ -120,132 +51,26 @@ build_load_pipelines(const struct build_options *bo, const struct backend *const
 	return true;
 }
 
-/* The pipeline of target be: the -p pipelines for it stacked in order (in
- * stack), else its default one, loaded (and owned by the target). */
-static struct pipeline *
-build_pipeline_of(const struct build_options *bo, const struct backend *be, struct pipeline **pls,
-		  struct arena *stack, bool *owned)
-{
-	struct pipeline *pl = NULL;
-	for (int k = 0; k < bo->npipelines; k++)
-		if (!strcmp(pls[k]->target, be->name))
-			pl = pl ? pipeline_stack(stack, pl, pls[k]) : pls[k];
-	*owned = !pl;
-	return pl ? pl : pipeline_load(bo->templates, be->default_pipeline);
-}
-
-/* Loads every target's pipeline and format; a target that cannot be loaded is counted failed. */
-static int
-targets_load(const struct build_options *bo, const struct backend *const *list,
-	     struct target **out, struct counts *c, struct pipeline **pls, struct arena *stack)
-{
-	int n = 0;
-	while (list[n])
-		n++;
-	struct target *t = calloc((size_t)(n ? n : 1), sizeof(*t));
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		bool owned;
-		struct pipeline *pl = build_pipeline_of(bo, list[i], pls, stack, &owned);
-		struct template *tpl = NULL;
-		if (pl && bo->format && !backend_has_format(list[i], bo->format))
-			tpl = template_load(bo->templates, list[i]->name, bo->format);
-		if (!pl || (bo->format && !backend_has_format(list[i], bo->format) && !tpl)) {
-			if (owned)
-				pipeline_free(pl);
-			c->failed++;
-			continue;
-		}
-		t[k++] = (struct target){list[i], pl, owned, tpl,
-			tpl ? tpl->ext : bo->format && strcmp(bo->format, "default") ? bo->format :
-			list[i]->ext};
-	}
-	*out = t;
-	return k;
-}
-
-static void
-targets_free(struct target *t, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (t[i].owned)
-			pipeline_free(t[i].pl);
-		template_free(t[i].tpl);
-	}
-	free(t);
-}
-
-/* Reads the manifest; its invalid entries are reported and left out (a problem for --check). */
-static bool
-build_read_manifest(struct build *b, const struct target *t, int nt)
-{
-	struct buf err = {0}, file = {0};
-	size_t len = 0;
-	bool missing = false;
-	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err);
-	if (text) {
-		struct manifest_target *mt = calloc((size_t)(nt ? nt : 1), sizeof(*mt));
-		for (int i = 0; i < nt; i++)
-			mt[i] = (struct manifest_target){t[i].be->name, t[i].ext};
-		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
-		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
-		if (b->bo->check)
-			b->c.problems += bad;
-		buf_putn(&b->disk, text, len);
-		free(mt);
-	}
-	names_sort(&b->before);
-	fputs(err.data ? err.data : "", stderr);
-	buf_free(&err);
-	buf_free(&file);
-	free(text);
-	return text || missing;
-}
-
-/* Replaces the manifest with the sorted set, unless the file already says exactly that. */
-static bool
-build_write_manifest(struct build *b, const struct names *set)
-{
-	struct buf text = {0}, err = {0};
-	manifest_render(set, &text);
-	bool ok = true;
-	if (text.len != b->disk.len || memcmp(text.data, b->disk.data ? b->disk.data : "", text.len)) {
-		char tmp[32];
-		ok = outdir_stage(&b->out, OUTDIR_MANIFEST, text.data, text.len, tmp, &err);
-		if (ok && !outdir_sync(&b->out, &err)) {
-			outdir_discard(&b->out, tmp);
-			ok = false;
-		}
-		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, &err) &&
-		     outdir_sync(&b->out, &err);
-	}
-	if (ok) {
-		buf_clear(&b->disk);
-		buf_putn(&b->disk, text.data, text.len);
-	}
-	fputs(err.data ? err.data : "", stderr);
-	buf_free(&text);
-	buf_free(&err);
-	return ok;
-}
-
-/* A --check finding on stdout: "stale: OUTDIR/REL" in the human form, else an
+/* A --check finding on stdout: "stale: OUTDIR/REL (WHY)" in the human form, else an
  * error at the output's path in the --diagnostics form, for pull-request annotations.
- * The JSON form names the target and a code: missing-output, stale-output or
- * orphaned-output. */
+ * The JSON form names the output's directory as its target and a code:
+ * missing-output, stale-output or orphaned-output. */
 static void
-build_finding(const struct build *b, const char *what, const char *rel)
+build_finding(const struct build *b, const char *what, const char *rel, struct compiled *c)
 {
-	struct buf path = {0}, out = {0};
+	struct buf path = {0}, out = {0}, why = {0};
 	buf_printf(&path, "%s/%s", b->bo->outdir, rel);
+	const char *reason = !strcmp(what, "stale") ? stale_reason(b, rel, c, &why) : NULL;
 	if (b->s->diagfmt == DIAGFMT_HUMAN) {
-		printf("%s: %s\n", what, path.data);
+		printf("%s: %s", what, path.data);
+		printf(reason ? " (%s)\n" : "\n", reason);
 	} else {
-		char target[64], code[32];	/* an output's path starts with its target's name */
+		char target[64], code[32];	/* an output's path starts with its directory */
 		snprintf(target, sizeof(target), "%.*s", (int)strcspn(rel, "/"), rel);
 		struct diag d = {.target = target};
 		snprintf(code, sizeof(code), "%s-output", what);
-		diag_error(&d, (struct pos){path.data, 0, 0}, "%s output: %s", what,
+		diag_error(&d, (struct pos){path.data, 0, 0}, "%s output%s%s%s: %s", what,
+			   reason ? " (" : "", reason ? reason : "", reason ? ")" : "",
 			   !strcmp(what, "orphaned") ? "its rule file is gone; run sigmacc build to remove it" :
 			   "run sigmacc build to regenerate it from its rule");
 		diag_set_code(&d, code);
@@ -255,14 +80,16 @@ build_finding(const struct build *b, const char *what, const char *rel)
 	}
 	buf_free(&path);
 	buf_free(&out);
+	buf_free(&why);
 }
 
 /* Brings one output up to date, or reports it for --check. An output that could
- * not be compared or staged is tracked only when it was before (it may be there). */
+ * not be compared or staged is tracked only when it was before (it may be there).
+ * Its record: the rule's hashes and the hash of the bytes it holds. */
 static void
-build_update_output(struct build *b, const char *name, const struct buf *out)
+build_update_output(struct build *b, const char *name, const struct buf *out, struct compiled *c)
 {
-	struct buf err = {0};
+	struct buf err = {0}, record = {0};
 	const char *data = out->data ? out->data : "";
 	enum outdir_state st = outdir_compare(&b->out, name, data, out->len, &err);
 	bool track = st != OUTDIR_ERROR;
@@ -271,7 +98,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 	} else if (st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		build_finding(b, st == OUTDIR_MISSING ? "missing" : "stale", name);
+		build_finding(b, st == OUTDIR_MISSING ? "missing" : "stale", name, c);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -287,50 +114,101 @@ build_update_output(struct build *b, const char *name, const struct buf *out)
 		else
 			b->c.failed++;
 	}
-	const char *rel = track ? names_add(&b->now, name) : NULL;
+	if (!b->bo->check && c->hashed) {	/* --check writes no manifest */
+		char hex[HASH_HEX];
+		hash_bytes_hex(data, out->len, hex);
+		buf_printf(&record, "%s %s %s", c->rule, c->lists, hex);
+	}
+	const char *rel = track ? names_add_record(&b->now, name, record.data) : NULL;
 	if (rel && st != OUTDIR_SAME && !b->bo->check)
 		b->staged[b->nstaged - 1].rel = rel;
-	else if (!track && names_has(&b->before, name))
-		names_add(&b->kept, name);
+	else if (!track && names_has(&b->before.entries, name))
+		names_add_record(&b->kept, name, names_record(&b->before.entries, name));
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
+	buf_free(&record);
 }
 
-/* Brings one target's output of one compiled file up to date (or checks it).
- * What loading said is printed before the first target's messages. */
-static void
-build_one(struct build *b, const struct target *t, const char *root, const char *file,
-	  struct compiled *c, int k, bool *said)
+/* The name of a rule file's output, or NULL after a message when it cannot be one. */
+static bool
+build_name(struct build *b, const struct output *t, const struct rulefile *f, struct buf *name)
 {
-	struct buf name = {0}, err = {0};
-	output_name(&name, root, file, t->be->name, t->ext);
-	const char *why = manifest_check(name.data);
-	if (why) {	/* the walk refuses such names; this keeps the manifest sound anyway */
-		buf_puts(&err, "sigmacc: ");
-		files_put_name(&err, file);
-		buf_puts(&err, ": error: output name '");
-		files_put_name(&err, name.data);
-		buf_printf(&err, "' refused: it %s\n", why);
-		fputs(err.data, stderr);
-		b->c.failed++;
+	output_name(name, f->root, f->file, t->rec.dir, t->ext);
+	const char *why = manifest_check(name->data);
+	if (!why)
+		return true;
+	struct buf err = {0};	/* the walk refuses such names; this keeps the manifest sound anyway */
+	buf_puts(&err, "sigmacc: ");
+	files_put_name(&err, f->file);
+	buf_puts(&err, ": error: output name '");
+	files_put_name(&err, name->data);
+	buf_printf(&err, "' refused: it %s\n", why);
+	fputs(err.data, stderr);
+	buf_free(&err);
+	b->c.failed++;
+	return false;
+}
+
+/* A declared refusal that happened (skipped), or that no longer happens (a warning). */
+static void
+build_expected(struct build *b, const struct output *t, const char *file,
+	       const struct build_refusal *r, bool refused)
+{
+	struct buf msg = {0};
+	buf_puts(&msg, "sigmacc: ");
+	files_put_name(&msg, file);
+	if (refused) {
+		buf_printf(&msg, ": skipped for output %s: an expected refusal%s%s\n", t->rec.name,
+			   r->reason ? ": " : "", r->reason ? r->reason : "");
+		b->c.skipped++;
+	} else {
+		buf_printf(&msg, ": warning: output %s compiles it; its expected refusal in the "
+			   "project file no longer happens\n", t->rec.name);
+	}
+	fputs(msg.data, stderr);
+	buf_free(&msg);
+}
+
+/* Brings one output's file of one compiled rule file up to date (or checks it).
+ * What loading said is printed before the first output's messages. */
+static void
+build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
+{
+	const struct output *t = &b->t[k];
+	const struct rulefile *f = &b->items[i];
+	struct buf name = {0};
+	if (c->made[k] == MADE_SCOPED) {
+		b->c.skipped++;
+		return;
+	}
+	if (!build_name(b, t, f, &name))
+		goto done;
+	if (c->made[k] == MADE_FRESH) {
+		b->c.unchanged++;
+		names_add_record(&b->now, name.data, names_record(&b->before.entries, name.data));
 		goto done;
 	}
 	if (!*said)
 		fputs(c->load.data ? c->load.data : "", stderr);
 	*said = true;
-	fputs(c->err[k].data ? c->err[k].data : "", stderr);
-	if (c->ok[k] && c->out[k].len) {
-		build_update_output(b, name.data, &c->out[k]);
-	} else if (c->ok[k]) {
-		/* every document is an input of a correlation elsewhere: no output of its own */
+	if (c->expected[k]) {
+		b->refusal_seen[c->expected[k] - b->bo->refusals] = true;
+		build_expected(b, t, f->file, c->expected[k], !c->ok[k]);
 	} else {
+		fputs(c->err[k].data ? c->err[k].data : "", stderr);
+	}
+	if (c->ok[k]) {
+		/* no text: every document is an input of a correlation elsewhere, no output */
+		if (c->out[k].len)
+			build_update_output(b, name.data, &c->out[k], c);
+	} else if (!c->expected[k]) {
 		b->c.failed++;
-		if (names_has(&b->before, name.data))
-			names_add(&b->kept, name.data);	/* a failing rule keeps its last output */
+		b->c.refused++;
+		if (names_has(&b->before.entries, name.data))	/* a failing rule keeps its last output */
+			names_add_record(&b->kept, name.data, names_record(&b->before.entries, name.data));
 	}
 done:
 	buf_free(&name);
-	buf_free(&err);
 }
 
 /* Renames the staged outputs into place, after the manifest tracks every one of them. */
@@ -340,10 +218,11 @@ build_commit(struct build *b)
 	if (!b->nstaged)
 		return;
 	struct names all = {0};
-	for (int i = 0; i < b->before.n; i++)
-		names_add(&all, b->before.v[i]);
 	for (int i = 0; i < b->now.n; i++)
 		names_add(&all, b->now.v[i]);
+	for (int i = 0; i < b->before.entries.n; i++)
+		if (!names_has(&b->now, b->before.entries.v[i]))
+			names_add(&all, b->before.entries.v[i]);
 	names_sort(&all);
 	struct buf err = {0};
 	bool ok = outdir_sync(&b->out, &err) && build_write_manifest(b, &all);
@@ -352,7 +231,8 @@ build_commit(struct build *b)
 	for (int i = 0; i < b->nstaged; i++) {
 		if (!ok)
 			outdir_discard(&b->out, b->staged[i].tmp);
-		else if (outdir_commit(&b->out, b->staged[i].tmp, b->staged[i].rel, &err))
+		else if (outdir_commit(&b->out, b->staged[i].tmp, names_path(&all, b->staged[i].rel),
+				       &err))
 			b->c.written++;
 		if (!ok || err.len)
 			b->c.failed++;
@@ -363,36 +243,29 @@ build_commit(struct build *b)
 	names_free(&all);
 }
 
-/* Is the output path (TARGET/...) one of the targets of this run? */
-static bool
-built_target(const struct target *t, int nt, const char *path)
-{
-	size_t n = strcspn(path, "/");
-	for (int i = 0; i < nt; i++)
-		if (strlen(t[i].be->name) == n && !strncmp(t[i].be->name, path, n))
-			return true;
-	return false;
-}
-
 /* Removes (or, for --check, lists) the outputs of the last build whose rule file is gone. */
 static void
-build_remove_orphans(struct build *b, const struct target *t, int nt, struct names *carry)
+build_remove_orphans(struct build *b, struct names *carry)
 {
 	struct buf err = {0};
-	for (int i = 0; i < b->before.n; i++) {
-		const char *e = b->before.v[i];
-		if (names_has(&b->now, e) || names_has(&b->kept, e))
+	for (int i = 0; i < b->before.entries.n; i++) {
+		const char *entry = b->before.entries.v[i];
+		if (names_has(&b->now, entry) || names_has(&b->kept, entry))
 			continue;
-		if (!built_target(t, nt, e)) {
-			names_add(carry, e);	/* another target's: not ours to judge */
+		const char *e = names_path(carry, entry);
+		if ((built_output(b->t, b->nt, e) < 0 && !b->complete) || !b->may_remove) {
+			names_add(carry, entry);	/* another output's: not ours to judge */
 		} else if (b->bo->check) {
-			build_finding(b, "orphaned", e);
+			build_finding(b, "orphaned", e, NULL);
 			b->c.problems++;
-		} else if (outdir_remove(&b->out, e, &err)) {
-			b->c.removed++;
 		} else {
-			b->c.failed++;
-			names_add(carry, e);	/* still there: still tracked */
+			bool intact = orphan_intact(b, e, names_record(&b->before.entries, e), &err);
+			if (intact && outdir_remove(&b->out, e, &err)) {
+				b->c.removed++;
+			} else if (intact) {
+				b->c.failed++;
+				names_add(carry, entry);	/* still there: still tracked */
+			}
 		}
 		fputs(err.data ? err.data : "", stderr);
 		buf_clear(&err);
@@ -400,8 +273,34 @@ build_remove_orphans(struct build *b, const struct target *t, int nt, struct nam
 	buf_free(&err);
 }
 
-/* A worker: loads rule file i once and compiles it for every target. It only
- * fills b->done[i]; build_consume prints and writes. */
+/* Which outputs of rule file i need compiling; false when none does. --check
+ * compiles every rule: it reads the rule file again only to explain a stale output. */
+static bool
+build_plan(struct build *b, int worker, int i, struct compiled *c)
+{
+	size_t len = 0;
+	const char *why;
+	c->file = b->items[i].file;
+	char *text = b->bo->check ? NULL : files_read(c->file, &len, &why);
+	if (text) {	/* unreadable: compiled, and loading says why */
+		rule_hashes(&b->ld, text, len, c->rule, c->lists);
+		c->hashed = true;
+	}
+	bool need = false;
+	for (int k = 0; k < b->nt; k++) {
+		if (!output_in_scope(&b->t[k], c->file))
+			c->made[k] = MADE_SCOPED;
+		else if (text && build_fresh(b, worker, i, k, text, len, c))
+			c->made[k] = MADE_FRESH;
+		else
+			need = true;
+	}
+	free(text);
+	return need;
+}
+
+/* A worker: loads rule file i once and compiles it for every output that
+ * needs it. It only fills b->done[i]; build_consume prints and writes. */
 static void
 build_work(void *ctx, int worker, int i)
 {
@@ -412,17 +311,33 @@ build_work(void *ctx, int worker, int i)
 	c->out = calloc(nt, sizeof(*c->out));
 	c->err = calloc(nt, sizeof(*c->err));
 	c->ok = calloc(nt, sizeof(*c->ok));
-	if (!c->out || !c->err || !c->ok)
+	c->made = calloc(nt, sizeof(*c->made));
+	c->expected = calloc(nt, sizeof(*c->expected));
+	if (!c->out || !c->err || !c->ok || !c->made || !c->expected)
 		abort();
+	if (!build_plan(b, worker, i, c))
+		return;
 	struct unit u;
 	driver_load(s, &u, b->items[i].file);
 	driver_render(s, &u.load, &c->load);
+	const char **ids = calloc((size_t)u.nrules + 1, sizeof(*ids));
+	if (!ids)
+		abort();
+	for (int r = 0; r < u.nrules; r++)
+		ids[r] = u.rules[r]->id;
 	for (int k = 0; k < b->nt; k++) {
-		s->be = b->t[k].be;
-		s->tpl = b->t[k].tpl;
-		s->opts.target = b->t[k].be->name;
-		s->opts.pipeline = b->t[k].pl;
-		driver_forget_pieces(s);	/* the rules of this file for this target only */
+		if (c->made[k] != MADE_COMPILED)
+			continue;
+		const struct output *t = &b->t[k];
+		s->be = t->be;
+		s->tpl = t->tpl;
+		s->format = t->spec->format;
+		s->opts.target = t->be->name;
+		s->opts.pipeline = t->pl;
+		s->opts.backend_opts = t->spec->opts;
+		s->opts.nbackend_opts = t->spec->nopts;
+		c->expected[k] = output_expected(b->bo, t, b->items[i].file, ids, u.nrules);
+		driver_forget_pieces(s);	/* the rules of this file for this output only */
 		c->ok[k] = driver_emit(s, &u, &c->out[k], &c->err[k]);
 		if (c->ok[k] && s->npieces > 1) {	/* several rules in one file: one valid output */
 			struct buf joined = {0};
@@ -431,10 +346,11 @@ build_work(void *ctx, int worker, int i)
 			c->out[k] = joined;
 		}
 	}
+	free(ids);
 	driver_unload(&u);
 }
 
-/* In file order on the main thread: every target's output of file i, with a
+/* In file order on the main thread: every output's file of rule file i, with a
  * progress line on a terminal. */
 static void
 build_consume(void *ctx, int i)
@@ -445,8 +361,8 @@ build_consume(void *ctx, int i)
 	for (int k = 0; k < b->nt; k++) {
 		if (b->tty)
 			fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
-				b->t[k].be->name, b->items[i].file);
-		build_one(b, &b->t[k], b->items[i].root, b->items[i].file, c, k, &said);
+				b->t[k].rec.name, b->items[i].file);
+		build_one(b, i, c, k, &said);
 		buf_free(&c->out[k]);
 		buf_free(&c->err[k]);
 	}
@@ -454,9 +370,11 @@ build_consume(void *ctx, int i)
 	free(c->out);
 	free(c->err);
 	free(c->ok);
+	free(c->made);
+	free(c->expected);
 }
 
-/* Every rule file, loaded once and compiled for every target on bo->jobs
+/* Every rule file, loaded once and compiled for every output on bo->jobs
  * workers, its outputs written in the order of the files whatever the workers. */
 static void
 build_all(struct build *b, const struct pathlist *files, const char *const *paths, int npaths)
@@ -469,7 +387,8 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 	b->items = calloc(n, sizeof(*b->items));
 	b->done = calloc(n, sizeof(*b->done));
 	b->workers = calloc((size_t)nw, sizeof(*b->workers));
-	if (!b->items || !b->done || !b->workers)
+	b->views = calloc((size_t)nw, sizeof(*b->views));
+	if (!b->items || !b->done || !b->workers || !b->views)
 		abort();
 	int k = 0;
 	for (int p = 0; p < npaths; p++)
@@ -482,6 +401,7 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		b->workers[w].npieces = b->workers[w].cappieces = 0;
 		b->workers[w].seen = NULL;
 		b->workers[w].nseen = b->workers[w].capseen = 0;
+		outdir_view(&b->out, &b->views[w]);
 	}
 	/* a worker runs at most 2N files ahead of the writes: memory stays a small multiple of N rules */
 	struct jobs j = {b->nitems, nw, 2 * nw, build_work, build_consume, b};
@@ -491,31 +411,82 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		b->s->nfailed += b->workers[w].nfailed;
 		arena_free(&b->workers[w].arena);
 		driver_free(&b->workers[w]);	/* its pieces and seen set, never the main session's */
+		outdir_view_close(&b->views[w]);
 	}
 	free(b->items);
 	free(b->done);
 	free(b->workers);
+	free(b->views);
 	if (b->tty)
 		fputs("\r\033[K", stderr);
 }
 
+/* The summary line; "N skipped" only when a rule was skipped. */
+static void
+build_summary(const struct build *b)
+{
+	char skipped[48] = "";
+	if (b->c.skipped)
+		snprintf(skipped, sizeof(skipped), ", %d skipped", b->c.skipped);
+	if (b->bo->check)
+		fprintf(stderr, "sigmacc build --check: %d up to date, %d missing or stale or orphaned"
+			"%s, %d failed\n", b->c.unchanged, b->c.problems, skipped, b->c.failed);
+	else
+		fprintf(stderr, "sigmacc build: %d written, %d unchanged, %d removed%s, %d failed\n",
+			b->c.written, b->c.unchanged, b->c.removed, skipped, b->c.failed);
+}
+
+/* An expected refusal that concerned no rule file of any output: a typo, or a rule gone. */
+static void
+build_unseen_refusals(const struct build *b)
+{
+	for (int i = 0; i < b->bo->nrefusals; i++)
+		if (!b->refusal_seen[i])
+			fprintf(stderr, "sigmacc: warning: the expected refusal of %s by %s concerns no rule "
+				"this build compiled for it\n", b->bo->refusals[i].rule,
+				b->bo->refusals[i].output);
+}
+
+/* After the outputs: place them, remove the orphans, write the final manifest. */
+static void
+build_finish(struct build *b)
+{
+	build_unseen_refusals(b);
+	names_sort(&b->now);
+	names_sort(&b->kept);
+	if (!b->bo->check)
+		build_commit(b);
+	struct names final = {0};
+	build_remove_orphans(b, &final);
+	for (int i = 0; i < b->now.n; i++)
+		names_add(&final, b->now.v[i]);
+	for (int i = 0; i < b->kept.n; i++)
+		names_add(&final, b->kept.v[i]);
+	names_sort(&final);
+	if (!b->bo->check && !build_write_manifest(b, &final))
+		b->c.failed++;
+	names_free(&final);
+	build_summary(b);
+}
+
 int
-build_run(struct session *s, const struct build_options *bo,
-	  const struct backend *const *targets, const char *const *paths, int npaths)
+build_run(struct session *s, const struct build_options *bo, const char *const *paths,
+	  int npaths)
 {
 	struct build b = {.s = s, .bo = bo};
-	struct target *t = NULL;
+	struct output *t = NULL;
 	struct arena stack = {0};
 	struct pipeline **pls = calloc((size_t)bo->npipelines + 1, sizeof(*pls));
 	if (!pls)
 		abort();
-	if (!build_load_pipelines(bo, targets, pls)) {
+	if (!build_load_pipelines(bo, pls)) {
 		for (int k = 0; k < bo->npipelines; k++)
 			pipeline_free(pls[k]);
 		free(pls);
 		return 2;
 	}
-	int nt = targets_load(bo, targets, &t, &b.c, pls, &stack);
+	int nt = outputs_load(bo, &s->opts, pls, &stack, &t, &b.c.failed);
+	list_digests_init(&b.ld, s->opts.vars);
 	struct buf err = {0};
 	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
@@ -524,54 +495,54 @@ build_run(struct session *s, const struct build_options *bo,
 		b.c.failed++;
 		goto done;
 	}
+	b.may_remove = true;
+	b.complete = bo->complete && nt == bo->noutputs;
 	for (int p = 0; p < npaths; p++) {
 		buf_clear(&err);
-		if (!files_expand(&files[p], paths[p], &err))
+		struct stat st;
+		if (stat(paths[p], &st) != 0) {
+			fprintf(stderr, "sigmacc: %s: %s; no output is removed\n", paths[p], strerror(errno));
+			b.may_remove = false;
 			b.c.failed++;
-		filter_split(&files[p], paths[p]);	/* filters/: meta filters, not rules */
+		} else if (!files_expand(&files[p], paths[p], &err)) {
+			b.may_remove = false;
+			b.c.failed++;
+		} else {
+			filter_split(&files[p], paths[p]);	/* filters/: meta filters, not rules */
+		}
 		fputs(err.data ? err.data : "", stderr);
 	}
 	b.t = t;
 	b.nt = nt;
+	b.refusal_seen = calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
+	if (!b.refusal_seen)
+		abort();
 	s->corr_index = corr_index_paths(files, npaths, s->opts.vars);	/* across the tree */
+	b.whole = s->filters || s->corr_index;
 	build_all(&b, files, paths, npaths);
 	corr_index_free((struct corr_index *)s->corr_index);
 	s->corr_index = NULL;
-	names_sort(&b.now);
-	names_sort(&b.kept);
-	if (!bo->check)
-		build_commit(&b);
-	struct names final = {0};
-	build_remove_orphans(&b, t, nt, &final);
-	for (int i = 0; i < b.now.n; i++)
-		names_add(&final, b.now.v[i]);
-	for (int i = 0; i < b.kept.n; i++)
-		names_add(&final, b.kept.v[i]);
-	names_sort(&final);
-	if (!bo->check && !build_write_manifest(&b, &final))
-		b.c.failed++;
-	names_free(&final);
-	if (bo->check)
-		fprintf(stderr, "sigmacc build --check: %d up to date, %d missing or stale or orphaned, "
-			"%d failed\n", b.c.unchanged, b.c.problems, b.c.failed);
-	else
-		fprintf(stderr, "sigmacc build: %d written, %d unchanged, %d removed, %d failed\n",
-			b.c.written, b.c.unchanged, b.c.removed, b.c.failed);
+	build_finish(&b);
 done:
 	outdir_close(&b.out);
 	for (int p = 0; p < npaths; p++)
 		files_free(&files[p]);
 	free(files);
 	free(b.staged);
-	names_free(&b.before);
+	manifest_free(&b.before);
 	names_free(&b.now);
 	names_free(&b.kept);
 	buf_free(&b.disk);
 	buf_free(&err);
-	targets_free(t, nt);
+	list_digests_free(&b.ld);
+	free(b.refusal_seen);
+	outputs_free(t, nt);
+	free(t);
 	for (int k = 0; k < bo->npipelines; k++)
 		pipeline_free(pls[k]);
 	free(pls);
 	arena_free(&stack);
-	return b.c.failed || b.c.problems ? 1 : 0;
+	/* -s: a rule a target refuses is reported, the exit status is the other failures' */
+	int failed = b.c.failed - (bo->skip_unsupported ? b.c.refused : 0);
+	return failed || b.c.problems ? 1 : 0;
 }

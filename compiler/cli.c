@@ -104,6 +104,13 @@ static const char usage_convert[] =
 
 static const char usage_build[] =
 	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
+	"       sigmacc build [--check] [--project FILE]\n"
+	"\n"
+	"Unless both PATH and -o are given, the project file sigmacc.yml (here or in\n"
+	"the nearest directory above) names the rules, value lists, output directory\n"
+	"and the outputs: each a target with its own directory, format, pipelines and\n"
+	"-O options, rules limited or excluded, and expected refusals (skipped, not\n"
+	"failed). Options on the command line override it.\n"
 	"\n"
 	"Compiles every rule file below each PATH for each target (default: all) into\n"
 	"OUTDIR/<target>/<rule path>.<ext>, where <rule path> is the file's path below\n"
@@ -111,11 +118,18 @@ static const char usage_build[] =
 	"A file is written only when its bytes change, through a temporary file and a\n"
 	"rename, so an interrupted build never leaves half a file. Outputs written by\n"
 	"an earlier build for rule files that no longer exist are removed; the list\n"
-	"lives in OUTDIR/.sigmacc-manifest. A rule that fails keeps its last output and\n"
-	"makes the exit status 1. Prints: written, unchanged, removed, failed.\n"
+	"lives in OUTDIR/.sigmacc-manifest, with hashes of what produced each output:\n"
+	"a rule is compiled again only when its file, a value list it uses, or the\n"
+	"output's pipelines, options, format or sigmacc version changed. A rule that\n"
+	"fails keeps its last output and makes the exit status 1. Prints: written,\n"
+	"unchanged, removed, skipped (when any), failed.\n"
 	"\n"
 	"      --check              write nothing; list every missing, stale or orphaned\n"
-	"                           output and exit 1 if there is one (the CI gate)\n"
+	"                           output and exit 1 if there is one (the CI gate);\n"
+	"                           compiles every rule, trusting no recorded hash\n"
+	"      --project FILE       build what FILE says (default: sigmacc.yml here or\n"
+	"                           above, unless both PATH and -o are given)\n"
+	"      --rebuild            compile every rule, whatever the manifest records\n"
 	"      --test               first run the test cases beside the rules\n"
 	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
 	"                           report it, write nothing and exit 1\n"
@@ -132,8 +146,8 @@ static const char usage_build[] =
 	"\n"
 	"Also: --vars FILE, --undefined-placeholder=MODE, --unmapped=MODE, -O KEY=VALUE,\n"
 	"--templates DIR, --diagnostics=FORM, --follow-symlinks, --max-rule-size BYTES,\n"
-	"as for convert. A second build of the same OUTDIR waits for the first\n"
-	"(lock: OUTDIR/.sigmacc-lock).\n";
+	"-s (a rule a target refuses does not fail the build), as for convert. A second\n"
+	"build of the same OUTDIR waits for the first (lock: OUTDIR/.sigmacc-lock).\n";
 
 static const char usage_list[] =
 	"usage: sigmacc list targets|formats|pipelines [TARGET]\n"
@@ -243,6 +257,8 @@ parse_flag(struct cli *c, const char *a)
 		c->check = true;
 	else if (!strcmp(a, "--test") && !strcmp(c->command, "build"))
 		c->test = true;
+	else if (!strcmp(a, "--rebuild") && !strcmp(c->command, "build"))
+		c->rebuild = true;
 	else if (!strcmp(a, "--skip-unsupported") || !strcmp(a, "-s"))
 		c->skip_unsupported = true;
 	else if (!strcmp(a, "--fail-unsupported"))
@@ -299,6 +315,9 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		c->fail_on = v;
 	} else if (option_arg(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
 		status = v ? parse_size(c, v) : 0;
+	} else if (!strcmp(c->command, "build") &&
+		   option_arg(argc, argv, i, NULL, "--project", &v, &missing)) {
+		c->project = v;
 	} else if (option_arg(argc, argv, i, NULL, "--templates", &v, &missing)) {
 		c->templates = v;
 	} else if (option_arg(argc, argv, i, NULL, "--unmapped", &v, &missing) ||
@@ -322,7 +341,7 @@ unknown_option(const char *a)
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
 		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size", "--test",
-		"--filter",
+		"--filter", "--project", "--rebuild",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

@@ -17,6 +17,8 @@ struct cli {
 	int npipelines;
 	bool without_pipeline, compact, check;
 	bool test;		/* build --test: the rules' test cases first */
+	bool rebuild;		/* build --rebuild: compile every rule whatever the manifest says */
+	const char *project;	/* build --project FILE */
 	bool skip_unsupported, fail_unsupported, follow_symlinks;
 	size_t max_rule_size;	/* --max-rule-size; 0: FILES_MAX_DEFAULT */
 	int json_indent;	/* -j N: JSON outputs indented by N spaces; -1: as written */
@@ -45,6 +47,15 @@ int cli_targets(const char *list, const struct backend **targets);
 bool cli_check_options(struct cli *c, const struct backend *const *targets, int n);
 /* The usage error for a format be does not have, with the closest one; returns 2. */
 int cli_unknown_format(struct cli *c, const struct backend *be, const char *name);
+/* `sigmacc build ...` (project_cli.c). */
+int cmd_build(struct cli *c);
+struct filter_set;
+/* The --filter files, the extra ones (a project's filters:) and the filters/ folder of
+ * each of paths, into fs (the session applies them); false after a message on stderr. */
+bool cli_load_filters(struct cli *c, const char *const *extra, int nextra,
+		      const char *const *paths, int npaths, struct filter_set *fs);
+/* After a run: the filters' names that matched no rule; then fs is freed. */
+void cli_report_filters(struct cli *c, struct filter_set *fs);
 /* `sigmacc list ...` (cmd_list.c). */
 int cmd_list(struct cli *c);
 /* Prints the usage of command (NULL: the overview). */

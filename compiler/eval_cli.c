@@ -314,7 +314,7 @@ test_file(struct tcli *c, const char *path, struct buf *err)
 	}
 	bool ok = eval_read(&d, path, &src) &&
 		  rule_load_docs(a, &d, &src, &rules, &nrules, &docs, &ndocs) &&
-		  corr_load(a, &d, docs, ndocs, rules, nrules, &cors, &ncors);
+		  corr_load(a, &d, NULL, path, docs, ndocs, rules, nrules, &cors, &ncors);
 	if (ok)
 		ok = eval_read(&td, tpath, &tsrc) && cases_load(a, &td, &tsrc, &tf);
 	bool *reached = arena_alloc(a, sizeof(bool) * (size_t)(tf.ncases + 1));

@@ -86,6 +86,10 @@ corrval_build(struct arena *a, struct diag *d, const struct correlation *c,
 	if (c->type == CORR_VALUE_PERCENTILE && !c->percentile)
 		return diag_error(d, c->type_pos, "value_percentile without 'percentile:' has no "
 				  "defined meaning; give the percentile");
+	for (int r = 0; r < c->nrules; r++)
+		if (!c->rules[r])	/* a chain: its entry is a correlation's rows */
+			return diag_error(d, c->pos, "a correlation over correlations (a chain) is "
+					  "not evaluated");
 	ce->rules = arena_alloc(a, sizeof(*ce->rules) * (size_t)c->nrules);
 	for (int r = 0; r < c->nrules; r++)
 		if (!evalrule_build(a, d, c->rules[r], o, &ce->rules[r]))

@@ -111,7 +111,7 @@ load_file(struct hunt *h, const char *path, bool sources, struct buf *err)
 	int n = 0, ndocs = 0, ncors = 0;
 	struct options o = {.target = "test"};
 	bool ok = eval_read(&d, path, &src) && rule_load_docs(a, &d, &src, &rules, &n, &docs, &ndocs) &&
-		  corr_load(a, &d, docs, ndocs, rules, n, &cors, &ncors);
+		  corr_load(a, &d, NULL, path, docs, ndocs, rules, n, &cors, &ncors);
 	if (sources)
 		h->sources = arena_alloc(a, sizeof(*h->sources) * (size_t)(n + 1));
 	for (int i = 0; ok && i < n; i++) {

@@ -218,17 +218,6 @@ run(struct cli *c, const struct backend *be, const struct inputs *in, struct buf
 	return status;
 }
 
-/* Is name an output format of be: its own, or a template under templates/formats/? */
-static bool
-has_format(const struct cli *c, const struct backend *be, const char *name)
-{
-	if (backend_has_format(be, name))
-		return true;
-	struct template *t = template_load(c->templates, be->name, name);
-	template_free(t);
-	return t != NULL;
-}
-
 /*
  * Loads every --vars file; without --vars, each rule gets the value lists
  * found in its directories (scopes.c), so `convert rules/` needs no flag.
@@ -254,18 +243,21 @@ load_vars(struct cli *c, struct inputs *in)
 	return true;
 }
 
-/* The --filter files and the filters/ folder of each PATH; false after a
- * message on stderr. */
-static bool
-load_filters(struct cli *c, struct filter_set *fs)
+/* The --filter files, the extra ones (a project's filters:) and the filters/
+ * folder of each PATH; false after a message on stderr. */
+bool
+cli_load_filters(struct cli *c, const char *const *extra, int nextra, const char *const *paths,
+		 int npaths, struct filter_set *fs)
 {
 	struct buf err = {0};
 	bool ok = true;
 	for (int i = 0; i < c->nfilters; i++)
 		ok = filter_load(fs, &c->s, c->filters[i], &err) && ok;
-	for (int i = 0; i < c->npaths; i++) {
+	for (int i = 0; i < nextra; i++)
+		ok = filter_load(fs, &c->s, extra[i], &err) && ok;
+	for (int i = 0; i < npaths; i++) {
 		struct stat st;
-		char *dir = arena_printf(&fs->a, "%s/filters", c->paths[i]);
+		char *dir = arena_printf(&fs->a, "%s/filters", paths[i]);
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 			ok = filter_load(fs, &c->s, dir, &err) && ok;
 	}
@@ -276,8 +268,8 @@ load_filters(struct cli *c, struct filter_set *fs)
 }
 
 /* After the run: the names filters gave that matched no rule compiled. */
-static void
-report_filters(struct cli *c, struct filter_set *fs)
+void
+cli_report_filters(struct cli *c, struct filter_set *fs)
 {
 	struct buf err = {0};
 	filter_report(fs, &c->s, &err);
@@ -300,70 +292,6 @@ index_inputs(const struct inputs *in)
 						 in->files.n);
 	free(vars);
 	return ix;
-}
-
-/* build: the --vars files, or the value lists found below each PATH, for every rule. */
-static bool
-load_build_vars(struct cli *c, struct vars *vars)
-{
-	for (int i = 0; i < c->nvars; i++)
-		if (!scopes_load_file(&c->s, vars, c->vars[i]))
-			return false;
-	struct pathlist found = {0};
-	for (int i = 0; i < c->npaths && !c->nvars; i++) {
-		struct stat st;
-		if (stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			scopes_list(c->paths[i], &found, false);
-	}
-	bool ok = true;
-	for (int i = 0; i < found.n && ok; i++)
-		ok = scopes_load_file(&c->s, vars, found.v[i]);
-	files_free(&found);
-	return ok;
-}
-
-/* `build`: every chosen target, one output file per rule file. */
-static int
-cmd_build(struct cli *c)
-{
-	if (!c->output)
-		return cli_usage_error("%s", "build needs an output directory: -o OUTDIR");
-	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
-	int n = cli_targets(c->target, targets);
-	if (n < 0)
-		return 2;
-	for (int i = 0; i < n; i++)
-		if (c->format && !has_format(c, targets[i], c->format))
-			return cli_usage_error("format '%s' is not one of every chosen target's "
-					       "(see 'sigmacc list formats')", c->format);
-	if (c->without_pipeline)
-		return cli_usage_error("%s", "build uses a pipeline for each target (-p or the default)");
-	if (c->json_indent >= 0)
-		return cli_usage_error("%s", "build writes JSON as the format does; --json-indent is "
-				       "for convert");
-	if (c->file_pattern)
-		return cli_usage_error("%s", "build compiles every rule file below its PATHs; -P is "
-				       "for convert, check and ir");
-	if (!cli_check_options(c, targets, n))
-		return 2;
-	struct vars vars = {0};
-	struct filter_set fs = {0};
-	int status = 2;
-	if (load_filters(c, &fs) && load_build_vars(c, &vars)) {
-		c->s.opts.vars = &vars;
-		c->s.product = PRODUCT_QUERY;
-		c->s.format = c->format;
-		c->s.record = true;	/* a file of several rules becomes one valid output */
-		struct build_options bo = {c->output, c->templates, c->format, c->check, n, c->jobs,
-					   c->pipelines, c->npipelines};
-		/* a rule that no longer catches its attack must not ship */
-		status = c->test ? eval_gate(c->paths, c->npaths, &c->s.opts, c->s.diagfmt) : 0;
-		if (status == 0)
-			status = build_run(&c->s, &bo, targets, c->paths, c->npaths);
-	}
-	report_filters(c, &fs);
-	vars_free(&vars);
-	return status;
 }
 
 /*
@@ -472,7 +400,7 @@ cmd_compile(struct cli *c, const char *cmd)
 	if (status != 2 && !load_vars(c, &in))
 		status = 2;
 	struct filter_set fs = {0};
-	if (status != 2 && !load_filters(c, &fs))
+	if (status != 2 && !cli_load_filters(c, NULL, 0, (const char *const *)c->paths, c->npaths, &fs))
 		status = 2;
 	c->s.compact = c->compact;
 	struct buf out = {0};
@@ -493,7 +421,7 @@ cmd_compile(struct cli *c, const char *cmd)
 	}
 	buf_free(&out);
 	if (status != 2)
-		report_filters(c, &fs);
+		cli_report_filters(c, &fs);
 	filter_free(&fs);
 	corr_index_free((struct corr_index *)c->s.corr_index);
 	c->s.corr_index = NULL;
@@ -529,10 +457,10 @@ main(int argc, char **argv)
 	c.templates = datadir_find(c.templates);
 	if (!strcmp(cmd, "list"))
 		status = cmd_list(&c);
+	else if (!strcmp(cmd, "build"))	/* its PATHs may come from the project file */
+		status = cmd_build(&c);
 	else if (c.npaths == 0)
 		status = cli_usage_error("%s needs at least one PATH", cmd);
-	else if (!strcmp(cmd, "build"))
-		status = cmd_build(&c);
 	else
 		status = cmd_compile(&c, cmd);
 done:

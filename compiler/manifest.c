@@ -15,9 +15,10 @@
 #include <string.h>
 
 #define MANIFEST_REPORTS 20	/* invalid entries reported one by one; the rest are counted */
+#define MANIFEST_VERSION_LINE "#sigmacc-manifest 2"	/* format 2: docs/manifest.md */
 
 const char *
-names_add(struct names *s, const char *name)
+names_add_record(struct names *s, const char *name, const char *record)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 256;
@@ -26,13 +27,39 @@ names_add(struct names *s, const char *name)
 			abort();
 	}
 	s->sorted = false;
-	return s->v[s->n++] = arena_strdup(&s->arena, name);
+	if (!record)
+		return s->v[s->n++] = arena_strdup(&s->arena, name);
+	size_t n = strlen(name), r = strlen(record);
+	char *e = arena_alloc(&s->arena, n + r + 2);
+	memcpy(e, name, n);
+	e[n] = '\t';
+	memcpy(e + n + 1, record, r + 1);
+	return s->v[s->n++] = e;
+}
+
+const char *
+names_add(struct names *s, const char *name)
+{
+	return names_add_record(s, name, NULL);
+}
+
+/* Compares two entries by their paths: the text before a tab. */
+static int
+cmp_paths(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = *a == '\t' ? 0 : (unsigned char)*a, cb = *b == '\t' ? 0 : (unsigned char)*b;
+		if (ca != cb)
+			return ca - cb;
+		if (!ca)
+			return 0;
+	}
 }
 
 static int
 cmp_names(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return cmp_paths(*(const char *const *)a, *(const char *const *)b);
 }
 
 void
@@ -42,20 +69,41 @@ names_sort(struct names *s)
 		qsort(s->v, (size_t)s->n, sizeof(*s->v), cmp_names);
 	int k = 0;
 	for (int i = 0; i < s->n; i++)
-		if (!k || strcmp(s->v[k - 1], s->v[i]))
+		if (!k || cmp_paths(s->v[k - 1], s->v[i]))
 			s->v[k++] = s->v[i];
 	s->n = k;
 	s->sorted = true;
 }
 
-bool
-names_has(const struct names *s, const char *name)
+static const char *const *
+names_find(const struct names *s, const char *name)
 {
 	if (!s->sorted) {
 		fputs("sigmacc: internal error: names_has on an unsorted set\n", stderr);
 		abort();
 	}
-	return s->n && bsearch(&name, s->v, (size_t)s->n, sizeof(*s->v), cmp_names);
+	return s->n ? bsearch(&name, s->v, (size_t)s->n, sizeof(*s->v), cmp_names) : NULL;
+}
+
+bool
+names_has(const struct names *s, const char *name)
+{
+	return names_find(s, name) != NULL;
+}
+
+const char *
+names_record(const struct names *s, const char *name)
+{
+	const char *const *e = names_find(s, name);
+	const char *tab = e ? strchr(*e, '\t') : NULL;
+	return tab ? tab + 1 : NULL;
+}
+
+const char *
+names_path(struct names *s, const char *entry)
+{
+	const char *tab = strchr(entry, '\t');
+	return tab ? arena_strndup(&s->arena, entry, (size_t)(tab - entry)) : entry;
 }
 
 void
@@ -81,40 +129,145 @@ manifest_check(const char *rel)
 		if (!*c)
 			break;
 	}
-	size_t n = strcspn(rel, "/");
-	if (!rel[n])
-		return "is not below a target's directory";
-	for (int i = 0; backends[i]; i++)
-		if (strlen(backends[i]->name) == n && !strncmp(backends[i]->name, rel, n))
-			return NULL;
-	return "is not below a target's directory";
+	if (!strchr(rel, '/'))
+		return "is not below an output's directory";
+	return NULL;
 }
 
-/* Is rel an output of the built target it lies below (or of a target not built)?
- * If not, says why in why. */
-static bool
-check_extension(const char *rel, const struct manifest_target *targets, int nt, struct buf *why)
+bool
+manifest_safe_dir(const char *dir)
 {
-	size_t n = strcspn(rel, "/"), len = strlen(rel);
+	for (const char *c = dir; *c; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9') &&
+		    !strchr("._-/", *c))
+			return false;
+	const char *why = manifest_check(dir);
+	return *dir && strlen(dir) < 200 && (!why || !strcmp(why, "is not below an output's directory"));
+}
+
+/* Is rel below dir (dir's components, then more)? */
+static bool
+below(const char *rel, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(rel, dir, n) && rel[n] == '/';
+}
+
+enum place {
+	PLACE_OK,
+	PLACE_EXTENSION,	/* below a built output, without its extension */
+	PLACE_NOWHERE,		/* below no output's directory */
+};
+
+/* Is rel an output of the built output it lies below, or below an output not
+ * built (this manifest's own, or a target's directory)? If not, says why. */
+static enum place
+check_place(const char *rel, const struct manifest_target *targets, int nt,
+	    const struct manifest *m, struct buf *why)
+{
+	size_t len = strlen(rel);
 	for (int t = 0; t < nt; t++) {
-		size_t e = strlen(targets[t].ext);
-		if (strlen(targets[t].name) != n || strncmp(targets[t].name, rel, n))
+		size_t e = strlen(targets[t].ext), n = strlen(targets[t].name);
+		if (!below(rel, targets[t].name))
 			continue;
 		if (len > n + 2 + e && rel[len - e - 1] == '.' && !strcmp(rel + len - e, targets[t].ext))
-			return true;
+			return PLACE_OK;
 		buf_printf(why, "does not end in .%s, the extension of this build's %s outputs",
 			   targets[t].ext, targets[t].name);
+		return PLACE_EXTENSION;
+	}
+	for (int i = 0; i < m->noutputs; i++)
+		if (below(rel, m->outputs[i].dir))
+			return PLACE_OK;
+	for (int i = 0; backends[i]; i++)
+		if (below(rel, backends[i]->name))
+			return PLACE_OK;
+	buf_puts(why, "is not below an output's directory");
+	return PLACE_NOWHERE;
+}
+
+bool
+manifest_record_split(const char *record, struct manifest_record *r)
+{
+	if (!record)
+		return false;
+	const char *p = record;
+	char *parts[] = {r->rule, r->lists, r->out};
+	for (int i = 0; i < 3; i++) {
+		size_t n = i == 1 && *p == '-' ? 1 : HASH_HEX - 1;
+		for (size_t k = 0; k < n; k++)	/* stops at the NUL of a short record */
+			if (!(p[k] >= '0' && p[k] <= '9') && !(p[k] >= 'a' && p[k] <= 'f') &&
+			    !(n == 1 && p[k] == '-'))
+				return false;
+		memcpy(parts[i], p, n);
+		parts[i][n] = '\0';
+		p += n;
+		if (i < 2 && *p++ != ' ')
+			return false;
+	}
+	return !*p;
+}
+
+/* A format-2 "#output NAME DIR version=V options=H pipelines=H format=H" line;
+ * false if malformed. */
+static bool
+parse_output(const char *line, struct manifest_output *o)
+{
+	char name[64], dir[256], version[64], opts[HASH_HEX], pipes[HASH_HEX], format[HASH_HEX];
+	char end;
+	if (sscanf(line, "#output %63s %255s version=%63s options=%32s pipelines=%32s format=%32s%c",
+		   name, dir, version, opts, pipes, format, &end) != 6 ||
+	    !manifest_safe_dir(name) || !manifest_safe_dir(dir))
+		return false;
+	*o = (struct manifest_output){0};
+	memcpy(o->name, name, sizeof(name));
+	memcpy(o->dir, dir, sizeof(dir));
+	memcpy(o->version, version, sizeof(version));
+	memcpy(o->options, opts, sizeof(opts));
+	memcpy(o->pipelines, pipes, sizeof(pipes));
+	memcpy(o->format, format, sizeof(format));
+	return true;
+}
+
+/* One entry line: its path checked, its record kept when well-formed; false with why. */
+static bool
+parse_entry(struct manifest *m, char *entry, size_t len, const struct manifest_target *targets,
+	    int nt, struct buf *why)
+{
+	char *tab = m->version >= 2 ? memchr(entry, '\t', len) : NULL;
+	if (tab)
+		*tab = '\0';
+	/* a NUL would hide the rest of the line from every check */
+	const char *bad = strlen(entry) != (tab ? (size_t)(tab - entry) : len) ?
+			  "contains a control character" : manifest_check(entry);
+	if (bad) {
+		if (tab)
+			*tab = '\t';
+		buf_puts(why, bad);
 		return false;
 	}
+	struct manifest_record r;
+	/* a malformed record only costs a rebuild of that output */
+	bool record = tab && manifest_record_split(tab + 1, &r);
+	enum place place = check_place(entry, targets, nt, m, why);
+	/* a file of an output whose format changed since is trusted through its record
+	 * alone: build removes it only while it holds the bytes recorded */
+	if (place != PLACE_OK && !(place == PLACE_EXTENSION && record)) {
+		if (tab)
+			*tab = '\t';
+		return false;
+	}
+	names_add_record(&m->entries, entry, record ? tab + 1 : NULL);
 	return true;
 }
 
 int
 manifest_parse(const char *text, size_t len, const char *file,
-	       const struct manifest_target *targets, int nt, struct names *s, struct buf *err)
+	       const struct manifest_target *targets, int nt, struct manifest *m, struct buf *err)
 {
 	int bad = 0, line = 0;
-	struct buf entry = {0}, ext = {0};
+	struct buf entry = {0}, why = {0};
+	m->version = 1;
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
@@ -123,37 +276,54 @@ manifest_parse(const char *text, size_t len, const char *file,
 		/* CRLF, as a checkout with autocrlf writes it, ends a line like LF */
 		buf_putn(&entry, p, (size_t)(eol - p) - (eol > p && eol[-1] == '\r'));
 		p = eol + (nl != NULL);
+		if (!strcmp(entry.data ? entry.data : "", MANIFEST_VERSION_LINE))
+			m->version = 2;
+		struct manifest_output o;
+		if (m->version >= 2 && !strncmp(entry.data ? entry.data : "", "#output ", 8) &&
+		    parse_output(entry.data, &o)) {
+			m->outputs = realloc(m->outputs, sizeof(o) * (size_t)(m->noutputs + 1));
+			if (!m->outputs)
+				abort();
+			m->outputs[m->noutputs++] = o;
+		}
 		if (!entry.len || entry.data[0] == '#')
 			continue;
-		/* a NUL would hide the rest of the line from every check */
-		const char *why = strlen(entry.data) != entry.len ? "contains a control character" :
-				  manifest_check(entry.data);
-		buf_clear(&ext);
-		if (!why && check_extension(entry.data, targets, nt, &ext)) {
-			names_add(s, entry.data);
+		buf_clear(&why);
+		if (parse_entry(m, entry.data, entry.len, targets, nt, &why))
 			continue;
-		}
 		if (++bad > MANIFEST_REPORTS)
 			continue;	/* a planted manifest must not flood the log */
 		files_put_name(err, file);
 		buf_printf(err, ":%d:1: warning: entry '", line);
 		files_put_bytes(err, entry.data, entry.len);
-		buf_printf(err, "' ignored: it %s\n", why ? why : ext.data);
+		buf_printf(err, "' ignored: it %s\n", why.data);
 	}
 	if (bad > MANIFEST_REPORTS) {
 		files_put_name(err, file);
 		buf_printf(err, ": warning: %d more invalid entries ignored\n", bad - MANIFEST_REPORTS);
 	}
 	buf_free(&entry);
-	buf_free(&ext);
-	names_sort(s);
+	buf_free(&why);
+	names_sort(&m->entries);
 	return bad;
 }
 
 void
-manifest_render(const struct names *s, struct buf *out)
+manifest_free(struct manifest *m)
 {
-	buf_puts(out, "# Outputs written by sigmacc build; it removes them when their rule is gone.\n");
+	names_free(&m->entries);
+	free(m->outputs);
+	*m = (struct manifest){0};
+}
+
+void
+manifest_render(const struct manifest_output *o, int no, const struct names *s, struct buf *out)
+{
+	buf_puts(out, "# Outputs written by sigmacc build and what produced each (docs/manifest.md).\n"
+		 MANIFEST_VERSION_LINE "\n");
+	for (int i = 0; i < no; i++)
+		buf_printf(out, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
+			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
 	for (int i = 0; i < s->n; i++)
 		buf_printf(out, "%s\n", s->v[i]);
 }

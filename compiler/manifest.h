@@ -3,10 +3,12 @@
 #define SIGMACC_MANIFEST_H
 
 #include "base.h"
+#include "hash.h"
 
-/* A set of output paths (relative to OUTDIR): the names live in one arena, the
- * sorted index on the heap, so lookups are O(log n) and a 100k-rule build
- * does not fragment the heap with separately allocated names. */
+/* A set of output paths (relative to OUTDIR), each with an optional record of
+ * what produced it ("PATH\tRECORD" in one string: a path never holds a tab).
+ * The strings live in one arena, the sorted index on the heap, so lookups are
+ * O(log n) and a 100k-rule build does not fragment the heap. */
 struct names {
 	struct arena arena;
 	const char **v;
@@ -16,26 +18,59 @@ struct names {
 
 /* Adds a copy of name; returns the copy. */
 const char *names_add(struct names *s, const char *name);
-/* Sorts and drops duplicates; names_has needs it. */
+/* Adds name with its record (NULL: none). */
+const char *names_add_record(struct names *s, const char *name, const char *record);
+/* Sorts by path and drops later duplicates; names_has needs it. */
 void names_sort(struct names *s);
 bool names_has(const struct names *s, const char *name);
+/* The record of name ("RULE LISTS OUT"), or NULL when it has none or is not there. */
+const char *names_record(const struct names *s, const char *name);
+/* The path of an entry (a copy in the set's arena when it has a record). */
+const char *names_path(struct names *s, const char *entry);
 void names_free(struct names *s);
 
-/* A target of this build and the extension of its outputs. */
+/* An output of this build: its directory below OUTDIR and the extension of its files. */
 struct manifest_target {
 	const char *name, *ext;
 };
 
+/* What produced one output's files, as format 2 records it on an "#output" line. */
+struct manifest_output {
+	char name[64], dir[256], version[64];
+	char options[HASH_HEX], pipelines[HASH_HEX], format[HASH_HEX];
+};
+
+/* The parts of a file's record. */
+struct manifest_record {
+	char rule[HASH_HEX], lists[HASH_HEX], out[HASH_HEX];	/* lists: "-" when none */
+};
+
+/* The manifest as read: the entries, and the outputs' lines of a format-2 manifest. */
+struct manifest {
+	struct names entries;
+	struct manifest_output *outputs;	/* heap */
+	int noutputs;
+	int version;	/* 1: paths only (rebuild everything), 2: with records */
+};
+
 /* Why rel cannot be an output of a build (NULL: it can): not relative, an
- * empty, '.' or '..' component, a control character, not below a known target. */
+ * empty, '.' or '..' component, a control character, not below a directory. */
 const char *manifest_check(const char *rel);
-/* Adds the valid entries of a manifest's text to s. An entry that fails
- * manifest_check, or lies below one of the nt built targets without that
- * target's extension, is reported in err as FILE:LINE:1: warning and left out.
- * Returns how many were left out. */
+/* Is name[0..len) a safe output name or directory for the manifest's lines? */
+bool manifest_safe_dir(const char *dir);
+/* Adds the valid entries of a manifest's text to m. An entry that fails
+ * manifest_check, lies below none of the nt outputs of this build, none of
+ * the manifest's own outputs and no target's directory, or lies below an
+ * output of this build without its extension, is reported in err as
+ * FILE:LINE:1: warning and left out. Returns how many were left out. */
 int manifest_parse(const char *text, size_t len, const char *file,
-		   const struct manifest_target *targets, int nt, struct names *s, struct buf *err);
-/* The manifest's text for the sorted set s. */
-void manifest_render(const struct names *s, struct buf *out);
+		   const struct manifest_target *targets, int nt, struct manifest *m,
+		   struct buf *err);
+void manifest_free(struct manifest *m);
+/* Splits a record into its parts; false when it is malformed. */
+bool manifest_record_split(const char *record, struct manifest_record *r);
+/* The format-2 manifest's text for the outputs (sorted by name) and the sorted set s. */
+void manifest_render(const struct manifest_output *o, int no, const struct names *s,
+		     struct buf *out);
 
 #endif

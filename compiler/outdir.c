@@ -348,6 +348,18 @@ outdir_close(struct outdir *o)
 	o->fd = o->lock = o->tmp = -1;
 }
 
+void
+outdir_view(const struct outdir *o, struct outdir *view)
+{
+	*view = (struct outdir){.path = o->path, .fd = o->fd, .lock = -1, .tmp = -1, .dirfd = -1};
+}
+
+void
+outdir_view_close(struct outdir *view)
+{
+	forget_dir(view);	/* OUTDIR's descriptor is the build's */
+}
+
 bool
 outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, char *name,
 	     struct buf *err)

@@ -38,6 +38,10 @@ enum outdir_state {
 };
 enum outdir_state outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len,
 				 struct buf *err);
+/* A handle on an open OUTDIR for one worker thread: outdir_read and
+ * outdir_compare only, with its own directory cache. */
+void outdir_view(const struct outdir *o, struct outdir *view);
+void outdir_view_close(struct outdir *view);
 /* Writes data for OUTDIR/rel to a new unique temporary file; its name (32 bytes) in name. */
 bool outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, char *name,
 		  struct buf *err);

@@ -53,7 +53,7 @@ _sigmacc() {
 	--max-rule-size | -j | --jobs | --time-field)
 		return
 		;;
-	-o | --output | --vars | --filter | --lint-config | --events)
+	-o | --output | --vars | --filter | --lint-config | --events | --project)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -66,7 +66,7 @@ _sigmacc() {
 			--skip-unsupported --fail-unsupported --follow-symlinks --max-rule-size
 			--file-pattern --json-indent
 			--help --version"
-		[[ $command == build ]] && opts="$opts --check --test --jobs"
+		[[ $command == build ]] && opts="$opts --check --test --jobs --project --rebuild"
 		[[ $command == test ]] && opts="$opts --events --time-field"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -96,14 +96,13 @@ t "build --check lists stale, missing and orphaned outputs and writes nothing" '
 	has "$tmp/stdout" "orphaned: $tmp/chkout/kql/proc_creation_win_web_service_c2.kql" &&
 	[ ! -f "$tmp/chkout/kql/new_rule.kql" ] && has "$tmp/chkout/kql/net_connection_win_web_service_c2.kql" "// edited"'
 t "the example repository: generated queries are current, the hook checks the staged ones" '
-	run 0 build --check -t kql,spl -o examples/detection-as-code/generated \
-		--vars examples/detection-as-code/rules/web_service.vars.yml examples/detection-as-code/rules &&
+	run 0 build --check --project examples/detection-as-code/sigmacc.yml &&
 	cp -R examples/detection-as-code "$tmp/dac" && cd "$tmp/dac" && git init -q && git add -A &&
 	SIGMACC="$bin" sh hooks/pre-commit >/dev/null 2>&1 &&
 	sed -i "s/pastebin.com/pastebin.net/" rules/web_service.vars.yml && git add -A &&
 	! SIGMACC="$bin" sh hooks/pre-commit > out.txt 2>&1 &&
 	grep -q "stale: generated/kql/windows/net_connection_win_web_service_c2.kql" out.txt &&
-	"$bin" build -t kql,spl -o generated --vars rules/web_service.vars.yml rules 2>/dev/null &&
+	"$bin" build 2>/dev/null &&
 	! SIGMACC="$bin" sh hooks/pre-commit >/dev/null 2>&1 &&
 	git add -A && SIGMACC="$bin" sh hooks/pre-commit >/dev/null 2>&1'
 t "native formats: KQL Sentinel rule and Defender detection, unknown format refused" '
@@ -216,7 +215,7 @@ t "build --check reports through --diagnostics: JSON objects and GitHub annotati
 	rm "$tmp/bcout/kql/proc_creation_win_web_service_c2.kql" &&
 	run 1 build --check --diagnostics=json -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	hasnt "$tmp/stderr" "output:" &&
-	has "$tmp/stdout" "\"stale output: run sigmacc build to regenerate it from its rule\", \"code\": \"stale-output\"" &&
+	has "$tmp/stdout" "\"stale output (the output was edited): run sigmacc build to regenerate it from its rule\", \"code\": \"stale-output\"" &&
 	has "$tmp/stdout" "c2.kql\", \"line\": 0, \"col\": 0, \"message\": \"missing output" &&
 	run 1 build --check --diagnostics=github -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	has "$tmp/stdout" "/kql/net_connection_win_web_service_c2.kql::stale output"'

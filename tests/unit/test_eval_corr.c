@@ -113,7 +113,7 @@ corr_fires(const char *rule_yaml, const char *stream)
 	struct options o = {.target = "test"};
 	struct corr_eval ce;
 	if (rule_load_docs(&a, &d, &src, &rules, &nrules, &docs, &ndocs) &&
-	    corr_load(&a, &d, docs, ndocs, rules, nrules, &cors, &ncors) && ncors == 1 &&
+	    corr_load(&a, &d, NULL, "test.yml", docs, ndocs, rules, nrules, &cors, &ncors) && ncors == 1 &&
 	    corrval_build(&a, &d, cors[0], &o, NULL, &ce) && events_load(&a, &d, &es, &evs, &nevs)) {
 		const char *why;
 		result = 1;

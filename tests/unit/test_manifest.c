@@ -1,8 +1,10 @@
-/* test_manifest.c: which manifest entries a build trusts, and the set of output names. */
+/* test_manifest.c: which manifest entries a build trusts, their records, the set of output
+ * names, and the hash behind the records. */
 #include "unit.h"
 #include "manifest.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void
 check(void **state)
@@ -19,9 +21,13 @@ check(void **state)
 	assert_string_equal(manifest_check("kql/a\nb.kql"), "contains a control character");
 	assert_string_equal(manifest_check("kql/a\rb.kql"), "contains a control character");
 	assert_string_equal(manifest_check("kql/a\x7f.kql"), "contains a control character");
-	assert_string_equal(manifest_check("kql"), "is not below a target's directory");
-	assert_string_equal(manifest_check("notes/a.kql"), "is not below a target's directory");
-	assert_string_equal(manifest_check("kqlx/a.kql"), "is not below a target's directory");
+	assert_string_equal(manifest_check("kql"), "is not below an output's directory");
+	/* a project's output directories are names like any other */
+	assert_null(manifest_check("sentinel/rules/a.yaml"));
+	assert_true(manifest_safe_dir("kql-sentinel/rules"));
+	assert_false(manifest_safe_dir("kql sentinel"));
+	assert_false(manifest_safe_dir("../x"));
+	assert_false(manifest_safe_dir(""));
 }
 
 static void
@@ -31,28 +37,77 @@ parse(void **state)
 	const char text[] = "# header\n\nkql/b.kql\r\nkql/a.md\nkql/.kql\nspl/x.anything\n"
 			    "kql/a\0b.kql\nkql/b.kql\nkql/a.kql";
 	const struct manifest_target built[] = {{"kql", "kql"}};
-	struct names s = {0};
+	struct manifest m = {0};
+	struct names *s = &m.entries;
 	struct buf err = {0};
-	assert_int_equal(manifest_parse(text, sizeof(text) - 1, "M", built, 1, &s, &err), 3);
+	assert_int_equal(manifest_parse(text, sizeof(text) - 1, "M", built, 1, &m, &err), 3);
+	assert_int_equal(m.version, 1);
 	assert_string_equal(err.data,
 		"M:4:1: warning: entry 'kql/a.md' ignored: it does not end in .kql, the extension "
 		"of this build's kql outputs\n"
 		"M:5:1: warning: entry 'kql/.kql' ignored: it does not end in .kql, the extension "
 		"of this build's kql outputs\n"
 		"M:7:1: warning: entry 'kql/a\\x00b.kql' ignored: it contains a control character\n");
-	assert_int_equal(s.n, 3);	/* sorted, the duplicate dropped */
-	assert_string_equal(s.v[0], "kql/a.kql");
-	assert_string_equal(s.v[1], "kql/b.kql");
-	assert_string_equal(s.v[2], "spl/x.anything");	/* not built: carried as it is */
-	assert_true(names_has(&s, "kql/b.kql"));
-	assert_false(names_has(&s, "kql/c.kql"));
+	assert_int_equal(s->n, 3);	/* sorted, the duplicate dropped */
+	assert_string_equal(s->v[0], "kql/a.kql");
+	assert_string_equal(s->v[1], "kql/b.kql");
+	assert_string_equal(s->v[2], "spl/x.anything");	/* not built: carried as it is */
+	assert_true(names_has(s, "kql/b.kql"));
+	assert_false(names_has(s, "kql/c.kql"));
+	assert_null(names_record(s, "kql/b.kql"));	/* format 1: no records, all rebuilt */
 	struct buf out = {0};
-	manifest_render(&s, &out);
-	assert_string_equal(out.data, "# Outputs written by sigmacc build; it removes them when "
-			    "their rule is gone.\nkql/a.kql\nkql/b.kql\nspl/x.anything\n");
+	manifest_render(NULL, 0, s, &out);
+	assert_string_equal(out.data, "# Outputs written by sigmacc build and what produced each "
+			    "(docs/manifest.md).\n#sigmacc-manifest 2\nkql/a.kql\nkql/b.kql\n"
+			    "spl/x.anything\n");
 	buf_free(&out);
 	buf_free(&err);
-	names_free(&s);
+	manifest_free(&m);
+}
+
+#define H32 "0123456789abcdef0123456789abcdef"
+
+/* Format 2: the outputs' lines and each file's record, read back as written. */
+static void
+records(void **state)
+{
+	(void)state;
+	const char text[] = "#sigmacc-manifest 2\n"
+			    "#output sentinel kql-sentinel version=0.1.0 options=" H32 " pipelines=" H32
+			    " format=" H32 "\n"
+			    "#output bad name x version=1 options=1 pipelines=1 format=1\n"
+			    "kql-sentinel/a.yaml\t" H32 " - " H32 "\n"
+			    "kql-sentinel/b.yaml\t" H32 " " H32 " " H32 "\n"
+			    "kql-sentinel/c.yaml\tnot a record\n"
+			    "other/d.txt\n";
+	const struct manifest_target built[] = {{"kql-sentinel", "yaml"}};
+	struct manifest m = {0};
+	struct buf err = {0};
+	assert_int_equal(manifest_parse(text, sizeof(text) - 1, "M", built, 1, &m, &err), 1);
+	assert_string_equal(err.data, "M:7:1: warning: entry 'other/d.txt' ignored: it is not below "
+			    "an output's directory\n");
+	assert_int_equal(m.version, 2);
+	assert_int_equal(m.noutputs, 1);
+	assert_string_equal(m.outputs[0].dir, "kql-sentinel");
+	assert_string_equal(m.outputs[0].version, "0.1.0");
+	struct manifest_record r;
+	assert_true(manifest_record_split(names_record(&m.entries, "kql-sentinel/a.yaml"), &r));
+	assert_string_equal(r.lists, "-");
+	assert_string_equal(r.out, H32);
+	assert_true(manifest_record_split(names_record(&m.entries, "kql-sentinel/b.yaml"), &r));
+	assert_string_equal(r.lists, H32);
+	assert_null(names_record(&m.entries, "kql-sentinel/c.yaml"));	/* tracked, rebuilt */
+	assert_true(names_has(&m.entries, "kql-sentinel/c.yaml"));
+	assert_false(manifest_record_split(H32 " - " H32 "0", &r));
+	assert_false(manifest_record_split(H32 " " H32, &r));
+	struct buf out = {0};
+	manifest_render(m.outputs, m.noutputs, &m.entries, &out);
+	assert_non_null(strstr(out.data, "\n#output sentinel kql-sentinel version=0.1.0 options="));
+	assert_non_null(strstr(out.data, "\nkql-sentinel/a.yaml\t" H32 " - " H32 "\n"));
+	assert_non_null(strstr(out.data, "\nkql-sentinel/c.yaml\n"));
+	buf_free(&out);
+	buf_free(&err);
+	manifest_free(&m);
 }
 
 static void
@@ -62,8 +117,8 @@ flood(void **state)
 	struct buf text = {0}, err = {0};
 	for (int i = 0; i < 1000; i++)
 		buf_puts(&text, "kql/../x.kql\n");
-	struct names s = {0};
-	assert_int_equal(manifest_parse(text.data, text.len, "M", NULL, 0, &s, &err), 1000);
+	struct manifest m = {0};
+	assert_int_equal(manifest_parse(text.data, text.len, "M", NULL, 0, &m, &err), 1000);
 	int lines = 0;
 	for (const char *p = err.data; (p = strchr(p, '\n')); p++)
 		lines++;
@@ -71,10 +126,10 @@ flood(void **state)
 	assert_non_null(strstr(err.data, "M:20:1: warning: entry 'kql/../x.kql' ignored"));
 	assert_null(strstr(err.data, "M:21:1:"));
 	assert_non_null(strstr(err.data, "M: warning: 980 more invalid entries ignored\n"));
-	assert_int_equal(s.n, 0);
+	assert_int_equal(m.entries.n, 0);
 	buf_free(&text);
 	buf_free(&err);
-	names_free(&s);
+	manifest_free(&m);
 }
 
 static void
@@ -98,6 +153,32 @@ names(void **state)
 	names_free(&s);
 }
 
+/* SHA-256's published test vectors (FIPS 180-4 examples), as the manifest keeps them: 128 bits. */
+static void
+sha256(void **state)
+{
+	(void)state;
+	char hex[HASH_HEX];
+	hash_bytes_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223");
+	const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";	/* 56 bytes */
+	hash_bytes_hex(two, sizeof(two) - 1, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039");
+	hash_bytes_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924");
+	struct hash_ctx c;	/* a million 'a', fed in uneven pieces */
+	char a[997];
+	memset(a, 'a', sizeof(a));
+	hash_init(&c);
+	for (size_t left = 1000000; left;) {
+		size_t n = left < sizeof(a) ? left : sizeof(a);
+		hash_update(&c, a, n);
+		left -= n;
+	}
+	hash_hex(&c, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67");
+}
+
 int
 main(void)
 {
@@ -105,6 +186,8 @@ main(void)
 		cmocka_unit_test(check),
 		cmocka_unit_test(parse),
 		cmocka_unit_test(flood),
+		cmocka_unit_test(records),
+		cmocka_unit_test(sha256),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

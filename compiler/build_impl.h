@@ -1,0 +1,141 @@
+/* build_impl.h: what build.c shares with build_outputs.c (the outputs, their
+ * configuration and the hashes the manifest records). */
+#ifndef SIGMACC_BUILD_IMPL_H
+#define SIGMACC_BUILD_IMPL_H
+
+#include "build.h"
+#include "manifest.h"
+#include "outdir.h"
+
+/* An output of this build with what it needs loaded. */
+struct output {
+	const struct build_output *spec;
+	const struct backend *be;
+	struct pipeline *pl;		/* the stack it compiles with */
+	struct pipeline **own;		/* loaded for this output, freed with it */
+	int nown;
+	struct template *tpl;		/* the format is this template (NULL: the backend's own) */
+	const char *ext;		/* of its files */
+	struct manifest_output rec;	/* what produces its files, for the manifest */
+	const struct manifest_output *was;	/* the manifest's line for it, or NULL */
+};
+
+/* Loads every output's pipelines and format (pls: the -p pipelines, stacked in
+ * stack); an output that cannot be loaded is reported and counted in *failed. */
+int outputs_load(const struct build_options *bo, const struct options *opts,
+		 struct pipeline **pls, struct arena *stack, struct output **out, int *failed);
+void outputs_free(struct output *o, int n);
+
+/* The digest of each value list, so a rule's record names the lists it may use. */
+struct list_digests {
+	const struct varlist *lists;
+	char (*hex)[HASH_HEX];
+	int n;
+};
+void list_digests_init(struct list_digests *ld, const struct vars *v);
+void list_digests_free(struct list_digests *ld);
+/* The hashes of a rule file's bytes and of the value lists it may use ("-": none).
+ * A list counts as used when its name occurs in the text, or when the text has
+ * an escape that could spell any name (YAML \x, \u, \U, an escaped line break):
+ * more lists than used only costs a recompile, fewer would keep a stale output. */
+void rule_hashes(const struct list_digests *ld, const char *text, size_t len,
+		 char rule[HASH_HEX], char lists[HASH_HEX]);
+
+/* Is the rule file in the output's scope? */
+bool output_in_scope(const struct output *o, const char *file);
+/* The expected refusal of file (or of one of its rules' ids) by output o, or NULL. */
+const struct build_refusal *output_expected(const struct build_options *bo, const struct output *o,
+					    const char *file, const char *const *ids, int nids);
+/* Could an expected refusal of output o name one of file's rules by id? */
+bool output_refusal_by_id(const struct build_options *bo, const struct output *o,
+			  const char *text, size_t len);
+
+/* ---- the build's state (build.c), shared with build_records.c ---- */
+
+/* A changed output, written to a temporary and not yet in place. */
+struct staged {
+	char tmp[32];
+	const char *rel;	/* in the arena of build.now */
+};
+
+/* How an output's file of one rule file was made. */
+enum made {
+	MADE_COMPILED,	/* compiled now (or it failed) */
+	MADE_FRESH,	/* the manifest records these inputs and the file is intact: not compiled */
+	MADE_SCOPED,	/* the rule file is out of the output's scope */
+};
+
+/* One rule file compiled for every output by a worker, waiting to be written. */
+struct compiled {
+	struct buf load;	/* what loading said */
+	struct buf *out, *err;	/* per output: the file and what compiling said */
+	bool *ok;		/* per output */
+	unsigned char *made;	/* per output: enum made */
+	const struct build_refusal **expected;	/* per output: the refusal declared for it */
+	const char *file;	/* the rule file */
+	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
+	bool hashed;		/* the rule file was read: rule and lists are set */
+};
+
+/* A rule file and the PATH argument it was found below. */
+struct rulefile {
+	const char *root, *file;
+};
+
+struct counts {
+	int written, unchanged, removed, skipped, failed, problems;
+	int refused;	/* of failed: rules a target refused (or could not load) */
+};
+
+struct build {
+	struct session *s;
+	const struct build_options *bo;
+	struct outdir out;
+	struct manifest before;	/* the manifest's valid entries and outputs */
+	struct names now;	/* outputs of this build, with their records */
+	struct names kept;	/* earlier outputs that stay: failing rules */
+	struct buf disk;	/* the manifest's text as it is on disk */
+	struct staged *staged;
+	int nstaged, capstaged;
+	struct counts c;
+	struct list_digests ld;
+	/* orphans may be removed: the rules were all found and, for a whole
+	 * project, every output loaded (else a typo would delete their files) */
+	bool may_remove, complete;
+	/* meta filters or correlations: an output also depends on files other than its
+	 * rule file (a filters/ folder, base rules elsewhere), so none is skipped */
+	bool whole;
+	bool *refusal_seen;	/* per expected refusal: it concerned some output */
+	/* the rule files, compiled on workers and written in order (jobs.c) */
+	const struct output *t;
+	int nt;
+	struct rulefile *items;
+	struct compiled *done;
+	struct session *workers;	/* a session (arena) per worker */
+	struct outdir *views;		/* a read-only OUTDIR handle per worker */
+	int nitems, progress;
+	bool tty;
+};
+
+/* build_records.c */
+
+/* The name of a rule file's output: its path below root without .yml, in dir. */
+void output_name(struct buf *b, const char *root, const char *file, const char *dir,
+		 const char *ext);
+/* Reads the manifest and finds each output's line in it; its invalid entries
+ * are reported and left out (a problem for --check). False when unreadable. */
+bool build_read_manifest(struct build *b, struct output *t, int nt);
+/* The output whose directory path lies below, or -1. */
+int built_output(const struct output *t, int nt, const char *path);
+/* Replaces the manifest with the sorted set, unless the file already says exactly that. */
+bool build_write_manifest(struct build *b, const struct names *set);
+/* Which input of the stale output rel changed, in why; NULL when no record says. */
+const char *stale_reason(const struct build *b, const char *rel, struct compiled *c,
+			 struct buf *why);
+/* May the orphan rel (with its record) be removed? Not when edited since (said in err). */
+bool orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err);
+/* Is output k's file of rule file i (its text) known current without compiling? */
+bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
+		 const struct compiled *c);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * build_outputs.c: the outputs of `sigmacc build`, each a target compiled one
+ * way (pipelines, format, -O options) into its own directory, and what the
+ * manifest records about them: a hash of each output's configuration (the
+ * pipeline and template files' bytes, the options, the sigmacc version) and,
+ * per rule file, of its bytes and of the value lists it may use. Equal
+ * hashes let a build skip compiling; different ones say which input changed.
+ */
+#define _GNU_SOURCE	/* memmem */
+#include "build_impl.h"
+#include "files.h"
+#include "pipelines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Adds a file's bytes to c (not its path: the same project run from another
+ * folder, or another machine's data directory, must record the same). */
+static void
+hash_file(struct hash_ctx *c, const char *path)
+{
+	size_t len = 0;
+	const char *why;
+	char *text = files_read(path, &len, &why);
+	hash_update(c, text ? text : "", len);
+	hash_str(c, text ? "" : "unreadable");
+	free(text);
+}
+
+/* Adds a pipeline to c: a file's bytes, or the name and bytes of one of sigmacc's. */
+static void
+hash_pipeline(struct hash_ctx *c, const char *templates, const char *name)
+{
+	struct buf path = {0};
+	struct stat st;
+	if (stat(name, &st) == 0 && S_ISREG(st.st_mode)) {
+		buf_puts(&path, name);
+	} else {
+		buf_printf(&path, "%s/pipelines/%s.yml", templates, name);
+		hash_str(c, name);
+	}
+	hash_file(c, path.data);
+	buf_free(&path);
+}
+
+/* Adds a loaded pipeline to o's own, or fails (its message printed) and frees it. */
+static bool
+own_pipeline(struct output *o, struct pipeline *pl, const char *name)
+{
+	if (pl && strcmp(pl->target, o->be->name)) {
+		fprintf(stderr, "sigmacc: output %s: pipeline '%s' is for target %s, not %s\n",
+			o->spec->name, name, pl->target, o->be->name);
+		pipeline_free(pl);
+		pl = NULL;
+	}
+	if (!pl)
+		return false;
+	o->own = realloc(o->own, sizeof(*o->own) * (size_t)(o->nown + 1));
+	if (!o->own)
+		abort();
+	o->own[o->nown++] = pl;
+	return true;
+}
+
+/* The pipelines of o: the -p ones for its target, else its own, else its
+ * target's default, stacked in order; their bytes hashed into c. */
+static bool
+output_pipelines(const struct build_options *bo, struct output *o, struct pipeline **pls,
+		 struct arena *stack, struct hash_ctx *c)
+{
+	for (int k = 0; k < bo->npipelines; k++)
+		if (!strcmp(pls[k]->target, o->be->name)) {
+			o->pl = o->pl ? pipeline_stack(stack, o->pl, pls[k]) : pls[k];
+			hash_pipeline(c, bo->templates, bo->pipelines[k]);
+		}
+	if (o->pl)
+		return true;
+	const char *def = o->be->default_pipeline;
+	int n = o->spec->npipelines;
+	for (int k = 0; k < (n ? n : 1); k++) {
+		const char *name = n ? o->spec->pipelines[k] : def;
+		struct pipeline *pl = n ? pipeline_load_for(bo->templates, name, o->be->name) :
+				      pipeline_load(bo->templates, name);
+		if (!own_pipeline(o, pl, name))
+			return false;
+		/* a pySigma pipeline only renames fields: the target's own selects the events */
+		if (!o->pl && pl->owner) {
+			if (!own_pipeline(o, pipeline_load(bo->templates, def), def))
+				return false;
+			hash_pipeline(c, bo->templates, def);
+			o->pl = o->own[o->nown - 1];
+		}
+		o->pl = o->pl ? pipeline_stack(stack, o->pl, pl) : pl;
+		hash_pipeline(c, bo->templates, name);
+	}
+	return true;
+}
+
+/* The options hash: everything besides pipelines and template that shapes the text. */
+static void
+hash_options(const struct build_options *bo, const struct output *o, const struct options *opts,
+	     char out[HASH_HEX])
+{
+	struct hash_ctx c;
+	hash_init(&c);
+	for (int i = 0; i < bo->nfilters; i++)
+		hash_file(&c, bo->filters[i]);
+	hash_str(&c, o->be->name);
+	hash_str(&c, o->spec->format ? o->spec->format : "default");
+	hash_str(&c, opts->unmapped == UNMAPPED_PASSTHROUGH ? "passthrough" : "error");
+	hash_str(&c, opts->placeholder_wildcard ? "wildcard" : "error");
+	for (int i = 0; i < o->spec->nopts; i++)
+		hash_str(&c, o->spec->opts[i]);
+	hash_hex(&c, out);
+}
+
+/* The format hash: the template file's bytes, or the name of a format built in. */
+static void
+hash_format(const struct output *o, const char *templates, char out[HASH_HEX])
+{
+	struct hash_ctx c;
+	hash_init(&c);
+	hash_str(&c, o->spec->format ? o->spec->format : "default");
+	if (o->tpl) {
+		struct buf path = {0};
+		buf_printf(&path, "%s/formats/%s/%s.yml", templates, o->be->name, o->spec->format);
+		size_t len = 0;
+		const char *why;
+		char *text = files_read(path.data, &len, &why);
+		hash_update(&c, text ? text : "", len);
+		free(text);
+		buf_free(&path);
+	}
+	hash_hex(&c, out);
+}
+
+/* Loads one output; false after a message. */
+static bool
+output_load(const struct build_options *bo, const struct options *opts, struct output *o,
+	    struct pipeline **pls, struct arena *stack)
+{
+	const char *format = o->spec->format;
+	struct hash_ctx pc;
+	hash_init(&pc);
+	if (!output_pipelines(bo, o, pls, stack, &pc))
+		return false;
+	if (format && !backend_has_format(o->be, format)) {
+		o->tpl = template_load(bo->templates, o->be->name, format);
+		if (!o->tpl)
+			return false;
+	}
+	o->ext = o->tpl ? o->tpl->ext : format && strcmp(format, "default") ? format : o->be->ext;
+	snprintf(o->rec.name, sizeof(o->rec.name), "%s", o->spec->name);
+	snprintf(o->rec.dir, sizeof(o->rec.dir), "%s", o->spec->dir);
+	snprintf(o->rec.version, sizeof(o->rec.version), "%s", bo->version ? bo->version : "0");
+	hash_hex(&pc, o->rec.pipelines);
+	hash_options(bo, o, opts, o->rec.options);
+	hash_format(o, bo->templates, o->rec.format);
+	return true;
+}
+
+int
+outputs_load(const struct build_options *bo, const struct options *opts, struct pipeline **pls,
+	     struct arena *stack, struct output **out, int *failed)
+{
+	struct output *o = calloc((size_t)(bo->noutputs ? bo->noutputs : 1), sizeof(*o));
+	if (!o)
+		abort();
+	int k = 0;
+	for (int i = 0; i < bo->noutputs; i++) {
+		o[k] = (struct output){.spec = &bo->outputs[i], .be = bo->outputs[i].be};
+		if (output_load(bo, opts, &o[k], pls, stack)) {
+			k++;
+			continue;
+		}
+		outputs_free(&o[k], 1);	/* frees what it loaded, not the array */
+		(*failed)++;
+	}
+	*out = o;
+	return k;
+}
+
+void
+outputs_free(struct output *o, int n)
+{
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < o[i].nown; k++)
+			pipeline_free(o[i].own[k]);
+		free(o[i].own);
+		template_free(o[i].tpl);
+		o[i].own = NULL;
+		o[i].tpl = NULL;
+	}
+}
+
+void
+list_digests_init(struct list_digests *ld, const struct vars *v)
+{
+	ld->n = v ? v->nlists : 0;
+	ld->lists = v ? v->lists : NULL;
+	ld->hex = calloc((size_t)(ld->n ? ld->n : 1), sizeof(*ld->hex));
+	if (!ld->hex)
+		abort();
+	for (int i = 0; i < ld->n; i++) {
+		struct hash_ctx c;
+		hash_init(&c);
+		hash_str(&c, ld->lists[i].name);
+		for (int k = 0; k < ld->lists[i].nvals; k++)
+			hash_str(&c, ld->lists[i].vals[k]);
+		hash_hex(&c, ld->hex[i]);
+	}
+}
+
+void
+list_digests_free(struct list_digests *ld)
+{
+	free(ld->hex);
+	*ld = (struct list_digests){0};
+}
+
+/* Could the text spell a name through a YAML escape? */
+static bool
+has_escape(const char *text, size_t len)
+{
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\\', (size_t)(end - p)));) {
+		if (++p == end)
+			break;
+		if (strchr("xuU\r\n", *p))
+			return true;
+	}
+	return false;
+}
+
+void
+rule_hashes(const struct list_digests *ld, const char *text, size_t len, char rule[HASH_HEX],
+	    char lists[HASH_HEX])
+{
+	hash_bytes_hex(text, len, rule);
+	bool all = has_escape(text, len), any = false;
+	struct hash_ctx c;
+	hash_init(&c);
+	for (int i = 0; i < ld->n; i++) {
+		const char *name = ld->lists[i].name;
+		if (!all && !memmem(text, len, name, strlen(name)))
+			continue;
+		hash_update(&c, ld->hex[i], HASH_HEX - 1);
+		any = true;
+	}
+	if (any)
+		hash_hex(&c, lists);
+	else
+		strcpy(lists, "-");
+}
+
+/* Is file the rule path p, or below the folder p? */
+static bool
+path_under(const char *file, const char *p)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return !strncmp(file, p, n) && (!file[n] || file[n] == '/');
+}
+
+bool
+output_in_scope(const struct output *o, const char *file)
+{
+	bool in = o->spec->ninclude == 0;
+	for (int i = 0; i < o->spec->ninclude && !in; i++)
+		in = path_under(file, o->spec->include[i]);
+	for (int i = 0; i < o->spec->nexclude && in; i++)
+		in = !path_under(file, o->spec->exclude[i]);
+	return in;
+}
+
+static bool
+refusal_for(const struct build_refusal *r, const struct output *o)
+{
+	return !strcmp(r->output, o->spec->name) || !strcmp(r->output, o->be->name);
+}
+
+const struct build_refusal *
+output_expected(const struct build_options *bo, const struct output *o, const char *file,
+		const char *const *ids, int nids)
+{
+	for (int i = 0; i < bo->nrefusals; i++) {
+		const struct build_refusal *r = &bo->refusals[i];
+		if (!refusal_for(r, o))
+			continue;
+		if (path_under(file, r->rule))
+			return r;
+		for (int k = 0; k < nids; k++)
+			if (ids[k] && !strcmp(ids[k], r->rule))
+				return r;
+	}
+	return NULL;
+}
+
+bool
+output_refusal_by_id(const struct build_options *bo, const struct output *o, const char *text,
+		     size_t len)
+{
+	for (int i = 0; i < bo->nrefusals; i++)
+		if (refusal_for(&bo->refusals[i], o) &&
+		    memmem(text, len, bo->refusals[i].rule, strlen(bo->refusals[i].rule)))
+			return true;
+	return false;
+}

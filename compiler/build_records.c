@@ -1,0 +1,254 @@
+/*
+ * build_records.c: what `sigmacc build` reads from and writes to its manifest:
+ * the output names, the manifest read and written with each output's line, the
+ * records that let a build skip compiling an unchanged rule (build_fresh),
+ * why a stale output is stale, and whether an orphan is still what sigmacc
+ * wrote. The build itself is build.c.
+ */
+#include "build_impl.h"
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The output name of a rule file: its path below the PATH argument, without .yml. */
+void
+output_name(struct buf *b, const char *root, const char *file, const char *target,
+	    const char *ext)
+{
+	const char *rel = file;
+	size_t n = strlen(root);
+	if (strcmp(root, file) && !strncmp(file, root, n) && (file[n] == '/' || root[n - 1] == '/'))
+		rel = file + n + (file[n] == '/');
+	else if (strrchr(file, '/'))
+		rel = strrchr(file, '/') + 1;
+	size_t len = strlen(rel);
+	if (len > 5 && !strcmp(rel + len - 5, ".yaml"))
+		len -= 5;
+	else if (len > 4 && !strcmp(rel + len - 4, ".yml"))
+		len -= 4;
+	buf_clear(b);
+	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
+}
+
+/* Finds each output's line in the manifest just read. */
+static void
+build_match_outputs(struct build *b, struct output *t, int nt)
+{
+	for (int i = 0; i < nt; i++)
+		for (int k = 0; k < b->before.noutputs && !t[i].was; k++)
+			if (!strcmp(b->before.outputs[k].name, t[i].rec.name) &&
+			    !strcmp(b->before.outputs[k].dir, t[i].rec.dir))
+				t[i].was = &b->before.outputs[k];
+}
+
+/* Reads the manifest; its invalid entries are reported and left out (a problem for --check). */
+bool
+build_read_manifest(struct build *b, struct output *t, int nt)
+{
+	struct buf err = {0}, file = {0};
+	size_t len = 0;
+	bool missing = false;
+	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err);
+	if (text) {
+		struct manifest_target *mt = calloc((size_t)(nt ? nt : 1), sizeof(*mt));
+		for (int i = 0; i < nt; i++)
+			mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext};
+		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
+		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
+		if (b->bo->check)
+			b->c.problems += bad;
+		buf_putn(&b->disk, text, len);
+		free(mt);
+	}
+	names_sort(&b->before.entries);
+	build_match_outputs(b, t, nt);
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&err);
+	buf_free(&file);
+	free(text);
+	return text || missing;
+}
+
+/* Is the output path below the directory of one of this build's outputs? Which one (or -1). */
+int
+built_output(const struct output *t, int nt, const char *path)
+{
+	for (int i = 0; i < nt; i++) {
+		size_t n = strlen(t[i].rec.dir);
+		if (!strncmp(path, t[i].rec.dir, n) && path[n] == '/')
+			return i;
+	}
+	return -1;
+}
+
+/* The lines of the outputs for the manifest of set: this build's, then the
+ * earlier ones of outputs not built now that still have files in set. */
+static int
+build_manifest_outputs(const struct build *b, const struct names *set,
+		       struct manifest_output **out)
+{
+	struct manifest_output *o = calloc((size_t)(b->nt + b->before.noutputs + 1), sizeof(*o));
+	if (!o)
+		abort();
+	int n = 0;
+	for (int i = 0; i < b->nt; i++)
+		o[n++] = b->t[i].rec;
+	for (int k = 0; k < b->before.noutputs; k++) {
+		const struct manifest_output *m = &b->before.outputs[k];
+		bool built = false, used = false;
+		for (int i = 0; i < n && !built; i++)
+			built = !strcmp(o[i].name, m->name) || !strcmp(o[i].dir, m->dir);
+		size_t len = strlen(m->dir);
+		for (int i = 0; i < set->n && !built && !used; i++)
+			used = !strncmp(set->v[i], m->dir, len) && set->v[i][len] == '/';
+		if (!built && used)
+			o[n++] = *m;
+	}
+	*out = o;
+	return n;
+}
+
+/* Replaces the manifest with the sorted set, unless the file already says exactly that. */
+bool
+build_write_manifest(struct build *b, const struct names *set)
+{
+	struct buf text = {0}, err = {0};
+	struct manifest_output *o = NULL;
+	int no = build_manifest_outputs(b, set, &o);
+	manifest_render(o, no, set, &text);
+	free(o);
+	bool ok = true;
+	if (text.len != b->disk.len || memcmp(text.data, b->disk.data ? b->disk.data : "", text.len)) {
+		char tmp[32];
+		ok = outdir_stage(&b->out, OUTDIR_MANIFEST, text.data, text.len, tmp, &err);
+		if (ok && !outdir_sync(&b->out, &err)) {
+			outdir_discard(&b->out, tmp);
+			ok = false;
+		}
+		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, &err) &&
+		     outdir_sync(&b->out, &err);
+	}
+	if (ok) {
+		buf_clear(&b->disk);
+		buf_putn(&b->disk, text.data, text.len);
+	}
+	fputs(err.data ? err.data : "", stderr);
+	buf_free(&text);
+	buf_free(&err);
+	return ok;
+}
+
+/* Reads and hashes c's rule file unless done; false when it cannot be read. */
+static bool
+compiled_hash(const struct build *b, struct compiled *c)
+{
+	size_t len = 0;
+	const char *why;
+	char *text = c->hashed ? NULL : files_read(c->file, &len, &why);
+	if (text) {	/* unreadable: compiled, and loading says why */
+		rule_hashes(&b->ld, text, len, c->rule, c->lists);
+		c->hashed = true;
+	}
+	free(text);
+	return c->hashed;
+}
+
+/* Which input of a stale output changed, from the manifest's record: NULL when
+ * it records nothing about it. */
+const char *
+stale_reason(const struct build *b, const char *rel, struct compiled *c, struct buf *why)
+{
+	int k = built_output(b->t, b->nt, rel);
+	const struct manifest_output *was = k >= 0 ? b->t[k].was : NULL;
+	struct manifest_record r;
+	if (!was || !manifest_record_split(names_record(&b->before.entries, rel), &r))
+		return NULL;
+	const struct manifest_output *now = &b->t[k].rec;
+	if (strcmp(was->version, now->version))
+		buf_printf(why, "sigmacc changed from %s to %s", was->version, now->version);
+	else if (strcmp(was->options, now->options))
+		buf_puts(why, "the output's options changed");
+	else if (strcmp(was->pipelines, now->pipelines))
+		buf_puts(why, "a pipeline changed");
+	else if (strcmp(was->format, now->format))
+		buf_puts(why, "the format template changed");
+	else if (c && compiled_hash(b, c) && strcmp(r.rule, c->rule))
+		buf_puts(why, "the rule changed");
+	else if (c && c->hashed && strcmp(r.lists, c->lists))
+		buf_puts(why, "a value list it uses changed");
+	else
+		buf_puts(why, "the output was edited");
+	return why->data;
+}
+
+/* May the orphan at rel be removed? Yes without a record, when it cannot be
+ * read (outdir_remove then refuses a link or a directory and says so), or when
+ * it holds the bytes its record says were written. No when it was edited since:
+ * said, and no longer tracked, as sigmacc removes only what it wrote. */
+bool
+orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err)
+{
+	struct manifest_record r;
+	if (!manifest_record_split(record, &r))
+		return true;
+	size_t len = 0;
+	bool missing = false;
+	struct buf ignored = {0};
+	char *data = outdir_read(&b->out, rel, &len, &missing, &ignored);
+	buf_free(&ignored);
+	if (!data)
+		return true;
+	char hex[HASH_HEX];
+	hash_bytes_hex(data, len, hex);
+	free(data);
+	if (!strcmp(hex, r.out))
+		return true;
+	buf_puts(err, "sigmacc: ");
+	files_put_name(err, b->bo->outdir);
+	buf_puts(err, "/");
+	files_put_name(err, rel);
+	buf_puts(err, ": warning: not removed, it was edited after sigmacc wrote it; no longer "
+		 "tracked\n");
+	return false;
+}
+
+/* Is output k's file of rule file i known up to date without compiling? Only
+ * when building (never for --check, which trusts no record: a manifest arrives
+ * through pull requests), the output's configuration is the one recorded, the
+ * rule and its value lists hash as recorded, no declared refusal may concern
+ * it, and the file on disk holds the bytes recorded. */
+bool
+build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
+	    const struct compiled *c)
+{
+	const struct output *t = &b->t[k];
+	const struct manifest_output *w = t->was;
+	if (b->bo->check || b->bo->full || b->whole || !w || strcmp(w->version, t->rec.version) ||
+	    strcmp(w->options, t->rec.options) || strcmp(w->pipelines, t->rec.pipelines) ||
+	    strcmp(w->format, t->rec.format) ||
+	    output_expected(b->bo, t, b->items[i].file, NULL, 0) ||
+	    output_refusal_by_id(b->bo, t, text, len))
+		return false;
+	struct buf name = {0}, err = {0};
+	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
+	struct manifest_record r;
+	bool fresh = false;
+	if (!manifest_check(name.data) &&
+	    manifest_record_split(names_record(&b->before.entries, name.data), &r) &&
+	    !strcmp(r.rule, c->rule) && !strcmp(r.lists, c->lists)) {
+		size_t n = 0;
+		bool missing = false;
+		char *data = outdir_read(&b->views[worker], name.data, &n, &missing, &err);
+		char hex[HASH_HEX];
+		if (data) {
+			hash_bytes_hex(data, n, hex);
+			fresh = !strcmp(hex, r.out);
+		}
+		free(data);
+	}
+	buf_free(&name);
+	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	return fresh;
+}

@@ -1,0 +1,273 @@
+#!/bin/sh
+# project.sh SIGMACC: `sigmacc build` driven by a project file (sigmacc.yml): the
+# example repository built from it alone, several outputs of one target side by
+# side, per-rule scoping, expected refusals, and incremental builds (the manifest's
+# records: exactly the outputs whose inputs changed are rebuilt, and the tree equals
+# a clean build). Run from the source root; prints TAP.
+# shellcheck source=tests/hostile/lib.sh
+. "$(dirname "$0")/hostile/lib.sh"
+
+version=$("$bin" --version | cut -d' ' -f2)
+
+# snap DIR: every file below DIR with its inode and mtime (what a write would change)
+snap() { (cd "$1" && find . -type f ! -name .sigmacc-lock -printf '%p %i %T@\n' | LC_ALL=C sort); }
+# outputs DIR: the same for the outputs alone (the example's committed manifest records the
+# hashes of sigmacc's own pipelines and formats, which change with them)
+outputs() { (cd "$1" && find . -type f ! -name '.sigmacc-*' -printf '%p %i %T@\n' | LC_ALL=C sort); }
+# changed BEFORE AFTER: the files whose inode or mtime differ, one per line
+changed() {
+	printf '%s\n' "$1" > "$io/a" && printf '%s\n' "$2" > "$io/b" &&
+	LC_ALL=C join -j1 "$io/a" "$io/b" | awk '$2 != $4 || $3 != $5 { print $1 }'
+}
+
+example() {
+	cp -R "$src/examples/detection-as-code" dac && cd dac/rules/windows &&
+	run 0 build --check &&
+	same "$io/stderr" "sigmacc build --check: 6 up to date, 0 missing or stale or orphaned, 0 failed" &&
+	[ ! -s "$io/stdout" ] && before=$(outputs ../../generated) &&
+	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 6 unchanged, 0 removed, 0 failed" &&
+	unchanged "$before" "$(outputs ../../generated)" &&
+	rm -r ../../generated/sentinel && run 1 build --check &&
+	same "$io/stdout" "missing: ../../generated/sentinel/windows/net_connection_win_web_service_c2.yaml
+missing: ../../generated/sentinel/windows/proc_creation_win_web_service_c2.yaml" &&
+	cd ../.. && run 0 build && same "$io/stderr" "sigmacc build: 2 written, 4 unchanged, 0 removed, 0 failed" &&
+	diff -r -x .sigmacc-manifest -x .sigmacc-lock "$src/examples/detection-as-code/generated" generated
+}
+t "the example repository builds and checks from its project file alone, from any folder" example
+
+# a project of the T1102 rules with three outputs of one target
+kql_project() {
+	cp "$net" "$proc" "$vars" rules/ &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql}" \
+		"  - {name: sentinel, target: kql, format: sentinel-rule}" \
+		"  - {name: defender, target: kql, format: defender-detection, dir: m365/defender}" \
+		> sigmacc.yml
+}
+
+formats() {
+	kql_project && run 0 build &&
+	same "$io/stderr" "sigmacc build: 6 written, 0 unchanged, 0 removed, 0 failed" &&
+	[ -f generated/kql/proc_creation_win_web_service_c2.kql ] &&
+	has generated/sentinel/proc_creation_win_web_service_c2.yaml "query: |" &&
+	has generated/m365/defender/proc_creation_win_web_service_c2.json '"queryText":' &&
+	before=$(snap generated) &&
+	# a build of the kql target alone from the command line: the other outputs are not its own
+	run 0 build -t kql -o generated rules &&
+	same "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 0 failed" &&
+	unchanged "$before" "$(snap generated)" && run 0 build --check &&
+	rm rules/net_connection_win_web_service_c2.yml && run 0 build &&
+	same "$io/stderr" "sigmacc build: 0 written, 3 unchanged, 3 removed, 0 failed" &&
+	# an output dropped from the project file: its files go, the others stay untouched
+	before=$(snap generated) && sed -i '/sentinel/d' sigmacc.yml && run 0 build &&
+	same "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 1 removed, 0 failed" &&
+	[ ! -e generated/sentinel/proc_creation_win_web_service_c2.yaml ] &&
+	[ "$(changed "$before" "$(snap generated)")" = "./.sigmacc-manifest" ]
+}
+t "several outputs of one target, each in its own directory, never touch each other's files" formats
+
+format_change() {
+	kql_project && run 0 build 2>/dev/null && echo "// mine" >> generated/kql/net_connection_win_web_service_c2.kql &&
+	# the kql output becomes Sentinel rules: its .kql files go, except one edited by hand
+	sed -i 's/{name: kql, target: kql}/{name: kql, target: kql, format: sentinel-rule}/' sigmacc.yml &&
+	run 0 build &&
+	same "$io/stderr" "sigmacc: generated/kql/net_connection_win_web_service_c2.kql: warning: not removed, it was edited after sigmacc wrote it; no longer tracked
+sigmacc build: 2 written, 4 unchanged, 1 removed, 0 failed" &&
+	[ ! -e generated/kql/proc_creation_win_web_service_c2.kql ] &&
+	[ -f generated/kql/proc_creation_win_web_service_c2.yaml ] &&
+	has generated/kql/net_connection_win_web_service_c2.kql "// mine" &&
+	hasnt generated/.sigmacc-manifest "kql/net_connection_win_web_service_c2.kql" &&
+	run 0 build --check && hasnt "$io/stderr" "warning"
+}
+t "an output whose format changes: its old files are removed, never one edited since" format_change
+
+scoping() {
+	mkdir -p rules/win/old rules/lnx && cp "$vars" rules/ && cp "$net" rules/win/a.yml &&
+	cp "$net" rules/win/old/b.yml && cp "$net" rules/lnx/c.yml &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql, rules: [rules/win]}" \
+		"  - {name: spl, target: spl, rules: [rules/win/a.yml, rules/lnx/], exclude: [rules/lnx/c.yml]}" \
+		> sigmacc.yml &&
+	run 0 build && same "$io/stderr" "sigmacc build: 3 written, 0 unchanged, 0 removed, 3 skipped, 0 failed" &&
+	(cd generated && find . -type f ! -name '.sigmacc-*' | LC_ALL=C sort) > "$io/files" &&
+	same "$io/files" "./kql/win/a.kql
+./kql/win/old/b.kql
+./spl/win/a.spl" &&
+	sed -i 's|rules: \[rules/win\]|rules: [rules/win], exclude: [rules/win/old]|' sigmacc.yml &&
+	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 1 removed, 4 skipped, 0 failed" &&
+	[ ! -e generated/kql/win/old/b.kql ] &&
+	# scoping: rules for some outputs or targets only, or for all but some
+	printf '%s\n' "scoping:" "  - {rules: [rules/win/a.yml], except: [spl]}" \
+		"  - {rules: [rules/lnx], only: [kql]}" >> sigmacc.yml &&
+	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 1 unchanged, 1 removed, 5 skipped, 0 failed" &&
+	[ -f generated/kql/win/a.kql ] && [ ! -e generated/spl/win/a.spl ] &&
+	echo "  - {rules: [rules], only: [kql], except: [spl]}" >> sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: sigmacc.yml: scoping[2] (rules): give either only or except"
+}
+t "rules and folders limited to or excluded from outputs: skipped there, their old files removed" scoping
+
+refusals() {
+	cp "$net" "$vars" "$src/rules/posh_ps_win_web_service_c2.yml" rules/ &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql}" "  - {name: aql, target: aql}" "expected_refusals:" \
+		"  - {rule: ea881fc0-820b-4e9e-8811-c14e5df76243, output: kql, reason: no script block text in Defender XDR}" \
+		"  - {rule: rules/posh_ps_win_web_service_c2.yml, output: aql}" > sigmacc.yml &&
+	run 0 build &&
+	has "$io/stderr" "sigmacc: rules/posh_ps_win_web_service_c2.yml: skipped for output kql: an expected refusal: no script block text in Defender XDR
+sigmacc: rules/posh_ps_win_web_service_c2.yml: skipped for output aql: an expected refusal
+sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
+	hasnt "$io/stderr" "error:" && [ ! -e generated/kql/posh_ps_win_web_service_c2.kql ] &&
+	run 0 build --check &&
+	has "$io/stderr" "sigmacc build --check: 2 up to date, 0 missing or stale or orphaned, 2 skipped, 0 failed" &&
+	# a refusal that no longer happens is a warning; one not declared fails the build
+	echo "  - {rule: rules/net_connection_win_web_service_c2.yml, output: kql}" >> sigmacc.yml &&
+	run 0 build &&
+	has "$io/stderr" "sigmacc: rules/net_connection_win_web_service_c2.yml: warning: output kql compiles it; its expected refusal in the project file no longer happens" &&
+	# one naming no rule it could concern: a typo, or a rule gone
+	echo "  - {rule: rules/no_such_rule.yml, output: kql}" >> sigmacc.yml && run 0 build &&
+	has "$io/stderr" "sigmacc: warning: the expected refusal of rules/no_such_rule.yml by kql concerns no rule this build compiled for it" &&
+	sed -i '/output: aql}/d' sigmacc.yml && run 1 build &&
+	has "$io/stderr" "posh_ps_win_web_service_c2.yml:31:9: error:" &&
+	has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed" &&
+	# -s: refusals are reported and counted, and do not fail the build
+	run 0 build -s && has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed"
+}
+t "an expected refusal is reported as skipped, not failed; only unexpected ones fail" refusals
+
+overrides() {
+	kql_project && echo "  - {name: spl, target: spl}" >> sigmacc.yml &&
+	run 0 build -t spl && same "$io/stderr" "sigmacc build: 2 written, 0 unchanged, 0 removed, 0 failed" &&
+	[ ! -e generated/kql ] && hasnt generated/spl/proc_creation_win_web_service_c2.spl "index=main" &&
+	run 0 build -t splunk -O spl-index=main &&
+	has generated/spl/proc_creation_win_web_service_c2.spl "index=main" &&
+	run 2 build -O nosuch=1 && has "$io/stderr" "unknown option -O nosuch for targets these" &&
+	run 2 build -t spl -f sentinel-rule &&
+	same "$io/stderr" "sigmacc: format 'sentinel-rule' is not one of every chosen target's (see 'sigmacc list formats')
+Try 'sigmacc --help'." &&
+	run 2 build -t eql && has "$io/stderr" "no output of sigmacc.yml is for target eql" &&
+	run 0 build -o elsewhere && [ -f elsewhere/m365/defender/net_connection_win_web_service_c2.json ] &&
+	run 0 build --check -o elsewhere && [ ! -e generated/kql ] &&
+	# a rules path that is not there: an error, and no output is removed as an orphan
+	sed -i 's/^rules: \[rules\]/rules: [rulez]/' sigmacc.yml && before=$(snap elsewhere) &&
+	run 1 build -o elsewhere && has "$io/stderr" "sigmacc: rulez: No such file or directory; no output is removed" &&
+	unchanged "$before" "$(snap elsewhere)"
+}
+t "the command line overrides the project file: -t picks outputs, -O, -f, -o" overrides
+
+mistakes() {
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kqlx}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown target 'kqlx' (see 'sigmacc list targets')" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql}" \
+		"  - {name: b, target: spl, dir: a/spl}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[1] (b): its directory and that of output a are the same or one holds the other" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, dir: ../x}" > sigmacc.yml &&
+	run 2 build && has "$io/stderr" "outputs[0] (a): dir '../x' must be a relative path" &&
+	sed -i 's|dir: ../x|dir: .sigmacc-tmp|' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): dir '.sigmacc-tmp' is sigmacc's own name in the output directory" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, format: sentinel}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown format 'sentinel' (see 'sigmacc list formats')" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql}" \
+		"expected_refusals:" "  - {rule: x, output: spl}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: expected_refusals[0] (x): 'spl' is neither an output nor the target of one" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kql, colour: red}" > sigmacc.yml &&
+	run 2 build && has "$io/stderr" "sigmacc: sigmacc.yml: Load: Unexpected key: colour" &&
+	printf '%s\n' "rules: [rules]" "filters: [filters]" "output_dir: generated" "outputs:" \
+		"  - {name: a, target: kql}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: filters: this sigmacc does not apply Sigma filters in build yet; remove the entry to build the rules without them" &&
+	{ printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" &&
+	  for i in $(seq 65); do echo "  - {name: o$i, target: kql}"; done; } > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs: more than 64" &&
+	name=$(printf 'n%.0s' $(seq 64)) &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: $name, target: kql}" > sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0]: name '$name' must be at most 63 letters, digits, '.', '_' or '-'" &&
+	[ ! -e generated ] && rm sigmacc.yml && run 2 build &&
+	has "$io/stderr" "sigmacc: build needs a project file (sigmacc.yml here or above, or --project FILE) or an output directory: -o OUTDIR"
+}
+t "a mistake in the project file is an error naming the entry, and nothing is built" mistakes
+
+# Two rules, each using its own value list; the kql output stacks a local pipeline
+# overlay that only r2 needs. r1 has a 'fields' entry no pipeline maps, so every
+# compile of it warns: the warning shows which rules were compiled.
+incremental_project() {
+	mkdir -p rules pipelines &&
+	printf '%s\n' "list_a: [alpha, beta]" "list_b: [gamma.exe]" > rules/lists.vars.yml &&
+	printf '%s\n' "title: r1" "id: 11111111-1111-4111-8111-111111111111" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection:" "  sel:" "    CommandLine|contains|expand: '%list_a%'" "  condition: sel" \
+		"fields: [NoSuchColumn]" > rules/r1.yml &&
+	printf '%s\n' "title: r2" "id: 22222222-2222-4222-8222-222222222222" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection:" "  sel:" "    Image|endswith|expand: '%list_b%'" "    CurrentDirectory: C:/temp" \
+		"  condition: sel" > rules/r2.yml &&
+	printf '%s\n' "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [process_creation]" "    fields:" \
+		"      - {from: CurrentDirectory, to: ProcessCurrentDirectory}" > pipelines/local.yml &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql, pipelines: [defender_xdr, pipelines/local.yml]}" \
+		"  - {name: spl, target: spl}" > sigmacc.yml
+}
+
+incremental() {
+	incremental_project && run 0 build && has "$io/stderr" "NoSuchColumn" &&
+	has "$io/stderr" "sigmacc build: 4 written, 0 unchanged, 0 removed, 0 failed" &&
+	s0=$(snap generated) && run 0 build &&
+	same "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
+	unchanged "$s0" "$(snap generated)" &&
+	# from a folder below: the same records, nothing compiled
+	(cd rules && run 0 build && same "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed") &&
+	# one rule
+	sed -i 's/contains/startswith/' rules/r1.yml && run 1 build --check &&
+	same "$io/stdout" "stale: generated/kql/r1.kql (the rule changed)
+stale: generated/spl/r1.spl (the rule changed)" &&
+	run 0 build && has "$io/stderr" "sigmacc build: 2 written, 2 unchanged, 0 removed, 0 failed" &&
+	s1=$(snap generated) &&
+	[ "$(changed "$s0" "$s1" | tr '\n' ' ')" = "./.sigmacc-manifest ./kql/r1.kql ./spl/r1.spl " ] &&
+	# one value list: only the rule using it is compiled
+	sed -i 's/gamma.exe/delta.exe/' rules/lists.vars.yml && run 1 build --check &&
+	same "$io/stdout" "stale: generated/kql/r2.kql (a value list it uses changed)
+stale: generated/spl/r2.spl (a value list it uses changed)" &&
+	run 0 build && hasnt "$io/stderr" "NoSuchColumn" &&
+	same "$io/stderr" "sigmacc build: 2 written, 2 unchanged, 0 removed, 0 failed" &&
+	s2=$(snap generated) &&
+	[ "$(changed "$s1" "$s2" | tr '\n' ' ')" = "./.sigmacc-manifest ./kql/r2.kql ./spl/r2.spl " ] &&
+	# one pipeline overlay: only the output stacking it
+	sed -i 's/ProcessCurrentDirectory/InitiatingProcessCurrentDirectory/' pipelines/local.yml &&
+	run 1 build --check && same "$io/stdout" "stale: generated/kql/r2.kql (a pipeline changed)" &&
+	run 0 build && has "$io/stderr" "sigmacc build: 1 written, 3 unchanged, 0 removed, 0 failed" &&
+	s3=$(snap generated) &&
+	[ "$(changed "$s2" "$s3" | tr '\n' ' ')" = "./.sigmacc-manifest ./kql/r2.kql " ] &&
+	# the tree built step by step is the tree of a clean build, manifest included
+	run 0 build --project sigmacc.yml -o clean && diff -r -x .sigmacc-lock generated clean
+}
+t "incremental: a rule, a value list, a pipeline overlay each rebuild exactly their outputs" incremental
+
+recorded() {
+	incremental_project && run 0 build 2>/dev/null && s0=$(snap generated) &&
+	# another sigmacc recorded: everything is compiled again, nothing rewritten
+	sed -i "s/^#output kql kql version=$version /#output kql kql version=0.0.1 /" generated/.sigmacc-manifest &&
+	echo edited >> generated/kql/r1.kql && run 1 build --check &&
+	same "$io/stdout" "stale: generated/kql/r1.kql (sigmacc changed from 0.0.1 to $version)" &&
+	run 0 build && has "$io/stderr" "NoSuchColumn" &&
+	has "$io/stderr" "sigmacc build: 1 written, 3 unchanged, 0 removed, 0 failed" &&
+	# the options of an output
+	sed -i 's/{name: spl, target: spl}/{name: spl, target: spl, options: [spl-index=main]}/' sigmacc.yml &&
+	run 1 build --check &&
+	same "$io/stdout" "stale: generated/spl/r1.spl (the output's options changed)
+stale: generated/spl/r2.spl (the output's options changed)" &&
+	run 0 build 2>/dev/null && cp generated/.sigmacc-manifest "$io/v2" &&
+	# a manifest of format 1 (paths only): every rule compiled, no error, format 2 written
+	grep -v '^#' "$io/v2" | cut -f1 > generated/.sigmacc-manifest && run 0 build &&
+	has "$io/stderr" "NoSuchColumn" && hasnt "$io/stderr" "warning: entry" &&
+	has "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
+	cmp generated/.sigmacc-manifest "$io/v2" &&
+	# --rebuild compiles every rule whatever the manifest records
+	run 0 build --rebuild && has "$io/stderr" "NoSuchColumn" &&
+	# a forged record cannot hide a stale output from --check, which compiles every rule
+	echo edited >> generated/spl/r2.spl &&
+	out=$(sha256sum < generated/spl/r2.spl | cut -c1-32) &&
+	sed -i "s|^\(spl/r2.spl\t[0-9a-f]* [0-9a-f-]*\) [0-9a-f]*$|\1 $out|" generated/.sigmacc-manifest &&
+	has generated/.sigmacc-manifest " $out" && run 1 build --check && same "$io/stdout" "stale: generated/spl/r2.spl (the output was edited)"
+}
+t "the manifest records the compiler version and options; old manifests rebuild; --check trusts no record" recorded
+
+echo "1..$n"
