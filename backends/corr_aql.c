@@ -150,7 +150,7 @@ bool
 corr_aql_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	const char *alias;
+	const char *alias = NULL;
 	struct buf agg = {0}, last = {0};
 	bool ok = check_columns(d, in) && aggregate(d, in, &agg, &alias) &&
 		  last_clause(d, c, &last);

@@ -173,7 +173,7 @@ mistakes() {
 	run 2 build && has "$io/stderr" "sigmacc: sigmacc.yml: Load: Unexpected key: colour" &&
 	printf '%s\n' "rules: [rules]" "filters: [filters]" "output_dir: generated" "outputs:" \
 		"  - {name: a, target: kql}" > sigmacc.yml &&
-	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: filters: this sigmacc does not apply Sigma filters in build yet; remove the entry to build the rules without them" &&
+	run 2 build && same "$io/stderr" "filters: error: cannot read filter: No such file or directory" &&
 	{ printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" &&
 	  for i in $(seq 65); do echo "  - {name: o$i, target: kql}"; done; } > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs: more than 64" &&
