@@ -241,6 +241,21 @@ stale: generated/spl/r2.spl (a value list it uses changed)" &&
 }
 t "incremental: a rule, a value list, a pipeline overlay each rebuild exactly their outputs" incremental
 
+# a project's filters: apply to the rules they name, in every output, and a changed
+# filter rebuilds them (an output that depends on a filter is never skipped)
+project_filters() {
+	cp "$src/tests/filters/exclude_admins/rules/whoami.yml" rules/ &&
+	mkdir f && cp "$src/tests/filters/exclude_admins/filter/filter_exclude_admins.yml" f/ &&
+	sed -i "/some_rule_name/d" f/filter_exclude_admins.yml &&
+	printf '%s\n' "rules: [rules]" "filters: [f]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql}" > sigmacc.yml &&
+	run 0 build && has generated/kql/whoami.kql 'not(User startswith "adm_")' &&
+	sed -i "s/adm_/admin_/" f/filter_exclude_admins.yml && run 0 build &&
+	same "$io/stderr" "sigmacc build: 1 written, 0 unchanged, 0 removed, 0 failed" &&
+	has generated/kql/whoami.kql 'not(User startswith "admin_")'
+}
+t "a project's filters apply to the rules they name, and a changed filter rebuilds them" project_filters
+
 recorded() {
 	incremental_project && run 0 build 2>/dev/null && s0=$(snap generated) &&
 	# another sigmacc recorded: everything is compiled again, nothing rewritten
