@@ -5,7 +5,7 @@
  *
  *   rules: [rules]                      # rule files and folders
  *   vars: [rules/web_service.vars.yml]  # optional; default: *.vars.yml below rules
- *   filters: [filters]                  # optional; Sigma filters, for the filter module
+ *   filters: [filters]                  # optional; Sigma meta filters (filter.c)
  *   output_dir: generated
  *   outputs:
  *     - name: sentinel                  # also the directory below output_dir ...
