@@ -169,6 +169,82 @@ rewrite_prefixes(struct norm *n, struct match *m, const struct pl_field *f)
 	}
 }
 
+/*
+ * Registry value data: Sysmon writes DWORD data as the text "DWORD (0x0000002a)", while
+ * Defender's RegistryValueData and Winlogbeat's registry.data.strings hold the number in
+ * decimal ("42"); an ASIM table holds both forms, one per source (mappings.md §1.3, §2,
+ * §4.2). The pipeline's `dword: decimal` rewrites a whole DWORD token to the decimal
+ * text, `dword: both` matches either form. Sysmon's Details is the token alone, so a
+ * token under contains/startswith/endswith means the same as the exact value; a part of
+ * a token (a prefix of its hex digits, QWORD data) has no decimal equivalent and stops
+ * the rule.
+ */
+static bool
+dword_number(const char *t, size_t n, unsigned long *out)
+{
+	static const char head[] = "DWORD (0x";
+	size_t h = sizeof(head) - 1;
+	if (n < h + 2 || n > h + 9 || strncasecmp(t, head, h) || t[n - 1] != ')')
+		return false;
+	unsigned long v = 0;
+	for (size_t i = h; i < n - 1; i++) {
+		char c = t[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		v = v * 16 + (unsigned long)d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool
+mentions_word_data(const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++)
+		for (size_t k = 0; p->segs[i].kind == SEG_TEXT && k + 7 <= p->segs[i].len; k++)
+			if (!strncasecmp(p->segs[i].text + k, "DWORD (", 7) ||
+			    !strncasecmp(p->segs[i].text + k, "QWORD (", 7))
+				return true;
+	return false;
+}
+
+static bool
+rewrite_dword(struct norm *n, struct match *m, const struct pl_field *f, const char *sigma)
+{
+	bool both = !strcmp(f->dword, "both");
+	int nvals = m->nvals;
+	for (int i = 0; i < nvals; i++) {
+		struct pattern *p = &m->vals[i].pat;
+		int lo = 0, hi = p->nsegs;
+		while (lo < hi && p->segs[lo].kind == SEG_STAR)
+			lo++;
+		while (hi > lo && p->segs[hi - 1].kind == SEG_STAR)
+			hi--;
+		unsigned long v;
+		if (hi - lo == 1 && p->segs[lo].kind == SEG_TEXT &&
+		    dword_number(p->segs[lo].text, p->segs[lo].len, &v)) {
+			const char *dec = arena_printf(n->a, "%lu", v);
+			struct mval mv = {.pat = value_literal(n->a, dec, strlen(dec))};
+			if (both) {
+				*p = value_literal(n->a, p->segs[lo].text, p->segs[lo].len);
+				VEC_PUSH(n->a, m->vals, m->nvals, m->capvals, mv);
+			} else {
+				m->vals[i] = mv;
+			}
+		} else if (mentions_word_data(p)) {
+			return diag_error(n->d, m->pos, "value '%s' of field '%s' cannot be mapped "
+					  "(target %s): pipeline %s holds DWORD data as a decimal "
+					  "number%s, so only a whole 'DWORD (0x...)' value can be "
+					  "rewritten", mval_show(n, m->op, &m->vals[i]), sigma,
+					  n->o->target, n->o->pipeline->name,
+					  both ? " for some of its sources" : "");
+		}
+	}
+	return true;
+}
+
 static bool
 is_integer_text(const char *t)
 {
@@ -322,6 +398,8 @@ norm_map_match(struct norm *n, struct match *m)
 	norm_use_extend(n, f);
 	if (f->prefixes && m->op == MATCH_STR)
 		rewrite_prefixes(n, m, f);
+	if (f->dword && m->op == MATCH_STR && !rewrite_dword(n, m, f, sigma))
+		return NULL;
 	if (!coerce(n, m, f->type, sigma))
 		return NULL;
 	return norm_match_expr(n, m);

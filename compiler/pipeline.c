@@ -53,6 +53,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("type", struct pl_field, type),
 	OPT_STR("extend", struct pl_field, extend),
 	OPT_STR("project_only", struct pl_field, project_only),
+	OPT_STR("dword", struct pl_field, dword),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
@@ -155,6 +156,7 @@ static const struct map_spec value_spec = {"a value entry", value_keys};
 static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
+	{"dword", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {NULL, false, 0, NULL},
 };
@@ -299,6 +301,10 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			if (!known)
 				return diag_error(d, type->pos, "field '%s': type must be string, "
 						  "number, ip, bool or datetime", yaml_get(f, "from")->text);
+			const struct ynode *dw = yaml_get(f, "dword");
+			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
+				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",
+						  yaml_get(f, "from")->text);
 			if (!yaml_get(f, "to") && !yaml_get(f, "values") && !yaml_get(f, "hashes"))
 				return diag_error(d, f->pos, "field '%s' needs 'to', 'values' or "
 						  "'hashes'", yaml_get(f, "from")->text);

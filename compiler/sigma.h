@@ -345,6 +345,7 @@ struct pl_field {
 	char *type;		/* string (default), number, ip, bool, datetime */
 	char *extend;		/* computed column: `to` is defined as this expression */
 	char *project_only;	/* may be projected but not matched: the reason */
+	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;
