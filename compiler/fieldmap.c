@@ -245,6 +245,29 @@ rewrite_dword(struct norm *n, struct match *m, const struct pl_field *f, const c
 	return true;
 }
 
+/* Warns once per match whose value text holds one the pipeline marks as unconfirmed. */
+static void
+warn_values(struct norm *n, const struct match *m, const struct pl_field *f, const char *sigma)
+{
+	for (unsigned k = 0; k < f->warn_count; k++) {
+		size_t wl = strlen(f->warn[k].text);
+		for (int i = 0; i < m->nvals; i++) {
+			const struct pattern *p = &m->vals[i].pat;
+			bool hit = false;
+			for (int j = 0; !hit && j < p->nsegs; j++)
+				for (size_t o = 0; !hit && p->segs[j].kind == SEG_TEXT &&
+				     o + wl <= p->segs[j].len; o++)
+					hit = !strncasecmp(p->segs[j].text + o, f->warn[k].text, wl);
+			if (hit) {
+				diag_warning(n->d, m->pos, "value '%s' of field '%s' (target %s, "
+					     "pipeline %s): %s", mval_show(n, m->op, &m->vals[i]),
+					     sigma, n->o->target, n->o->pipeline->name, f->warn[k].why);
+				break;
+			}
+		}
+	}
+}
+
 static bool
 is_integer_text(const char *t)
 {
@@ -400,6 +423,8 @@ norm_map_match(struct norm *n, struct match *m)
 		rewrite_prefixes(n, m, f);
 	if (f->dword && m->op == MATCH_STR && !rewrite_dword(n, m, f, sigma))
 		return NULL;
+	if (f->warn && m->op == MATCH_STR)
+		warn_values(n, m, f, sigma);
 	if (!coerce(n, m, f->type, sigma))
 		return NULL;
 	return norm_match_expr(n, m);

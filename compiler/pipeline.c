@@ -47,6 +47,15 @@ static const cyaml_schema_value_t rename_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_rename, rename_fields),
 };
 
+static const cyaml_schema_field_t warn_fields[] = {
+	STR("text", struct pl_warn, text),
+	STR("why", struct pl_warn, why),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t warn_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_warn, warn_fields),
+};
+
 static const cyaml_schema_field_t field_fields[] = {
 	STR("from", struct pl_field, from),
 	OPT_STR("to", struct pl_field, to),
@@ -57,6 +66,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
+	OPT_SEQ("warn", struct pl_field, warn, &warn_entry),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t field_entry = {
@@ -153,12 +163,17 @@ static const struct key_spec value_keys[] = {
 	{NULL, false, 0, NULL},
 };
 static const struct map_spec value_spec = {"a value entry", value_keys};
+static const struct key_spec warn_keys[] = {
+	{"text", true, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+};
+static const struct map_spec warn_spec = {"a warn entry", warn_keys};
 static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
-	{"hashes", false, KEY_MAPS, &rename_spec}, {NULL, false, 0, NULL},
+	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
+	{NULL, false, 0, NULL},
 };
 static const struct map_spec field_spec = {"a field entry", field_keys};
 #define SEL_LEAF_KEYS \

@@ -339,6 +339,11 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 	char *to;
 };
 
+struct pl_warn {		/* a value text whose match the SIEM's data may not bear out */
+	char *text;
+	char *why;
+};
+
 struct pl_field {
 	char *from;		/* Sigma name */
 	char *to;		/* target name; NULL with values/hashes only */
@@ -352,6 +357,8 @@ struct pl_field {
 	unsigned prefixes_count;
 	struct pl_rename *hashes;
 	unsigned hashes_count;
+	struct pl_warn *warn;
+	unsigned warn_count;
 };
 
 /*
