@@ -381,6 +381,245 @@ lookup(struct norm *n, struct pos pos, const char *field, bool *passthrough)
 	return NULL;
 }
 
+/*
+ * A field a collector renames in some events only (Winlogbeat's Security module moves
+ * IpAddress to source.ip for the events it lists, and leaves it in EventData elsewhere):
+ * each name is matched in its own events,
+ *   (EventID in codes_1 and m on to_1) or ... or (not EventID in all codes and m on to),
+ * which holds for any rule, negated or not, since an event carries only one of the names.
+ */
+static struct expr *
+map_one(struct norm *n, const struct match *m, const char *to, const char *type,
+	const char *sigma)
+{
+	struct match c = *m;
+	c.field = to;
+	c.vals = arena_alloc(n->a, sizeof(*c.vals) * (size_t)(m->nvals ? m->nvals : 1));
+	memcpy(c.vals, m->vals, sizeof(*c.vals) * (size_t)m->nvals);
+	c.capvals = m->nvals;
+	return coerce(n, &c, type, sigma) ? norm_match_expr(n, &c) : NULL;
+}
+
+/* Text an ip field can hold: an address, or a wildcard over address characters. */
+static bool
+address_like(const struct pattern *p)
+{
+	unsigned char b[16];
+	if (p->nsegs == 1 && p->segs[0].kind == SEG_TEXT)
+		return ip_parse4(p->segs[0].text, p->segs[0].len, b) ||
+		       ip_parse6(p->segs[0].text, p->segs[0].len, b);
+	for (int i = 0; i < p->nsegs; i++)
+		for (size_t k = 0; p->segs[i].kind == SEG_TEXT && k < p->segs[i].len; k++)
+			if (!strchr("0123456789abcdefABCDEF.:", p->segs[i].text[k]))
+				return false;
+	return true;
+}
+
+/*
+ * m on the name events entry em gives the field. A collector that converts the value
+ * to an ip while renaming it leaves a value that is no address ("-") under the old
+ * name (Winlogbeat's convert processor ignores a failed conversion), so such values
+ * are matched there.
+ */
+static struct expr *
+map_renamed(struct norm *n, const struct match *m, const struct pl_field *f,
+	    const struct pl_event_map *em, const char *sigma)
+{
+	if (!em->type || strcmp(em->type, "ip") || m->op != MATCH_STR)
+		return map_one(n, m, em->to, em->type, sigma);
+	struct match ip = *m, other = *m;
+	ip.vals = other.vals = NULL;
+	ip.nvals = ip.capvals = other.nvals = other.capvals = 0;
+	for (int i = 0; i < m->nvals; i++)
+		if (address_like(&m->vals[i].pat))
+			VEC_PUSH(n->a, ip.vals, ip.nvals, ip.capvals, m->vals[i]);
+		else
+			VEC_PUSH(n->a, other.vals, other.nvals, other.capvals, m->vals[i]);
+	if (!other.nvals)
+		return map_one(n, &ip, em->to, em->type, sigma);
+	if (!ip.nvals)
+		return map_one(n, &other, f->to, f->type, sigma);
+	struct expr *g = norm_group(n, EXPR_OR), *a = map_one(n, &ip, em->to, em->type, sigma),
+		    *b = map_one(n, &other, f->to, f->type, sigma);
+	if (!a || !b)
+		return NULL;
+	norm_add_kid(n, g, a);
+	norm_add_kid(n, g, b);
+	return norm_finish(g);
+}
+
+/* A match of the EventID column with the codes of one events entry of f, or of all. */
+static struct expr *
+event_codes(struct norm *n, const struct match *m, const struct pl_field *id,
+	    const struct pl_field *f, const struct pl_event_map *only)
+{
+	struct match c = *m;
+	c.field = id->to;
+	c.op = MATCH_STR;
+	c.cased = false;
+	c.nvals = c.capvals = 0;
+	c.vals = NULL;
+	for (unsigned e = 0; e < f->events_count; e++)
+		for (unsigned j = 0; (!only || only == &f->events[e]) && j < f->events[e].codes_count;
+		     j++) {
+			const char *code = f->events[e].codes[j];
+			struct mval v = {.pat = value_literal(n->a, code, strlen(code))};
+			VEC_PUSH(n->a, c.vals, c.nvals, c.capvals, v);
+		}
+	return coerce(n, &c, id->type, "EventID") ? norm_match_expr(n, &c) : NULL;
+}
+
+/*
+ * The EventID values the rule's events can have, when its condition bounds them: a
+ * superset is enough, since it only lets map_per_event drop the branches no event of
+ * the rule can take.
+ */
+struct idset {
+	bool known;
+	const char **v;
+	int n, cap;
+};
+
+static bool
+idset_has(const struct idset *s, const char *t)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], t))
+			return true;
+	return false;
+}
+
+static struct idset
+search_ids(struct norm *n, const struct search *s)
+{
+	struct idset r = {.known = s->ngroups > 0};
+	for (int g = 0; r.known && g < s->ngroups; g++) {
+		const struct item *it = NULL;
+		for (int i = 0; i < s->groups[g].nitems; i++) {
+			const struct item *c = &s->groups[g].items[i];
+			if (c->field && !strcmp(c->field, "EventID") && !c->mods.n && c->nvals)
+				it = c;
+		}
+		for (int v = 0; it && v < it->nvals; v++) {
+			const struct value *x = &it->vals[v];
+			bool plain = x->kind == VAL_NUM || x->kind == VAL_STR;
+			for (size_t k = 0; plain && k < x->len; k++)
+				plain = x->text[k] != '*' && x->text[k] != '?' && x->text[k] != '\\';
+			if (!plain)
+				return (struct idset){0};
+			const char *t = arena_printf(n->a, "%.*s", (int)x->len, x->text);
+			if (!idset_has(&r, t))
+				VEC_PUSH(n->a, r.v, r.n, r.cap, t);
+		}
+		r.known = it != NULL;
+	}
+	return r;
+}
+
+/* a and b when and, else a or b; an unknown side bounds nothing. */
+static struct idset
+idset_join(struct norm *n, struct idset a, struct idset b, bool and)
+{
+	if (!a.known || !b.known)
+		return and ? (a.known ? a : b) : (struct idset){0};
+	struct idset r = {.known = true};
+	for (int i = 0; i < a.n; i++)
+		if (!and || idset_has(&b, a.v[i]))
+			VEC_PUSH(n->a, r.v, r.n, r.cap, a.v[i]);
+	for (int i = 0; !and && i < b.n; i++)
+		if (!idset_has(&r, b.v[i]))
+			VEC_PUSH(n->a, r.v, r.n, r.cap, b.v[i]);
+	return r;
+}
+
+static struct idset
+cond_ids(struct norm *n, const struct cond *c)
+{
+	struct idset r = {0};
+	switch (c->kind) {
+	case COND_ID: {
+		int i = strmap_get(&n->r->search_index, c->id, strlen(c->id));
+		return i < 0 ? r : search_ids(n, &n->r->searches[i]);
+	}
+	case COND_OF:
+		for (int i = 0, first = 1; i < n->r->nsearches; i++)
+			if (cond_selects(c->of.pattern, n->r->searches[i].name)) {
+				struct idset s = search_ids(n, &n->r->searches[i]);
+				r = first ? s : idset_join(n, r, s, c->of.all);
+				first = 0;
+			}
+		return r;
+	case COND_AND:
+	case COND_OR:
+		r = cond_ids(n, c->list.kids[0]);
+		for (int i = 1; i < c->list.n; i++)
+			r = idset_join(n, r, cond_ids(n, c->list.kids[i]), c->kind == COND_AND);
+		return r;
+	case COND_NOT:
+		return r;
+	}
+	return r;
+}
+
+static struct idset
+rule_ids(struct norm *n)
+{
+	struct idset r = n->r->nconds ? cond_ids(n, n->r->conds[0]) : (struct idset){0};
+	for (int i = 1; i < n->r->nconds; i++)
+		r = idset_join(n, r, cond_ids(n, n->r->conds[i]), false);
+	return r;
+}
+
+static bool
+codes_have(const struct pl_event_map *em, const char *t)
+{
+	for (unsigned j = 0; j < em->codes_count; j++)
+		if (!strcmp(em->codes[j], t))
+			return true;
+	return false;
+}
+
+static struct expr *
+map_per_event(struct norm *n, const struct match *m, const struct pl_field *f, const char *sigma)
+{
+	const struct pl_field *id = pipeline_field(n->ls, "EventID");
+	if (!id || !id->to || id->extend)
+		return diag_error(n->d, m->pos, "field '%s' is renamed per event in pipeline %s, "
+				  "which has no EventID column to tell the events apart (target %s)",
+				  sigma, n->o->pipeline->name, n->o->target), NULL;
+	struct idset ids = rule_ids(n);
+	if (ids.known && ids.n) {	/* the rule's events take one name only */
+		int in_all = 0;
+		for (unsigned e = 0; e < f->events_count; e++) {
+			int in = 0;
+			for (int i = 0; i < ids.n; i++)
+				in += codes_have(&f->events[e], ids.v[i]);
+			if (in == ids.n)
+				return map_renamed(n, m, f, &f->events[e], sigma);
+			in_all += in;
+		}
+		if (!in_all)
+			return map_one(n, m, f->to, f->type, sigma);
+	}
+	struct expr *any = norm_group(n, EXPR_OR), *code, *val;
+	for (unsigned e = 0; e < f->events_count; e++) {
+		struct expr *both = norm_group(n, EXPR_AND);
+		if (!(code = event_codes(n, m, id, f, &f->events[e])) ||
+		    !(val = map_renamed(n, m, f, &f->events[e], sigma)))
+			return NULL;
+		norm_add_kid(n, both, code);
+		norm_add_kid(n, both, val);
+		norm_add_kid(n, any, norm_finish(both));
+	}
+	struct expr *rest = norm_group(n, EXPR_AND);
+	if (!(code = event_codes(n, m, id, f, NULL)) || !(val = map_one(n, m, f->to, f->type, sigma)))
+		return NULL;
+	norm_add_kid(n, rest, norm_not(n, code));
+	norm_add_kid(n, rest, val);
+	norm_add_kid(n, any, norm_finish(rest));
+	return norm_finish(any);
+}
+
 struct expr *
 norm_map_match(struct norm *n, struct match *m)
 {
@@ -413,6 +652,8 @@ norm_map_match(struct norm *n, struct match *m)
 	}
 	if (!f)
 		return norm_match_expr(n, m);
+	if (f->events)
+		return map_per_event(n, m, f, sigma);
 	if (f->values)
 		return map_values(n, m, f, sigma);
 	if (f->hashes)

@@ -56,6 +56,17 @@ static const cyaml_schema_value_t warn_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_warn, warn_fields),
 };
 
+static const cyaml_schema_field_t event_map_fields[] = {
+	CYAML_FIELD_SEQUENCE("codes", CYAML_FLAG_POINTER, struct pl_event_map, codes, &string_entry,
+			     1, CYAML_UNLIMITED),
+	STR("to", struct pl_event_map, to),
+	OPT_STR("type", struct pl_event_map, type),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t event_map_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_event_map, event_map_fields),
+};
+
 static const cyaml_schema_field_t field_fields[] = {
 	STR("from", struct pl_field, from),
 	OPT_STR("to", struct pl_field, to),
@@ -67,6 +78,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
 	OPT_SEQ("warn", struct pl_field, warn, &warn_entry),
+	OPT_SEQ("events", struct pl_field, events, &event_map_entry),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t field_entry = {
@@ -167,13 +179,18 @@ static const struct key_spec warn_keys[] = {
 	{"text", true, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
 };
 static const struct map_spec warn_spec = {"a warn entry", warn_keys};
+static const struct key_spec event_map_keys[] = {
+	{"codes", true, KEY_STRS, NULL}, {"to", true, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
+	{NULL, false, 0, NULL},
+};
+static const struct map_spec event_map_spec = {"an events entry", event_map_keys};
 static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
-	{NULL, false, 0, NULL},
+	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
 };
 static const struct map_spec field_spec = {"a field entry", field_keys};
 #define SEL_LEAF_KEYS \
@@ -316,6 +333,17 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			if (!known)
 				return diag_error(d, type->pos, "field '%s': type must be string, "
 						  "number, ip, bool or datetime", yaml_get(f, "from")->text);
+			const struct ynode *ev = yaml_get(f, "events");
+			for (int e = 0; ev && e < ev->nkids; e++) {
+				const struct ynode *et = yaml_get(ev->kids[e], "type");
+				bool ok = !et;
+				for (size_t t = 0; !ok && t < sizeof(types) / sizeof(types[0]); t++)
+					ok = !strcmp(et->text, types[t]);
+				if (!ok)
+					return diag_error(d, et->pos, "field '%s': type must be string, "
+							  "number, ip, bool or datetime",
+							  yaml_get(f, "from")->text);
+			}
 			const struct ynode *dw = yaml_get(f, "dword");
 			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
 				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",

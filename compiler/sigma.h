@@ -344,6 +344,13 @@ struct pl_warn {		/* a value text whose match the SIEM's data may not bear out *
 	char *why;
 };
 
+struct pl_event_map {		/* the name a collector gives the field in some events */
+	char **codes;		/* the events' ids, as the rule's EventID compares them */
+	unsigned codes_count;
+	char *to;
+	char *type;
+};
+
 struct pl_field {
 	char *from;		/* Sigma name */
 	char *to;		/* target name; NULL with values/hashes only */
@@ -359,6 +366,8 @@ struct pl_field {
 	unsigned hashes_count;
 	struct pl_warn *warn;
 	unsigned warn_count;
+	struct pl_event_map *events;	/* `to` holds in every other event */
+	unsigned events_count;
 };
 
 /*

@@ -139,6 +139,8 @@ check_entry(const struct schema *s, const char *pipeline, unsigned idx,
 			names[nn++] = f->values[v].field;
 		for (unsigned h = 0; h < f->hashes_count && nn < 63; h++)
 			names[nn++] = f->hashes[h].to;
+		for (unsigned e = 0; e < f->events_count && nn < 63; e++)
+			names[nn++] = f->events[e].to;	/* the name some events give it */
 		for (int i = 0; i < nn; i++) {
 			if (schema_has(s, select_key(ls->select), names[i]))
 				continue;
