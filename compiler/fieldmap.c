@@ -481,12 +481,18 @@ struct idset {
 };
 
 static bool
-idset_has(const struct idset *s, const char *t)
+str_in(const char *const *v, size_t n, const char *t)
 {
-	for (int i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], t))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], t))
 			return true;
 	return false;
+}
+
+static bool
+idset_has(const struct idset *s, const char *t)
+{
+	return str_in(s->v, (size_t)s->n, t);
 }
 
 static struct idset
@@ -573,10 +579,7 @@ rule_ids(struct norm *n)
 static bool
 codes_have(const struct pl_event_map *em, const char *t)
 {
-	for (unsigned j = 0; j < em->codes_count; j++)
-		if (!strcmp(em->codes[j], t))
-			return true;
-	return false;
+	return str_in((const char *const *)em->codes, em->codes_count, t);
 }
 
 static struct expr *
