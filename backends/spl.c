@@ -635,8 +635,11 @@ spl_tstats_query(struct emitter *em)
 	buf_printf(em->out, "| tstats summariesonly=false fillnull_value=\"" SPL_TSTATS_NULL "\" "
 		   "count min(_time) as firstTime max(_time) as lastTime from datamodel=%s",
 		   q->select->from);
-	struct buf index = {0};
-	spl_prefix(em, &index, NULL);
+	struct buf index = {0};	/* the index and the selection's conditions (CIM action...) */
+	if (!spl_prefix(em, &index, q->select)) {
+		buf_free(&index);
+		return false;
+	}
 	if (index.len || st.search) {
 		emit_newline(em, 4);
 		buf_printf(em->out, "where %s%s", index.data ? index.data : "",
