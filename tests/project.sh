@@ -107,16 +107,16 @@ scoping() {
 t "rules and folders limited to or excluded from outputs: skipped there, their old files removed" scoping
 
 refusals() {
-	cp "$net" "$vars" "$src/rules/posh_ps_win_web_service_c2.yml" rules/ &&
+	cp "$net" "$vars" "$src/rules/dns_query_win_web_service_c2.yml" rules/ &&
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
 		"  - {name: kql, target: kql}" "  - {name: aql, target: aql}" "expected_refusals:" \
-		"  - {rule: ea881fc0-820b-4e9e-8811-c14e5df76243, output: kql, reason: no script block text in Defender XDR}" \
-		"  - {rule: rules/posh_ps_win_web_service_c2.yml, output: aql}" > sigmacc.yml &&
+		"  - {rule: 2ade6bad-8fc5-4988-807b-bbbc428cfcd6, output: kql, reason: no DNS query table in Defender XDR}" \
+		"  - {rule: rules/dns_query_win_web_service_c2.yml, output: aql}" > sigmacc.yml &&
 	run 0 build &&
-	has "$io/stderr" "sigmacc: rules/posh_ps_win_web_service_c2.yml: skipped for output kql: an expected refusal: no script block text in Defender XDR
-sigmacc: rules/posh_ps_win_web_service_c2.yml: skipped for output aql: an expected refusal
+	has "$io/stderr" "sigmacc: rules/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: no DNS query table in Defender XDR
+sigmacc: rules/dns_query_win_web_service_c2.yml: skipped for output aql: an expected refusal
 sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
-	hasnt "$io/stderr" "error:" && [ ! -e generated/kql/posh_ps_win_web_service_c2.kql ] &&
+	hasnt "$io/stderr" "error:" && [ ! -e generated/kql/dns_query_win_web_service_c2.kql ] &&
 	run 0 build --check &&
 	has "$io/stderr" "sigmacc build --check: 2 up to date, 0 missing or stale or orphaned, 2 skipped, 0 failed" &&
 	# a refusal that no longer happens is a warning; one not declared fails the build
@@ -127,7 +127,7 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 	echo "  - {rule: rules/no_such_rule.yml, output: kql}" >> sigmacc.yml && run 0 build &&
 	has "$io/stderr" "sigmacc: warning: the expected refusal of rules/no_such_rule.yml by kql concerns no rule this build compiled for it" &&
 	sed -i '/output: aql}/d' sigmacc.yml && run 1 build &&
-	has "$io/stderr" "posh_ps_win_web_service_c2.yml:31:9: error:" &&
+	has "$io/stderr" "dns_query_win_web_service_c2.yml:23:5: error:" &&
 	has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed" &&
 	# -s: refusals are reported and counted, and do not fail the build
 	run 0 build -s && has "$io/stderr" "sigmacc build: 0 written, 2 unchanged, 0 removed, 1 skipped, 1 failed"
