@@ -186,10 +186,9 @@ driver_load(struct session *s, struct unit *u, const char *path)
 		diag_error(&u->load, (struct pos){path, 0, 0}, "cannot read file: %s", why);
 		return;
 	}
-	struct ynode **docs = NULL;
-	int ndocs = 0;
-	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &docs, &ndocs);
-	if (!corr_load(&s->arena, &u->load, s->corr_index, path, docs, ndocs, u->rules,
+	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &u->docs,
+			       &u->ndocs);
+	if (!corr_load(&s->arena, &u->load, s->corr_index, path, u->docs, u->ndocs, u->rules,
 		       u->nrules, &u->cors, &u->ncors)) {
 		u->nrules = u->ncors = 0;	/* which base rules it hides is unknown: write nothing */
 		u->ok = false;
@@ -269,15 +268,21 @@ driver_unload(struct unit *u)
 	u->text = NULL;
 }
 
+void
+driver_render_load(struct session *s, struct unit *u, struct buf *err)
+{
+	u->load.target = s->be ? s->be->name : NULL;
+	if (s->dedupe)
+		drop_seen(s, &u->load);
+	driver_render(s, &u->load, err);
+}
+
 bool
 driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
 {
 	struct unit u;
 	driver_load(s, &u, path);
-	u.load.target = s->be ? s->be->name : NULL;
-	if (s->dedupe)
-		drop_seen(s, &u.load);
-	driver_render(s, &u.load, err);
+	driver_render_load(s, &u, err);
 	bool ok = driver_emit(s, &u, out, err);
 	driver_unload(&u);
 	return ok;
