@@ -41,11 +41,12 @@ void arena_adopt(struct arena *a, void *p);
 void arena_reset(struct arena *a);	/* frees all blocks but one */
 void arena_free(struct arena *a);
 
-/* A growable array in the arena: ptr, n and cap named by the caller. */
+/* A growable array in the arena: ptr, n and cap named by the caller. The room
+ * beyond n is not zeroed: nothing reads it before a push writes it. */
 #define VEC_PUSH(arena, ptr, n, cap, val) do { \
 	if ((n) == (cap)) { \
 		int cap_ = (cap) ? (cap) * 2 : 8; \
-		void *np_ = arena_alloc((arena), sizeof(*(ptr)) * (size_t)cap_); \
+		void *np_ = arena_alloc_raw((arena), sizeof(*(ptr)) * (size_t)cap_); \
 		if ((n)) memcpy(np_, (ptr), sizeof(*(ptr)) * (size_t)(n)); \
 		(ptr) = np_; (cap) = cap_; \
 	} \

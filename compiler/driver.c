@@ -86,7 +86,13 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 			buf_printf(&label, r->id ? "%s (%s)" : "%s", r->title ? r->title : "untitled", r->id);
 			s->pieces[s->npieces++] = (struct driver_piece){out->len, label.data};
 		}
-		buf_putn(out, text.data, text.len);
+		if (out->len) {
+			buf_putn(out, text.data, text.len);
+		} else {	/* the first rule's text becomes the output: no copy of a large query */
+			buf_free(out);
+			*out = text;
+			text = (struct buf){0};
+		}
 	}
 	buf_free(&text);
 	return ok;

@@ -58,8 +58,9 @@ norm_match_expr(struct norm *n, const struct match *m)
 void
 norm_alts_reserve(struct norm *n, struct alts *as, int cap)
 {
-	enum match_op *op = arena_alloc(n->a, sizeof(*op) * (size_t)cap);
-	struct mval *v = arena_alloc(n->a, sizeof(*v) * (size_t)cap);
+	/* not zeroed: an alternative is written whole before it is counted in as->n */
+	enum match_op *op = arena_alloc_raw(n->a, sizeof(*op) * (size_t)cap);
+	struct mval *v = arena_alloc_raw(n->a, sizeof(*v) * (size_t)cap);
 	if (as->n) {
 		memcpy(op, as->op, sizeof(*op) * (size_t)as->n);
 		memcpy(v, as->v, sizeof(*v) * (size_t)as->n);
