@@ -233,8 +233,10 @@ bool
 driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
 {
 	/* what one target makes of the rules is dropped after it: the session's
-	 * arena keeps only the rule model, however many targets use it */
-	struct arena a = {0};
+	 * arena keeps only the rule model, however many targets use it, and the
+	 * next target reuses the memory */
+	struct arena *a = &s->arena;
+	struct arena_mark mark = arena_mark(a);
 	struct diag d = {.src = &u->src, .target = s->be ? s->be->name : NULL};
 	bool ok = u->ok;
 	if (!u->ok) {	/* an unreadable file, or the documents that did not load, count as one */
@@ -246,15 +248,15 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		if (corr_hides(u->cors, u->ncors, u->rules[i]) ||
 		    corr_index_hides(s->corr_index, u->src.name, u->rules[i]->doc))
 			continue;
-		d.context = rule_context(&a, u->rules[i]);
+		d.context = rule_context(a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;
 		s->nrules++;
-		if (!compile_rule(s, &a, &d, u->rules[i], out)) {
+		if (!compile_rule(s, a, &d, u->rules[i], out)) {
 			s->nfailed++;
 			ok = false;
 		}
 	}
-	if (!emit_correlations(s, &a, &d, u, out))
+	if (!emit_correlations(s, a, &d, u, out))
 		ok = false;
 	d.context = NULL;
 	d.rule_id = NULL;
@@ -262,7 +264,7 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		drop_seen(s, &d);
 	driver_render(s, &d, err);
 	diag_clear(&d);
-	arena_free(&a);
+	arena_release(a, mark);
 	return ok;
 }
 

@@ -170,6 +170,8 @@ item_expr(struct norm *n, const struct item *it)
 static struct expr *
 search_expr(struct norm *n, const struct search *s)
 {
+	if (s->ngroups == 1 && s->groups[0].nitems == 1)	/* the common case: no groups to build */
+		return item_expr(n, &s->groups[0].items[0]);
 	struct expr *any = norm_group(n, EXPR_OR);
 	for (int i = 0; i < s->ngroups; i++) {
 		struct expr *every = norm_group(n, EXPR_AND);
@@ -191,7 +193,7 @@ cond_expr(struct norm *n, const struct cond *c)
 	const struct search *s;
 	switch (c->kind) {
 	case COND_ID:
-		if ((s = rule_search(n->r, c->id)))
+		if ((s = c->search ? &n->r->searches[c->search - 1] : rule_search(n->r, c->id)))
 			return search_expr(n, s);
 		diag_error(n->d, c->pos, "undefined search identifier '%s'", c->id);
 		return NULL;

@@ -139,6 +139,8 @@ enum cond_kind {
 
 struct cond {
 	enum cond_kind kind;
+	int search;	/* COND_ID: 1 + the index of its search, set by rule.c's check
+			 * (0: not looked up), so no later pass hashes the name again */
 	struct pos pos;
 	union {
 		const char *id;
