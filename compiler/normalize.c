@@ -106,7 +106,7 @@ norm_unmapped(struct norm *n, struct pos pos, const char *field)
 static struct expr *
 alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 {
-	struct expr *g = norm_group(n, EXPR_OR);
+	struct expr *g = NULL;	/* built only for several runs: most items have one */
 	/* Base64 text is case-significant: encoded values carry an implicit cased
 	 * (targets.md §4.5), or a case-insensitive match would widen them. */
 	bool cased = modchain_has(&it->mods, MOD_CASED) || modchain_has(&it->mods, MOD_BASE64) ||
@@ -122,10 +122,14 @@ alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 		struct expr *e = norm_map_match(n, &m);
 		if (!e)
 			return NULL;
+		if (i == 0 && j == as->n)
+			return e;	/* what the group of this one kid would be */
+		if (!g)
+			g = norm_group(n, EXPR_OR);
 		norm_add_kid(n, g, e);
 		i = j;
 	}
-	return norm_finish(g);
+	return norm_finish(g ? g : norm_group(n, EXPR_OR));
 }
 
 static struct expr *
@@ -139,7 +143,7 @@ item_expr(struct norm *n, const struct item *it)
 	if (all && nvals < 2) {
 		for (int i = 0; i < c->n; i++)
 			if (c->mod[i] == MOD_ALL)
-				diag_error(n->d, c->pos[i], "modifier 'all' needs a list of two or more values");
+				diag_error(n->d, modchain_pos(c, i), "modifier 'all' needs a list of two or more values");
 		return NULL;
 	}
 	struct expr *res;

@@ -111,15 +111,21 @@ enum modifier {
 
 #define MODCHAIN_MAX 8
 
+/* Every modifier is on its key's line: one file and line, a column each (an
+ * item per value of a large rule holds one). */
 struct modchain {
 	enum modifier mod[MODCHAIN_MAX];
-	struct pos pos[MODCHAIN_MAX];
+	int col[MODCHAIN_MAX];
+	const char *file;
+	int line;
 	int n;
 };
 
 const char *modifier_name(enum modifier m);
 enum modclass modifier_class(enum modifier m);
 bool modchain_has(const struct modchain *c, enum modifier m);
+/* Where modifier i of the chain is written. */
+struct pos modchain_pos(const struct modchain *c, int i);
 /*
  * Splits "field|m1|m2" at pos into field and chain and validates the chain
  * (order, combinations). field is "" for a keyword item ('|all').

@@ -274,7 +274,7 @@ string_alts(struct norm *n, const struct item *it, const struct value *v, struct
 		npats = nnext;
 	}
 	if (encoded_utf16)
-		return diag_error(n->d, c->pos[0],
+		return diag_error(n->d, modchain_pos(c, 0),
 				  "a UTF-16 value must be followed by 'base64' or 'base64offset': "
 				  "no target can match its NUL bytes as text");
 	for (int k = 0; k < npats; k++)
