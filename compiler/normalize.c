@@ -190,6 +190,18 @@ search_expr(struct norm *n, const struct search *s)
 	return norm_finish(any);
 }
 
+/* The search c names: by the index rule.c resolved when it is this rule's (a
+ * filter's condition is copied into another rule, whose searches differ), else
+ * by name. */
+static const struct search *
+cond_search(const struct norm *n, const struct cond *c)
+{
+	int i = c->search - 1;
+	if (i >= 0 && i < n->r->nsearches && !strcmp(n->r->searches[i].name, c->id))
+		return &n->r->searches[i];
+	return rule_search(n->r, c->id);
+}
+
 static struct expr *
 cond_expr(struct norm *n, const struct cond *c)
 {
@@ -197,7 +209,7 @@ cond_expr(struct norm *n, const struct cond *c)
 	const struct search *s;
 	switch (c->kind) {
 	case COND_ID:
-		if ((s = c->search ? &n->r->searches[c->search - 1] : rule_search(n->r, c->id)))
+		if ((s = cond_search(n, c)))
 			return search_expr(n, s);
 		diag_error(n->d, c->pos, "undefined search identifier '%s'", c->id);
 		return NULL;

@@ -145,8 +145,9 @@ enum cond_kind {
 
 struct cond {
 	enum cond_kind kind;
-	int search;	/* COND_ID: 1 + the index of its search, set by rule.c's check
-			 * (0: not looked up), so no later pass hashes the name again */
+	int search;	/* COND_ID: 1 + the index of its search in the rule rule.c
+			 * checked it for (0: not looked up), so no later pass hashes
+			 * the name again; a copy in another rule is checked by name */
 	struct pos pos;
 	union {
 		const char *id;
