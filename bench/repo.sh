@@ -82,7 +82,7 @@ skip=$cpu
 best "build --rebuild, unchanged (all compiled)" "$bin" build --rebuild -o "$tmp/corpus" \
 	--undefined-placeholder=wildcard "$corpus"
 echo "  unchanged build, --rebuild / records (CPU): $(echo "scale=1; $cpu / ($skip + 0.001)" | bc)x"
-best "check (every target)" "$bin" check --undefined-placeholder=wildcard "$corpus"
+best "check (lint + every target, parsed once)" "$bin" check --undefined-placeholder=wildcard "$corpus"
 find "$corpus" -name '*.yml' > "$tmp/files"
 best "libyaml parse only (floor)" sh -c "\"$floor\" < \"$tmp/files\""
 echo "  build --check -j 1 / floor: $(echo "scale=1; $one / ($cpu + 0.001)" | bc)x"

@@ -1,7 +1,9 @@
 /*
  * arena.c: the per-rule bump allocator. A compile of one rule allocates
  * everything here; arena_reset() drops it all at once before the next rule,
- * keeping the first block so that a batch reuses its memory.
+ * keeping a few blocks so that a batch reuses its memory. arena_release()
+ * drops what was allocated after a mark and keeps its blocks for reuse: one
+ * target's work on a rule file loaded once, before the next target's.
  */
 #include "base.h"
 
@@ -10,23 +12,49 @@
 #include <string.h>
 
 #define ARENA_BLOCK (64 * 1024)
+/* Nothing in an arena needs more than pointer, int64_t or double alignment, and
+ * rounding the many small objects of a large rule (nodes, values, segments) to
+ * 16 bytes would waste a fifth of their memory. */
+#define ARENA_ALIGN 8
 
 struct arena_block {
 	struct arena_block *next;
 	size_t cap;
-	_Alignas(16) unsigned char data[];
+	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
+
+/* Ordinary blocks a reset keeps for the next rule file (1 MiB): a batch of small
+ * files then allocates no memory after the first. */
+#define ARENA_SPARE_MAX 16
+
+/* A released block of at least size bytes, or NULL: an ordinary one for an
+ * ordinary request, the first large one that fits for a large request (a
+ * large rule has few), so a large block is never used up by small requests. */
+static struct arena_block *
+take_spare(struct arena *a, size_t size)
+{
+	struct arena_block **p = size <= ARENA_BLOCK ? &a->spare : &a->spare_large;
+	while (*p && (*p)->cap < size)
+		p = &(*p)->next;
+	struct arena_block *b = *p;
+	if (b)
+		*p = b->next;
+	return b;
+}
 
 static void
 arena_grow(struct arena *a, size_t size)
 {
-	size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-	struct arena_block *b = malloc(sizeof(*b) + cap);
+	struct arena_block *b = take_spare(a, size);	/* no malloc, no fresh pages */
 	if (!b) {
-		fputs("sigmacc: out of memory\n", stderr);
-		abort();
+		size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+		b = malloc(sizeof(*b) + cap);
+		if (!b) {
+			fputs("sigmacc: out of memory\n", stderr);
+			abort();
+		}
+		b->cap = cap;
 	}
-	b->cap = cap;
 	b->next = a->head;
 	a->head = b;
 	a->used = 0;
@@ -35,9 +63,9 @@ arena_grow(struct arena *a, size_t size)
 void *
 arena_alloc_raw(struct arena *a, size_t size)
 {
-	size = (size + 15) & ~(size_t)15;
+	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
-		size = 16;
+		size = ARENA_ALIGN;
 	if (!a->head || a->used + size > a->head->cap)
 		arena_grow(a, size);
 	void *p = a->head->data + a->used;
@@ -71,14 +99,22 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
-	va_list ap, ap2;
+	/* format into the free end of the current block; only text that does not
+	 * fit is formatted a second time (the backends print one string per value) */
+	size_t room = a->head ? a->head->cap - a->used : 0;
+	char *p = a->head ? (char *)a->head->data + a->used : NULL;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(p, room, fmt, ap);
 	va_end(ap);
-	char *p = arena_alloc_raw(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
+	if (n < 0)	/* an encoding error: nothing to print */
+		return arena_strndup(a, "", 0);
+	if ((size_t)n < room)	/* room and used are multiples of ARENA_ALIGN: it is p */
+		return arena_alloc_raw(a, (size_t)n + 1);
+	p = arena_alloc_raw(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	return p;
 }
 
@@ -97,44 +133,69 @@ arena_adopt(struct arena *a, void *p)
 	a->heap = h;
 }
 
+/* Frees the adopted blocks down to (not including) keep. */
 static void
-free_adopted(struct arena *a)
+free_adopted(struct arena *a, struct arena_heap *keep)
 {
-	for (struct arena_heap *h = a->heap; h; h = h->next)
+	while (a->heap != keep) {
+		struct arena_heap *h = a->heap;
+		a->heap = h->next;	/* h itself lives in a block that is being released */
 		free(h->p);
-	a->heap = NULL;
+	}
+}
+
+struct arena_mark
+arena_mark(const struct arena *a)
+{
+	return (struct arena_mark){a->head, a->used, a->total, a->heap};
+}
+
+void
+arena_release(struct arena *a, struct arena_mark m)
+{
+	free_adopted(a, m.heap);
+	while (a->head != m.head) {
+		struct arena_block *b = a->head;
+		struct arena_block **list = b->cap == ARENA_BLOCK ? &a->spare : &a->spare_large;
+		a->head = b->next;
+		b->next = *list;
+		*list = b;
+	}
+	a->used = m.used;
+	a->total = m.total;
+}
+
+static void
+free_blocks(struct arena_block *b)
+{
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
 }
 
 void
 arena_reset(struct arena *a)
 {
-	free_adopted(a);
-	if (!a->head)
-		return;
-	struct arena_block *keep = a->head;
-	while (keep->next) {
-		struct arena_block *b = keep->next;
-		keep->next = b->next;
-		free(b);
+	arena_release(a, (struct arena_mark){0});
+	/* keep a few ordinary blocks; a large rule's many blocks and outsized ones go */
+	struct arena_block *b = a->spare;
+	for (int kept = 1; b && kept < ARENA_SPARE_MAX; kept++)
+		b = b->next;
+	if (b) {
+		free_blocks(b->next);
+		b->next = NULL;
 	}
-	/* keep the last block only if it is the ordinary size */
-	if (keep->cap > ARENA_BLOCK) {
-		free(keep);
-		a->head = NULL;
-	}
-	a->used = 0;
-	a->total = 0;
+	free_blocks(a->spare_large);
+	a->spare_large = NULL;
 }
 
 void
 arena_free(struct arena *a)
 {
-	free_adopted(a);
-	while (a->head) {
-		struct arena_block *b = a->head;
-		a->head = b->next;
-		free(b);
-	}
-	a->used = 0;
-	a->total = 0;
+	arena_release(a, (struct arena_mark){0});
+	free_blocks(a->spare);
+	free_blocks(a->spare_large);
+	a->spare = a->spare_large = NULL;
 }

@@ -28,6 +28,15 @@ struct arena {
 	size_t used;			/* bytes used in head */
 	size_t total;			/* bytes handed out since the last reset */
 	struct arena_heap *heap;	/* adopted heap blocks, freed with the arena */
+	struct arena_block *spare;	/* released ordinary blocks, reused before malloc */
+	struct arena_block *spare_large;	/* released blocks for one large object */
+};
+
+/* What an arena holds at one moment, to go back to it. */
+struct arena_mark {
+	struct arena_block *head;
+	size_t used, total;
+	struct arena_heap *heap;
 };
 
 void *arena_alloc(struct arena *a, size_t size);	/* zeroed */
@@ -38,14 +47,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(
 /* Makes the arena own a malloc'd block (freed at reset), so that a large
  * buffer produced elsewhere is kept without a copy. */
 void arena_adopt(struct arena *a, void *p);
-void arena_reset(struct arena *a);	/* frees all blocks but one */
+void arena_reset(struct arena *a);	/* drops everything, keeps a few blocks for reuse */
 void arena_free(struct arena *a);
+struct arena_mark arena_mark(const struct arena *a);
+/* Drops what was allocated since m (blocks are kept for reuse, adopted ones freed). */
+void arena_release(struct arena *a, struct arena_mark m);
 
-/* A growable array in the arena: ptr, n and cap named by the caller. */
+/* A growable array in the arena: ptr, n and cap named by the caller. The room
+ * beyond n is not zeroed: nothing reads it before a push writes it. */
 #define VEC_PUSH(arena, ptr, n, cap, val) do { \
 	if ((n) == (cap)) { \
 		int cap_ = (cap) ? (cap) * 2 : 8; \
-		void *np_ = arena_alloc((arena), sizeof(*(ptr)) * (size_t)cap_); \
+		void *np_ = arena_alloc_raw((arena), sizeof(*(ptr)) * (size_t)cap_); \
 		if ((n)) memcpy(np_, (ptr), sizeof(*(ptr)) * (size_t)(n)); \
 		(ptr) = np_; (cap) = cap_; \
 	} \

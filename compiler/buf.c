@@ -53,11 +53,21 @@ buf_putc(struct buf *b, char c)
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* format into the free room first: only text that does not fit is formatted twice */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? room : 0, fmt, ap);
+	if (n < 0) {	/* an encoding error: nothing appended */
+		if (b->data)
+			b->data[b->len] = '\0';
+		va_end(ap2);
+		return;
+	}
+	if (!b->data || (size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	}
 	va_end(ap2);
 	b->len += (size_t)n;
 }

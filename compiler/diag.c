@@ -102,7 +102,10 @@ diag_warning(struct diag *d, struct pos pos, const char *fmt, ...)
 	va_end(ap);
 	size_t ctx = d->context ? strlen(d->context) : 0;
 	for (int i = 0; i < d->nmsgs; i++) {
-		if (d->msgs[i].kind == DIAG_WARNING && strcmp(d->msgs[i].text + ctx, b.data) == 0) {
+		/* a message shorter than the context is another rule's: never read past its end */
+		const char *t = d->msgs[i].text;
+		if (d->msgs[i].kind == DIAG_WARNING && strnlen(t, ctx) == ctx &&
+		    strcmp(t + ctx, b.data) == 0) {
 			buf_free(&b);
 			return;
 		}

@@ -86,7 +86,13 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 			buf_printf(&label, r->id ? "%s (%s)" : "%s", r->title ? r->title : "untitled", r->id);
 			s->pieces[s->npieces++] = (struct driver_piece){out->len, label.data};
 		}
-		buf_putn(out, text.data, text.len);
+		if (out->len) {
+			buf_putn(out, text.data, text.len);
+		} else {	/* the first rule's text becomes the output: no copy of a large query */
+			buf_free(out);
+			*out = text;
+			text = (struct buf){0};
+		}
 	}
 	buf_free(&text);
 	return ok;
@@ -186,10 +192,9 @@ driver_load(struct session *s, struct unit *u, const char *path)
 		diag_error(&u->load, (struct pos){path, 0, 0}, "cannot read file: %s", why);
 		return;
 	}
-	struct ynode **docs = NULL;
-	int ndocs = 0;
-	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &docs, &ndocs);
-	if (!corr_load(&s->arena, &u->load, s->corr_index, path, docs, ndocs, u->rules,
+	u->ok = rule_load_docs(&s->arena, &u->load, &u->src, &u->rules, &u->nrules, &u->docs,
+			       &u->ndocs);
+	if (!corr_load(&s->arena, &u->load, s->corr_index, path, u->docs, u->ndocs, u->rules,
 		       u->nrules, &u->cors, &u->ncors)) {
 		u->nrules = u->ncors = 0;	/* which base rules it hides is unknown: write nothing */
 		u->ok = false;
@@ -228,8 +233,10 @@ bool
 driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
 {
 	/* what one target makes of the rules is dropped after it: the session's
-	 * arena keeps only the rule model, however many targets use it */
-	struct arena a = {0};
+	 * arena keeps only the rule model, however many targets use it, and the
+	 * next target reuses the memory */
+	struct arena *a = &s->arena;
+	struct arena_mark mark = arena_mark(a);
 	struct diag d = {.src = &u->src, .target = s->be ? s->be->name : NULL};
 	bool ok = u->ok;
 	if (!u->ok) {	/* an unreadable file, or the documents that did not load, count as one */
@@ -241,15 +248,15 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		if (corr_hides(u->cors, u->ncors, u->rules[i]) ||
 		    corr_index_hides(s->corr_index, u->src.name, u->rules[i]->doc))
 			continue;
-		d.context = rule_context(&a, u->rules[i]);
+		d.context = rule_context(a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;
 		s->nrules++;
-		if (!compile_rule(s, &a, &d, u->rules[i], out)) {
+		if (!compile_rule(s, a, &d, u->rules[i], out)) {
 			s->nfailed++;
 			ok = false;
 		}
 	}
-	if (!emit_correlations(s, &a, &d, u, out))
+	if (!emit_correlations(s, a, &d, u, out))
 		ok = false;
 	d.context = NULL;
 	d.rule_id = NULL;
@@ -257,7 +264,7 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		drop_seen(s, &d);
 	driver_render(s, &d, err);
 	diag_clear(&d);
-	arena_free(&a);
+	arena_release(a, mark);
 	return ok;
 }
 
@@ -269,15 +276,21 @@ driver_unload(struct unit *u)
 	u->text = NULL;
 }
 
+void
+driver_render_load(struct session *s, struct unit *u, struct buf *err)
+{
+	u->load.target = s->be ? s->be->name : NULL;
+	if (s->dedupe)
+		drop_seen(s, &u->load);
+	driver_render(s, &u->load, err);
+}
+
 bool
 driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
 {
 	struct unit u;
 	driver_load(s, &u, path);
-	u.load.target = s->be ? s->be->name : NULL;
-	if (s->dedupe)
-		drop_seen(s, &u.load);
-	driver_render(s, &u.load, err);
+	driver_render_load(s, &u, err);
 	bool ok = driver_emit(s, &u, out, err);
 	driver_unload(&u);
 	return ok;

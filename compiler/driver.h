@@ -63,10 +63,15 @@ struct unit {
 	int nrules;
 	struct correlation **cors;	/* the correlation documents (correlation.h) */
 	int ncors;
+	struct ynode **docs;	/* the YAML documents (for the linter); NULL when the
+				 * file is not YAML or a legacy collection */
+	int ndocs;
 	bool ok;		/* read, and every document loaded */
 };
 
 void driver_load(struct session *s, struct unit *u, const char *path);
+/* Renders u->load for the session's current target (what dedupe has not printed). */
+void driver_render_load(struct session *s, struct unit *u, struct buf *err);
 /* Compiles u's rules for the session's current target; its diagnostics (not
  * u->load's) to err. Counts documents as driver_file does. False if any failed. */
 bool driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err);

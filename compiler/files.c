@@ -68,37 +68,42 @@ files_has_control(const char *s)
 	return false;
 }
 
-/* Reads fd to the end, refusing more than max_size bytes. */
+/* Reads fd to the end, refusing more than max_size bytes. The text is read in
+ * place, into room for hint bytes (a regular file's size) and one more, so a
+ * file that does not change while it is read costs one allocation and no copy. */
 static char *
 read_all(int fd, size_t hint, size_t *len, const char **why)
 {
-	struct buf b = {0};
-	size_t cap = hint && hint < max_size ? hint + 1 : 65536;
-	char *chunk = malloc(cap);
-	if (!chunk)
+	size_t cap = (hint && hint < max_size ? hint : 65536) + 2, n = 0;
+	char *text = malloc(cap);
+	if (!text)
 		abort();
 	for (;;) {
-		ssize_t n = read(fd, chunk, cap);
-		if (n < 0 && errno == EINTR)
+		if (n + 1 == cap) {	/* keep room for the NUL */
+			char *t = realloc(text, cap *= 2);
+			if (!t)
+				abort();
+			text = t;
+		}
+		ssize_t r = read(fd, text + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
+		if (r < 0) {
 			*why = strerror(errno);
-			goto fail;
-		}
-		if (n == 0)
 			break;
-		if ((size_t)n > max_size - b.len) {
-			*why = too_large;
-			goto fail;
 		}
-		buf_putn(&b, chunk, (size_t)n);
+		if (r == 0) {
+			text[n] = '\0';
+			*len = n;
+			return text;
+		}
+		if ((size_t)r > max_size - n) {
+			*why = too_large;
+			break;
+		}
+		n += (size_t)r;
 	}
-	free(chunk);
-	*len = b.len;
-	return b.data ? b.data : calloc(1, 1);
-fail:
-	free(chunk);
-	buf_free(&b);
+	free(text);
 	return NULL;
 }
 

@@ -1,6 +1,6 @@
 /*
- * lint.c: the rule linter behind `sigmacc check`. Every rule file is read
- * once (before the per-target compile runs), each document checked for what
+ * lint.c: the rule linter behind `sigmacc check`. Every rule file is linted
+ * once (from the documents check loads once for every target), each checked for what
  * no target decides: metadata (lint_meta.c), tags (lint_tags.c) and the
  * detection's shape (lint_detection.c). Ids, titles and names are remembered
  * across the whole tree so a duplicate points at the first occurrence.
@@ -140,9 +140,35 @@ sort_by_position(struct diag *d)
 	}
 }
 
-/* Lints one file. Files the compiler refuses as a whole (YAML errors, legacy
- * collections) are left to the compile runs, which report why. */
-static void
+/* Lints the documents of one loaded file (src's, in arena a); NULL docs: nothing.
+ * Files the compiler refuses as a whole (YAML errors, legacy collections) are
+ * left to the compile runs, which report why. */
+void
+lint_docs(struct lint_run *r, struct arena *a, const struct source *src,
+	  struct ynode *const *docs, int ndocs, struct buf *out)
+{
+	struct diag d = {.src = src};
+	bool legacy = false;
+	for (int i = 0; i < ndocs; i++)
+		legacy |= docs[i]->kind == YNODE_MAP && yaml_get(docs[i], "action");
+	struct lint_ctx l = {a, &d, &r->conf, r->attack, 0, 0};
+	for (int i = 0; i < ndocs && !legacy; i++) {
+		if (docs[i]->kind != YNODE_MAP)
+			continue;
+		r->nrules++;
+		lint_document(r, &l, docs[i]);
+	}
+	r->nerrors += l.nerrors;
+	r->nwarnings += l.nwarnings;
+	d.context = NULL;
+	d.rule_id = NULL;
+	sort_by_position(&d);
+	struct session s = {.diagfmt = r->o->diagfmt};
+	driver_render(&s, &d, out);
+	diag_clear(&d);
+}
+
+void
 lint_file(struct lint_run *r, const char *path, struct buf *out)
 {
 	struct arena a = {0};
@@ -152,59 +178,43 @@ lint_file(struct lint_run *r, const char *path, struct buf *out)
 	if (!text)
 		return;
 	struct source src = {path, text, len};
-	struct diag d = {.src = &src}, scratch = {0};
+	struct diag scratch = {0};
 	struct ynode **docs;
 	int ndocs;
-	if (yaml_load(&src, &a, &scratch, &docs, &ndocs)) {
-		bool legacy = false;
-		for (int i = 0; i < ndocs; i++)
-			legacy |= docs[i]->kind == YNODE_MAP && yaml_get(docs[i], "action");
-		struct lint_ctx l = {&a, &d, &r->conf, r->attack, 0, 0};
-		for (int i = 0; i < ndocs && !legacy; i++) {
-			if (docs[i]->kind != YNODE_MAP)
-				continue;
-			r->nrules++;
-			lint_document(r, &l, docs[i]);
-		}
-		r->nerrors += l.nerrors;
-		r->nwarnings += l.nwarnings;
-	}
-	d.context = NULL;
-	d.rule_id = NULL;
-	sort_by_position(&d);
-	struct session s = {.diagfmt = r->o->diagfmt};
-	driver_render(&s, &d, out);
-	diag_clear(&d);
+	if (yaml_load(&src, &a, &scratch, &docs, &ndocs))
+		lint_docs(r, &a, &src, docs, ndocs, out);
 	diag_clear(&scratch);
 	free(text);
 	arena_free(&a);
 }
 
-int
-lint_run(const struct lint_options *o, const char *const *paths, int npaths, struct buf *out)
+struct lint_run *
+lint_begin(const struct lint_options *o, struct buf *out)
 {
-	struct lint_run r = {.o = o};
-	if (!lint_config_load(&r.conf, o->config, out))
-		return 2;
+	struct lint_run *r = calloc(1, sizeof(*r));
+	if (!r)
+		abort();
+	r->o = o;
+	if (!lint_config_load(&r->conf, o->config, out) || !(r->attack = attack_load(o->templates, out))) {
+		free(r);
+		return NULL;
+	}
 	if (o->fail_on)
-		r.conf.fail_on_warning = !strcmp(o->fail_on, "warning");
-	if (!(r.attack = attack_load(o->templates, out)))
-		return 2;
-	struct pathlist files = {0};
-	struct buf err = {0};
-	for (int i = 0; i < npaths; i++)	/* the compile runs report bad paths */
-		if (strcmp(paths[i], "-"))
-			files_expand(&files, paths[i], &err);
-	for (int i = 0; i < files.n; i++)
-		lint_file(&r, files.v[i], out);
+		r->conf.fail_on_warning = !strcmp(o->fail_on, "warning");
+	return r;
+}
+
+int
+lint_end(struct lint_run *r, struct buf *out)
+{
 	buf_printf(out, "sigmacc: lint: %d rule(s), %d error(s), %d warning(s) (ATT&CK %s)\n",
-		   r.nrules, r.nerrors, r.nwarnings, attack_version(r.attack));
-	buf_free(&err);
-	files_free(&files);
-	free(r.tree.ids.v);
-	free(r.tree.titles.v);
-	free(r.tree.names.v);
-	arena_free(&r.tree.arena);
-	attack_free(r.attack);
-	return r.nerrors || (r.conf.fail_on_warning && r.nwarnings) ? 1 : 0;
+		   r->nrules, r->nerrors, r->nwarnings, attack_version(r->attack));
+	int status = r->nerrors || (r->conf.fail_on_warning && r->nwarnings) ? 1 : 0;
+	free(r->tree.ids.v);
+	free(r->tree.titles.v);
+	free(r->tree.names.v);
+	arena_free(&r->tree.arena);
+	attack_free(r->attack);
+	free(r);
+	return status;
 }

@@ -34,12 +34,20 @@ struct lint_options {
 };
 
 /*
- * Lints every rule file below paths ('-' is skipped: standard input is read
- * once, by the compile runs). Findings and a summary line go to out.
- * Returns 0, 1 when a finding reaches the fail-on severity, 2 when the
- * configuration or the ATT&CK table cannot be loaded (a message in out).
+ * One lint of a tree: lint_begin loads the configuration and the ATT&CK table
+ * (NULL after a message in out: exit status 2); each rule file is then linted
+ * in order, by lint_docs from the documents the compiler loaded (check reads
+ * and parses each file once for the lint and every target) or by lint_file
+ * from its path; lint_end appends the summary line, frees the run and
+ * returns 0, or 1 when a finding reaches the fail-on severity. Findings go
+ * to out. Standard input is never linted: the compile runs read it.
  */
-int lint_run(const struct lint_options *o, const char *const *paths, int npaths, struct buf *out);
+struct lint_run;
+struct lint_run *lint_begin(const struct lint_options *o, struct buf *out);
+void lint_docs(struct lint_run *r, struct arena *a, const struct source *src,
+	       struct ynode *const *docs, int ndocs, struct buf *out);
+void lint_file(struct lint_run *r, const char *path, struct buf *out);
+int lint_end(struct lint_run *r, struct buf *out);
 
 const char *lint_code(enum lint_check c);
 /* The check with this code, or -1. */

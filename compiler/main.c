@@ -294,11 +294,92 @@ index_inputs(const struct inputs *in)
 	return ix;
 }
 
+/* One pass of check: no target (the problems every target shares), or one target. */
+struct check_pass {
+	const struct backend *be;
+	const struct pipeline *pipeline;
+	struct buf err;		/* its messages, printed after the lint's */
+	int nrules, nfailed, status;
+	bool stopped;		/* --fail-unsupported after a failure */
+};
+
+/* Runs one loaded file through a pass, as run() does for a whole pass. */
+static void
+check_pass_run(struct cli *c, struct check_pass *p, struct unit *u, struct buf *out)
+{
+	struct session *s = &c->s;
+	s->be = p->be;
+	s->opts.target = p->be ? p->be->name : "none";
+	s->opts.pipeline = p->pipeline;
+	s->nrules = p->nrules;
+	s->nfailed = p->nfailed;
+	driver_render_load(s, u, &p->err);
+	bool ok = driver_emit(s, u, out, &p->err);
+	p->nrules = s->nrules;
+	p->nfailed = s->nfailed;
+	if (!ok && (!c->skip_unsupported || c->fail_unsupported))
+		p->status = 1;
+	p->stopped = !ok && c->fail_unsupported;
+}
+
 /*
- * `check`: the linter once, then every chosen target (default: all).
- * Compile problems that do not depend on the target are found by a pass
- * without one and printed once; each target's pass then prints only what is
- * new.
+ * Reads and parses one file once for the lint (lint NULL: not linted) and
+ * every pass. A message is printed by the first pass that finds it; messages
+ * carry the position in the file they are about, so which one that is does
+ * not depend on whether the passes go file by file or pass by pass.
+ */
+static void
+check_file(struct cli *c, struct check_pass *passes, int npasses, const char *path,
+	   const struct vars *vars, struct lint_run *lint, struct buf *lintout, struct buf *out)
+{
+	struct unit u;
+	driver_load(&c->s, &u, path);
+	if (lint)
+		lint_docs(lint, &c->s.arena, &u.src, u.docs, u.ndocs, lintout);
+	c->s.opts.vars = vars;
+	for (int k = 0; k < npasses; k++)
+		if (!passes[k].stopped)
+			check_pass_run(c, &passes[k], &u, out);
+	driver_unload(&u);
+}
+
+/* check: the files, each loaded once; the lint sees what it always saw (every rule file
+ * below the PATHs, -P aside, never standard input): lint_file for those not compiled. */
+static void
+check_files(struct cli *c, struct check_pass *passes, int npasses, const struct inputs *in,
+	    struct lint_run *lint, struct buf *lintout, struct buf *out)
+{
+	struct pathlist lintfiles = {0};
+	struct buf ignored = {0};	/* the compile passes report bad paths */
+	for (int i = 0; i < c->npaths; i++)
+		if (strcmp(c->paths[i], "-"))
+			files_expand(&lintfiles, c->paths[i], &ignored);
+	int next = 0;	/* lintfiles before next are linted */
+	for (int i = 0; i < in->files.n; i++) {
+		const char *path = in->files.v[i];
+		int at = next;
+		while (strcmp(path, "-") && at < lintfiles.n && strcmp(lintfiles.v[at], path))
+			at++;
+		bool linted = strcmp(path, "-") && at < lintfiles.n;
+		for (; linted && next < at; next++)
+			lint_file(lint, lintfiles.v[next], lintout);
+		next += linted;
+		const struct vars *vars = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars
+							    : &in->vars;
+		check_file(c, passes, npasses, path, vars, linted ? lint : NULL, lintout, out);
+	}
+	for (; next < lintfiles.n; next++)
+		lint_file(lint, lintfiles.v[next], lintout);
+	buf_free(&ignored);
+	files_free(&lintfiles);
+}
+
+/*
+ * `check`: the linter, then a pass without a target, then every chosen target
+ * (default: all), each file read and parsed once for all of them. Compile
+ * problems that do not depend on the target are found by the pass without
+ * one and printed once; each target's pass then prints only what is new. The
+ * output is the lint's, then each pass's in turn, as if each ran on its own.
  */
 static int
 cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
@@ -308,26 +389,43 @@ cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
 	if (n < 0 || !cli_check_options(c, targets, n))
 		return 2;
 	struct lint_options lo = {c->templates, c->lint_config, c->fail_on, c->s.diagfmt};
-	int status = lint_run(&lo, c->paths, c->npaths, out);
-	fputs(out->data ? out->data : "", stderr);
-	buf_clear(out);
-	if (status == 2)
-		return status;
+	struct lint_run *lint = lint_begin(&lo, out);
+	if (!lint) {
+		fputs(out->data ? out->data : "", stderr);
+		buf_clear(out);
+		return 2;
+	}
+	struct check_pass passes[CLI_TARGETS_MAX + 1];
+	struct loaded loaded[CLI_TARGETS_MAX];
+	memset(passes, 0, sizeof(passes));
+	memset(loaded, 0, sizeof(loaded));
+	int npasses = 1, status = 0;
+	for (int i = 0; i < n; i++, npasses++) {	/* a pipeline that fails ends the passes */
+		if (!load_pipelines(c, targets[i], &loaded[i])) {
+			status = 2;
+			break;
+		}
+		passes[npasses] = (struct check_pass){.be = targets[i], .pipeline = c->s.opts.pipeline};
+	}
 	c->s.product = PRODUCT_NONE;
 	c->s.dedupe = true;
-	bool without = c->without_pipeline;
-	c->without_pipeline = true;
-	int st = run(c, NULL, in, out);
+	struct buf lintout = {0};
+	check_files(c, passes, npasses, in, lint, &lintout, out);
+	int st = lint_end(lint, &lintout);
 	status = st > status ? st : status;
-	c->without_pipeline = without;
-	for (int i = 0; i < n && status != 2; i++) {
-		c->s.nrules = c->s.nfailed = 0;
-		st = run(c, targets[i], in, out);
-		status = st > status ? st : status;
-		if (st != 2)
-			fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n",
-				targets[i]->name, c->s.nrules, c->s.nfailed);
+	fputs(lintout.data ? lintout.data : "", stderr);
+	buf_free(&lintout);
+	for (int k = 0; k < npasses; k++) {
+		struct check_pass *p = &passes[k];
+		fputs(p->err.data ? p->err.data : "", stderr);
+		if (p->be)
+			fprintf(stderr, "sigmacc: check for %s: %d rule(s), %d failed\n", p->be->name,
+				p->nrules, p->nfailed);
+		status = p->status > status ? p->status : status;
+		buf_free(&p->err);
 	}
+	for (int i = 0; i < n; i++)
+		loaded_free(&loaded[i]);
 	return status;
 }
 

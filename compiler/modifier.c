@@ -63,6 +63,12 @@ modchain_has(const struct modchain *c, enum modifier m)
 	return false;
 }
 
+struct pos
+modchain_pos(const struct modchain *c, int i)
+{
+	return (struct pos){c->file, c->line, c->col[i]};
+}
+
 static bool
 modifier_lookup(const char *name, size_t len, enum modifier *out)
 {
@@ -93,7 +99,7 @@ static bool
 check_one(struct diag *d, const struct modchain *c, int i, bool keyword)
 {
 	enum modifier m = c->mod[i];
-	struct pos pos = c->pos[i];
+	struct pos pos = modchain_pos(c, i);
 	const char *name = modifier_name(m);
 	enum modifier first = c->mod[0];
 
@@ -217,7 +223,9 @@ modifier_parse_key(struct arena *a, struct diag *d, const char *key, struct pos 
 			return modifier_unknown(d, mpos, p, len);
 		if (chain->n == MODCHAIN_MAX)
 			return diag_error(d, mpos, "more than %d modifiers", MODCHAIN_MAX);
-		chain->pos[chain->n] = mpos;
+		chain->col[chain->n] = col;
+		chain->file = pos.file;
+		chain->line = pos.line;
 		chain->mod[chain->n++] = m;
 		if (!check_one(d, chain, chain->n - 1, flen == 0))
 			return false;

@@ -58,8 +58,9 @@ norm_match_expr(struct norm *n, const struct match *m)
 void
 norm_alts_reserve(struct norm *n, struct alts *as, int cap)
 {
-	enum match_op *op = arena_alloc(n->a, sizeof(*op) * (size_t)cap);
-	struct mval *v = arena_alloc(n->a, sizeof(*v) * (size_t)cap);
+	/* not zeroed: an alternative is written whole before it is counted in as->n */
+	enum match_op *op = arena_alloc_raw(n->a, sizeof(*op) * (size_t)cap);
+	struct mval *v = arena_alloc_raw(n->a, sizeof(*v) * (size_t)cap);
 	if (as->n) {
 		memcpy(op, as->op, sizeof(*op) * (size_t)as->n);
 		memcpy(v, as->v, sizeof(*v) * (size_t)as->n);
@@ -105,7 +106,7 @@ norm_unmapped(struct norm *n, struct pos pos, const char *field)
 static struct expr *
 alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 {
-	struct expr *g = norm_group(n, EXPR_OR);
+	struct expr *g = NULL;	/* built only for several runs: most items have one */
 	/* Base64 text is case-significant: encoded values carry an implicit cased
 	 * (targets.md §4.5), or a case-insensitive match would widen them. */
 	bool cased = modchain_has(&it->mods, MOD_CASED) || modchain_has(&it->mods, MOD_BASE64) ||
@@ -121,10 +122,14 @@ alts_expr(struct norm *n, const struct item *it, const struct alts *as)
 		struct expr *e = norm_map_match(n, &m);
 		if (!e)
 			return NULL;
+		if (i == 0 && j == as->n)
+			return e;	/* what the group of this one kid would be */
+		if (!g)
+			g = norm_group(n, EXPR_OR);
 		norm_add_kid(n, g, e);
 		i = j;
 	}
-	return norm_finish(g);
+	return norm_finish(g ? g : norm_group(n, EXPR_OR));
 }
 
 static struct expr *
@@ -138,7 +143,7 @@ item_expr(struct norm *n, const struct item *it)
 	if (all && nvals < 2) {
 		for (int i = 0; i < c->n; i++)
 			if (c->mod[i] == MOD_ALL)
-				diag_error(n->d, c->pos[i], "modifier 'all' needs a list of two or more values");
+				diag_error(n->d, modchain_pos(c, i), "modifier 'all' needs a list of two or more values");
 		return NULL;
 	}
 	struct expr *res;
@@ -169,6 +174,8 @@ item_expr(struct norm *n, const struct item *it)
 static struct expr *
 search_expr(struct norm *n, const struct search *s)
 {
+	if (s->ngroups == 1 && s->groups[0].nitems == 1)	/* the common case: no groups to build */
+		return item_expr(n, &s->groups[0].items[0]);
 	struct expr *any = norm_group(n, EXPR_OR);
 	for (int i = 0; i < s->ngroups; i++) {
 		struct expr *every = norm_group(n, EXPR_AND);
@@ -183,6 +190,18 @@ search_expr(struct norm *n, const struct search *s)
 	return norm_finish(any);
 }
 
+/* The search c names: by the index rule.c resolved when it is this rule's (a
+ * filter's condition is copied into another rule, whose searches differ), else
+ * by name. */
+static const struct search *
+cond_search(const struct norm *n, const struct cond *c)
+{
+	int i = c->search - 1;
+	if (i >= 0 && i < n->r->nsearches && !strcmp(n->r->searches[i].name, c->id))
+		return &n->r->searches[i];
+	return rule_search(n->r, c->id);
+}
+
 static struct expr *
 cond_expr(struct norm *n, const struct cond *c)
 {
@@ -190,7 +209,7 @@ cond_expr(struct norm *n, const struct cond *c)
 	const struct search *s;
 	switch (c->kind) {
 	case COND_ID:
-		if ((s = rule_search(n->r, c->id)))
+		if ((s = cond_search(n, c)))
 			return search_expr(n, s);
 		diag_error(n->d, c->pos, "undefined search identifier '%s'", c->id);
 		return NULL;

@@ -236,12 +236,15 @@ load_search(struct loader *l, const struct ynode *k, const struct ynode *v, stru
 }
 
 static bool
-check_cond(struct loader *l, const struct rule *r, const struct cond *c)
+check_cond(struct loader *l, const struct rule *r, struct cond *c)
 {
+	int at;
 	switch (c->kind) {
 	case COND_ID:
-		if (rule_search(r, c->id))
+		if ((at = strmap_get(&r->search_index, c->id, strlen(c->id))) >= 0) {
+			c->search = at + 1;
 			return true;
+		}
 		return diag_error(l->d, c->pos, "undefined search identifier '%s'", c->id);
 	case COND_OF: {
 		/* a selector costs a match per search: bound their product, not each */

@@ -5,6 +5,7 @@
  * rule's own applies to that rule, so sibling folders may define the same
  * names differently and a folder's lists never reach rules outside it.
  */
+#define _DEFAULT_SOURCE	/* d_type */
 #include "scopes.h"
 
 #include <dirent.h>
@@ -64,17 +65,23 @@ list_below(const char *dir, struct pathlist *l, int depth)
 	if (!d)
 		return;
 	int first = l->n;
+	bool last = depth + 1 >= SCOPE_DEPTH;	/* its subdirectories are not read */
 	struct pathlist subdirs = {0};
 	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
+		size_t n = strlen(e->d_name);
+		bool vars = n > 9 && !strcmp(e->d_name + n - 9, ".vars.yml");
+		if (e->d_name[0] == '.' || (last && !vars))
+			continue;	/* a rule directory holds many rules: no stat for them */
 		struct buf p = {0};
 		buf_printf(&p, "%s/%s", dir, e->d_name);
+		/* a link counts as what it points to, as stat says; d_type says the rest */
 		struct stat st;
-		size_t n = strlen(e->d_name);
-		if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode))
+		bool isdir = e->d_type == DT_UNKNOWN || e->d_type == DT_LNK
+				     ? stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)
+				     : e->d_type == DT_DIR;
+		if (isdir)
 			push(&subdirs, p.data);
-		else if (n > 9 && !strcmp(e->d_name + n - 9, ".vars.yml"))
+		else if (vars)
 			push(l, p.data);
 		else
 			buf_free(&p);

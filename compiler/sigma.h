@@ -30,15 +30,16 @@ enum scalar_type {
 	SCALAR_NULL,	/* plain null, ~ or empty */
 };
 
+/* Fields ordered by size: a large rule has one node per value. */
 struct ynode {
-	enum ynode_kind kind;
 	struct pos pos;
 	const char *text;	/* SCALAR: NUL-terminated, may contain NUL if len says so */
 	size_t len;
-	bool quoted;
-	enum scalar_type type;
 	struct ynode **kids;
 	int nkids;
+	enum ynode_kind kind;
+	enum scalar_type type;
+	bool quoted;
 };
 
 #define YAML_MAX_NODES 2000000		/* nodes per document, as written */
@@ -73,7 +74,9 @@ struct pattern {
 	int nsegs;
 };
 
-/* Parses s by sigma-spec.md §5.3; with placeholders, %name% and \% too. */
+/* Parses s by sigma-spec.md §5.3; with placeholders, %name% and \% too. s must be
+ * NUL-terminated at len and outlive the pattern: a value without wildcards or
+ * escapes is its own text segment. */
 struct pattern value_parse(struct arena *a, const char *s, size_t len, bool placeholders);
 /* A pattern of one literal text. */
 struct pattern value_literal(struct arena *a, const char *s, size_t len);
@@ -108,15 +111,21 @@ enum modifier {
 
 #define MODCHAIN_MAX 8
 
+/* Every modifier is on its key's line: one file and line, a column each (an
+ * item per value of a large rule holds one). */
 struct modchain {
 	enum modifier mod[MODCHAIN_MAX];
-	struct pos pos[MODCHAIN_MAX];
+	int col[MODCHAIN_MAX];
+	const char *file;
+	int line;
 	int n;
 };
 
 const char *modifier_name(enum modifier m);
 enum modclass modifier_class(enum modifier m);
 bool modchain_has(const struct modchain *c, enum modifier m);
+/* Where modifier i of the chain is written. */
+struct pos modchain_pos(const struct modchain *c, int i);
 /*
  * Splits "field|m1|m2" at pos into field and chain and validates the chain
  * (order, combinations). field is "" for a keyword item ('|all').
@@ -136,6 +145,9 @@ enum cond_kind {
 
 struct cond {
 	enum cond_kind kind;
+	int search;	/* COND_ID: 1 + the index of its search in the rule rule.c
+			 * checked it for (0: not looked up), so no later pass hashes
+			 * the name again; a copy in another rule is checked by name */
 	struct pos pos;
 	union {
 		const char *id;
@@ -170,14 +182,14 @@ enum value_kind {
 	VAL_NULL,	/* nothing */
 };
 
-struct value {
-	enum value_kind kind;
+struct value {	/* fields ordered by size: a large rule has many */
 	struct pos pos;
 	const char *text;
 	size_t len;
-	bool is_int;
 	int64_t i;
 	double f;
+	enum value_kind kind;
+	bool is_int;
 	bool b;
 };
 

@@ -172,10 +172,11 @@ static struct pattern
 add_stars(struct norm *n, struct pattern p, bool front, bool back)
 {
 	struct pattern q = {0};
-	int cap = p.nsegs + 2;
-	q.segs = arena_alloc(n->a, sizeof(*q.segs) * (size_t)cap);
+	front = front && (p.nsegs == 0 || p.segs[0].kind != SEG_STAR);
+	int cap = p.nsegs + front + back;	/* exactly: one per value of a large list */
+	q.segs = arena_alloc_raw(n->a, sizeof(*q.segs) * (size_t)(cap ? cap : 1));
 	struct seg star = {SEG_STAR, NULL, 0};
-	if (front && (p.nsegs == 0 || p.segs[0].kind != SEG_STAR))
+	if (front)
 		value_push(n->a, &q, &cap, star);
 	for (int i = 0; i < p.nsegs; i++)
 		value_push(n->a, &q, &cap, p.segs[i]);
@@ -197,8 +198,9 @@ string_alts(struct norm *n, const struct item *it, const struct value *v, struct
 		return false;
 	for (int i = 0; i < c->n; i++) {
 		enum modifier m = c->mod[i];
-		struct pattern *next = NULL;
-		int nnext = 0, cap = 0;
+		/* room for one result per pattern, the common case; more grow the vector */
+		int nnext = 0, cap = npats;
+		struct pattern *next = arena_alloc_raw(n->a, sizeof(*next) * (size_t)cap);
 		for (int k = 0; k < npats; k++) {
 			struct pattern q = pats[k];
 			size_t len;
@@ -272,7 +274,7 @@ string_alts(struct norm *n, const struct item *it, const struct value *v, struct
 		npats = nnext;
 	}
 	if (encoded_utf16)
-		return diag_error(n->d, c->pos[0],
+		return diag_error(n->d, modchain_pos(c, 0),
 				  "a UTF-16 value must be followed by 'base64' or 'base64offset': "
 				  "no target can match its NUL bytes as text");
 	for (int k = 0; k < npats; k++)

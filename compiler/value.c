@@ -87,8 +87,17 @@ value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 {
 	/* a text segment ends only at a wildcard or placeholder: count its NULs */
 	size_t ends = 1;
-	for (size_t i = 0; i < len; i++)
-		ends += s[i] == '*' || s[i] == '?' || s[i] == '%';
+	bool plain = true;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		ends += c == '*' || c == '?' || c == '%';
+		plain &= c != '*' && c != '?' && c != '\\' && (c != '%' || !placeholders);
+	}
+	if (plain) {	/* most values: the one text segment is the value itself, not a copy */
+		struct seg *seg = arena_alloc_raw(a, sizeof(*seg));
+		*seg = (struct seg){SEG_TEXT, s, len};
+		return (struct pattern){seg, len > 0};
+	}
 	struct builder b = {.a = a, .text = arena_alloc_raw(a, len + ends)};
 	/* at most one wildcard or placeholder between text segments: exact for most values */
 	b.cap = ends <= 4 ? 2 * (int)ends - 1 : 8;

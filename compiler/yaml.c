@@ -252,11 +252,10 @@ take_anchor(struct builder *b, yaml_char_t *anchor)
 static bool
 on_scalar(struct builder *b, yaml_event_t *ev)
 {
-	struct ynode *y = arena_alloc(b->a, sizeof(*y));
-	y->pos = mark_pos(b->src, ev->start_mark);
+	struct ynode *y = arena_alloc_raw(b->a, sizeof(*y));	/* every field set here */
+	*y = (struct ynode){.pos = mark_pos(b->src, ev->start_mark), .kind = YNODE_SCALAR};
 	if (!check_limits(b, y->pos, 0))
 		return false;
-	y->kind = YNODE_SCALAR;
 	y->len = ev->data.scalar.length;
 	if (y->len >= 4096) {	/* keep libyaml's buffer, trimmed, rather than a second copy */
 		char *t = realloc(ev->data.scalar.value, y->len + 1);

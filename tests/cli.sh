@@ -49,9 +49,11 @@ t "undefined placeholder: error by default, anything with --undefined-placeholde
 	run 1 convert -t kql tests/bad/undefined_placeholder.yml &&
 	run 0 convert -t kql --undefined-placeholder=wildcard tests/bad/undefined_placeholder.yml &&
 	has "$tmp/stdout" "isnotempty(FolderPath)"'
-t "a rule from standard input, and -o - for standard output" '
+t "a rule from standard input, and -o - for standard output; check reads it once for all targets" '
 	"$bin" convert -t kql --vars '$vars' - < '$net' > "$tmp/o" && has "$tmp/o" RemoteUrl &&
-	"$bin" convert -t kql -o - --vars '$vars' - < '$net' > "$tmp/o2" && cmp "$tmp/o" "$tmp/o2"'
+	"$bin" convert -t kql -o - --vars '$vars' - < '$net' > "$tmp/o2" && cmp "$tmp/o" "$tmp/o2" &&
+	"$bin" check -t kql,spl --vars '$vars' - < '$net' 2> "$tmp/e" &&
+	has "$tmp/e" "check for spl: 1 rule(s), 0 failed" && hasnt "$tmp/e" "error:"'
 t "ir prints the normalised expression" '
 	run 0 ir --vars '$vars' '$net' && has "$tmp/stdout" "[* \".pastebin.com\"]"'
 t "check validates without output, exit 1 on a bad rule" '
