@@ -31,7 +31,7 @@ static const unsigned logscale_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND 
 static const char unsupported_escapes[] = "pPhHvVRXeCN";
 
 /* Falcon full-path fields: they start with \Device\HarddiskVolumeN\ where Sysmon has C:\. */
-static const char *const path_fields[] = {"ImageFileName"};
+static const char *const path_fields[] = {"ImageFileName", "TargetFileName"};
 
 /* Falcon fields that hold only the file name of an image Sigma knows by its full path. */
 static const char *const basename_fields[] = {"ParentBaseFileName", "ContextBaseFileName"};

@@ -66,6 +66,8 @@ sel_cond(struct emitter *em, const struct selsyntax *s, const struct sel_cond *c
 	if (c->exists)
 		return true;
 	if (c->in) {
+		if (!s->in_op)
+			return sel_unsupported(em, "in", c->field);
 		buf_puts(out, s->in_op);
 		for (unsigned i = 0; i < c->in_count; i++) {
 			buf_puts(out, i ? ", " : "");

@@ -51,6 +51,8 @@ static const struct udm_field udm_fields[] = {
 	{"metadata.event_timestamp", UDM_TIME, NULL},
 	{"metadata.log_type", UDM_STRING, NULL},
 	{"metadata.product_event_type", UDM_STRING, NULL},
+	/* Okta and GitHub selections in Google's rules (chronicle/detection-rules) */
+	{"metadata.product_name", UDM_STRING, NULL},
 	{"network.direction", UDM_ENUM, directions},
 	{"network.ip_protocol", UDM_ENUM, ip_protocols},
 	{"network.dns.questions.name", UDM_STRING, NULL},

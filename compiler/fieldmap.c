@@ -358,16 +358,29 @@ coerce(struct norm *n, struct match *m, const char *type, const char *sigma)
 			  sigma, number ? "numbers" : "booleans", match_op_name(m->op), n->o->target);
 }
 
-/* The target name of a Sigma field for matching, or NULL after an error. */
-static const struct pl_field *
-lookup(struct norm *n, struct pos pos, const char *field, bool *passthrough)
+/* The name an unlisted field takes in an entry with passthrough: its prefix, if any, first. */
+const char *
+norm_passthrough_name(struct norm *n, const char *field)
 {
+	return n->ls->prefix ? arena_printf(n->a, "%s%s", n->ls->prefix, field) : field;
+}
+
+/*
+ * The target name of a Sigma field for matching, or NULL after an error; NULL
+ * with *passthrough set keeps *name (the entry's passthrough name, or the
+ * Sigma name with --unmapped=passthrough).
+ */
+static const struct pl_field *
+lookup(struct norm *n, struct pos pos, const char **name, bool *passthrough)
+{
+	const char *field = *name;
 	*passthrough = false;
 	const struct pl_field *f = pipeline_field(n->ls, field);
 	if (f)
 		return f;
 	if (n->ls->passthrough) {
 		*passthrough = true;
+		*name = norm_passthrough_name(n, field);
 		return NULL;
 	}
 	if (n->o->unmapped == UNMAPPED_PASSTHROUGH) {
@@ -630,7 +643,7 @@ norm_map_match(struct norm *n, struct match *m)
 		return norm_match_expr(n, m);
 	const char *sigma = m->field;
 	bool pass;
-	const struct pl_field *f = lookup(n, m->pos, sigma, &pass);
+	const struct pl_field *f = lookup(n, m->pos, &m->field, &pass);
 	if (!f && !pass)
 		return NULL;
 	if (f && f->project_only) {
@@ -641,9 +654,14 @@ norm_map_match(struct norm *n, struct match *m)
 	}
 	if (m->op == MATCH_FIELDREF) {
 		for (int i = 0; i < m->nvals; i++) {
-			const struct pl_field *o = lookup(n, m->pos, m->vals[i].text, &pass);
+			const char *name = m->vals[i].text;
+			const struct pl_field *o = lookup(n, m->pos, &name, &pass);
 			if (!o && !pass)
 				return NULL;
+			if (!o && name != m->vals[i].text) {
+				m->vals[i].text = name;
+				m->vals[i].len = strlen(name);
+			}
 			if (o && (!o->to || o->project_only))
 				return norm_unmapped(n, m->pos, m->vals[i].text), NULL;
 			if (o) {
@@ -655,6 +673,9 @@ norm_map_match(struct norm *n, struct match *m)
 	}
 	if (!f)
 		return norm_match_expr(n, m);
+	if (f->warning)
+		diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s (target %s): %s",
+			     sigma, f->to ? f->to : "?", n->o->pipeline->name, n->o->target, f->warning);
 	if (f->events)
 		return map_per_event(n, m, f, sigma);
 	if (f->values)

@@ -278,7 +278,7 @@ project_fields(struct norm *n, struct query *q)
 			continue;
 		}
 		if (!f) {
-			add_project(n, q, &cap, name);
+			add_project(n, q, &cap, n->ls->passthrough ? norm_passthrough_name(n, name) : name);
 			continue;
 		}
 		norm_use_extend(n, f);
@@ -333,6 +333,9 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 			return NULL;
 		}
 		q->select = n.ls->select;
+		if (n.ls->warning)
+			diag_warning(d, r->logsource.pos, "logsource %s in pipeline %s (target %s): %s",
+				     n.lsname, o->pipeline->name, o->target, n.ls->warning);
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}
 	/* a condition list matches when any of its conditions does */

@@ -58,5 +58,7 @@ bool norm_item_value(struct norm *n, const struct item *it, const struct value *
 /* The match with the pipeline applied (names, value maps, types); NULL after an error. */
 struct expr *norm_map_match(struct norm *n, struct match *m);
 void norm_use_extend(struct norm *n, const struct pl_field *f);
+/* An unlisted field's name in an entry with passthrough (its prefix, if any, in front). */
+const char *norm_passthrough_name(struct norm *n, const char *field);
 
 #endif

@@ -74,6 +74,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("extend", struct pl_field, extend),
 	OPT_STR("project_only", struct pl_field, project_only),
 	OPT_STR("dword", struct pl_field, dword),
+	OPT_STR("warning", struct pl_field, warning),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
@@ -130,7 +131,9 @@ static const cyaml_schema_field_t logsource_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("select", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 				struct pl_logsource, select, select_fields),
 	OPT_STR("error", struct pl_logsource, error),
+	OPT_STR("warning", struct pl_logsource, warning),
 	CYAML_FIELD_BOOL("passthrough", CYAML_FLAG_OPTIONAL, struct pl_logsource, passthrough),
+	OPT_STR("prefix", struct pl_logsource, prefix),
 	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
 	CYAML_FIELD_END,
 };
@@ -188,6 +191,7 @@ static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
+	{"warning", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
 	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
@@ -216,7 +220,8 @@ static const struct map_spec select_spec = {"a select", select_keys};
 static const struct key_spec logsource_keys[] = {
 	{"product", false, KEY_STR, NULL}, {"service", false, KEY_STR, NULL},
 	{"categories", false, KEY_STRS, NULL}, {"select", false, KEY_MAP, &select_spec},
-	{"error", false, KEY_STR, NULL}, {"passthrough", false, KEY_BOOL, NULL},
+	{"error", false, KEY_STR, NULL}, {"warning", false, KEY_STR, NULL},
+	{"passthrough", false, KEY_BOOL, NULL}, {"prefix", false, KEY_STR, NULL},
 	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
 };
 static const struct map_spec logsource_spec = {"a logsource entry", logsource_keys};
@@ -650,7 +655,9 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 			m = narrowed(a, o, b);
 			m.select = o->select;
 			m.error = o->error;
+			m.warning = o->warning ? o->warning : b->warning;
 			m.passthrough = o->passthrough || b->passthrough;
+			m.prefix = o->prefix ? o->prefix : b->prefix;
 			break;
 		}
 		p->logsources[p->logsources_count++] = m;
@@ -663,7 +670,9 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 			const struct pl_logsource *o = &over->logsources[i];
 			if (!o->select && !o->error && overlaps(o, b)) {
 				struct pl_logsource m = narrowed(a, o, b);
+				m.warning = o->warning ? o->warning : b->warning;
 				m.passthrough = o->passthrough || b->passthrough;
+				m.prefix = o->prefix ? o->prefix : b->prefix;
 				p->logsources[p->logsources_count++] = m;
 			}
 		}

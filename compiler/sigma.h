@@ -370,6 +370,7 @@ struct pl_field {
 	char *extend;		/* computed column: `to` is defined as this expression */
 	char *project_only;	/* may be projected but not matched: the reason */
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
+	char *warning;		/* the mapping holds only for some data: which */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;
@@ -420,7 +421,9 @@ struct pl_logsource {
 	unsigned categories_count;
 	struct selection *select;	/* the event selection */
 	char *error;		/* the logsource is known but cannot be served: why */
+	char *warning;		/* served only in part (a subset of the events): what is missed */
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
+	char *prefix;		/* with passthrough: written in front of those names */
 	struct pl_field *fields;
 	unsigned fields_count;
 };

@@ -32,9 +32,10 @@ static const struct {
 			   sources without an Elastic integration */
 	{"aql", 56},	/* 96.7% by passing unknown names through; 56.2% here: no property for
 			   ScriptBlockText, Details, ImageLoaded, Provider_Name... (mappings.md §5) */
-	{"sumo", 82},	/* 96.1% (82.2% here); keywords, IPv6 cidr, sources without a CSE map */
-	{"yaral", 60},	/* 62.5% (60.7% here); ps_script and sources without a documented UDM mapping */
-	{"logscale", 40},	/* 90.6%; Falcon serves only process, network, DNS, image load, script */
+	{"sumo", 83},	/* 96.1% (83.2% here); keywords, IPv6 cidr, sources without a CSE map */
+	{"yaral", 61},	/* 62.5% (61.9% here); ps_script and sources without a documented UDM mapping */
+	{"logscale", 27},	/* 90.6%; Falcon serves only process, network, DNS, image and driver load,
+				   script events; OriginalFileName refused (unconfirmed on ProcessRollup2) */
 };
 
 static int

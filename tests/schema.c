@@ -17,6 +17,7 @@
 /* The pipelines whose field names have a published schema in the repository. */
 static const char *const checked[] = {
 	"defender_xdr", "sentinel_asim", "ecs_windows", "qradar_windows", "splunk_cim", "sumo_cse",
+	"secops_udm", "falcon", "falcon_windows_logs",
 	NULL,
 };
 
@@ -52,7 +53,8 @@ section_add(struct section *sec, const char *name, size_t len)
 	sec->fields[sec->n++] = strndup(name, len);
 }
 
-/* Lines: '# comment', '[section]', or one field name ('prefix*' for an open object). */
+/* Lines: '# comment', '[section]', or one field name ('prefix*' for an open object;
+ * '#name', with no space after '#', is a LogScale tag field such as #event_simpleName). */
 static bool
 schema_parse(struct schema *s, const char *text, size_t len, const char *path)
 {
@@ -64,7 +66,7 @@ schema_parse(struct schema *s, const char *text, size_t len, const char *path)
 		size_t n = (size_t)(e - p);
 		if (n && p[0] == '[' && p[n - 1] == ']') {
 			cur = schema_section(s, p + 1, n - 2);
-		} else if (n && p[0] != '#') {
+		} else if (n && (p[0] != '#' || (n > 1 && p[1] != ' '))) {
 			if (!cur) {
 				printf("# %s: field '%.*s' before any [section]\n", path, (int)n, p);
 				return false;
