@@ -70,9 +70,15 @@ while read -r line; do
 	esac
 done <"$tmp/tap"
 
-# every JSON and YAML output parses
+# every JSON and YAML output parses, a YAML stream as one document per rule ('---' each)
 yaml=$(ls "$tmp"/parse/*.yaml 2>/dev/null)
-if [ -n "$yaml" ] && "$parse_yaml" $yaml >"$tmp/check" 2>&1; then
+bad=
+: >"$tmp/check"
+for y in $yaml; do
+	docs=$(grep -c '^---$' "$y")
+	"$parse_yaml" --docs $((docs > 0 ? docs : 1)) "$y" >>"$tmp/check" 2>&1 || bad=1
+done
+if [ -n "$yaml" ] && [ -z "$bad" ]; then
 	ok "$(echo "$yaml" | wc -l) YAML outputs parse"
 else
 	not_ok "YAML outputs parse"
