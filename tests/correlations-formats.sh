@@ -15,7 +15,7 @@ update=${3:-}
 dir=tests/correlations-formats
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
+. tests/tap.sh
 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
@@ -40,35 +40,30 @@ ext_of() {
 	esac
 }
 
-mkdir "$tmp/parse"
-grep -v '^#' "$dir/cases" | while read -r file t f; do
-	name=$(basename "$file" .yml)
-	out=$dir/$name.$t.$f.out
-	"$bin" convert -t "$t" -f "$f" --vars rules/web_service.vars.yml "tests/$file" \
+# case FILE TARGET FORMAT: the output equals its golden and holds its format's key
+case_of() {
+	name=$(basename "$1" .yml)
+	want=$dir/$name.$2.$3.out
+	"$bin" convert -t "$2" -f "$3" --vars rules/web_service.vars.yml "tests/$1" \
 		>"$tmp/out" 2>"$tmp/err"
 	st=$?
-	cat "$tmp/err" "$tmp/out" >"$tmp/got"
-	echo "exit $st" >>"$tmp/got"
-	[ -n "$update" ] && cp "$tmp/got" "$out"
-	if cmp -s "$tmp/got" "$out"; then
-		echo "ok - $file ($t -f $f)"
-	else
-		echo "not ok - $file ($t -f $f)"
-		diff "$out" "$tmp/got" | head -20 | sed 's/^/#   /'
+	{ cat "$tmp/err" "$tmp/out"; echo "exit $st"; } >"$tmp/got"
+	[ -n "$update" ] && cp "$tmp/got" "$want"
+	[ -s "$tmp/out" ] && cp "$tmp/out" "$tmp/parse/$name.$2.$3.$(ext_of "$3")"
+	cmp -s "$tmp/got" "$want" || { diff "$want" "$tmp/got" | head -20; return 1; }
+	if [ -s "$tmp/out" ] && ! grep -q "$(want_of "$3")" "$tmp/out"; then
+		echo "no line matches $(want_of "$3")"
+		return 1
 	fi
-	if [ -s "$tmp/out" ]; then
-		cp "$tmp/out" "$tmp/parse/$name.$t.$f.$(ext_of "$f")"
-		grep -q "$(want_of "$f")" "$tmp/out" ||
-			echo "not ok - $file ($t -f $f) lacks $(want_of "$f")"
-	fi
-done >"$tmp/tap"
-while read -r line; do
-	case $line in
-	ok*) ok "${line#ok - }" ;;
-	"not ok"*) not_ok "${line#not ok - }" ;;
-	*) echo "$line" ;;
-	esac
-done <"$tmp/tap"
+}
+
+mkdir "$tmp/parse"
+exec 3<"$dir/cases"
+while read -r file tg f <&3; do
+	case $file in '#'* | '') continue ;; esac
+	t "$file ($tg -f $f)" "case_of $file $tg $f"
+done
+exec 3<&-
 
 # every JSON and YAML output parses, a YAML stream as one document per rule ('---' each)
 yaml=$(ls "$tmp"/parse/*.yaml 2>/dev/null)
