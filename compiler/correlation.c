@@ -404,6 +404,7 @@ load_one(struct corr_loader *L, struct corr_file *f, int at)
 	memset(c, 0, sizeof(*c));
 	c->pos = doc->pos;
 	c->file = f->path;
+	c->node = doc;
 	c->doc = at;
 	c->title = doc_text(doc, "title");
 	c->id = doc_text(doc, "id");

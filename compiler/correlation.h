@@ -62,6 +62,7 @@ struct correlation {
 	const char *title, *id, *name, *level;
 	int uses;			/* itself and the correlations it chains, each use */
 	const char *file;		/* where it is written */
+	const struct ynode *node;	/* its document: the metadata an import format shows */
 	int doc;			/* its document index there */
 	struct pos pos;
 	enum corr_type type;

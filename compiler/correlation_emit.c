@@ -5,10 +5,13 @@
  * are mapped through the same pipeline, one `fields:` entry at a time, so a
  * correlation groups by the very columns its base queries filter on. The
  * backend's correlation hook writes the rest; a target without one refuses
- * the rule by name.
+ * the rule by name. An import format (-f) wraps that text in the template's
+ * `correlation` body, with the correlation's metadata and a run schedule
+ * derived from its window.
  */
 #include "driver.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The target column of Sigma field name in r's events, or NULL after an error. */
@@ -148,6 +151,162 @@ dump_filters(struct session *s, struct arena *a, struct diag *d, const struct co
 	}
 }
 
+/* ---- import formats ------------------------------------------------------------------ */
+
+/* A template's span ("5m", "14d") in seconds; 0 when absent. */
+static long long
+span_seconds(const char *s)
+{
+	static const struct { char unit; long long s; } units[] = {
+		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	for (int i = 0; v > 0 && i < (int)(sizeof(units) / sizeof(units[0])); i++)
+		if (end[0] == units[i].unit && !end[1])
+			return v * units[i].s;
+	return 0;
+}
+
+/* Key key of the correlation's document as a list of strings (a string alone is a list of one). */
+static bool
+meta_list(struct arena *a, struct diag *d, const struct ynode *doc, const char *key,
+	  const char ***out, int *n)
+{
+	const struct ynode *l = yaml_get(doc, key);
+	*out = NULL;
+	*n = 0;
+	if (!l || (l->kind == YNODE_SCALAR && l->type == SCALAR_NULL))
+		return true;
+	int count = l->kind == YNODE_SEQ ? l->nkids : 1;
+	*out = arena_alloc(a, sizeof(**out) * (size_t)(count + 1));
+	for (int i = 0; i < count; i++) {
+		const struct ynode *e = l->kind == YNODE_SEQ ? l->kids[i] : l;
+		if (e->kind != YNODE_SCALAR)
+			return diag_error(d, e->pos, "'%s' must be a list of strings", key);
+		(*out)[(*n)++] = e->text;
+	}
+	return true;
+}
+
+static const char *
+meta_text(const struct ynode *doc, const char *key)
+{
+	const struct ynode *n = yaml_get(doc, key);
+	return n && n->kind == YNODE_SCALAR && n->type != SCALAR_NULL ? n->text : NULL;
+}
+
+/* The correlation's metadata as a rule, for the placeholders of a format. */
+static struct rule *
+corr_meta(struct arena *a, struct diag *d, const struct correlation *c)
+{
+	struct rule *r = arena_alloc(a, sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	const struct ynode *doc = c->node;
+	r->file = c->file;
+	r->pos = c->pos;
+	r->doc = c->doc;
+	r->title = c->title;
+	r->id = c->id;
+	r->name = c->name;
+	r->level = c->level;
+	r->status = meta_text(doc, "status");
+	r->description = meta_text(doc, "description");
+	r->license = meta_text(doc, "license");
+	r->author = meta_text(doc, "author");
+	r->date = meta_text(doc, "date");
+	r->modified = meta_text(doc, "modified");
+	if (!meta_list(a, d, doc, "references", &r->references, &r->nreferences) ||
+	    !meta_list(a, d, doc, "tags", &r->tags, &r->ntags) ||
+	    !meta_list(a, d, doc, "falsepositives", &r->falsepositives, &r->nfalsepositives))
+		return NULL;
+	return r;
+}
+
+/*
+ * The run schedule of a correlation with window W: every F, over the last W + F,
+ * so that each whole window lies inside some run (a window may show in two runs,
+ * never in none). F is the longest interval cron repeats evenly (minutes dividing
+ * an hour, hours dividing a day, a day) that is at most W, and at least the
+ * format's frequency_min; the look-back is whole minutes, at most lookback_max.
+ */
+static bool
+corr_schedule(struct arena *a, struct diag *d, const struct template *t,
+	      const struct correlation *c, struct tpl_extra *x, int *nx)
+{
+	static const int minutes[] = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240,
+				      360, 480, 720, 1440};
+	long long min = span_seconds(t->frequency_min), max = span_seconds(t->lookback_max);
+	size_t n = sizeof(minutes) / sizeof(minutes[0]);
+	long long freq = 60;
+	for (size_t i = 0; i < n; i++)
+		if (minutes[i] * 60LL <= c->seconds)
+			freq = minutes[i] * 60LL;
+	for (size_t i = 0; freq < min && i < n; i++)
+		if (minutes[i] * 60LL >= min)
+			freq = minutes[i] * 60LL;
+	if (freq < min)	/* above a day: the format's own minimum */
+		freq = min;
+	long long look = (c->seconds + freq + 59) / 60 * 60;
+	if (max && look > max)
+		return diag_error(d, c->timespan_pos, "%s/%s: the %s window needs a look-back of %s "
+				  "(the window and one run interval of %s), longer than the format's "
+				  "limit of %s; no rule is written for this correlation", t->target,
+				  t->format, corr_span(a, c->seconds), corr_span(a, look),
+				  corr_span(a, freq), t->lookback_max);
+	long long m = freq / 60;
+	const char *cron = freq % 60 || m > 1440 || (m < 1440 && 1440 % m) ? NULL
+			   : m == 1 ? "* * * * *" : m < 60 ? arena_printf(a, "*/%lld * * * *", m)
+			   : m == 60 ? "0 * * * *" : m < 1440 ? arena_printf(a, "0 */%lld * * *", m / 60)
+			   : "0 0 * * *";
+	if (!cron)
+		return diag_error(d, c->timespan_pos, "%s/%s: frequency_min %s is no interval cron "
+				  "repeats evenly", t->target, t->format, t->frequency_min);
+	struct tpl_extra v[] = {
+		{"window", corr_span(a, c->seconds)},
+		{"window_seconds", arena_printf(a, "%lld", c->seconds)},
+		{"frequency", corr_span(a, freq)},
+		{"lookback", corr_span(a, look)},
+		{"cron", cron},
+		{"correlation_type", corr_type_name(c->type)},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		x[(*nx)++] = v[i];
+	return true;
+}
+
+/* c's query in the template's correlation body, or the format's refusal. */
+static bool
+corr_format(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
+	    struct buf *out)
+{
+	const struct template *t = s->tpl;
+	if (!t->correlation)
+		return diag_error(d, c->type_pos, "%s/%s: correlation rules have no form in this "
+				  "format: %s; no rule is written for this correlation", t->target,
+				  t->format, t->correlation_refused ? t->correlation_refused
+				  : "its template has no correlation body");
+	struct tpl_extra extra[8];
+	int nextra = 0;
+	struct rule *meta = corr_meta(a, d, c);
+	if (!meta || !corr_schedule(a, d, t, c, extra, &nextra))
+		return false;
+	struct session sc = *s;	/* the base queries in the template's one-line form */
+	sc.compact = s->compact || t->compact;
+	struct buf text = {0};
+	bool ok = render(&sc, a, d, c, "base_", NULL, &text);
+	/* a rule object (Sumo Logic CSE): its kind, whose metadata keys differ */
+	const char *kind = text.data ? strstr(text.data, "\"pattern_type\": \"") : NULL;
+	if (kind) {
+		kind += strlen("\"pattern_type\": \"");
+		extra[nextra++] = (struct tpl_extra){"pattern_type",
+						     arena_strndup(a, kind, strcspn(kind, "\""))};
+	}
+	ok = ok && template_render_body(a, d, t, t->correlation, meta, text.data ? text.data : "",
+				       &s->opts, extra, nextra, out);
+	buf_free(&text);
+	return ok;
+}
+
 bool
 corr_compile(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
 	     struct buf *out)
@@ -166,9 +325,12 @@ corr_compile(struct session *s, struct arena *a, struct diag *d, const struct co
 		return diag_error(d, c->type_pos, "%s: a correlation over correlations (a chain) "
 				  "is not supported; no query is written for this correlation",
 				  s->be->name);
-	if (s->tpl || (s->format && strcmp(s->format, "default")))
-		return diag_error(d, c->type_pos, "correlation rules have no %s format yet; "
-				  "convert them without -f", s->format);
+	if (s->tpl)
+		return corr_format(s, a, d, c, out);
+	if (s->format && strcmp(s->format, "default"))
+		return diag_error(d, c->type_pos, "%s: the %s format rewrites a single rule's query "
+				  "and has no form for correlation rules; no rule is written for this "
+				  "correlation (convert it without -f)", s->be->name, s->format);
 	struct buf text = {0};
 	bool ok = render(s, a, d, c, "base_", NULL, &text);
 	if (ok)

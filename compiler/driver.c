@@ -55,6 +55,29 @@ warn_flags(struct diag *d, const struct backend *be, const struct query *q)
 	buf_free(&names);
 }
 
+/* Appends one rule's text to out, recording where it starts (output.c joins them).
+ * The first text becomes the output itself: no copy of a large query. */
+static void
+put_piece(struct session *s, const char *title, const char *id, struct buf *text,
+	  struct buf *out)
+{
+	if (out->len)
+		buf_putc(out, '\n');
+	if (s->record) {
+		GROW(s->pieces, s->npieces, s->cappieces);
+		struct buf label = {0};
+		buf_printf(&label, id ? "%s (%s)" : "%s", title ? title : "untitled", id);
+		s->pieces[s->npieces++] = (struct driver_piece){out->len, label.data};
+	}
+	if (out->len) {
+		buf_putn(out, text->data, text->len);
+	} else {
+		buf_free(out);
+		*out = *text;
+		*text = (struct buf){0};
+	}
+}
+
 static bool
 compile_rule(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
 	     struct buf *out)
@@ -77,23 +100,8 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 	bool ok = d->nerrors == errors;
 	if (ok && q && s->be && q->nflags)
 		warn_flags(d, s->be, q);
-	if (ok && text.len && s->product != PRODUCT_NONE) {
-		if (out->len)
-			buf_putc(out, '\n');
-		if (s->record) {
-			GROW(s->pieces, s->npieces, s->cappieces);
-			struct buf label = {0};
-			buf_printf(&label, r->id ? "%s (%s)" : "%s", r->title ? r->title : "untitled", r->id);
-			s->pieces[s->npieces++] = (struct driver_piece){out->len, label.data};
-		}
-		if (out->len) {
-			buf_putn(out, text.data, text.len);
-		} else {	/* the first rule's text becomes the output: no copy of a large query */
-			buf_free(out);
-			*out = text;
-			text = (struct buf){0};
-		}
-	}
+	if (ok && text.len && s->product != PRODUCT_NONE)
+		put_piece(s, r->title, r->id, &text, out);
 	buf_free(&text);
 	return ok;
 }
@@ -220,9 +228,7 @@ emit_correlations(struct session *s, struct arena *a, struct diag *d, const stru
 			s->nfailed++;
 			ok = false;
 		} else if (text.len && s->product != PRODUCT_NONE) {
-			if (out->len)
-				buf_putc(out, '\n');
-			buf_putn(out, text.data, text.len);
+			put_piece(s, u->cors[i]->title, u->cors[i]->id, &text, out);
 		}
 		buf_free(&text);
 	}

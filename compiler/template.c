@@ -66,6 +66,14 @@ static const cyaml_schema_field_t template_fields[] = {
 	CYAML_FIELD_BOOL("compact", CYAML_FLAG_OPTIONAL, struct template, compact),
 	CYAML_FIELD_BOOL("no_projection", CYAML_FLAG_OPTIONAL, struct template, no_projection),
 	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("correlation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
+			       correlation, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("correlation_refused", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct template, correlation_refused, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("frequency_min", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct template, frequency_min, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("lookback_max", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct template, lookback_max, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t template_schema = {
@@ -436,7 +444,52 @@ struct renderer {
 	struct diag *d;
 	struct pos pos;
 	int index;	/* inside {{@list}}: the element that name[] stands for */
+	const struct tpl_extra *extra;
+	int nextra;
 };
+
+/* Like lookup, the extra placeholders first. */
+static bool
+lookup_in(struct renderer *rd, const char *name, struct tval *out)
+{
+	for (int i = 0; i < rd->nextra; i++)
+		if (!strcmp(rd->extra[i].name, name))
+			return *out = scalar(rd->extra[i].value), true;
+	/* a map over an extra placeholder */
+	for (unsigned i = 0; i < rd->t->maps_count; i++) {
+		const struct tpl_map *m = &rd->t->maps[i];
+		for (int k = 0; k < rd->nextra && !strcmp(m->name, name); k++) {
+			if (strcmp(rd->extra[k].name, m->from))
+				continue;
+			*out = scalar(m->fallback);
+			for (unsigned v = 0; rd->extra[k].value && v < m->values_count; v++)
+				if (!strcmp(m->values[v].from, rd->extra[k].value))
+					*out = scalar(m->values[v].to);
+			return true;
+		}
+	}
+	return lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, out);
+}
+
+/* A JSON object's text without its outer braces (and the blanks inside them), so a
+ * template can add members to an object the backend wrote. */
+static const char *
+json_members(struct arena *a, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	if (n < 2 || s[0] != '{' || s[n - 1] != '}')
+		return s;
+	s++, n -= 2;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	return arena_strndup(a, s, n);
+}
 
 static bool
 render(struct renderer *rd, const char *p, const char *end, struct buf *out, bool emit)
@@ -465,7 +518,7 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		if (element)
 			name[nlen - 2] = '\0';
 		struct tval v;
-		if (!lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, &v))
+		if (!lookup_in(rd, name, &v))
 			return diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
 					  rd->t->target, rd->t->format, name);
 		if (element)
@@ -514,6 +567,8 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 					buf_putc(&kept, *c);
 			put_scalar(out, rd->t->mode, kept.data ? kept.data : "");
 			buf_free(&kept);
+		} else if (!strcmp(filter, "members")) {
+			buf_puts(out, json_members(rd->a, v.n < 0 ? v.s : NULL));
 		} else if (!strcmp(filter, "first")) {
 			put_scalar(out, rd->t->mode, v.n < 0 ? v.s : v.n ? v.v[0] : NULL);
 		} else {
@@ -528,13 +583,21 @@ bool
 template_render(struct arena *a, struct diag *d, const struct template *t, const struct rule *r,
 		const char *query, const struct options *o, struct buf *out)
 {
+	return template_render_body(a, d, t, t->body, r, query, o, NULL, 0, out);
+}
+
+bool
+template_render_body(struct arena *a, struct diag *d, const struct template *t, const char *body,
+		     const struct rule *r, const char *query, const struct options *o,
+		     const struct tpl_extra *extra, int nextra, struct buf *out)
+{
 	/* the query without its final newline: the template places the line ends */
 	size_t n = strlen(query);
 	while (n && query[n - 1] == '\n')
 		n--;
-	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1};
+	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1, extra, nextra};
 	size_t start = out->len;
-	if (!render(&rd, t->body, t->body + strlen(t->body), out, true)) {
+	if (!render(&rd, body, body + strlen(body), out, true)) {
 		out->len = start;
 		if (out->data)
 			out->data[start] = '\0';

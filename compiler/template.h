@@ -36,6 +36,9 @@ struct template {
 	bool compact;		/* the query in its one-line form */
 	bool no_projection;	/* the query without the rule's fields: columns */
 	char *body;
+	/* correlation rules (optional): their body, or why the format has none,
+	 * and the run schedule's limits as spans ("5m", "14d") */
+	char *correlation, *correlation_refused, *frequency_min, *lookback_max;
 	enum tpl_escape mode;	/* from escape */
 };
 
@@ -46,6 +49,15 @@ void template_free(struct template *t);
 bool template_render(struct arena *a, struct diag *d, const struct template *t,
 		     const struct rule *r, const char *query, const struct options *o,
 		     struct buf *out);
+/* A placeholder besides the rule's own (a correlation's window and schedule). */
+struct tpl_extra {
+	const char *name, *value;
+};
+/* Renders body (t->body or t->correlation) with nextra more scalar placeholders. */
+bool template_render_body(struct arena *a, struct diag *d, const struct template *t,
+			  const char *body, const struct rule *r, const char *query,
+			  const struct options *o, const struct tpl_extra *extra, int nextra,
+			  struct buf *out);
 /* The format names of a target (sorted); returns how many. */
 int template_list(const char *dir, const char *target, struct pathlist *names);
 

@@ -71,6 +71,38 @@ sections(void **state)
 	ASSERT_RENDER(TPL_TEXT, "{{#level}}x", "error: format kql/test: section 'level' is not closed");
 }
 
+/* A correlation's body: extra placeholders, a map over one, and a rule object's members. */
+static void
+extras(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	struct source src = {"t.yml", rule, strlen(rule)};
+	struct diag d = {.src = &src};
+	struct rule **rules;
+	int n;
+	struct buf out = {0};
+	struct options o = {0};
+	struct tpl_pair kinds[] = {{"aggregation", "yes"}};
+	struct tpl_map map = {"aggregation", "pattern_type", NULL, kinds, 1};
+	struct template t = {.target = "sumo", .format = "test", .maps = &map, .maps_count = 1,
+			     .body = "", .mode = TPL_JSON};
+	struct tpl_extra x[] = {{"lookback", "20m"}, {"pattern_type", "aggregation"}};
+	struct tpl_extra threshold[] = {{"pattern_type", "threshold"}};
+	assert_true(rule_load(&a, &d, &src, &rules, &n) && n == 1);
+	assert_true(template_render_body(&a, &d, &t, "{{lookback}} {{#aggregation}}agg{{/aggregation}} "
+					 "[{{query|members}}, \"x\": 1]", rules[0],
+					 " {\n  \"a\": 1,\n  \"b\": {}\n}\n", &o, x, 2, &out));
+	assert_string_equal(out.data, "\"20m\" agg [\"a\": 1,\n  \"b\": {}, \"x\": 1]");
+	out.len = 0;
+	assert_true(template_render_body(&a, &d, &t, "{{^aggregation}}none{{/aggregation}}", rules[0],
+					 "", &o, threshold, 1, &out));
+	assert_string_equal(out.data, "none");
+	buf_free(&out);
+	diag_clear(&d);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -78,6 +110,7 @@ main(void)
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(derived),
 		cmocka_unit_test(sections),
+		cmocka_unit_test(extras),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
