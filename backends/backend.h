@@ -10,6 +10,18 @@
 
 #include "../compiler/correlation.h"
 
+struct emitter;
+
+/* Value classes of targets.md §0.1. */
+enum vclass {
+	VCLASS_EXACT,		/* literal only */
+	VCLASS_PREFIX,		/* literal W* */
+	VCLASS_SUFFIX,		/* W* literal */
+	VCLASS_CONTAINS,	/* W* literal W* */
+	VCLASS_ANY,		/* W* alone */
+	VCLASS_PATTERN,		/* anything else */
+};
+
 /* One atom of output; with items, a list laid out by the emitter. */
 struct term {
 	const char *head;	/* the whole atom, or the text before the list */
@@ -22,16 +34,6 @@ struct term {
 struct terms {
 	struct term *v;
 	int n, cap;
-};
-
-struct syntax {
-	const char *and_op;	/* "and" */
-	const char *or_op;	/* "or" */
-	const char *not_open;	/* "not(" : wraps the negated expression */
-	const char *not_close;	/* ")" */
-	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
-				 * in parenthesised chunks (0 = no limit) */
-	bool bare_paths;	/* field names cannot be quoted: only [A-Za-z_][A-Za-z0-9_.]* */
 };
 
 /*
@@ -48,6 +50,94 @@ struct quoting {
 				 * or NULL: the literal cannot hold them */
 	bool nul;		/* control also writes NUL */
 	const char *hex;	/* printable characters written in the control form (quote_regex) */
+};
+
+/* When a comparison is wrapped in the null guard (syntax.guard). */
+enum guard {
+	GUARD_NONE,	/* comparisons with a missing field are false, also under not */
+	GUARD_NOT,	/* under a NOT: three-valued logic (SQL, eval) */
+	GUARD_ALWAYS,	/* always (SPL tstats: a missing field holds a fill value) */
+};
+
+/* How the regex of a wildcard value is cut for one value class (syntax.re_shape). */
+#define SHAPE_LIT 1u		/* the literal alone, not the whole pattern */
+#define SHAPE_OPEN_HEAD 2u	/* no ^ */
+#define SHAPE_OPEN_TAIL 4u	/* no $ */
+
+/*
+ * The token table: everything about writing one match that differs between
+ * targets. emit_match.c renders a match from it; a backend's hook handles
+ * only what no table entry can say. Templates hold $f (the field as written)
+ * and $v (the value as written); a NULL template means the target has no
+ * such form, and the renderer tries the next one or refuses.
+ */
+struct syntax {
+	const char *and_op;	/* "and" */
+	const char *or_op;	/* "or" */
+	const char *not_open;	/* "not(" : wraps the negated expression */
+	const char *not_close;	/* ")" */
+	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
+				 * in parenthesised chunks (0 = no limit) */
+	bool bare_paths;	/* field names cannot be quoted: only [A-Za-z_][A-Za-z0-9_.]* */
+
+	/* Field names: bare when [A-Za-z0-9_] plus name_chars, else name_quote. */
+	const char *name_chars;	/* more characters of a bare name ("." for a path) */
+	bool name_digit;	/* a bare name may start with a digit */
+	bool name_segments;	/* a dotted name is a path whose segments are quoted alone */
+	bool name_extends;	/* a computed column is written as its expression */
+	const char *const *reserved;	/* words no bare name may be, NULL-ended */
+	bool reserved_caseless;		/* ... in any casing */
+	const struct quoting *name_quote;
+	/* Writes a field name instead of the rules above (may be NULL). */
+	const char *(*ident)(struct emitter *em, const char *name);
+
+	/* String literals: string; verbatim where the value has a backslash and fits. */
+	const struct quoting *string, *verbatim;
+	const char *unquoted;	/* characters that send a value to the regex form: the
+				 * literal would hold them but the target reads them */
+	bool refuse_unquotable;	/* a literal it cannot write is refused, not a regex */
+	bool fold;		/* caseless: the ASCII value lower-cased (the field is in
+				 * the template), other non-ASCII values take the regex */
+
+	/* String matches, [class][cased]: a literal comparison by value class. */
+	const char *str_op[VCLASS_CONTAINS + 1][2];
+	const char *str_in[2];	/* exact values of one match as one list, "$f in~ (" */
+	const char *any;	/* W* alone (NULL: notnull) */
+	const char *empty;	/* "" */
+	/* Globs, [cased]: the value with glob_star / glob_qmark for W* / W?. */
+	const char *glob[2];
+	char glob_star, glob_qmark;	/* glob_qmark 0: a W? takes the regex */
+	const char *glob_literal;	/* characters a glob cannot hold literally */
+	bool glob_in;		/* globs form the list str_in[0] */
+
+	/* The regex of a wildcard value, and Sigma's re, [cased]: "$f matches regex $v". */
+	const char *re_op[2];
+	const char *re_metas;	/* escaped in the regex of a wildcard value */
+	const struct quoting *re_quote;	/* the literal around the regex */
+	const struct quoting *re_body;	/* how a Sigma regex is copied (quote_regex), or raw */
+	bool re_case_op;	/* case is re_op, not an i flag */
+	bool re_pad;		/* a whole-value engine: (?s:.*)(?flags:re)(?s:.*) */
+	unsigned char re_shape[VCLASS_PATTERN + 1];
+	unsigned re_missing;	/* REGEX_* constructs the engine lacks */
+	const char *re_engine;	/* its name for the refusal: "RE2" */
+	/* A construct the engine reads differently, for the refusal, or NULL. */
+	const char *(*re_gap)(const char *re, size_t n);
+
+	/* Other matches. */
+	const char *num_op[CMP_GTE + 1];
+	const char *num_in;	/* several numbers ==, "$f in (" */
+	bool num_text;		/* a number against a text field is a string literal */
+	const char *bool_op;
+	const char *null, *notnull;
+	const char *exists[2];	/* [present] (NULL: null / notnull) */
+	const char *cidr;	/* $v the quoted network */
+	const char *fieldref[2];	/* [cased], $v the other field */
+	bool fieldref_anchored;	/* fieldref with startswith... uses str_op */
+	enum guard guard;	/* (notnull AND comparison) */
+
+	/* Keywords: a contains match on this text as field; NULL: refused. */
+	const char *keyword;
+	bool keyword_plain;	/* only a single literal (no inner wildcard) */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
@@ -82,6 +172,13 @@ struct emitter {
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
 };
 
+/* What a backend hook did with a match. */
+enum hook {
+	HOOK_DECLINE,	/* nothing: the token table renders the match */
+	HOOK_DONE,	/* rendered into the terms */
+	HOOK_REFUSED,	/* a diagnostic was written */
+};
+
 struct format {
 	const char *name;		/* -f NAME */
 	const char *description;	/* for `sigmacc list formats` */
@@ -113,8 +210,11 @@ struct backend {
 	 * accept comments only inside a query. */
 	const char *comment_open, *comment_close;
 	bool comment_in_body;
-	/* Renders one match into terms; false after a diagnostic. */
+	/* Renders one match into terms by itself; false after a diagnostic. NULL: the
+	 * token table (syntax) renders it, after the hook. */
 	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
+	/* What the table cannot say: renders m, declines (the table renders it) or refuses. */
+	enum hook (*hook)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection),
 	 * without the final newline, which emit_query adds. */
 	bool (*query)(struct emitter *em);
@@ -189,6 +289,23 @@ bool emit_names(struct emitter *em);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
 
+/* emit_match.c: one match from the token table */
+/* Renders m: the backend's match, else its hook, else the table. False after a diagnostic. */
+bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
+/* Renders m from the table, its field written as f. */
+bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);
+/* A field name as the syntax writes it. */
+const char *emit_ident(struct emitter *em, const char *name);
+/* tmpl with $f and $v replaced (arena). */
+const char *emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v);
+/* The regex comparison of Sigma regex v against f; NULL after a diagnostic. */
+const char *emit_regex(struct emitter *em, const struct match *m, const struct mval *v,
+		       const char *f);
+/* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
+bool emit_globbable(const struct syntax *sx, const struct pattern *p);
+/* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */
+enum hook emit_hook_done(bool ok);
+
 /* quote.c */
 /* A C0 control character or DEL: the bytes no literal may carry raw. */
 bool quote_is_control(char c);
@@ -218,15 +335,6 @@ const char *emit_from(struct emitter *em);
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);
 
-/* Value classes of targets.md §0.1. */
-enum vclass {
-	VCLASS_EXACT,		/* literal only */
-	VCLASS_PREFIX,		/* literal W* */
-	VCLASS_SUFFIX,		/* W* literal */
-	VCLASS_CONTAINS,	/* W* literal W* */
-	VCLASS_ANY,		/* W* alone */
-	VCLASS_PATTERN,		/* anything else */
-};
 
 /* Classifies p; for the literal classes *lit is the literal segment (NULL for "" ). */
 enum vclass value_class(const struct pattern *p, const struct seg **lit);
