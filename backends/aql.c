@@ -10,7 +10,6 @@
 #include "backend.h"
 
 #include <string.h>
-#include <strings.h>
 
 static const struct format aql_formats[] = {
 	{"aql-filter", "the filter after WHERE, for a QRadar rule test"},

@@ -301,6 +301,9 @@ const char *emit_fill(struct emitter *em, const char *tmpl, const char *f, const
 /* The regex comparison of Sigma regex v against f; NULL after a diagnostic. */
 const char *emit_regex(struct emitter *em, const struct match *m, const struct mval *v,
 		       const char *f);
+/* The regex comparison of wildcard value p of m against f, cut by shape (SHAPE_OPEN_*). */
+const char *emit_pattern_re(struct emitter *em, const struct match *m, const struct pattern *p,
+			    unsigned shape, const char *f);
 /* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
 bool emit_globbable(const struct syntax *sx, const struct pattern *p);
 /* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */

@@ -235,11 +235,10 @@ glob_literal(struct emitter *em, const struct pattern *p)
 
 /* The regex comparison of a wildcard value (targets.md §0.3), cut by the class's shape. */
 static const char *
-pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, enum vclass vc,
+pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
 	      const struct seg *lit, const char *f)
 {
 	const struct syntax *sx = em->be->syntax;
-	unsigned shape = sx->re_shape[vc];
 	struct seg one;
 	struct pattern lp;
 	if ((shape & SHAPE_LIT) && lit) {
@@ -261,6 +260,13 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 	buf_free(&body);
 	buf_free(&re);
 	return q ? emit_fill(em, sx->re_op[m->cased], f, q) : NULL;
+}
+
+const char *
+emit_pattern_re(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
+		const char *f)
+{
+	return pattern_regex(em, m, p, shape & ~SHAPE_LIT, NULL, f);
 }
 
 static bool
@@ -300,7 +306,7 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 		} else if (item) {
 			term_add(em, out, guarded(em, f, emit_fill(em, tmpl, f, item)));
 		} else if (sx->re_op[cased]) {
-			const char *atom = pattern_regex(em, m, p, vc, lit, f);
+			const char *atom = pattern_regex(em, m, p, sx->re_shape[vc], lit, f);
 			if (!atom)
 				return false;
 			term_add(em, out, guarded(em, f, atom));
