@@ -114,7 +114,7 @@ struct syntax {
 	const char *re_op[2];
 	const char *re_metas;	/* escaped in the regex of a wildcard value */
 	const struct quoting *re_quote;	/* the literal around the regex */
-	const struct quoting *re_body;	/* how a Sigma regex is copied (quote_regex), or raw */
+	const struct quoting *re_body;	/* how a regex is copied into re_quote (quote_regex), or raw */
 	bool re_case_op;	/* case is re_op, not an i flag */
 	bool re_pad;		/* a whole-value engine: (?s:.*)(?flags:re)(?s:.*) */
 	unsigned char re_shape[VCLASS_PATTERN + 1];

@@ -253,7 +253,10 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 	bool icase = !m->cased && !sx->re_case_op;
 	if (icase || dot)
 		buf_printf(&re, "(?%s%s)", icase ? "i" : "", dot ? "s" : "");
-	buf_putn(&re, body.data + from, n);
+	if (sx->re_body)
+		quote_regex(&re, sx->re_body, body.data + from, n);
+	else
+		buf_putn(&re, body.data + from, n);
 	const char *q = quote_str(em->a, sx->re_quote, re.data, re.len);
 	if (!q)
 		refuse_value(em, m, "regex", re.data, re.len);
