@@ -52,6 +52,13 @@ struct quoting {
 	const char *hex;	/* printable characters written in the control form (quote_regex) */
 };
 
+/* What a backend hook did with a match. */
+enum hook {
+	HOOK_DECLINE,	/* nothing: the token table renders the match */
+	HOOK_DONE,	/* rendered into the terms */
+	HOOK_REFUSED,	/* a diagnostic was written */
+};
+
 /* When a comparison is wrapped in the null guard (syntax.guard). */
 enum guard {
 	GUARD_NONE,	/* comparisons with a missing field are false, also under not */
@@ -107,8 +114,14 @@ struct syntax {
 	/* Globs, [cased]: the value with glob_star / glob_qmark for W* / W?. */
 	const char *glob[2];
 	char glob_star, glob_qmark;	/* glob_qmark 0: a W? takes the regex */
+	const char *glob_wild[2];	/* a glob with a wildcard, where the operator differs */
 	const char *glob_literal;	/* characters a glob cannot hold literally */
-	bool glob_in;		/* globs form the list str_in[0] */
+	bool glob_in;		/* globs form the list str_in[cased] */
+	const char *str_in_wild[2];	/* ... str_in_wild when one of them has a wildcard */
+	bool mapped_cased;	/* values from a value map are canonical: compared cased */
+	/* One string value before its literal forms (a data model's own shape), or NULL. */
+	enum hook (*str_value)(struct emitter *em, const struct match *m,
+			       const struct pattern *p, const char *f, struct terms *out);
 
 	/* The regex of a wildcard value, and Sigma's re, [cased]: "$f matches regex $v". */
 	const char *re_op[2];
@@ -122,6 +135,12 @@ struct syntax {
 	const char *re_engine;	/* its name for the refusal: "RE2" */
 	/* A construct the engine reads differently, for the refusal, or NULL. */
 	const char *(*re_gap)(const char *re, size_t n);
+	/* Translators into another dialect, or NULL: the regex of a wildcard value
+	 * (whole-value, no flags), and a Sigma regex (false after a diagnostic;
+	 * *icase when it ignores case). Their text is quoted by re_quote. */
+	void (*re_pattern)(struct buf *out, const struct pattern *p);
+	bool (*re_translate)(struct emitter *em, const struct match *m, const struct mval *v,
+			     struct buf *out, bool *icase);
 
 	/* Other matches. */
 	const char *num_op[CMP_GTE + 1];
@@ -170,13 +189,6 @@ struct emitter {
 	bool compact;		/* one line */
 	const char *format;	/* "default" or one of the backend's formats */
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
-};
-
-/* What a backend hook did with a match. */
-enum hook {
-	HOOK_DECLINE,	/* nothing: the token table renders the match */
-	HOOK_DONE,	/* rendered into the terms */
-	HOOK_REFUSED,	/* a diagnostic was written */
 };
 
 struct format {

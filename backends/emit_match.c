@@ -210,14 +210,16 @@ emit_globbable(const struct syntax *sx, const struct pattern *p)
 		for (size_t j = 0; j < s->len; j++)
 			if (s->text[j] && sx->glob_literal && strchr(sx->glob_literal, s->text[j]))
 				return false;
-		if (quote_check(sx->string, s->text, s->len) < s->len)
+		/* a target that refuses what its literal cannot hold does so in the glob */
+		if (!sx->refuse_unquotable && quote_check(sx->string, s->text, s->len) < s->len)
 			return false;
 	}
 	return true;
 }
 
+/* p with glob_star and glob_qmark for its wildcards, unquoted (may hold NUL): *n bytes. */
 static const char *
-glob_literal(struct emitter *em, const struct pattern *p)
+glob_text(struct emitter *em, const struct pattern *p, size_t *n)
 {
 	const struct syntax *sx = em->be->syntax;
 	struct buf b = {0};
@@ -228,7 +230,8 @@ glob_literal(struct emitter *em, const struct pattern *p)
 		else
 			buf_putc(&b, s->kind == SEG_STAR ? sx->glob_star : sx->glob_qmark);
 	}
-	const char *r = quote_str(em->a, sx->string, b.data ? b.data : "", b.len);
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	*n = b.len;
 	buf_free(&b);
 	return r;
 }
@@ -247,6 +250,14 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 		p = &lp;
 	}
 	struct buf body = {0}, re = {0};
+	if (sx->re_pattern) {	/* another dialect: whole-value, case by the operator */
+		sx->re_pattern(&body, p);
+		const char *r = quote_str(em->a, sx->re_quote, body.data ? body.data : "", body.len);
+		if (!r)
+			refuse_value(em, m, "value", body.data, body.len);
+		buf_free(&body);
+		return r ? emit_fill(em, sx->re_op[m->cased], f, r) : NULL;
+	}
 	bool dot = emit_pattern_regex(&body, p, sx->re_metas);
 	size_t from = shape & SHAPE_OPEN_HEAD ? 1 : 0;
 	size_t n = body.len - from - (shape & SHAPE_OPEN_TAIL ? 1 : 0);
@@ -277,7 +288,7 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 {
 	const struct syntax *sx = em->be->syntax;
 	int cased = m->cased;
-	struct list l = {.at = -1, .many = sx->glob_in ? sx->str_in[0] : sx->str_in[cased]};
+	struct list l = {.at = -1, .many = sx->str_in[cased]};
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
@@ -290,6 +301,12 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 			term_add(em, out, guarded(em, f, emit_fill(em, sx->empty, f, "")));
 			continue;
 		}
+		enum hook h = sx->str_value ? sx->str_value(em, m, p, f, out) : HOOK_DECLINE;
+		if (h != HOOK_DECLINE) {
+			if (h == HOOK_REFUSED)
+				return false;
+			continue;
+		}
 		const char *item = NULL, *tmpl = NULL;
 		bool listed = false;
 		if (vc != VCLASS_PATTERN && sx->str_op[vc][cased]) {
@@ -300,9 +317,16 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 			listed = vc == VCLASS_EXACT && sx->str_in[cased] && !sx->glob_in;
 		}
 		if (!item && sx->glob[cased] && emit_globbable(sx, p)) {
-			item = glob_literal(em, p);
-			tmpl = sx->glob[cased];
+			bool wild = vc != VCLASS_EXACT;
+			size_t n;
+			const char *text = glob_text(em, p, &n);
+			item = quote_str(em->a, sx->string, text, n);
+			if (!item && sx->refuse_unquotable)
+				return refuse_value(em, m, "value", text, n);
+			tmpl = wild && sx->glob_wild[cased] ? sx->glob_wild[cased] : sx->glob[cased];
 			listed = sx->glob_in;
+			if (listed && wild && sx->str_in_wild[cased])
+				l.many = sx->str_in_wild[cased];
 		}
 		if (item && listed) {
 			list_add(em, out, &l, tmpl, item);
@@ -364,6 +388,18 @@ const char *
 emit_regex(struct emitter *em, const struct match *m, const struct mval *v, const char *f)
 {
 	const struct syntax *sx = em->be->syntax;
+	if (sx->re_translate) {
+		struct buf b = {0};
+		bool icase = false;
+		const char *r = NULL;
+		if (sx->re_translate(em, m, v, &b, &icase)) {
+			r = quote_str(em->a, sx->re_quote, b.data ? b.data : "", b.len);
+			if (!r)
+				refuse_value(em, m, "value", b.data, b.len);
+		}
+		buf_free(&b);
+		return r ? emit_fill(em, sx->re_op[!icase], f, r) : NULL;
+	}
 	unsigned features = 0;
 	size_t off;
 	regex_check(v->text, v->len, &features, &off);

@@ -48,13 +48,44 @@ static const struct syntax toy = {
 
 static const struct backend toy_backend = {.name = "toy", .syntax = &toy};
 
+/* A stand-in translator into another regex dialect. */
+static void
+toy_pattern(struct buf *out, const struct pattern *p)
+{
+	buf_printf(out, "RE%d", p->nsegs);
+}
+
+static const struct quoting toy_no_nul = {
+	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\", .control = "\\%02x",
+};
+
+/* Globs whose operator depends on case and on having a wildcard (EQL's shape). */
+static const struct syntax globs = {
+	.and_op = "and", .or_op = "or", .not_open = "not(", .not_close = ")",
+	.string = &toy_no_nul,
+	.refuse_unquotable = true,
+	.glob = {"$f : $v", "$f == $v"},
+	.glob_wild = {NULL, "$f like $v"},
+	.glob_star = '*',
+	.glob_qmark = '?',
+	.glob_literal = "*?",
+	.glob_in = true,
+	.str_in = {"$f like~ (", "$f in ("},
+	.str_in_wild = {NULL, "$f like ("},
+	.re_op = {"$f regex~ $v", "$f regex $v"},
+	.re_quote = &toy_no_nul,
+	.re_pattern = toy_pattern,
+};
+
+static const struct backend globs_backend = {.name = "globs", .syntax = &globs};
+
 /* The terms of m as one line: items joined by ", ", terms by " | "; or the error. */
 static const char *
-render(struct arena *a, struct match *m, int negated)
+render_with(struct arena *a, const struct backend *be, struct match *m, int negated)
 {
 	struct query q = {0};
 	struct diag d = {0};
-	struct emitter em = {.a = a, .d = &d, .be = &toy_backend, .q = &q, .negated = negated};
+	struct emitter em = {.a = a, .d = &d, .be = be, .q = &q, .negated = negated};
 	struct terms ts = {0};
 	struct buf b = {0};
 	if (!emit_match(&em, m, &ts)) {
@@ -73,6 +104,12 @@ render(struct arena *a, struct match *m, int negated)
 	buf_free(&b);
 	diag_clear(&d);
 	return r;
+}
+
+static const char *
+render(struct arena *a, struct match *m, int negated)
+{
+	return render_with(a, &toy_backend, m, negated);
 }
 
 /* A string match of field f (NULL: keyword) on the Sigma values vals. */
@@ -184,6 +221,35 @@ other_kinds(void **state)
 	arena_free(&a);
 }
 
+static void
+wildcard_operators(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	const struct backend *g = &globs_backend;
+	const char *const v1[] = {"a", "b*"}, *const v2[] = {"a", "b"}, *const v3[] = {"a?"};
+	struct match m = strings(&a, "F", true, v1, 2);
+	assert_string_equal(render_with(&a, g, &m, 0), "F like (\"a\", \"b*\")");
+	m = strings(&a, "F", true, v2, 2);
+	assert_string_equal(render_with(&a, g, &m, 0), "F in (\"a\", \"b\")");
+	m = strings(&a, "F", true, v3, 1);
+	assert_string_equal(render_with(&a, g, &m, 0), "F like \"a?\"");
+	m = strings(&a, "F", false, v1, 2);
+	assert_string_equal(render_with(&a, g, &m, 0), "F like~ (\"a\", \"b*\")");
+	m = strings(&a, "F", false, v2, 1);
+	assert_string_equal(render_with(&a, g, &m, 0), "F : \"a\"");
+	/* a literal wildcard character takes the translated regex */
+	const char *const v4[] = {"a\\*b*"};
+	m = strings(&a, "F", false, v4, 1);
+	assert_string_equal(render_with(&a, g, &m, 0), "F regex~ \"RE2\"");
+	/* the glob's literal cannot hold a NUL: refused, never another form */
+	m = strings(&a, "F", true, v2, 1);
+	m.vals[0].pat = value_literal(&a, "a\0b", 3);
+	assert_string_equal(render_with(&a, g, &m, 0), "value of field 'F' contains control "
+			    "character 0x00, which a literal of target globs cannot hold");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -192,6 +258,7 @@ main(void)
 		cmocka_unit_test(guards_under_not),
 		cmocka_unit_test(names_and_keywords),
 		cmocka_unit_test(other_kinds),
+		cmocka_unit_test(wildcard_operators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
