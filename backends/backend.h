@@ -66,6 +66,10 @@ enum guard {
 	GUARD_ALWAYS,	/* always (SPL tstats: a missing field holds a fill value) */
 };
 
+/* The constructs RE2 lacks (targets.md §0.4), for syntax.re_missing. */
+#define RE2_MISSING (REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF | REGEX_POSSESSIVE | \
+		     REGEX_ATOMIC | REGEX_CONDITIONAL | REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT)
+
 /* How the regex of a wildcard value is cut for one value class (syntax.re_shape). */
 #define SHAPE_LIT 1u		/* the literal alone, not the whole pattern */
 #define SHAPE_OPEN_HEAD 2u	/* no ^ */

@@ -55,8 +55,7 @@ static const struct syntax kql_syntax = {
 	.re_op = {"$f matches regex $v", "$f matches regex $v"},
 	.re_metas = "\\.^$|?*+()[]{}",
 	.re_quote = &kql_verbatim,
-	.re_missing = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF | REGEX_POSSESSIVE |
-		      REGEX_ATOMIC | REGEX_CONDITIONAL | REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT,
+	.re_missing = RE2_MISSING,
 	.re_engine = "RE2",
 	.num_op = {"$f == $v", "$f < $v", "$f <= $v", "$f > $v", "$f >= $v"},
 	.num_in = "$f in (",

@@ -52,8 +52,7 @@ static const struct syntax sumo_syntax = {
 	.re_pad = true,
 	.re_shape = {[VCLASS_PREFIX] = SHAPE_OPEN_TAIL,
 		     [VCLASS_CONTAINS] = SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL},
-	.re_missing = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF | REGEX_POSSESSIVE |
-		      REGEX_ATOMIC | REGEX_CONDITIONAL | REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT,
+	.re_missing = RE2_MISSING,
 	.re_engine = "RE2",
 	.num_op = {"$f = $v", "$f < $v", "$f <= $v", "$f > $v", "$f >= $v"},
 	.num_in = "$f in (",
