@@ -1,9 +1,10 @@
 /*
  * backend.h: what a target is. A backend is mostly data (struct syntax: the
- * boolean tokens) plus two hooks: one that writes a single comparison as
- * terms, one that wraps the expression into the query. emit.c owns the
- * layout (indentation, one list value per line, --compact), so every target
- * prints the same way and diffs stay one line per changed value.
+ * token table of its literals, names, operators and regex dialect, from which
+ * emit_match.c writes every comparison) plus two hooks: one for the matches
+ * the table cannot say, one that wraps the expression into the query. emit.c
+ * owns the layout (indentation, one list value per line, --compact), so every
+ * target prints the same way and diffs stay one line per changed value.
  */
 #ifndef SIGMACC_BACKEND_H
 #define SIGMACC_BACKEND_H
@@ -226,10 +227,8 @@ struct backend {
 	 * accept comments only inside a query. */
 	const char *comment_open, *comment_close;
 	bool comment_in_body;
-	/* Renders one match into terms by itself; false after a diagnostic. NULL: the
-	 * token table (syntax) renders it, after the hook. */
-	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
-	/* What the table cannot say: renders m, declines (the table renders it) or refuses. */
+	/* What the token table (syntax) cannot say: renders m into terms, declines (the
+	 * table renders it) or refuses; NULL: the table renders every match. */
 	enum hook (*hook)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection),
 	 * without the final newline, which emit_query adds. */
@@ -306,7 +305,7 @@ bool emit_names(struct emitter *em);
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
 
 /* emit_match.c: one match from the token table */
-/* Renders m: the backend's match, else its hook, else the table. False after a diagnostic. */
+/* Renders m: the backend's hook, else the table. False after a diagnostic. */
 bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
 /* Renders m from the table, its field written as f. */
 bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);

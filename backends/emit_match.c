@@ -550,8 +550,6 @@ bool
 emit_match(struct emitter *em, const struct match *m, struct terms *out)
 {
 	const struct backend *be = em->be;
-	if (be->match)
-		return be->match(em, m, out);
 	enum hook h = be->hook ? be->hook(em, m, out) : HOOK_DECLINE;
 	if (h != HOOK_DECLINE)
 		return h == HOOK_DONE;
