@@ -502,10 +502,32 @@ fieldref_match(struct emitter *em, const struct match *m, const char *f, struct 
 	return true;
 }
 
+/* Has the table the entries m needs? A target without one refuses m, never writes half. */
+static bool
+table_covers(const struct syntax *sx, const struct match *m)
+{
+	bool ok = (sx->guard == GUARD_NONE || sx->notnull) && (m->op != MATCH_NULL || sx->null);
+	for (int i = 0; ok && i < m->nvals; i++) {
+		bool b = m->vals[i].b;
+		if (m->op == MATCH_STR)
+			ok = (sx->any || sx->notnull) && sx->empty;
+		else if (m->op == MATCH_NUM)
+			ok = sx->num_op[m->vals[i].cmp];
+		else if (m->op == MATCH_BOOL)
+			ok = sx->bool_op;
+		else if (m->op == MATCH_EXISTS)
+			ok = sx->exists[b] || (b ? sx->notnull : sx->null);
+	}
+	return ok;
+}
+
 bool
 emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out)
 {
 	const struct syntax *sx = em->be->syntax;
+	if (!table_covers(sx, m))
+		return diag_error(em->d, m->pos, "a %s match on field '%s' is not supported by "
+				  "target %s", match_op_name(m->op), field_shown(m), em->be->name);
 	switch (m->op) {
 	case MATCH_STR:
 		return str_match(em, m, f, out);

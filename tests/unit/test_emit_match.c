@@ -72,6 +72,8 @@ static const struct syntax globs = {
 	.glob_in = true,
 	.str_in = {"$f like~ (", "$f in ("},
 	.str_in_wild = {NULL, "$f like ("},
+	.any = "?$f != null",
+	.empty = "$f == \"\"",
 	.re_op = {"$f regex~ $v", "$f regex $v"},
 	.re_quote = &toy_no_nul,
 	.re_pattern = toy_pattern,
@@ -218,6 +220,13 @@ other_kinds(void **state)
 	assert_string_equal(render(&a, &r, 0), "F ~ \"(?is)a\\\"b\"");
 	struct match c = {.field = "F", .op = MATCH_CIDR, .vals = &re, .nvals = 1};
 	assert_string_equal(render(&a, &c, 0), "modifier 'cidr' is not supported by target toy");
+	/* a form the table lacks is refused, never written half */
+	struct mval yes = {.b = true};
+	struct match b = {.field = "F", .sigma_field = "F", .op = MATCH_BOOL, .vals = &yes,
+			  .nvals = 1};
+	assert_string_equal(render(&a, &b, 0), "F is true");
+	assert_string_equal(render_with(&a, &globs_backend, &b, 0), "a bool match on field 'F' is "
+			    "not supported by target globs");
 	arena_free(&a);
 }
 
