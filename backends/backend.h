@@ -123,10 +123,6 @@ struct syntax {
 	const char *glob_literal;	/* characters a glob cannot hold literally */
 	bool glob_in;		/* globs form the list str_in[cased] */
 	const char *str_in_wild[2];	/* ... str_in_wild when one of them has a wildcard */
-	bool mapped_cased;	/* values from a value map are canonical: compared cased */
-	/* One string value before its literal forms (a data model's own shape), or NULL. */
-	enum hook (*str_value)(struct emitter *em, const struct match *m,
-			       const struct pattern *p, const char *f, struct terms *out);
 
 	/* The regex of a wildcard value, and Sigma's re, [cased]: "$f matches regex $v". */
 	const char *re_op[2];

@@ -301,12 +301,6 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 			term_add(em, out, guarded(em, f, emit_fill(em, sx->empty, f, "")));
 			continue;
 		}
-		enum hook h = sx->str_value ? sx->str_value(em, m, p, f, out) : HOOK_DECLINE;
-		if (h != HOOK_DECLINE) {
-			if (h == HOOK_REFUSED)
-				return false;
-			continue;
-		}
 		const char *item = NULL, *tmpl = NULL;
 		bool listed = false;
 		if (vc != VCLASS_PATTERN && sx->str_op[vc][cased]) {
