@@ -64,17 +64,17 @@ static const struct syntax globs = {
 	.and_op = "and", .or_op = "or", .not_open = "not(", .not_close = ")",
 	.string = &toy_no_nul,
 	.refuse_unquotable = true,
-	.glob = {"$f : $v", "$f == $v"},
-	.glob_wild = {NULL, "$f like $v"},
+	.glob = {"$f ~= $v", "$f = $v"},
+	.glob_wild = {NULL, "$f glob $v"},
 	.glob_star = '*',
 	.glob_qmark = '?',
 	.glob_literal = "*?",
 	.glob_in = true,
-	.str_in = {"$f like~ (", "$f in ("},
-	.str_in_wild = {NULL, "$f like ("},
-	.any = "?$f != null",
-	.empty = "$f == \"\"",
-	.re_op = {"$f regex~ $v", "$f regex $v"},
+	.str_in = {"$f any~ (", "$f any ("},
+	.str_in_wild = {NULL, "$f globs ("},
+	.any = "has($f)",
+	.empty = "$f = \"\"",
+	.re_op = {"$f re~ $v", "$f re $v"},
 	.re_quote = &toy_no_nul,
 	.re_pattern = toy_pattern,
 };
@@ -238,19 +238,19 @@ wildcard_operators(void **state)
 	const struct backend *g = &globs_backend;
 	const char *const v1[] = {"a", "b*"}, *const v2[] = {"a", "b"}, *const v3[] = {"a?"};
 	struct match m = strings(&a, "F", true, v1, 2);
-	assert_string_equal(render_with(&a, g, &m, 0), "F like (\"a\", \"b*\")");
+	assert_string_equal(render_with(&a, g, &m, 0), "F globs (\"a\", \"b*\")");
 	m = strings(&a, "F", true, v2, 2);
-	assert_string_equal(render_with(&a, g, &m, 0), "F in (\"a\", \"b\")");
+	assert_string_equal(render_with(&a, g, &m, 0), "F any (\"a\", \"b\")");
 	m = strings(&a, "F", true, v3, 1);
-	assert_string_equal(render_with(&a, g, &m, 0), "F like \"a?\"");
+	assert_string_equal(render_with(&a, g, &m, 0), "F glob \"a?\"");
 	m = strings(&a, "F", false, v1, 2);
-	assert_string_equal(render_with(&a, g, &m, 0), "F like~ (\"a\", \"b*\")");
+	assert_string_equal(render_with(&a, g, &m, 0), "F any~ (\"a\", \"b*\")");
 	m = strings(&a, "F", false, v2, 1);
-	assert_string_equal(render_with(&a, g, &m, 0), "F : \"a\"");
+	assert_string_equal(render_with(&a, g, &m, 0), "F ~= \"a\"");
 	/* a literal wildcard character takes the translated regex */
 	const char *const v4[] = {"a\\*b*"};
 	m = strings(&a, "F", false, v4, 1);
-	assert_string_equal(render_with(&a, g, &m, 0), "F regex~ \"RE2\"");
+	assert_string_equal(render_with(&a, g, &m, 0), "F re~ \"RE2\"");
 	/* the glob's literal cannot hold a NUL: refused, never another form */
 	m = strings(&a, "F", true, v2, 1);
 	m.vals[0].pat = value_literal(&a, "a\0b", 3);
