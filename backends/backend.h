@@ -1,14 +1,27 @@
 /*
  * backend.h: what a target is. A backend is mostly data (struct syntax: the
- * boolean tokens) plus two hooks: one that writes a single comparison as
- * terms, one that wraps the expression into the query. emit.c owns the
- * layout (indentation, one list value per line, --compact), so every target
- * prints the same way and diffs stay one line per changed value.
+ * token table of its literals, names, operators and regex dialect, from which
+ * emit_match.c writes every comparison) plus two hooks: one for the matches
+ * the table cannot say, one that wraps the expression into the query. emit.c
+ * owns the layout (indentation, one list value per line, --compact), so every
+ * target prints the same way and diffs stay one line per changed value.
  */
 #ifndef SIGMACC_BACKEND_H
 #define SIGMACC_BACKEND_H
 
 #include "../compiler/correlation.h"
+
+struct emitter;
+
+/* Value classes of targets.md §0.1. */
+enum vclass {
+	VCLASS_EXACT,		/* literal only */
+	VCLASS_PREFIX,		/* literal W* */
+	VCLASS_SUFFIX,		/* W* literal */
+	VCLASS_CONTAINS,	/* W* literal W* */
+	VCLASS_ANY,		/* W* alone */
+	VCLASS_PATTERN,		/* anything else */
+};
 
 /* One atom of output; with items, a list laid out by the emitter. */
 struct term {
@@ -22,16 +35,6 @@ struct term {
 struct terms {
 	struct term *v;
 	int n, cap;
-};
-
-struct syntax {
-	const char *and_op;	/* "and" */
-	const char *or_op;	/* "or" */
-	const char *not_open;	/* "not(" : wraps the negated expression */
-	const char *not_close;	/* ")" */
-	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
-				 * in parenthesised chunks (0 = no limit) */
-	bool bare_paths;	/* field names cannot be quoted: only [A-Za-z_][A-Za-z0-9_.]* */
 };
 
 /*
@@ -48,6 +51,113 @@ struct quoting {
 				 * or NULL: the literal cannot hold them */
 	bool nul;		/* control also writes NUL */
 	const char *hex;	/* printable characters written in the control form (quote_regex) */
+};
+
+/* What a backend hook did with a match. */
+enum hook {
+	HOOK_DECLINE,	/* nothing: the token table renders the match */
+	HOOK_DONE,	/* rendered into the terms */
+	HOOK_REFUSED,	/* a diagnostic was written */
+};
+
+/* When a comparison is wrapped in the null guard (syntax.guard). */
+enum guard {
+	GUARD_NONE,	/* comparisons with a missing field are false, also under not */
+	GUARD_NOT,	/* under a NOT: three-valued logic (SQL, eval) */
+	GUARD_ALWAYS,	/* always (SPL tstats: a missing field holds a fill value) */
+};
+
+/* The constructs RE2 lacks (targets.md §0.4), for syntax.re_missing. */
+#define RE2_MISSING (REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF | REGEX_POSSESSIVE | \
+		     REGEX_ATOMIC | REGEX_CONDITIONAL | REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT)
+
+/* How the regex of a wildcard value is cut for one value class (syntax.re_shape). */
+#define SHAPE_LIT 1u		/* the literal alone, not the whole pattern */
+#define SHAPE_OPEN_HEAD 2u	/* no ^ */
+#define SHAPE_OPEN_TAIL 4u	/* no $ */
+
+/*
+ * The token table: everything about writing one match that differs between
+ * targets. emit_match.c renders a match from it; a backend's hook handles
+ * only what no table entry can say. Templates hold $f (the field as written)
+ * and $v (the value as written); a NULL template means the target has no
+ * such form, and the renderer tries the next one or refuses.
+ */
+struct syntax {
+	const char *and_op;	/* "and" */
+	const char *or_op;	/* "or" */
+	const char *not_open;	/* "not(" : wraps the negated expression */
+	const char *not_close;	/* ")" */
+	int max_chain;		/* longest OR chain the parser takes; longer ones are nested
+				 * in parenthesised chunks (0 = no limit) */
+	bool bare_paths;	/* field names cannot be quoted: only [A-Za-z_][A-Za-z0-9_.]* */
+
+	/* Field names: bare when [A-Za-z0-9_] plus name_chars, else name_quote. */
+	const char *name_chars;	/* more characters of a bare name ("." for a path) */
+	bool name_digit;	/* a bare name may start with a digit */
+	bool name_segments;	/* a dotted name is a path whose segments are quoted alone */
+	bool name_extends;	/* a computed column is written as its expression */
+	const char *const *reserved;	/* words no bare name may be, NULL-ended */
+	bool reserved_caseless;		/* ... in any casing */
+	const struct quoting *name_quote;
+	/* Writes a field name instead of the rules above (may be NULL). */
+	const char *(*ident)(struct emitter *em, const char *name);
+
+	/* String literals: string; verbatim where the value has a backslash and fits. */
+	const struct quoting *string, *verbatim;
+	const char *unquoted;	/* characters that send a value to the regex form: the
+				 * literal would hold them but the target reads them */
+	bool refuse_unquotable;	/* a literal it cannot write is refused, not a regex */
+	bool fold;		/* caseless: the ASCII value lower-cased (the field is in
+				 * the template), other non-ASCII values take the regex */
+
+	/* String matches, [class][cased]: a literal comparison by value class. */
+	const char *str_op[VCLASS_CONTAINS + 1][2];
+	const char *str_in[2];	/* exact values of one match as one list, "$f in~ (" */
+	const char *any;	/* W* alone (NULL: notnull) */
+	const char *empty;	/* "" */
+	/* Globs, [cased]: the value with glob_star / glob_qmark for W* / W?. */
+	const char *glob[2];
+	char glob_star, glob_qmark;	/* glob_qmark 0: a W? takes the regex */
+	const char *glob_wild[2];	/* a glob with a wildcard, where the operator differs */
+	const char *glob_literal;	/* characters a glob cannot hold literally */
+	bool glob_in;		/* globs form the list str_in[cased] */
+	const char *str_in_wild[2];	/* ... str_in_wild when one of them has a wildcard */
+
+	/* The regex of a wildcard value, and Sigma's re, [cased]: "$f matches regex $v". */
+	const char *re_op[2];
+	const char *re_metas;	/* escaped in the regex of a wildcard value */
+	const struct quoting *re_quote;	/* the literal around the regex */
+	const struct quoting *re_body;	/* how a regex is copied into re_quote (quote_regex), or raw */
+	bool re_case_op;	/* case is re_op, not an i flag */
+	bool re_pad;		/* a whole-value engine: (?s:.*)(?flags:re)(?s:.*) */
+	unsigned char re_shape[VCLASS_PATTERN + 1];
+	unsigned re_missing;	/* REGEX_* constructs the engine lacks */
+	const char *re_engine;	/* its name for the refusal: "RE2" */
+	/* A construct the engine reads differently, for the refusal, or NULL. */
+	const char *(*re_gap)(const char *re, size_t n);
+	/* Translators into another dialect, or NULL: the regex of a wildcard value
+	 * (whole-value, no flags), and a Sigma regex (false after a diagnostic;
+	 * *icase when it ignores case). Their text is quoted by re_quote. */
+	void (*re_pattern)(struct buf *out, const struct pattern *p);
+	bool (*re_translate)(struct emitter *em, const struct match *m, const struct mval *v,
+			     struct buf *out, bool *icase);
+
+	/* Other matches. */
+	const char *num_op[CMP_GTE + 1];
+	const char *num_in;	/* several numbers ==, "$f in (" */
+	bool num_text;		/* a number against a text field is a string literal */
+	const char *bool_op;
+	const char *null, *notnull;
+	const char *exists[2];	/* [present] (NULL: null / notnull) */
+	const char *cidr;	/* $v the quoted network */
+	const char *fieldref[2];	/* [cased], $v the other field */
+	bool fieldref_anchored;	/* fieldref with startswith... uses str_op */
+	enum guard guard;	/* (notnull AND comparison) */
+
+	/* Keywords: a contains match on this text as field; NULL: refused. */
+	const char *keyword;
+	bool keyword_plain;	/* only a single literal (no inner wildcard) */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
@@ -113,8 +223,9 @@ struct backend {
 	 * accept comments only inside a query. */
 	const char *comment_open, *comment_close;
 	bool comment_in_body;
-	/* Renders one match into terms; false after a diagnostic. */
-	bool (*match)(struct emitter *em, const struct match *m, struct terms *out);
+	/* What the token table (syntax) cannot say: renders m into terms, declines (the
+	 * table renders it) or refuses; NULL: the table renders every match. */
+	enum hook (*hook)(struct emitter *em, const struct match *m, struct terms *out);
 	/* Writes the whole query (selection, expression via emit_expr, projection),
 	 * without the final newline, which emit_query adds. */
 	bool (*query)(struct emitter *em);
@@ -189,6 +300,26 @@ bool emit_names(struct emitter *em);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
 
+/* emit_match.c: one match from the token table */
+/* Renders m: the backend's hook, else the table. False after a diagnostic. */
+bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
+/* Renders m from the table, its field written as f. */
+bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);
+/* A field name as the syntax writes it. */
+const char *emit_ident(struct emitter *em, const char *name);
+/* tmpl with $f and $v replaced (arena). */
+const char *emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v);
+/* The regex comparison of Sigma regex v against f; NULL after a diagnostic. */
+const char *emit_regex(struct emitter *em, const struct match *m, const struct mval *v,
+		       const char *f);
+/* The regex comparison of wildcard value p of m against f, cut by shape (SHAPE_OPEN_*). */
+const char *emit_pattern_re(struct emitter *em, const struct match *m, const struct pattern *p,
+			    unsigned shape, const char *f);
+/* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
+bool emit_globbable(const struct syntax *sx, const struct pattern *p);
+/* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */
+enum hook emit_hook_done(bool ok);
+
 /* quote.c */
 /* A C0 control character or DEL: the bytes no literal may carry raw. */
 bool quote_is_control(char c);
@@ -218,15 +349,6 @@ const char *emit_from(struct emitter *em);
 struct term *term_add(struct emitter *em, struct terms *ts, const char *head);
 void term_item(struct emitter *em, struct term *t, const char *item);
 
-/* Value classes of targets.md §0.1. */
-enum vclass {
-	VCLASS_EXACT,		/* literal only */
-	VCLASS_PREFIX,		/* literal W* */
-	VCLASS_SUFFIX,		/* W* literal */
-	VCLASS_CONTAINS,	/* W* literal W* */
-	VCLASS_ANY,		/* W* alone */
-	VCLASS_PATTERN,		/* anything else */
-};
 
 /* Classifies p; for the literal classes *lit is the literal segment (NULL for "" ). */
 enum vclass value_class(const struct pattern *p, const struct seg **lit);

@@ -222,7 +222,7 @@ emit_kid(struct emitter *em, const struct expr *e, enum expr_kind parent, int in
 	const struct syntax *sx = em->be->syntax;
 	if (e->kind == EXPR_MATCH) {
 		struct terms ts = {0};
-		if (!em->be->match(em, &e->match, &ts))
+		if (!emit_match(em, &e->match, &ts))
 			return false;
 		return emit_terms(em, &ts, parent, indent, first);
 	}

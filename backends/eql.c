@@ -13,13 +13,6 @@
 
 #include <string.h>
 
-static const struct syntax eql_syntax = {
-	.and_op = "and",
-	.or_op = "or",
-	.not_open = "not (",
-	.not_close = ")",
-};
-
 /* Words of the EQL grammar that cannot be a bare field name (segment). */
 static const char *const eql_keywords[] = {
 	"and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or",
@@ -34,11 +27,9 @@ static const unsigned lucene_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | 
 /* Lucene operators PCRE treats as plain text: escaped wherever they are literal. */
 #define LUCENE_OPTIONAL "\"#@&<>~"
 
-static const char *const cmp_ops[] = {"==", "<", "<=", ">", ">="};
-
-/* A field name: bare when every dotted segment is a word, else `backquoted`; NULL on error. */
+/* A field name: bare when every dotted segment is a word, else `backquoted`. */
 static const char *
-eql_ident(struct emitter *em, const struct match *m, const char *name)
+eql_ident(struct emitter *em, const char *name)
 {
 	bool bare = true;
 	for (const char *seg = name;;) {
@@ -50,14 +41,7 @@ eql_ident(struct emitter *em, const struct match *m, const char *name)
 			break;
 		seg = dot + 1;
 	}
-	if (bare)
-		return name;
-	if (strchr(name, '`')) {
-		diag_error(em->d, m->pos, "field '%s' contains a backquote, which an EQL field "
-			   "name cannot hold (target eql)", name);
-		return NULL;
-	}
-	return arena_printf(em->a, "`%s`", name);
+	return bare ? name : arena_printf(em->a, "`%s`", name);
 }
 
 /* A string literal (targets.md §3.2): every control character but NUL has an escape. */
@@ -146,23 +130,29 @@ eql_glob(struct emitter *em, const struct pattern *p, bool *wild)
  * matches newlines, so Sigma's '*' is '.*' with no flag; control characters
  * stay raw and the string literal escapes them.
  */
-const char *
-eql_pattern_regex(struct emitter *em, const struct pattern *p)
+static void
+eql_lucene_pattern(struct buf *out, const struct pattern *p)
 {
 	static const char metas[] = "\\.^$|?*+()[]{}" LUCENE_OPTIONAL;
-	struct buf b = {0};
 	for (int i = 0; i < p->nsegs; i++) {
 		const struct seg *s = &p->segs[i];
 		if (s->kind != SEG_TEXT) {
-			buf_puts(&b, s->kind == SEG_STAR ? ".*" : ".");
+			buf_puts(out, s->kind == SEG_STAR ? ".*" : ".");
 			continue;
 		}
 		for (size_t j = 0; j < s->len; j++) {
 			if (strchr(metas, s->text[j]))
-				buf_putc(&b, '\\');
-			buf_putc(&b, s->text[j]);
+				buf_putc(out, '\\');
+			buf_putc(out, s->text[j]);
 		}
 	}
+}
+
+const char *
+eql_pattern_regex(struct emitter *em, const struct pattern *p)
+{
+	struct buf b = {0};
+	eql_lucene_pattern(&b, p);
 	const char *r = eql_string(em, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
@@ -488,9 +478,10 @@ eql_re_alternation(struct eql_re *l, const char *p, const char *end, bool lead, 
 	}
 }
 
-/* The Lucene string literal of a Sigma regex (targets.md §3.3); *icase for regex~. */
-static const char *
-eql_regex(struct emitter *em, const struct match *m, const struct mval *v, bool *icase)
+/* The Lucene regex of a Sigma regex (targets.md §3.3), raw; *icase for regex~. */
+static bool
+eql_regex(struct emitter *em, const struct match *m, const struct mval *v, struct buf *out,
+	  bool *icase)
 {
 	unsigned features;
 	size_t off;
@@ -499,7 +490,7 @@ eql_regex(struct emitter *em, const struct match *m, const struct mval *v, bool 
 	regex_check(v->text, v->len, &features, &off);	/* the normalizer has checked the syntax */
 	if (features & lucene_unsupported) {
 		unsigned bit = features & lucene_unsupported;
-		return eql_re_refuse(&l, regex_feature_name(bit & -bit)), NULL;
+		return eql_re_refuse(&l, regex_feature_name(bit & -bit));
 	}
 	const char *p = v->text, *end = v->text + v->len;
 	*icase = v->re_flags & RE_I;
@@ -509,10 +500,10 @@ eql_regex(struct emitter *em, const struct match *m, const struct mval *v, bool 
 	}
 	/* search semantics: the regex may match anywhere, so both sides are open */
 	if (!eql_re_alternation(&l, p, end, true, true))
-		return NULL;
-	const char *r = eql_string(em, l.out.data ? l.out.data : "", l.out.len);
+		return false;
+	buf_putn(out, l.out.data ? l.out.data : "", l.out.len);
 	buf_free(&l.out);
-	return r;
+	return true;
 }
 
 /* ---- matches ------------------------------------------------------------------------------ */
@@ -530,114 +521,46 @@ eql_mapped_value_field(struct emitter *em, const char *f)
 	return false;
 }
 
+/*
+ * Strings the ECS data model stores apart (eql_ecs.c) or whose values a value
+ * map made canonical (compared cased); the rest is the token table's.
+ */
 static bool
 eql_match_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
 {
-	bool cased = m->cased || eql_mapped_value_field(em, m->field);
 	bool handled = false;
 	if (!eql_ecs_string(em, m, f, out, &handled))
 		return false;
 	if (handled)
 		return true;
-	int list = -1;		/* the term collecting the glob values, in place of the first */
-	bool wild = false;	/* some listed value has a wildcard */
-	for (int i = 0; i < m->nvals; i++) {
-		const struct pattern *p = &m->vals[i].pat;
-		const struct seg *lit;
-		enum vclass vc = value_class(p, &lit);
-		if (vc == VCLASS_ANY) {
-			term_add(em, out, arena_printf(em->a, "?%s != null", f));
-		} else if (vc == VCLASS_EXACT && !lit) {
-			term_add(em, out, arena_printf(em->a, "%s == \"\"", f));
-		} else if (!eql_globbable(p)) {
-			const char *op = cased ? "regex" : "regex~";
-			term_add(em, out, arena_printf(em->a, "%s %s %s", f, op,
-						       eql_pattern_regex(em, p)));
-		} else {
-			if (list < 0) {
-				term_add(em, out, NULL)->tail = ")";
-				list = out->n - 1;
-			}
-			bool w;
-			term_item(em, &out->v[list], eql_glob(em, p, &w));
-			wild |= w;
-		}
-	}
-	if (list >= 0) {
-		struct term *t = &out->v[list];
-		if (t->nitems == 1) {
-			const char *op = !cased ? ":" : wild ? "like" : "==";
-			t->head = arena_printf(em->a, "%s %s %s", f, op, t->items[0]);
-			t->items = NULL;
-		} else {
-			const char *op = !cased ? "like~" : wild ? "like" : "in";
-			t->head = arena_printf(em->a, "%s %s (", f, op);
-		}
-	}
-	return true;
-}
-
-static bool
-eql_match_number(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	if (m->vals[0].cmp != CMP_EQ || m->nvals == 1) {
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s %s %s", f,
-						       cmp_ops[m->vals[i].cmp], m->vals[i].text));
-		return true;
-	}
-	struct term *t = term_add(em, out, arena_printf(em->a, "%s in (", f));
-	t->tail = ")";
-	for (int i = 0; i < m->nvals; i++)
-		term_item(em, t, m->vals[i].text);
-	return true;
+	struct match c = *m;
+	c.cased = m->cased || eql_mapped_value_field(em, m->field);
+	return emit_match_at(em, &c, f, out);
 }
 
 static bool
 eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out);
 
-static bool
-eql_match(struct emitter *em, const struct match *m, struct terms *out)
+/* What the token table cannot say: the selection term, NUL, ECS strings, CIDR, fieldref. */
+static enum hook
+eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (m->op == MATCH__COUNT) {	/* the event selection term of eql_query */
 		term_add(em, out, m->field);
-		return true;
+		return HOOK_DONE;
 	}
 	if (!eql_nul(em, m))
-		return false;
+		return HOOK_REFUSED;
 	if (!m->field)
-		return eql_match_keyword(em, m, out);
-	const char *f = eql_ident(em, m, m->field);
-	if (!f)
-		return false;
+		return emit_hook_done(eql_match_keyword(em, m, out));
+	if (strchr(m->field, '`'))	/* a name with one is never bare */
+		return emit_hook_done(diag_error(em->d, m->pos, "field '%s' contains a backquote, "
+						 "which an EQL field name cannot hold (target "
+						 "eql)", m->field));
+	const char *f = eql_ident(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
-		return eql_match_string(em, m, f, out);
-	case MATCH_NUM:
-		return eql_match_number(em, m, f, out);
-	case MATCH_BOOL:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s == %s", f,
-						       m->vals[i].b ? "true" : "false"));
-		return true;
-	case MATCH_NULL:
-		term_add(em, out, arena_printf(em->a, "?%s == null", f));
-		return true;
-	case MATCH_EXISTS:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "?%s %s null", f,
-						       m->vals[i].b ? "!=" : "=="));
-		return true;
-	case MATCH_RE:
-		for (int i = 0; i < m->nvals; i++) {
-			bool icase;
-			const char *re = eql_regex(em, m, &m->vals[i], &icase);
-			if (!re)
-				return false;
-			term_add(em, out, arena_printf(em->a, "%s %s %s", f,
-						       icase ? "regex~" : "regex", re));
-		}
-		return true;
+		return emit_hook_done(eql_match_string(em, m, f, out));
 	case MATCH_CIDR: {
 		/* the field is the list's first item: a laid-out list leaves no trailing space */
 		struct term *t = term_add(em, out, "cidrMatch(");
@@ -645,18 +568,50 @@ eql_match(struct emitter *em, const struct match *m, struct terms *out)
 		term_item(em, t, f);
 		for (int i = 0; i < m->nvals; i++)
 			term_item(em, t, eql_string(em, m->vals[i].text, m->vals[i].len));
-		return true;
+		return HOOK_DONE;
 	}
 	case MATCH_FIELDREF:
-		return diag_error(em->d, m->pos, "modifier 'fieldref' is not supported by target "
-				  "eql (EQL cannot compare two fields)");
-	case MATCH_TIMEPART:
-		return emit_unsupported(em, m, m->vals[0].part);
-	case MATCH__COUNT:
-		break;
+		return emit_hook_done(diag_error(em->d, m->pos, "modifier 'fieldref' is not "
+						 "supported by target eql (EQL cannot compare "
+						 "two fields)"));
+	default:
+		return HOOK_DECLINE;
 	}
-	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
+
+/*
+ * Strings compare with the case-insensitive glob `:` (one value) or `like~`
+ * (a list), and with `==`/`in`/`like` under `cased`; a value with a literal
+ * '*' or '?' is a whole-value Lucene regex (`regex~`/`regex`).
+ */
+static const struct syntax eql_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",
+	.not_close = ")",
+	.ident = eql_ident,
+	.string = &eql_literal,
+	.refuse_unquotable = true,
+	.glob = {"$f : $v", "$f == $v"},
+	.glob_wild = {NULL, "$f like $v"},
+	.glob_star = '*',
+	.glob_qmark = '?',
+	.glob_literal = "*?",
+	.glob_in = true,
+	.str_in = {"$f like~ (", "$f in ("},
+	.str_in_wild = {NULL, "$f like ("},
+	.any = "?$f != null",
+	.empty = "$f == \"\"",
+	.re_op = {"$f regex~ $v", "$f regex $v"},
+	.re_quote = &eql_literal,
+	.re_pattern = eql_lucene_pattern,
+	.re_translate = eql_regex,
+	.num_op = {"$f == $v", "$f < $v", "$f <= $v", "$f > $v", "$f >= $v"},
+	.num_in = "$f in (",
+	.bool_op = "$f == $v",
+	.null = "?$f == null",
+	.notnull = "?$f != null",
+};
 
 /*
  * A keyword matches anywhere in the event, but EQL can only search named
@@ -687,7 +642,7 @@ eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 			k.vals[i].pat = p;
 		}
 	}
-	return eql_match(em, &k, out);
+	return emit_match(em, &k, out);
 }
 
 /* ---- the query ---------------------------------------------------------------------------- */
@@ -736,7 +691,7 @@ const struct backend backend_eql = {
 	.syntax = &eql_syntax,
 	.options = eql_options,
 	.comment_open = "//",
-	.match = eql_match,
+	.hook = eql_hook,
 	.query = eql_query,
 	.correlation = corr_eql_render,
 };

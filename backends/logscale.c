@@ -11,12 +11,6 @@
 
 #include <string.h>
 
-static const struct syntax logscale_syntax = {
-	.and_op = "and",
-	.or_op = "or",
-	.not_open = "not (",	/* "not(" could read as a call of a function named not */
-	.not_close = ")",
-};
 
 /* Characters escaped in a pattern regex; '/' because the regex sits in /.../. */
 static const char regex_metas[] = "\\.^$|?*+()[]{}/";
@@ -43,8 +37,6 @@ static const struct {
 	{"RemoteAddressIP4", "RemoteAddressIP6"},
 	{"LocalAddressIP4", "LocalAddressIP6"},
 };
-
-static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
 
 static bool
 logscale_listed(const char *const *list, size_t n, const char *name)
@@ -459,71 +451,88 @@ match_fieldref(struct emitter *em, const struct match *m, const char *f, struct 
 	return true;
 }
 
-static bool
-logscale_match(struct emitter *em, const struct match *m, struct terms *out)
+/*
+ * Strings, regexes, CIDR, fieldref, keywords and the address twins: Falcon's
+ * data model and LogScale's case-sensitive globs leave the token table only
+ * booleans, comparisons and presence.
+ */
+static enum hook
+logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (!m->field)
-		return match_keyword(em, m, out);
+		return emit_hook_done(match_keyword(em, m, out));
 	const char *f = logscale_field(em, m->field, false);
 	const char *ip6 = logscale_ip6_field(m->field);
 	switch (m->op) {
 	case MATCH_STR:
-		return match_by_family(em, m, out, match_string);
-	case MATCH_NUM:
-		if (m->vals[0].cmp != CMP_EQ || m->nvals == 1) {
-			for (int i = 0; i < m->nvals; i++)
-				term_add(em, out, arena_printf(em->a, "%s%s%s", f, cmp_ops[m->vals[i].cmp],
-							       m->vals[i].text));
-			return true;
-		}
+		return emit_hook_done(match_by_family(em, m, out, match_string));
+	case MATCH_NUM: {
+		if (m->vals[0].cmp != CMP_EQ || m->nvals == 1)
+			return HOOK_DECLINE;
 		struct term *t = term_add(em, out, arena_printf(em->a, "in(field=%s, values=[",
 							logscale_field(em, m->field, true)));
 		t->tail = "])";
 		for (int i = 0; i < m->nvals; i++)
 			term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
 						   m->vals[i].len));
-		return true;
-	case MATCH_BOOL:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s=%s", f, m->vals[i].b ? "true" : "false"));
-		return true;
+		return HOOK_DONE;
+	}
 	case MATCH_NULL:
-		if (ip6)	/* absent or empty in both address fields */
-			term_add(em, out, arena_printf(em->a, "((%s!=* or %s=\"\") and (%s!=* or %s=\"\"))",
-						       f, f, ip6, ip6));
-		else
-			term_add(em, out, arena_printf(em->a, "(%s!=* or %s=\"\")", f, f));
-		return true;
+		if (!ip6)
+			return HOOK_DECLINE;
+		/* absent or empty in both address fields */
+		term_add(em, out, arena_printf(em->a, "((%s!=* or %s=\"\") and (%s!=* or %s=\"\"))",
+					       f, f, ip6, ip6));
+		return HOOK_DONE;
 	case MATCH_EXISTS:
+		if (!ip6)
+			return HOOK_DECLINE;
 		/* an address is present when either address field is */
 		for (int i = 0; i < m->nvals; i++) {
-			if (!ip6)
-				term_add(em, out, arena_printf(em->a, "%s%s*", f, m->vals[i].b ? "=" : "!="));
-			else if (m->vals[i].b) {
+			if (m->vals[i].b) {
 				term_add(em, out, arena_printf(em->a, "%s=*", f));
 				term_add(em, out, arena_printf(em->a, "%s=*", ip6));
-			} else
+			} else {
 				term_add(em, out, arena_printf(em->a, "(%s!=* and %s!=*)", f, ip6));
+			}
 		}
-		return true;
+		return HOOK_DONE;
 	case MATCH_RE:
 		if (LISTED(basename_fields, m->field))
-			return diag_error(em->d, m->pos, "modifier 're' on field '%s' is not supported "
-					  "by target logscale: Falcon records only the file name",
-					  m->field);
+			return emit_hook_done(diag_error(em->d, m->pos, "modifier 're' on field '%s' "
+							 "is not supported by target logscale: "
+							 "Falcon records only the file name",
+							 m->field));
 		/* a regex may match either kind of address */
-		return match_regex(em, m, f, out) && (!ip6 || match_regex(em, m, ip6, out));
+		return emit_hook_done(match_regex(em, m, f, out) &&
+				      (!ip6 || match_regex(em, m, ip6, out)));
 	case MATCH_CIDR:
-		return match_by_family(em, m, out, match_cidr);
+		return emit_hook_done(match_by_family(em, m, out, match_cidr));
 	case MATCH_FIELDREF:
-		return match_fieldref(em, m, f, out);
-	case MATCH_TIMEPART:
-		return emit_unsupported(em, m, m->vals[0].part);
-	case MATCH__COUNT:
-		break;
+		return emit_hook_done(match_fieldref(em, m, f, out));
+	default:
+		return HOOK_DECLINE;
 	}
-	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
+
+static const char *
+logscale_ident(struct emitter *em, const char *name)
+{
+	return logscale_field(em, name, false);
+}
+
+static const struct syntax logscale_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",	/* "not(" could read as a call of a function named not */
+	.not_close = ")",
+	.ident = logscale_ident,
+	.num_op = {"$f=$v", "$f<$v", "$f<=$v", "$f>$v", "$f>=$v"},
+	.bool_op = "$f=$v",
+	.null = "($f!=* or $f=\"\")",
+	.notnull = "$f=*",
+	.exists = {"$f!=*", "$f=*"},
+};
 
 /* The pipeline's selection: `#event_simpleName=/^(A|B)$/ event_platform=Win`. */
 static const struct quoting logscale_select_regex = {
@@ -578,7 +587,7 @@ const struct backend backend_logscale = {
 	.default_pipeline = "falcon",
 	.syntax = &logscale_syntax,
 	.comment_open = "//",
-	.match = logscale_match,
+	.hook = logscale_hook,
 	.query = logscale_query,
 	.correlation = corr_logscale_render,
 };

@@ -11,29 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct syntax sumo_syntax = {
-	.and_op = "AND",
-	.or_op = "OR",
-	.not_open = "!(",
-	.not_close = ")",
-};
 
-/* RE2 metacharacters plus the / that closes the literal (targets.md §0.3, §5.2). */
-static const char sumo_metas[] = "\\.^$|?*+()[]{}/";
-
-/* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
-static const struct quoting sumo_regex_body = {
-	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
-};
-
-/* Constructs RE2 lacks (targets.md §0.4). */
-static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
-					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
-					REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT;
-
-
-static const char *const cmp_ops[] = {"=", "<", "<=", ">", ">="};
-static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
 
 static const struct quoting sumo_literal = {
 	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
@@ -41,6 +19,47 @@ static const struct quoting sumo_literal = {
 /* A raw field reference, fields["name"], written with the string literal's escapes. */
 static const struct quoting sumo_raw_field = {
 	.open = "fields[\"", .close = "\"]", .escape = '\\', .special = "\"\\",
+};
+
+/* The field without its value prefix (sumo_field), for the token table and fieldref. */
+static const char *sumo_ident(struct emitter *em, const char *name);
+
+/* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
+static const struct quoting sumo_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+static const struct quoting sumo_regex = {.open = "/", .close = "/", .special = ""};
+
+static const struct syntax sumo_syntax = {
+	.and_op = "AND",
+	.or_op = "OR",
+	.not_open = "!(",
+	.not_close = ")",
+	.ident = sumo_ident,
+	.string = &sumo_literal,
+	/* CSE reads strings verbatim (targets.md §5.2): these go through the regex */
+	.unquoted = "\\\"",
+	.fold = true,
+	.str_op = {[VCLASS_EXACT] = {"toLowerCase($f) = $v", "$f = $v"}},
+	.str_in = {"toLowerCase($f) in (", "$f in ("},
+	.any = "!isEmpty($f)",
+	.empty = "$f = \"\"",
+	/* CSE matches a regex against the whole value: the shapes of §5.3 */
+	.re_op = {"$f matches $v", "$f matches $v"},
+	.re_metas = "\\.^$|?*+()[]{}/",	/* RE2's, and the / that closes the literal */
+	.re_quote = &sumo_regex,
+	.re_body = &sumo_regex_body,
+	.re_pad = true,
+	.re_shape = {[VCLASS_PREFIX] = SHAPE_OPEN_TAIL,
+		     [VCLASS_CONTAINS] = SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL},
+	.re_missing = RE2_MISSING,
+	.re_engine = "RE2",
+	.num_op = {"$f = $v", "$f < $v", "$f <= $v", "$f > $v", "$f >= $v"},
+	.num_in = "$f in (",
+	.bool_op = "$f = $v",
+	.null = "isEmpty($f)",
+	.exists = {"isNull($f)", "!isNull($f)"},
+	.fieldref = {"toLowerCase($f) = toLowerCase($v)", "$f = $v"},
 };
 
 /* Is name a target the rule's pipeline entry maps to (a schema name, or a fields[] ref)? */
@@ -92,65 +111,12 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 	return r;
 }
 
-/*
- * A string literal after the value prefix, lower-cased for a caseless compare.
- * CSE reads strings verbatim (targets.md §5.2): sumo_plain sends values with
- * \, " or a control character through a regex, so the escapes here only
- * guard the pipeline's own prefixes.
- */
+/* The value prefix and a number as one string literal: CSE reads strings verbatim. */
 static const char *
-sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n, bool lower)
+sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n)
 {
-	struct buf b = {0};
-	if (prefix)
-		buf_puts(&b, prefix);
-	for (size_t i = 0; i < n; i++)
-		buf_putc(&b, lower && s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i]);
-	const char *r = quote_str(em->a, &sumo_literal, b.data ? b.data : "", b.len);
-	buf_free(&b);
-	return r;
-}
-
-/* Can the value be written as a string literal compared with = / in? */
-static bool
-sumo_plain(const char *s, size_t n, bool cased)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '\\' || c == '"')
-			return false;	/* CSE reads strings verbatim: the regex writes them exactly */
-		if (c >= 0x80 && !cased)
-			return false;	/* the compiler lower-cases ASCII only (targets.md §0.2) */
-	}
-	return true;
-}
-
-/* f matches /(?flags)re/ */
-static void
-sumo_matches(struct emitter *em, struct terms *out, const char *f, const char *flags,
-	     const char *re, size_t n)
-{
-	term_add(em, out, arena_printf(em->a, "%s matches /%s%s%s%.*s/", f, *flags ? "(?" : "",
-				       flags, *flags ? ")" : "", (int)n, re));
-}
-
-/* A wildcard value through the whole-value regex path (targets.md §0.3, §5.3). */
-static void
-sumo_pattern(struct emitter *em, const struct match *m, const struct pattern *p, enum vclass vc,
-	     const char *f, struct terms *out)
-{
-	struct buf re = {0};
-	bool dot = emit_pattern_regex(&re, p, sumo_metas);
-	const char *body = re.data;
-	size_t n = re.len;
-	/* the shapes of §5.3: ^v.* for PREFIX, .*v.* for CONTAINS (exact whole-value or not) */
-	if (vc == VCLASS_PREFIX || vc == VCLASS_CONTAINS)
-		n--;
-	if (vc == VCLASS_CONTAINS)
-		body++, n--;
-	const char *flags = m->cased ? (dot ? "s" : "") : (dot ? "is" : "i");
-	sumo_matches(em, out, f, flags, body, n);
-	buf_free(&re);
+	return quote_str(em->a, &sumo_literal, arena_printf(em->a, "%s%.*s", prefix, (int)n, s),
+			 strlen(prefix) + n);
 }
 
 /* The value with the field's value prefix in front (metadata_deviceEventId: "Security-"). */
@@ -166,68 +132,23 @@ sumo_prefixed(struct emitter *em, const struct pattern *p, const char *prefix)
 	return q;
 }
 
-static bool
-sumo_strings(struct emitter *em, const struct match *m, const char *f, const char *prefix,
-	     struct terms *out)
-{
-	int in = -1;	/* the term collecting the exact values into one in list */
-	for (int i = 0; i < m->nvals; i++) {
-		const struct pattern *p = sumo_prefixed(em, &m->vals[i].pat, prefix);
-		const struct seg *lit;
-		enum vclass vc = value_class(p, &lit);
-		const char *s = lit ? lit->text : "";
-		size_t n = lit ? lit->len : 0;
-		if (vc == VCLASS_ANY) {
-			term_add(em, out, arena_printf(em->a, "!isEmpty(%s)", f));
-			continue;
-		}
-		if (vc == VCLASS_EXACT && n == 0) {
-			term_add(em, out, arena_printf(em->a, "%s = \"\"", f));
-			continue;
-		}
-		if (vc != VCLASS_EXACT || !sumo_plain(s, n, m->cased)) {
-			sumo_pattern(em, m, p, vc, f, out);
-			continue;
-		}
-		if (in < 0) {
-			term_add(em, out, NULL)->tail = ")";
-			in = out->n - 1;
-		}
-		term_item(em, &out->v[in], sumo_string(em, NULL, s, n, !m->cased));
-	}
-	/* one exact value is =, several are in (the term keeps its place) */
-	if (in >= 0) {
-		struct term *t = &out->v[in];
-		const char *lhs = m->cased ? f : arena_printf(em->a, "toLowerCase(%s)", f);
-		if (t->nitems == 1) {
-			t->head = arena_printf(em->a, "%s = %s", lhs, t->items[0]);
-			t->items = NULL;
-		} else {
-			t->head = arena_printf(em->a, "%s in (", lhs);
-		}
-	}
-	return true;
-}
-
+/* Numbers against a prefixed text field: equal to the text "PREFIXnumber", nothing else. */
 static bool
 sumo_numbers(struct emitter *em, const struct match *m, const char *f, const char *prefix,
 	     struct terms *out)
 {
+	static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
 	struct term list = {.tail = ")"};
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
-		if (prefix && v->cmp != CMP_EQ)
+		if (v->cmp != CMP_EQ)
 			return diag_error(em->d, m->pos, "modifier '%s' is not supported by target sumo "
 					  "for field '%s', which holds text", cmp_mods[v->cmp], f);
-		const char *lit = prefix ? sumo_string(em, prefix, v->text, v->len, false) : v->text;
-		if (v->cmp != CMP_EQ)
-			term_add(em, out, arena_printf(em->a, "%s %s %s", f, cmp_ops[v->cmp], lit));
-		else
-			term_item(em, &list, lit);
+		term_item(em, &list, sumo_string(em, prefix, v->text, v->len));
 	}
 	if (list.nitems == 1) {
 		term_add(em, out, arena_printf(em->a, "%s = %s", f, list.items[0]));
-	} else if (list.nitems > 1) {
+	} else {
 		list.head = arena_printf(em->a, "%s in (", f);
 		*term_add(em, out, NULL) = list;
 	}
@@ -269,101 +190,30 @@ sumo_cidr(struct emitter *em, const struct match *m, const char *f, struct terms
 	return true;
 }
 
-/*
- * A Sigma regex: search semantics on a whole-value engine, so padded with
- * (?s:.*) on both sides; flags scoped to the user's group; / escaped for the
- * literal and control characters as \xNN, nothing else touched (§5.5 #2).
- */
-static bool
-sumo_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		unsigned features = 0;
-		size_t off;
-		regex_check(v->text, v->len, &features, &off);
-		if (features & re2_unsupported) {
-			unsigned bit = features & re2_unsupported;
-			bit &= -bit;
-			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which RE2 does "
-					  "not support (target sumo)", m->field,
-					  regex_feature_name(bit));
-		}
-		struct buf b = {0};
-		buf_puts(&b, "(?s:.*)(?");
-		if (v->re_flags & RE_I)
-			buf_putc(&b, 'i');
-		if (v->re_flags & RE_M)
-			buf_putc(&b, 'm');
-		if (v->re_flags & RE_S)
-			buf_putc(&b, 's');
-		buf_putc(&b, ':');
-		quote_regex(&b, &sumo_regex_body, v->text, v->len);
-		buf_puts(&b, ")(?s:.*)");
-		sumo_matches(em, out, f, "", b.data, b.len);
-		buf_free(&b);
-	}
-	return true;
-}
-
-static bool
-sumo_fieldref(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	static const char *const anchors[] = {"", "startswith", "endswith", "contains"};
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		const char *prefix;
-		if (v->anchor != ANCHOR_EXACT)
-			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not supported "
-					  "by target sumo", anchors[v->anchor]);
-		const char *g = sumo_field(em, v->text, &prefix);
-		if (m->cased)
-			term_add(em, out, arena_printf(em->a, "%s = %s", f, g));
-		else
-			term_add(em, out, arena_printf(em->a, "toLowerCase(%s) = toLowerCase(%s)", f, g));
-	}
-	return true;
-}
-
-static bool
-sumo_match(struct emitter *em, const struct match *m, struct terms *out)
+/* Fields with a value prefix, CIDR ranges: what the token table cannot say. */
+static enum hook
+sumo_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (!m->field)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target sumo");
+		return HOOK_DECLINE;
 	const char *prefix;
 	const char *f = sumo_field(em, m->field, &prefix);
 	if (prefix && m->op != MATCH_STR && m->op != MATCH_NUM)
-		return diag_error(em->d, m->pos, "field '%s' can only be compared with values "
-				  "(target sumo)", f);
-	switch (m->op) {
-	case MATCH_STR:
-		return sumo_strings(em, m, f, prefix, out);
-	case MATCH_NUM:
-		return sumo_numbers(em, m, f, prefix, out);
-	case MATCH_BOOL:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s = %s", f,
-						       m->vals[i].b ? "true" : "false"));
-		return true;
-	case MATCH_NULL:
-		term_add(em, out, arena_printf(em->a, "isEmpty(%s)", f));
-		return true;
-	case MATCH_EXISTS:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%sisNull(%s)", m->vals[i].b ? "!" : "", f));
-		return true;
-	case MATCH_RE:
-		return sumo_regex(em, m, f, out);
-	case MATCH_CIDR:
-		return sumo_cidr(em, m, f, out);
-	case MATCH_FIELDREF:
-		return sumo_fieldref(em, m, f, out);
-	case MATCH_TIMEPART:
-		return emit_unsupported(em, m, m->vals[0].part);
-	case MATCH__COUNT:
-		break;
+		return emit_hook_done(diag_error(em->d, m->pos, "field '%s' can only be compared "
+						 "with values (target sumo)", f));
+	if (m->op == MATCH_CIDR)
+		return emit_hook_done(sumo_cidr(em, m, f, out));
+	if (!prefix)
+		return HOOK_DECLINE;
+	if (m->op == MATCH_NUM)
+		return emit_hook_done(sumo_numbers(em, m, f, prefix, out));
+	struct match pm = *m;
+	pm.vals = arena_alloc(em->a, sizeof(*pm.vals) * (size_t)m->nvals);
+	for (int i = 0; i < m->nvals; i++) {
+		pm.vals[i] = m->vals[i];
+		pm.vals[i].pat = *sumo_prefixed(em, &m->vals[i].pat, prefix);
 	}
-	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+	return emit_hook_done(emit_match_at(em, &pm, f, out));
 }
 
 /* The pipeline's selection: `metadata_vendor = "Microsoft" AND metadata_product = "Windows"`. */
@@ -392,6 +242,13 @@ sumo_expression(struct emitter *em)
 	return true;
 }
 
+static const char *
+sumo_ident(struct emitter *em, const char *name)
+{
+	const char *prefix;
+	return sumo_field(em, name, &prefix);
+}
+
 static bool
 sumo_query(struct emitter *em)
 {
@@ -408,7 +265,7 @@ const struct backend backend_sumo = {
 	.default_pipeline = "sumo_cse",
 	.syntax = &sumo_syntax,
 	.comment_open = "//",
-	.match = sumo_match,
+	.hook = sumo_hook,
 	.query = sumo_query,
 	.correlation = corr_sumo_render,
 };

@@ -12,14 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const struct syntax yaral_syntax = {
-	.and_op = "and",
-	.or_op = "or",
-	.not_open = "not (",
-	.not_close = ")",
-	.bare_paths = true,	/* UDM paths have no quoted form */
-};
-
 enum udm_type {
 	UDM_STRING,
 	UDM_NUMBER,	/* unset reads as 0 */
@@ -100,14 +92,6 @@ static const struct udm_field udm_fields[] = {
 	{"target.registry.registry_value_data", UDM_STRING, NULL},
 };
 
-/* RE2's metacharacters; yaral_regex escapes the delimiter '/' and '"'. */
-static const char regex_metas[] = "\\.^$|?*+()[]{}";
-
-/* Constructs RE2 lacks (targets.md §0.4). */
-static const unsigned re2_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
-					REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
-					REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT;
-
 static const char *const severities[][2] = {
 	{"informational", "INFORMATIONAL"}, {"low", "LOW"}, {"medium", "MEDIUM"},
 	{"high", "HIGH"}, {"critical", "CRITICAL"},
@@ -171,12 +155,6 @@ static const struct quoting yaral_literal = {
 	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
 };
 
-static bool
-yaral_has_control(const char *s, size_t n)
-{
-	return quote_check(&yaral_literal, s, n) < n;
-}
-
 static const char *
 yaral_string(struct emitter *em, const char *s, size_t n)
 {
@@ -192,20 +170,6 @@ static const struct quoting yaral_regex_body = {
 	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
 	.hex = "\"",	/* no quote inside the literal, escaped or not */
 };
-
-static const char *
-yaral_regex(struct emitter *em, const char *flags, const char *re, size_t n)
-{
-	struct buf b = {0};
-	buf_putc(&b, '/');
-	if (*flags)
-		buf_printf(&b, "(?%s)", flags);
-	quote_regex(&b, &yaral_regex_body, re, n);
-	buf_putc(&b, '/');
-	const char *r = arena_strndup(em->a, b.data, b.len);
-	buf_free(&b);
-	return r;
-}
 
 /* The value of an enum field: an exact constant, compared upper-case and never nocase. */
 static bool
@@ -230,45 +194,6 @@ yaral_match_enum(struct emitter *em, const struct match *m, const struct udm_fie
 					  "(target yaral): not a constant of the UDM enum",
 					  quote_show(em->a, up, lit->len), m->field);
 		term_add(em, out, arena_printf(em->a, "%s = \"%s\"", f, up));
-	}
-	return true;
-}
-
-static bool
-yaral_match_string(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	const char *nocase = m->cased ? "" : " nocase";
-	for (int i = 0; i < m->nvals; i++) {
-		const struct pattern *p = &m->vals[i].pat;
-		const struct seg *lit;
-		enum vclass vc = value_class(p, &lit);
-		const char *s = lit ? lit->text : "";
-		size_t n = lit ? lit->len : 0;
-		if (vc == VCLASS_ANY) {
-			term_add(em, out, arena_printf(em->a, "%s != \"\"", f));
-			continue;
-		}
-		if (vc == VCLASS_EXACT && n == 0) {
-			term_add(em, out, arena_printf(em->a, "%s = \"\"", f));
-			continue;
-		}
-		if (vc == VCLASS_EXACT && !yaral_has_control(s, n)) {
-			term_add(em, out, arena_printf(em->a, "%s = %s%s", f, yaral_string(em, s, n),
-						       nocase));
-			continue;
-		}
-		/* the pattern regex, with the anchors of the open sides dropped: /re/ is a search */
-		struct buf re = {0};
-		bool dot = emit_pattern_regex(&re, p, regex_metas);
-		size_t from = 0, to = re.len;
-		if (vc == VCLASS_SUFFIX || vc == VCLASS_CONTAINS)
-			from = 3;	/* "^.*" */
-		if (vc == VCLASS_PREFIX || vc == VCLASS_CONTAINS)
-			to -= 3;	/* ".*$" */
-		dot = dot && vc == VCLASS_PATTERN;
-		const char *lit_re = yaral_regex(em, dot ? "s" : "", re.data + from, to - from);
-		buf_free(&re);
-		term_add(em, out, arena_printf(em->a, "%s = %s%s", f, lit_re, nocase));
 	}
 	return true;
 }
@@ -306,107 +231,93 @@ yaral_match_number(struct emitter *em, const struct match *m, const char *f, str
 	return true;
 }
 
-static bool
-yaral_match_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+static const char *
+yaral_ident(struct emitter *em, const char *path)
 {
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		unsigned features;
-		size_t off;
-		regex_check(v->text, v->len, &features, &off);
-		if (features & re2_unsupported) {
-			unsigned bit = features & re2_unsupported;
-			bit &= -bit;
-			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which RE2 does "
-					  "not support (target yaral)", m->field,
-					  regex_feature_name(bit));
-		}
-		char flags[3] = {0}, *fp = flags;
-		if (v->re_flags & RE_M)
-			*fp++ = 'm';
-		if (v->re_flags & RE_S)
-			*fp++ = 's';
-		term_add(em, out, arena_printf(em->a, "%s = %s%s", f, yaral_regex(em, flags, v->text,
-									       v->len),
-					       v->re_flags & RE_I ? " nocase" : ""));
-	}
-	return true;
+	return yaral_field(em, path);
 }
 
-static bool
-yaral_match_fieldref(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		static const char *const anchor_mods[] = {"", "startswith", "endswith", "contains"};
-		if (v->anchor != ANCHOR_EXACT)
-			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not "
-					  "supported by target yaral", anchor_mods[v->anchor]);
-		bool ok;
-		yaral_lookup(em, m, v->text, &ok);
-		if (!ok)
-			return false;
-		const char *g = yaral_field(em, v->text);
-		term_add(em, out, m->cased ? arena_printf(em->a, "%s = %s", f, g)
-					   : arena_printf(em->a, "strings.to_lower(%s) = "
-							  "strings.to_lower(%s)", f, g));
-	}
-	return true;
-}
+static const struct quoting yaral_regex = {.open = "/", .close = "/", .special = ""};
 
-static bool
-yaral_match(struct emitter *em, const struct match *m, struct terms *out)
+/*
+ * Strings compare with `= "v" nocase`; every other class, and a value with a
+ * control character, is a /regex/ (RE2, unanchored: the anchors of the open
+ * sides dropped), its case by the same nocase.
+ */
+static const struct syntax yaral_syntax = {
+	.and_op = "and",
+	.or_op = "or",
+	.not_open = "not (",
+	.not_close = ")",
+	.bare_paths = true,	/* UDM paths have no quoted form */
+	.ident = yaral_ident,
+	.string = &yaral_literal,
+	.str_op = {[VCLASS_EXACT] = {"$f = $v nocase", "$f = $v"}},
+	.any = "$f != \"\"",
+	.empty = "$f = \"\"",
+	.re_op = {"$f = $v nocase", "$f = $v"},
+	.re_metas = "\\.^$|?*+()[]{}",
+	.re_quote = &yaral_regex,
+	.re_body = &yaral_regex_body,
+	.re_case_op = true,
+	.re_shape = {[VCLASS_EXACT] = SHAPE_LIT,
+		     [VCLASS_PREFIX] = SHAPE_LIT | SHAPE_OPEN_TAIL,
+		     [VCLASS_SUFFIX] = SHAPE_LIT | SHAPE_OPEN_HEAD,
+		     [VCLASS_CONTAINS] = SHAPE_LIT | SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL},
+	.re_missing = RE2_MISSING,
+	.re_engine = "RE2",
+	.bool_op = "$f = $v",
+	.null = "$f = \"\"",
+	.notnull = "$f != \"\"",
+	.cidr = "net.ip_in_range_cidr($f, $v)",
+	.fieldref = {"strings.to_lower($f) = strings.to_lower($v)", "$f = $v"},
+};
+
+/* The UDM field list: types, enum constants and repeated fields are YARA-L's own. */
+static enum hook
+yaral_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (!m->field)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target yaral");
+		return HOOK_DECLINE;
 	bool ok;
 	const struct udm_field *u = yaral_lookup(em, m, m->field, &ok);
 	if (!ok)
-		return false;
+		return HOOK_REFUSED;
 	enum udm_type type = u ? u->type : m->numeric_field ? UDM_NUMBER : UDM_STRING;
 	const char *f = yaral_field(em, m->field);
-	/* value tests on a repeated field ask for some element; null/exists keep the field */
-	const char *each = yaral_repeated(em, m->field) ? arena_printf(em->a, "any %s", f) : f;
 	switch (m->op) {
 	case MATCH_STR:
 		if (type == UDM_ENUM)
-			return yaral_match_enum(em, m, u, f, out);
-		return yaral_match_string(em, m, each, out);
+			return emit_hook_done(yaral_match_enum(em, m, u, f, out));
+		/* fallthrough */
+	case MATCH_RE:
+	case MATCH_CIDR:
+		/* value tests on a repeated field ask for some element; null/exists keep the field */
+		if (!yaral_repeated(em, m->field))
+			return HOOK_DECLINE;
+		return emit_hook_done(emit_match_at(em, m, arena_printf(em->a, "any %s", f), out));
 	case MATCH_NUM:
-		return yaral_match_number(em, m, f, out);
-	case MATCH_BOOL:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s = %s", f,
-						       m->vals[i].b ? "true" : "false"));
-		return true;
+		return emit_hook_done(yaral_match_number(em, m, f, out));
 	case MATCH_NULL:
 	case MATCH_EXISTS:
 		/* only an unset string reads as "" (a number reads as 0, like a real 0) */
 		if (type != UDM_STRING)
-			return diag_error(em->d, m->pos, "%s of field '%s' is not supported by target "
-					  "yaral: only UDM string fields read as \"\" when unset",
-					  m->op == MATCH_NULL ? "null" : "exists", m->field);
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "%s %s \"\"", f,
-						       m->op == MATCH_EXISTS && m->vals[i].b ? "!="
-											       : "="));
-		return true;
-	case MATCH_RE:
-		return yaral_match_regex(em, m, each, out);
-	case MATCH_CIDR:
-		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, arena_printf(em->a, "net.ip_in_range_cidr(%s, %s)", each,
-						       yaral_string(em, m->vals[i].text,
-								    m->vals[i].len)));
-		return true;
+			return emit_hook_done(diag_error(em->d, m->pos, "%s of field '%s' is not "
+							 "supported by target yaral: only UDM string "
+							 "fields read as \"\" when unset",
+							 m->op == MATCH_NULL ? "null" : "exists",
+							 m->field));
+		return HOOK_DECLINE;
 	case MATCH_FIELDREF:
-		return yaral_match_fieldref(em, m, f, out);
-	case MATCH_TIMEPART:
-		return emit_unsupported(em, m, m->vals[0].part);
-	case MATCH__COUNT:
-		break;
+		for (int i = 0; i < m->nvals; i++) {
+			yaral_lookup(em, m, m->vals[i].text, &ok);
+			if (!ok)
+				return HOOK_REFUSED;
+		}
+		return HOOK_DECLINE;
+	default:
+		return HOOK_DECLINE;
 	}
-	return diag_error(em->d, m->pos, "internal error: unknown match kind");
 }
 
 /* A meta value: whitespace runs (YAML block text) fold to one space, \ and " escaped. */
@@ -676,7 +587,7 @@ const struct backend backend_yaral = {
 	.syntax = &yaral_syntax,
 	.formats = yaral_formats,
 	.comment_open = "//",
-	.match = yaral_match,
+	.hook = yaral_hook,
 	.query = yaral_query,
 	.correlation = corr_yaral_render,
 };

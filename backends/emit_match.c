@@ -1,0 +1,575 @@
+/*
+ * emit_match.c: one match rendered from the target's token table (struct
+ * syntax). The value-class ladder of targets.md §0.1-§0.3 is written once:
+ * W* alone is the presence test, "" the empty comparison, a literal class
+ * the target's operator for it (exact values of one match sharing one list),
+ * then a glob, then the anchored pattern regex; what none of them can hold is
+ * refused. Comparisons take the null guard where the target's logic is
+ * three-valued (§0.8). A backend's hook sees each match first and handles
+ * only what the table cannot say.
+ */
+#include "backend.h"
+
+#include <string.h>
+#include <strings.h>
+
+enum hook
+emit_hook_done(bool ok)
+{
+	return ok ? HOOK_DONE : HOOK_REFUSED;
+}
+
+const char *
+emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v)
+{
+	struct buf b = {0};
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] == '$' && (p[1] == 'f' || p[1] == 'v'))
+			buf_puts(&b, *++p == 'f' ? f : v);
+		else
+			buf_putc(&b, *p);
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- field names ------------------------------------------------------------ */
+
+static bool
+name_reserved(const struct syntax *sx, const char *s, size_t n)
+{
+	for (int i = 0; sx->reserved && sx->reserved[i]; i++) {
+		const char *w = sx->reserved[i];
+		if (strlen(w) == n && !(sx->reserved_caseless ? strncasecmp(w, s, n)
+							       : strncmp(w, s, n)))
+			return true;
+	}
+	return false;
+}
+
+static bool
+name_bare(const struct syntax *sx, const char *s, size_t n)
+{
+	if (!n || (!sx->name_digit && s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || (c && sx->name_chars && strchr(sx->name_chars, c))))
+			return false;
+	}
+	return !name_reserved(sx, s, n);
+}
+
+/* emit_names refused control characters, so the quoting always holds the name. */
+static void
+name_put(struct buf *b, const struct syntax *sx, const char *s, size_t n)
+{
+	if (!sx->name_quote || name_bare(sx, s, n))
+		buf_putn(b, s, n);
+	else
+		quote_put(b, sx->name_quote, s, n);
+}
+
+const char *
+emit_ident(struct emitter *em, const char *name)
+{
+	const struct syntax *sx = em->be->syntax;
+	if (sx->ident)
+		return sx->ident(em, name);
+	for (int i = 0; sx->name_extends && i < em->q->nextends; i++)
+		if (!strcmp(em->q->extends[i].name, name))
+			return em->q->extends[i].expr;
+	struct buf b = {0};
+	const char *seg = name;
+	for (;;) {
+		/* a path splits at a dot between two non-empty segments */
+		const char *dot = sx->name_segments ? strchr(seg, '.') : NULL;
+		size_t n = dot && dot != seg && dot[1] ? (size_t)(dot - seg) : strlen(seg);
+		if (seg != name)
+			buf_putc(&b, '.');
+		name_put(&b, sx, seg, n);
+		if (seg[n] == '\0')
+			break;
+		seg += n + 1;
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- shared pieces ------------------------------------------------------------ */
+
+/* Does a comparison with f need the null guard here? */
+static bool
+guard_needed(const struct emitter *em)
+{
+	enum guard g = em->be->syntax->guard;
+	return g == GUARD_ALWAYS || (g == GUARD_NOT && em->negated);
+}
+
+/* "(notnull AND " : the guard's opening before a comparison with f. */
+static const char *
+guard_open(struct emitter *em, const char *f)
+{
+	const struct syntax *sx = em->be->syntax;
+	return arena_printf(em->a, "(%s %s ", emit_fill(em, sx->notnull, f, ""), sx->and_op);
+}
+
+/* The comparison atom with the null guard where the target needs it. */
+static const char *
+guarded(struct emitter *em, const char *f, const char *atom)
+{
+	return guard_needed(em) ? arena_printf(em->a, "%s%s)", guard_open(em, f), atom) : atom;
+}
+
+static const char *
+field_shown(const struct match *m)
+{
+	return m->sigma_field ? m->sigma_field : m->field ? m->field : "*";
+}
+
+static bool
+refuse_value(struct emitter *em, const struct match *m, const char *what, const char *s, size_t n)
+{
+	return emit_refuse_control(em, m->pos, arena_printf(em->a, "%s of field '%s'", what,
+							    field_shown(m)), s, n);
+}
+
+/* A list of values (items, a tail) whose single-item form is tmpl; guarded as a whole. */
+struct list {
+	int at;			/* the term in out, -1 = none yet */
+	const char *one;	/* template of a one-value list */
+	const char *many;	/* head template of a longer one */
+};
+
+static void
+list_add(struct emitter *em, struct terms *out, struct list *l, const char *one, const char *item)
+{
+	if (l->at < 0) {
+		term_add(em, out, NULL)->tail = ")";
+		l->at = out->n - 1;
+		l->one = one;
+	}
+	term_item(em, &out->v[l->at], item);
+}
+
+static void
+list_close(struct emitter *em, struct terms *out, const struct list *l, const char *f)
+{
+	if (l->at < 0)
+		return;
+	struct term *t = &out->v[l->at];
+	if (t->nitems == 1) {
+		t->head = guarded(em, f, emit_fill(em, l->one, f, t->items[0]));
+		t->items = NULL;
+		return;
+	}
+	t->head = emit_fill(em, l->many, f, "");
+	if (guard_needed(em)) {	/* the guard opens before the list and closes after it */
+		t->head = arena_printf(em->a, "%s%s", guard_open(em, f), t->head);
+		t->tail = "))";
+	}
+}
+
+/* ---- string values ------------------------------------------------------------ */
+
+/* The literal for a literal comparison, or NULL: the value needs another form. */
+static const char *
+str_literal(struct emitter *em, const char *s, size_t n, bool fold)
+{
+	const struct syntax *sx = em->be->syntax;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] && sx->unquoted && strchr(sx->unquoted, s[i]))
+			return NULL;
+		if (fold && (unsigned char)s[i] >= 0x80)
+			return NULL;	/* the compiler lower-cases ASCII only (targets.md §0.2) */
+	}
+	if (fold) {
+		char *low = arena_strndup(em->a, s, n);
+		for (size_t i = 0; i < n; i++)
+			if (low[i] >= 'A' && low[i] <= 'Z')
+				low[i] = (char)(low[i] - 'A' + 'a');
+		s = low;
+	}
+	if (sx->verbatim && memchr(s, '\\', n) && quote_check(sx->verbatim, s, n) == n)
+		return quote_str(em->a, sx->verbatim, s, n);
+	return quote_str(em->a, sx->string, s, n);
+}
+
+bool
+emit_globbable(const struct syntax *sx, const struct pattern *p)
+{
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind == SEG_PLACEHOLDER || (s->kind == SEG_QMARK && !sx->glob_qmark))
+			return false;
+		if (s->kind != SEG_TEXT)
+			continue;
+		for (size_t j = 0; j < s->len; j++)
+			if (s->text[j] && sx->glob_literal && strchr(sx->glob_literal, s->text[j]))
+				return false;
+		/* a target that refuses what its literal cannot hold does so in the glob */
+		if (!sx->refuse_unquotable && quote_check(sx->string, s->text, s->len) < s->len)
+			return false;
+	}
+	return true;
+}
+
+/* p with glob_star and glob_qmark for its wildcards, unquoted (may hold NUL): *n bytes. */
+static const char *
+glob_text(struct emitter *em, const struct pattern *p, size_t *n)
+{
+	const struct syntax *sx = em->be->syntax;
+	struct buf b = {0};
+	for (int i = 0; i < p->nsegs; i++) {
+		const struct seg *s = &p->segs[i];
+		if (s->kind == SEG_TEXT)
+			buf_putn(&b, s->text, s->len);
+		else
+			buf_putc(&b, s->kind == SEG_STAR ? sx->glob_star : sx->glob_qmark);
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	*n = b.len;
+	buf_free(&b);
+	return r;
+}
+
+/* The regex comparison of a wildcard value (targets.md §0.3), cut by the class's shape. */
+static const char *
+pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
+	      const struct seg *lit, const char *f)
+{
+	const struct syntax *sx = em->be->syntax;
+	struct seg one;
+	struct pattern lp;
+	if ((shape & SHAPE_LIT) && lit) {
+		one = *lit;
+		lp = (struct pattern){&one, 1};
+		p = &lp;
+	}
+	struct buf body = {0}, re = {0};
+	if (sx->re_pattern) {	/* another dialect: whole-value, case by the operator */
+		sx->re_pattern(&body, p);
+		const char *r = quote_str(em->a, sx->re_quote, body.data ? body.data : "", body.len);
+		if (!r)
+			refuse_value(em, m, "value", body.data, body.len);
+		buf_free(&body);
+		return r ? emit_fill(em, sx->re_op[m->cased], f, r) : NULL;
+	}
+	bool dot = emit_pattern_regex(&body, p, sx->re_metas);
+	size_t from = shape & SHAPE_OPEN_HEAD ? 1 : 0;
+	size_t n = body.len - from - (shape & SHAPE_OPEN_TAIL ? 1 : 0);
+	bool icase = !m->cased && !sx->re_case_op;
+	if (icase || dot)
+		buf_printf(&re, "(?%s%s)", icase ? "i" : "", dot ? "s" : "");
+	if (sx->re_body)
+		quote_regex(&re, sx->re_body, body.data + from, n);
+	else
+		buf_putn(&re, body.data + from, n);
+	const char *q = quote_str(em->a, sx->re_quote, re.data, re.len);
+	if (!q)
+		refuse_value(em, m, "regex", re.data, re.len);
+	buf_free(&body);
+	buf_free(&re);
+	return q ? emit_fill(em, sx->re_op[m->cased], f, q) : NULL;
+}
+
+const char *
+emit_pattern_re(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
+		const char *f)
+{
+	return pattern_regex(em, m, p, shape & ~SHAPE_LIT, NULL, f);
+}
+
+static bool
+str_match(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	const struct syntax *sx = em->be->syntax;
+	int cased = m->cased;
+	struct list l = {.at = -1, .many = sx->str_in[cased]};
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *p = &m->vals[i].pat;
+		const struct seg *lit;
+		enum vclass vc = value_class(p, &lit);
+		if (vc == VCLASS_ANY) {
+			term_add(em, out, emit_fill(em, sx->any ? sx->any : sx->notnull, f, ""));
+			continue;
+		}
+		if (vc == VCLASS_EXACT && (!lit || !lit->len)) {
+			term_add(em, out, guarded(em, f, emit_fill(em, sx->empty, f, "")));
+			continue;
+		}
+		const char *item = NULL, *tmpl = NULL;
+		bool listed = false;
+		if (vc != VCLASS_PATTERN && sx->str_op[vc][cased]) {
+			item = str_literal(em, lit->text, lit->len, sx->fold && !cased);
+			if (!item && sx->refuse_unquotable)
+				return refuse_value(em, m, "value", lit->text, lit->len);
+			tmpl = sx->str_op[vc][cased];
+			listed = vc == VCLASS_EXACT && sx->str_in[cased] && !sx->glob_in;
+		}
+		if (!item && sx->glob[cased] && emit_globbable(sx, p)) {
+			bool wild = vc != VCLASS_EXACT;
+			size_t n;
+			const char *text = glob_text(em, p, &n);
+			item = quote_str(em->a, sx->string, text, n);
+			if (!item && sx->refuse_unquotable)
+				return refuse_value(em, m, "value", text, n);
+			tmpl = wild && sx->glob_wild[cased] ? sx->glob_wild[cased] : sx->glob[cased];
+			listed = sx->glob_in;
+			if (listed && wild && sx->str_in_wild[cased])
+				l.many = sx->str_in_wild[cased];
+		}
+		if (item && listed) {
+			list_add(em, out, &l, tmpl, item);
+		} else if (item) {
+			term_add(em, out, guarded(em, f, emit_fill(em, tmpl, f, item)));
+		} else if (sx->re_op[cased]) {
+			const char *atom = pattern_regex(em, m, p, sx->re_shape[vc], lit, f);
+			if (!atom)
+				return false;
+			term_add(em, out, guarded(em, f, atom));
+		} else {
+			return diag_error(em->d, m->pos, "internal error: no form for a value of "
+					  "field '%s' (target %s)", field_shown(m), em->be->name);
+		}
+	}
+	list_close(em, out, &l, f);
+	return true;
+}
+
+/* A keyword matches anywhere: a contains match of the value's inner part on sx->keyword. */
+static bool
+keyword_match(struct emitter *em, const struct match *m, struct terms *out)
+{
+	const struct syntax *sx = em->be->syntax;
+	const char *target = em->be->name;
+	if (!sx->keyword)
+		return diag_error(em->d, m->pos, "keyword search is not supported by target %s",
+				  target);
+	if (m->op != MATCH_STR)
+		return diag_error(em->d, m->pos, "keyword search with %s is not supported by "
+				  "target %s", match_op_name(m->op), target);
+	struct match k = *m;
+	k.vals = arena_alloc(em->a, sizeof(*k.vals) * (size_t)m->nvals);
+	for (int i = 0; i < m->nvals; i++) {
+		const struct pattern *v = &m->vals[i].pat;
+		int lo = 0, hi = v->nsegs;
+		while (lo < hi && v->segs[lo].kind == SEG_STAR)
+			lo++;
+		while (hi > lo && v->segs[hi - 1].kind == SEG_STAR)
+			hi--;
+		if (hi == lo || (sx->keyword_plain && (hi - lo != 1 || v->segs[lo].kind != SEG_TEXT)))
+			return diag_error(em->d, m->pos, "keyword search %s is not supported by "
+					  "target %s", hi == lo ? "for an empty or '*' value"
+					  : "with a wildcard inside the value", target);
+		struct pattern p = {0};
+		value_append(em->a, &p, (struct seg){SEG_STAR, NULL, 0});
+		for (int j = lo; j < hi; j++)
+			value_append(em->a, &p, v->segs[j]);
+		value_append(em->a, &p, (struct seg){SEG_STAR, NULL, 0});
+		k.vals[i] = m->vals[i];
+		k.vals[i].pat = p;
+	}
+	return str_match(em, &k, sx->keyword, out);
+}
+
+/* ---- the other kinds ---------------------------------------------------------- */
+
+const char *
+emit_regex(struct emitter *em, const struct match *m, const struct mval *v, const char *f)
+{
+	const struct syntax *sx = em->be->syntax;
+	if (sx->re_translate) {
+		struct buf b = {0};
+		bool icase = false;
+		const char *r = NULL;
+		if (sx->re_translate(em, m, v, &b, &icase)) {
+			r = quote_str(em->a, sx->re_quote, b.data ? b.data : "", b.len);
+			if (!r)
+				refuse_value(em, m, "value", b.data, b.len);
+		}
+		buf_free(&b);
+		return r ? emit_fill(em, sx->re_op[!icase], f, r) : NULL;
+	}
+	unsigned features = 0;
+	size_t off;
+	regex_check(v->text, v->len, &features, &off);
+	const char *gap = NULL;
+	if (features & sx->re_missing) {
+		unsigned bit = features & sx->re_missing;
+		gap = regex_feature_name(bit & -bit);
+	} else if (sx->re_gap) {
+		gap = sx->re_gap(v->text, v->len);
+	}
+	if (gap) {
+		diag_error(em->d, m->pos, "regex for field '%s' uses %s, which %s does not support "
+			   "(target %s)", field_shown(m), gap, sx->re_engine, em->be->name);
+		return NULL;
+	}
+	char flags[4] = {0}, *fp = flags;
+	if ((v->re_flags & RE_I) && !sx->re_case_op)
+		*fp++ = 'i';
+	if (v->re_flags & RE_M)
+		*fp++ = 'm';
+	if (v->re_flags & RE_S)
+		*fp++ = 's';
+	struct buf re = {0};
+	if (sx->re_pad)
+		buf_printf(&re, "(?s:.*)(?%s:", flags);
+	else if (*flags)
+		buf_printf(&re, "(?%s)", flags);
+	if (sx->re_body)
+		quote_regex(&re, sx->re_body, v->text, v->len);
+	else
+		buf_putn(&re, v->text, v->len);
+	if (sx->re_pad)
+		buf_puts(&re, ")(?s:.*)");
+	const char *q = quote_str(em->a, sx->re_quote, re.data ? re.data : "", re.len);
+	buf_free(&re);
+	if (!q) {
+		refuse_value(em, m, "regex", v->text, v->len);
+		return NULL;
+	}
+	return emit_fill(em, sx->re_op[!(v->re_flags & RE_I)], f, q);
+}
+
+static bool
+re_match(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	if (!em->be->syntax->re_op[0])
+		return emit_unsupported(em, m, "re");
+	for (int i = 0; i < m->nvals; i++) {
+		const char *atom = emit_regex(em, m, &m->vals[i], f);
+		if (!atom)
+			return false;
+		term_add(em, out, guarded(em, f, atom));
+	}
+	return true;
+}
+
+static bool
+num_match(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	const struct syntax *sx = em->be->syntax;
+	bool list = sx->num_in && m->nvals > 1 && m->vals[0].cmp == CMP_EQ;
+	struct list l = {.at = -1, .many = sx->num_in};
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		/* equal to a number in a text field: equal to the text it is written as */
+		const char *item = sx->num_text && !m->numeric_field && v->cmp == CMP_EQ
+				   ? quote_str(em->a, sx->string, v->text, v->len) : v->text;
+		if (list)
+			list_add(em, out, &l, sx->num_op[CMP_EQ], item);
+		else
+			term_add(em, out, guarded(em, f, emit_fill(em, sx->num_op[v->cmp], f, item)));
+	}
+	list_close(em, out, &l, f);
+	return true;
+}
+
+static bool
+fieldref_match(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	static const char *const anchors[] = {"exact", "startswith", "endswith", "contains"};
+	static const enum vclass by_anchor[] = {VCLASS_EXACT, VCLASS_PREFIX, VCLASS_SUFFIX,
+						VCLASS_CONTAINS};
+	const struct syntax *sx = em->be->syntax;
+	if (!sx->fieldref[0] && !sx->fieldref_anchored)
+		return emit_unsupported(em, m, "fieldref");
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		const char *g = emit_ident(em, v->text), *atom;
+		if (sx->fieldref_anchored)
+			atom = emit_fill(em, sx->str_op[by_anchor[v->anchor]][m->cased], f, g);
+		else if (v->anchor == ANCHOR_EXACT)
+			atom = emit_fill(em, sx->fieldref[m->cased], f, g);
+		else	/* a pattern operator would read the other field's text as wildcards */
+			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not "
+					  "supported by target %s", anchors[v->anchor], em->be->name);
+		if (em->negated && sx->guard != GUARD_NONE)	/* both sides may be missing */
+			atom = arena_printf(em->a, "%s%s", guard_open(em, g) + 1, atom);
+		term_add(em, out, guarded(em, f, atom));
+	}
+	return true;
+}
+
+/* Has the table the entries m needs? A target without one refuses m, never writes half. */
+static bool
+table_covers(const struct syntax *sx, const struct match *m)
+{
+	bool ok = (sx->guard == GUARD_NONE || sx->notnull) && (m->op != MATCH_NULL || sx->null);
+	for (int i = 0; ok && i < m->nvals; i++) {
+		bool b = m->vals[i].b;
+		if (m->op == MATCH_STR)
+			ok = (sx->any || sx->notnull) && sx->empty;
+		else if (m->op == MATCH_NUM)
+			ok = sx->num_op[m->vals[i].cmp];
+		else if (m->op == MATCH_BOOL)
+			ok = sx->bool_op;
+		else if (m->op == MATCH_EXISTS)
+			ok = sx->exists[b] || (b ? sx->notnull : sx->null);
+	}
+	return ok;
+}
+
+bool
+emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	const struct syntax *sx = em->be->syntax;
+	if (!table_covers(sx, m))
+		return diag_error(em->d, m->pos, "a %s match on field '%s' is not supported by "
+				  "target %s", match_op_name(m->op), field_shown(m), em->be->name);
+	switch (m->op) {
+	case MATCH_STR:
+		return str_match(em, m, f, out);
+	case MATCH_RE:
+		return re_match(em, m, f, out);
+	case MATCH_NUM:
+		return num_match(em, m, f, out);
+	case MATCH_BOOL:
+		for (int i = 0; i < m->nvals; i++)
+			term_add(em, out, guarded(em, f, emit_fill(em, sx->bool_op, f,
+								   m->vals[i].b ? "true" : "false")));
+		return true;
+	case MATCH_NULL:
+		term_add(em, out, emit_fill(em, sx->null, f, ""));
+		return true;
+	case MATCH_EXISTS:
+		for (int i = 0; i < m->nvals; i++) {
+			bool b = m->vals[i].b;
+			const char *t = sx->exists[b] ? sx->exists[b] : b ? sx->notnull : sx->null;
+			term_add(em, out, emit_fill(em, t, f, ""));
+		}
+		return true;
+	case MATCH_CIDR:
+		if (!sx->cidr)
+			return emit_unsupported(em, m, "cidr");
+		for (int i = 0; i < m->nvals; i++) {
+			const char *net = quote_str(em->a, sx->string, m->vals[i].text, m->vals[i].len);
+			term_add(em, out, guarded(em, f, emit_fill(em, sx->cidr, f, net)));
+		}
+		return true;
+	case MATCH_FIELDREF:
+		return fieldref_match(em, m, f, out);
+	case MATCH_TIMEPART:
+		return emit_unsupported(em, m, m->vals[0].part);
+	case MATCH__COUNT:
+		break;
+	}
+	return diag_error(em->d, m->pos, "internal error: unknown match kind");
+}
+
+bool
+emit_match(struct emitter *em, const struct match *m, struct terms *out)
+{
+	const struct backend *be = em->be;
+	enum hook h = be->hook ? be->hook(em, m, out) : HOOK_DECLINE;
+	if (h != HOOK_DECLINE)
+		return h == HOOK_DONE;
+	if (!m->field)
+		return keyword_match(em, m, out);
+	return emit_match_at(em, m, emit_ident(em, m->field), out);
+}
