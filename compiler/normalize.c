@@ -278,7 +278,7 @@ project_fields(struct norm *n, struct query *q)
 			continue;
 		}
 		if (!f) {
-			add_project(n, q, &cap, name);
+			add_project(n, q, &cap, pipeline_unlisted_name(n->a, n->ls, name));
 			continue;
 		}
 		norm_use_extend(n, f);

@@ -561,6 +561,15 @@ pipeline_field(const struct pl_logsource *ls, const char *name)
 	return NULL;
 }
 
+const char *
+pipeline_unlisted_name(struct arena *a, const struct pl_logsource *ls, const char *name)
+{
+	if (!ls->field_prefix && !ls->field_suffix)
+		return name;
+	return arena_printf(a, "%s%s%s", ls->field_prefix ? ls->field_prefix : "", name,
+			    ls->field_suffix ? ls->field_suffix : "");
+}
+
 static bool
 same_strings(const char *a, const char *b)
 {
@@ -612,8 +621,14 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 	m.fields_count = 0;
 	for (unsigned k = 0; k < o->fields_count; k++)
 		m.fields[m.fields_count++] = o->fields[k];
-	for (unsigned k = 0; k < b->fields_count; k++)
+	/* a prefix or suffix names every other field itself: b's table no longer applies */
+	bool named = o->field_prefix || o->field_suffix;
+	for (unsigned k = 0; !named && k < b->fields_count; k++)
 		m.fields[m.fields_count++] = b->fields[k];
+	if (named) {
+		m.field_prefix = o->field_prefix;
+		m.field_suffix = o->field_suffix;
+	}
 	return m;
 }
 

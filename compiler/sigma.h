@@ -421,6 +421,9 @@ struct pl_logsource {
 	struct selection *select;	/* the event selection */
 	char *error;		/* the logsource is known but cannot be served: why */
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
+	/* pySigma's field_name_prefix/_suffix: fields not listed are named prefix + name +
+	 * suffix, silently, and no pipeline below maps them */
+	char *field_prefix, *field_suffix;
 	struct pl_field *fields;
 	unsigned fields_count;
 };
@@ -449,6 +452,9 @@ struct pipeline *pipeline_stack(struct arena *a, const struct pipeline *base,
 const struct pl_logsource *pipeline_logsource(const struct pipeline *p,
 					      const struct logsource *ls);
 const struct pl_field *pipeline_field(const struct pl_logsource *ls, const char *name);
+/* The name of a field ls does not list, kept (passthrough) or given its field_prefix/_suffix. */
+const char *pipeline_unlisted_name(struct arena *a, const struct pl_logsource *ls,
+				   const char *name);
 
 /* ---- vars.c: placeholder value lists (--vars FILE) ------------------------- */
 
