@@ -64,12 +64,6 @@ scalar(const struct ynode *n)
 	return n && n->kind == YNODE_SCALAR && n->type != SCALAR_NULL ? n->text : NULL;
 }
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strdup(a, s) : NULL;
-}
-
 /* An and/or key (rule_cond_op, field_name_cond_op): is it or? */
 static bool
 linking(struct diag *d, const struct ynode *t, const char *key, bool *any)
@@ -107,9 +101,8 @@ same(const char *a, const char *b)
 	return !a || !b || !strcmp(a, b);
 }
 
-/* Both scopes at once into *out; false when they cannot hold together. */
-static bool
-scope_and(const struct py_scope *x, const struct py_scope *y, struct py_scope *out)
+bool
+py_scope_and(const struct py_scope *x, const struct py_scope *y, struct py_scope *out)
 {
 	if (!same(x->product, y->product) || !same(x->service, y->service) ||
 	    !same(x->category, y->category))
@@ -146,7 +139,7 @@ rule_scopes(struct arena *a, struct diag *d, const struct ynode *t, struct py_xf
 			return false;
 		if (any)
 			x->scopes[i] = s;
-		else if (!scope_and(&x->scopes[0], &s, &x->scopes[0]))
+		else if (!py_scope_and(&x->scopes[0], &s, &x->scopes[0]))
 			return diag_error(d, c->pos, "the logsource conditions of this "
 					  "transformation never hold together");
 	}
@@ -310,87 +303,6 @@ allowed(struct diag *d, const struct ynode *doc, const char *target)
 			  "not target %s", target);
 }
 
-static int
-scope_keys(const struct py_scope *s)
-{
-	return !!s->product + !!s->service + !!s->category;
-}
-
-static bool
-scope_implies(const struct py_scope *e, const struct py_scope *c)
-{
-	return (!c->product || (e->product && !strcmp(e->product, c->product))) &&
-	       (!c->service || (e->service && !strcmp(e->service, c->service))) &&
-	       (!c->category || (e->category && !strcmp(e->category, c->category)));
-}
-
-enum { SCOPES_MAX = 256 };
-
-/*
- * The scopes the entries are made for: every scope of a transformation and
- * every conjunction of them, most specific first. A rule's first matching
- * entry is then the conjunction of all the scopes it is in, so it gets
- * every transformation that applies to it, in the pipeline's order.
- */
-static int
-entry_scopes(struct arena *a, struct diag *d, const struct ynode *ts, const struct py_xform *xs,
-	     struct py_scope **out)
-{
-	struct py_scope *v = NULL;
-	int n = 0, cap = 0;
-	for (int i = 0; i < ts->nkids; i++)
-		for (int k = 0; k < xs[i].nscopes; k++)
-			VEC_PUSH(a, v, n, cap, xs[i].scopes[k]);
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++) {
-			struct py_scope s;
-			bool known = !scope_and(&v[i], &v[j], &s);
-			for (int k = 0; !known && k < n; k++)
-				known = scope_implies(&v[k], &s) && scope_implies(&s, &v[k]);
-			if (!known && n == SCOPES_MAX)
-				return diag_error(d, ts->pos, "the logsource conditions combine into "
-						  "more than %d logsources", SCOPES_MAX), -1;
-			if (!known)
-				VEC_PUSH(a, v, n, cap, s);
-		}
-	for (int i = 1; i < n; i++)	/* stable: more keys first */
-		for (int j = i; j > 0 && scope_keys(&v[j]) > scope_keys(&v[j - 1]); j--) {
-			struct py_scope t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	*out = v;
-	return n;
-}
-
-/* The entry for scope s: the transformations that apply to its rules, in order. */
-static bool
-make_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_scope *s,
-	   struct pl_logsource *e)
-{
-	struct py_names nm = {.pre = "", .suf = ""};
-	for (int i = 0; i < nx; i++)
-		for (int k = 0; k < xs[i].nscopes; k++)
-			if (scope_implies(s, &xs[i].scopes[k])) {
-				py_names_apply(a, &nm, &xs[i]);
-				break;
-			}
-	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error)
-		return false;
-	*e = (struct pl_logsource){.product = (char *)dup(a, s->product),
-				   .service = (char *)dup(a, s->service), .fields = nm.v,
-				   .fields_count = (unsigned)nm.n, .error = (char *)dup(a, nm.error)};
-	if (s->category) {
-		e->categories = arena_alloc(a, sizeof(char *));
-		e->categories[0] = arena_strdup(a, s->category);
-		e->categories_count = 1;
-	}
-	e->field_prefix = *nm.pre ? (char *)nm.pre : NULL;
-	e->field_suffix = *nm.suf ? (char *)nm.suf : NULL;
-	e->passthrough = e->field_prefix || e->field_suffix;	/* named, never unmapped */
-	return true;
-}
-
 struct pipeline *
 pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const char *name,
 		const char *target)
@@ -410,7 +322,7 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 		if (!transformation(a, d, ts->kids[i], &xs[i]))
 			return NULL;
 	struct py_scope *scopes;
-	int n = entry_scopes(a, d, ts, xs, &scopes);
+	int n = py_entry_scopes(a, d, ts, xs, &scopes);
 	if (n < 0)
 		return NULL;
 	struct pipeline *p = arena_alloc(a, sizeof(*p));
@@ -420,7 +332,7 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 	p->description = arena_printf(a, "pySigma processing pipeline %s", p->name);
 	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
-		if (make_entry(a, xs, ts->nkids, &scopes[i], &p->logsources[p->logsources_count]))
+		if (py_entry(a, xs, ts->nkids, &scopes[i], &p->logsources[p->logsources_count]))
 			p->logsources_count++;
 	return p;
 }

@@ -2,7 +2,7 @@
  * pysigma.h: what the two files reading a pySigma processing pipeline share.
  * pysigma.c reads the YAML (transformations, their conditions, refusals);
  * pysigma_names.c composes the field-name transformations, in order, into
- * the field table of one logsource entry. Internal to these files.
+ * the field table of each logsource entry. Internal to these files.
  */
 #ifndef SIGMACC_PYSIGMA_H
 #define SIGMACC_PYSIGMA_H
@@ -62,6 +62,14 @@ struct py_names {
 	const char *error;	/* a rule_failure's message */
 };
 
+/* Both scopes at once into *out; false when they cannot hold together. */
+bool py_scope_and(const struct py_scope *x, const struct py_scope *y, struct py_scope *out);
+/* The scopes to make entries for, most specific first (-1 after an error). */
+int py_entry_scopes(struct arena *a, struct diag *d, const struct ynode *ts,
+		    const struct py_xform *xs, struct py_scope **out);
+/* The entry for scope s, if some of the nx transformations apply to its rules. */
+bool py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_scope *s,
+	      struct pl_logsource *e);
 /* Does the name pass the transformation's field name conditions? */
 bool py_field_passes(const struct py_fieldcond *fc, const char *name);
 /* Applies x to the names of one entry. */

@@ -4,11 +4,18 @@
  * our pipeline maps each Sigma name once. A field the transformations name
  * becomes an entry of its own (Sigma name -> its final name); every other
  * field keeps the composed prefix and suffix, so the result is exact for
- * every field, not only the listed ones.
+ * every field, not only the listed ones. The entries are made per logsource
+ * the transformations' rule conditions name, and per conjunction of them.
  */
 #include "pysigma.h"
 
 #include <string.h>
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
 
 static bool
 listed(const struct ynode *list, const char *name)
@@ -173,4 +180,85 @@ py_names_apply(struct arena *a, struct py_names *nm, const struct py_xform *x)
 	case PY_KIND__COUNT:
 		break;
 	}
+}
+
+static int
+scope_keys(const struct py_scope *s)
+{
+	return !!s->product + !!s->service + !!s->category;
+}
+
+static bool
+scope_implies(const struct py_scope *e, const struct py_scope *c)
+{
+	return (!c->product || (e->product && !strcmp(e->product, c->product))) &&
+	       (!c->service || (e->service && !strcmp(e->service, c->service))) &&
+	       (!c->category || (e->category && !strcmp(e->category, c->category)));
+}
+
+enum { SCOPES_MAX = 256 };
+
+/*
+ * The scopes the entries are made for: every scope of a transformation and
+ * every conjunction of them, most specific first. A rule's first matching
+ * entry is then the conjunction of all the scopes it is in, so it gets
+ * every transformation that applies to it, in the pipeline's order.
+ */
+int
+py_entry_scopes(struct arena *a, struct diag *d, const struct ynode *ts, const struct py_xform *xs,
+	     struct py_scope **out)
+{
+	struct py_scope *v = NULL;
+	int n = 0, cap = 0;
+	for (int i = 0; i < ts->nkids; i++)
+		for (int k = 0; k < xs[i].nscopes; k++)
+			VEC_PUSH(a, v, n, cap, xs[i].scopes[k]);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++) {
+			struct py_scope s;
+			bool known = !py_scope_and(&v[i], &v[j], &s);
+			for (int k = 0; !known && k < n; k++)
+				known = scope_implies(&v[k], &s) && scope_implies(&s, &v[k]);
+			if (!known && n == SCOPES_MAX)
+				return diag_error(d, ts->pos, "the logsource conditions combine into "
+						  "more than %d logsources", SCOPES_MAX), -1;
+			if (!known)
+				VEC_PUSH(a, v, n, cap, s);
+		}
+	for (int i = 1; i < n; i++)	/* stable: more keys first */
+		for (int j = i; j > 0 && scope_keys(&v[j]) > scope_keys(&v[j - 1]); j--) {
+			struct py_scope t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	*out = v;
+	return n;
+}
+
+/* The entry for scope s: the transformations that apply to its rules, in order. */
+bool
+py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_scope *s,
+	   struct pl_logsource *e)
+{
+	struct py_names nm = {.pre = "", .suf = ""};
+	for (int i = 0; i < nx; i++)
+		for (int k = 0; k < xs[i].nscopes; k++)
+			if (scope_implies(s, &xs[i].scopes[k])) {
+				py_names_apply(a, &nm, &xs[i]);
+				break;
+			}
+	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error)
+		return false;
+	*e = (struct pl_logsource){.product = (char *)dup(a, s->product),
+				   .service = (char *)dup(a, s->service), .fields = nm.v,
+				   .fields_count = (unsigned)nm.n, .error = (char *)dup(a, nm.error)};
+	if (s->category) {
+		e->categories = arena_alloc(a, sizeof(char *));
+		e->categories[0] = arena_strdup(a, s->category);
+		e->categories_count = 1;
+	}
+	e->field_prefix = *nm.pre ? (char *)nm.pre : NULL;
+	e->field_suffix = *nm.suf ? (char *)nm.suf : NULL;
+	e->passthrough = e->field_prefix || e->field_suffix;	/* named, never unmapped */
+	return true;
 }
