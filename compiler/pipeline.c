@@ -633,6 +633,31 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 }
 
 /*
+ * An overlay entry that serves its rules as another logsource (pySigma's
+ * change_logsource) takes the event selection, error and fields of the base
+ * entry serving that logsource, its own fields in front.
+ */
+static struct pl_logsource
+served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *base)
+{
+	const struct pl_logsource *b = pipeline_logsource(base, o->serve_as);
+	struct pl_logsource m = *o;
+	m.serve_as = NULL;
+	if (!b || b->error || !b->select) {
+		m.error = arena_printf(a, "its logsource is changed to %s, %s",
+				       logsource_name(a, o->serve_as), b && b->error ? b->error :
+				       "which has no event selection");
+		return m;
+	}
+	struct pl_logsource n = narrowed(a, o, b);
+	m.select = b->select;
+	m.fields = n.fields;
+	m.fields_count = n.fields_count;
+	m.passthrough = o->passthrough || b->passthrough;
+	return m;
+}
+
+/*
  * An overlay entry with a select or error replaces the base entry with the
  * same selection (keeping the base's fields after its own: pipeline_field()
  * takes the first match) or comes first. An overlay entry with only fields
@@ -654,6 +679,10 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
 	for (unsigned i = 0; i < over->logsources_count; i++) {
 		const struct pl_logsource *o = &over->logsources[i];
+		if (o->serve_as && !o->error) {
+			p->logsources[p->logsources_count++] = served_as(a, o, base);
+			continue;
+		}
 		if (!o->select && !o->error)
 			continue;
 		struct pl_logsource m = *o;
@@ -676,7 +705,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 		const struct pl_logsource *b = &base->logsources[j];
 		for (unsigned i = 0; i < over->logsources_count; i++) {
 			const struct pl_logsource *o = &over->logsources[i];
-			if (!o->select && !o->error && overlaps(o, b)) {
+			if (!o->select && !o->error && !o->serve_as && overlaps(o, b)) {
 				struct pl_logsource m = narrowed(a, o, b);
 				m.passthrough = o->passthrough || b->passthrough;
 				p->logsources[p->logsources_count++] = m;

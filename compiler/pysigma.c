@@ -3,13 +3,12 @@
  * takes) read as one of ours, to be stacked on the target's pipeline (which
  * keeps the event selection). The transformations that rename fields
  * (field_name_mapping, _prefix, _suffix, each optionally limited by
- * include_fields/exclude_fields) and the failures (rule_failure,
- * detection_item_failure) become entries per logsource; their logsource
- * rule conditions decide which entry each applies to. Every other
+ * include_fields/exclude_fields), change_logsource and the failures
+ * (rule_failure, detection_item_failure) become entries per logsource; their
+ * logsource rule conditions decide which entry each applies to. Every other
  * transformation or condition changes the rule in ways our pipelines do not
  * describe, so it is refused by name rather than skipped: a skipped
- * add_condition would widen every query, a change_logsource would pick
- * other tables for the rules it names.
+ * add_condition would widen every query.
  */
 #include "pipelines.h"
 #include "pysigma.h"
@@ -23,8 +22,6 @@
 	X("add_condition", "its condition would be matched the way Sigma matches (ignoring case), " \
 	  "which a pipeline's event selection (select:) does not; select the events in a " \
 	  "pipeline of ours") \
-	X("change_logsource", "the rules would be served by another logsource's event " \
-	  "selection; give their logsource an entry in a pipeline of ours") \
 	X("drop_detection_item", "dropping a detection item changes what the rule matches") \
 	X("set_state", "sigmacc's backends read no pySigma state; their settings are -O options " \
 	  "(sigmacc list options TARGET)") \
@@ -188,15 +185,16 @@ field_conditions(struct arena *a, struct diag *d, const struct ynode *t, struct 
 
 /* The keys a transformation of kind may have: ours, or pySigma's that we refuse. */
 static bool
-check_keys(struct diag *d, const struct ynode *t, enum py_kind kind)
+check_keys(struct arena *a, struct diag *d, const struct ynode *t, enum py_kind kind)
 {
 	static const char *const common[] = {"id", "type", "rule_conditions", "rule_cond_op"};
 	static const char *const field[] = {"field_name_conditions", "field_name_cond_op",
 					    "field_name_cond_not"};
-	bool fields = kind != PY_RULE_FAILURE;
+	bool fields = kind != PY_RULE_FAILURE && kind != PY_CHANGE_LOGSOURCE;
 	for (int i = 0; i < t->nkids; i += 2) {
 		const struct ynode *k = t->kids[i];
-		bool ok = !strcmp(k->text, kind_param[kind]);
+		bool ok = !strcmp(k->text, kind_param[kind]) || (kind == PY_CHANGE_LOGSOURCE &&
+			  (!strcmp(k->text, "product") || !strcmp(k->text, "service")));
 		for (size_t j = 0; !ok && j < sizeof(common) / sizeof(common[0]); j++)
 			ok = !strcmp(k->text, common[j]);
 		for (size_t j = 0; !ok && fields && j < sizeof(field) / sizeof(field[0]); j++)
@@ -208,8 +206,9 @@ check_keys(struct diag *d, const struct ynode *t, enum py_kind kind)
 		if (!ok && (strstr(k->text, "_cond") || !strcmp(k->text, "field_name_conditions")))
 			return diag_error(d, k->pos, "pySigma '%s' is not supported (sigmacc reads "
 					  "logsource rule conditions and include_fields/exclude_fields "
-					  "field name conditions%s)", k->text, fields ? "" :
-					  "; a rule_failure has no field name conditions");
+					  "field name conditions%s%s)", k->text, fields ? "" : "; a ",
+					  fields ? "" : arena_printf(a, "%s has no field name conditions",
+								     kind_type[kind]));
 		if (!ok)
 			return diag_error(d, k->pos, "unknown key '%s' in a %s transformation",
 					  k->text, kind_type[kind]);
@@ -217,10 +216,29 @@ check_keys(struct diag *d, const struct ynode *t, enum py_kind kind)
 	return true;
 }
 
+/* change_logsource: category, product and service, the ones not given are none. */
+static bool
+new_logsource(struct diag *d, const struct ynode *t, struct py_xform *x)
+{
+	static const char *const keys[] = {"category", "product", "service"};
+	const char **to[] = {&x->to.category, &x->to.product, &x->to.service};
+	for (int i = 0; i < 3; i++) {
+		const struct ynode *v = yaml_get(t, keys[i]);
+		if (v && !scalar(v))
+			return diag_error(d, v->pos, "change_logsource '%s' must be a name", keys[i]);
+		*to[i] = scalar(v);
+	}
+	if (!x->to.category && !x->to.product && !x->to.service)
+		return diag_error(d, t->pos, "change_logsource needs a category, product or service");
+	return true;
+}
+
 /* The parameter of x: its mapping (names to one name each), prefix, suffix or message. */
 static bool
 parameter(struct diag *d, const struct ynode *t, struct py_xform *x)
 {
+	if (x->kind == PY_CHANGE_LOGSOURCE)
+		return new_logsource(d, t, x);
 	const struct ynode *p = yaml_get(t, kind_param[x->kind]);
 	if (x->kind != PY_MAPPING) {
 		x->text = scalar(p);
@@ -262,10 +280,11 @@ transformation(struct arena *a, struct diag *d, const struct ynode *t, struct py
 	if (kind == PY_KIND__COUNT)
 		return diag_error(d, type->pos, "pySigma transformation '%s' is not supported "
 				  "(sigmacc maps field_name_mapping, field_name_prefix, "
-				  "field_name_suffix, rule_failure and detection_item_failure)",
+				  "field_name_suffix, change_logsource, rule_failure and "
+				  "detection_item_failure)",
 				  type->text);
 	*x = (struct py_xform){.kind = (enum py_kind)kind, .node = t};
-	if (!check_keys(d, t, x->kind) || !rule_scopes(a, d, t, x) ||
+	if (!check_keys(a, d, t, x->kind) || !rule_scopes(a, d, t, x) ||
 	    !field_conditions(a, d, t, &x->fc) || !parameter(d, t, x))
 		return false;
 	const struct py_scope *s = &x->scopes[0];

@@ -15,7 +15,8 @@
 	X(PY_PREFIX, "field_name_prefix", "prefix") \
 	X(PY_SUFFIX, "field_name_suffix", "suffix") \
 	X(PY_RULE_FAILURE, "rule_failure", "message") \
-	X(PY_ITEM_FAILURE, "detection_item_failure", "message")
+	X(PY_ITEM_FAILURE, "detection_item_failure", "message") \
+	X(PY_CHANGE_LOGSOURCE, "change_logsource", "category")
 
 enum py_kind {
 #define PY_ENUM(kind, type, param) kind,
@@ -46,6 +47,7 @@ struct py_xform {
 	struct py_fieldcond fc;
 	const struct ynode *mapping;	/* PY_MAPPING: {from: to}, every value a name */
 	const char *text;		/* the prefix, suffix or message */
+	struct py_scope to;		/* PY_CHANGE_LOGSOURCE: the new logsource, whole */
 };
 
 /*
@@ -60,6 +62,7 @@ struct py_names {
 	int n, cap;
 	const char *pre, *suf;
 	const char *error;	/* a rule_failure's message */
+	const struct py_scope *as;	/* the last change_logsource */
 };
 
 /* Both scopes at once into *out; false when they cannot hold together. */

@@ -173,6 +173,9 @@ py_names_apply(struct arena *a, struct py_names *nm, const struct py_xform *x)
 	case PY_ITEM_FAILURE:
 		apply_item_failure(a, nm, x);
 		break;
+	case PY_CHANGE_LOGSOURCE:
+		nm->as = &x->to;
+		break;
 	case PY_RULE_FAILURE:
 		if (!nm->error)
 			nm->error = x->text;
@@ -242,12 +245,12 @@ py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_sco
 {
 	struct py_names nm = {.pre = "", .suf = ""};
 	for (int i = 0; i < nx; i++)
-		for (int k = 0; k < xs[i].nscopes; k++)
-			if (scope_implies(s, &xs[i].scopes[k])) {
+		for (int k = 0; k < xs[i].nscopes; k++)	/* after a change, the new logsource */
+			if (scope_implies(nm.as ? nm.as : s, &xs[i].scopes[k])) {
 				py_names_apply(a, &nm, &xs[i]);
 				break;
 			}
-	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error)
+	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error && !nm.as)
 		return false;
 	*e = (struct pl_logsource){.product = (char *)dup(a, s->product),
 				   .service = (char *)dup(a, s->service), .fields = nm.v,
@@ -260,5 +263,11 @@ py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_sco
 	e->field_prefix = *nm.pre ? (char *)nm.pre : NULL;
 	e->field_suffix = *nm.suf ? (char *)nm.suf : NULL;
 	e->passthrough = e->field_prefix || e->field_suffix;	/* named, never unmapped */
+	if (nm.as) {
+		e->serve_as = arena_alloc(a, sizeof(*e->serve_as));
+		*e->serve_as = (struct logsource){.product = dup(a, nm.as->product),
+						  .category = dup(a, nm.as->category),
+						  .service = dup(a, nm.as->service)};
+	}
 	return true;
 }

@@ -424,6 +424,9 @@ struct pl_logsource {
 	/* pySigma's field_name_prefix/_suffix: fields not listed are named prefix + name +
 	 * suffix, silently, and no pipeline below maps them */
 	char *field_prefix, *field_suffix;
+	/* pySigma's change_logsource: the rules are served as this logsource (the entry of
+	 * the pipeline below that serves it gives select, error and fields); set by stacking */
+	struct logsource *serve_as;
 	struct pl_field *fields;
 	unsigned fields_count;
 };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh SIGMACC [--update]: pySigma processing pipelines given to -p, against
 # tests/pysigma/golden/. Each pipelines/NAME.yml maps transformations onto ours:
-# the rules of rules/ converted for SPL with it (golden NAME.txt). Each
+# the rules of rules/ converted with it for SPL, or the target a line
+# '# target: T' names (golden NAME.txt). Each
 # refused/NAME.yml is one the compiler must refuse with its position and
 # reason (golden refused-NAME.txt). Run from the source root; prints TAP.
 # --update rewrites the goldens.
@@ -47,7 +48,8 @@ case_() {
 
 for p in "$dir"/pipelines/*.yml; do
 	name=$(basename "$p" .yml)
-	case_ "$name.txt" convert -t spl -p "$p" "$dir/rules"
+	target=$(sed -n 's/^# target: //p' "$p")
+	case_ "$name.txt" convert -t "${target:-spl}" -p "$p" "$dir/rules"
 done
 for p in "$dir"/refused/*.yml; do
 	name=$(basename "$p" .yml)
