@@ -664,15 +664,20 @@ norm_map_match(struct norm *n, struct match *m)
 			}
 			if (o && (!o->to || o->project_only))
 				return norm_unmapped(n, m->pos, m->vals[i].text), NULL;
-			if (o) {
+			if (!o) {
+				m->vals[i].text = pipeline_unlisted_name(n->a, n->ls, m->vals[i].text);
+				m->vals[i].len = strlen(m->vals[i].text);
+			} else {
 				norm_use_extend(n, o);
 				m->vals[i].text = o->to;
 				m->vals[i].len = strlen(o->to);
 			}
 		}
 	}
-	if (!f)
+	if (!f) {
+		m->field = pipeline_unlisted_name(n->a, n->ls, m->field);
 		return norm_match_expr(n, m);
+	}
 	if (f->warning)
 		diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s (target %s): %s",
 			     sigma, f->to ? f->to : "?", n->o->pipeline->name, n->o->target, f->warning);

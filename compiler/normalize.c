@@ -278,7 +278,8 @@ project_fields(struct norm *n, struct query *q)
 			continue;
 		}
 		if (!f) {
-			add_project(n, q, &cap, n->ls->passthrough ? norm_passthrough_name(n, name) : name);
+			add_project(n, q, &cap, pipeline_unlisted_name(n->a, n->ls, n->ls->passthrough
+									   ? norm_passthrough_name(n, name) : name));
 			continue;
 		}
 		norm_use_extend(n, f);

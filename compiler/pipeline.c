@@ -566,6 +566,15 @@ pipeline_field(const struct pl_logsource *ls, const char *name)
 	return NULL;
 }
 
+const char *
+pipeline_unlisted_name(struct arena *a, const struct pl_logsource *ls, const char *name)
+{
+	if (!ls->field_prefix && !ls->field_suffix)
+		return name;
+	return arena_printf(a, "%s%s%s", ls->field_prefix ? ls->field_prefix : "", name,
+			    ls->field_suffix ? ls->field_suffix : "");
+}
+
 static bool
 same_strings(const char *a, const char *b)
 {
@@ -617,8 +626,39 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 	m.fields_count = 0;
 	for (unsigned k = 0; k < o->fields_count; k++)
 		m.fields[m.fields_count++] = o->fields[k];
-	for (unsigned k = 0; k < b->fields_count; k++)
+	/* a prefix or suffix names every other field itself: b's table no longer applies */
+	bool named = o->field_prefix || o->field_suffix;
+	for (unsigned k = 0; !named && k < b->fields_count; k++)
 		m.fields[m.fields_count++] = b->fields[k];
+	if (named) {
+		m.field_prefix = o->field_prefix;
+		m.field_suffix = o->field_suffix;
+	}
+	return m;
+}
+
+/*
+ * An overlay entry that serves its rules as another logsource (pySigma's
+ * change_logsource) takes the event selection, error and fields of the base
+ * entry serving that logsource, its own fields in front.
+ */
+static struct pl_logsource
+served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *base)
+{
+	const struct pl_logsource *b = pipeline_logsource(base, o->serve_as);
+	struct pl_logsource m = *o;
+	m.serve_as = NULL;
+	if (!b || b->error || !b->select) {
+		m.error = arena_printf(a, "its logsource is changed to %s, %s",
+				       logsource_name(a, o->serve_as), b && b->error ? b->error :
+				       "which has no event selection");
+		return m;
+	}
+	struct pl_logsource n = narrowed(a, o, b);
+	m.select = b->select;
+	m.fields = n.fields;
+	m.fields_count = n.fields_count;
+	m.passthrough = o->passthrough || b->passthrough;
 	return m;
 }
 
@@ -644,6 +684,10 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	bool *used = arena_alloc(a, sizeof(bool) * (base->logsources_count + 1));
 	for (unsigned i = 0; i < over->logsources_count; i++) {
 		const struct pl_logsource *o = &over->logsources[i];
+		if (o->serve_as && !o->error) {
+			p->logsources[p->logsources_count++] = served_as(a, o, base);
+			continue;
+		}
 		if (!o->select && !o->error)
 			continue;
 		struct pl_logsource m = *o;
@@ -668,7 +712,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 		const struct pl_logsource *b = &base->logsources[j];
 		for (unsigned i = 0; i < over->logsources_count; i++) {
 			const struct pl_logsource *o = &over->logsources[i];
-			if (!o->select && !o->error && overlaps(o, b)) {
+			if (!o->select && !o->error && !o->serve_as && overlaps(o, b)) {
 				struct pl_logsource m = narrowed(a, o, b);
 				m.warning = o->warning ? o->warning : b->warning;
 				m.passthrough = o->passthrough || b->passthrough;

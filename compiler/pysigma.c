@@ -1,19 +1,52 @@
 /*
  * pysigma.c: a pySigma processing pipeline (the YAML that sigma-cli's -p
- * takes) read as one of ours. Its field_name_mapping transformations, each
- * limited to one logsource by a logsource rule condition or to none, become
- * field-only entries, which -p stacks on the target's pipeline (it keeps
- * the event selection); a rule_failure becomes an entry with an error.
- * Every other transformation changes the rule in ways our pipelines do not
- * describe, so it is refused by name rather than silently skipped: a
- * skipped add_condition would widen every query, a change_logsource would
- * pick other tables for the rules it names.
+ * takes) read as one of ours, to be stacked on the target's pipeline (which
+ * keeps the event selection). The transformations that rename fields
+ * (field_name_mapping, _prefix, _suffix, each optionally limited by
+ * include_fields/exclude_fields), change_logsource and the failures
+ * (rule_failure, detection_item_failure) become entries per logsource; their
+ * logsource rule conditions decide which entry each applies to. Every other
+ * transformation or condition changes the rule in ways our pipelines do not
+ * describe, so it is refused by name rather than skipped: a skipped
+ * add_condition would widen every query.
  */
 #include "pipelines.h"
+#include "pysigma.h"
 
 #include "../backends/backend.h"
 
 #include <string.h>
+
+/* Transformations refused, with what to do instead. */
+#define PY_REFUSED(X) \
+	X("add_condition", "its condition would be matched the way Sigma matches (ignoring case), " \
+	  "which a pipeline's event selection (select:) does not; select the events in a " \
+	  "pipeline of ours") \
+	X("drop_detection_item", "dropping a detection item changes what the rule matches") \
+	X("set_state", "sigmacc's backends read no pySigma state; their settings are -O options " \
+	  "(sigmacc list options TARGET)") \
+	X("field_name_prefix_mapping", "list the field names in a field_name_mapping") \
+	X("field_name_transform", "list the field names in a field_name_mapping") \
+	X("value_placeholders", "placeholder values come from value lists (--vars FILE)") \
+	X("wildcard_placeholders", "use --undefined-placeholder=wildcard") \
+	X("query_expression_placeholders", "placeholder values come from value lists (--vars FILE)")
+
+static const char *const refused_why[][2] = {
+#define PY_ROW(type, why) {type, why},
+	PY_REFUSED(PY_ROW)
+#undef PY_ROW
+};
+
+static const char *const kind_type[] = {
+#define PY_TYPE(kind, type, param) type,
+	PY_KINDS(PY_TYPE)
+#undef PY_TYPE
+};
+static const char *const kind_param[] = {
+#define PY_PARAM(kind, type, param) param,
+	PY_KINDS(PY_PARAM)
+#undef PY_PARAM
+};
 
 bool
 pysigma_is_pipeline(const struct ynode *doc)
@@ -28,26 +61,21 @@ scalar(const struct ynode *n)
 	return n && n->kind == YNODE_SCALAR && n->type != SCALAR_NULL ? n->text : NULL;
 }
 
-/* The logsource of rule_conditions (at most one condition, of type logsource). */
+/* An and/or key (rule_cond_op, field_name_cond_op): is it or? */
 static bool
-logsource_condition(struct arena *a, struct diag *d, const struct ynode *t, struct pl_logsource *e)
+linking(struct diag *d, const struct ynode *t, const char *key, bool *any)
 {
-	const struct ynode *conds = yaml_get(t, "rule_conditions");
-	if (yaml_get(t, "rule_cond_expr") || yaml_get(t, "field_name_conditions") ||
-	    yaml_get(t, "detection_item_conditions"))
-		return diag_error(d, t->pos, "pySigma transformation conditions other than one "
-				  "logsource rule condition are not supported");
-	if (!conds)
-		return true;
-	if (conds->kind != YNODE_SEQ || conds->nkids != 1)
-		return diag_error(d, conds->pos, "rule_conditions must be a list of one logsource "
-				  "condition");
-	const struct ynode *c = conds->kids[0], *type = yaml_get(c, "type");
-	if (!scalar(type))
-		return diag_error(d, c->pos, "a rule condition needs the key 'type'");
-	if (strcmp(type->text, "logsource"))
-		return diag_error(d, type->pos, "rule condition '%s' is not supported (only logsource)",
-				  type->text);
+	const struct ynode *op = yaml_get(t, key);
+	const char *v = scalar(op);
+	*any = v && !strcmp(v, "or");
+	if (op && (!v || (strcmp(v, "and") && strcmp(v, "or"))))
+		return diag_error(d, op->pos, "'%s' must be 'and' or 'or'", key);
+	return true;
+}
+
+static bool
+logsource_condition(struct diag *d, const struct ynode *c, struct py_scope *s)
+{
 	for (int i = 0; i < c->nkids; i += 2) {
 		const char *k = c->kids[i]->text, *v = scalar(c->kids[i + 1]);
 		if (!strcmp(k, "type"))
@@ -58,56 +86,215 @@ logsource_condition(struct arena *a, struct diag *d, const struct ynode *t, stru
 		if (!v)
 			return diag_error(d, c->kids[i + 1]->pos, "logsource condition '%s' must be "
 					  "a name", k);
-		if (!strcmp(k, "product"))
-			e->product = arena_strndup(a, v, strlen(v));
-		else if (!strcmp(k, "service"))
-			e->service = arena_strndup(a, v, strlen(v));
-		else {
-			e->categories = arena_alloc(a, sizeof(char *));
-			e->categories[0] = arena_strndup(a, v, strlen(v));
-			e->categories_count = 1;
-		}
+		*(!strcmp(k, "product") ? &s->product : !strcmp(k, "service") ? &s->service :
+		  &s->category) = v;
 	}
 	return true;
 }
 
-/* field_name_mapping: {from: to}; a list of names (one to many) is refused. */
 static bool
-field_mapping(struct arena *a, struct diag *d, const struct ynode *t, struct pl_logsource *e)
+same(const char *a, const char *b)
 {
-	const struct ynode *m = yaml_get(t, "mapping");
-	if (!m || m->kind != YNODE_MAP || m->nkids == 0)
-		return diag_error(d, m ? m->pos : t->pos, "field_name_mapping needs the key 'mapping': "
+	return !a || !b || !strcmp(a, b);
+}
+
+bool
+py_scope_and(const struct py_scope *x, const struct py_scope *y, struct py_scope *out)
+{
+	if (!same(x->product, y->product) || !same(x->service, y->service) ||
+	    !same(x->category, y->category))
+		return false;
+	*out = (struct py_scope){x->product ? x->product : y->product,
+				 x->service ? x->service : y->service,
+				 x->category ? x->category : y->category};
+	return true;
+}
+
+/* rule_conditions: logsource conditions, all of them (one scope) or any (one scope each). */
+static bool
+rule_scopes(struct arena *a, struct diag *d, const struct ynode *t, struct py_xform *x)
+{
+	const struct ynode *conds = yaml_get(t, "rule_conditions");
+	bool any;
+	if (!linking(d, t, "rule_cond_op", &any))
+		return false;
+	if (conds && conds->kind != YNODE_SEQ)
+		return diag_error(d, conds->pos, "rule_conditions must be a list of logsource "
+				  "conditions");
+	int n = conds ? conds->nkids : 0;
+	x->scopes = arena_alloc(a, sizeof(*x->scopes) * (size_t)(n + 1));
+	x->nscopes = 1;
+	for (int i = 0; i < n; i++) {
+		const struct ynode *c = conds->kids[i], *type = yaml_get(c, "type");
+		if (c->kind != YNODE_MAP || !scalar(type))
+			return diag_error(d, c->pos, "a rule condition needs the key 'type'");
+		if (strcmp(type->text, "logsource"))
+			return diag_error(d, type->pos, "rule condition '%s' is not supported (only "
+					  "logsource)", type->text);
+		struct py_scope s = {0};
+		if (!logsource_condition(d, c, &s))
+			return false;
+		if (any)
+			x->scopes[i] = s;
+		else if (!py_scope_and(&x->scopes[0], &s, &x->scopes[0]))
+			return diag_error(d, c->pos, "the logsource conditions of this "
+					  "transformation never hold together");
+	}
+	x->nscopes = any && n ? n : 1;
+	return true;
+}
+
+/* field_name_conditions: include_fields and exclude_fields with plain names. */
+static bool
+field_conditions(struct arena *a, struct diag *d, const struct ynode *t, struct py_fieldcond *fc)
+{
+	const struct ynode *conds = yaml_get(t, "field_name_conditions"), *neg;
+	if (!linking(d, t, "field_name_cond_op", &fc->any))
+		return false;
+	if ((neg = yaml_get(t, "field_name_cond_not")) && neg->type != SCALAR_BOOL)
+		return diag_error(d, neg->pos, "'field_name_cond_not' must be true or false");
+	fc->negate = neg && !strcmp(neg->text, "true");
+	if (!conds)
+		return true;
+	if (conds->kind != YNODE_SEQ)
+		return diag_error(d, conds->pos, "field_name_conditions must be a list");
+	fc->lists = arena_alloc(a, sizeof(*fc->lists) * (size_t)(conds->nkids + 1));
+	fc->exclude = arena_alloc(a, sizeof(bool) * (size_t)(conds->nkids + 1));
+	for (int i = 0; i < conds->nkids; i++) {
+		const struct ynode *c = conds->kids[i], *type = yaml_get(c, "type");
+		const struct ynode *fields = yaml_get(c, "fields"), *mode = yaml_get(c, "mode");
+		if (c->kind != YNODE_MAP || !scalar(type))
+			return diag_error(d, c->pos, "a field name condition needs the key 'type'");
+		if (strcmp(type->text, "include_fields") && strcmp(type->text, "exclude_fields"))
+			return diag_error(d, type->pos, "field name condition '%s' is not supported "
+					  "(include_fields, exclude_fields)", type->text);
+		if (mode && (!scalar(mode) || strcmp(mode->text, "plain")))
+			return diag_error(d, mode->pos, "field name condition mode '%s' is not "
+					  "supported (only plain names)", scalar(mode) ? mode->text : "");
+		bool names = fields && fields->kind == YNODE_SEQ;
+		for (int k = 0; names && k < fields->nkids; k++)
+			names = scalar(fields->kids[k]) != NULL;
+		if (!names)
+			return diag_error(d, fields ? fields->pos : c->pos, "%s needs the key "
+					  "'fields': a list of field names", type->text);
+		fc->lists[fc->n] = fields;
+		fc->exclude[fc->n++] = type->text[0] == 'e';
+	}
+	return true;
+}
+
+/* The keys a transformation of kind may have: ours, or pySigma's that we refuse. */
+static bool
+check_keys(struct arena *a, struct diag *d, const struct ynode *t, enum py_kind kind)
+{
+	static const char *const common[] = {"id", "type", "rule_conditions", "rule_cond_op"};
+	static const char *const field[] = {"field_name_conditions", "field_name_cond_op",
+					    "field_name_cond_not"};
+	bool fields = kind != PY_RULE_FAILURE && kind != PY_CHANGE_LOGSOURCE;
+	for (int i = 0; i < t->nkids; i += 2) {
+		const struct ynode *k = t->kids[i];
+		bool ok = !strcmp(k->text, kind_param[kind]) || (kind == PY_CHANGE_LOGSOURCE &&
+			  (!strcmp(k->text, "product") || !strcmp(k->text, "service")));
+		for (size_t j = 0; !ok && j < sizeof(common) / sizeof(common[0]); j++)
+			ok = !strcmp(k->text, common[j]);
+		for (size_t j = 0; !ok && fields && j < sizeof(field) / sizeof(field[0]); j++)
+			ok = !strcmp(k->text, field[j]);
+		const char *v = scalar(t->kids[i + 1]);
+		if (!strcmp(k->text, "rule_cond_not") && (!v || strcmp(v, "false")))
+			return diag_error(d, k->pos, "pySigma 'rule_cond_not' is not supported");
+		ok = ok || !strcmp(k->text, "rule_cond_not");
+		if (!ok && (strstr(k->text, "_cond") || !strcmp(k->text, "field_name_conditions")))
+			return diag_error(d, k->pos, "pySigma '%s' is not supported (sigmacc reads "
+					  "logsource rule conditions and include_fields/exclude_fields "
+					  "field name conditions%s%s)", k->text, fields ? "" : "; a ",
+					  fields ? "" : arena_printf(a, "%s has no field name conditions",
+								     kind_type[kind]));
+		if (!ok)
+			return diag_error(d, k->pos, "unknown key '%s' in a %s transformation",
+					  k->text, kind_type[kind]);
+	}
+	return true;
+}
+
+/* change_logsource: category, product and service, the ones not given are none. */
+static bool
+new_logsource(struct diag *d, const struct ynode *t, struct py_xform *x)
+{
+	static const char *const keys[] = {"category", "product", "service"};
+	const char **to[] = {&x->to.category, &x->to.product, &x->to.service};
+	for (int i = 0; i < 3; i++) {
+		const struct ynode *v = yaml_get(t, keys[i]);
+		if (v && !scalar(v))
+			return diag_error(d, v->pos, "change_logsource '%s' must be a name", keys[i]);
+		*to[i] = scalar(v);
+	}
+	if (!x->to.category && !x->to.product && !x->to.service)
+		return diag_error(d, t->pos, "change_logsource needs a category, product or service");
+	return true;
+}
+
+/* The parameter of x: its mapping (names to one name each), prefix, suffix or message. */
+static bool
+parameter(struct diag *d, const struct ynode *t, struct py_xform *x)
+{
+	if (x->kind == PY_CHANGE_LOGSOURCE)
+		return new_logsource(d, t, x);
+	const struct ynode *p = yaml_get(t, kind_param[x->kind]);
+	if (x->kind != PY_MAPPING) {
+		x->text = scalar(p);
+		return x->text || diag_error(d, p ? p->pos : t->pos, "%s needs the key '%s'",
+					    kind_type[x->kind], kind_param[x->kind]);
+	}
+	if (!p || p->kind != YNODE_MAP || p->nkids == 0)
+		return diag_error(d, p ? p->pos : t->pos, "field_name_mapping needs the key 'mapping': "
 				  "a mapping from Sigma field names to the target's");
-	e->fields = arena_alloc(a, sizeof(*e->fields) * (size_t)(m->nkids / 2));
-	for (int i = 0; i < m->nkids; i += 2) {
-		const struct ynode *to = m->kids[i + 1];
+	for (int i = 0; i < p->nkids; i += 2) {
+		const struct ynode *to = p->kids[i + 1];
 		if (to->kind == YNODE_SEQ && to->nkids == 1)
-			to = to->kids[0];
+			to = to->kids[0];	/* a list of one name is that name */
 		if (to->kind == YNODE_SEQ && to->nkids > 1)
 			return diag_error(d, to->pos, "field '%s' maps to several fields; sigmacc "
-					  "maps a field to one", m->kids[i]->text);
+					  "maps a field to one", p->kids[i]->text);
 		if (!scalar(to))
 			return diag_error(d, to->pos, "field '%s' must map to a field name",
-					  m->kids[i]->text);
-		struct pl_field *f = &e->fields[e->fields_count++];
-		f->from = arena_strndup(a, m->kids[i]->text, m->kids[i]->len);
-		f->to = arena_strndup(a, to->text, to->len);
+					  p->kids[i]->text);
 	}
+	x->mapping = p;
 	return true;
 }
 
-/* rule_failure: the rules of the logsource stop with the message (an entry's error). */
+/* One transformation read, or refused by name. */
 static bool
-rule_failure(struct arena *a, struct diag *d, const struct ynode *t, struct pl_logsource *e)
+transformation(struct arena *a, struct diag *d, const struct ynode *t, struct py_xform *x)
 {
-	const char *msg = scalar(yaml_get(t, "message"));
-	if (!msg)
-		return diag_error(d, t->pos, "rule_failure needs the key 'message'");
-	if (!e->product && !e->service && !e->categories)
+	const struct ynode *type = yaml_get(t, "type");
+	if (t->kind != YNODE_MAP || !scalar(type))
+		return diag_error(d, t->pos, "a transformation needs the key 'type'");
+	for (size_t i = 0; i < sizeof(refused_why) / sizeof(refused_why[0]); i++)
+		if (!strcmp(type->text, refused_why[i][0]))
+			return diag_error(d, type->pos, "pySigma transformation '%s' is not "
+					  "supported: %s", type->text, refused_why[i][1]);
+	int kind = 0;
+	while (kind < PY_KIND__COUNT && strcmp(type->text, kind_type[kind]))
+		kind++;
+	if (kind == PY_KIND__COUNT)
+		return diag_error(d, type->pos, "pySigma transformation '%s' is not supported "
+				  "(sigmacc maps field_name_mapping, field_name_prefix, "
+				  "field_name_suffix, change_logsource, rule_failure and "
+				  "detection_item_failure)",
+				  type->text);
+	*x = (struct py_xform){.kind = (enum py_kind)kind, .node = t};
+	if (!check_keys(a, d, t, x->kind) || !rule_scopes(a, d, t, x) ||
+	    !field_conditions(a, d, t, &x->fc) || !parameter(d, t, x))
+		return false;
+	const struct py_scope *s = &x->scopes[0];
+	if (x->kind == PY_RULE_FAILURE && x->nscopes == 1 && !s->product && !s->service &&
+	    !s->category)
 		return diag_error(d, t->pos, "a rule_failure without a logsource rule condition "
 				  "would refuse every rule");
-	e->error = arena_strndup(a, msg, strlen(msg));
+	if (x->kind == PY_ITEM_FAILURE && py_field_passes(&x->fc, NULL))
+		return diag_error(d, t->pos, "a detection_item_failure must name its fields with "
+				  "include_fields: here it would refuse every field");
 	return true;
 }
 
@@ -149,24 +336,22 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 		return diag_error(d, ts->pos, "transformations must be a list"), NULL;
 	if (!allowed(d, doc, target))
 		return NULL;
+	struct py_xform *xs = arena_alloc(a, sizeof(*xs) * (size_t)(ts->nkids + 1));
+	for (int i = 0; i < ts->nkids; i++)
+		if (!transformation(a, d, ts->kids[i], &xs[i]))
+			return NULL;
+	struct py_scope *scopes;
+	int n = py_entry_scopes(a, d, ts, xs, &scopes);
+	if (n < 0)
+		return NULL;
 	struct pipeline *p = arena_alloc(a, sizeof(*p));
 	const char *title = scalar(yaml_get(doc, "name"));
 	p->name = arena_printf(a, "%s", title ? title : name);
 	p->target = arena_printf(a, "%s", target);
 	p->description = arena_printf(a, "pySigma processing pipeline %s", p->name);
-	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (size_t)(ts->nkids + 1));
-	for (int i = 0; i < ts->nkids; i++) {
-		const struct ynode *t = ts->kids[i], *type = yaml_get(t, "type");
-		if (t->kind != YNODE_MAP || !scalar(type))
-			return diag_error(d, t->pos, "a transformation needs the key 'type'"), NULL;
-		bool failure = !strcmp(type->text, "rule_failure");
-		if (!failure && strcmp(type->text, "field_name_mapping"))
-			return diag_error(d, type->pos, "pySigma transformation '%s' is not supported "
-					  "(only field_name_mapping and rule_failure)", type->text), NULL;
-		struct pl_logsource *e = &p->logsources[p->logsources_count++];
-		if (!logsource_condition(a, d, t, e) ||
-		    !(failure ? rule_failure(a, d, t, e) : field_mapping(a, d, t, e)))
-			return NULL;
-	}
+	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		if (py_entry(a, xs, ts->nkids, &scopes[i], &p->logsources[p->logsources_count]))
+			p->logsources_count++;
 	return p;
 }

@@ -424,6 +424,12 @@ struct pl_logsource {
 	char *warning;		/* served only in part (a subset of the events): what is missed */
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
 	char *prefix;		/* with passthrough: written in front of those names */
+	/* pySigma's field_name_prefix/_suffix: fields not listed are named prefix + name +
+	 * suffix, silently, and no pipeline below maps them */
+	char *field_prefix, *field_suffix;
+	/* pySigma's change_logsource: the rules are served as this logsource (the entry of
+	 * the pipeline below that serves it gives select, error and fields); set by stacking */
+	struct logsource *serve_as;
 	struct pl_field *fields;
 	unsigned fields_count;
 };
@@ -452,6 +458,9 @@ struct pipeline *pipeline_stack(struct arena *a, const struct pipeline *base,
 const struct pl_logsource *pipeline_logsource(const struct pipeline *p,
 					      const struct logsource *ls);
 const struct pl_field *pipeline_field(const struct pl_logsource *ls, const char *name);
+/* The name of a field ls does not list, kept (passthrough) or given its field_prefix/_suffix. */
+const char *pipeline_unlisted_name(struct arena *a, const struct pl_logsource *ls,
+				   const char *name);
 
 /* ---- vars.c: placeholder value lists (--vars FILE) ------------------------- */
 

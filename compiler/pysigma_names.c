@@ -1,0 +1,273 @@
+/*
+ * pysigma_names.c: pySigma's field-name transformations composed, in their
+ * order, into one field table. pySigma renames a rule's fields step by step;
+ * our pipeline maps each Sigma name once. A field the transformations name
+ * becomes an entry of its own (Sigma name -> its final name); every other
+ * field keeps the composed prefix and suffix, so the result is exact for
+ * every field, not only the listed ones. The entries are made per logsource
+ * the transformations' rule conditions name, and per conjunction of them.
+ */
+#include "pysigma.h"
+
+#include <string.h>
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static bool
+listed(const struct ynode *list, const char *name)
+{
+	for (int i = 0; i < list->nkids; i++)
+		if (!strcmp(list->kids[i]->text, name))
+			return true;
+	return false;
+}
+
+/* With name NULL: the answer for every name no condition lists. */
+static bool
+passes(const struct py_fieldcond *fc, const char *name)
+{
+	if (fc->n == 0)
+		return true;
+	bool r = !fc->any;
+	for (int i = 0; i < fc->n; i++) {
+		bool in = name && listed(fc->lists[i], name);
+		bool hit = fc->exclude[i] ? !in : in;
+		r = fc->any ? r || hit : r && hit;
+	}
+	return r != fc->negate;
+}
+
+bool
+py_field_passes(const struct py_fieldcond *fc, const char *name)
+{
+	return passes(fc, name);
+}
+
+static struct pl_field *
+find(struct py_names *nm, const char *from)
+{
+	for (int i = 0; i < nm->n; i++)
+		if (!strcmp(nm->v[i].from, from))
+			return &nm->v[i];
+	return NULL;
+}
+
+/* The Sigma name that the unlisted fields' naming turns into name, if any. */
+static const char *
+unlisted_source(struct arena *a, const struct py_names *nm, const char *name)
+{
+	size_t pl = strlen(nm->pre), sl = strlen(nm->suf), len = strlen(name);
+	if (len <= pl + sl || strncmp(name, nm->pre, pl) || strcmp(name + len - sl, nm->suf))
+		return NULL;
+	return arena_strndup(a, name + pl, len - pl - sl);
+}
+
+/* Lists the Sigma field that is now called name, as to (unless it is listed already). */
+static void
+list_field(struct arena *a, struct py_names *nm, const char *name, const char *to,
+	   const char *failure)
+{
+	const char *from = unlisted_source(a, nm, name);
+	if (!from || find(nm, from))
+		return;
+	struct pl_field f = {.from = (char *)from, .to = (char *)to, .project_only = (char *)failure};
+	VEC_PUSH(a, nm->v, nm->n, nm->cap, f);
+}
+
+/* The name a mapping value gives: a name, or a list of one (checked when read). */
+static const char *
+target_name(const struct ynode *v)
+{
+	return v->kind == YNODE_SEQ ? v->kids[0]->text : v->text;
+}
+
+static const char *
+mapped(const struct ynode *m, const char *name)
+{
+	for (int i = 0; i < m->nkids; i += 2)
+		if (!strcmp(m->kids[i]->text, name))
+			return target_name(m->kids[i + 1]);
+	return NULL;
+}
+
+static void
+apply_mapping(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	int before = nm->n;
+	for (int i = 0; i < before; i++) {
+		struct pl_field *f = &nm->v[i];
+		const char *to = f->project_only || !passes(&x->fc, f->to) ? NULL :
+				 mapped(x->mapping, f->to);
+		if (to)
+			f->to = (char *)to;
+	}
+	for (int i = 0; i < x->mapping->nkids; i += 2) {
+		const char *key = x->mapping->kids[i]->text;
+		if (passes(&x->fc, key))
+			list_field(a, nm, key, target_name(x->mapping->kids[i + 1]), NULL);
+	}
+}
+
+static const char *
+affixed(struct arena *a, const struct py_xform *x, const char *name)
+{
+	return x->kind == PY_SUFFIX ? arena_printf(a, "%s%s", name, x->text) :
+				      arena_printf(a, "%s%s", x->text, name);
+}
+
+/* field_name_prefix and field_name_suffix: every field the conditions pass, listed or not. */
+static void
+apply_affix(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	bool others = passes(&x->fc, NULL);
+	int before = nm->n;
+	for (int i = 0; i < before; i++)
+		if (!nm->v[i].project_only && passes(&x->fc, nm->v[i].to))
+			nm->v[i].to = (char *)affixed(a, x, nm->v[i].to);
+	/* the names a condition lists that fare otherwise than the unlisted ones */
+	for (int c = 0; c < x->fc.n; c++)
+		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
+			const char *name = x->fc.lists[c]->kids[k]->text;
+			if (passes(&x->fc, name) != others)
+				list_field(a, nm, name, others ? name : affixed(a, x, name), NULL);
+		}
+	if (!others)
+		return;
+	if (x->kind == PY_SUFFIX)
+		nm->suf = arena_printf(a, "%s%s", nm->suf, x->text);
+	else
+		nm->pre = arena_printf(a, "%s%s", x->text, nm->pre);
+}
+
+/* detection_item_failure: its conditions list the failing fields (never the unlisted ones). */
+static void
+apply_item_failure(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	int before = nm->n;
+	for (int i = 0; i < before; i++)
+		if (!nm->v[i].project_only && passes(&x->fc, nm->v[i].to))
+			nm->v[i].project_only = (char *)x->text;
+	for (int c = 0; c < x->fc.n; c++)
+		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
+			const char *name = x->fc.lists[c]->kids[k]->text;
+			if (passes(&x->fc, name))
+				list_field(a, nm, name, name, x->text);
+		}
+}
+
+void
+py_names_apply(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	switch (x->kind) {
+	case PY_MAPPING:
+		apply_mapping(a, nm, x);
+		break;
+	case PY_PREFIX:
+	case PY_SUFFIX:
+		apply_affix(a, nm, x);
+		break;
+	case PY_ITEM_FAILURE:
+		apply_item_failure(a, nm, x);
+		break;
+	case PY_CHANGE_LOGSOURCE:
+		nm->as = &x->to;
+		break;
+	case PY_RULE_FAILURE:
+		if (!nm->error)
+			nm->error = x->text;
+		break;
+	case PY_KIND__COUNT:
+		break;
+	}
+}
+
+static int
+scope_keys(const struct py_scope *s)
+{
+	return !!s->product + !!s->service + !!s->category;
+}
+
+static bool
+scope_implies(const struct py_scope *e, const struct py_scope *c)
+{
+	return (!c->product || (e->product && !strcmp(e->product, c->product))) &&
+	       (!c->service || (e->service && !strcmp(e->service, c->service))) &&
+	       (!c->category || (e->category && !strcmp(e->category, c->category)));
+}
+
+enum { SCOPES_MAX = 256 };
+
+/*
+ * The scopes the entries are made for: every scope of a transformation and
+ * every conjunction of them, most specific first. A rule's first matching
+ * entry is then the conjunction of all the scopes it is in, so it gets
+ * every transformation that applies to it, in the pipeline's order.
+ */
+int
+py_entry_scopes(struct arena *a, struct diag *d, const struct ynode *ts, const struct py_xform *xs,
+	     struct py_scope **out)
+{
+	struct py_scope *v = NULL;
+	int n = 0, cap = 0;
+	for (int i = 0; i < ts->nkids; i++)
+		for (int k = 0; k < xs[i].nscopes; k++)
+			VEC_PUSH(a, v, n, cap, xs[i].scopes[k]);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++) {
+			struct py_scope s;
+			bool known = !py_scope_and(&v[i], &v[j], &s);
+			for (int k = 0; !known && k < n; k++)
+				known = scope_implies(&v[k], &s) && scope_implies(&s, &v[k]);
+			if (!known && n == SCOPES_MAX)
+				return diag_error(d, ts->pos, "the logsource conditions combine into "
+						  "more than %d logsources", SCOPES_MAX), -1;
+			if (!known)
+				VEC_PUSH(a, v, n, cap, s);
+		}
+	for (int i = 1; i < n; i++)	/* stable: more keys first */
+		for (int j = i; j > 0 && scope_keys(&v[j]) > scope_keys(&v[j - 1]); j--) {
+			struct py_scope t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	*out = v;
+	return n;
+}
+
+/* The entry for scope s: the transformations that apply to its rules, in order. */
+bool
+py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_scope *s,
+	   struct pl_logsource *e)
+{
+	struct py_names nm = {.pre = "", .suf = ""};
+	for (int i = 0; i < nx; i++)
+		for (int k = 0; k < xs[i].nscopes; k++)	/* after a change, the new logsource */
+			if (scope_implies(nm.as ? nm.as : s, &xs[i].scopes[k])) {
+				py_names_apply(a, &nm, &xs[i]);
+				break;
+			}
+	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error && !nm.as)
+		return false;
+	*e = (struct pl_logsource){.product = (char *)dup(a, s->product),
+				   .service = (char *)dup(a, s->service), .fields = nm.v,
+				   .fields_count = (unsigned)nm.n, .error = (char *)dup(a, nm.error)};
+	if (s->category) {
+		e->categories = arena_alloc(a, sizeof(char *));
+		e->categories[0] = arena_strdup(a, s->category);
+		e->categories_count = 1;
+	}
+	e->field_prefix = *nm.pre ? (char *)nm.pre : NULL;
+	e->field_suffix = *nm.suf ? (char *)nm.suf : NULL;
+	e->passthrough = e->field_prefix || e->field_suffix;	/* named, never unmapped */
+	if (nm.as) {
+		e->serve_as = arena_alloc(a, sizeof(*e->serve_as));
+		*e->serve_as = (struct logsource){.product = dup(a, nm.as->product),
+						  .category = dup(a, nm.as->category),
+						  .service = dup(a, nm.as->service)};
+	}
+	return true;
+}
