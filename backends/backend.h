@@ -320,6 +320,8 @@ const char *emit_pattern_re(struct emitter *em, const struct match *m, const str
 			    unsigned shape, const char *f);
 /* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
 bool emit_globbable(const struct syntax *sx, const struct pattern *p);
+/* The comparison atom on field f with the null guard where the target needs it (syntax.guard). */
+const char *emit_guarded(struct emitter *em, const char *f, const char *atom);
 /* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */
 enum hook emit_hook_done(bool ok);
 
