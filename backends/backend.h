@@ -290,6 +290,9 @@ void emit_newline(struct emitter *em, int indent);
 
 /* Refuses a modifier the target cannot express, in the words of targets.md §8. */
 bool emit_unsupported(struct emitter *em, const struct match *m, const char *modifier);
+/* A refusal: the message, then " (target NAME)" naming the target in use; false. */
+bool emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
 bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
 			 size_t n);
@@ -317,6 +320,8 @@ const char *emit_pattern_re(struct emitter *em, const struct match *m, const str
 			    unsigned shape, const char *f);
 /* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
 bool emit_globbable(const struct syntax *sx, const struct pattern *p);
+/* The comparison atom on field f with the null guard where the target needs it (syntax.guard). */
+const char *emit_guarded(struct emitter *em, const char *f, const char *atom);
 /* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */
 enum hook emit_hook_done(bool ok);
 
@@ -359,12 +364,9 @@ enum vclass value_class(const struct pattern *p, const struct seg **lit);
  */
 bool emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas);
 
-extern const struct backend backend_kql;	/* kql.c */
-extern const struct backend backend_spl;	/* spl.c */
-extern const struct backend backend_eql;	/* eql.c */
-extern const struct backend backend_aql;	/* aql.c */
-extern const struct backend backend_sumo;	/* sumo.c */
-extern const struct backend backend_yaral;	/* yaral.c */
-extern const struct backend backend_logscale;	/* logscale.c */
+/* backend_<name>, defined in backends/<name>.c */
+#define TARGET(name, floor) extern const struct backend backend_##name;
+#include "targets.def"
+#undef TARGET
 
 #endif

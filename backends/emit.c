@@ -7,19 +7,16 @@
  */
 #include "backend.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #define LIST_INLINE 3	/* longer lists print one value per line */
 #define INDENT 4
 
 const struct backend *const backends[] = {
-	&backend_kql,
-	&backend_spl,
-	&backend_eql,
-	&backend_aql,
-	&backend_sumo,
-	&backend_yaral,
-	&backend_logscale,
+#define TARGET(name, floor) &backend_##name,
+#include "targets.def"
+#undef TARGET
 	NULL,
 };
 
@@ -52,6 +49,20 @@ emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywo
 		if (strlen(keywords[i]) == n && !memcmp(keywords[i], s, n))
 			return false;
 	return true;
+}
+
+bool
+emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_printf(&b, " (target %s)", em->be->name);
+	diag_error(em->d, pos, "%s", b.data);
+	buf_free(&b);
+	return false;
 }
 
 bool

@@ -117,9 +117,8 @@ guard_open(struct emitter *em, const char *f)
 	return arena_printf(em->a, "(%s %s ", emit_fill(em, sx->notnull, f, ""), sx->and_op);
 }
 
-/* The comparison atom with the null guard where the target needs it. */
-static const char *
-guarded(struct emitter *em, const char *f, const char *atom)
+const char *
+emit_guarded(struct emitter *em, const char *f, const char *atom)
 {
 	return guard_needed(em) ? arena_printf(em->a, "%s%s)", guard_open(em, f), atom) : atom;
 }
@@ -162,7 +161,7 @@ list_close(struct emitter *em, struct terms *out, const struct list *l, const ch
 		return;
 	struct term *t = &out->v[l->at];
 	if (t->nitems == 1) {
-		t->head = guarded(em, f, emit_fill(em, l->one, f, t->items[0]));
+		t->head = emit_guarded(em, f, emit_fill(em, l->one, f, t->items[0]));
 		t->items = NULL;
 		return;
 	}
@@ -298,7 +297,7 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 			continue;
 		}
 		if (vc == VCLASS_EXACT && (!lit || !lit->len)) {
-			term_add(em, out, guarded(em, f, emit_fill(em, sx->empty, f, "")));
+			term_add(em, out, emit_guarded(em, f, emit_fill(em, sx->empty, f, "")));
 			continue;
 		}
 		const char *item = NULL, *tmpl = NULL;
@@ -325,12 +324,12 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 		if (item && listed) {
 			list_add(em, out, &l, tmpl, item);
 		} else if (item) {
-			term_add(em, out, guarded(em, f, emit_fill(em, tmpl, f, item)));
+			term_add(em, out, emit_guarded(em, f, emit_fill(em, tmpl, f, item)));
 		} else if (sx->re_op[cased]) {
 			const char *atom = pattern_regex(em, m, p, sx->re_shape[vc], lit, f);
 			if (!atom)
 				return false;
-			term_add(em, out, guarded(em, f, atom));
+			term_add(em, out, emit_guarded(em, f, atom));
 		} else {
 			return diag_error(em->d, m->pos, "internal error: no form for a value of "
 					  "field '%s' (target %s)", field_shown(m), em->be->name);
@@ -445,7 +444,7 @@ re_match(struct emitter *em, const struct match *m, const char *f, struct terms 
 		const char *atom = emit_regex(em, m, &m->vals[i], f);
 		if (!atom)
 			return false;
-		term_add(em, out, guarded(em, f, atom));
+		term_add(em, out, emit_guarded(em, f, atom));
 	}
 	return true;
 }
@@ -464,7 +463,7 @@ num_match(struct emitter *em, const struct match *m, const char *f, struct terms
 		if (list)
 			list_add(em, out, &l, sx->num_op[CMP_EQ], item);
 		else
-			term_add(em, out, guarded(em, f, emit_fill(em, sx->num_op[v->cmp], f, item)));
+			term_add(em, out, emit_guarded(em, f, emit_fill(em, sx->num_op[v->cmp], f, item)));
 	}
 	list_close(em, out, &l, f);
 	return true;
@@ -491,7 +490,7 @@ fieldref_match(struct emitter *em, const struct match *m, const char *f, struct 
 					  "supported by target %s", anchors[v->anchor], em->be->name);
 		if (em->negated && sx->guard != GUARD_NONE)	/* both sides may be missing */
 			atom = arena_printf(em->a, "%s%s", guard_open(em, g) + 1, atom);
-		term_add(em, out, guarded(em, f, atom));
+		term_add(em, out, emit_guarded(em, f, atom));
 	}
 	return true;
 }
@@ -531,7 +530,7 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 		return num_match(em, m, f, out);
 	case MATCH_BOOL:
 		for (int i = 0; i < m->nvals; i++)
-			term_add(em, out, guarded(em, f, emit_fill(em, sx->bool_op, f,
+			term_add(em, out, emit_guarded(em, f, emit_fill(em, sx->bool_op, f,
 								   m->vals[i].b ? "true" : "false")));
 		return true;
 	case MATCH_NULL:
@@ -549,7 +548,7 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 			return emit_unsupported(em, m, "cidr");
 		for (int i = 0; i < m->nvals; i++) {
 			const char *net = quote_str(em->a, sx->string, m->vals[i].text, m->vals[i].len);
-			term_add(em, out, guarded(em, f, emit_fill(em, sx->cidr, f, net)));
+			term_add(em, out, emit_guarded(em, f, emit_fill(em, sx->cidr, f, net)));
 		}
 		return true;
 	case MATCH_FIELDREF:

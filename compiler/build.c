@@ -41,7 +41,7 @@ build_load_pipelines(const struct build_options *bo, struct pipeline **pls)
 			return false;
 		bool used = false;
 		for (int i = 0; i < bo->noutputs; i++)
-			used |= !strcmp(pls[k]->target, bo->outputs[i].be->name);
+			used |= pipeline_serves(pls[k], bo->outputs[i].be->name);
 		if (!used) {
 			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, which this build "
 				"does not build\n", pls[k]->name, pls[k]->target);

@@ -49,7 +49,7 @@ hash_pipeline(struct hash_ctx *c, const char *templates, const char *name)
 static bool
 own_pipeline(struct output *o, struct pipeline *pl, const char *name)
 {
-	if (pl && strcmp(pl->target, o->be->name)) {
+	if (pl && !pipeline_serves(pl, o->be->name)) {
 		fprintf(stderr, "sigmacc: output %s: pipeline '%s' is for target %s, not %s\n",
 			o->spec->name, name, pl->target, o->be->name);
 		pipeline_free(pl);
@@ -71,7 +71,7 @@ output_pipelines(const struct build_options *bo, struct output *o, struct pipeli
 		 struct arena *stack, struct hash_ctx *c)
 {
 	for (int k = 0; k < bo->npipelines; k++)
-		if (!strcmp(pls[k]->target, o->be->name)) {
+		if (pipeline_serves(pls[k], o->be->name)) {
 			o->pl = o->pl ? pipeline_stack(stack, o->pl, pls[k]) : pls[k];
 			hash_pipeline(c, bo->templates, bo->pipelines[k]);
 		}

@@ -52,10 +52,15 @@ list_pipelines(struct cli *c, const struct backend *only)
 			status = 1;
 			continue;
 		}
-		const struct backend *be = backend_find(p->target);
-		if (!only || be == only)
-			printf("%-16s %-10s %s%s\n", p->name, p->target, p->description,
-			       be && !strcmp(be->default_pipeline, p->name) ? " (default)" : "");
+		/* one line per target it serves: its own, then those sharing its data model */
+		for (unsigned k = 0; k <= p->shared_with_count; k++) {
+			const char *t = k ? p->shared_with[k - 1] : p->target;
+			const struct backend *be = backend_find(t);
+			if (!only || be == only)
+				printf("%-16s %-10s %s%s\n", p->name, t, p->description,
+				       be && !strcmp(be->default_pipeline, p->name) ? " (default)"
+										  : "");
+		}
 		pipeline_free(p);
 	}
 	files_free(&names);

@@ -294,6 +294,7 @@ coerce(struct norm *n, struct match *m, const char *type, const char *sigma)
 	}
 	bool number = type && !strcmp(type, "number"), boolean = type && !strcmp(type, "bool");
 	m->numeric_field = number;
+	m->ip_field = type && !strcmp(type, "ip");
 	switch (m->op) {
 	case MATCH_NUM:
 		if (number)
@@ -688,6 +689,7 @@ norm_map_match(struct norm *n, struct match *m)
 	if (f->hashes)
 		return map_hashes(n, m, f, sigma);
 	m->field = f->to;
+	m->domain_field = f->domain;
 	norm_use_extend(n, f);
 	if (f->prefixes && m->op == MATCH_STR)
 		rewrite_prefixes(n, m, f);

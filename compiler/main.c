@@ -62,7 +62,7 @@ load_pipeline(struct cli *c, const struct backend *be, const char *name, struct 
 	for (int i = 0; ok && i < (dir ? files.n : 1); i++) {
 		struct pipeline *pl = pipeline_load_for(c->templates, dir ? files.v[i] : name,
 							be->name);
-		if (pl && strcmp(pl->target, be->name)) {
+		if (pl && !pipeline_serves(pl, be->name)) {
 			fprintf(stderr, "sigmacc: pipeline '%s' is for target %s, not %s\n", pl->name,
 				pl->target, be->name);
 			pipeline_free(pl);

@@ -337,6 +337,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 		if (n.ls->warning)
 			diag_warning(d, r->logsource.pos, "logsource %s in pipeline %s (target %s): %s",
 				     n.lsname, o->pipeline->name, o->target, n.ls->warning);
+		q->index = o->pipeline->index;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}
 	/* a condition list matches when any of its conditions does */

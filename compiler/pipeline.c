@@ -75,6 +75,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("project_only", struct pl_field, project_only),
 	OPT_STR("dword", struct pl_field, dword),
 	OPT_STR("warning", struct pl_field, warning),
+	OPT_STR("domain", struct pl_field, domain),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
@@ -144,6 +145,8 @@ static const cyaml_schema_value_t logsource_entry = {
 static const cyaml_schema_field_t pipeline_fields[] = {
 	STR("name", struct pipeline, name),
 	STR("target", struct pipeline, target),
+	OPT_SEQ("shared_with", struct pipeline, shared_with, &string_entry),
+	OPT_STR("index", struct pipeline, index),
 	STR("description", struct pipeline, description),
 	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
 			     &logsource_entry, 1, CYAML_UNLIMITED),
@@ -192,6 +195,7 @@ static const struct key_spec field_keys[] = {
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
 	{"warning", false, KEY_STR, NULL},
+	{"domain", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
 	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
@@ -227,6 +231,7 @@ static const struct key_spec logsource_keys[] = {
 static const struct map_spec logsource_spec = {"a logsource entry", logsource_keys};
 static const struct key_spec pipeline_keys[] = {
 	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
+	{"shared_with", false, KEY_STRS, NULL}, {"index", false, KEY_STR, NULL},
 	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
 	{NULL, false, 0, NULL},
 };
@@ -672,12 +677,24 @@ served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *
  * category of an entry that lists several, or (without any selection) for
  * every entry, never shadows an entry that comes earlier in the base.
  */
+bool
+pipeline_serves(const struct pipeline *p, const char *target)
+{
+	for (unsigned i = 0; i < p->shared_with_count; i++)
+		if (!strcmp(p->shared_with[i], target))
+			return true;
+	return !strcmp(p->target, target);
+}
+
 struct pipeline *
 pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeline *over)
 {
 	struct pipeline *p = arena_alloc(a, sizeof(*p));
 	p->name = arena_printf(a, "%s+%s", base->name, over->name);
 	p->target = base->target;
+	p->shared_with = base->shared_with;
+	p->shared_with_count = base->shared_with_count;
+	p->index = over->index ? over->index : base->index;
 	p->description = over->description;
 	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);
 	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (n + 1));

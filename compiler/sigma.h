@@ -317,6 +317,9 @@ struct match {
 	enum match_op op;
 	bool cased;		/* STR, FIELDREF: case-sensitive */
 	bool numeric_field;	/* the target field holds numbers */
+	bool ip_field;		/* the target field holds IP addresses (pipeline type ip) */
+	const char *domain_field;	/* the data model splits a DOMAIN\user value: DOMAIN is
+					 * in this field, the user in field (pipeline domain:) */
 	struct pos pos;
 	struct mval *vals;
 	int nvals, capvals;
@@ -371,6 +374,7 @@ struct pl_field {
 	char *project_only;	/* may be projected but not matched: the reason */
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
 	char *warning;		/* the mapping holds only for some data: which */
+	char *domain;		/* the data model splits DOMAIN\user: DOMAIN is in this field */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;
@@ -437,6 +441,9 @@ struct pl_logsource {
 struct pipeline {
 	char *name;
 	char *target;
+	char **shared_with;	/* other targets that read the same data model */
+	unsigned shared_with_count;
+	char *index;		/* the index or data-stream pattern a query names, or NULL */
 	char *description;
 	struct pl_logsource *logsources;
 	unsigned logsources_count;
@@ -447,6 +454,8 @@ struct pipeline {
  * NULL after a message on stderr. */
 struct pipeline *pipeline_load(const char *dir, const char *name);
 void pipeline_free(struct pipeline *p);
+/* Is p for target: its own, or one it is shared with? */
+bool pipeline_serves(const struct pipeline *p, const char *target);
 /*
  * A pipeline of base with over on top (-p base -p over): an entry of over that
  * selects the same logsources as one of base adds its fields in front of
@@ -522,6 +531,7 @@ struct query {
 	const struct rule *rule;
 	const struct options *opts;	/* what the user asked for (backend options: options_get) */
 	const struct selection *select;	/* event selection; NULL without a pipeline */
+	const char *index;		/* the pipeline's index pattern (ES|QL FROM), or NULL */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;
 	struct expr *expr;

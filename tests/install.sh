@@ -16,6 +16,10 @@ unset SIGMACC_TEMPLATES SIGMACC_DATADIR
 n=0
 vars=$src/rules/web_service.vars.yml
 rule=$src/rules/proc_creation_win_web_service_c2.yml
+# the one target list, in its order
+targets=$(sed -n "s/^TARGET(\([a-z0-9_]*\),.*/\1/p" "$src/backends/targets.def" | tr "\n" " ")
+targets=${targets% }
+ntargets=$(echo $targets | wc -w)
 
 # t DESCRIPTION SCRIPT: SCRIPT runs in a subshell, in $tmp, and must exit 0.
 t() {
@@ -29,7 +33,7 @@ t() {
 }
 has() { grep -qF -- "$2" "$1" || { echo "'$2' not found in $1:"; cat "$1"; return 1; }; }
 
-echo "1..12"
+echo "1..13"
 t "meson install into a staging directory" '
 	meson install -C "$build" --no-rebuild --quiet --destdir "$tmp/stage" &&
 	mv "$tmp/stage$prefix" "$tmp/moved" && rm -rf "$tmp/stage"'
@@ -50,7 +54,7 @@ t "list pipelines reads the moved data directory" '
 		>"$data/pipelines/moved_marker.yml" &&
 	"$inst" list pipelines >out && has out "defender_xdr" && has out "moved_marker"'
 t "convert for every target from the moved prefix, as the build does" '
-	"$inst" list targets | cut -d" " -f1 >targets && [ "$(wc -l <targets)" = 7 ] &&
+	"$inst" list targets | cut -d" " -f1 >targets && [ "$(wc -l <targets)" = "$ntargets" ] &&
 	for target in $(cat targets); do
 		"$inst" convert -t $target --vars "$vars" "$rule" >moved.out &&
 		"$bin" convert -t $target --vars "$vars" "$rule" >build.out &&
@@ -72,9 +76,13 @@ t "without data: list pipelines says where it looked, list targets works, no cra
 	SIGMACC_DATADIR=$tmp/none "$inst" list pipelines >out 2>err; [ $? = 1 ] &&
 	has err "no pipelines in $tmp/none" &&
 	SIGMACC_DATADIR=$tmp/none "$inst" list formats >out && has out "kql" &&
-	SIGMACC_DATADIR=$tmp/none "$inst" list targets >out && [ "$(wc -l <out)" = 7 ]'
+	SIGMACC_DATADIR=$tmp/none "$inst" list targets >out && [ "$(wc -l <out)" = "$ntargets" ]'
 t "the build binary finds the source tree from any directory" '
 	"$bin" list pipelines >out && has out defender_xdr'
+t "list targets and the README table of targets follow backends/targets.def" '
+	[ "$("$bin" list targets | cut -d" " -f1 | tr "\n" " ")" = "$targets " ] &&
+	[ "$(awk -F"\`" "/^## Targets/ { on = 1 } on && /^\\| \`/ { print \$2; seen = 1 }
+			 on && seen && /^\$/ { exit }" "$src/README.md" | tr "\n" " ")" = "$targets " ]'
 t "the man page names every command, option, target, format, pipeline, -O key, variable, check" '
 	sed "s/\\\\-/-/g; s/\\\\f[BIRP]//g" "$src/docs/sigmacc.1" >man.txt &&
 	for word in $("$bin" --help | sed -n "s/^  \([a-z][a-z]*\)  .*/\1/p") \
@@ -102,7 +110,7 @@ t "bash completion completes commands, targets and every option" '
 		COMP_WORDS=(sigmacc convert --wi); COMP_CWORD=2; _sigmacc; echo "\${COMPREPLY[*]}"
 	EOF
 	bash complete.bash >out && sed -n 1p out | grep -qx convert &&
-	sed -n 2p out | grep -q "kql spl eql aql sumo yaral logscale" &&
+	sed -n 2p out | grep -qF "$targets" &&
 	sed -n 3p out | grep -qx -- "--without-pipeline" &&
 	for opt in $( (for c in convert build; do "$bin" $c --help; done) |
 		      grep -o -- "--[a-z][a-z-]*" | sort -u); do
