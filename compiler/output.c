@@ -14,6 +14,7 @@ enum join {
 	JOIN_ARRAY,	/* [a, b] */
 	JOIN_LINES,	/* NDJSON: one line each */
 	JOIN_DOCUMENTS,	/* YAML: --- before each */
+	JOIN_MERGE,	/* {"KEY": [a, b]}: the template's merge key (Sumo CSE's rules) */
 };
 
 static bool
@@ -37,6 +38,8 @@ join_of(const struct session *s, bool compact)
 		return compact || !s->be || !s->be->comment_open ? JOIN_BLANK : JOIN_COMMENT;
 	if (is_ndjson(s->tpl))
 		return JOIN_LINES;
+	if (s->tpl->merge)
+		return JOIN_MERGE;
 	if (s->tpl->mode == TPL_JSON)
 		return JOIN_ARRAY;
 	return s->tpl->mode == TPL_YAML ? JOIN_DOCUMENTS : JOIN_BLANK;
@@ -119,6 +122,33 @@ put_comment(const struct backend *be, const char *label, struct buf *out)
 	buf_putc(out, '\n');
 }
 
+/*
+ * One {"KEY": [...]} object of every rule's elements: template_load made sure
+ * each rule's text is {"KEY": [ELEMENTS]}, so the elements lie between its
+ * first '[' and its last ']'.
+ */
+static void
+merge_pieces(const struct session *s, const struct buf *in, int indent, struct buf *out)
+{
+	struct buf all = {0};
+	buf_printf(&all, "{\"%s\": [", s->tpl->merge);
+	for (int i = 0, n = 0; i < s->npieces; i++) {
+		const char *text = in->data + s->pieces[i].start;
+		size_t len = (i + 1 < s->npieces ? s->pieces[i + 1].start : in->len) - s->pieces[i].start;
+		const char *open = memchr(text, '[', len), *close = text + len;
+		while (close > text && close[-1] != ']')
+			close--;
+		if (!open || close <= open + 1)
+			continue;
+		buf_puts(&all, n++ ? ",\n" : "");
+		buf_putn(&all, open + 1, (size_t)(close - 1 - (open + 1)));
+	}
+	buf_puts(&all, "]}");
+	put_piece(all.data, all.len, indent, 0, out);
+	buf_putc(out, '\n');
+	buf_free(&all);
+}
+
 void
 output_join(const struct session *s, const struct buf *in, bool compact, int json_indent,
 	    struct buf *out)
@@ -129,6 +159,10 @@ output_join(const struct session *s, const struct buf *in, bool compact, int jso
 		return;
 	}
 	enum join how = s->npieces < 2 ? JOIN_BLANK : join_of(s, compact);
+	if (how == JOIN_MERGE) {
+		merge_pieces(s, in, indent, out);
+		return;
+	}
 	if (how == JOIN_ARRAY)
 		buf_puts(out, "[\n");
 	for (int i = 0; i < s->npieces; i++) {

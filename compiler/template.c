@@ -7,7 +7,7 @@
  * value maps (level -> severity) and -O options with defaults. See
  * templates/README.md for the placeholder language.
  */
-#include "template.h"
+#include "template_impl.h"
 #include "config.h"
 #include "files.h"
 
@@ -52,6 +52,10 @@ static const cyaml_schema_value_t option_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct tpl_option, option_fields),
 };
 
+static const cyaml_schema_value_t required_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+
 static const cyaml_schema_field_t template_fields[] = {
 	CYAML_FIELD_STRING_PTR("target", CYAML_FLAG_POINTER, struct template, target, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("format", CYAML_FLAG_POINTER, struct template, format, 1, CYAML_UNLIMITED),
@@ -65,6 +69,10 @@ static const cyaml_schema_field_t template_fields[] = {
 			     options, &option_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_BOOL("compact", CYAML_FLAG_OPTIONAL, struct template, compact),
 	CYAML_FIELD_BOOL("no_projection", CYAML_FLAG_OPTIONAL, struct template, no_projection),
+	CYAML_FIELD_STRING_PTR("merge", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template, merge,
+			       1, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("required", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
+			     required, &required_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("correlation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
 			       correlation, 1, CYAML_UNLIMITED),
@@ -81,6 +89,24 @@ static const cyaml_schema_value_t template_schema = {
 };
 
 static const char *const escapes[] = {"json", "yaml", "conf", "text"};
+
+/* merge: KEY needs a JSON body that is exactly {"KEY": [...]} (output.c splices the arrays). */
+static bool
+merge_fits(const struct template *t)
+{
+	if (!t->merge)
+		return true;
+	const char *b = t->body;
+	size_t n = strlen(b);
+	while (n && isspace((unsigned char)b[n - 1]))
+		n--;
+	struct buf head = {0};
+	buf_printf(&head, "{\"%s\": [", t->merge);
+	bool ok = t->mode == TPL_JSON && !strncmp(b, head.data, head.len) && n >= 2 &&
+		  !strncmp(b + n - 2, "]}", 2);
+	buf_free(&head);
+	return ok;
+}
 
 struct template *
 template_load(const char *dir, const char *target, const char *format)
@@ -108,8 +134,19 @@ template_load(const char *dir, const char *target, const char *format)
 				"must be json, yaml, conf or text\n", path.data);
 			template_free(t);
 			t = NULL;
-		} else {
-			t->mode = (enum tpl_escape)mode;
+		} else if ((t->mode = (enum tpl_escape)mode), !merge_fits(t)) {
+			fprintf(stderr, "sigmacc: %s: merge: %s needs an escape: json body "
+				"{\"%s\": [...]}\n", path.data, t->merge, t->merge);
+			template_free(t);
+			t = NULL;
+		} else if (strstr(t->body, "{{ecs_threat")) {
+			struct buf err = {0};
+			if (!(t->attack = attack_load(dir, &err))) {
+				fputs(err.data ? err.data : "", stderr);
+				template_free(t);
+				t = NULL;
+			}
+			buf_free(&err);
 		}
 	}
 	buf_free(&path);
@@ -121,75 +158,13 @@ template_free(struct template *t)
 {
 	if (!t)
 		return;
+	attack_free(t->attack);
+	t->attack = NULL;
 	cyaml_config_t cfg = config_for("");
 	cyaml_free(&cfg, &template_schema, t, 0);
 }
 
 /* ---- values -------------------------------------------------------------------------------- */
-
-/* A value: a scalar (n = -1) or a list of n strings. */
-struct tval {
-	const char *s;
-	const char **v;
-	int n;
-};
-
-/* ATT&CK enterprise tactics: tag spelling, id, display name, Sentinel's name. */
-static const struct {
-	const char *tag, *id, *name, *camel;
-} tactics[] = {
-	{"reconnaissance", "TA0043", "Reconnaissance", "Reconnaissance"},
-	{"resource-development", "TA0042", "Resource Development", "ResourceDevelopment"},
-	{"initial-access", "TA0001", "Initial Access", "InitialAccess"},
-	{"execution", "TA0002", "Execution", "Execution"},
-	{"persistence", "TA0003", "Persistence", "Persistence"},
-	{"privilege-escalation", "TA0004", "Privilege Escalation", "PrivilegeEscalation"},
-	{"defense-evasion", "TA0005", "Defense Evasion", "DefenseEvasion"},
-	{"credential-access", "TA0006", "Credential Access", "CredentialAccess"},
-	{"discovery", "TA0007", "Discovery", "Discovery"},
-	{"lateral-movement", "TA0008", "Lateral Movement", "LateralMovement"},
-	{"collection", "TA0009", "Collection", "Collection"},
-	{"command-and-control", "TA0011", "Command and Control", "CommandAndControl"},
-	{"exfiltration", "TA0010", "Exfiltration", "Exfiltration"},
-	{"impact", "TA0040", "Impact", "Impact"},
-};
-
-static void
-list_add(struct arena *a, struct tval *l, int *cap, const char *s)
-{
-	for (int i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return;
-	VEC_PUSH(a, l->v, l->n, *cap, s);
-}
-
-/* The ATT&CK lists derived from tags; which: 0 camel names, 1 ids, 2 names, 3 techniques. */
-static struct tval
-attack_list(struct arena *a, const struct rule *r, int which, bool subtechniques)
-{
-	struct tval l = {0};
-	int cap = 0;
-	for (int i = 0; i < r->ntags; i++) {
-		const char *t = r->tags[i];
-		if (strncmp(t, "attack.", 7))
-			continue;
-		t += 7;
-		if (which < 3) {
-			for (size_t k = 0; k < sizeof(tactics) / sizeof(tactics[0]); k++) {
-				if (strcmp(tactics[k].tag, t))
-					continue;
-				list_add(a, &l, &cap, which == 0 ? tactics[k].camel :
-						      which == 1 ? tactics[k].id : tactics[k].name);
-			}
-		} else if ((t[0] == 't' || t[0] == 'T') && isdigit((unsigned char)t[1])) {
-			size_t n = subtechniques ? strlen(t) : strcspn(t, ".");
-			char *id = arena_strndup(a, t, n);
-			id[0] = 'T';
-			list_add(a, &l, &cap, id);
-		}
-	}
-	return l;
-}
 
 static struct tval
 list_of(const char **v, int n)
@@ -201,6 +176,19 @@ static struct tval
 scalar(const char *s)
 {
 	return (struct tval){s, NULL, -1};
+}
+
+/* The digits of a date (modified, else date), a version number that grows; "1" without one. */
+static const char *
+date_version(struct arena *a, const char *date)
+{
+	char digits[16];
+	size_t n = 0;
+	for (const char *c = date; c && *c && n + 1 < sizeof(digits); c++)
+		if (isdigit((unsigned char)*c))
+			digits[n++] = *c;
+	digits[n] = '\0';
+	return n == 8 ? arena_strndup(a, digits, n) : "1";
 }
 
 /* The value of a placeholder name; false when the name is unknown. */
@@ -239,16 +227,22 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 			while (e > s && isspace((unsigned char)e[-1]))
 				e--;
 			if (e > s)
-				list_add(a, &l, &cap, arena_strndup(a, s, (size_t)(e - s)));
+				tval_add(a, &l, &cap, arena_strndup(a, s, (size_t)(e - s)));
 			p += n + (p[n] == ',');
 		}
 		return *out = l, true;
 	}
-	static const char *const attack[] = {"tactics", "tactic_ids", "tactic_names", "techniques",
-					     "subtechniques"};
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(name, attack[i]))
-			return *out = attack_list(a, r, i < 4 ? i : 3, i == 4), true;
+	if (template_attack_list(a, r, name, out))
+		return true;
+	if (!strcmp(name, "ecs_threat") && t->attack) {
+		struct buf json = {0};
+		template_ecs_threat(a, t->attack, r, &json);
+		*out = scalar(arena_strndup(a, json.data, json.len));
+		buf_free(&json);
+		return true;
+	}
+	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
+		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	for (unsigned i = 0; i < t->maps_count; i++) {
 		const struct tpl_map *m = &t->maps[i];
 		if (strcmp(name, m->name))
@@ -276,7 +270,7 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		for (const char *p = v; *p;) {
 			size_t n = strcspn(p, ",");
 			if (n)
-				list_add(a, &l, &cap, arena_strndup(a, p, n));
+				tval_add(a, &l, &cap, arena_strndup(a, p, n));
 			p += n + (p[n] == ',');
 		}
 		return *out = l, true;
@@ -596,6 +590,15 @@ template_render_body(struct arena *a, struct diag *d, const struct template *t, 
 	while (n && query[n - 1] == '\n')
 		n--;
 	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1, extra, nextra};
+	for (unsigned i = 0; i < t->required_count; i++) {
+		struct tval v;
+		if (!lookup(a, t, r, rd.query, o, t->required[i], &v))
+			return diag_error(d, r->pos, "format %s/%s: unknown placeholder '%s'",
+					  t->target, t->format, t->required[i]);
+		if (!present(&v))
+			return diag_error(d, r->pos, "rule has no '%s': format %s/%s needs it",
+					  t->required[i], t->target, t->format);
+	}
 	size_t start = out->len;
 	if (!render(&rd, body, body + strlen(body), out, true)) {
 		out->len = start;

@@ -35,6 +35,10 @@ struct template {
 	unsigned options_count;
 	bool compact;		/* the query in its one-line form */
 	bool no_projection;	/* the query without the rule's fields: columns */
+	char *merge;		/* the body is {"MERGE": [...]}: several rules make one such object */
+	char **required;	/* placeholders a rule must have (Kibana's rule_id: id) */
+	unsigned required_count;
+	struct attack_table *attack;	/* the ATT&CK table, when the body uses ecs_threat */
 	char *body;
 	/* correlation rules (optional): their body, or why the format has none,
 	 * and the run schedule's limits as spans ("5m", "14d") */

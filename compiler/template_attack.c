@@ -1,0 +1,213 @@
+/*
+ * template_attack.c: the ATT&CK placeholders of the format templates, from a
+ * rule's attack.* tags: tactic lists in the spellings the formats need and the
+ * ECS threat array (Kibana's threat field), whose technique and sub-technique
+ * names and tactics come from the ATT&CK table of templates/attack/.
+ */
+#include "template_impl.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/*
+ * ATT&CK Enterprise tactics: tag spelling, id, display name, Sentinel's name.
+ * v19 renamed TA0005 to Stealth and split Defense Impairment (TA0112) from it;
+ * Sentinel's tactic list knows neither, so both stay DefenseEvasion there.
+ */
+static const struct {
+	const char *tag, *id, *name, *camel;
+} tactics[] = {
+	{"reconnaissance", "TA0043", "Reconnaissance", "Reconnaissance"},
+	{"resource-development", "TA0042", "Resource Development", "ResourceDevelopment"},
+	{"initial-access", "TA0001", "Initial Access", "InitialAccess"},
+	{"execution", "TA0002", "Execution", "Execution"},
+	{"persistence", "TA0003", "Persistence", "Persistence"},
+	{"privilege-escalation", "TA0004", "Privilege Escalation", "PrivilegeEscalation"},
+	{"defense-evasion", "TA0005", "Defense Evasion", "DefenseEvasion"},
+	{"stealth", "TA0005", "Stealth", "DefenseEvasion"},
+	{"defense-impairment", "TA0112", "Defense Impairment", "DefenseEvasion"},
+	{"credential-access", "TA0006", "Credential Access", "CredentialAccess"},
+	{"discovery", "TA0007", "Discovery", "Discovery"},
+	{"lateral-movement", "TA0008", "Lateral Movement", "LateralMovement"},
+	{"collection", "TA0009", "Collection", "Collection"},
+	{"command-and-control", "TA0011", "Command and Control", "CommandAndControl"},
+	{"exfiltration", "TA0010", "Exfiltration", "Exfiltration"},
+	{"impact", "TA0040", "Impact", "Impact"},
+};
+#define NTACTICS (sizeof(tactics) / sizeof(tactics[0]))
+
+void
+tval_add(struct arena *a, struct tval *l, int *cap, const char *s)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return;
+	VEC_PUSH(a, l->v, l->n, *cap, s);
+}
+
+/* The tactics of the tags, in tag order, one per id (the first tag's spelling wins). */
+static int
+rule_tactics(const struct rule *r, int *out)
+{
+	int n = 0;
+	for (int i = 0; i < r->ntags; i++) {
+		if (strncmp(r->tags[i], "attack.", 7))
+			continue;
+		for (int k = 0; k < (int)NTACTICS; k++) {
+			if (strcmp(tactics[k].tag, r->tags[i] + 7))
+				continue;
+			bool seen = false;
+			for (int j = 0; j < n; j++)
+				seen = seen || !strcmp(tactics[out[j]].id, tactics[k].id);
+			if (!seen)
+				out[n++] = k;
+		}
+	}
+	return n;
+}
+
+/* The technique ids of the tags (T1102.002 upper-cased), the sub-techniques cut when !subs. */
+static struct tval
+rule_techniques(struct arena *a, const struct rule *r, bool subs)
+{
+	struct tval l = {0};
+	int cap = 0;
+	for (int i = 0; i < r->ntags; i++) {
+		const char *t = r->tags[i];
+		if (strncmp(t, "attack.", 7))
+			continue;
+		t += 7;
+		if ((t[0] != 't' && t[0] != 'T') || !isdigit((unsigned char)t[1]))
+			continue;
+		size_t n = subs ? strlen(t) : strcspn(t, ".");
+		char *id = arena_strndup(a, t, n);
+		id[0] = 'T';
+		tval_add(a, &l, &cap, id);
+	}
+	return l;
+}
+
+bool
+template_attack_list(struct arena *a, const struct rule *r, const char *name, struct tval *out)
+{
+	static const char *const names[] = {"tactics", "tactic_ids", "tactic_names"};
+	if (!strcmp(name, "techniques") || !strcmp(name, "subtechniques")) {
+		*out = rule_techniques(a, r, name[0] == 's');
+		return true;
+	}
+	for (int which = 0; which < 3; which++) {
+		if (strcmp(name, names[which]))
+			continue;
+		int idx[NTACTICS * 2], n = rule_tactics(r, idx), cap = 0;
+		*out = (struct tval){0};
+		for (int i = 0; i < n; i++)
+			tval_add(a, out, &cap, which == 0 ? tactics[idx[i]].camel :
+					       which == 1 ? tactics[idx[i]].id : tactics[idx[i]].name);
+		return true;
+	}
+	return false;
+}
+
+/* ---- ECS threat ------------------------------------------------------------------------ */
+
+/* One element of the threat array: a tactic and the techniques under it. */
+struct threat {
+	const char *id, *name;
+	struct tval parents;	/* technique ids (T1102) */
+	int cap;
+};
+
+/* Does table entry e (a technique) belong to tactic id (or to the tactic it was split from)? */
+static bool
+in_tactic(const struct attack_table *t, const struct attack_entry *e, const char *id)
+{
+	const struct attack_entry *tac = attack_find(t, id);
+	for (unsigned i = 0; i < e->tactics_count; i++) {
+		const struct attack_entry *te = attack_tactic(t, e->tactics[i]);
+		if (te && (!strcmp(te->id, id) || (tac && tac->split_from &&
+						   !strcmp(te->id, tac->split_from))))
+			return true;
+	}
+	return false;
+}
+
+static void
+put_attack_ref(struct buf *out, const char *id, const char *name, const char *kind)
+{
+	buf_puts(out, "{\"id\": ");
+	json_put_string(out, id);
+	buf_puts(out, ", \"name\": ");
+	json_put_string(out, name);
+	buf_printf(out, ", \"reference\": \"https://attack.mitre.org/%s/", kind);
+	for (const char *c = id; *c; c++)	/* T1102.002 -> T1102/002 */
+		buf_putc(out, *c == '.' ? '/' : *c);
+	buf_puts(out, "/\"");
+}
+
+/* The technique parent with the rule's sub-techniques of it. */
+static void
+put_technique(const struct attack_table *t, const struct tval *subs, const char *parent,
+	      struct buf *out)
+{
+	put_attack_ref(out, parent, attack_find(t, parent)->name, "techniques");
+	int n = 0;
+	size_t plen = strlen(parent);
+	for (int i = 0; i < subs->n; i++) {
+		const struct attack_entry *e = attack_find(t, subs->v[i]);
+		if (!e || strncmp(subs->v[i], parent, plen) || subs->v[i][plen] != '.')
+			continue;
+		buf_puts(out, n++ ? ", " : ", \"subtechnique\": [");
+		put_attack_ref(out, subs->v[i], e->name, "techniques");
+		buf_putc(out, '}');
+	}
+	buf_puts(out, n ? "]}" : "}");
+}
+
+void
+template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
+		    struct buf *out)
+{
+	int idx[NTACTICS * 2], n = rule_tactics(r, idx), nthreats = 0, cap = 0;
+	struct threat *threats = NULL;
+	for (int i = 0; i < n; i++)
+		VEC_PUSH(a, threats, nthreats, cap, ((struct threat){tactics[idx[i]].id,
+								     tactics[idx[i]].name, {0}, 0}));
+	struct tval subs = rule_techniques(a, r, true);
+	for (int i = 0; i < subs.n; i++) {
+		const struct attack_entry *e = attack_find(t, subs.v[i]);
+		const char *parent = arena_strndup(a, subs.v[i], strcspn(subs.v[i], "."));
+		if (!e || !attack_find(t, parent))
+			continue;	/* not in the table: no name to give */
+		bool placed = false;
+		for (int k = 0; k < nthreats; k++) {
+			if (in_tactic(t, e, threats[k].id)) {
+				tval_add(a, &threats[k].parents, &threats[k].cap, parent);
+				placed = true;
+			}
+		}
+		/* a technique without a tagged tactic goes under its own first tactic */
+		const struct attack_entry *own = e->tactics_count ? attack_tactic(t, e->tactics[0]) : NULL;
+		if (!placed && own) {
+			int k = 0;
+			while (k < nthreats && strcmp(threats[k].id, own->id))
+				k++;
+			if (k == nthreats)
+				VEC_PUSH(a, threats, nthreats, cap,
+					 ((struct threat){own->id, own->name, {0}, 0}));
+			tval_add(a, &threats[k].parents, &threats[k].cap, parent);
+		}
+	}
+	buf_putc(out, '[');
+	for (int k = 0; k < nthreats; k++) {
+		buf_puts(out, k ? ", {\"framework\": \"MITRE ATT&CK\", \"tactic\": "
+				: "{\"framework\": \"MITRE ATT&CK\", \"tactic\": ");
+		put_attack_ref(out, threats[k].id, threats[k].name, "tactics");
+		buf_puts(out, "}, \"technique\": [");
+		for (int i = 0; i < threats[k].parents.n; i++) {
+			buf_puts(out, i ? ", " : "");
+			put_technique(t, &subs, threats[k].parents.v[i], out);
+		}
+		buf_puts(out, "]}");
+	}
+	buf_putc(out, ']');
+}
