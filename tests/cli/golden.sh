@@ -142,7 +142,8 @@ done
 # parsed NAME FILE EXT: the multi-rule output holds two rules, read back by a real parser.
 parsed() {
 	case $3 in
-	json) node -e 'const a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	json) node -e 'let a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		a = Array.isArray(a) ? a : a.rules;	/* Sumo CSE: one {"rules": [...]} object */
 		if (!Array.isArray(a) || a.length !== 2) throw new Error("want an array of 2");' "$2" ;;
 	ndjson) node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
 		if (l.pop() !== "" || l.length !== 2) throw new Error("want 2 lines");
