@@ -17,18 +17,8 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fail=0
-t() {
-	n=$((n + 1))
-	if (eval "$2") >"$tmp/log" 2>&1; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		sed 's/^/# /' "$tmp/log"
-		fail=1
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"	# t DESCRIPTION SCRIPT; "not ok" fails the test (TAP)
 
 mkdir "$tmp/rules"
 cp rules/*.yml "$tmp/rules/"
@@ -138,4 +128,3 @@ t "LogScale: enabled, interval in seconds, no deprecated field" '
 	[ "$(grep -c "^queryTimestampType: \"EventTimestamp\"$" "$tmp/ls.yaml")" = "$docs" ] &&
 	! grep -qE "^(queryStart|queryEnd|backfillLimitV2):" "$tmp/ls.yaml"'
 echo "1..$n"
-exit $fail
