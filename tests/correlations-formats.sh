@@ -97,7 +97,7 @@ for (const f of process.argv.slice(1)) {
 	}
 }
 process.exit(bad ? 1 : 0);
-' "$tmp"/parse/*.json "$tmp"/parse/*.ndjson >"$tmp/check" 2>&1; then
+' $(ls "$tmp"/parse/*.json "$tmp"/parse/*.ndjson 2>/dev/null) >"$tmp/check" 2>&1; then
 		ok "JSON and NDJSON outputs parse"
 	else
 		not_ok "JSON and NDJSON outputs parse"
