@@ -10,6 +10,7 @@ parse_yaml=$2
 update=${3:-}
 gold=tests/golden/cli
 tmp=$(mktemp -d)
+. "$(dirname "$0")/../transcript.sh"
 trap 'rm -rf "$tmp"' EXIT
 export SIGMACC_TEMPLATES=templates	# no absolute path in a message
 n=0
@@ -35,16 +36,7 @@ compare() {
 case_() {
 	name=$1
 	shift
-	"$bin" "$@" > "$tmp/out" 2> "$tmp/err"
-	status=$?
-	{
-		echo "\$ sigmacc $*"
-		echo "[exit $status]"
-		echo "--- stdout"
-		cat "$tmp/out"
-		echo "--- stderr"
-		cat "$tmp/err"
-	} | sed "s|$tmp|TMP|g" > "$tmp/case"
+	transcript "$@" | sed "s|$tmp|TMP|g" > "$tmp/case"
 	if compare "$name.txt" "$tmp/case"; then ok "$name"; else notok "$name"; fi
 }
 

@@ -11,6 +11,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 update=${2:-}
 dir=tests/pysigma
 tmp=$(mktemp -d)
+. "$(dirname "$0")/../transcript.sh"
 trap 'rm -rf "$tmp"' EXIT
 export SIGMACC_TEMPLATES=templates	# no absolute path in a message
 n=0
@@ -20,16 +21,7 @@ fail=0
 case_() {
 	golden=$dir/golden/$1
 	shift
-	"$bin" "$@" > "$tmp/out" 2> "$tmp/err"
-	status=$?
-	{
-		echo "\$ sigmacc $*"
-		echo "[exit $status]"
-		echo "--- stdout"
-		cat "$tmp/out"
-		echo "--- stderr"
-		cat "$tmp/err"
-	} > "$tmp/case"
+	transcript "$@" > "$tmp/case"
 	n=$((n + 1))
 	if [ "$update" = --update ]; then
 		cp "$tmp/case" "$golden"
