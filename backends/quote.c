@@ -9,6 +9,7 @@
  */
 #include "backend.h"
 
+#include <stdint.h>
 #include <string.h>
 
 bool
@@ -32,7 +33,7 @@ quote_check(const struct quoting *q, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!quote_is_control((char)c) || quote_named(q, c))
+		if ((c >= 0x20 && c != 0x7f) || quote_named(q, c))
 			continue;
 		if (!q->control || (c == 0 && !q->nul))
 			return i;
@@ -45,8 +46,22 @@ quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 {
 	if (quote_check(q, s, n) < n)
 		return false;
+	/* the bytes that need more than themselves: control characters, the
+	 * literal's escape character and quote (q->special); one bit each */
+	uint64_t marked[4] = {0xffffffffu, 1ull << 63, 0, 0};	/* 0x00-0x1f, 0x7f */
+	for (const char *p = q->special; *p; p++)
+		marked[(unsigned char)*p >> 6] |= 1ull << ((unsigned char)*p & 63);
 	buf_puts(out, q->open);
 	for (size_t i = 0; i < n; i++) {
+		size_t run = i;	/* copy a run of plain bytes at once */
+		while (run < n && !(marked[(unsigned char)s[run] >> 6] >> ((unsigned char)s[run] & 63) & 1))
+			run++;
+		if (run > i) {
+			buf_putn(out, s + i, run - i);
+			i = run;
+			if (i == n)
+				break;
+		}
 		unsigned char c = (unsigned char)s[i];
 		char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
 		if (named) {
@@ -56,8 +71,7 @@ quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 			buf_printf(out, q->control, c);
 		} else {
 			/* the escape character (or, without one, the quote doubled) */
-			if (strchr(q->special, (char)c))
-				buf_putc(out, q->escape ? q->escape : (char)c);
+			buf_putc(out, q->escape ? q->escape : (char)c);
 			buf_putc(out, (char)c);
 		}
 	}

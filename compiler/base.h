@@ -98,7 +98,17 @@ struct buf {
 
 void buf_putn(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+/* Room for extra more bytes and the terminating NUL. */
+void buf_reserve(struct buf *b, size_t extra);
+/* Inline: query text is written a byte at a time in many places. */
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_indent(struct buf *b, int n);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
+void
 buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
@@ -39,15 +39,6 @@ void
 buf_puts(struct buf *b, const char *s)
 {
 	buf_putn(b, s, strlen(s));
-}
-
-void
-buf_putc(struct buf *b, char c)
-{
-	if (b->len + 2 > b->cap)	/* the common case needs no call */
-		buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void
@@ -84,8 +75,12 @@ buf_printf(struct buf *b, const char *fmt, ...)
 void
 buf_indent(struct buf *b, int n)
 {
-	for (int i = 0; i < n; i++)
-		buf_putc(b, ' ');
+	if (n <= 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	memset(b->data + b->len, ' ', (size_t)n);
+	b->len += (size_t)n;
+	b->data[b->len] = '\0';
 }
 
 void

@@ -28,8 +28,12 @@ output_name(struct buf *b, const char *root, const char *file, const char *targe
 		len -= 5;
 	else if (len > 4 && !strcmp(rel + len - 4, ".yml"))
 		len -= 4;
-	buf_clear(b);
-	buf_printf(b, "%s/%.*s.%s", target, (int)len, rel, ext);
+	buf_clear(b);	/* TARGET/rel.EXT, once per rule and output: no printf */
+	buf_puts(b, target);
+	buf_putc(b, '/');
+	buf_putn(b, rel, len);
+	buf_putc(b, '.');
+	buf_puts(b, ext);
 }
 
 /* Finds each output's line in the manifest just read. */

@@ -26,7 +26,7 @@ names_add_record(struct names *s, const char *name, const char *record)
 		if (!s->v)
 			abort();
 	}
-	s->sorted = false;
+	s->sorted = false;	/* and the hash index is stale */
 	if (!record)
 		return s->v[s->n++] = arena_strdup(&s->arena, name);
 	size_t n = strlen(name), r = strlen(record);
@@ -43,17 +43,15 @@ names_add(struct names *s, const char *name)
 	return names_add_record(s, name, NULL);
 }
 
-/* Compares two entries by their paths: the text before a tab. */
+/* Compares two entries by their paths: the text before a tab. Paths share long
+ * prefixes (TARGET/product/category/...), so the common run is skipped first. */
 static int
 cmp_paths(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		int ca = *a == '\t' ? 0 : (unsigned char)*a, cb = *b == '\t' ? 0 : (unsigned char)*b;
-		if (ca != cb)
-			return ca - cb;
-		if (!ca)
-			return 0;
-	}
+	while (*a == *b && *a && *a != '\t')
+		a++, b++;
+	int ca = *a == '\t' ? 0 : (unsigned char)*a, cb = *b == '\t' ? 0 : (unsigned char)*b;
+	return ca - cb;
 }
 
 static int
@@ -62,10 +60,23 @@ cmp_names(const void *a, const void *b)
 	return cmp_paths(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* FNV-1a of an entry's path (the text before a tab). */
+static size_t
+hash_path(const char *p)
+{
+	size_t h = 14695981039346656037u;
+	for (; *p && *p != '\t'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	return h;
+}
+
 void
 names_sort(struct names *s)
 {
-	if (s->n)
+	bool sorted = true;	/* a manifest is read back in the order it was written */
+	for (int i = 1; i < s->n && sorted; i++)
+		sorted = cmp_paths(s->v[i - 1], s->v[i]) < 0;
+	if (!sorted)
 		qsort(s->v, (size_t)s->n, sizeof(*s->v), cmp_names);
 	int k = 0;
 	for (int i = 0; i < s->n; i++)
@@ -73,6 +84,21 @@ names_sort(struct names *s)
 			s->v[k++] = s->v[i];
 	s->n = k;
 	s->sorted = true;
+	/* lookups are by hash: a binary search compares long shared prefixes */
+	size_t want = 16;
+	while (want < 2 * (size_t)s->n)
+		want *= 2;
+	free(s->slots);
+	s->slots = calloc(want, sizeof(*s->slots));
+	if (!s->slots)
+		abort();
+	s->nslots = want;
+	for (int i = 0; i < s->n; i++) {
+		size_t at = hash_path(s->v[i]) & (want - 1);
+		while (s->slots[at])
+			at = (at + 1) & (want - 1);
+		s->slots[at] = i + 1;
+	}
 }
 
 static const char *const *
@@ -82,7 +108,12 @@ names_find(const struct names *s, const char *name)
 		fputs("sigmacc: internal error: names_has on an unsorted set\n", stderr);
 		abort();
 	}
-	return s->n ? bsearch(&name, s->v, (size_t)s->n, sizeof(*s->v), cmp_names) : NULL;
+	if (!s->n)
+		return NULL;
+	for (size_t at = hash_path(name) & (s->nslots - 1); s->slots[at]; at = (at + 1) & (s->nslots - 1))
+		if (!cmp_paths(s->v[s->slots[at] - 1], name))
+			return &s->v[s->slots[at] - 1];
+	return NULL;
 }
 
 bool
@@ -111,6 +142,7 @@ names_free(struct names *s)
 {
 	arena_free(&s->arena);
 	free(s->v);
+	free(s->slots);
 	*s = (struct names){0};
 }
 

@@ -14,6 +14,8 @@ struct names {
 	const char **v;
 	int n, cap;
 	bool sorted;
+	int *slots;	/* after names_sort: a hash index of v (slot = index + 1; 0: empty) */
+	size_t nslots;	/* a power of two, at least twice n */
 };
 
 /* Adds a copy of name; returns the copy. */

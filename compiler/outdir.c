@@ -98,21 +98,32 @@ say_open_error(struct buf *err, const struct outdir *o, int at, const char *name
 }
 
 static void
-forget_dir(struct outdir *o)
+forget_dirs(struct outdir *o)
 {
-	if (o->dirfd >= 0 && o->dirfd != o->fd)
-		close(o->dirfd);
-	o->dirfd = -1;
-	free(o->dir);
-	o->dir = NULL;
+	for (int i = 0; i < OUTDIR_DIRS; i++) {
+		if (o->dirs[i].path && o->dirs[i].fd >= 0)
+			close(o->dirs[i].fd);
+		free(o->dirs[i].path);
+		o->dirs[i] = (struct outdir_dir){.path = NULL, .fd = -1};
+	}
+}
+
+/* The cache slot of the directory rel[0..len) (FNV-1a). */
+static struct outdir_dir *
+dir_slot(struct outdir *o, const char *rel, size_t len)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)rel[i]) * 16777619u;
+	return &o->dirs[h % OUTDIR_DIRS];
 }
 
 /*
  * The directory holding rel's last component (*base), opened from OUTDIR one
  * component at a time without following links, created when create. Returns
  * a descriptor owned by o, or -1: with *missing when a directory does not
- * exist (and !create), else after a message. Remembers the last directory:
- * outputs come in sorted order, so neighbours share it.
+ * exist (and !create), else after a message. Remembers the directories in
+ * o->dirs: outputs come in sorted order per target, so neighbours share them.
  */
 static int
 dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool *missing,
@@ -128,9 +139,9 @@ dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool
 	}
 	if (!slash)
 		return o->fd;
-	if (o->dir && strlen(o->dir) == dlen && !strncmp(o->dir, rel, dlen))
-		return o->dirfd;
-	forget_dir(o);
+	struct outdir_dir *slot = dir_slot(o, rel, dlen);
+	if (slot->path && strlen(slot->path) == dlen && !strncmp(slot->path, rel, dlen))
+		return slot->fd;
 	int cur = o->fd;
 	for (const char *c = rel; c < rel + dlen;) {
 		size_t n = strcspn(c, "/");
@@ -150,8 +161,14 @@ dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool
 		cur = next;
 		c += n + (c[n] == '/');
 	}
-	o->dir = strndup(rel, dlen);
-	o->dirfd = cur;
+	if (cur == o->fd)
+		return cur;	/* no component (rel "/x" is never valid): nothing to cache */
+	if (slot->path)
+		close(slot->fd);
+	free(slot->path);
+	*slot = (struct outdir_dir){.path = strndup(rel, dlen), .fd = cur};
+	if (!slot->path)
+		abort();
 	return cur;
 }
 
@@ -309,7 +326,8 @@ tmp_open(struct outdir *o, bool create, struct buf *err)
 bool
 outdir_open(struct outdir *o, const char *path, bool write, struct buf *err)
 {
-	*o = (struct outdir){.path = path, .fd = -1, .lock = -1, .tmp = -1, .dirfd = -1};
+	*o = (struct outdir){.path = path, .fd = -1, .lock = -1, .tmp = -1};
+	forget_dirs(o);
 	if (write && mkdir(path, 0777) != 0 && errno != EEXIST) {
 		say(err, o, NULL, 0, strerror(errno));
 		return false;
@@ -340,7 +358,7 @@ outdir_close(struct outdir *o)
 		unlinkat(o->fd, OUTDIR_TMP, AT_REMOVEDIR);	/* fails when not empty: kept */
 		close(o->tmp);
 	}
-	forget_dir(o);
+	forget_dirs(o);
 	if (o->lock >= 0)
 		close(o->lock);	/* releases the lock */
 	if (o->fd >= 0)
@@ -351,13 +369,14 @@ outdir_close(struct outdir *o)
 void
 outdir_view(const struct outdir *o, struct outdir *view)
 {
-	*view = (struct outdir){.path = o->path, .fd = o->fd, .lock = -1, .tmp = -1, .dirfd = -1};
+	*view = (struct outdir){.path = o->path, .fd = o->fd, .lock = -1, .tmp = -1};
+	forget_dirs(view);
 }
 
 void
 outdir_view_close(struct outdir *view)
 {
-	forget_dir(view);	/* OUTDIR's descriptor is the build's */
+	forget_dirs(view);	/* OUTDIR's descriptor is the build's */
 }
 
 bool

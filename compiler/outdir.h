@@ -7,13 +7,21 @@
 /* A committed OUTDIR is untrusted: every path below it is opened one component
  * at a time from the OUTDIR descriptor with O_NOFOLLOW, so a symbolic link
  * planted inside OUTDIR is an error naming it, never a way out. */
+#define OUTDIR_DIRS 64
+
 struct outdir {
 	const char *path;	/* OUTDIR as given, for messages */
 	int fd;			/* OUTDIR, or -1 when it does not exist (--check) */
 	int lock;		/* OUTDIR/.sigmacc-lock, or -1 */
 	int tmp;		/* OUTDIR/.sigmacc-tmp once a temporary exists, or -1 */
-	char *dir;		/* the directory last opened by outdir_dir ... */
-	int dirfd;		/* ... and its descriptor (-1: none) */
+	/* Directories recently opened below OUTDIR, direct-mapped by a hash of their
+	 * path: a build emits each rule for every target in turn, so the directories
+	 * of several targets alternate. Bounded, so a huge tree never holds more
+	 * than OUTDIR_DIRS descriptors. */
+	struct outdir_dir {
+		char *path;	/* relative to OUTDIR; NULL: empty slot */
+		int fd;
+	} dirs[OUTDIR_DIRS];
 };
 
 /* Names of sigmacc's own entries in OUTDIR. */
