@@ -254,6 +254,19 @@ bool corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input 
 bool corr_logscale_render(struct arena *a, struct diag *d, const struct corr_input *in,
 			  struct buf *out);
 
+bool corr_esql_render(struct arena *a, struct diag *d, const struct corr_input *in,
+		      struct buf *out);
+
+/* esql.c: the pieces of a base rule's ES|QL query, which corr_esql.c recombines */
+struct esql_parts {
+	const char *index;	/* what FROM reads */
+	const char *expand;	/* the MV_EXPAND commands, each after a line break ("" or NULL: none) */
+	const char *where;	/* the event selection, or NULL */
+	const char *expr;	/* the rule's condition, continuation lines indented by 4 */
+};
+bool esql_parts(struct arena *a, struct diag *d, const struct query *q, bool compact,
+		struct esql_parts *out);
+
 /* corr_common.c: shared by the correlation renderings above */
 /* Is the condition "every referenced rule" (gte/eq N rules, gt N-1)? */
 bool corr_needs_all(const struct correlation *c);

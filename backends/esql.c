@@ -293,6 +293,19 @@ esql_expand(struct emitter *em, const struct sel_cond *c, unsigned n, struct buf
 	}
 }
 
+/* The selection conditions of s: the ECS event category (EQL's head), then the pipeline's. */
+static struct sel_cond *
+esql_conds(struct emitter *em, const struct selection *s, unsigned *n)
+{
+	*n = s->where_count + (s->from != NULL);
+	struct sel_cond *c = arena_alloc(em->a, sizeof(*c) * (*n + 1));
+	if (s->from)
+		c[0] = (struct sel_cond){.field = (char *)"event.category", .value = s->from};
+	for (unsigned i = 0; i < s->where_count; i++)
+		c[i + (s->from != NULL)] = s->where[i];
+	return c;
+}
+
 static bool
 esql_query(struct emitter *em)
 {
@@ -300,13 +313,8 @@ esql_query(struct emitter *em)
 	const struct selection *s = q->select;
 	if (!s)	/* --without-pipeline: the expression alone */
 		return emit_expr(em, q->expr, 0);
-	/* the selection's from is the ECS event category, as EQL's head */
-	unsigned n = s->where_count + (s->from != NULL);
-	struct sel_cond *c = arena_alloc(em->a, sizeof(*c) * (n + 1));
-	if (s->from)
-		c[0] = (struct sel_cond){.field = (char *)"event.category", .value = s->from};
-	for (unsigned i = 0; i < s->where_count; i++)
-		c[i + (s->from != NULL)] = s->where[i];
+	unsigned n;
+	struct sel_cond *c = esql_conds(em, s, &n);
 	const char *where = n ? emit_selection(em, &esql_select, c, n) : NULL;
 	if (n && !where)
 		return false;
@@ -331,6 +339,34 @@ esql_query(struct emitter *em)
 	return true;
 }
 
+bool
+esql_parts(struct arena *a, struct diag *d, const struct query *q, bool compact,
+	   struct esql_parts *out)
+{
+	struct buf text = {0};
+	struct emitter em = {.a = a, .d = d, .out = &text, .be = &backend_esql, .q = q,
+			     .compact = compact, .format = "default"};
+	memset(out, 0, sizeof(*out));
+	out->index = q->index ? q->index : "logs-*";
+	bool ok = emit_names(&em);
+	unsigned n = 0;
+	struct sel_cond *c = ok && q->select ? esql_conds(&em, q->select, &n) : NULL;
+	if (ok && n && !(out->where = emit_selection(&em, &esql_select, c, n)))
+		ok = false;
+	if (ok && n) {
+		struct buf seen = {0};
+		esql_expand(&em, c, n, &seen);
+		buf_free(&seen);
+		out->expand = arena_strndup(a, text.data ? text.data : "", text.len);
+		text.len = 0;
+	}
+	ok = ok && emit_expr(&em, q->expr, 4);
+	if (ok)
+		out->expr = arena_strndup(a, text.data ? text.data : "", text.len);
+	buf_free(&text);
+	return ok;
+}
+
 const struct backend backend_esql = {
 	.name = "esql",
 	.ext = "esql",
@@ -340,4 +376,5 @@ const struct backend backend_esql = {
 	.comment_open = "//",
 	.hook = esql_hook,
 	.query = esql_query,
+	.correlation = corr_esql_render,
 };

@@ -174,6 +174,7 @@ struct corr_input {
 	const char *inner_name;		/* rendered as chain input: a let of this name */
 	const struct query **bases;	/* [nrules] each base rule normalised (its computed
 					 * columns: extends) */
+	bool compact;			/* one line (--compact, or the format's) */
 };
 
 #endif

@@ -71,11 +71,13 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 		if (!(in->value_column[i] = map_column(s, &opts, a, d, c, r, c->field)))
 			return false;
 	}
-	struct rule copy = *r;
-	copy.fields = fields;
-	copy.nfields = nfields;
-	copy.field_pos = pos;
-	struct query *q = normalize_rule(a, d, &copy, &opts);
+	/* in the arena: the query (in->bases) keeps pointing at its rule */
+	struct rule *copy = arena_alloc(a, sizeof(*copy));
+	*copy = *r;
+	copy->fields = fields;
+	copy->nfields = nfields;
+	copy->field_pos = pos;
+	struct query *q = normalize_rule(a, d, copy, &opts);
 	if (!q)
 		return false;
 	in->tables[i] = q->select ? q->select->from : NULL;
@@ -123,7 +125,8 @@ static bool
 render(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
        const char *prefix, const char *inner, struct buf *out)
 {
-	struct corr_input in = {.c = c, .opts = &s->opts, .prefix = prefix, .inner_name = inner};
+	struct corr_input in = {.c = c, .opts = &s->opts, .prefix = prefix, .inner_name = inner,
+				.compact = s->compact};
 	size_t n = (size_t)c->nrules;
 	in.queries = arena_alloc(a, sizeof(*in.queries) * n);
 	in.tables = arena_alloc(a, sizeof(*in.tables) * n);
