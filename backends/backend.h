@@ -260,7 +260,8 @@ bool corr_esql_render(struct arena *a, struct diag *d, const struct corr_input *
 /* esql.c: the pieces of a base rule's ES|QL query, which corr_esql.c recombines */
 struct esql_parts {
 	const char *index;	/* what FROM reads */
-	const char *expand;	/* the MV_EXPAND commands, each after a line break ("" or NULL: none) */
+	const char *expand;	/* the fields MV_EXPAND splits, as written, each ending in '\n'
+				 * (NULL: none) */
 	const char *where;	/* the event selection, or NULL */
 	const char *expr;	/* the rule's condition, continuation lines indented by 4 */
 };

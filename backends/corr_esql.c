@@ -136,16 +136,23 @@ static void
 source(const struct corr_input *in, const struct esql_parts *parts, struct buf *out)
 {
 	const struct correlation *c = in->c;
-	bool expand = false;
+	struct buf fields = {0};	/* each field once, though several rules split it */
 	for (int i = 0; i < c->nrules; i++)
-		expand |= parts[i].expand && *parts[i].expand;
+		for (const char *f = parts[i].expand; f && *f; f = strchr(f, '\n') + 1) {
+			size_t n = strcspn(f, "\n") + 1;
+			bool seen = false;
+			for (const char *g = fields.data; g && *g && !seen; g = strchr(g, '\n') + 1)
+				seen = !strncmp(f, g, n);
+			if (!seen)
+				buf_putn(&fields, f, n);
+		}
+	bool expand = fields.len > 0;
 	buf_printf(out, "FROM %s%s", parts[0].index, expand ? " METADATA _index, _id" : "");
-	/* each field once, though several rules split it */
-	for (int i = 0; i < c->nrules; i++) {
-		const char *e = parts[i].expand ? parts[i].expand : "";
-		if (*e && !(out->data && strstr(out->data, e)))
-			buf_puts(out, e);
+	for (const char *f = fields.data; f && *f; f = strchr(f, '\n') + 1) {
+		pipe(in, out);
+		buf_printf(out, "MV_EXPAND %.*s", (int)strcspn(f, "\n"), f);
 	}
+	buf_free(&fields);
 	pipe(in, out);
 	buf_puts(out, "EVAL ");
 	for (int i = 0; i < c->nrules; i++) {

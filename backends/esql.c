@@ -356,8 +356,8 @@ esql_parts(struct arena *a, struct diag *d, const struct query *q, bool compact,
 	if (ok && n) {
 		struct buf seen = {0};
 		esql_expand(&em, c, n, &seen);
+		out->expand = arena_strndup(a, seen.data ? seen.data : "", seen.len);
 		buf_free(&seen);
-		out->expand = arena_strndup(a, text.data ? text.data : "", text.len);
 		text.len = 0;
 	}
 	ok = ok && emit_expr(&em, q->expr, 4);
