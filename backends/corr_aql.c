@@ -19,7 +19,13 @@
  * The window is the query's whole time range, one per run: a warning says it
  * is not sliding. Temporal types are refused: after GROUP BY no documented
  * aggregate tells which base rule each event matched, and AQL cannot order
- * events within a group. Group-by fields that map to a different column per
+ * events within a group. AQL's conditional logic gives one value per event
+ * (`SELECT CASE username WHEN 'root' THEN ... END`, `IF cond THEN a ELSE b`:
+ *   https://www.ibm.com/docs/SSKMKU/com.ibm.qradar.doc/c_aql_conditional_logic.html),
+ * so UNIQUECOUNT of such a rule tag would credit an event matching two rules
+ * to the first only, and per-rule flags need an aggregate over an expression
+ * (MAX(IF ... THEN 1 ELSE 0)), which the aggregate functions page does not
+ * document (its arguments are properties). Group-by fields that map to a different column per
  * base rule are refused too (GROUP BY takes one column).
  */
 #include "backend.h"

@@ -33,6 +33,12 @@
  *     (serialized input; `step Name output=none: Condition => Column = Value;`;
  *     StepName.Column reads a previous step's state; applies to Azure Data
  *     Explorer, Azure Monitor and Microsoft Sentinel)
+ *   Defender XDR advanced hunting is not among those, and its language page
+ *   (learn.microsoft.com/defender-xdr/advanced-hunting-query-language) lists
+ *   common operators only and defers to the Kusto reference: scan is not
+ *   documented there. The query is Sentinel's (the sentinel-rule format, also
+ *   over the Defender XDR tables streamed to Sentinel); README says so, and
+ *   the defender-detection format refuses correlations in any case.
  *   https://learn.microsoft.com/en-us/kusto/query/percentile-aggregation-function
  *     (percentile() estimates with T-Digest: a warning says so)
  *
