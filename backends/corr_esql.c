@@ -73,24 +73,44 @@ pipe(const struct corr_input *in, struct buf *out)
 	buf_puts(out, in->compact ? " | " : "\n| ");
 }
 
-/* ", `col`" for each group-by column (every rule's are the same). */
-static void
-group_list(const struct corr_input *in, struct buf *out)
+/* Is column k of the group-by columns (k == ngroup: the value column) one listed before it? */
+static bool
+listed(const struct corr_input *in, int k)
 {
-	for (int g = 0; g < in->c->ngroup; g++) {
+	const char *col = k < in->c->ngroup ? in->columns[0][k] : in->value_column[0];
+	for (int g = 0; g < k && g < in->c->ngroup; g++)
+		if (!strcmp(in->columns[0][g], col))
+			return true;
+	return false;
+}
+
+/* ", `col`" for each group-by column (every rule's are the same), and with value the
+ * value column, each once: BY names a column once. */
+static void
+columns(const struct corr_input *in, bool value, struct buf *out)
+{
+	for (int k = 0; k < in->c->ngroup + (value && in->value_column[0]); k++) {
+		if (listed(in, k))
+			continue;
 		buf_puts(out, ", ");
-		esql_name(out, in->columns[0][g]);
+		esql_name(out, k < in->c->ngroup ? in->columns[0][k] : in->value_column[0]);
 	}
 }
 
-/* The first window and groups of STATS ... BY. */
 static void
-by_window(const struct corr_input *in, struct buf *out)
+group_list(const struct corr_input *in, struct buf *out)
+{
+	columns(in, false, out);
+}
+
+/* BY the window and the groups of STATS, and with value the value column. */
+static void
+by_window(const struct corr_input *in, bool value, struct buf *out)
 {
 	buf_puts(out, " BY sigma_window = BUCKET(`@timestamp`, ");
 	esql_span(out, in->c->seconds);
 	buf_putc(out, ')');
-	group_list(in, out);
+	columns(in, value, out);
 }
 
 /* "sigma_r0 = MAX(sigma_r0), ...": whether any row of the event or window matched rule i. */
@@ -173,11 +193,7 @@ source(const struct corr_input *in, const struct esql_parts *parts, struct buf *
 	buf_puts(out, "STATS ");
 	rule_maxima(c, out);
 	buf_puts(out, " BY _index, _id, `@timestamp`");
-	group_list(in, out);
-	if (in->value_column[0]) {
-		buf_puts(out, ", ");
-		esql_name(out, in->value_column[0]);
-	}
+	columns(in, true, out);
 }
 
 /* The aggregation per window and group; *column is what the condition tests. */
@@ -198,14 +214,12 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 	case CORR_EVENT_COUNT:
 		*column = "event_count";
 		buf_puts(out, "STATS event_count = COUNT(*)");
-		by_window(in, out);
+		by_window(in, false, out);
 		return;
 	case CORR_VALUE_COUNT:
 		*column = "value_count";
 		buf_puts(out, "STATS sigma_events = COUNT(*)");
-		by_window(in, out);
-		buf_puts(out, ", ");
-		esql_name(out, in->value_column[0]);
+		by_window(in, true, out);
 		pipe(in, out);
 		buf_puts(out, "STATS value_count = COUNT(*) BY sigma_window");
 		group_list(in, out);
@@ -213,7 +227,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 	case CORR_TEMPORAL:
 		buf_puts(out, "STATS ");
 		rule_maxima(c, out);
-		by_window(in, out);
+		by_window(in, false, out);
 		if (c->cond) {
 			pipe(in, out);
 			buf_puts(out, "WHERE ");
@@ -237,7 +251,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 		buf_printf(out, "%s(sigma_value, %s)", fn, corr_percent(c));
 	else
 		buf_puts(out, fn);
-	by_window(in, out);
+	by_window(in, false, out);
 	if (c->type == CORR_VALUE_PERCENTILE || c->type == CORR_VALUE_MEDIAN)
 		diag_warning(d, c->type_pos, "esql: %s is usually approximate in ES|QL, not the "
 			     "exact %s percentile", c->type == CORR_VALUE_MEDIAN ? "MEDIAN()"
