@@ -414,6 +414,24 @@ map_one(struct norm *n, const struct match *m, const char *to, const char *type,
 	return coerce(n, &c, type, sigma) ? norm_match_expr(n, &c) : NULL;
 }
 
+/*
+ * A field a pySigma field_name_mapping maps to several names: pySigma matches
+ * the item on each and ORs them, so the item holds when any of the fields
+ * matches (and, negated, when none does).
+ */
+static struct expr *
+map_names(struct norm *n, const struct match *m, const struct pl_field *f, const char *sigma)
+{
+	struct expr *g = norm_group(n, EXPR_OR);
+	for (unsigned k = 0; k <= f->also_count; k++) {
+		struct expr *e = map_one(n, m, k ? f->also[k - 1] : f->to, f->type, sigma);
+		if (!e)
+			return NULL;
+		norm_add_kid(n, g, e);
+	}
+	return g;
+}
+
 /* Text an ip field can hold: an address, or a wildcard over address characters. */
 static bool
 address_like(const struct pattern *p)
@@ -665,6 +683,11 @@ norm_map_match(struct norm *n, struct match *m)
 			}
 			if (o && (!o->to || o->project_only))
 				return norm_unmapped(n, m->pos, m->vals[i].text), NULL;
+			if (o && o->also_count)
+				return diag_error(n->d, m->pos, "field '%s' is mapped to several fields "
+						  "in pipeline %s (target %s), and a field reference "
+						  "names one", m->vals[i].text, n->o->pipeline->name,
+						  n->o->target), NULL;
 			if (!o) {
 				m->vals[i].text = pipeline_unlisted_name(n->a, n->ls, m->vals[i].text);
 				m->vals[i].len = strlen(m->vals[i].text);
@@ -682,6 +705,8 @@ norm_map_match(struct norm *n, struct match *m)
 	if (f->warning)
 		diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s (target %s): %s",
 			     sigma, f->to ? f->to : "?", n->o->pipeline->name, n->o->target, f->warning);
+	if (f->also_count)
+		return map_names(n, m, f, sigma);
 	if (f->events)
 		return map_per_event(n, m, f, sigma);
 	if (f->values)

@@ -171,23 +171,60 @@ item_expr(struct norm *n, const struct item *it)
 	return modchain_has(c, MOD_NEQ) ? norm_not(n, res) : res;
 }
 
+/* Is the item left out by a pySigma drop_detection_item of the pipeline? */
+static bool
+item_dropped(const struct norm *n, const struct item *it)
+{
+	for (unsigned i = 0; it->field && n->ls && i < n->ls->drop_count; i++)
+		if (!strcmp(n->ls->drop[i], it->field))
+			return true;
+	return false;
+}
+
 static struct expr *
 search_expr(struct norm *n, const struct search *s)
 {
-	if (s->ngroups == 1 && s->groups[0].nitems == 1)	/* the common case: no groups to build */
+	if (s->ngroups == 1 && s->groups[0].nitems == 1 &&	/* the common case: no groups */
+	    !item_dropped(n, &s->groups[0].items[0]))
 		return item_expr(n, &s->groups[0].items[0]);
 	struct expr *any = norm_group(n, EXPR_OR);
 	for (int i = 0; i < s->ngroups; i++) {
 		struct expr *every = norm_group(n, EXPR_AND);
 		for (int j = 0; j < s->groups[i].nitems; j++) {
+			if (item_dropped(n, &s->groups[i].items[j]))
+				continue;
 			struct expr *e = item_expr(n, &s->groups[i].items[j]);
 			if (!e)
 				return NULL;
 			norm_add_kid(n, every, e);
 		}
+		/* pySigma leaves an emptied search out of the condition: true under and,
+		 * false under or, an error under not; no one meaning to keep */
+		if (!every->nkids)
+			return diag_error(n->d, s->groups[i].pos, "drop_detection_item of pipeline %s "
+					  "drops every detection item of search '%s' (target %s), "
+					  "which would change what the rule matches",
+					  n->o->pipeline->name, s->name, n->o->target), NULL;
 		norm_add_kid(n, any, norm_finish(every));
 	}
 	return norm_finish(any);
+}
+
+/* pySigma's add_condition: the rule must match the added searches too (pySigma wraps
+ * the condition in each in turn, so the last added comes first). */
+static struct expr *
+with_added(struct norm *n, struct expr *e)
+{
+	struct expr *g = norm_group(n, EXPR_AND);
+	for (unsigned i = n->ls->added_count; i-- > 0;) {
+		const struct pl_added *ad = &n->ls->added[i];
+		struct expr *c = search_expr(n, ad->search);
+		if (!c)
+			return NULL;
+		norm_add_kid(n, g, ad->negated ? norm_not(n, c) : c);
+	}
+	norm_add_kid(n, g, e);
+	return norm_finish(g);
 }
 
 /* The search c names: by the index rule.c resolved when it is this rule's (a
@@ -285,6 +322,8 @@ project_fields(struct norm *n, struct query *q)
 		norm_use_extend(n, f);
 		if (f->to)
 			add_project(n, q, &cap, f->to);
+		for (unsigned k = 0; k < f->also_count; k++)
+			add_project(n, q, &cap, f->also[k]);
 		for (unsigned k = 0; !f->to && k < f->hashes_count; k++)
 			add_project(n, q, &cap, f->hashes[k].to);
 		if (!f->to && f->values)
@@ -349,6 +388,8 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 		norm_add_kid(&n, any, e);
 	}
 	q->expr = norm_finish(any);
+	if (n.ls && n.ls->added_count && !(q->expr = with_added(&n, q->expr)))
+		return NULL;
 	if (!project_fields(&n, q))
 		return NULL;
 	flag_columns(&n, q);

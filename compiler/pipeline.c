@@ -443,9 +443,10 @@ load_checked(const char *path, const char *name, const char *target, struct pipe
 		fprintf(stderr, "sigmacc: %s: cannot read pipeline: %s\n", path, why);
 		return -1;
 	}
-	struct source src = {path, text, len};
-	struct diag d = {.src = &src};
 	struct arena *a = calloc(1, sizeof(*a));
+	/* the path in the arena: a pySigma pipeline's added conditions keep their positions */
+	struct source src = {a ? arena_strdup(a, path) : path, text, len};
+	struct diag d = {.src = &src};
 	struct ynode **docs;
 	int ndocs = 0;
 	struct pipeline *p = NULL;
@@ -639,6 +640,16 @@ narrowed(struct arena *a, const struct pl_logsource *o, const struct pl_logsourc
 		m.field_prefix = o->field_prefix;
 		m.field_suffix = o->field_suffix;
 	}
+	/* pySigma's dropped items and added conditions: b's (an earlier overlay's), then o's */
+	m.drop = arena_alloc(a, sizeof(*m.drop) * (o->drop_count + b->drop_count + 1));
+	m.drop_count = 0;
+	for (unsigned k = 0; k < b->drop_count + o->drop_count; k++)
+		m.drop[m.drop_count++] = k < b->drop_count ? b->drop[k] : o->drop[k - b->drop_count];
+	m.added = arena_alloc(a, sizeof(*m.added) * (o->added_count + b->added_count + 1));
+	m.added_count = 0;
+	for (unsigned k = 0; k < b->added_count + o->added_count; k++)
+		m.added[m.added_count++] = k < b->added_count ? b->added[k]
+							      : o->added[k - b->added_count];
 	return m;
 }
 
@@ -663,6 +674,10 @@ served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *
 	m.select = b->select;
 	m.fields = n.fields;
 	m.fields_count = n.fields_count;
+	m.drop = n.drop;
+	m.drop_count = n.drop_count;
+	m.added = n.added;
+	m.added_count = n.added_count;
 	m.passthrough = o->passthrough || b->passthrough;
 	return m;
 }

@@ -4,32 +4,45 @@
  * keeps the event selection). The transformations that rename fields
  * (field_name_mapping, _prefix, _suffix, each optionally limited by
  * include_fields/exclude_fields), change_logsource and the failures
- * (rule_failure, detection_item_failure) become entries per logsource; their
- * logsource rule conditions decide which entry each applies to. Every other
- * transformation or condition changes the rule in ways our pipelines do not
- * describe, so it is refused by name rather than skipped: a skipped
- * add_condition would widen every query.
+ * (rule_failure, detection_item_failure), drop_detection_item and
+ * add_condition become entries per logsource; their logsource rule
+ * conditions decide which entry each applies to. set_state sets the one
+ * state a backend of ours reads (ES|QL's index). Every other transformation
+ * or condition changes the rule in ways our pipelines do not describe, so it
+ * is refused by name rather than skipped.
  */
 #include "pipelines.h"
 #include "pysigma.h"
 
 #include "../backends/backend.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Transformations refused, with what to do instead. */
 #define PY_REFUSED(X) \
-	X("add_condition", "its condition would be matched the way Sigma matches (ignoring case), " \
-	  "which a pipeline's event selection (select:) does not; select the events in a " \
-	  "pipeline of ours") \
-	X("drop_detection_item", "dropping a detection item changes what the rule matches") \
-	X("set_state", "sigmacc's backends read no pySigma state; their settings are -O options " \
-	  "(sigmacc list options TARGET)") \
 	X("field_name_prefix_mapping", "list the field names in a field_name_mapping") \
 	X("field_name_transform", "list the field names in a field_name_mapping") \
 	X("value_placeholders", "placeholder values come from value lists (--vars FILE)") \
 	X("wildcard_placeholders", "use --undefined-placeholder=wildcard") \
 	X("query_expression_placeholders", "placeholder values come from value lists (--vars FILE)")
+
+/* State keys pySigma's backends for our targets read, refused with why (ES|QL's index
+ * is read: state_index). */
+#define PY_STATES_REFUSED(X) \
+	X("query_table", "pySigma's Kusto pipelines name the table with it, and a KQL table " \
+	  "comes with its logsource's field names and event selection; choose it with " \
+	  "change_logsource or a pipeline of ours") \
+	X("data_model_set", "pySigma's Splunk backend names a CIM data model with it; " \
+	  "pipeline splunk_cim queries the CIM data models (-p splunk_cim)") \
+	X("fields", "pySigma's Splunk backend lists a data model query's fields with it; " \
+	  "pipeline splunk_cim queries the CIM data models (-p splunk_cim)")
+
+static const char *const state_why[][2] = {
+#define PY_ROW(key, why) {key, why},
+	PY_STATES_REFUSED(PY_ROW)
+#undef PY_ROW
+};
 
 static const char *const refused_why[][2] = {
 #define PY_ROW(type, why) {type, why},
@@ -38,14 +51,19 @@ static const char *const refused_why[][2] = {
 };
 
 static const char *const kind_type[] = {
-#define PY_TYPE(kind, type, param) type,
+#define PY_TYPE(kind, type, param, more) type,
 	PY_KINDS(PY_TYPE)
 #undef PY_TYPE
 };
 static const char *const kind_param[] = {
-#define PY_PARAM(kind, type, param) param,
+#define PY_PARAM(kind, type, param, more) param,
 	PY_KINDS(PY_PARAM)
 #undef PY_PARAM
+};
+static const char *const kind_more[] = {
+#define PY_MORE(kind, type, param, more) more,
+	PY_KINDS(PY_MORE)
+#undef PY_MORE
 };
 
 bool
@@ -183,6 +201,17 @@ field_conditions(struct arena *a, struct diag *d, const struct ynode *t, struct 
 	return true;
 }
 
+/* Is key one of the space-separated words? */
+static bool
+in_words(const char *words, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = words; *p; p += strcspn(p, " "), p += *p == ' ')
+		if (strcspn(p, " ") == n && !strncmp(p, key, n))
+			return true;
+	return false;
+}
+
 /* The keys a transformation of kind may have: ours, or pySigma's that we refuse. */
 static bool
 check_keys(struct arena *a, struct diag *d, const struct ynode *t, enum py_kind kind)
@@ -190,11 +219,12 @@ check_keys(struct arena *a, struct diag *d, const struct ynode *t, enum py_kind 
 	static const char *const common[] = {"id", "type", "rule_conditions", "rule_cond_op"};
 	static const char *const field[] = {"field_name_conditions", "field_name_cond_op",
 					    "field_name_cond_not"};
-	bool fields = kind != PY_RULE_FAILURE && kind != PY_CHANGE_LOGSOURCE;
+	bool fields = kind != PY_RULE_FAILURE && kind != PY_CHANGE_LOGSOURCE && kind != PY_ADD &&
+		      kind != PY_STATE;
 	for (int i = 0; i < t->nkids; i += 2) {
 		const struct ynode *k = t->kids[i];
-		bool ok = !strcmp(k->text, kind_param[kind]) || (kind == PY_CHANGE_LOGSOURCE &&
-			  (!strcmp(k->text, "product") || !strcmp(k->text, "service")));
+		bool ok = (*kind_param[kind] && !strcmp(k->text, kind_param[kind])) ||
+			  in_words(kind_more[kind], k->text);
 		for (size_t j = 0; !ok && j < sizeof(common) / sizeof(common[0]); j++)
 			ok = !strcmp(k->text, common[j]);
 		for (size_t j = 0; !ok && fields && j < sizeof(field) / sizeof(field[0]); j++)
@@ -233,12 +263,54 @@ new_logsource(struct diag *d, const struct ynode *t, struct py_xform *x)
 	return true;
 }
 
-/* The parameter of x: its mapping (names to one name each), prefix, suffix or message. */
+/* add_condition: its conditions are Sigma detection items, read as a rule's search. */
 static bool
-parameter(struct diag *d, const struct ynode *t, struct py_xform *x)
+added_condition(struct arena *a, struct diag *d, const struct ynode *t, struct py_xform *x)
+{
+	const struct ynode *tpl = yaml_get(t, "template"), *neg = yaml_get(t, "negated"), *key = NULL;
+	if (tpl && (tpl->type != SCALAR_BOOL || strcmp(tpl->text, "false")))
+		return diag_error(d, tpl->pos, "add_condition 'template' is not supported: write "
+				  "the values out, one add_condition per logsource");
+	if (neg && neg->type != SCALAR_BOOL)
+		return diag_error(d, neg->pos, "'negated' must be true or false");
+	x->negated = neg && !strcmp(neg->text, "true");
+	const struct ynode *c = NULL;
+	for (int i = 0; i < t->nkids; i += 2)
+		if (!strcmp(t->kids[i]->text, "conditions")) {
+			key = t->kids[i];
+			c = t->kids[i + 1];
+		}
+	if (!c || c->kind != YNODE_MAP || c->nkids == 0)
+		return diag_error(d, c ? c->pos : t->pos, "add_condition needs the key 'conditions': "
+				  "a map of Sigma detection items (field|modifier: value)");
+	struct search *s = arena_alloc(a, sizeof(*s));
+	if (!rule_load_search(a, d, key, c, s))
+		return false;
+	x->cond = s;
+	return true;
+}
+
+/* The names a mapping value gives: one, or a list of them (pySigma ORs them). */
+static bool
+mapping_names(struct diag *d, const struct ynode *from, const struct ynode *to)
+{
+	bool ok = to->kind == YNODE_SEQ ? to->nkids > 0 : scalar(to) != NULL;
+	for (int k = 0; ok && to->kind == YNODE_SEQ && k < to->nkids; k++)
+		ok = scalar(to->kids[k]) != NULL;
+	return ok || diag_error(d, to->pos, "field '%s' must map to a field name or a list of "
+				"field names", from->text);
+}
+
+/* The parameter of x: its mapping (names to names), prefix, suffix, message, state key. */
+static bool
+parameter(struct arena *a, struct diag *d, const struct ynode *t, struct py_xform *x)
 {
 	if (x->kind == PY_CHANGE_LOGSOURCE)
 		return new_logsource(d, t, x);
+	if (x->kind == PY_ADD)
+		return added_condition(a, d, t, x);
+	if (x->kind == PY_DROP)
+		return true;
 	const struct ynode *p = yaml_get(t, kind_param[x->kind]);
 	if (x->kind != PY_MAPPING) {
 		x->text = scalar(p);
@@ -248,17 +320,9 @@ parameter(struct diag *d, const struct ynode *t, struct py_xform *x)
 	if (!p || p->kind != YNODE_MAP || p->nkids == 0)
 		return diag_error(d, p ? p->pos : t->pos, "field_name_mapping needs the key 'mapping': "
 				  "a mapping from Sigma field names to the target's");
-	for (int i = 0; i < p->nkids; i += 2) {
-		const struct ynode *to = p->kids[i + 1];
-		if (to->kind == YNODE_SEQ && to->nkids == 1)
-			to = to->kids[0];	/* a list of one name is that name */
-		if (to->kind == YNODE_SEQ && to->nkids > 1)
-			return diag_error(d, to->pos, "field '%s' maps to several fields; sigmacc "
-					  "maps a field to one", p->kids[i]->text);
-		if (!scalar(to))
-			return diag_error(d, to->pos, "field '%s' must map to a field name",
-					  p->kids[i]->text);
-	}
+	for (int i = 0; i < p->nkids; i += 2)
+		if (!mapping_names(d, p->kids[i], p->kids[i + 1]))
+			return false;
 	x->mapping = p;
 	return true;
 }
@@ -280,12 +344,12 @@ transformation(struct arena *a, struct diag *d, const struct ynode *t, struct py
 	if (kind == PY_KIND__COUNT)
 		return diag_error(d, type->pos, "pySigma transformation '%s' is not supported "
 				  "(sigmacc maps field_name_mapping, field_name_prefix, "
-				  "field_name_suffix, change_logsource, rule_failure and "
-				  "detection_item_failure)",
-				  type->text);
+				  "field_name_suffix, change_logsource, rule_failure, "
+				  "detection_item_failure, drop_detection_item, add_condition and "
+				  "set_state)", type->text);
 	*x = (struct py_xform){.kind = (enum py_kind)kind, .node = t};
 	if (!check_keys(a, d, t, x->kind) || !rule_scopes(a, d, t, x) ||
-	    !field_conditions(a, d, t, &x->fc) || !parameter(d, t, x))
+	    !field_conditions(a, d, t, &x->fc) || !parameter(a, d, t, x))
 		return false;
 	const struct py_scope *s = &x->scopes[0];
 	if (x->kind == PY_RULE_FAILURE && x->nscopes == 1 && !s->product && !s->service &&
@@ -295,6 +359,9 @@ transformation(struct arena *a, struct diag *d, const struct ynode *t, struct py
 	if (x->kind == PY_ITEM_FAILURE && py_field_passes(&x->fc, NULL))
 		return diag_error(d, t->pos, "a detection_item_failure must name its fields with "
 				  "include_fields: here it would refuse every field");
+	if (x->kind == PY_DROP && py_field_passes(&x->fc, NULL))
+		return diag_error(d, t->pos, "a drop_detection_item must name its fields with "
+				  "include_fields: here it would drop every detection item");
 	return true;
 }
 
@@ -322,6 +389,56 @@ allowed(struct diag *d, const struct ynode *doc, const char *target)
 			  "not target %s", target);
 }
 
+static int
+by_text(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * set_state: the one state a backend of ours reads. pySigma's Elasticsearch
+ * ES|QL backend writes its 'index' state after FROM, a list sorted, without
+ * repeats and joined by commas, '*' alone when listed; so does ours with the
+ * pipeline's index. The others (Kusto's query_table, Splunk's data_model_set)
+ * come with field names and event selections that pipelines of ours give.
+ */
+static bool
+state_index(struct arena *a, struct diag *d, const struct py_xform *x, const char *target,
+	    char **index)
+{
+	const struct ynode *key = yaml_get(x->node, "key"), *val = yaml_get(x->node, "val");
+	const struct py_scope *s = &x->scopes[0];
+	for (size_t i = 0; i < sizeof(state_why) / sizeof(state_why[0]); i++)
+		if (!strcmp(x->text, state_why[i][0]))
+			return diag_error(d, key->pos, "pySigma state '%s' is not supported: %s",
+					  x->text, state_why[i][1]);
+	if (strcmp(x->text, "index") || strcmp(target, "esql"))
+		return diag_error(d, key->pos, "pySigma state '%s' is read by no sigmacc backend for "
+				  "target %s (only esql reads one, 'index': the indices after FROM); "
+				  "the backends' settings are -O options (sigmacc list options %s)",
+				  x->text, target, target);
+	if (x->nscopes > 1 || s->product || s->service || s->category)
+		return diag_error(d, x->node->pos, "set_state 'index' for some logsources only is "
+				  "not supported: sigmacc names one index per pipeline");
+	int n = val && val->kind == YNODE_SEQ ? val->nkids : 1;
+	const char **v = arena_alloc(a, sizeof(*v) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		if (!(v[i] = scalar(val && val->kind == YNODE_SEQ ? val->kids[i] : val)))
+			return diag_error(d, val ? val->pos : x->node->pos, "set_state 'index' needs "
+					  "the key 'val': an index pattern or a list of them");
+	qsort(v, (size_t)n, sizeof(*v), by_text);
+	struct buf b = {0};
+	for (int i = 0; i < n; i++)
+		if (!i || strcmp(v[i], v[i - 1]))
+			buf_printf(&b, "%s%s", b.len ? "," : "", v[i]);
+	bool all = false;
+	for (int i = 0; i < n; i++)
+		all = all || !strcmp(v[i], "*");
+	*index = arena_strdup(a, all ? "*" : b.data);
+	buf_free(&b);
+	return true;
+}
+
 struct pipeline *
 pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const char *name,
 		const char *target)
@@ -340,18 +457,24 @@ pysigma_convert(struct arena *a, struct diag *d, const struct ynode *doc, const 
 	for (int i = 0; i < ts->nkids; i++)
 		if (!transformation(a, d, ts->kids[i], &xs[i]))
 			return NULL;
+	struct pipeline *p = arena_alloc(a, sizeof(*p));
+	for (int i = 0; i < ts->nkids; i++)
+		if (xs[i].kind == PY_STATE && !state_index(a, d, &xs[i], target, &p->index))
+			return NULL;
 	struct py_scope *scopes;
 	int n = py_entry_scopes(a, d, ts, xs, &scopes);
 	if (n < 0)
 		return NULL;
-	struct pipeline *p = arena_alloc(a, sizeof(*p));
 	const char *title = scalar(yaml_get(doc, "name"));
 	p->name = arena_printf(a, "%s", title ? title : name);
 	p->target = arena_printf(a, "%s", target);
 	p->description = arena_printf(a, "pySigma processing pipeline %s", p->name);
 	p->logsources = arena_alloc(a, sizeof(*p->logsources) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		if (py_entry(a, xs, ts->nkids, &scopes[i], &p->logsources[p->logsources_count]))
-			p->logsources_count++;
+	for (int i = 0; i < n; i++) {
+		int made = py_entry(a, d, xs, ts->nkids, &scopes[i], &p->logsources[p->logsources_count]);
+		if (made < 0)
+			return NULL;
+		p->logsources_count += (unsigned)made;
+	}
 	return p;
 }

@@ -67,30 +67,61 @@ unlisted_source(struct arena *a, const struct py_names *nm, const char *name)
 }
 
 /* Lists the Sigma field that is now called name, as to (unless it is listed already). */
-static void
+static struct pl_field *
 list_field(struct arena *a, struct py_names *nm, const char *name, const char *to,
 	   const char *failure)
 {
 	const char *from = unlisted_source(a, nm, name);
 	if (!from || find(nm, from))
-		return;
+		return NULL;
 	struct pl_field f = {.from = (char *)from, .to = (char *)to, .project_only = (char *)failure};
 	VEC_PUSH(a, nm->v, nm->n, nm->cap, f);
+	return &nm->v[nm->n - 1];
 }
 
-/* The name a mapping value gives: a name, or a list of one (checked when read). */
-static const char *
-target_name(const struct ynode *v)
+/* The names of a field: one-to-many mappings give it several (to, then also). */
+struct names {
+	char **v;
+	int n, cap;
+};
+
+static void
+names_add(struct arena *a, struct names *ns, const char *name)
 {
-	return v->kind == YNODE_SEQ ? v->kids[0]->text : v->text;
+	for (int i = 0; i < ns->n; i++)
+		if (!strcmp(ns->v[i], name))
+			return;
+	VEC_PUSH(a, ns->v, ns->n, ns->cap, (char *)name);
 }
 
 static const char *
+field_name(const struct pl_field *f, unsigned i)
+{
+	return i ? f->also[i - 1] : f->to;
+}
+
+static void
+field_rename(struct pl_field *f, const struct names *ns)
+{
+	f->to = ns->v[0];
+	f->also = ns->n > 1 ? ns->v + 1 : NULL;
+	f->also_count = (unsigned)ns->n - 1;
+}
+
+/* A mapping value: a name, or a list of them (checked when read). */
+static void
+mapped_names(struct arena *a, const struct ynode *v, struct names *ns)
+{
+	for (int k = 0; k < (v->kind == YNODE_SEQ ? v->nkids : 1); k++)
+		names_add(a, ns, v->kind == YNODE_SEQ ? v->kids[k]->text : v->text);
+}
+
+static const struct ynode *
 mapped(const struct ynode *m, const char *name)
 {
 	for (int i = 0; i < m->nkids; i += 2)
 		if (!strcmp(m->kids[i]->text, name))
-			return target_name(m->kids[i + 1]);
+			return m->kids[i + 1];
 	return NULL;
 }
 
@@ -100,15 +131,25 @@ apply_mapping(struct arena *a, struct py_names *nm, const struct py_xform *x)
 	int before = nm->n;
 	for (int i = 0; i < before; i++) {
 		struct pl_field *f = &nm->v[i];
-		const char *to = f->project_only || !passes(&x->fc, f->to) ? NULL :
-				 mapped(x->mapping, f->to);
-		if (to)
-			f->to = (char *)to;
+		struct names ns = {0};
+		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
+			const char *name = field_name(f, k);
+			const struct ynode *to = passes(&x->fc, name) ? mapped(x->mapping, name) : NULL;
+			if (to)
+				mapped_names(a, to, &ns);
+			else
+				names_add(a, &ns, name);
+		}
+		if (ns.n)
+			field_rename(f, &ns);
 	}
 	for (int i = 0; i < x->mapping->nkids; i += 2) {
 		const char *key = x->mapping->kids[i]->text;
-		if (passes(&x->fc, key))
-			list_field(a, nm, key, target_name(x->mapping->kids[i + 1]), NULL);
+		struct names ns = {0};
+		mapped_names(a, x->mapping->kids[i + 1], &ns);
+		struct pl_field *f = passes(&x->fc, key) ? list_field(a, nm, key, NULL, NULL) : NULL;
+		if (f)
+			field_rename(f, &ns);
 	}
 }
 
@@ -125,9 +166,16 @@ apply_affix(struct arena *a, struct py_names *nm, const struct py_xform *x)
 {
 	bool others = passes(&x->fc, NULL);
 	int before = nm->n;
-	for (int i = 0; i < before; i++)
-		if (!nm->v[i].project_only && passes(&x->fc, nm->v[i].to))
-			nm->v[i].to = (char *)affixed(a, x, nm->v[i].to);
+	for (int i = 0; i < before; i++) {
+		struct pl_field *f = &nm->v[i];
+		struct names ns = {0};
+		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
+			const char *name = field_name(f, k);
+			names_add(a, &ns, passes(&x->fc, name) ? affixed(a, x, name) : name);
+		}
+		if (ns.n)
+			field_rename(f, &ns);
+	}
 	/* the names a condition lists that fare otherwise than the unlisted ones */
 	for (int c = 0; c < x->fc.n; c++)
 		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
@@ -143,13 +191,23 @@ apply_affix(struct arena *a, struct py_names *nm, const struct py_xform *x)
 		nm->pre = arena_printf(a, "%s%s", x->text, nm->pre);
 }
 
+/* Does one of f's names pass x's field name conditions? */
+static bool
+any_passes(const struct py_xform *x, const struct pl_field *f)
+{
+	for (unsigned k = 0; k <= f->also_count; k++)
+		if (passes(&x->fc, field_name(f, k)))
+			return true;
+	return false;
+}
+
 /* detection_item_failure: its conditions list the failing fields (never the unlisted ones). */
 static void
 apply_item_failure(struct arena *a, struct py_names *nm, const struct py_xform *x)
 {
 	int before = nm->n;
 	for (int i = 0; i < before; i++)
-		if (!nm->v[i].project_only && passes(&x->fc, nm->v[i].to))
+		if (!nm->v[i].project_only && any_passes(x, &nm->v[i]))
 			nm->v[i].project_only = (char *)x->text;
 	for (int c = 0; c < x->fc.n; c++)
 		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
@@ -157,6 +215,74 @@ apply_item_failure(struct arena *a, struct py_names *nm, const struct py_xform *
 			if (passes(&x->fc, name))
 				list_field(a, nm, name, name, x->text);
 		}
+}
+
+static bool
+dropped(const struct py_names *nm, const char *from)
+{
+	for (int i = 0; i < nm->ndrop; i++)
+		if (!strcmp(nm->drop[i], from))
+			return true;
+	return false;
+}
+
+static void
+drop_field(struct arena *a, struct py_names *nm, const char *from)
+{
+	if (!dropped(nm, from))
+		VEC_PUSH(a, nm->drop, nm->ndrop, nm->capdrop, (char *)from);
+}
+
+/*
+ * drop_detection_item: its conditions list the fields whose detection items
+ * go. Of a field mapped to several names, only the listed names' items go
+ * (pySigma made one item per name); the field goes when all of them do.
+ */
+static void
+apply_drop(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	for (int i = 0; i < nm->n; i++) {
+		struct pl_field *f = &nm->v[i];
+		struct names ns = {0};
+		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++)
+			if (!passes(&x->fc, field_name(f, k)))
+				names_add(a, &ns, field_name(f, k));
+		if (f->project_only || dropped(nm, f->from))
+			continue;
+		if (!ns.n)
+			drop_field(a, nm, f->from);
+		else
+			field_rename(f, &ns);
+	}
+	for (int c = 0; c < x->fc.n; c++)
+		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
+			const char *name = x->fc.lists[c]->kids[k]->text;
+			const char *from = passes(&x->fc, name) ? unlisted_source(a, nm, name) : NULL;
+			if (from && !find(nm, from))
+				drop_field(a, nm, from);
+		}
+}
+
+/*
+ * add_condition: its items are matched as the rule's own, on Sigma field
+ * names, so the transformations after it rename them as pySigma does. One
+ * before it that renamed or dropped a field it names would apply to it here
+ * and not in pySigma: such a pipeline is refused (py_entry).
+ */
+static void
+apply_add(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	for (int g = 0; !nm->conflict && g < x->cond->ngroups; g++)
+		for (int i = 0; i < x->cond->groups[g].nitems; i++) {
+			const char *field = x->cond->groups[g].items[i].field;
+			if (field && (find(nm, field) || *nm->pre || *nm->suf || dropped(nm, field))) {
+				nm->conflict = x;
+				nm->conflict_field = field;
+				return;
+			}
+		}
+	struct pl_added add = {x->cond, x->negated};
+	VEC_PUSH(a, nm->added, nm->nadded, nm->capadded, add);
 }
 
 void
@@ -180,6 +306,14 @@ py_names_apply(struct arena *a, struct py_names *nm, const struct py_xform *x)
 		if (!nm->error)
 			nm->error = x->text;
 		break;
+	case PY_DROP:
+		apply_drop(a, nm, x);
+		break;
+	case PY_ADD:
+		if (!nm->conflict)
+			apply_add(a, nm, x);
+		break;
+	case PY_STATE:	/* pysigma_convert sets the pipeline's index */
 	case PY_KIND__COUNT:
 		break;
 	}
@@ -239,9 +373,9 @@ py_entry_scopes(struct arena *a, struct diag *d, const struct ynode *ts, const s
 }
 
 /* The entry for scope s: the transformations that apply to its rules, in order. */
-bool
-py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_scope *s,
-	   struct pl_logsource *e)
+int
+py_entry(struct arena *a, struct diag *d, const struct py_xform *xs, int nx,
+	 const struct py_scope *s, struct pl_logsource *e)
 {
 	struct py_names nm = {.pre = "", .suf = ""};
 	for (int i = 0; i < nx; i++)
@@ -250,8 +384,13 @@ py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_sco
 				py_names_apply(a, &nm, &xs[i]);
 				break;
 			}
-	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error && !nm.as)
-		return false;
+	if (nm.conflict)
+		return diag_error(d, nm.conflict->node->pos, "add_condition matches field '%s', "
+				  "which a transformation before it renames or drops: sigmacc matches "
+				  "the added items as the rule's own fields, so put add_condition "
+				  "first", nm.conflict_field), -1;
+	if (!nm.n && !*nm.pre && !*nm.suf && !nm.error && !nm.as && !nm.ndrop && !nm.nadded)
+		return 0;
 	*e = (struct pl_logsource){.product = (char *)dup(a, s->product),
 				   .service = (char *)dup(a, s->service), .fields = nm.v,
 				   .fields_count = (unsigned)nm.n, .error = (char *)dup(a, nm.error)};
@@ -260,6 +399,10 @@ py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_sco
 		e->categories[0] = arena_strdup(a, s->category);
 		e->categories_count = 1;
 	}
+	e->drop = nm.drop;
+	e->drop_count = (unsigned)nm.ndrop;
+	e->added = nm.added;
+	e->added_count = (unsigned)nm.nadded;
 	e->field_prefix = *nm.pre ? (char *)nm.pre : NULL;
 	e->field_suffix = *nm.suf ? (char *)nm.suf : NULL;
 	e->passthrough = e->field_prefix || e->field_suffix;	/* named, never unmapped */
@@ -269,5 +412,5 @@ py_entry(struct arena *a, const struct py_xform *xs, int nx, const struct py_sco
 						  .category = dup(a, nm.as->category),
 						  .service = dup(a, nm.as->service)};
 	}
-	return true;
+	return 1;
 }

@@ -516,6 +516,14 @@ map_without(struct arena *a, const struct ynode *map, const char *key, const cha
 	return m;
 }
 
+bool
+rule_load_search(struct arena *a, struct diag *d, const struct ynode *k, const struct ynode *v,
+		 struct search *s)
+{
+	struct loader l = {a, d, NULL, 0};
+	return load_search(&l, k, v, s);
+}
+
 struct rule *
 rule_load_filter(struct arena *a, struct diag *d, const struct source *src,
 		 const struct ynode *doc, int index)

@@ -263,6 +263,9 @@ bool rule_load_docs(struct arena *a, struct diag *d, const struct source *src,
 		    struct rule ***rules, int *nrules, struct ynode ***docs, int *ndocs);
 /* A meta filter document (sigma-spec.md §12) as a rule: its logsource, and
  * its `filter` map read as a detection without the `rules` key (filter.c). */
+/* One search from its name k and definition v (a pySigma add_condition's conditions). */
+bool rule_load_search(struct arena *a, struct diag *d, const struct ynode *k, const struct ynode *v,
+		      struct search *s);
 struct rule *rule_load_filter(struct arena *a, struct diag *d, const struct source *src,
 			      const struct ynode *doc, int index);
 /* The search called name, or NULL. */
@@ -385,6 +388,8 @@ struct pl_field {
 	unsigned warn_count;
 	struct pl_event_map *events;	/* `to` holds in every other event */
 	unsigned events_count;
+	char **also;		/* pySigma's one-to-many mapping: further names, any may match */
+	unsigned also_count;
 };
 
 /*
@@ -419,6 +424,12 @@ struct selection {
 	unsigned where_count;
 };
 
+/* pySigma's add_condition: a search the rule must match as well (negated: must not) */
+struct pl_added {
+	const struct search *search;
+	bool negated;
+};
+
 struct pl_logsource {
 	char *product, *service;
 	char **categories;
@@ -434,6 +445,11 @@ struct pl_logsource {
 	/* pySigma's change_logsource: the rules are served as this logsource (the entry of
 	 * the pipeline below that serves it gives select, error and fields); set by stacking */
 	struct logsource *serve_as;
+	/* pySigma's drop_detection_item: the Sigma fields whose detection items are left out */
+	char **drop;
+	unsigned drop_count;
+	struct pl_added *added;	/* pySigma's add_condition, in the pipeline's order */
+	unsigned added_count;
 	struct pl_field *fields;
 	unsigned fields_count;
 };

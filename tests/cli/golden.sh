@@ -92,7 +92,8 @@ case_ pysigma-condition-no-type convert -t kql \
 case_ pysigma-refused convert -t kql -p tests/cli/pipelines/pysigma_add_condition.yml rules
 case_ pysigma-rule-failure convert -t kql -p tests/cli/pipelines/pysigma_rule_failure.yml \
 	tests/cli/overlay tests/cli/multi
-case_ pysigma-one-to-many convert -t kql -p tests/cli/pipelines/pysigma_one_to_many.yml rules
+case_ pysigma-one-to-many convert -t kql -p tests/cli/pipelines/pysigma_one_to_many.yml \
+	rules/proc_creation_win_web_service_c2.yml
 case_ modifier-near check -t kql tests/bad/unknown_modifier.yml
 case_ check-once check tests/bad/unknown_modifier.yml tests/bad/unmappable_field.yml
 case_ check-two-targets check -t kql,splunk tests/bad/unmappable_field.yml

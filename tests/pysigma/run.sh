@@ -47,6 +47,16 @@ for p in "$dir"/refused/*.yml; do
 	name=$(basename "$p" .yml)
 	case_ "refused-$name.txt" convert -t kql -p "$p" "$dir/rules"
 done
+# One-to-many field_name_mapping on every target, with a negated search (rules-many);
+# YARA-L's names are UDM paths.
+for t in kql spl eql esql aql sumo yaral logscale; do
+	p=mapping_many
+	[ "$t" = yaral ] && p=mapping_many_udm
+	case_ "mapping_many-$t.txt" convert -t "$t" -p "$dir/pipelines/$p.yml" "$dir/rules-many"
+done
+# Stacked pySigma files: the added conditions of one and the dropped items of the other.
+case_ stacked-add-drop.txt convert -t kql -p "$dir/pipelines/add_condition.yml" \
+	-p "$dir/pipelines/drop.yml" "$dir/rules"
 # On top of a named pipeline and under a local overlay: -p stacks in order.
 case_ stacked.txt convert -t kql -p defender_xdr -p "$dir/pipelines/prefix.yml" \
 	-p "$dir/pipelines/scopes.yml" "$dir/rules"
