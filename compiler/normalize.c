@@ -198,8 +198,10 @@ search_expr(struct norm *n, const struct search *s)
 				return NULL;
 			norm_add_kid(n, every, e);
 		}
-		/* pySigma leaves an emptied search out of the condition: true under and,
-		 * false under or, an error under not; no one meaning to keep */
+		/* pySigma leaves an emptied search out of the condition (its detection
+		 * converts to None, and and/or drop None arguments: pySigma's
+		 * rule/detection.py, conversion/base.py): true under and, false under
+		 * or, an error under not; no one meaning to keep */
 		if (!every->nkids)
 			return diag_error(n->d, s->groups[i].pos, "drop_detection_item of pipeline %s "
 					  "drops every detection item of search '%s' (target %s), "

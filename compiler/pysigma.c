@@ -398,8 +398,9 @@ by_text(const void *x, const void *y)
 /*
  * set_state: the one state a backend of ours reads. pySigma's Elasticsearch
  * ES|QL backend writes its 'index' state after FROM, a list sorted, without
- * repeats and joined by commas, '*' alone when listed; so does ours with the
- * pipeline's index. The others (Kusto's query_table, Splunk's data_model_set)
+ * repeats and joined by commas, '*' alone when listed (pySigma-backend-
+ * elasticsearch, elasticsearch_esql.py: finish_query, preprocess_indices);
+ * so does ours with the pipeline's index. The others (Kusto's query_table, Splunk's data_model_set)
  * come with field names and event selections that pipelines of ours give.
  */
 static bool
