@@ -423,7 +423,7 @@ static struct expr *
 map_names(struct norm *n, const struct match *m, const struct pl_field *f, const char *sigma)
 {
 	struct expr *g = norm_group(n, EXPR_OR);
-	for (unsigned k = 0; k <= f->also_count; k++) {
+	for (unsigned k = 0; k <= f->also_count - f->also_unmatched; k++) {
 		struct expr *e = map_one(n, m, k ? f->also[k - 1] : f->to, f->type, sigma);
 		if (!e)
 			return NULL;
@@ -683,7 +683,7 @@ norm_map_match(struct norm *n, struct match *m)
 			}
 			if (o && (!o->to || o->project_only))
 				return norm_unmapped(n, m->pos, m->vals[i].text), NULL;
-			if (o && o->also_count)
+			if (o && o->also_count > o->also_unmatched)
 				return diag_error(n->d, m->pos, "field '%s' is mapped to several fields "
 						  "in pipeline %s (target %s), and a field reference "
 						  "names one", m->vals[i].text, n->o->pipeline->name,
@@ -705,7 +705,7 @@ norm_map_match(struct norm *n, struct match *m)
 	if (f->warning)
 		diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s (target %s): %s",
 			     sigma, f->to ? f->to : "?", n->o->pipeline->name, n->o->target, f->warning);
-	if (f->also_count)
+	if (f->also_count > f->also_unmatched)
 		return map_names(n, m, f, sigma);
 	if (f->events)
 		return map_per_event(n, m, f, sigma);

@@ -79,19 +79,34 @@ list_field(struct arena *a, struct py_names *nm, const char *name, const char *t
 	return &nm->v[nm->n - 1];
 }
 
-/* The names of a field: one-to-many mappings give it several (to, then also). */
+/*
+ * The names of a field: one-to-many mappings give it several (to, then
+ * also), matched (v) or, after a drop_detection_item of some, only projected
+ * (off: pySigma's fields list keeps them).
+ */
 struct names {
-	char **v;
-	int n, cap;
+	char **v, **off;
+	int n, cap, noff, capoff;
 };
 
-static void
-names_add(struct arena *a, struct names *ns, const char *name)
+static bool
+has_name(char *const *v, int n, const char *name)
 {
-	for (int i = 0; i < ns->n; i++)
-		if (!strcmp(ns->v[i], name))
-			return;
-	VEC_PUSH(a, ns->v, ns->n, ns->cap, (char *)name);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+static void
+names_add(struct arena *a, struct names *ns, const char *name, bool off)
+{
+	if (has_name(ns->v, ns->n, name) || (off && has_name(ns->off, ns->noff, name)))
+		return;
+	if (off)
+		VEC_PUSH(a, ns->off, ns->noff, ns->capoff, (char *)name);
+	else
+		VEC_PUSH(a, ns->v, ns->n, ns->cap, (char *)name);
 }
 
 static const char *
@@ -100,20 +115,34 @@ field_name(const struct pl_field *f, unsigned i)
 	return i ? f->also[i - 1] : f->to;
 }
 
+/* Is name i of f only projected? */
+static bool
+name_off(const struct pl_field *f, unsigned i)
+{
+	return i > f->also_count - f->also_unmatched;
+}
+
 static void
-field_rename(struct pl_field *f, const struct names *ns)
+field_rename(struct arena *a, struct pl_field *f, const struct names *ns)
 {
 	f->to = ns->v[0];
-	f->also = ns->n > 1 ? ns->v + 1 : NULL;
-	f->also_count = (unsigned)ns->n - 1;
+	f->also = arena_alloc(a, sizeof(char *) * (size_t)(ns->n + ns->noff));
+	f->also_count = f->also_unmatched = 0;
+	for (int i = 1; i < ns->n; i++)
+		f->also[f->also_count++] = ns->v[i];
+	for (int i = 0; i < ns->noff; i++)
+		if (!has_name(ns->v, ns->n, ns->off[i])) {
+			f->also[f->also_count++] = ns->off[i];
+			f->also_unmatched++;
+		}
 }
 
 /* A mapping value: a name, or a list of them (checked when read). */
 static void
-mapped_names(struct arena *a, const struct ynode *v, struct names *ns)
+mapped_names(struct arena *a, const struct ynode *v, struct names *ns, bool off)
 {
 	for (int k = 0; k < (v->kind == YNODE_SEQ ? v->nkids : 1); k++)
-		names_add(a, ns, v->kind == YNODE_SEQ ? v->kids[k]->text : v->text);
+		names_add(a, ns, v->kind == YNODE_SEQ ? v->kids[k]->text : v->text, off);
 }
 
 static const struct ynode *
@@ -136,20 +165,20 @@ apply_mapping(struct arena *a, struct py_names *nm, const struct py_xform *x)
 			const char *name = field_name(f, k);
 			const struct ynode *to = passes(&x->fc, name) ? mapped(x->mapping, name) : NULL;
 			if (to)
-				mapped_names(a, to, &ns);
+				mapped_names(a, to, &ns, name_off(f, k));
 			else
-				names_add(a, &ns, name);
+				names_add(a, &ns, name, name_off(f, k));
 		}
 		if (ns.n)
-			field_rename(f, &ns);
+			field_rename(a, f, &ns);
 	}
 	for (int i = 0; i < x->mapping->nkids; i += 2) {
 		const char *key = x->mapping->kids[i]->text;
 		struct names ns = {0};
-		mapped_names(a, x->mapping->kids[i + 1], &ns);
+		mapped_names(a, x->mapping->kids[i + 1], &ns, false);
 		struct pl_field *f = passes(&x->fc, key) ? list_field(a, nm, key, NULL, NULL) : NULL;
 		if (f)
-			field_rename(f, &ns);
+			field_rename(a, f, &ns);
 	}
 }
 
@@ -171,10 +200,11 @@ apply_affix(struct arena *a, struct py_names *nm, const struct py_xform *x)
 		struct names ns = {0};
 		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
 			const char *name = field_name(f, k);
-			names_add(a, &ns, passes(&x->fc, name) ? affixed(a, x, name) : name);
+			names_add(a, &ns, passes(&x->fc, name) ? affixed(a, x, name) : name,
+				  name_off(f, k));
 		}
 		if (ns.n)
-			field_rename(f, &ns);
+			field_rename(a, f, &ns);
 	}
 	/* the names a condition lists that fare otherwise than the unlisted ones */
 	for (int c = 0; c < x->fc.n; c++)
@@ -196,7 +226,7 @@ static bool
 any_passes(const struct py_xform *x, const struct pl_field *f)
 {
 	for (unsigned k = 0; k <= f->also_count; k++)
-		if (passes(&x->fc, field_name(f, k)))
+		if (!name_off(f, k) && passes(&x->fc, field_name(f, k)))
 			return true;
 	return false;
 }
@@ -236,7 +266,8 @@ drop_field(struct arena *a, struct py_names *nm, const char *from)
 /*
  * drop_detection_item: its conditions list the fields whose detection items
  * go. Of a field mapped to several names, only the listed names' items go
- * (pySigma made one item per name); the field goes when all of them do.
+ * (pySigma made one item per name; they stay projected); the field goes
+ * when all of them do.
  */
 static void
 apply_drop(struct arena *a, struct py_names *nm, const struct py_xform *x)
@@ -244,15 +275,16 @@ apply_drop(struct arena *a, struct py_names *nm, const struct py_xform *x)
 	for (int i = 0; i < nm->n; i++) {
 		struct pl_field *f = &nm->v[i];
 		struct names ns = {0};
-		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++)
-			if (!passes(&x->fc, field_name(f, k)))
-				names_add(a, &ns, field_name(f, k));
+		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
+			const char *name = field_name(f, k);
+			names_add(a, &ns, name, name_off(f, k) || passes(&x->fc, name));
+		}
 		if (f->project_only || dropped(nm, f->from))
 			continue;
 		if (!ns.n)
 			drop_field(a, nm, f->from);
 		else
-			field_rename(f, &ns);
+			field_rename(a, f, &ns);
 	}
 	for (int c = 0; c < x->fc.n; c++)
 		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {

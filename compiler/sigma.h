@@ -390,6 +390,7 @@ struct pl_field {
 	unsigned events_count;
 	char **also;		/* pySigma's one-to-many mapping: further names, any may match */
 	unsigned also_count;
+	unsigned also_unmatched;	/* the last ones of also are only projected */
 };
 
 /*
