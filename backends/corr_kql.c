@@ -38,7 +38,8 @@
  *   common operators only and defers to the Kusto reference: scan is not
  *   documented there. The query is Sentinel's (the sentinel-rule format, also
  *   over the Defender XDR tables streamed to Sentinel); README says so, and
- *   the defender-detection format refuses correlations in any case.
+ *   the defender-detection format refuses correlations in any case. A warning
+ *   says so on every temporal_ordered query.
  *   https://learn.microsoft.com/en-us/kusto/query/percentile-aggregation-function
  *     (percentile() estimates with T-Digest: a warning says so)
  *
@@ -197,6 +198,10 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 			return false;
 		*column = NULL;
 		ordered(a, c, out);
+		/* see the header: scan is documented where Sentinel runs, not for advanced hunting */
+		diag_warning(d, c->type_pos, "kql: temporal_ordered uses the scan operator, which "
+			     "Microsoft documents for Sentinel, Azure Monitor and Azure Data Explorer "
+			     "but not for Defender XDR advanced hunting: deploy it as a Sentinel rule");
 		break;
 	case CORR_VALUE_PERCENTILE:
 	case CORR_VALUE_MEDIAN:
