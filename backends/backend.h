@@ -10,6 +10,7 @@
 #define SIGMACC_BACKEND_H
 
 #include "../compiler/correlation.h"
+#include "../compiler/ir.h"
 
 struct emitter;
 
@@ -314,6 +315,9 @@ bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, c
 bool emit_name_ok(struct emitter *em, struct pos pos, const char *name);
 /* emit_name_ok for every field name of em->q; emit_query calls it first. */
 bool emit_names(struct emitter *em);
+/* The first target name of the logsource's pipeline entry called name whose kind is one
+ * of kinds (IR_COLUMN_* bits), or NULL. */
+const struct ir_column *emit_column(const struct emitter *em, const char *name, unsigned kinds);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
 

@@ -59,11 +59,11 @@
  * the ASIM parsers...) have TimeGenerated.
  */
 static const char *
-time_column(const struct options *o, const char *table)
+time_column(const struct ir_options *o, const char *table)
 {
 	static const char *const hunting[] = {"Device", "Email", "Identity", "Alert", "Cloud",
 					      "UrlClickEvents", "Behavior"};
-	const char *t = options_get(o, "time_column");
+	const char *t = ir_option(o, "time_column");
 	if (t)
 		return t;
 	for (size_t i = 0; table && i < sizeof(hunting) / sizeof(hunting[0]); i++)
@@ -101,7 +101,7 @@ branch(struct arena *a, const struct corr_input *in, int i, struct buf *out)
 {
 	const struct correlation *c = in->c;
 	const char *time = c->chain[i] ? "sigma_time"
-			   : kql_name(a, time_column(in->opts, in->tables[i]));
+			   : kql_name(a, time_column(&in->options, in->tables[i]));
 	buf_printf(out, "%s%d\n    | project sigma_time = %s, sigma_rule = %s", in->prefix, i, time,
 		   kql_string(a, corr_entry_label(c, i)));
 	for (int g = 0; g < c->ngroup; g++)

@@ -104,7 +104,7 @@ events_of(struct arena *a, const char *rule, const char *var, bool joined)
 }
 
 static const char *
-rule_name(struct arena *a, const struct correlation *c)
+corr_rule_name(struct arena *a, const struct correlation *c)
 {
 	char *name = (char *)corr_identifier(a, c->name ? c->name : c->title, "");
 	for (char *p = name; *p; p++)
@@ -119,7 +119,7 @@ rule_name(struct arena *a, const struct correlation *c)
 static void
 meta(struct arena *a, const struct correlation *c, struct buf *out)
 {
-	buf_printf(out, "rule %s {\n  meta:\n    title = ", rule_name(a, c));
+	buf_printf(out, "rule %s {\n  meta:\n    title = ", corr_rule_name(a, c));
 	corr_quote(out, '"', c->title);
 	if (c->id) {
 		buf_puts(out, "\n    sigma_id = ");

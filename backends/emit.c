@@ -123,14 +123,23 @@ emit_names(struct emitter *em)
 	if (!emit_names_expr(em, q->expr))
 		return false;
 	for (int i = 0; i < q->nproject; i++) {
-		struct pos at = q->rule->pos;	/* the fields: entry when it names the column */
-		for (int k = 0; q->rule->field_pos && k < q->rule->nfields; k++)
-			if (!strcmp(q->rule->fields[k], q->project[i]))
-				at = q->rule->field_pos[k];
+		struct pos at = q->meta.pos;	/* the fields: entry when it names the column */
+		for (int k = 0; q->meta.field_pos && k < q->meta.nfields; k++)
+			if (!strcmp(q->meta.fields[k], q->project[i]))
+				at = q->meta.field_pos[k];
 		if (!emit_name_ok(em, at, q->project[i]))
 			return false;
 	}
 	return true;
+}
+
+const struct ir_column *
+emit_column(const struct emitter *em, const char *name, unsigned kinds)
+{
+	for (int i = 0; i < em->q->ncolumns; i++)
+		if ((em->q->columns[i].kind & kinds) && !strcmp(em->q->columns[i].name, name))
+			return &em->q->columns[i];
+	return NULL;
 }
 
 struct term *
@@ -290,7 +299,7 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 	size_t start = out->len;
 	bool ok = emit_names(&em) && be->query(&em);
 	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
-		ok = diag_error(d, q->rule->pos, "the %s query of this rule would be larger than %d MiB, "
+		ok = diag_error(d, q->meta.pos, "the %s query of this rule would be larger than %d MiB, "
 				"the limit per rule and target", be->name, RULE_MAX_OUTPUT_BYTES >> 20);
 	if (!ok) {
 		out->len = start;	/* never half a query */

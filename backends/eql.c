@@ -134,13 +134,7 @@ eql_pattern_regex(struct emitter *em, const struct pattern *p)
 static bool
 eql_mapped_value_field(struct emitter *em, const char *f)
 {
-	const struct pipeline *pl = em->q->opts->pipeline;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++)
-		for (unsigned k = 0; k < ls->fields[i].values_count; k++)
-			if (!strcmp(ls->fields[i].values[k].field, f))
-				return true;
-	return false;
+	return emit_column(em, f, IR_COLUMN_VALUE_MAP);
 }
 
 /*
@@ -244,7 +238,7 @@ static const struct syntax eql_syntax = {
 static bool
 eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 {
-	const char *field = options_get(em->q->opts, "eql-keyword-field");
+	const char *field = ir_option(&em->q->options, "eql-keyword-field");
 	if (!field || !*field)
 		return diag_error(em->d, m->pos, "keyword search is not supported by target eql "
 				  "(-O eql-keyword-field=FIELD searches one field, e.g. message)");

@@ -225,8 +225,8 @@ spl_source(struct emitter *em, const char *sp, const char *v)
 static bool
 spl_prefix(struct emitter *em, struct buf *b, const struct selection *sel)
 {
-	const char *index = options_get(em->q->opts, "spl-index");
-	const char *sp = options_get(em->q->opts, "spl-source-prefix");
+	const char *index = ir_option(&em->q->options, "spl-index");
+	const char *sp = ir_option(&em->q->options, "spl-source-prefix");
 	if (index) {
 		buf_puts(b, "index=");
 		if (*index && strspn(index, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -289,7 +289,7 @@ spl_search_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	if (spl_is_datamodel(q->select))
-		return diag_error(em->d, q->rule->logsource.pos, "pipeline selects datamodel=%s, "
+		return diag_error(em->d, q->meta.logsource.pos, "pipeline selects datamodel=%s, "
 				  "which only format tstats can search (target spl)",
 				  q->select->from);
 	struct spl_stages st = spl_split(em, q->expr);
@@ -348,7 +348,7 @@ spl_tstats_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	if (!spl_is_datamodel(q->select))
-		return diag_error(em->d, q->rule->logsource.pos, "format tstats needs a data-model "
+		return diag_error(em->d, q->meta.logsource.pos, "format tstats needs a data-model "
 				  "pipeline such as splunk_cim (target spl)");
 	const char **by = NULL;
 	int nby = 0, cap = 0;
@@ -391,9 +391,9 @@ spl_query(struct emitter *em)
 	/* the options are written into strings that have no escape for control characters */
 	static const char *const quoted_options[] = {"spl-index", "spl-source-prefix"};
 	for (int i = 0; i < 2; i++) {
-		const char *v = options_get(em->q->opts, quoted_options[i]);
+		const char *v = ir_option(&em->q->options, quoted_options[i]);
 		if (v && quote_check(&quote_none, v, strlen(v)) < strlen(v))
-			return emit_refuse_control(em, em->q->rule->pos, arena_printf(em->a,
+			return emit_refuse_control(em, em->q->meta.pos, arena_printf(em->a,
 						   "option %s", quoted_options[i]), v, strlen(v));
 	}
 	if (!strcmp(em->format, "tstats"))

@@ -66,20 +66,7 @@ static const struct syntax sumo_syntax = {
 static bool
 sumo_is_mapped(const struct emitter *em, const char *name)
 {
-	const struct pipeline *pl = em->q->opts ? em->q->opts->pipeline : NULL;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++) {
-		const struct pl_field *f = &ls->fields[i];
-		if (f->to && !strcmp(f->to, name))
-			return true;
-		for (unsigned k = 0; k < f->values_count; k++)
-			if (!strcmp(f->values[k].field, name))
-				return true;
-		for (unsigned k = 0; k < f->hashes_count; k++)
-			if (!strcmp(f->hashes[k].to, name))
-				return true;
-	}
-	return false;
+	return emit_column(em, name, IR_COLUMN_FIELD | IR_COLUMN_VALUE_MAP | IR_COLUMN_HASH);
 }
 
 /*
@@ -99,10 +86,10 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 		*prefix = colon + 1;
 		return arena_strndup(em->a, name, (size_t)(colon - name));
 	}
-	const char *product = em->q->rule->logsource.product;
+	const char *product = em->q->meta.logsource.product;
 	struct buf b = {0};
 	/* a name the rule already writes under EventData. is not prefixed again */
-	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows") &&
+	if (em->q->select && product && !strcmp(product, "windows") &&
 	    strncmp(name, "EventData.", 10))
 		buf_puts(&b, "EventData.");
 	buf_puts(&b, name);
