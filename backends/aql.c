@@ -112,8 +112,7 @@ aql_hook(struct emitter *em, const struct match *m, struct terms *out)
 	const char *type = aql_field_type(em, m->field);
 	if (m->op == MATCH_CIDR) {
 		if (em->q->select && (!type || strcmp(type, "ip")))
-			diag_warning(em->d, m->pos, "cidr on property '%s' not typed as ip "
-				     "(target aql)", m->field);
+			emit_warn(em, m->pos, "cidr on property '%s' not typed as ip", m->field);
 		return HOOK_DECLINE;
 	}
 	/* a property not typed bool holds the text true or false */
@@ -149,12 +148,9 @@ aql_source_filter(struct emitter *em)
 		return emit_selection(em, &aql_select, q->select->where, q->select->where_count);
 	const struct ir_logsource *ls = &q->meta.logsource;
 	if (ls->product)
-		diag_warning(em->d, ls->pos,
-			     "no QRadar log source type for product %s (target aql)", ls->product);
+		emit_warn(em, ls->pos, "no QRadar log source type for product %s", ls->product);
 	else
-		diag_warning(em->d, ls->pos,
-			     "no QRadar log source type for logsource %s (target aql)",
-			     ls->name);
+		emit_warn(em, ls->pos, "no QRadar log source type for logsource %s", ls->name);
 	return NULL;
 }
 
@@ -165,8 +161,8 @@ aql_query(struct emitter *em)
 	struct buf *out = em->out;
 	const char *from = ir_option(&q->options, "aql-table");
 	if (from && strcmp(from, "events") && strcmp(from, "flows"))
-		return diag_error(em->d, q->meta.pos, "option aql-table must be events or flows, "
-				  "not '%s' (target aql)", from);
+		return emit_refuse(em, q->meta.pos, "option aql-table must be events or flows, "
+				   "not '%s'", from);
 	/* devicetype is a column of events; flows have no log source */
 	const char *filter = q->select && !(from && !strcmp(from, "flows")) ? aql_source_filter(em)
 									    : NULL;

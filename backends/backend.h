@@ -308,6 +308,13 @@ bool emit_unsupported(struct emitter *em, const struct match *m, const char *mod
 /* A refusal: the message, then " (target NAME)" naming the target in use; false. */
 bool emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A construct the target cannot say: the message, " is not supported by target NAME",
+ * then tail (may be NULL); false. */
+bool emit_refuse_unsupported(struct emitter *em, struct pos pos, const char *tail,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A warning: the message, then " (target NAME)". */
+void emit_warn(struct emitter *em, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
 bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
 			 size_t n);

@@ -29,11 +29,30 @@ backend_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Every message of a backend that names its target: fmt's text, then with
+ * the target's name the words of "by" (a printf format taking it), then tail.
+ */
+static bool
+refusev(struct emitter *em, bool error, struct pos pos, const char *by, const char *tail,
+	const char *fmt, va_list ap)
+{
+	struct buf b = {0};
+	buf_vprintf(&b, fmt, ap);
+	buf_printf(&b, by, em->be->name);
+	buf_puts(&b, tail ? tail : "");
+	if (error)
+		diag_error(em->d, pos, "%s", b.data);
+	else
+		diag_warning(em->d, pos, "%s", b.data);
+	buf_free(&b);
+	return false;
+}
+
 bool
 emit_unsupported(struct emitter *em, const struct match *m, const char *modifier)
 {
-	return diag_error(em->d, m->pos, "modifier '%s' is not supported by target %s", modifier,
-			  em->be->name);
+	return emit_refuse_unsupported(em, m->pos, NULL, "modifier '%s'", modifier);
 }
 
 bool
@@ -54,15 +73,30 @@ emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywo
 bool
 emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
 {
-	struct buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	refusev(em, true, pos, " (target %s)", NULL, fmt, ap);
 	va_end(ap);
-	buf_printf(&b, " (target %s)", em->be->name);
-	diag_error(em->d, pos, "%s", b.data);
-	buf_free(&b);
 	return false;
+}
+
+bool
+emit_refuse_unsupported(struct emitter *em, struct pos pos, const char *tail, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	refusev(em, true, pos, " is not supported by target %s", tail, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void
+emit_warn(struct emitter *em, struct pos pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	refusev(em, false, pos, " (target %s)", NULL, fmt, ap);
+	va_end(ap);
 }
 
 bool

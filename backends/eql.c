@@ -170,9 +170,8 @@ eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 	if (!m->field)
 		return emit_hook_done(eql_match_keyword(em, m, out));
 	if (strchr(m->field, '`'))	/* a name with one is never bare */
-		return emit_hook_done(diag_error(em->d, m->pos, "field '%s' contains a backquote, "
-						 "which an EQL field name cannot hold (target "
-						 "eql)", m->field));
+		return emit_hook_done(emit_refuse(em, m->pos, "field '%s' contains a backquote, "
+						  "which an EQL field name cannot hold", m->field));
 	const char *f = eql_ident(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
@@ -187,9 +186,8 @@ eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 		return HOOK_DONE;
 	}
 	case MATCH_FIELDREF:
-		return emit_hook_done(diag_error(em->d, m->pos, "modifier 'fieldref' is not "
-						 "supported by target eql (EQL cannot compare "
-						 "two fields)"));
+		return emit_hook_done(emit_refuse_unsupported(em, m->pos, " (EQL cannot compare "
+							      "two fields)", "modifier 'fieldref'"));
 	default:
 		return HOOK_DECLINE;
 	}
@@ -240,8 +238,8 @@ eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 {
 	const char *field = ir_option(&em->q->options, "eql-keyword-field");
 	if (!field || !*field)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target eql "
-				  "(-O eql-keyword-field=FIELD searches one field, e.g. message)");
+		return emit_refuse_unsupported(em, m->pos, " (-O eql-keyword-field=FIELD searches "
+					       "one field, e.g. message)", "keyword search");
 	if (!emit_name_ok(em, m->pos, field))
 		return false;
 	struct match k = *m;

@@ -44,8 +44,8 @@ sel_any(struct emitter *em, const struct selsyntax *s, const struct sel_cond *c,
 static bool
 sel_unsupported(struct emitter *em, const char *form, const char *field)
 {
-	return diag_error(em->d, em->q->meta.logsource.pos, "pipeline selection %s on '%s' is "
-			  "not supported by target %s", form, field, em->be->name);
+	return emit_refuse_unsupported(em, em->q->meta.logsource.pos, NULL,
+				       "pipeline selection %s on '%s'", form, field);
 }
 
 static bool
@@ -134,8 +134,7 @@ emit_from(struct emitter *em)
 	const struct selection *s = em->q->select;
 	if (s->from)
 		return s->from;
-	diag_error(em->d, em->q->meta.logsource.pos, "the pipeline's selection for logsource %s "
-		   "names no 'from' (target %s)", em->q->meta.logsource.name,
-		   em->be->name);
+	emit_refuse(em, em->q->meta.logsource.pos, "the pipeline's selection for logsource %s "
+		    "names no 'from'", em->q->meta.logsource.name);
 	return NULL;
 }
