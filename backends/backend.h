@@ -276,15 +276,19 @@ bool corr_needs_all(const struct correlation *c);
 long long corr_at_least(const struct correlation *c);
 /* Does every base rule map each group-by field to the same column? */
 bool corr_same_columns(const struct corr_input *in);
+/* "TARGET: " and the message, TARGET the target in use (in->target): an error (false), a
+ * warning. Every message of a correlation renderer goes through these. */
+bool corr_fail(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void corr_warn(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* "TARGET: correlation type 'T' is not supported: WHY" at the type; returns false. */
-bool corr_refuse(struct diag *d, const struct correlation *c, const char *target,
-		 const char *why);
+bool corr_refuse(struct diag *d, const struct corr_input *in, const char *why);
 /* "COLUMN OP N", and for a range AND_OP "COLUMN OP N" after it. */
 void corr_condition(struct buf *out, const struct correlation *c, const char *column,
 		    const char *and_op);
 /* The warning of a target whose window (construct: "a hop window") is not sliding. */
-void corr_warn_window(struct diag *d, const struct correlation *c, const char *target,
-		      const char *construct);
+void corr_warn_window(struct diag *d, const struct corr_input *in, const char *construct);
 /* s as a JSON string. */
 void corr_json_string(struct buf *out, const char *s);
 /* prefix and s's letters and digits, each other run of characters one '_'. */

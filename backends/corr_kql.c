@@ -193,7 +193,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		buf_printf(out, ", sigma_rule\n| summarize rule_count = count() by %s", window);
 		break;
 	case CORR_TEMPORAL_ORDERED:
-		if (!corr_ordered_check(d, c, "kql"))
+		if (!corr_ordered_check(d, c, in->target))
 			return false;
 		*column = NULL;
 		ordered(a, c, out);
@@ -203,7 +203,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
 		buf_printf(out, "\n| summarize %s = percentile(todouble(sigma_value), %s) by "
 			   "bin(sigma_time, %s)", *column, corr_percent(c), span);
-		diag_warning(d, c->type_pos, "kql: percentile() is an estimate (T-Digest), not the "
+		corr_warn(d, in, c->type_pos, "percentile() is an estimate (T-Digest), not the "
 			     "exact %s percentile", corr_percent(c));
 		break;
 	case CORR_VALUE_SUM:
@@ -252,7 +252,7 @@ corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 		if (in->inner_name)
 			buf_putc(out, ';');
 		if (c->type != CORR_TEMPORAL_ORDERED)
-			corr_warn_buckets(d, c, "kql", "bin()");
+			corr_warn_buckets(d, c, in->target, "bin()");
 	}
 	buf_free(&agg);
 	return ok;

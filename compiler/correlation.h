@@ -169,6 +169,7 @@ void corr_dump(struct buf *out, const struct correlation *c);
 /* What a backend's correlation hook receives (correlation_emit.c). */
 struct corr_input {
 	const struct correlation *c;
+	const char *target;		/* the backend's name, for messages */
 	struct ir_options options;	/* the target's -O options */
 	const char **queries;	/* [nrules] each base rule's query, no projection */
 	const char **tables;	/* [nrules] the pipeline's table of each, or NULL */
