@@ -337,6 +337,8 @@ bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t n
 bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
 /* Renders m from the table, its field written as f. */
 bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);
+/* The field of m for a message: as the rule names it. */
+const char *emit_field_shown(const struct match *m);
 /* A field name as the syntax writes it. */
 const char *emit_ident(struct emitter *em, const char *name);
 /* tmpl with $f and $v replaced (arena). */

@@ -123,8 +123,8 @@ emit_guarded(struct emitter *em, const char *f, const char *atom)
 	return guard_needed(em) ? arena_printf(em->a, "%s%s)", guard_open(em, f), atom) : atom;
 }
 
-static const char *
-field_shown(const struct match *m)
+const char *
+emit_field_shown(const struct match *m)
 {
 	return m->sigma_field ? m->sigma_field : m->field ? m->field : "*";
 }
@@ -133,7 +133,7 @@ static bool
 refuse_value(struct emitter *em, const struct match *m, const char *what, const char *s, size_t n)
 {
 	return emit_refuse_control(em, m->pos, arena_printf(em->a, "%s of field '%s'", what,
-							    field_shown(m)), s, n);
+							    emit_field_shown(m)), s, n);
 }
 
 /* A list of values (items, a tail) whose single-item form is tmpl; guarded as a whole. */
@@ -332,7 +332,7 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 			term_add(em, out, emit_guarded(em, f, atom));
 		} else {
 			return emit_refuse(em, m->pos, "internal error: no form for a value of "
-					   "field '%s'", field_shown(m));
+					   "field '%s'", emit_field_shown(m));
 		}
 	}
 	list_close(em, out, &l, f);
@@ -403,7 +403,7 @@ emit_regex(struct emitter *em, const struct match *m, const struct mval *v, cons
 	}
 	if (gap) {
 		emit_refuse(em, m->pos, "regex for field '%s' uses %s, which %s does not support",
-			    field_shown(m), gap, sx->re_engine);
+			    emit_field_shown(m), gap, sx->re_engine);
 		return NULL;
 	}
 	char flags[4] = {0}, *fp = flags;
@@ -518,7 +518,7 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 	const struct syntax *sx = em->be->syntax;
 	if (!table_covers(sx, m))
 		return emit_refuse_unsupported(em, m->pos, NULL, "a %s match on field '%s'",
-					       match_op_name(m->op), field_shown(m));
+					       match_op_name(m->op), emit_field_shown(m));
 	switch (m->op) {
 	case MATCH_STR:
 		return str_match(em, m, f, out);
