@@ -115,7 +115,7 @@ by_window(const struct corr_input *in, bool value, struct buf *out)
 
 /* "sigma_r0 = MAX(sigma_r0), ...": whether any row of the event or window matched rule i. */
 static void
-rule_maxima(const struct correlation *c, struct buf *out)
+esql_rule_maxima(const struct correlation *c, struct buf *out)
 {
 	for (int i = 0; i < c->nrules; i++)
 		buf_printf(out, "%ssigma_r%d = MAX(sigma_r%d)", i ? ", " : "", i, i);
@@ -191,7 +191,7 @@ source(const struct corr_input *in, const struct esql_parts *parts, struct buf *
 		return;
 	pipe(in, out);
 	buf_puts(out, "STATS ");
-	rule_maxima(c, out);
+	esql_rule_maxima(c, out);
 	buf_puts(out, " BY _index, _id, `@timestamp`");
 	columns(in, true, out);
 }
@@ -226,7 +226,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 		return;
 	case CORR_TEMPORAL:
 		buf_puts(out, "STATS ");
-		rule_maxima(c, out);
+		esql_rule_maxima(c, out);
 		by_window(in, false, out);
 		if (c->cond) {
 			pipe(in, out);
