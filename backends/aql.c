@@ -99,12 +99,8 @@ static const struct syntax aql_syntax = {
 static const char *
 aql_field_type(struct emitter *em, const char *name)
 {
-	const struct pipeline *pl = em->q->opts ? em->q->opts->pipeline : NULL;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++)
-		if (ls->fields[i].to && !strcmp(ls->fields[i].to, name))
-			return ls->fields[i].type;
-	return NULL;
+	const struct ir_column *c = emit_column(em, name, IR_COLUMN_FIELD);
+	return c ? c->type : NULL;
 }
 
 /* Booleans and CIDR depend on the property's type in the pipeline. */
@@ -115,9 +111,8 @@ aql_hook(struct emitter *em, const struct match *m, struct terms *out)
 		return HOOK_DECLINE;
 	const char *type = aql_field_type(em, m->field);
 	if (m->op == MATCH_CIDR) {
-		if (em->q->opts && em->q->opts->pipeline && (!type || strcmp(type, "ip")))
-			diag_warning(em->d, m->pos, "cidr on property '%s' not typed as ip "
-				     "(target aql)", m->field);
+		if (em->q->select && (!type || strcmp(type, "ip")))
+			emit_warn(em, m->pos, "cidr on property '%s' not typed as ip", m->field);
 		return HOOK_DECLINE;
 	}
 	/* a property not typed bool holds the text true or false */
@@ -151,14 +146,11 @@ aql_source_filter(struct emitter *em)
 	const struct query *q = em->q;
 	if (q->select->where_count)
 		return emit_selection(em, &aql_select, q->select->where, q->select->where_count);
-	const struct logsource *ls = &q->rule->logsource;
+	const struct ir_logsource *ls = &q->meta.logsource;
 	if (ls->product)
-		diag_warning(em->d, ls->pos,
-			     "no QRadar log source type for product %s (target aql)", ls->product);
+		emit_warn(em, ls->pos, "no QRadar log source type for product %s", ls->product);
 	else
-		diag_warning(em->d, ls->pos,
-			     "no QRadar log source type for logsource %s (target aql)",
-			     logsource_name(em->a, ls));
+		emit_warn(em, ls->pos, "no QRadar log source type for logsource %s", ls->name);
 	return NULL;
 }
 
@@ -167,10 +159,10 @@ aql_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	struct buf *out = em->out;
-	const char *from = q->opts ? options_get(q->opts, "aql-table") : NULL;
+	const char *from = ir_option(&q->options, "aql-table");
 	if (from && strcmp(from, "events") && strcmp(from, "flows"))
-		return diag_error(em->d, q->rule->pos, "option aql-table must be events or flows, "
-				  "not '%s' (target aql)", from);
+		return emit_refuse(em, q->meta.pos, "option aql-table must be events or flows, "
+				   "not '%s'", from);
 	/* devicetype is a column of events; flows have no log source */
 	const char *filter = q->select && !(from && !strcmp(from, "flows")) ? aql_source_filter(em)
 									    : NULL;

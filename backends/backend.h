@@ -10,6 +10,7 @@
 #define SIGMACC_BACKEND_H
 
 #include "../compiler/correlation.h"
+#include "../compiler/ir.h"
 
 struct emitter;
 
@@ -275,15 +276,19 @@ bool corr_needs_all(const struct correlation *c);
 long long corr_at_least(const struct correlation *c);
 /* Does every base rule map each group-by field to the same column? */
 bool corr_same_columns(const struct corr_input *in);
+/* "TARGET: " and the message, TARGET the target in use (in->target): an error (false), a
+ * warning. Every message of a correlation renderer goes through these. */
+bool corr_fail(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void corr_warn(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* "TARGET: correlation type 'T' is not supported: WHY" at the type; returns false. */
-bool corr_refuse(struct diag *d, const struct correlation *c, const char *target,
-		 const char *why);
+bool corr_refuse(struct diag *d, const struct corr_input *in, const char *why);
 /* "COLUMN OP N", and for a range AND_OP "COLUMN OP N" after it. */
 void corr_condition(struct buf *out, const struct correlation *c, const char *column,
 		    const char *and_op);
 /* The warning of a target whose window (construct: "a hop window") is not sliding. */
-void corr_warn_window(struct diag *d, const struct correlation *c, const char *target,
-		      const char *construct);
+void corr_warn_window(struct diag *d, const struct corr_input *in, const char *construct);
 /* s as a JSON string. */
 void corr_json_string(struct buf *out, const char *s);
 /* prefix and s's letters and digits, each other run of characters one '_'. */
@@ -307,6 +312,13 @@ bool emit_unsupported(struct emitter *em, const struct match *m, const char *mod
 /* A refusal: the message, then " (target NAME)" naming the target in use; false. */
 bool emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A construct the target cannot say: the message, " is not supported by target NAME",
+ * then tail (may be NULL); false. */
+bool emit_refuse_unsupported(struct emitter *em, struct pos pos, const char *tail,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A warning: the message, then " (target NAME)". */
+void emit_warn(struct emitter *em, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Refuses what (e.g. "value of field 'F'"), whose s[0..n) holds a control character. */
 bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, const char *s,
 			 size_t n);
@@ -314,6 +326,9 @@ bool emit_refuse_control(struct emitter *em, struct pos pos, const char *what, c
 bool emit_name_ok(struct emitter *em, struct pos pos, const char *name);
 /* emit_name_ok for every field name of em->q; emit_query calls it first. */
 bool emit_names(struct emitter *em);
+/* The first target name of the logsource's pipeline entry called name whose kind is one
+ * of kinds (IR_COLUMN_* bits), or NULL. */
+const struct ir_column *emit_column(const struct emitter *em, const char *name, unsigned kinds);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
 
@@ -322,6 +337,8 @@ bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t n
 bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
 /* Renders m from the table, its field written as f. */
 bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);
+/* The field of m for a message: as the rule names it. */
+const char *emit_field_shown(const struct match *m);
 /* A field name as the syntax writes it. */
 const char *emit_ident(struct emitter *em, const char *name);
 /* tmpl with $f and $v replaced (arena). */

@@ -72,13 +72,13 @@ check_columns(struct diag *d, const struct corr_input *in)
 		for (int g = 0; g < c->ngroup; g++) {
 			const char *e = computed(in, i, in->columns[i][g]);
 			if (e)
-				return diag_error(d, c->pos, "aql: group-by field '%s' is the computed "
+				return corr_fail(d, in, c->pos, "group-by field '%s' is the computed "
 						  "column %s, which this rendering does not group by",
 						  c->group_by[g], e);
 		}
 		const char *e = in->value_column[i] ? computed(in, i, in->value_column[i]) : NULL;
 		if (e)
-			return diag_error(d, c->pos, "aql: the correlation field '%s' is the computed "
+			return corr_fail(d, in, c->pos, "the correlation field '%s' is the computed "
 					  "column %s, which this rendering does not aggregate",
 					  c->field, e);
 	}
@@ -107,8 +107,9 @@ table_of(struct arena *a, const char *query)
 
 /* The LAST clause: whole minutes, hours or days. */
 static bool
-last_clause(struct diag *d, const struct correlation *c, struct buf *out)
+last_clause(struct diag *d, const struct corr_input *in, struct buf *out)
 {
+	const struct correlation *c = in->c;
 	static const struct { long long s; const char *unit; } units[] = {
 		{86400, "DAYS"}, {3600, "HOURS"}, {60, "MINUTES"}};
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
@@ -116,7 +117,7 @@ last_clause(struct diag *d, const struct correlation *c, struct buf *out)
 			buf_printf(out, "\nLAST %lld %s", c->seconds / units[i].s, units[i].unit);
 			return true;
 		}
-	return diag_error(d, c->timespan_pos, "aql: the %s window is not a whole number of "
+	return corr_fail(d, in, c->timespan_pos, "the %s window is not a whole number of "
 			  "minutes, which AQL's LAST clause needs", c->timespan);
 }
 
@@ -134,7 +135,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 	case CORR_VALUE_AVG:
 		for (int i = 1; i < c->nrules; i++)
 			if (strcmp(in->value_column[i], in->value_column[0]))
-				return diag_error(d, c->pos, "aql: the correlation field '%s' is a "
+				return corr_fail(d, in, c->pos, "the correlation field '%s' is a "
 						  "different column in each base rule", c->field);
 		*alias = c->type == CORR_VALUE_COUNT ? "value_count"
 			 : c->type == CORR_VALUE_SUM ? "value_sum" : "value_avg";
@@ -145,10 +146,10 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 		return true;
 	case CORR_TEMPORAL:
 	case CORR_TEMPORAL_ORDERED:
-		return corr_refuse(d, c, "aql", "after GROUP BY no AQL aggregate tells which base "
+		return corr_refuse(d, in, "after GROUP BY no AQL aggregate tells which base "
 				   "rule an event matched, nor in which order");
 	default:
-		return corr_refuse(d, c, "aql", "AQL has no exact percentile aggregate");
+		return corr_refuse(d, in, "AQL has no exact percentile aggregate");
 	}
 }
 
@@ -159,9 +160,9 @@ corr_aql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	const char *alias = NULL;
 	struct buf agg = {0}, last = {0};
 	bool ok = check_columns(d, in) && aggregate(d, in, &agg, &alias) &&
-		  last_clause(d, c, &last);
+		  last_clause(d, in, &last);
 	if (ok && !corr_same_columns(in))
-		ok = diag_error(d, c->pos, "aql: a group-by field is a different column in each "
+		ok = corr_fail(d, in, c->pos, "a group-by field is a different column in each "
 				"base rule; GROUP BY takes one column");
 	if (ok) {
 		buf_puts(out, "SELECT ");
@@ -181,7 +182,7 @@ corr_aql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 		buf_puts(out, "\nHAVING ");
 		corr_condition(out, c, alias, " AND ");
 		buf_putn(out, last.data, last.len);
-		corr_warn_window(d, c, "aql", "the query's time range (LAST), one per run");
+		corr_warn_window(d, in, "the query's time range (LAST), one per run");
 	}
 	buf_free(&agg);
 	buf_free(&last);

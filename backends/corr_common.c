@@ -6,6 +6,7 @@
  */
 #include "backend.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,11 +54,45 @@ corr_same_columns(const struct corr_input *in)
 	return true;
 }
 
-bool
-corr_refuse(struct diag *d, const struct correlation *c, const char *target, const char *why)
+/* Every message of a correlation renderer: "TARGET: ", then the text. */
+static void
+corr_messagev(struct diag *d, bool error, const struct corr_input *in, struct pos pos,
+	      const char *fmt, va_list ap)
 {
-	return diag_error(d, c->type_pos, "%s: correlation type '%s' is not supported: %s", target,
-			  corr_type_name(c->type), why);
+	struct buf b = {0};
+	buf_printf(&b, "%s: ", in->target);
+	buf_vprintf(&b, fmt, ap);
+	if (error)
+		diag_error(d, pos, "%s", b.data);
+	else
+		diag_warning(d, pos, "%s", b.data);
+	buf_free(&b);
+}
+
+bool
+corr_fail(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	corr_messagev(d, true, in, pos, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void
+corr_warn(struct diag *d, const struct corr_input *in, struct pos pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	corr_messagev(d, false, in, pos, fmt, ap);
+	va_end(ap);
+}
+
+bool
+corr_refuse(struct diag *d, const struct corr_input *in, const char *why)
+{
+	return corr_fail(d, in, in->c->type_pos, "correlation type '%s' is not supported: %s",
+			 corr_type_name(in->c->type), why);
 }
 
 void
@@ -70,12 +105,11 @@ corr_condition(struct buf *out, const struct correlation *c, const char *column,
 }
 
 void
-corr_warn_window(struct diag *d, const struct correlation *c, const char *target,
-		 const char *construct)
+corr_warn_window(struct diag *d, const struct corr_input *in, const char *construct)
 {
-	diag_warning(d, c->timespan_pos, "%s: the %s window is %s, not a sliding window: events "
-		     "of one group on both sides of a window boundary are counted apart", target,
-		     c->timespan, construct);
+	corr_warn(d, in, in->c->timespan_pos, "the %s window is %s, not a sliding window: events "
+		  "of one group on both sides of a window boundary are counted apart",
+		  in->c->timespan, construct);
 }
 
 void

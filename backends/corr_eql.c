@@ -69,21 +69,22 @@ by_list(struct buf *out, const char *const *columns, int n)
 }
 
 static bool
-refuse(struct diag *d, const struct correlation *c)
+refuse(struct diag *d, const struct corr_input *in)
 {
+	const struct correlation *c = in->c;
 	switch (c->type) {
 	case CORR_EVENT_COUNT:
-		return corr_refuse(d, c, "eql", "only one rule with 'at least N' events, N from 2 "
+		return corr_refuse(d, in, "only one rule with 'at least N' events, N from 2 "
 				   "to 100, is a sequence (`with runs=N`); EQL has no aggregation, and "
 				   "Elastic's threshold rule runs a KQL or Lucene query, not EQL");
 	case CORR_TEMPORAL:
-		return corr_refuse(d, c, "eql", "EQL's unordered `sample` takes no time window "
+		return corr_refuse(d, in, "EQL's unordered `sample` takes no time window "
 				   "(maxspan), so the timespan cannot be expressed");
 	case CORR_TEMPORAL_ORDERED:
-		return corr_refuse(d, c, "eql", "an EQL sequence matches every listed rule in "
+		return corr_refuse(d, in, "an EQL sequence matches every listed rule in "
 				   "order; a condition other than all of them cannot be expressed");
 	default:
-		return corr_refuse(d, c, "eql", "EQL has no aggregation, and Elastic's threshold "
+		return corr_refuse(d, in, "EQL has no aggregation, and Elastic's threshold "
 				   "rule (counts, distinct counts) runs a KQL or Lucene query, not EQL");
 	}
 }
@@ -95,7 +96,7 @@ runs(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *o
 	const struct correlation *c = in->c;
 	long long n = corr_at_least(c);
 	if (c->nrules != 1 || n < 2 || n > 100)
-		return refuse(d, c);
+		return refuse(d, in);
 	buf_puts(out, "sequence");
 	by_list(out, in->columns[0], c->ngroup);
 	buf_printf(out, " with maxspan=%s\n  [%s] with runs=%lld", corr_span(a, c->seconds),
@@ -110,7 +111,7 @@ corr_eql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	if (c->type == CORR_EVENT_COUNT)
 		return runs(a, d, in, out);
 	if (c->type != CORR_TEMPORAL_ORDERED || c->expression || !corr_needs_all(c))
-		return refuse(d, c);
+		return refuse(d, in);
 	bool shared = corr_same_columns(in);
 	buf_puts(out, "sequence");
 	if (shared)

@@ -115,7 +115,7 @@ by_window(const struct corr_input *in, bool value, struct buf *out)
 
 /* "sigma_r0 = MAX(sigma_r0), ...": whether any row of the event or window matched rule i. */
 static void
-rule_maxima(const struct correlation *c, struct buf *out)
+esql_rule_maxima(const struct correlation *c, struct buf *out)
 {
 	for (int i = 0; i < c->nrules; i++)
 		buf_printf(out, "%ssigma_r%d = MAX(sigma_r%d)", i ? ", " : "", i, i);
@@ -132,18 +132,18 @@ check(struct diag *d, const struct corr_input *in)
 {
 	const struct correlation *c = in->c;
 	if (c->type == CORR_TEMPORAL_ORDERED)
-		return corr_refuse(d, c, "esql", "an aggregation keeps no order of events and ES|QL "
+		return corr_refuse(d, in, "an aggregation keeps no order of events and ES|QL "
 				   "has no sequence; compile it for eql (sequence ... with maxspan, "
 				   "exact)");
 	for (int i = 1; i < c->nrules; i++) {
 		for (int g = 0; g < c->ngroup; g++)
 			if (strcmp(in->columns[i][g], in->columns[0][g]))
-				return diag_error(d, c->pos, "esql: group-by field '%s' is column %s in "
+				return corr_fail(d, in, c->pos, "group-by field '%s' is column %s in "
 						  "the events of one base rule and %s in another; one ES|QL "
 						  "query reads each event once, so they must be one column",
 						  c->group_by[g], in->columns[0][g], in->columns[i][g]);
 		if (c->field && strcmp(in->value_column[i], in->value_column[0]))
-			return diag_error(d, c->pos, "esql: field '%s' is column %s in the events of "
+			return corr_fail(d, in, c->pos, "field '%s' is column %s in the events of "
 					  "one base rule and %s in another; one ES|QL query reads each "
 					  "event once, so they must be one column", c->field,
 					  in->value_column[0], in->value_column[i]);
@@ -191,7 +191,7 @@ source(const struct corr_input *in, const struct esql_parts *parts, struct buf *
 		return;
 	pipe(in, out);
 	buf_puts(out, "STATS ");
-	rule_maxima(c, out);
+	esql_rule_maxima(c, out);
 	buf_puts(out, " BY _index, _id, `@timestamp`");
 	columns(in, true, out);
 }
@@ -226,7 +226,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 		return;
 	case CORR_TEMPORAL:
 		buf_puts(out, "STATS ");
-		rule_maxima(c, out);
+		esql_rule_maxima(c, out);
 		by_window(in, false, out);
 		if (c->cond) {
 			pipe(in, out);
@@ -253,7 +253,7 @@ aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const ch
 		buf_puts(out, fn);
 	by_window(in, false, out);
 	if (c->type == CORR_VALUE_PERCENTILE || c->type == CORR_VALUE_MEDIAN)
-		diag_warning(d, c->type_pos, "esql: %s is usually approximate in ES|QL, not the "
+		corr_warn(d, in, c->type_pos, "%s is usually approximate in ES|QL, not the "
 			     "exact %s percentile", c->type == CORR_VALUE_MEDIAN ? "MEDIAN()"
 			     : "PERCENTILE()", corr_percent(c));
 }
@@ -276,6 +276,6 @@ corr_esql_render(struct arena *a, struct diag *d, const struct corr_input *in, s
 		buf_puts(out, "WHERE ");
 		corr_condition(out, c, column, " AND ");
 	}
-	corr_warn_buckets(d, c, "esql", "BUCKET()");
+	corr_warn_buckets(d, c, in->target, "BUCKET()");
 	return true;
 }

@@ -60,11 +60,11 @@
  * the ASIM parsers...) have TimeGenerated.
  */
 static const char *
-time_column(const struct options *o, const char *table)
+time_column(const struct ir_options *o, const char *table)
 {
 	static const char *const hunting[] = {"Device", "Email", "Identity", "Alert", "Cloud",
 					      "UrlClickEvents", "Behavior"};
-	const char *t = options_get(o, "time_column");
+	const char *t = ir_option(o, "time_column");
 	if (t)
 		return t;
 	for (size_t i = 0; table && i < sizeof(hunting) / sizeof(hunting[0]); i++)
@@ -102,7 +102,7 @@ branch(struct arena *a, const struct corr_input *in, int i, struct buf *out)
 {
 	const struct correlation *c = in->c;
 	const char *time = c->chain[i] ? "sigma_time"
-			   : kql_name(a, time_column(in->opts, in->tables[i]));
+			   : kql_name(a, time_column(&in->options, in->tables[i]));
 	buf_printf(out, "%s%d\n    | project sigma_time = %s, sigma_rule = %s", in->prefix, i, time,
 		   kql_string(a, corr_entry_label(c, i)));
 	for (int g = 0; g < c->ngroup; g++)
@@ -194,7 +194,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		buf_printf(out, ", sigma_rule\n| summarize rule_count = count() by %s", window);
 		break;
 	case CORR_TEMPORAL_ORDERED:
-		if (!corr_ordered_check(d, c, "kql"))
+		if (!corr_ordered_check(d, c, in->target))
 			return false;
 		*column = NULL;
 		ordered(a, c, out);
@@ -208,7 +208,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
 		buf_printf(out, "\n| summarize %s = percentile(todouble(sigma_value), %s) by "
 			   "bin(sigma_time, %s)", *column, corr_percent(c), span);
-		diag_warning(d, c->type_pos, "kql: percentile() is an estimate (T-Digest), not the "
+		corr_warn(d, in, c->type_pos, "percentile() is an estimate (T-Digest), not the "
 			     "exact %s percentile", corr_percent(c));
 		break;
 	case CORR_VALUE_SUM:
@@ -257,7 +257,7 @@ corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 		if (in->inner_name)
 			buf_putc(out, ';');
 		if (c->type != CORR_TEMPORAL_ORDERED)
-			corr_warn_buckets(d, c, "kql", "bin()");
+			corr_warn_buckets(d, c, in->target, "bin()");
 	}
 	buf_free(&agg);
 	return ok;

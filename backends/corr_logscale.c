@@ -149,12 +149,12 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		buf_printf(out, ", as=%s), limit=max)", column);
 		break;
 	default:
-		return corr_refuse(d, c, "logscale", "percentile() is an estimate in LogScale (its accuracy parameter)");
+		return corr_refuse(d, in, "percentile() is an estimate in LogScale (its accuracy parameter)");
 	}
 	buf_puts(out, "\n| test(");
 	corr_condition(out, c, column, " and ");
 	buf_putc(out, ')');
-	corr_warn_window(d, c, "logscale", arena_printf(a, "a fixed, clock-aligned bucket "
+	corr_warn_window(d, in, arena_printf(a, "a fixed, clock-aligned bucket "
 				  "(@timestamp / %lld)", c->seconds * 1000));
 	return true;
 }
@@ -165,7 +165,7 @@ sequence(struct arena *a, struct diag *d, const struct corr_input *in, struct bu
 {
 	const struct correlation *c = in->c;
 	if (c->expression || !corr_needs_all(c))
-		return corr_refuse(d, c, "logscale", "correlate() matches every query of its "
+		return corr_refuse(d, in, "correlate() matches every query of its "
 				   "pattern; another condition cannot be expressed");
 	bool shared = corr_same_columns(in);
 	buf_puts(out, "correlate(");

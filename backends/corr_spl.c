@@ -73,8 +73,9 @@ per_rule(const struct correlation *c, const char *head, const char *tail, struct
 }
 
 static bool
-aggregate(struct diag *d, const struct correlation *c, struct buf *out, const char **column)
+aggregate(struct diag *d, const struct corr_input *in, struct buf *out, const char **column)
 {
+	const struct correlation *c = in->c;
 	*column = NULL;
 	switch (c->type) {
 	case CORR_EVENT_COUNT: *column = "event_count"; buf_puts(out, "count"); break;
@@ -86,7 +87,7 @@ aggregate(struct diag *d, const struct correlation *c, struct buf *out, const ch
 		double p = strtod(corr_percent(c), NULL);
 		/* Aggregate functions: "floating point numbers from 1 to 99, such as 99.95" */
 		if (p < 1 || p >= 100)
-			return diag_error(d, c->type_pos, "spl: exactperc takes a percentile from 1 "
+			return corr_fail(d, in, c->type_pos, "exactperc takes a percentile from 1 "
 					  "to below 100, not %s", corr_percent(c));
 		*column = c->type == CORR_VALUE_MEDIAN ? "value_median" : "value_percentile";
 		buf_printf(out, "exactperc%s(sigma_value)", corr_percent(c));
@@ -101,10 +102,10 @@ aggregate(struct diag *d, const struct correlation *c, struct buf *out, const ch
 		buf_puts(out, "dc(sigma_rule)");
 		break;
 	case CORR_TEMPORAL_ORDERED:
-		if (!corr_ordered_check(d, c, "spl"))
+		if (!corr_ordered_check(d, c, in->target))
 			return false;
 		per_rule(c, "min(eval(if(sigma_rule=", ", sigma_t, null()))) as sigma_t%d", out);
-		diag_warning(d, c->type_pos, "spl: temporal_ordered compares the first event of each "
+		corr_warn(d, in, c->type_pos, "temporal_ordered compares the first event of each "
 			     "rule in the window (min(_time)): a sequence whose rules also fired out "
 			     "of order earlier in the window is missed");
 		break;
@@ -175,18 +176,19 @@ inputs(struct diag *d, const struct corr_input *in, bool tag, struct buf *out)
 			continue;
 		}
 		subsearch(in, i, tag, out);
-		diag_warning(d, c->type_pos, "spl: the chained correlation '%s' runs in an append "
+		corr_warn(d, in, c->type_pos, "the chained correlation '%s' runs in an append "
 			     "subsearch, whose results Splunk truncates (maxout, default 50,000 "
 			     "rows; maxtime)", corr_entry_label(c, i));
 	}
 }
 
 static bool
-check_names(struct diag *d, const struct correlation *c)
+check_names(struct diag *d, const struct corr_input *in)
 {
+	const struct correlation *c = in->c;
 	for (int g = 0; g < c->ngroup; g++)
 		if (!corr_plain_name(c->group_by[g]))
-			return diag_error(d, c->pos, "spl: group-by name '%s' is not a plain field "
+			return corr_fail(d, in, c->pos, "group-by name '%s' is not a plain field "
 					  "name; use an alias", c->group_by[g]);
 	return true;
 }
@@ -197,7 +199,7 @@ corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	const struct correlation *c = in->c;
 	const char *column = NULL;
 	struct buf agg = {0};
-	bool ok = check_names(d, c) && aggregate(d, c, &agg, &column);
+	bool ok = check_names(d, in) && aggregate(d, in, &agg, &column);
 	bool tag = c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED;
 	if (ok) {
 		inputs(d, in, tag, out);
@@ -208,7 +210,7 @@ corr_spl_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 		buf_printf(out, "\n| bin _time span=%s\n| stats ", corr_span(a, c->seconds));
 		buf_putn(out, agg.data, agg.len);
 		condition(c, column, out);
-		corr_warn_buckets(d, c, "spl", "bin");
+		corr_warn_buckets(d, c, in->target, "bin");
 	}
 	buf_free(&agg);
 	return ok;

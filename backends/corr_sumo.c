@@ -122,23 +122,23 @@ check(struct diag *d, const struct corr_input *in)
 {
 	const struct correlation *c = in->c;
 	if (c->type == CORR_VALUE_PERCENTILE || c->type == CORR_VALUE_MEDIAN)
-		return corr_refuse(d, c, "sumo", "Cloud SIEM aggregation rules have no percentile "
+		return corr_refuse(d, in, "Cloud SIEM aggregation rules have no percentile "
 				   "function");
 	if ((c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED) &&
 	    (c->expression || !corr_needs_all(c)))
-		return corr_refuse(d, c, "sumo", "a chain rule fires when every one of its "
+		return corr_refuse(d, in, "a chain rule fires when every one of its "
 				   "expressions matched; another condition cannot be expressed");
 	if (!corr_same_columns(in))
-		return diag_error(d, c->pos, "sumo: a group-by field is a different field in each "
+		return corr_fail(d, in, c->pos, "a group-by field is a different field in each "
 				  "base rule; group_by_fields names one field");
 	for (int g = 0; g < c->ngroup; g++)
 		if (!strncmp(in->columns[0][g], "fields[", 7))
-			return diag_error(d, c->pos, "sumo: group-by field '%s' is the raw field %s, "
+			return corr_fail(d, in, c->pos, "group-by field '%s' is the raw field %s, "
 					  "not a record field group_by_fields can name", c->group_by[g],
 					  in->columns[0][g]);
 	for (int i = 1; c->field && i < c->nrules; i++)
 		if (strcmp(in->value_column[i], in->value_column[0]))
-			return diag_error(d, c->pos, "sumo: the correlation field '%s' is a different "
+			return corr_fail(d, in, c->pos, "the correlation field '%s' is a different "
 					  "field in each base rule", c->field);
 	return true;
 }

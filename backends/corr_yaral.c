@@ -104,7 +104,7 @@ events_of(struct arena *a, const char *rule, const char *var, bool joined)
 }
 
 static const char *
-rule_name(struct arena *a, const struct correlation *c)
+corr_rule_name(struct arena *a, const struct correlation *c)
 {
 	char *name = (char *)corr_identifier(a, c->name ? c->name : c->title, "");
 	for (char *p = name; *p; p++)
@@ -119,7 +119,7 @@ rule_name(struct arena *a, const struct correlation *c)
 static void
 meta(struct arena *a, const struct correlation *c, struct buf *out)
 {
-	buf_printf(out, "rule %s {\n  meta:\n    title = ", rule_name(a, c));
+	buf_printf(out, "rule %s {\n  meta:\n    title = ", corr_rule_name(a, c));
 	corr_quote(out, '"', c->title);
 	if (c->id) {
 		buf_puts(out, "\n    sigma_id = ");
@@ -211,7 +211,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, const ch
 	for (int i = 0; i < c->nrules; i++) {
 		const char *body = events_of(a, in->queries[i], "e", c->nrules > 1);
 		if (!body)
-			return diag_error(d, c->pos, "yaral: no events section in the rule of '%s'",
+			return corr_fail(d, in, c->pos, "no events section in the rule of '%s'",
 					  corr_rule_label(c->rules[i]));
 		if (c->nrules == 1)
 			buf_puts(out, body);
@@ -233,7 +233,7 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, const ch
 		corr_condition(out, c, arena_printf(a, "$%s", name), " and ");
 		buf_puts(out, "\n}");
 	}
-	corr_warn_window(d, c, "yaral", "a hop window (fixed, overlapping intervals)");
+	corr_warn_window(d, in, "a hop window (fixed, overlapping intervals)");
 	return true;
 }
 
@@ -248,7 +248,7 @@ temporal(struct arena *a, struct diag *d, const struct corr_input *in, const cha
 		const char *var = arena_printf(a, "e%d", i);
 		const char *body = events_of(a, in->queries[i], var, false);
 		if (!body)
-			return diag_error(d, c->pos, "yaral: no events section in the rule of '%s'",
+			return corr_fail(d, in, c->pos, "no events section in the rule of '%s'",
 					  corr_rule_label(c->rules[i]));
 		buf_printf(out, "%s%s", i ? "\n    " : "", body);
 		joins(in, i, var, keys, out);
@@ -262,10 +262,10 @@ temporal(struct arena *a, struct diag *d, const struct corr_input *in, const cha
 		buf_printf(out, "%s$e%d", i ? " and " : "", i);
 	buf_puts(out, "\n}");
 	if (ordered)
-		diag_warning(d, c->type_pos, "yaral: event timestamps compare in whole seconds: "
+		corr_warn(d, in, c->type_pos, "event timestamps compare in whole seconds: "
 			     "events of the same second are taken in either order");
 	else
-		corr_warn_window(d, c, "yaral", "a hop window (fixed, overlapping intervals)");
+		corr_warn_window(d, in, "a hop window (fixed, overlapping intervals)");
 	return true;
 }
 
@@ -275,12 +275,12 @@ corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in, 
 	const struct correlation *c = in->c;
 	const char *why = unsupported(in);
 	if (why)
-		return corr_refuse(d, c, "yaral", why);
+		return corr_refuse(d, in, why);
 	if (!c->ngroup)
-		return diag_error(d, c->pos, "yaral: a multi-event rule groups by a placeholder "
+		return corr_fail(d, in, c->pos, "a multi-event rule groups by a placeholder "
 				  "in its match section: give the correlation a group-by field");
 	if (c->seconds < MIN_WINDOW || c->seconds > MAX_WINDOW)
-		return diag_error(d, c->timespan_pos, "yaral: the %s window is outside the 1m to "
+		return corr_fail(d, in, c->timespan_pos, "the %s window is outside the 1m to "
 				  "48h a match section allows", c->timespan);
 	const char **keys = arena_alloc(a, sizeof(*keys) * (size_t)c->ngroup);
 	for (int g = 0; g < c->ngroup; g++)

@@ -29,11 +29,30 @@ backend_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Every message of a backend that names its target: fmt's text, then with
+ * the target's name the words of "by" (a printf format taking it), then tail.
+ */
+static bool
+refusev(struct emitter *em, bool error, struct pos pos, const char *by, const char *tail,
+	const char *fmt, va_list ap)
+{
+	struct buf b = {0};
+	buf_vprintf(&b, fmt, ap);
+	buf_printf(&b, by, em->be->name);
+	buf_puts(&b, tail ? tail : "");
+	if (error)
+		diag_error(em->d, pos, "%s", b.data);
+	else
+		diag_warning(em->d, pos, "%s", b.data);
+	buf_free(&b);
+	return false;
+}
+
 bool
 emit_unsupported(struct emitter *em, const struct match *m, const char *modifier)
 {
-	return diag_error(em->d, m->pos, "modifier '%s' is not supported by target %s", modifier,
-			  em->be->name);
+	return emit_refuse_unsupported(em, m->pos, NULL, "modifier '%s'", modifier);
 }
 
 bool
@@ -54,15 +73,30 @@ emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywo
 bool
 emit_refuse(struct emitter *em, struct pos pos, const char *fmt, ...)
 {
-	struct buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	refusev(em, true, pos, " (target %s)", NULL, fmt, ap);
 	va_end(ap);
-	buf_printf(&b, " (target %s)", em->be->name);
-	diag_error(em->d, pos, "%s", b.data);
-	buf_free(&b);
 	return false;
+}
+
+bool
+emit_refuse_unsupported(struct emitter *em, struct pos pos, const char *tail, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	refusev(em, true, pos, " is not supported by target %s", tail, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void
+emit_warn(struct emitter *em, struct pos pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	refusev(em, false, pos, " (target %s)", NULL, fmt, ap);
+	va_end(ap);
 }
 
 bool
@@ -123,14 +157,23 @@ emit_names(struct emitter *em)
 	if (!emit_names_expr(em, q->expr))
 		return false;
 	for (int i = 0; i < q->nproject; i++) {
-		struct pos at = q->rule->pos;	/* the fields: entry when it names the column */
-		for (int k = 0; q->rule->field_pos && k < q->rule->nfields; k++)
-			if (!strcmp(q->rule->fields[k], q->project[i]))
-				at = q->rule->field_pos[k];
+		struct pos at = q->meta.pos;	/* the fields: entry when it names the column */
+		for (int k = 0; q->meta.field_pos && k < q->meta.nfields; k++)
+			if (!strcmp(q->meta.fields[k], q->project[i]))
+				at = q->meta.field_pos[k];
 		if (!emit_name_ok(em, at, q->project[i]))
 			return false;
 	}
 	return true;
+}
+
+const struct ir_column *
+emit_column(const struct emitter *em, const char *name, unsigned kinds)
+{
+	for (int i = 0; i < em->q->ncolumns; i++)
+		if ((em->q->columns[i].kind & kinds) && !strcmp(em->q->columns[i].name, name))
+			return &em->q->columns[i];
+	return NULL;
 }
 
 struct term *
@@ -290,7 +333,7 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 	size_t start = out->len;
 	bool ok = emit_names(&em) && be->query(&em);
 	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
-		ok = diag_error(d, q->rule->pos, "the %s query of this rule would be larger than %d MiB, "
+		ok = diag_error(d, q->meta.pos, "the %s query of this rule would be larger than %d MiB, "
 				"the limit per rule and target", be->name, RULE_MAX_OUTPUT_BYTES >> 20);
 	if (!ok) {
 		out->len = start;	/* never half a query */

@@ -123,8 +123,8 @@ emit_guarded(struct emitter *em, const char *f, const char *atom)
 	return guard_needed(em) ? arena_printf(em->a, "%s%s)", guard_open(em, f), atom) : atom;
 }
 
-static const char *
-field_shown(const struct match *m)
+const char *
+emit_field_shown(const struct match *m)
 {
 	return m->sigma_field ? m->sigma_field : m->field ? m->field : "*";
 }
@@ -133,7 +133,7 @@ static bool
 refuse_value(struct emitter *em, const struct match *m, const char *what, const char *s, size_t n)
 {
 	return emit_refuse_control(em, m->pos, arena_printf(em->a, "%s of field '%s'", what,
-							    field_shown(m)), s, n);
+							    emit_field_shown(m)), s, n);
 }
 
 /* A list of values (items, a tail) whose single-item form is tmpl; guarded as a whole. */
@@ -331,8 +331,8 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 				return false;
 			term_add(em, out, emit_guarded(em, f, atom));
 		} else {
-			return diag_error(em->d, m->pos, "internal error: no form for a value of "
-					  "field '%s' (target %s)", field_shown(m), em->be->name);
+			return emit_refuse(em, m->pos, "internal error: no form for a value of "
+					   "field '%s'", emit_field_shown(m));
 		}
 	}
 	list_close(em, out, &l, f);
@@ -344,13 +344,11 @@ static bool
 keyword_match(struct emitter *em, const struct match *m, struct terms *out)
 {
 	const struct syntax *sx = em->be->syntax;
-	const char *target = em->be->name;
 	if (!sx->keyword)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target %s",
-				  target);
+		return emit_refuse_unsupported(em, m->pos, NULL, "keyword search");
 	if (m->op != MATCH_STR)
-		return diag_error(em->d, m->pos, "keyword search with %s is not supported by "
-				  "target %s", match_op_name(m->op), target);
+		return emit_refuse_unsupported(em, m->pos, NULL, "keyword search with %s",
+					       match_op_name(m->op));
 	struct match k = *m;
 	k.vals = arena_alloc(em->a, sizeof(*k.vals) * (size_t)m->nvals);
 	for (int i = 0; i < m->nvals; i++) {
@@ -361,9 +359,9 @@ keyword_match(struct emitter *em, const struct match *m, struct terms *out)
 		while (hi > lo && v->segs[hi - 1].kind == SEG_STAR)
 			hi--;
 		if (hi == lo || (sx->keyword_plain && (hi - lo != 1 || v->segs[lo].kind != SEG_TEXT)))
-			return diag_error(em->d, m->pos, "keyword search %s is not supported by "
-					  "target %s", hi == lo ? "for an empty or '*' value"
-					  : "with a wildcard inside the value", target);
+			return emit_refuse_unsupported(em, m->pos, NULL, "keyword search %s",
+						       hi == lo ? "for an empty or '*' value"
+						       : "with a wildcard inside the value");
 		struct pattern p = {0};
 		value_append(em->a, &p, (struct seg){SEG_STAR, NULL, 0});
 		for (int j = lo; j < hi; j++)
@@ -404,8 +402,8 @@ emit_regex(struct emitter *em, const struct match *m, const struct mval *v, cons
 		gap = sx->re_gap(v->text, v->len);
 	}
 	if (gap) {
-		diag_error(em->d, m->pos, "regex for field '%s' uses %s, which %s does not support "
-			   "(target %s)", field_shown(m), gap, sx->re_engine, em->be->name);
+		emit_refuse(em, m->pos, "regex for field '%s' uses %s, which %s does not support",
+			    emit_field_shown(m), gap, sx->re_engine);
 		return NULL;
 	}
 	char flags[4] = {0}, *fp = flags;
@@ -486,8 +484,8 @@ fieldref_match(struct emitter *em, const struct match *m, const char *f, struct 
 		else if (v->anchor == ANCHOR_EXACT)
 			atom = emit_fill(em, sx->fieldref[m->cased], f, g);
 		else	/* a pattern operator would read the other field's text as wildcards */
-			return diag_error(em->d, m->pos, "modifier '%s' with 'fieldref' is not "
-					  "supported by target %s", anchors[v->anchor], em->be->name);
+			return emit_refuse_unsupported(em, m->pos, NULL, "modifier '%s' with "
+						       "'fieldref'", anchors[v->anchor]);
 		if (em->negated && sx->guard != GUARD_NONE)	/* both sides may be missing */
 			atom = arena_printf(em->a, "%s%s", guard_open(em, g) + 1, atom);
 		term_add(em, out, emit_guarded(em, f, atom));
@@ -519,8 +517,8 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 {
 	const struct syntax *sx = em->be->syntax;
 	if (!table_covers(sx, m))
-		return diag_error(em->d, m->pos, "a %s match on field '%s' is not supported by "
-				  "target %s", match_op_name(m->op), field_shown(m), em->be->name);
+		return emit_refuse_unsupported(em, m->pos, NULL, "a %s match on field '%s'",
+					       match_op_name(m->op), emit_field_shown(m));
 	switch (m->op) {
 	case MATCH_STR:
 		return str_match(em, m, f, out);

@@ -134,13 +134,7 @@ eql_pattern_regex(struct emitter *em, const struct pattern *p)
 static bool
 eql_mapped_value_field(struct emitter *em, const char *f)
 {
-	const struct pipeline *pl = em->q->opts->pipeline;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++)
-		for (unsigned k = 0; k < ls->fields[i].values_count; k++)
-			if (!strcmp(ls->fields[i].values[k].field, f))
-				return true;
-	return false;
+	return emit_column(em, f, IR_COLUMN_VALUE_MAP);
 }
 
 /*
@@ -176,9 +170,8 @@ eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 	if (!m->field)
 		return emit_hook_done(eql_match_keyword(em, m, out));
 	if (strchr(m->field, '`'))	/* a name with one is never bare */
-		return emit_hook_done(diag_error(em->d, m->pos, "field '%s' contains a backquote, "
-						 "which an EQL field name cannot hold (target "
-						 "eql)", m->field));
+		return emit_hook_done(emit_refuse(em, m->pos, "field '%s' contains a backquote, "
+						  "which an EQL field name cannot hold", m->field));
 	const char *f = eql_ident(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
@@ -193,9 +186,8 @@ eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 		return HOOK_DONE;
 	}
 	case MATCH_FIELDREF:
-		return emit_hook_done(diag_error(em->d, m->pos, "modifier 'fieldref' is not "
-						 "supported by target eql (EQL cannot compare "
-						 "two fields)"));
+		return emit_hook_done(emit_refuse_unsupported(em, m->pos, " (EQL cannot compare "
+							      "two fields)", "modifier 'fieldref'"));
 	default:
 		return HOOK_DECLINE;
 	}
@@ -244,10 +236,10 @@ static const struct syntax eql_syntax = {
 static bool
 eql_match_keyword(struct emitter *em, const struct match *m, struct terms *out)
 {
-	const char *field = options_get(em->q->opts, "eql-keyword-field");
+	const char *field = ir_option(&em->q->options, "eql-keyword-field");
 	if (!field || !*field)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target eql "
-				  "(-O eql-keyword-field=FIELD searches one field, e.g. message)");
+		return emit_refuse_unsupported(em, m->pos, " (-O eql-keyword-field=FIELD searches "
+					       "one field, e.g. message)", "keyword search");
 	if (!emit_name_ok(em, m->pos, field))
 		return false;
 	struct match k = *m;

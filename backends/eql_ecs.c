@@ -27,16 +27,9 @@ static const struct {
 static const char *
 ecs_field_type(struct emitter *em, const char *f)
 {
-	const struct pipeline *pl = em->q->opts->pipeline;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++) {
-		if (ls->fields[i].to && !strcmp(ls->fields[i].to, f))
-			return ls->fields[i].type;
-		for (unsigned e = 0; e < ls->fields[i].events_count; e++)	/* renamed per event */
-			if (!strcmp(ls->fields[i].events[e].to, f))
-				return ls->fields[i].events[e].type;
-	}
-	return NULL;
+	/* a field renamed per event has the type of that name */
+	const struct ir_column *c = emit_column(em, f, IR_COLUMN_FIELD | IR_COLUMN_EVENT);
+	return c ? c->type : NULL;
 }
 
 /* ---- ip fields -------------------------------------------------------------------------- */

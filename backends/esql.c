@@ -33,17 +33,11 @@ esql_ident(struct emitter *em, const char *name)
 	return quote_str(em->a, &esql_name, name, strlen(name));
 }
 
-static const char *
-esql_shown(const struct match *m)
-{
-	return m->sigma_field ? m->sigma_field : m->field ? m->field : "*";
-}
-
 static bool
 esql_refuse_non_ascii(struct emitter *em, const struct match *m, const char *what)
 {
 	return emit_refuse(em, m->pos, "%s of field '%s' has a non-ASCII character, which "
-			   "TO_LOWER may fold unlike Sigma: use |cased", what, esql_shown(m));
+			   "TO_LOWER may fold unlike Sigma: use |cased", what, emit_field_shown(m));
 }
 
 /*
@@ -99,7 +93,7 @@ esql_value(struct emitter *em, const struct match *m, const struct pattern *p, c
 							   b.len);
 	if ((!exact || wide) && !v)
 		emit_refuse_control(em, m->pos, arena_printf(em->a, "value of field '%s'",
-							      esql_shown(m)), b.data, b.len);
+							      emit_field_shown(m)), b.data, b.len);
 	buf_free(&b);
 	if (!v)
 		return exact && !wide ? HOOK_DECLINE : HOOK_REFUSED;
@@ -145,7 +139,7 @@ esql_regex(struct emitter *em, const struct match *m, const struct mval *v, stru
 		else if (c >= 'A' && c <= 'Z')
 			return emit_refuse(em, m->pos, "case-insensitive regex of field '%s' has an "
 					   "upper-case letter, which TO_LOWER(field) never holds",
-					   esql_shown(m));
+					   emit_field_shown(m));
 	}
 	return true;
 }
@@ -264,7 +258,7 @@ esql_hook(struct emitter *em, const struct match *m, struct terms *out)
 		const char *t = esql_account(em, &one, &m->vals[i].pat);
 		if (!t && em->d->nerrors == errors)
 			emit_refuse(em, m->pos, "value of field '%s' may span %s and %s, which ECS "
-				    "keeps apart", esql_shown(m), m->domain_field, m->field);
+				    "keeps apart", emit_field_shown(m), m->domain_field, m->field);
 		if (!t)
 			return HOOK_REFUSED;
 		term_add(em, out, t);

@@ -210,8 +210,8 @@ logscale_exact_term(struct emitter *em, const char *f, const struct seg *lit, bo
 static bool
 logscale_basename(struct emitter *em, const struct match *m, const char *f, struct terms *out)
 {
-	const struct rule *r = em->q->rule;
-	char sep = r->logsource.product && strcmp(r->logsource.product, "windows") ? '/' : '\\';
+	const char *product = em->q->meta.logsource.product;
+	char sep = product && strcmp(product, "windows") ? '/' : '\\';
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;

@@ -21,7 +21,7 @@ sel_value(struct emitter *em, const struct selsyntax *s, const char *v, struct b
 		return true;
 	}
 	if (!quote_put(out, s->quote, v, n))
-		return emit_refuse_control(em, em->q->rule->logsource.pos,
+		return emit_refuse_control(em, em->q->meta.logsource.pos,
 					   "pipeline selection value", v, n);
 	return true;
 }
@@ -44,8 +44,8 @@ sel_any(struct emitter *em, const struct selsyntax *s, const struct sel_cond *c,
 static bool
 sel_unsupported(struct emitter *em, const char *form, const char *field)
 {
-	return diag_error(em->d, em->q->rule->logsource.pos, "pipeline selection %s on '%s' is "
-			  "not supported by target %s", form, field, em->be->name);
+	return emit_refuse_unsupported(em, em->q->meta.logsource.pos, NULL,
+				       "pipeline selection %s on '%s'", form, field);
 }
 
 static bool
@@ -61,7 +61,7 @@ sel_cond(struct emitter *em, const struct selsyntax *s, const struct sel_cond *c
 	}
 	/* the pipeline writes the name as the target spells it (#event_simpleName) */
 	if (!quote_put(out, &quote_none, f, strlen(f)))
-		return emit_refuse_control(em, em->q->rule->logsource.pos,
+		return emit_refuse_control(em, em->q->meta.logsource.pos,
 					   "pipeline selection field", c->field, strlen(c->field));
 	if (c->exists)
 		return true;
@@ -134,8 +134,7 @@ emit_from(struct emitter *em)
 	const struct selection *s = em->q->select;
 	if (s->from)
 		return s->from;
-	diag_error(em->d, em->q->rule->logsource.pos, "the pipeline's selection for logsource %s "
-		   "names no 'from' (target %s)", logsource_name(em->a, &em->q->rule->logsource),
-		   em->be->name);
+	emit_refuse(em, em->q->meta.logsource.pos, "the pipeline's selection for logsource %s "
+		    "names no 'from'", em->q->meta.logsource.name);
 	return NULL;
 }

@@ -136,8 +136,8 @@ spl_where_keyword(struct emitter *em, const struct match *m, struct terms *out)
 	if (m->field)
 		return HOOK_DECLINE;
 	if (m->op != MATCH_STR && m->op != MATCH_RE && (m->op != MATCH_NUM || m->vals[0].cmp != CMP_EQ))
-		return emit_hook_done(diag_error(em->d, m->pos, "keyword search with %s is not "
-						 "supported by target spl", match_op_name(m->op)));
+		return emit_hook_done(emit_refuse_unsupported(em, m->pos, NULL, "keyword search "
+							      "with %s", match_op_name(m->op)));
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
 		const char *atom;
@@ -225,8 +225,8 @@ spl_source(struct emitter *em, const char *sp, const char *v)
 static bool
 spl_prefix(struct emitter *em, struct buf *b, const struct selection *sel)
 {
-	const char *index = options_get(em->q->opts, "spl-index");
-	const char *sp = options_get(em->q->opts, "spl-source-prefix");
+	const char *index = ir_option(&em->q->options, "spl-index");
+	const char *sp = ir_option(&em->q->options, "spl-source-prefix");
 	if (index) {
 		buf_puts(b, "index=");
 		if (*index && strspn(index, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -289,9 +289,8 @@ spl_search_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	if (spl_is_datamodel(q->select))
-		return diag_error(em->d, q->rule->logsource.pos, "pipeline selects datamodel=%s, "
-				  "which only format tstats can search (target spl)",
-				  q->select->from);
+		return emit_refuse(em, q->meta.logsource.pos, "pipeline selects datamodel=%s, "
+				   "which only format tstats can search", q->select->from);
 	struct spl_stages st = spl_split(em, q->expr);
 	size_t start = em->out->len;
 	if (!spl_prefix(em, em->out, q->select))
@@ -335,8 +334,8 @@ spl_collect(struct emitter *em, const struct expr *e, const char ***v, int *n, i
 	}
 	const struct match *m = &e->match;
 	if (!m->field)
-		return diag_error(em->d, m->pos, "keyword search is not supported by target spl "
-				  "with format tstats (a data model has no _raw)");
+		return emit_refuse_unsupported(em, m->pos, " with format tstats (a data model has "
+					       "no _raw)", "keyword search");
 	spl_add_field(em, v, n, cap, m->field);
 	for (int i = 0; m->op == MATCH_FIELDREF && i < m->nvals; i++)
 		spl_add_field(em, v, n, cap, m->vals[i].text);
@@ -348,8 +347,8 @@ spl_tstats_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	if (!spl_is_datamodel(q->select))
-		return diag_error(em->d, q->rule->logsource.pos, "format tstats needs a data-model "
-				  "pipeline such as splunk_cim (target spl)");
+		return emit_refuse(em, q->meta.logsource.pos, "format tstats needs a data-model "
+				   "pipeline such as splunk_cim");
 	const char **by = NULL;
 	int nby = 0, cap = 0;
 	if (!spl_collect(em, q->expr, &by, &nby, &cap))
@@ -391,9 +390,9 @@ spl_query(struct emitter *em)
 	/* the options are written into strings that have no escape for control characters */
 	static const char *const quoted_options[] = {"spl-index", "spl-source-prefix"};
 	for (int i = 0; i < 2; i++) {
-		const char *v = options_get(em->q->opts, quoted_options[i]);
+		const char *v = ir_option(&em->q->options, quoted_options[i]);
 		if (v && quote_check(&quote_none, v, strlen(v)) < strlen(v))
-			return emit_refuse_control(em, em->q->rule->pos, arena_printf(em->a,
+			return emit_refuse_control(em, em->q->meta.pos, arena_printf(em->a,
 						   "option %s", quoted_options[i]), v, strlen(v));
 	}
 	if (!strcmp(em->format, "tstats"))

@@ -66,20 +66,7 @@ static const struct syntax sumo_syntax = {
 static bool
 sumo_is_mapped(const struct emitter *em, const char *name)
 {
-	const struct pipeline *pl = em->q->opts ? em->q->opts->pipeline : NULL;
-	const struct pl_logsource *ls = pl ? pipeline_logsource(pl, &em->q->rule->logsource) : NULL;
-	for (unsigned i = 0; ls && i < ls->fields_count; i++) {
-		const struct pl_field *f = &ls->fields[i];
-		if (f->to && !strcmp(f->to, name))
-			return true;
-		for (unsigned k = 0; k < f->values_count; k++)
-			if (!strcmp(f->values[k].field, name))
-				return true;
-		for (unsigned k = 0; k < f->hashes_count; k++)
-			if (!strcmp(f->hashes[k].to, name))
-				return true;
-	}
-	return false;
+	return emit_column(em, name, IR_COLUMN_FIELD | IR_COLUMN_VALUE_MAP | IR_COLUMN_HASH);
 }
 
 /*
@@ -99,10 +86,10 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 		*prefix = colon + 1;
 		return arena_strndup(em->a, name, (size_t)(colon - name));
 	}
-	const char *product = em->q->rule->logsource.product;
+	const char *product = em->q->meta.logsource.product;
 	struct buf b = {0};
 	/* a name the rule already writes under EventData. is not prefixed again */
-	if (em->q->opts && em->q->opts->pipeline && product && !strcmp(product, "windows") &&
+	if (em->q->select && product && !strcmp(product, "windows") &&
 	    strncmp(name, "EventData.", 10))
 		buf_puts(&b, "EventData.");
 	buf_puts(&b, name);
@@ -142,8 +129,9 @@ sumo_numbers(struct emitter *em, const struct match *m, const char *f, const cha
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
 		if (v->cmp != CMP_EQ)
-			return diag_error(em->d, m->pos, "modifier '%s' is not supported by target sumo "
-					  "for field '%s', which holds text", cmp_mods[v->cmp], f);
+			return emit_refuse_unsupported(em, m->pos, arena_printf(em->a, " for field "
+						       "'%s', which holds text", f), "modifier '%s'",
+						       cmp_mods[v->cmp]);
 		term_item(em, &list, sumo_string(em, prefix, v->text, v->len));
 	}
 	if (list.nitems == 1) {
@@ -178,12 +166,12 @@ sumo_cidr(struct emitter *em, const struct match *m, const char *f, struct terms
 		const struct mval *v = &m->vals[i];
 		unsigned long lo, hi;
 		if (v->family != 4)
-			return diag_error(em->d, m->pos, "cidr '%s' of field '%s' is IPv6, which is not "
-					  "supported by target sumo (ipv4ToNumber covers IPv4 only)",
-					  v->text, m->field);
+			return emit_refuse_unsupported(em, m->pos, " (ipv4ToNumber covers IPv4 only)",
+						       "cidr '%s' of field '%s' is IPv6, which",
+						       v->text, m->field);
 		if (!sumo_cidr4(v->text, &lo, &hi))
-			return diag_error(em->d, m->pos, "cidr '%s' of field '%s' is not an IPv4 "
-					  "network a.b.c.d/n (target sumo)", v->text, m->field);
+			return emit_refuse(em, m->pos, "cidr '%s' of field '%s' is not an IPv4 "
+					   "network a.b.c.d/n", v->text, m->field);
 		term_add(em, out, arena_printf(em->a, "(ipv4ToNumber(%s) >= %lu AND ipv4ToNumber(%s) "
 					       "<= %lu)", f, lo, f, hi));
 	}
@@ -199,8 +187,8 @@ sumo_hook(struct emitter *em, const struct match *m, struct terms *out)
 	const char *prefix;
 	const char *f = sumo_field(em, m->field, &prefix);
 	if (prefix && m->op != MATCH_STR && m->op != MATCH_NUM)
-		return emit_hook_done(diag_error(em->d, m->pos, "field '%s' can only be compared "
-						 "with values (target sumo)", f));
+		return emit_hook_done(emit_refuse(em, m->pos, "field '%s' can only be compared "
+						  "with values", f));
 	if (m->op == MATCH_CIDR)
 		return emit_hook_done(sumo_cidr(em, m, f, out));
 	if (!prefix)

@@ -352,7 +352,7 @@ yaral_meta(struct emitter *em, const char *key, const char *const *vals, int n, 
 
 /* Rule name (targets.md §6.6): the title as [a-z0-9_], then the id's first 8 hex digits. */
 static const char *
-yaral_rule_name(struct emitter *em, const struct rule *r)
+yaral_rule_name(struct emitter *em, const struct ir_meta *r)
 {
 	struct buf b = {0};
 	const char *title = r->title ? r->title : r->name ? r->name : "";
@@ -440,7 +440,7 @@ yaral_event_type(struct emitter *em)
 		if ((item = yaral_selection(em, c)))
 			term_add(em, &sel, item);
 		else
-			return diag_error(em->d, em->q->rule->logsource.pos,
+			return diag_error(em->d, em->q->meta.logsource.pos,
 					  "pipeline event selection on '%s' is neither UDM event "
 					  "types nor a value of a UDM string field (target yaral)",
 					  c->field ? c->field : "any");
@@ -498,7 +498,7 @@ yaral_outcome(struct emitter *em)
 	emit_newline(em, 2);
 	buf_puts(em->out, "outcome:");
 	for (int i = 0; i < q->nproject; i++) {
-		struct match at = {.pos = q->rule->pos};
+		struct match at = {.pos = q->meta.pos};
 		bool ok;
 		const struct udm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
 		if (!ok)
@@ -520,7 +520,7 @@ yaral_outcome(struct emitter *em)
 static bool
 yaral_rule(struct emitter *em)
 {
-	const struct rule *r = em->q->rule;
+	const struct ir_meta *r = &em->q->meta;
 	struct buf *out = em->out;
 	const char *level = NULL;
 	for (size_t i = 0; r->level && i < sizeof(severities) / sizeof(severities[0]); i++)

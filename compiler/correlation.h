@@ -9,8 +9,15 @@
 #ifndef SIGMACC_CORRELATION_H
 #define SIGMACC_CORRELATION_H
 
-#include "sigma.h"
 #include "files.h"
+#include "ir.h"
+
+/* The rule model (rule.h) and the value lists (sigma.h), which renderers
+ * only pass along. */
+struct cond;
+struct rule;
+struct vars;
+struct ynode;
 
 #define CORR_TYPES(X) \
 	X(EVENT_COUNT, "event_count") \
@@ -162,7 +169,8 @@ void corr_dump(struct buf *out, const struct correlation *c);
 /* What a backend's correlation hook receives (correlation_emit.c). */
 struct corr_input {
 	const struct correlation *c;
-	const struct options *opts;
+	const char *target;		/* the backend's name, for messages */
+	struct ir_options options;	/* the target's -O options */
 	const char **queries;	/* [nrules] each base rule's query, no projection */
 	const char **tables;	/* [nrules] the pipeline's table of each, or NULL */
 	const char ***columns;	/* [nrules][ngroup] the group-by fields mapped for that rule */

@@ -125,8 +125,9 @@ static bool
 render(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
        const char *prefix, const char *inner, struct buf *out)
 {
-	struct corr_input in = {.c = c, .opts = &s->opts, .prefix = prefix, .inner_name = inner,
-				.compact = s->compact};
+	struct corr_input in = {.c = c, .target = s->be->name,
+				.options = {s->opts.backend_opts, s->opts.nbackend_opts},
+				.prefix = prefix, .inner_name = inner, .compact = s->compact};
 	size_t n = (size_t)c->nrules;
 	in.queries = arena_alloc(a, sizeof(*in.queries) * n);
 	in.tables = arena_alloc(a, sizeof(*in.tables) * n);

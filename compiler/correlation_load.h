@@ -7,6 +7,7 @@
 #define SIGMACC_CORRELATION_LOAD_H
 
 #include "correlation.h"
+#include "sigma.h"
 
 enum corr_state { CORR_UNLOADED, CORR_LOADING, CORR_LOADED, CORR_FAILED };
 

@@ -6,6 +6,7 @@
  * sequence, and the percentile of value_percentile / value_median.
  */
 #include "correlation.h"
+#include "sigma.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -32,15 +32,15 @@ driver_render(const struct session *s, const struct diag *d, struct buf *err)
 
 /* A native import format: the default query wrapped by the format's template. */
 static void
-render_native(struct session *s, struct arena *a, struct diag *d, const struct query *q,
-	      struct buf *out)
+render_native(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
+	      const struct query *q, struct buf *out)
 {
 	struct buf query = {0};
 	struct query bare = *q;
 	if (s->tpl->no_projection)
 		bare.nproject = 0;
 	if (emit_query(a, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
-		template_render(a, d, s->tpl, q->rule, query.data, &s->opts, out);
+		template_render(a, d, s->tpl, r, query.data, &s->opts, out);
 	buf_free(&query);
 }
 
@@ -94,7 +94,7 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 	if (q && s->product == PRODUCT_IR)
 		dump_query(&text, q);
 	else if (q && s->be && s->tpl)
-		render_native(s, a, d, q, &text);
+		render_native(s, a, d, r, q, &text);
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;

@@ -278,13 +278,19 @@ cond_expr(struct norm *n, const struct cond *c)
 }
 
 const char *
-options_get(const struct options *o, const char *key)
+ir_option(const struct ir_options *o, const char *key)
 {
 	size_t n = strlen(key);
-	for (int i = 0; i < o->nbackend_opts; i++)
-		if (!strncmp(o->backend_opts[i], key, n) && o->backend_opts[i][n] == '=')
-			return o->backend_opts[i] + n + 1;
+	for (int i = 0; i < o->n; i++)
+		if (!strncmp(o->kv[i], key, n) && o->kv[i][n] == '=')
+			return o->kv[i] + n + 1;
 	return NULL;
+}
+
+const char *
+options_get(const struct options *o, const char *key)
+{
+	return ir_option(&(struct ir_options){o->backend_opts, o->nbackend_opts}, key);
 }
 
 /* ---- projection and the query -------------------------------------------------------- */
@@ -358,13 +364,60 @@ flag_columns(struct norm *n, struct query *q)
 	}
 }
 
+/* ---- what the backends read besides the expression ------------------------------------ */
+
+static void
+resolve_meta(struct norm *n, struct query *q)
+{
+	const struct rule *r = n->r;
+	q->meta = (struct ir_meta){
+		.pos = r->pos, .title = r->title, .id = r->id, .name = r->name,
+		.status = r->status, .description = r->description, .author = r->author,
+		.date = r->date, .modified = r->modified, .level = r->level,
+		.references = r->references, .nreferences = r->nreferences,
+		.tags = r->tags, .ntags = r->ntags,
+		.falsepositives = r->falsepositives, .nfalsepositives = r->nfalsepositives,
+		.fields = r->fields, .field_pos = r->field_pos, .nfields = r->nfields,
+		.logsource = {r->logsource.product, r->logsource.category, r->logsource.service,
+			      n->lsname, r->logsource.pos},
+	};
+	q->options = (struct ir_options){n->o->backend_opts, n->o->nbackend_opts};
+}
+
+/* The target names of the logsource's entry with their types, so that a backend can ask
+ * what a name is without the pipeline. */
+static void
+resolve_columns(struct norm *n, struct query *q)
+{
+	int cap = 0;
+	for (unsigned i = 0; n->ls && i < n->ls->fields_count; i++) {
+		const struct pl_field *f = &n->ls->fields[i];
+		struct ir_column c;
+		if (f->to) {
+			c = (struct ir_column){f->to, f->type, IR_COLUMN_FIELD};
+			VEC_PUSH(n->a, q->columns, q->ncolumns, cap, c);
+		}
+		for (unsigned k = 0; k < f->events_count; k++) {
+			c = (struct ir_column){f->events[k].to, f->events[k].type, IR_COLUMN_EVENT};
+			VEC_PUSH(n->a, q->columns, q->ncolumns, cap, c);
+		}
+		for (unsigned k = 0; k < f->values_count; k++) {
+			c = (struct ir_column){f->values[k].field, NULL, IR_COLUMN_VALUE_MAP};
+			VEC_PUSH(n->a, q->columns, q->ncolumns, cap, c);
+		}
+		for (unsigned k = 0; k < f->hashes_count; k++) {
+			c = (struct ir_column){f->hashes[k].to, NULL, IR_COLUMN_HASH};
+			VEC_PUSH(n->a, q->columns, q->ncolumns, cap, c);
+		}
+	}
+}
+
 struct query *
 normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
 	struct norm n = {.a = a, .d = d, .r = r, .o = o, .lsname = logsource_name(a, &r->logsource)};
 	struct query *q = arena_alloc(a, sizeof(*q));
-	q->rule = r;
-	q->opts = o;
+	resolve_meta(&n, q);
 	if (o->pipeline) {
 		n.ls = pipeline_logsource(o->pipeline, &r->logsource);
 		if (!n.ls || n.ls->error || !n.ls->select) {
@@ -403,5 +456,6 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 		VEC_PUSH(a, q->extends, q->nextends, icap, x);
 		cap = (unsigned)icap;
 	}
+	resolve_columns(&n, q);
 	return q;
 }

@@ -99,14 +99,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 /* A template format: the default query wrapped by the template, as the driver does. */
 static void
 render_template(struct diag *d, const struct target *t, const struct template *tpl,
-		const struct query *q, struct buf *out)
+		const struct rule *r, const struct query *q, const struct options *opts,
+		struct buf *out)
 {
 	struct buf query = {0};
 	struct query bare = *q;
 	if (tpl->no_projection)
 		bare.nproject = 0;
 	if (emit_query(&arena, d, t->be, &bare, tpl->compact, "default", &query))
-		template_render(&arena, d, tpl, q->rule, query.data, q->opts, out);
+		template_render(&arena, d, tpl, r, query.data, opts, out);
 	buf_free(&query);
 }
 
@@ -133,7 +134,7 @@ compile_target(struct diag *d, const struct rule *r, const struct target *t, int
 		for (int k = 0; t->be->formats && t->be->formats[k].name; k++)
 			emit_query(&arena, d, t->be, q, false, t->be->formats[k].name, &out);
 		for (int k = 0; k < t->ntemplates; k++)
-			render_template(d, t, t->templates[k], q, &out);
+			render_template(d, t, t->templates[k], r, q, &opts, &out);
 	}
 	buf_free(&out);
 }
