@@ -199,9 +199,9 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, struct b
 		*column = NULL;
 		ordered(a, c, out);
 		/* see the header: scan is documented where Sentinel runs, not for advanced hunting */
-		diag_warning(d, c->type_pos, "kql: temporal_ordered uses the scan operator, which "
-			     "Microsoft documents for Sentinel, Azure Monitor and Azure Data Explorer "
-			     "but not for Defender XDR advanced hunting: deploy it as a Sentinel rule");
+		corr_warn(d, in, c->type_pos, "temporal_ordered uses the scan operator, which "
+			  "Microsoft documents for Sentinel, Azure Monitor and Azure Data Explorer "
+			  "but not for Defender XDR advanced hunting: deploy it as a Sentinel rule");
 		break;
 	case CORR_VALUE_PERCENTILE:
 	case CORR_VALUE_MEDIAN:
