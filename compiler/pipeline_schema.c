@@ -138,6 +138,28 @@ static const cyaml_schema_value_t logsource_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_logsource, logsource_fields),
 };
 
+/* The data model: attributes of the target's fields, apart from the per-logsource maps. */
+static const cyaml_schema_field_t dm_field_fields[] = {
+	STR("field", struct dm_field, field),
+	OPT_STR("type", struct dm_field, type),
+	OPT_SEQ("values", struct dm_field, values, &string_entry),
+	CYAML_FIELD_BOOL("repeated", CYAML_FLAG_OPTIONAL, struct dm_field, repeated),
+	CYAML_FIELD_BOOL("device_path", CYAML_FLAG_OPTIONAL, struct dm_field, device_path),
+	CYAML_FIELD_BOOL("basename", CYAML_FLAG_OPTIONAL, struct dm_field, basename),
+	OPT_STR("ip6", struct dm_field, ip6),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t dm_field_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct dm_field, dm_field_fields),
+};
+static const cyaml_schema_field_t datamodel_fields[] = {
+	OPT_STR("name", struct datamodel, name),
+	CYAML_FIELD_BOOL("closed", CYAML_FLAG_OPTIONAL, struct datamodel, closed),
+	CYAML_FIELD_SEQUENCE("fields", CYAML_FLAG_POINTER, struct datamodel, fields,
+			     &dm_field_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t pipeline_fields[] = {
 	STR("name", struct pipeline, name),
 	STR("target", struct pipeline, target),
@@ -146,6 +168,8 @@ static const cyaml_schema_field_t pipeline_fields[] = {
 	STR("description", struct pipeline, description),
 	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
 			     &logsource_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("datamodel", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct pipeline, datamodel, datamodel_fields),
 	CYAML_FIELD_END,
 };
 const cyaml_schema_value_t pipeline_schema = {
@@ -225,11 +249,23 @@ static const struct key_spec logsource_keys[] = {
 	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
 };
 static const struct map_spec logsource_spec = {"a logsource entry", logsource_keys};
+static const struct key_spec dm_field_keys[] = {
+	{"field", true, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
+	{"values", false, KEY_STRS, NULL}, {"repeated", false, KEY_BOOL, NULL},
+	{"device_path", false, KEY_BOOL, NULL}, {"basename", false, KEY_BOOL, NULL},
+	{"ip6", false, KEY_STR, NULL}, {NULL, false, 0, NULL},
+};
+static const struct map_spec dm_field_spec = {"a datamodel field", dm_field_keys};
+static const struct key_spec datamodel_keys[] = {
+	{"name", false, KEY_STR, NULL}, {"closed", false, KEY_BOOL, NULL},
+	{"fields", true, KEY_MAPS, &dm_field_spec}, {NULL, false, 0, NULL},
+};
+static const struct map_spec datamodel_spec = {"a datamodel", datamodel_keys};
 static const struct key_spec pipeline_keys[] = {
 	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
 	{"shared_with", false, KEY_STRS, NULL}, {"index", false, KEY_STR, NULL},
 	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
-	{NULL, false, 0, NULL},
+	{"datamodel", false, KEY_MAP, &datamodel_spec}, {NULL, false, 0, NULL},
 };
 static const struct map_spec pipeline_spec = {"a pipeline", pipeline_keys};
 
@@ -362,8 +398,28 @@ check_semantics(struct diag *d, const struct ynode *doc)
 	return true;
 }
 
+/* A datamodel's types are known ones, an enum lists its values and only an enum does. */
+static bool
+check_datamodel(struct diag *d, const struct ynode *dm)
+{
+	const struct ynode *fields = dm ? yaml_get(dm, "fields") : NULL;
+	for (int i = 0; fields && i < fields->nkids; i++) {
+		const struct ynode *f = fields->kids[i], *type = yaml_get(f, "type");
+		const char *name = yaml_get(f, "field")->text;
+		if (type && field_type_parse(type->text) == FIELD__COUNT)
+			return diag_error(d, type->pos, "datamodel field '%s': type must be string, "
+					  "number, ip, bool, datetime or enum", name);
+		bool is_enum = type && field_type_parse(type->text) == FIELD_ENUM;
+		if (is_enum != !!yaml_get(f, "values"))
+			return diag_error(d, f->pos, "datamodel field '%s': an enum needs 'values', "
+					  "and only an enum has them", name);
+	}
+	return true;
+}
+
 bool
 pipeline_check(struct diag *d, const struct ynode *doc)
 {
-	return check_map(d, doc, &pipeline_spec) && check_semantics(d, doc);
+	return check_map(d, doc, &pipeline_spec) && check_semantics(d, doc) &&
+	       check_datamodel(d, yaml_get(doc, "datamodel"));
 }
