@@ -2,35 +2,19 @@
  * eql_ecs.c: EQL string matches on fields ECS stores specially (targets.md
  * §3.1, mappings.md §4.2).
  *
- * - ip-typed fields (the pipeline's `type: ip`): Elasticsearch has no
+ * - ip-typed fields (the pipeline's `type: ip`, m->type): Elasticsearch has no
  *   case-insensitive or wildcard query on them (ES-CI), so `:` and `like~`
  *   fail at run time. Exact addresses use ==/in, whole-octet IPv4 prefixes
  *   cidrMatch, and any other wildcard is refused.
  * - the Windows account: Winlogbeat splits Sysmon's DOMAIN\user at the
  *   backslash into user.domain and user.name and drops the original
- *   (WLB-SYSMON), so a pattern over the whole account is matched on the part
- *   it can only fall in, or on the pair.
+ *   (WLB-SYSMON; the pipeline's `domain:`, m->domain_field), so a pattern over
+ *   the whole account is matched on the part it can only fall in, or on the pair.
  */
 #include "eql.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* The ECS field holding the user part, the one for the domain, and the Sigma name. */
-static const struct {
-	const char *name, *domain, *sigma;
-} ecs_accounts[] = {
-	{"user.name", "user.domain", "User"},
-};
-
-/* The pipeline type of target field f in the rule's logsource entry, or NULL. */
-static const char *
-ecs_field_type(struct emitter *em, const char *f)
-{
-	/* a field renamed per event has the type of that name */
-	const struct ir_column *c = emit_column(em, f, IR_COLUMN_FIELD | IR_COLUMN_EVENT);
-	return c ? c->type : NULL;
-}
 
 /* ---- ip fields -------------------------------------------------------------------------- */
 
@@ -109,15 +93,6 @@ ecs_ip_string(struct emitter *em, const struct match *m, const char *f, struct t
 
 /* ---- the account split ------------------------------------------------------------------ */
 
-static int
-ecs_account(const char *f)
-{
-	for (size_t i = 0; i < sizeof(ecs_accounts) / sizeof(ecs_accounts[0]); i++)
-		if (!strcmp(ecs_accounts[i].name, f))
-			return (int)i;
-	return -1;
-}
-
 /* How many literal backslashes p has; the segment and offset of the last one. */
 static int
 ecs_backslashes(const struct pattern *p, int *seg, size_t *off)
@@ -167,13 +142,12 @@ ecs_glob_term(struct emitter *em, const char *field, const struct pattern *p, bo
 }
 
 static bool
-ecs_account_refuse(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
+ecs_account_refuse(struct emitter *em, const struct match *m, const struct pattern *p)
 {
 	bool wild;
 	return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped (target eql): "
 			  "ECS splits the account into %s and %s, and this pattern may span both",
-			  eql_glob_text(em, p, &wild), ecs_accounts[acct].sigma,
-			  ecs_accounts[acct].domain, ecs_accounts[acct].name);
+			  eql_glob_text(em, p, &wild), m->sigma_field, m->domain_field, m->field);
 }
 
 /*
@@ -183,9 +157,9 @@ ecs_account_refuse(struct emitter *em, const struct match *m, int acct, const st
  * in the domain, a suffix or an exact value in the user name.
  */
 static const char *
-ecs_account_term(struct emitter *em, const struct match *m, int acct, const struct pattern *p)
+ecs_account_term(struct emitter *em, const struct match *m, const struct pattern *p)
 {
-	const char *name = ecs_accounts[acct].name, *domain = ecs_accounts[acct].domain;
+	const char *name = m->field, *domain = m->domain_field;
 	const struct seg *lit;
 	enum vclass vc = value_class(p, &lit);
 	int seg = 0, count = ecs_backslashes(p, &seg, NULL);
@@ -222,12 +196,12 @@ ecs_account_term(struct emitter *em, const struct match *m, int acct, const stru
 }
 
 static bool
-ecs_account_string(struct emitter *em, const struct match *m, int acct, struct terms *out)
+ecs_account_string(struct emitter *em, const struct match *m, struct terms *out)
 {
 	for (int i = 0; i < m->nvals; i++) {
-		const char *t = ecs_account_term(em, m, acct, &m->vals[i].pat);
+		const char *t = ecs_account_term(em, m, &m->vals[i].pat);
 		if (!t)
-			return ecs_account_refuse(em, m, acct, &m->vals[i].pat);
+			return ecs_account_refuse(em, m, &m->vals[i].pat);
 		term_add(em, out, t);
 	}
 	return true;
@@ -237,15 +211,8 @@ bool
 eql_ecs_string(struct emitter *em, const struct match *m, const char *f, struct terms *out,
 	       bool *handled)
 {
-	*handled = false;
-	const char *type = ecs_field_type(em, m->field);
-	if (type && !strcmp(type, "ip")) {
-		*handled = true;
+	*handled = m->type == FIELD_IP || m->domain_field;
+	if (m->type == FIELD_IP)
 		return ecs_ip_string(em, m, f, out);
-	}
-	int acct = ecs_account(m->field);
-	if (acct < 0)
-		return true;
-	*handled = true;
-	return ecs_account_string(em, m, acct, out);
+	return !m->domain_field || ecs_account_string(em, m, out);
 }

@@ -4,8 +4,9 @@
  * case-sensitive glob, so Sigma's case-insensitive strings become unanchored
  * /regex/i with anchors per value class (flag d where a wildcard became a
  * dot), exact lists become in(..., ignoreCase=true). The Falcon data model
- * adds three rewrites no pipeline map can say: drive letters in full paths,
- * file-name-only image fields, and separate IPv4/IPv6 address fields.
+ * (the pipeline's `datamodel:`) adds three rewrites no field map can say:
+ * drive letters in full paths (device_path), file-name-only image fields
+ * (basename), and separate IPv4/IPv6 address fields (ip6).
  */
 #include "backend.h"
 
@@ -24,39 +25,27 @@ static const unsigned logscale_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND 
 /* Escapes LogScale documents as unsupported: \p{..}, \h, \v, \R, \X, \e, \C, \N{..}. */
 static const char unsupported_escapes[] = "pPhHvVRXeCN";
 
-/* Falcon full-path fields: they start with \Device\HarddiskVolumeN\ where Sysmon has C:\. */
-static const char *const path_fields[] = {"ImageFileName", "TargetFileName"};
-
-/* Falcon fields that hold only the file name of an image Sigma knows by its full path. */
-static const char *const basename_fields[] = {"ParentBaseFileName", "ContextBaseFileName"};
-
-/* Falcon keeps IPv4 and IPv6 addresses in different fields. */
-static const struct {
-	const char *v4, *v6;
-} ip_fields[] = {
-	{"RemoteAddressIP4", "RemoteAddressIP6"},
-	{"LocalAddressIP4", "LocalAddressIP6"},
-};
-
-static bool
-logscale_listed(const char *const *list, size_t n, const char *name)
+/* What the data model (the falcon pipelines' `datamodel:`) says about a Falcon field. */
+static const struct dm_field *
+logscale_model(const struct emitter *em, const char *field)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
-			return true;
-	return false;
+	return datamodel_field(em->q->model, field);
 }
 
-#define LISTED(list, name) logscale_listed(list, sizeof(list) / sizeof(list[0]), name)
+/* Does the field hold only the file name of an image Sigma knows by its full path? */
+static bool
+logscale_basename(const struct emitter *em, const char *field)
+{
+	const struct dm_field *f = logscale_model(em, field);
+	return f && f->basename;
+}
 
 /* The IPv6 twin of an IPv4 address field, or NULL. */
 static const char *
-logscale_ip6_field(const char *field)
+logscale_ip6_field(const struct emitter *em, const char *field)
 {
-	for (size_t i = 0; i < sizeof(ip_fields) / sizeof(ip_fields[0]); i++)
-		if (!strcmp(ip_fields[i].v4, field))
-			return ip_fields[i].v6;
-	return NULL;
+	const struct dm_field *f = logscale_model(em, field);
+	return f ? f->ip6 : NULL;
 }
 
 /* A quoted string or field name: \ and " escaped, no form for control characters. */
@@ -208,7 +197,8 @@ logscale_exact_term(struct emitter *em, const char *f, const struct seg *lit, bo
  * Anything else would widen or narrow the match.
  */
 static bool
-logscale_basename(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+logscale_basename_match(struct emitter *em, const struct match *m, const char *f,
+			struct terms *out)
 {
 	const char *product = em->q->meta.logsource.product;
 	char sep = product && strcmp(product, "windows") ? '/' : '\\';
@@ -244,9 +234,10 @@ static bool
 match_string(struct emitter *em, const struct match *m, const char *field, struct terms *out)
 {
 	const char *f = logscale_field(em, field, false);
-	if (LISTED(basename_fields, field))
-		return logscale_basename(em, m, f, out);
-	bool path = LISTED(path_fields, field);
+	const struct dm_field *model = logscale_model(em, field);
+	if (model && model->basename)
+		return logscale_basename_match(em, m, f, out);
+	bool path = model && model->device_path;
 	int list = -1;			/* the term gathering the quotable whole values */
 	const struct seg *first = NULL;	/* its first value */
 	bool caseless = true;
@@ -318,7 +309,7 @@ static bool
 match_by_family(struct emitter *em, const struct match *m, struct terms *out,
 		bool (*one)(struct emitter *, const struct match *, const char *, struct terms *))
 {
-	const char *v6 = logscale_ip6_field(m->field);
+	const char *v6 = logscale_ip6_field(em, m->field);
 	if (!v6)
 		return one(em, m, m->field, out);
 	/* the two groups in the order of their first values */
@@ -437,10 +428,10 @@ match_fieldref(struct emitter *em, const struct match *m, const char *f, struct 
 			return diag_error(em->d, m->pos, "modifier 'fieldref' with '%s' is not supported "
 					  "by target logscale", v->anchor == ANCHOR_PREFIX ? "startswith"
 					  : v->anchor == ANCHOR_SUFFIX ? "endswith" : "contains");
-		if (LISTED(basename_fields, m->field) || LISTED(basename_fields, v->text))
+		if (logscale_basename(em, m->field) || logscale_basename(em, v->text))
 			return diag_error(em->d, m->pos, "modifier 'fieldref' on field '%s' is not "
 					  "supported by target logscale: Falcon records only the "
-					  "file name", LISTED(basename_fields, m->field) ? m->field
+					  "file name", logscale_basename(em, m->field) ? m->field
 					  : v->text);
 		if (!m->cased)
 			diag_warning(em->d, m->pos, "fieldref compared case-sensitively (target "
@@ -462,7 +453,7 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 	if (!m->field)
 		return emit_hook_done(match_keyword(em, m, out));
 	const char *f = logscale_field(em, m->field, false);
-	const char *ip6 = logscale_ip6_field(m->field);
+	const char *ip6 = logscale_ip6_field(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
 		return emit_hook_done(match_by_family(em, m, out, match_string));
@@ -498,7 +489,7 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 		}
 		return HOOK_DONE;
 	case MATCH_RE:
-		if (LISTED(basename_fields, m->field))
+		if (logscale_basename(em, m->field))
 			return emit_hook_done(diag_error(em->d, m->pos, "modifier 're' on field '%s' "
 							 "is not supported by target logscale: "
 							 "Falcon records only the file name",

@@ -3,94 +3,15 @@
  * whole rule (meta, events, outcome, condition) on the event variable $e;
  * -f udm-search writes the bare UDM search expression. Strings compare with
  * `= "v" nocase`, every other class as a /regex/ (RE2, unanchored, so the
- * anchors are explicit), enum fields as bare constants. A const table of the
- * UDM paths the pipelines may use gives each field its type, so numbers, enums
- * and null checks are written the way the rule editor's type check accepts.
+ * anchors are explicit), enum fields as bare constants. The pipeline's data
+ * model (the UDM field list, secops_udm's `datamodel:`) gives each field its
+ * type, so numbers, enums and null checks are written the way the rule
+ * editor's type check accepts.
  */
 #include "backend.h"
 
 #include <string.h>
 #include <strings.h>
-
-enum udm_type {
-	UDM_STRING,
-	UDM_NUMBER,	/* unset reads as 0 */
-	UDM_ENUM,	/* only the listed constants type-check */
-	UDM_TIME,	/* a Timestamp message: read as .seconds */
-};
-
-struct udm_field {
-	const char *path;
-	enum udm_type type;
-	const char *const *consts;	/* UDM_ENUM */
-};
-
-static const char *const event_types[] = {
-	"PROCESS_LAUNCH", "PROCESS_MODULE_LOAD", "NETWORK_CONNECTION", "NETWORK_DNS",
-	"FILE_CREATION", "FILE_MODIFICATION", "FILE_DELETION", "FILE_MOVE", "FILE_READ",
-	"REGISTRY_CREATION", "REGISTRY_MODIFICATION", "REGISTRY_DELETION", "NETWORK_HTTP",
-	"PROCESS_OPEN", NULL,
-};
-static const char *const directions[] = {"INBOUND", "OUTBOUND", "BROADCAST", NULL};
-static const char *const ip_protocols[] = {
-	"ICMP", "IGMP", "TCP", "UDP", "IP6IN4", "GRE", "ESP", "ICMP6", "EIGRP", "ETHERIP",
-	"PIM", "VRRP", "SCTP", NULL,
-};
-
-/* The bundled UDM field list: every path a query may name. */
-static const struct udm_field udm_fields[] = {
-	{"metadata.event_type", UDM_ENUM, event_types},
-	{"metadata.event_timestamp", UDM_TIME, NULL},
-	{"metadata.log_type", UDM_STRING, NULL},
-	{"metadata.product_event_type", UDM_STRING, NULL},
-	/* Okta and GitHub selections in Google's rules (chronicle/detection-rules) */
-	{"metadata.product_name", UDM_STRING, NULL},
-	{"network.direction", UDM_ENUM, directions},
-	{"network.ip_protocol", UDM_ENUM, ip_protocols},
-	{"network.dns.questions.name", UDM_STRING, NULL},
-	{"network.http.method", UDM_STRING, NULL},
-	{"network.http.user_agent", UDM_STRING, NULL},
-	{"network.http.referral_url", UDM_STRING, NULL},
-	{"network.http.response_code", UDM_NUMBER, NULL},
-	{"principal.hostname", UDM_STRING, NULL},
-	{"principal.ip", UDM_STRING, NULL},
-	{"principal.port", UDM_NUMBER, NULL},
-	{"principal.user.userid", UDM_STRING, NULL},
-	{"principal.process.pid", UDM_STRING, NULL},
-	{"principal.process.command_line", UDM_STRING, NULL},
-	{"principal.process.product_specific_process_id", UDM_STRING, NULL},
-	{"principal.process.file.full_path", UDM_STRING, NULL},
-	{"principal.process.file.md5", UDM_STRING, NULL},
-	{"principal.process.file.sha1", UDM_STRING, NULL},
-	{"principal.process.file.sha256", UDM_STRING, NULL},
-	{"principal.process.parent_process.file.full_path", UDM_STRING, NULL},
-	/* OriginalFileName: Google's Sigma-derived rules read it here (mappings.md §7.2) */
-	{"src.process.file.full_path", UDM_STRING, NULL},
-	/* CloudTrail eventSource and Sysmon 10 GrantedAccess in Google's rules (mappings.md §7.2) */
-	{"target.application", UDM_STRING, NULL},
-	{"target.resource.name", UDM_STRING, NULL},
-	{"target.hostname", UDM_STRING, NULL},
-	{"target.url", UDM_STRING, NULL},
-	{"target.ip", UDM_STRING, NULL},
-	{"target.port", UDM_NUMBER, NULL},
-	{"target.user.userid", UDM_STRING, NULL},
-	{"target.process.pid", UDM_STRING, NULL},
-	{"target.process.command_line", UDM_STRING, NULL},
-	{"target.process.product_specific_process_id", UDM_STRING, NULL},
-	{"target.process.file.full_path", UDM_STRING, NULL},
-	{"target.process.file.names", UDM_STRING, NULL},
-	{"target.process.file.md5", UDM_STRING, NULL},
-	{"target.process.file.sha1", UDM_STRING, NULL},
-	{"target.process.file.sha256", UDM_STRING, NULL},
-	{"target.process.file.pe_file.imphash", UDM_STRING, NULL},
-	{"target.file.full_path", UDM_STRING, NULL},
-	{"target.file.md5", UDM_STRING, NULL},
-	{"target.file.sha1", UDM_STRING, NULL},
-	{"target.file.sha256", UDM_STRING, NULL},
-	{"target.file.pe_file.imphash", UDM_STRING, NULL},
-	{"target.registry.registry_key", UDM_STRING, NULL},
-	{"target.registry.registry_value_data", UDM_STRING, NULL},
-};
 
 static const char *const severities[][2] = {
 	{"informational", "INFORMATIONAL"}, {"low", "LOW"}, {"medium", "MEDIUM"},
@@ -111,40 +32,37 @@ yaral_field(struct emitter *em, const char *path)
 }
 
 /*
- * Repeated UDM fields (the UDM field list marks ip, file.names and dns.questions as
- * repeated). A comparison holds per element, so `not ($e.target.ip = x)` would hold
- * when any element differs; `any` makes a test mean "some element matches" in
- * every context, and an outcome over one is array_distinct(...), as Google's rules
- * write it (targets.md 6.1, 6.5 #8).
+ * A repeated field (the data model's `repeated:`): a comparison holds per
+ * element, so `not ($e.target.ip = x)` would hold when any element differs;
+ * `any` makes a test mean "some element matches" in every context, and an
+ * outcome over one is array_distinct(...), as Google's rules write it
+ * (targets.md 6.1, 6.5 #8).
  */
-static const char *const repeated_paths[] = {
-	"principal.ip", "target.ip", "network.dns.questions.name", "target.process.file.names",
-};
-
 static bool
-yaral_repeated(const struct emitter *em, const char *path)
+yaral_repeated(const struct emitter *em, const struct dm_field *u)
 {
-	if (!em->q->select || yaral_udm_search(em))
-		return false;
-	for (size_t i = 0; i < sizeof(repeated_paths) / sizeof(repeated_paths[0]); i++)
-		if (!strcmp(repeated_paths[i], path))
-			return true;
-	return false;
+	return em->q->select && !yaral_udm_search(em) && u && u->repeated;
 }
 
-/* The UDM entry of a path; NULL without a pipeline (names are the rule's own). */
-static const struct udm_field *
+/* The data model as messages name it ("the UDM enum"). */
+static const char *
+yaral_model_name(const struct emitter *em)
+{
+	return em->q->model && em->q->model->name ? em->q->model->name : "data model's";
+}
+
+/* The data model's entry of a path; NULL without a pipeline (names are the rule's own)
+ * or with an open data model that does not list it. */
+static const struct dm_field *
 yaral_lookup(struct emitter *em, const struct match *m, const char *path, bool *ok)
 {
 	*ok = true;
-	if (!em->q->select)
-		return NULL;
-	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
-		if (!strcmp(udm_fields[i].path, path))
-			return &udm_fields[i];
-	*ok = diag_error(em->d, m->pos, "field '%s' is not in the UDM field list (target yaral)",
-			 path);
-	return NULL;
+	const struct datamodel *dm = em->q->model;
+	const struct dm_field *u = datamodel_field(dm, path);
+	if (!u && em->q->select && dm && dm->closed)
+		*ok = diag_error(em->d, m->pos, "field '%s' is not in the %s field list (target "
+				 "yaral)", path, yaral_model_name(em));
+	return u;
 }
 
 /*
@@ -173,26 +91,22 @@ static const struct quoting yaral_regex_body = {
 
 /* The value of an enum field: an exact constant, compared upper-case and never nocase. */
 static bool
-yaral_match_enum(struct emitter *em, const struct match *m, const struct udm_field *u,
-		 const char *f, struct terms *out)
+yaral_match_enum(struct emitter *em, const struct match *m, const char *f, struct terms *out)
 {
 	for (int i = 0; i < m->nvals; i++) {
 		const struct seg *lit;
 		if (value_class(&m->vals[i].pat, &lit) != VCLASS_EXACT || !lit)
 			return diag_error(em->d, m->pos, "value of field '%s' cannot be mapped "
-					  "(target yaral): the UDM enum takes exact constants only",
-					  m->field);
+					  "(target yaral): the %s enum takes exact constants only",
+					  m->field, yaral_model_name(em));
 		char *up = arena_strndup(em->a, lit->text, lit->len);
 		for (char *p = up; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
-		int k = 0;	/* compared by length: a NUL must not cut the value to a constant */
-		while (u->consts[k] && (strlen(u->consts[k]) != lit->len || strcmp(u->consts[k], up)))
-			k++;
-		if (!u->consts[k])
+		if (!datamodel_has_value(m->model, up, lit->len))
 			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
-					  "(target yaral): not a constant of the UDM enum",
-					  quote_show(em->a, up, lit->len), m->field);
+					  "(target yaral): not a constant of the %s enum",
+					  quote_show(em->a, up, lit->len), m->field, yaral_model_name(em));
 		term_add(em, out, arena_printf(em->a, "%s = \"%s\"", f, up));
 	}
 	return true;
@@ -273,27 +187,27 @@ static const struct syntax yaral_syntax = {
 	.fieldref = {"strings.to_lower($f) = strings.to_lower($v)", "$f = $v"},
 };
 
-/* The UDM field list: types, enum constants and repeated fields are YARA-L's own. */
+/* Types, enum constants and repeated fields from the data model (m->type, m->model). */
 static enum hook
 yaral_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (!m->field)
 		return HOOK_DECLINE;
 	bool ok;
-	const struct udm_field *u = yaral_lookup(em, m, m->field, &ok);
+	yaral_lookup(em, m, m->field, &ok);
 	if (!ok)
 		return HOOK_REFUSED;
-	enum udm_type type = u ? u->type : m->numeric_field ? UDM_NUMBER : UDM_STRING;
+	enum field_type type = m->type;
 	const char *f = yaral_field(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
-		if (type == UDM_ENUM)
-			return emit_hook_done(yaral_match_enum(em, m, u, f, out));
+		if (type == FIELD_ENUM)
+			return emit_hook_done(yaral_match_enum(em, m, f, out));
 		/* fallthrough */
 	case MATCH_RE:
 	case MATCH_CIDR:
 		/* value tests on a repeated field ask for some element; null/exists keep the field */
-		if (!yaral_repeated(em, m->field))
+		if (!yaral_repeated(em, m->model))
 			return HOOK_DECLINE;
 		return emit_hook_done(emit_match_at(em, m, arena_printf(em->a, "any %s", f), out));
 	case MATCH_NUM:
@@ -301,7 +215,7 @@ yaral_hook(struct emitter *em, const struct match *m, struct terms *out)
 	case MATCH_NULL:
 	case MATCH_EXISTS:
 		/* only an unset string reads as "" (a number reads as 0, like a real 0) */
-		if (type != UDM_STRING)
+		if (type == FIELD_NUMBER || type == FIELD_ENUM || type == FIELD_DATETIME)
 			return emit_hook_done(diag_error(em->d, m->pos, "%s of field '%s' is not "
 							 "supported by target yaral: only UDM string "
 							 "fields read as \"\" when unset",
@@ -385,35 +299,30 @@ yaral_rule_name(struct emitter *em, const struct ir_meta *r)
 }
 
 /* One `path: VALUE` condition of the pipeline's selection: an exact, cased string match
- * on a UDM string field; NULL if it is not one. */
+ * on a string field of the data model; NULL if it is not one. */
 static const char *
 yaral_selection(struct emitter *em, const struct sel_cond *c)
 {
-	if (!c->field || !c->value)
+	const struct dm_field *u = datamodel_field(em->q->model, c->field);
+	if (!c->field || !c->value || !u || datamodel_type(u, FIELD_STRING) != FIELD_STRING)
 		return NULL;
-	for (size_t i = 0; i < sizeof(udm_fields) / sizeof(udm_fields[0]); i++)
-		if (!strcmp(udm_fields[i].path, c->field) && udm_fields[i].type == UDM_STRING) {
-			const char *lit = yaral_string(em, c->value, strlen(c->value));
-			return lit ? arena_printf(em->a, "%s = %s", yaral_field(em, c->field), lit)
-				   : NULL;
-		}
-	return NULL;
+	const char *lit = yaral_string(em, c->value, strlen(c->value));
+	return lit ? arena_printf(em->a, "%s = %s", yaral_field(em, c->field), lit) : NULL;
 }
 
-/* Adds a term per metadata.event_type constant of c; false if c is not that field or a
- * value is no UDM event type. */
+/* Adds a term per constant of c on an enum field of the data model (metadata.event_type);
+ * false if c is on no enum field or a value is none of its constants. */
 static bool
-yaral_event_types(struct emitter *em, const struct sel_cond *c, struct terms *ts)
+yaral_enum_selection(struct emitter *em, const struct sel_cond *c, struct terms *ts)
 {
-	if (!c->field || strcmp(c->field, "metadata.event_type") || !(c->value || c->in))
+	const struct dm_field *u = datamodel_field(em->q->model, c->field);
+	if (!u || datamodel_type(u, FIELD_STRING) != FIELD_ENUM || !(c->value || c->in))
 		return false;
-	const char *f = yaral_field(em, "metadata.event_type");
+	const char *f = yaral_field(em, c->field);
 	unsigned n = c->in ? c->in_count : 1;
 	for (unsigned i = 0; i < n; i++) {
-		int k = 0;
-		while (event_types[k] && strcmp(event_types[k], c->in ? c->in[i] : c->value))
-			k++;
-		if (!event_types[k])
+		const char *v = c->in ? c->in[i] : c->value;
+		if (!datamodel_has_value(u, v, strlen(v)))
 			return false;
 	}
 	for (unsigned i = 0; i < n; i++)
@@ -435,7 +344,7 @@ yaral_event_type(struct emitter *em)
 	for (unsigned i = 0; i < s->where_count; i++) {
 		const struct sel_cond *c = &s->where[i];
 		const char *item = NULL;
-		if (yaral_event_types(em, c, &ts))
+		if (yaral_enum_selection(em, c, &ts))
 			continue;
 		if ((item = yaral_selection(em, c)))
 			term_add(em, &sel, item);
@@ -500,7 +409,7 @@ yaral_outcome(struct emitter *em)
 	for (int i = 0; i < q->nproject; i++) {
 		struct match at = {.pos = q->meta.pos};
 		bool ok;
-		const struct udm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
+		const struct dm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
 		if (!ok)
 			return false;
 		char *var = arena_strdup(em->a, q->project[i]);
@@ -510,9 +419,9 @@ yaral_outcome(struct emitter *em)
 				*p = '_';
 		emit_newline(em, 4);
 		const char *f = yaral_field(em, q->project[i]);
-		if (yaral_repeated(em, q->project[i]))
+		if (yaral_repeated(em, u))
 			f = arena_printf(em->a, "array_distinct(%s)", f);
-		buf_printf(em->out, "$%s = %s%s", var, f, u && u->type == UDM_TIME ? ".seconds" : "");
+		buf_printf(em->out, "$%s = %s%s", var, f, datamodel_type(u, FIELD_STRING) == FIELD_DATETIME ? ".seconds" : "");
 	}
 	return true;
 }

@@ -285,6 +285,7 @@ is_integer_text(const char *t)
 static bool
 coerce(struct norm *n, struct match *m, const char *type, const char *sigma)
 {
+	m->type = field_type_parse(type) == FIELD__COUNT ? FIELD_STRING : field_type_parse(type);
 	if (type && !strcmp(type, "datetime")) {
 		if (m->op == MATCH_TIMEPART || m->op == MATCH_NULL || m->op == MATCH_EXISTS)
 			return true;

@@ -108,6 +108,48 @@ struct mval {
 	const char *part;	/* TIMEPART: minute, hour, day, week, month, year */
 };
 
+enum field_type {
+#define FIELD_TYPE(id, name) FIELD_##id,
+#include "fieldtype.def"
+#undef FIELD_TYPE
+	FIELD__COUNT
+};
+
+/*
+ * What a data model says about one of its fields (a pipeline's `datamodel:`
+ * entry, templates/README.md). The normalizer attaches the entry to every
+ * match on the field; backends read it there instead of keeping vendor lists.
+ */
+struct dm_field {
+	char *field;		/* the target's name */
+	char *type;		/* string (default), number, ip, bool, datetime, enum */
+	char **values;		/* enum: its constants, as the target writes them */
+	unsigned values_count;
+	bool repeated;		/* holds a list: a test asks whether some element matches */
+	bool device_path;	/* full paths written \Device\HarddiskVolumeN\ where Sysmon has C:\ */
+	bool basename;		/* holds only the file name of what Sigma knows by its full path */
+	char *ip6;		/* an IPv4 address field: its IPv6 addresses are in this field */
+};
+
+struct datamodel {
+	char *name;		/* as messages name it ("UDM": "not in the UDM field list") */
+	bool closed;		/* fields lists every field: a query may name no other */
+	struct dm_field *fields;
+	unsigned fields_count;
+};
+
+/* The entry of field name in dm, or NULL (also without a data model). */
+const struct dm_field *datamodel_field(const struct datamodel *dm, const char *name);
+/* A type as a pipeline writes it; NULL is string. FIELD__COUNT if unknown. */
+enum field_type field_type_parse(const char *name);
+/* The type the entry gives, or dflt when it gives none. */
+enum field_type datamodel_type(const struct dm_field *f, enum field_type dflt);
+/* Is the constant (len bytes, compared exactly) one of the enum's? */
+bool datamodel_has_value(const struct dm_field *f, const char *text, size_t len);
+/* The data model of -p base -p over: over's entries first (they win), then base's; closed
+ * if either is. Lives in a and points into both. */
+struct datamodel *datamodel_stack(struct arena *a, struct datamodel *base, struct datamodel *over);
+
 /* One comparison of one field with one or more values, OR-ed. */
 struct match {
 	const char *field;	/* target name; NULL = keyword search */
@@ -121,6 +163,8 @@ struct match {
 	struct mval *vals;
 	int nvals, capvals;
 	const char *sigma_field;	/* the field as the rule names it, for messages */
+	enum field_type type;	/* the data model's type, else the mapping's (string without one) */
+	const struct dm_field *model;	/* the data model's entry for field, or NULL */
 };
 
 enum expr_kind {
@@ -238,6 +282,7 @@ struct query {
 	int ncolumns;
 	const struct selection *select;	/* event selection; NULL without a pipeline */
 	const char *index;		/* the pipeline's index pattern (ES|QL FROM), or NULL */
+	const struct datamodel *model;	/* the pipeline's data model (datamodel_field), or NULL */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;
 	struct expr *expr;

@@ -52,6 +52,11 @@ norm_match_expr(struct norm *n, const struct match *m)
 {
 	struct expr *e = norm_group(n, EXPR_MATCH);
 	e->match = *m;
+	/* the data model's word on the (mapped) field: its entry, and its type if it gives one */
+	if (n->o->pipeline && m->field) {
+		e->match.model = datamodel_field(n->o->pipeline->datamodel, m->field);
+		e->match.type = datamodel_type(e->match.model, m->type);
+	}
 	return e;
 }
 
@@ -432,6 +437,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 			diag_warning(d, r->logsource.pos, "logsource %s in pipeline %s (target %s): %s",
 				     n.lsname, o->pipeline->name, o->target, n.ls->warning);
 		q->index = o->pipeline->index;
+		q->model = o->pipeline->datamodel;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}
 	/* a condition list matches when any of its conditions does */

@@ -95,6 +95,7 @@ struct pipeline {
 	unsigned shared_with_count;
 	char *index;		/* the index or data-stream pattern a query names, or NULL */
 	char *description;
+	struct datamodel *datamodel;	/* what the target's fields are, or NULL */
 	struct pl_logsource *logsources;
 	unsigned logsources_count;
 	struct arena *owner;	/* a pySigma pipeline's memory; NULL: libcyaml's */
