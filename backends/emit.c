@@ -120,8 +120,11 @@ bool
 emit_names(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!emit_names_expr(em, q->expr))
+	if (!emit_names_expr(em, q->expr) || !flags_names(em))
 		return false;
+	for (int i = 0; i < q->nflags; i++)
+		if (!emit_names_expr(em, q->flags[i].expr))
+			return false;
 	for (int i = 0; i < q->nproject; i++) {
 		struct pos at = q->rule->pos;	/* the fields: entry when it names the column */
 		for (int k = 0; q->rule->field_pos && k < q->rule->nfields; k++)

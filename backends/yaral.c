@@ -486,12 +486,12 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 	return true;
 }
 
-/* outcome: one variable per `fields:` entry, named after its UDM path. */
+/* outcome: one variable per `fields:` entry, named after its UDM path, then one per flag. */
 static bool
 yaral_outcome(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!q->nproject)
+	if (!q->nproject && !q->nflags)
 		return true;
 	if (!em->compact)
 		buf_putc(em->out, '\n');
@@ -514,7 +514,8 @@ yaral_outcome(struct emitter *em)
 			f = arena_printf(em->a, "array_distinct(%s)", f);
 		buf_printf(em->out, "$%s = %s%s", var, f, u && u->type == UDM_TIME ? ".seconds" : "");
 	}
-	return true;
+	/* a flag is an outcome conditional over the event's fields: 1 when it holds */
+	return flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
 }
 
 static bool
@@ -576,6 +577,8 @@ static const struct format yaral_formats[] = {
 	{NULL, NULL},
 };
 
+static const char *const yaral_flag_formats[] = {"default", "rule", NULL};
+
 static const char *const yaral_aliases[] = {"secops", "chronicle", NULL};
 
 const struct backend backend_yaral = {
@@ -590,4 +593,5 @@ const struct backend backend_yaral = {
 	.hook = yaral_hook,
 	.query = yaral_query,
 	.correlation = corr_yaral_render,
+	.flag_formats = yaral_flag_formats,
 };

@@ -395,6 +395,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	if (!project_fields(&n, q))
 		return NULL;
 	flag_columns(&n, q);
+	q->newest_first = r->newest_first;
 	for (unsigned i = 0, cap = 0; n.ls && i < n.ls->fields_count; i++) {
 		if (!n.extend_used[i])
 			continue;

@@ -23,7 +23,7 @@ static const char *const known_keys[] = {
 	"title", "id", "name", "status", "description", "license", "author", "references",
 	"date", "modified", "logsource", "detection", "fields", "falsepositives", "level",
 	"tags", "related", "taxonomy", "scope",
-	"flags",	/* a sigmacc extension: load_flags */
+	"flags", "sort",	/* sigmacc extensions: load_flags, load_sort */
 };
 
 static const char *const levels[] = {"informational", "low", "medium", "high", "critical"};
@@ -372,6 +372,24 @@ load_flags(struct loader *l, struct rule *r, const struct ynode *flags)
 	return true;
 }
 
+/*
+ * sort: a sigmacc extension (README, "Flag columns"): the order of the
+ * results where the target's query can sort. One order is defined, the
+ * detection page's newest first; any other value is refused rather than
+ * ignored, so a typo never silently changes the output.
+ */
+static bool
+load_sort(struct loader *l, struct rule *r, const struct ynode *sort)
+{
+	if (!sort)
+		return true;
+	if (sort->kind != YNODE_SCALAR || strcmp(sort->text, "newest-first"))
+		return diag_error(l->d, sort->pos, "'sort' must be 'newest-first', the one order "
+				  "sigmacc defines");
+	r->newest_first = true;
+	return true;
+}
+
 static bool
 load_logsource(struct loader *l, struct rule *r, const struct ynode *ls)
 {
@@ -486,7 +504,7 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		return NULL;
 	}
 	if (!load_logsource(l, r, ls) || !load_detection(l, r, det) ||
-	    !load_flags(l, r, yaml_get(doc, "flags")))
+	    !load_flags(l, r, yaml_get(doc, "flags")) || !load_sort(l, r, yaml_get(doc, "sort")))
 		return NULL;
 	return r;
 }

@@ -250,6 +250,7 @@ struct rule {
 	int nconds;
 	struct search *flags;		/* flags: named searches shown as boolean columns */
 	int nflags;
+	bool newest_first;		/* sort: newest-first (a sigmacc extension) */
 };
 
 #define RULE_FLAGS_MAX 16
@@ -556,6 +557,7 @@ struct query {
 	int nproject;
 	struct flag_column *flags;	/* boolean columns beside the results, never filters */
 	int nflags;
+	bool newest_first;		/* the results sorted by event time, newest first */
 };
 
 /*
