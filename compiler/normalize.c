@@ -348,7 +348,8 @@ flag_columns(struct norm *n, struct query *q)
 		struct diag scratch = {.src = n->d->src};
 		struct norm fn = *n;
 		fn.d = &scratch;
-		struct expr *e = search_expr(&fn, &r->flags[i]);
+		struct expr *e = r->flag_conds && r->flag_conds[i] ? cond_expr(&fn, r->flag_conds[i])
+								   : search_expr(&fn, &r->flags[i]);
 		if (e)
 			q->flags[q->nflags++] = (struct flag_column){r->flags[i].name, r->flags[i].pos, e};
 		else

@@ -249,6 +249,7 @@ struct rule {
 	struct cond **conds;		/* OR of conditions (a condition list) */
 	int nconds;
 	struct search *flags;		/* flags: named searches shown as boolean columns */
+	struct cond **flag_conds;	/* flag i written as a condition over searches, or NULL */
 	int nflags;
 	bool newest_first;		/* sort: newest-first (a sigmacc extension) */
 };
