@@ -486,6 +486,10 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 	return true;
 }
 
+/* "You can define up to 20 outcome variables" (Google SecOps, Outcome section syntax,
+ * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax). */
+#define YARAL_MAX_OUTCOMES 20
+
 /* outcome: one variable per `fields:` entry, named after its UDM path, then one per flag. */
 static bool
 yaral_outcome(struct emitter *em)
@@ -493,6 +497,10 @@ yaral_outcome(struct emitter *em)
 	const struct query *q = em->q;
 	if (!q->nproject && !q->nflags)
 		return true;
+	if (q->nflags && q->nproject + q->nflags > YARAL_MAX_OUTCOMES)
+		return diag_error(em->d, q->flags[0].pos, "YARA-L allows %d outcome variables, and this "
+				  "rule needs %d for its fields and %d for its flag columns (target yaral)",
+				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags);
 	if (!em->compact)
 		buf_putc(em->out, '\n');
 	emit_newline(em, 2);

@@ -57,7 +57,7 @@ drop_flags(const struct session *s, struct query *q, int *n)
 	if (!q || !s->be || s->product == PRODUCT_IR || !q->nflags)
 		return NULL;
 	/* without a pipeline every target writes the expression alone */
-	bool kept = !s->opts.pipeline ? false : s->tpl ? !s->tpl->no_projection && flags_supported(s->be, "default")
+	bool kept = !s->opts.pipeline ? false : s->tpl ? flags_supported(s->be, "default")
 			   : flags_supported(s->be, s->format);
 	if (kept)
 		return NULL;
