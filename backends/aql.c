@@ -180,7 +180,14 @@ aql_query(struct emitter *em)
 					buf_printf(out, " AS %s", quote_str(em->a, &aql_literal, q->project[i],
 									     strlen(q->project[i])));
 		}
-		buf_printf(out, " FROM %s", from ? from : "events");
+		/* a flag column is a CASE in the select list: NULL (a missing field) is false */
+		if (!flags_emit(em, NULL, ",", 4, "CASE WHEN ", " THEN 'true' ELSE 'false' END AS $f"))
+			return false;
+		if (q->nflags)
+			emit_newline(em, 0);
+		else
+			buf_putc(out, ' ');
+		buf_printf(out, "FROM %s", from ? from : "events");
 		emit_newline(em, 0);
 		buf_puts(out, "WHERE ");
 	}
@@ -193,6 +200,10 @@ aql_query(struct emitter *em)
 		buf_putc(out, ')');
 	} else if (!emit_expr(em, q->expr, full ? 4 : 0)) {
 		return false;
+	}
+	if (full && q->newest_first) {	/* starttime: the event's time, in events and flows */
+		emit_newline(em, 0);
+		buf_puts(out, "ORDER BY starttime DESC");
 	}
 	return true;
 }
@@ -221,4 +232,5 @@ const struct backend backend_aql = {
 	.hook = aql_hook,
 	.query = aql_query,
 	.correlation = corr_aql_render,
+	.flag_formats = flag_formats_default,	/* aql-filter is a rule test: no columns */
 };

@@ -237,6 +237,9 @@ struct backend {
 	/* The correlation hook renders chains (corr_input.inner_name); a target
 	 * without it refuses a correlation over correlations by name. */
 	bool correlation_chains;
+	/* The formats whose query hook writes q->flags as columns, NULL-ended (NULL: none;
+	 * the driver then compiles the rule without them and warns). */
+	const char *const *flag_formats;
 };
 
 /* backends/corr_<target>.c */
@@ -268,6 +271,9 @@ struct esql_parts {
 };
 bool esql_parts(struct arena *a, struct diag *d, const struct query *q, bool compact,
 		struct esql_parts *out);
+
+/* The time column of a KQL table: Timestamp or TimeGenerated, or -O time_column (corr_kql.c). */
+const char *kql_time_column(const struct options *o, const char *table);
 
 /* corr_common.c: shared by the correlation renderings above */
 /* Is the condition "every referenced rule" (gte/eq N rules, gt N-1)? */
@@ -331,6 +337,20 @@ bool emit_names(struct emitter *em);
 const struct ir_column *emit_column(const struct emitter *em, const char *name, unsigned kinds);
 /* Is s[0..n) a plain identifier ([A-Za-z_][A-Za-z0-9_]*) and none of keywords? */
 bool emit_is_word(const char *s, size_t n, const char *const *keywords, size_t nkeywords);
+
+/* flags.c: flag columns (README, "Flag columns") */
+extern const char *const flag_formats_default[];	/* {"default", NULL} */
+/* Does be write flag columns in format? */
+bool flags_supported(const struct backend *be, const char *format);
+/* Each flag of em->q as lead, a new line at indent, open, the flag's expression written
+ * by expr_be (NULL: em->be), close; in open and close $f is the column name as the
+ * target writes a field name, $v the name as the rule spells it (an identifier). */
+bool flags_emit(struct emitter *em, const struct backend *expr_be, const char *lead, int indent,
+		const char *open, const char *close);
+/* sep and the column name, for each flag: the flags after a projection's fields. */
+void flags_project(struct emitter *em, const char *sep);
+/* emit_name_ok for every flag column name. */
+bool flags_names(struct emitter *em);
 
 /* emit_match.c: one match from the token table */
 /* Renders m: the backend's hook, else the table. False after a diagnostic. */

@@ -59,8 +59,8 @@
  * streamed to Sentinel; the Log Analytics tables (SecurityEvent, Syslog,
  * the ASIM parsers...) have TimeGenerated.
  */
-static const char *
-time_column(const struct ir_options *o, const char *table)
+const char *
+kql_time_column(const struct ir_options *o, const char *table)
 {
 	static const char *const hunting[] = {"Device", "Email", "Identity", "Alert", "Cloud",
 					      "UrlClickEvents", "Behavior"};
@@ -102,7 +102,7 @@ branch(struct arena *a, const struct corr_input *in, int i, struct buf *out)
 {
 	const struct correlation *c = in->c;
 	const char *time = c->chain[i] ? "sigma_time"
-			   : kql_name(a, time_column(&in->options, in->tables[i]));
+			   : kql_name(a, kql_time_column(&in->options, in->tables[i]));
 	buf_printf(out, "%s%d\n    | project sigma_time = %s, sigma_rule = %s", in->prefix, i, time,
 		   kql_string(a, corr_entry_label(c, i)));
 	for (int g = 0; g < c->ngroup; g++)

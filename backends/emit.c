@@ -154,8 +154,11 @@ bool
 emit_names(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!emit_names_expr(em, q->expr))
+	if (!emit_names_expr(em, q->expr) || !flags_names(em))
 		return false;
+	for (int i = 0; i < q->nflags; i++)
+		if (!emit_names_expr(em, q->flags[i].expr))
+			return false;
 	for (int i = 0; i < q->nproject; i++) {
 		struct pos at = q->meta.pos;	/* the fields: entry when it names the column */
 		for (int k = 0; q->meta.field_pos && k < q->meta.nfields; k++)

@@ -322,14 +322,22 @@ esql_query(struct emitter *em)
 	}
 	emit_newline(em, 0);
 	buf_puts(em->out, "| WHERE ");
-	if (!emit_expr(em, q->expr, 4))
+	/* CASE: a null condition (a missing field) takes the else value, false */
+	if (!emit_expr(em, q->expr, 4) ||
+	    !flags_emit(em, NULL, "", 0, "| EVAL $f = CASE(", ", true, false)"))
 		return false;
+	if (q->newest_first) {
+		emit_newline(em, 0);
+		buf_puts(em->out, "| SORT @timestamp DESC");
+	}
 	if (q->nproject) {
 		emit_newline(em, 0);
 		buf_puts(em->out, "| KEEP ");
 	}
 	for (int i = 0; i < q->nproject; i++)
 		buf_printf(em->out, "%s%s", i ? ", " : "", esql_ident(em, q->project[i]));
+	if (q->nproject)
+		flags_project(em, ", ");
 	return true;
 }
 
@@ -371,4 +379,5 @@ const struct backend backend_esql = {
 	.hook = esql_hook,
 	.query = esql_query,
 	.correlation = corr_esql_render,
+	.flag_formats = flag_formats_default,
 };

@@ -136,13 +136,19 @@ kql_query(struct emitter *em)
 	}
 	emit_newline(em, 0);
 	buf_puts(out, "| where ");
-	if (!emit_expr(em, q->expr, 4))
+	if (!emit_expr(em, q->expr, 4) || !flags_emit(em, NULL, "", 0, "| extend $f = (", ")"))
 		return false;
+	if (q->newest_first) {	/* before project, which need not keep the time column */
+		emit_newline(em, 0);
+		buf_printf(out, "| sort by %s desc",
+			   emit_ident(em, kql_time_column(q->opts, table)));
+	}
 	if (q->nproject) {
 		emit_newline(em, 0);
 		buf_puts(out, "| project ");
 		for (int i = 0; i < q->nproject; i++)
 			buf_printf(out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
+		flags_project(em, ", ");
 	}
 	return true;
 }
@@ -161,4 +167,5 @@ const struct backend backend_kql = {
 	.query = kql_query,
 	.correlation = corr_kql_render,
 	.correlation_chains = true,
+	.flag_formats = flag_formats_default,
 };

@@ -550,14 +550,18 @@ logscale_body(struct emitter *em)
 		emit_newline(em, 0);
 		buf_puts(out, "| ");
 	}
-	if (!emit_expr(em, q->expr, 4))
+	/* a case clause is a filter pipeline: the flag's filter, then its assignment */
+	if (!emit_expr(em, q->expr, 4) ||
+	    !flags_emit(em, NULL, "", 0, "| case { ", " | $f := \"true\"; * | $f := \"false\" }"))
 		return false;
 	if (q->nproject) {
 		emit_newline(em, 0);
 		buf_puts(out, "| table([");
 		for (int i = 0; i < q->nproject; i++)
 			buf_printf(out, "%s%s", i ? ", " : "", logscale_field(em, q->project[i], false));
-		buf_puts(out, "])");
+		flags_project(em, ", ");
+		/* table()'s own default order, said where the rule asks for it */
+		buf_puts(out, q->newest_first ? "], sortby=@timestamp, order=desc)" : "])");
 	}
 	return true;
 }
@@ -581,4 +585,5 @@ const struct backend backend_logscale = {
 	.hook = logscale_hook,
 	.query = logscale_query,
 	.correlation = corr_logscale_render,
+	.flag_formats = flag_formats_default,
 };

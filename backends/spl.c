@@ -274,6 +274,7 @@ spl_table(struct emitter *em)
 	buf_puts(em->out, "| table ");
 	for (int i = 0; i < q->nproject; i++)
 		buf_printf(em->out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
+	flags_project(em, ", ");
 }
 
 /* A data-model pipeline (splunk_cim) selects from a data model, for tstats. */
@@ -308,6 +309,13 @@ spl_search_query(struct emitter *em)
 	}
 	if (st.where && !spl_where(em, st.where))
 		return false;
+	/* eval takes the where stage's expressions: if() yields the flag as a string */
+	if (!flags_emit(em, &spl_where_stage, "", 0, "| eval $f=if(", ", \"true\", \"false\")"))
+		return false;
+	if (em->q->newest_first) {	/* sort 0: every result, not the first 10,000 */
+		emit_newline(em, 0);
+		buf_puts(em->out, "| sort 0 -_time");
+	}
 	spl_table(em);
 	return true;
 }
@@ -423,4 +431,5 @@ const struct backend backend_spl = {
 	.query = spl_query,
 	.correlation = corr_spl_render,
 	.correlation_chains = true,
+	.flag_formats = flag_formats_default,	/* tstats rows are groups, not events */
 };

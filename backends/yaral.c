@@ -395,13 +395,21 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 	return true;
 }
 
-/* outcome: one variable per `fields:` entry, named after its UDM path. */
+/* "You can define up to 20 outcome variables" (Google SecOps, Outcome section syntax,
+ * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax). */
+#define YARAL_MAX_OUTCOMES 20
+
+/* outcome: one variable per `fields:` entry, named after its UDM path, then one per flag. */
 static bool
 yaral_outcome(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!q->nproject)
+	if (!q->nproject && !q->nflags)
 		return true;
+	if (q->nflags && q->nproject + q->nflags > YARAL_MAX_OUTCOMES)
+		return diag_error(em->d, q->flags[0].pos, "YARA-L allows %d outcome variables, and this "
+				  "rule needs %d for its fields and %d for its flag columns (target yaral)",
+				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags);
 	if (!em->compact)
 		buf_putc(em->out, '\n');
 	emit_newline(em, 2);
@@ -423,7 +431,8 @@ yaral_outcome(struct emitter *em)
 			f = arena_printf(em->a, "array_distinct(%s)", f);
 		buf_printf(em->out, "$%s = %s%s", var, f, datamodel_type(u, FIELD_STRING) == FIELD_DATETIME ? ".seconds" : "");
 	}
-	return true;
+	/* a flag is an outcome conditional over the event's fields: 1 when it holds */
+	return flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
 }
 
 static bool
@@ -485,6 +494,8 @@ static const struct format yaral_formats[] = {
 	{NULL, NULL},
 };
 
+static const char *const yaral_flag_formats[] = {"default", "rule", NULL};
+
 static const char *const yaral_aliases[] = {"secops", "chronicle", NULL};
 
 const struct backend backend_yaral = {
@@ -499,4 +510,5 @@ const struct backend backend_yaral = {
 	.hook = yaral_hook,
 	.query = yaral_query,
 	.correlation = corr_yaral_render,
+	.flag_formats = yaral_flag_formats,
 };

@@ -25,6 +25,7 @@ map_column(struct session *s, const struct options *opts, struct arena *a, struc
 	copy.nfields = 1;
 	copy.field_pos = &pos;
 	copy.nflags = 0;
+	copy.newest_first = false;
 	struct diag quiet = {.src = d->src};
 	struct query *q = normalize_rule(a, &quiet, &copy, opts);
 	const char *col = q && q->nproject == 1 ? q->project[0] : NULL;
@@ -85,6 +86,7 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 	struct query bare = *q;
 	bare.nproject = 0;
 	bare.nflags = 0;
+	bare.newest_first = false;
 	struct buf text = {0};
 	bool ok = emit_query(a, d, s->be, &bare, s->compact, "default", &text);
 	if (ok) {

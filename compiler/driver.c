@@ -44,14 +44,38 @@ render_native(struct session *s, struct arena *a, struct diag *d, const struct r
 	buf_free(&query);
 }
 
-/* No backend emits flag columns yet (README, "Flag columns"): say so once per rule. */
+/*
+ * Flag columns reach the query only where the target's query can compute a
+ * column (backend.flag_formats) and the format keeps the projection; elsewhere
+ * the rule compiles without them and says so once (README, "Flag columns").
+ * Returns the flags left out (*n of them), removed from q.
+ */
+static const struct flag_column *
+drop_flags(const struct session *s, struct query *q, int *n)
+{
+	*n = 0;
+	if (!q || !s->be || s->product == PRODUCT_IR || !q->nflags)
+		return NULL;
+	/* without a pipeline every target writes the expression alone */
+	bool kept = !s->opts.pipeline ? false : s->tpl ? flags_supported(s->be, "default")
+			   : flags_supported(s->be, s->format);
+	if (kept)
+		return NULL;
+	*n = q->nflags;
+	q->nflags = 0;
+	return q->flags;
+}
+
 static void
-warn_flags(struct diag *d, const struct backend *be, const struct query *q)
+warn_flags(struct diag *d, const struct session *s, const struct flag_column *f, int n)
 {
 	struct buf names = {0};
-	for (int i = 0; i < q->nflags; i++)
-		buf_printf(&names, "%s%s", i ? ", " : "", q->flags[i].name);
-	diag_warning(d, q->flags[0].pos, "flag columns not emitted for %s: %s", be->name, names.data);
+	for (int i = 0; i < n; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", f[i].name);
+	const char *format = s->format && strcmp(s->format, "default") ? s->format : NULL;
+	diag_warning(d, f[0].pos, "flag columns not emitted for %s%s%s, whose query cannot "
+		     "compute a column: %s", s->be->name, format ? " format " : "",
+		     format ? format : "", names.data);
 	buf_free(&names);
 }
 
@@ -89,6 +113,8 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 	if (!(r = filter_apply(a, d, s->filters, r, &applied, &napplied)))
 		return false;
 	struct query *q = normalize_rule(a, d, r, &s->opts);
+	int ndropped;
+	const struct flag_column *dropped = drop_flags(s, q, &ndropped);
 	for (int i = 0; q && s->product == PRODUCT_IR && i < napplied; i++)
 		buf_printf(&text, "filter '%s'\n", applied[i]);
 	if (q && s->product == PRODUCT_IR)
@@ -98,8 +124,8 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 	else if (q && s->be)	/* check runs the backend too: it may refuse a construct */
 		emit_query(a, d, s->be, q, s->compact, s->format, &text);
 	bool ok = d->nerrors == errors;
-	if (ok && q && s->be && q->nflags)
-		warn_flags(d, s->be, q);
+	if (ok && ndropped)
+		warn_flags(d, s, dropped, ndropped);
 	if (ok && text.len && s->product != PRODUCT_NONE)
 		put_piece(s, r->title, r->id, &text, out);
 	buf_free(&text);

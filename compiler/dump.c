@@ -196,4 +196,6 @@ dump_query(struct buf *out, const struct query *q)
 		dump_expr(out, q->flags[i].expr, 0);
 		buf_putc(out, '\n');
 	}
+	if (q->newest_first)
+		buf_puts(out, "sort newest-first\n");
 }

@@ -290,6 +290,7 @@ struct query {
 	int nproject;
 	struct flag_column *flags;	/* boolean columns beside the results, never filters */
 	int nflags;
+	bool newest_first;		/* the results sorted by event time, newest first */
 };
 
 /*

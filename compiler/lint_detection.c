@@ -71,7 +71,7 @@ walk_cond(struct lint_ctx *l, struct cond_walk *w, const struct cond *c)
 /* Parses every condition and reports unused searches; conditions the parser
  * refuses are the compiler's to report, and then nothing is called unused. */
 static void
-lint_conditions(struct lint_ctx *l, const struct ynode *det)
+lint_conditions(struct lint_ctx *l, const struct ynode *det, const struct ynode *flags)
 {
 	const struct ynode *cn = yaml_get(det, "condition");
 	if (!cn || cn->kind == YNODE_MAP)
@@ -89,6 +89,14 @@ lint_conditions(struct lint_ctx *l, const struct ynode *det)
 		struct cond *c = e->kind == YNODE_SCALAR && e->type != SCALAR_NULL
 			? cond_parse(l->a, &scratch, e->text, e->len, e->pos, e->quoted) : NULL;
 		if (!c || !walk_cond(l, &w, c))
+			parsed = false;
+	}
+	/* a flag written as a condition (README, "Flag columns") uses its searches too */
+	for (int i = 1; flags && flags->kind == YNODE_MAP && i < flags->nkids; i += 2) {
+		const struct ynode *e = flags->kids[i];
+		struct cond *c = e->kind == YNODE_SCALAR && e->type == SCALAR_STR
+			? cond_parse(l->a, &scratch, e->text, e->len, e->pos, e->quoted) : NULL;
+		if (c && !walk_cond(l, &w, c))
 			parsed = false;
 	}
 	diag_clear(&scratch);
@@ -252,5 +260,5 @@ lint_detection(struct lint_ctx *l, const struct ynode *doc)
 		if (v->kind != YNODE_MAP)
 			lint_values(l, det->kids[i], v, false);
 	}
-	lint_conditions(l, det);
+	lint_conditions(l, det, yaml_get(doc, "flags"));
 }

@@ -359,7 +359,8 @@ flag_columns(struct norm *n, struct query *q)
 		struct diag scratch = {.src = n->d->src};
 		struct norm fn = *n;
 		fn.d = &scratch;
-		struct expr *e = search_expr(&fn, &r->flags[i]);
+		struct expr *e = r->flag_conds && r->flag_conds[i] ? cond_expr(&fn, r->flag_conds[i])
+								   : search_expr(&fn, &r->flags[i]);
 		if (e)
 			q->flags[q->nflags++] = (struct flag_column){r->flags[i].name, r->flags[i].pos, e};
 		else
@@ -454,6 +455,7 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	if (!project_fields(&n, q))
 		return NULL;
 	flag_columns(&n, q);
+	q->newest_first = r->newest_first;
 	for (unsigned i = 0, cap = 0; n.ls && i < n.ls->fields_count; i++) {
 		if (!n.extend_used[i])
 			continue;

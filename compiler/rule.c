@@ -23,7 +23,7 @@ static const char *const known_keys[] = {
 	"title", "id", "name", "status", "description", "license", "author", "references",
 	"date", "modified", "logsource", "detection", "fields", "falsepositives", "level",
 	"tags", "related", "taxonomy", "scope",
-	"flags",	/* a sigmacc extension: load_flags */
+	"flags", "sort",	/* sigmacc extensions: load_flags, load_sort */
 };
 
 static const char *const levels[] = {"informational", "low", "medium", "high", "critical"};
@@ -342,9 +342,10 @@ is_column_name(const char *s)
 
 /*
  * flags: a sigmacc extension (README, "Flag columns"): named searches whose
- * truth is shown as a boolean column beside each result. They never filter,
- * so the condition cannot name them. The names become column names in
- * every target, hence the identifier syntax.
+ * truth is shown as a boolean column beside each result, each written as a
+ * search (a map or a list) or as a condition string over the detection's
+ * searches. They never filter, so the condition cannot name them. The names
+ * become column names in every target, hence the identifier syntax.
  */
 static bool
 load_flags(struct loader *l, struct rule *r, const struct ynode *flags)
@@ -357,18 +358,47 @@ load_flags(struct loader *l, struct rule *r, const struct ynode *flags)
 				  yaml_kind_name(flags));
 	if (flags->nkids / 2 > RULE_FLAGS_MAX)
 		return diag_error(l->d, flags->pos, "more than %d flag columns", RULE_FLAGS_MAX);
-	for (int i = 0, cap = 0; i < flags->nkids; i += 2) {
+	r->flags = arena_alloc(l->a, sizeof(*r->flags) * (size_t)(flags->nkids / 2 + 1));
+	r->flag_conds = arena_alloc(l->a, sizeof(*r->flag_conds) * (size_t)(flags->nkids / 2 + 1));
+	for (int i = 0; i < flags->nkids; i += 2) {
 		const struct ynode *k = flags->kids[i];
 		if (!is_column_name(k->text))
 			return diag_error(l->d, k->pos,
 					  "flag column '%s' must be a letter or '_' followed by letters, "
 					  "digits or '_'",
 					  k->text);
-		struct search s = {0};
-		if (!load_search(l, k, flags->kids[i + 1], &s))
+		const struct ynode *v = flags->kids[i + 1];
+		struct search s = {.name = k->text, .pos = k->pos};
+		struct cond *c = NULL;
+		if (v->kind == YNODE_SCALAR && v->type == SCALAR_STR) {
+			/* a string names searches of the detection: a condition, not a keyword */
+			if (!(c = cond_parse(l->a, l->d, v->text, v->len, v->pos, v->quoted)) ||
+			    !check_cond(l, r, c))
+				return false;
+		} else if (!load_search(l, k, v, &s)) {
 			return false;
-		VEC_PUSH(l->a, r->flags, r->nflags, cap, s);
+		}
+		r->flag_conds[r->nflags] = c;
+		r->flags[r->nflags++] = s;
 	}
+	return true;
+}
+
+/*
+ * sort: a sigmacc extension (README, "Flag columns"): the order of the
+ * results where the target's query can sort. One order is defined, the
+ * detection page's newest first; any other value is refused rather than
+ * ignored, so a typo never silently changes the output.
+ */
+static bool
+load_sort(struct loader *l, struct rule *r, const struct ynode *sort)
+{
+	if (!sort)
+		return true;
+	if (sort->kind != YNODE_SCALAR || strcmp(sort->text, "newest-first"))
+		return diag_error(l->d, sort->pos, "'sort' must be 'newest-first', the one order "
+				  "sigmacc defines");
+	r->newest_first = true;
 	return true;
 }
 
@@ -486,7 +516,7 @@ load_rule(struct loader *l, const struct ynode *doc, int index)
 		return NULL;
 	}
 	if (!load_logsource(l, r, ls) || !load_detection(l, r, det) ||
-	    !load_flags(l, r, yaml_get(doc, "flags")))
+	    !load_flags(l, r, yaml_get(doc, "flags")) || !load_sort(l, r, yaml_get(doc, "sort")))
 		return NULL;
 	return r;
 }

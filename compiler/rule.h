@@ -210,7 +210,9 @@ struct rule {
 	struct cond **conds;		/* OR of conditions (a condition list) */
 	int nconds;
 	struct search *flags;		/* flags: named searches shown as boolean columns */
+	struct cond **flag_conds;	/* flag i written as a condition over searches, or NULL */
 	int nflags;
+	bool newest_first;		/* sort: newest-first (a sigmacc extension) */
 };
 
 #define RULE_FLAGS_MAX 16

@@ -27,11 +27,14 @@ cp tests/eval/corr_negative_control.tests.yml "$tmp/corrcontrol/t1102_web_servic
 # the number of cases in tests files: "N cases, 0 failed" must count them all
 cases() { cat "$@" | grep -c '^    - reason:'; }
 
-echo "1..23"
+echo "1..24"
 t "the T1102 pack: every case of every rule passes" '
 	run 0 test --vars '"$vars"' rules/ && [ ! -s "$tmp/stderr" ] &&
 	[ "$(grep -c "^PASS rules/" "$tmp/stdout")" = "$(ls rules/*.tests.yml | wc -l)" ] &&
 	! grep -q "^FAIL" "$tmp/stdout"'
+t "flag columns: searches and conditions over the detection, the flags each case expects" '
+	run 0 test tests/constructs/flag_columns.yml &&
+	grep -q "^PASS tests/constructs/flag_columns.yml (Construct: flag columns): 3 cases" "$tmp/stdout"'
 t "the T1102 pack: TAP has a plan and no failed point" '
 	run 0 test --format tap --vars '"$vars"' rules/ &&
 	plan=$(sed -n "s/^1\.\.//p" "$tmp/stdout") && [ "$plan" -gt 100 ] &&
@@ -68,7 +71,8 @@ t "build --test: a failing case writes nothing, reports the case and exits 1" '
 	[ ! -e "$tmp/none" ] &&
 	grep -qF "proc_creation_win_web_service_c2.tests.yml:14:7: match" "$tmp/stderr"'
 t "test: no test cases below the paths is an error" '
-	run 1 test tests/constructs/ &&
+	mkdir "$tmp/nocases" && cp tests/constructs/cased.yml tests/constructs/regex.yml "$tmp/nocases/" &&
+	run 1 test "$tmp/nocases" &&
 	grep -qF "sigmacc: no test cases (RULE.tests.yml beside RULE.yml)" "$tmp/stderr"'
 t "the example repository: its rules pass their test cases, as its CI job runs them" '
 	run 0 test --diagnostics=github --vars examples/detection-as-code/rules/web_service.vars.yml \

@@ -96,6 +96,12 @@ case_ pysigma-one-to-many convert -t kql -p tests/cli/pipelines/pysigma_one_to_m
 	rules/proc_creation_win_web_service_c2.yml
 case_ modifier-near check -t kql tests/bad/unknown_modifier.yml
 case_ check-once check tests/bad/unknown_modifier.yml tests/bad/unmappable_field.yml
+# Flag columns where the query cannot compute a column: the rule compiles without them and
+# says so once (README, "Flag columns").
+case_ flags-eql convert -t eql tests/constructs/flag_columns.yml
+case_ flags-sumo convert -t sumo tests/constructs/flag_columns.yml
+case_ flags-aql-filter convert -t aql -f aql-filter tests/constructs/flag_columns.yml
+case_ flags-check check -t kql,eql tests/constructs/flag_columns.yml
 case_ check-two-targets check -t kql,splunk tests/bad/unmappable_field.yml
 case_ diagnostics-json check -t kql --diagnostics=json tests/bad/unknown_modifier.yml \
 	tests/bad/unmappable_field.yml
