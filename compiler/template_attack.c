@@ -95,6 +95,14 @@ template_attack_list(struct arena *a, const struct rule *r, const char *name, st
 		*out = rule_techniques(a, r, name[0] == 's');
 		return true;
 	}
+	if (!strcmp(name, "subtechnique_ids")) {	/* only the sub-techniques: T1102.002 */
+		struct tval all = rule_techniques(a, r, true);
+		*out = (struct tval){0};
+		for (int i = 0; i < all.n; i++)
+			if (strchr(all.v[i], '.'))
+				out->v = out->v ? out->v : all.v, out->v[out->n++] = all.v[i];
+		return true;
+	}
 	for (int which = 0; which < 3; which++) {
 		if (strcmp(name, names[which]))
 			continue;
