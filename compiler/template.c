@@ -152,7 +152,7 @@ template_load(const char *dir, const char *target, const char *format)
 			   !(t->tables = table_facts_load(dir, target))) {
 			template_free(t);
 			t = NULL;
-		} else if (strstr(t->body, "{{ecs_threat")) {
+		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics")) {
 			struct buf err = {0};
 			if (!(t->attack = attack_load(dir, &err))) {
 				fputs(err.data ? err.data : "", stderr);
@@ -256,6 +256,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		buf_free(&json);
 		return true;
 	}
+	if (!strcmp(name, "all_tactics") && t->attack)
+		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	for (unsigned i = 0; i < t->maps_count; i++) {

@@ -219,3 +219,24 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 	}
 	buf_putc(out, ']');
 }
+
+/* Sentinel's tactics of a rule: its tags' and every tactic of each tagged technique (the
+ * ATT&CK table's), in that order: Sentinel wants all of a technique's tactics among the
+ * rule's (Azure-Sentinel template validation, NoTechniquesWithoutMatchingTactics). */
+struct tval
+template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r)
+{
+	struct tval tags, out = {0}, techs = rule_techniques(a, r, false);
+	int cap = 0;
+	template_attack_list(a, r, "tactics", &tags);
+	for (int i = 0; i < tags.n; i++)
+		tval_add(a, &out, &cap, tags.v[i]);
+	for (int i = 0; i < techs.n; i++) {
+		const struct attack_entry *e = attack_find(t, techs.v[i]);
+		for (unsigned k = 0; e && k < e->tactics_count; k++)
+			for (size_t j = 0; j < NTACTICS; j++)
+				if (!strcmp(tactics[j].tag, e->tactics[k]))
+					tval_add(a, &out, &cap, tactics[j].camel);
+	}
+	return out;
+}

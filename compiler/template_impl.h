@@ -22,6 +22,9 @@ bool template_attack_list(struct arena *a, const struct rule *r, const char *nam
 void template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
 			 struct buf *out);
 
+/* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
+struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
+
 /* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
 struct table_facts *table_facts_load(const char *dir, const char *target);
 void table_facts_free(struct table_facts *f);

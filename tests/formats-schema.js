@@ -32,6 +32,17 @@ const identifiers = {
 const connectorIds = ["AWS", "AzureActiveDirectory", "AzureActivity", "AzureMonitor(IIS)", "CEF", "DNS",
 	"MicrosoftThreatProtection", "Office365", "SecurityEvents", "Syslog", "WindowsForwardedEvents",
 	"WindowsSecurityEvents"];
+// ATT&CK: each technique's tactics (templates/attack/enterprise.yml), in Sentinel's names;
+// the repository wants all of them among a rule's tactics (NoTechniquesWithoutMatchingTactics).
+const camel = (short) => short.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+const techniqueTactics = {};
+for (const m of fs.readFileSync("templates/attack/enterprise.yml", "utf8").matchAll(/\{id: (T\d{4}), name: .*?, tactics: \[([^\]]*)\]/g))
+	techniqueTactics[m[1]] = m[2].split(", ").map(camel);
+const tacticsCover = (tactics, techniques, where) => {
+	for (const t of techniques)
+		for (const need of techniqueTactics[t] || [])
+			if (!tactics.includes(need)) bad.push(where + ": " + t + " without its tactic " + need);
+};
 const projected = (query) => {	// the columns of the last "| project", or null
 	const m = query.match(/\n\| project ([^\n]*)$/);
 	return m ? m[1].split(", ") : null;
@@ -61,6 +72,7 @@ const sentinelYaml = (r) => {
 	if (!["gt", "lt", "eq", "ne"].includes(r.triggerOperator) || !(r.triggerThreshold >= 0 && r.triggerThreshold <= 10000)) bad.push(w + ": trigger");
 	for (const t of r.tactics) if (!tactics.includes(t)) bad.push(w + ": tactic " + t);
 	for (const t of r.relevantTechniques) if (!/^T\d{4}$/.test(t)) bad.push(w + ": technique " + t);
+	tacticsCover(r.tactics, r.relevantTechniques, w);
 	for (const c of r.requiredDataConnectors) {
 		if (!connectorIds.includes(c.connectorId)) bad.push(w + ": connector " + c.connectorId);
 		if (!Array.isArray(c.dataTypes) || !c.dataTypes.every((t) => r.query.startsWith(t))) bad.push(w + ": dataTypes " + c.dataTypes);
@@ -86,6 +98,7 @@ const arm = (doc) => {
 		if (!["GreaterThan", "LessThan", "Equal", "NotEqual"].includes(p.triggerOperator)) bad.push(w + ": triggerOperator");
 		for (const t of p.tactics) if (!tactics.includes(t)) bad.push(w + ": tactic " + t);
 		for (const t of p.techniques) if (!/^T\d{4}$/.test(t)) bad.push(w + ": technique " + t);
+		tacticsCover(p.tactics, p.techniques, w);
 		for (const t of p.subTechniques || []) if (!/^T\d{4}\.\d{3}$/.test(t)) bad.push(w + ": sub-technique " + t);
 		entities(p.entityMappings, p.query, w);
 	}

@@ -95,6 +95,12 @@ t "Sentinel YAML: connectors, entities and version of a Defender table" '
 	grep -qx "requiredDataConnectors: \[{\"connectorId\": \"MicrosoftThreatProtection\", \"dataTypes\": \[\"DeviceNetworkEvents\"\]}\]" "$tmp/n.yaml" &&
 	grep -q "^entityMappings: .*{\"entityType\": \"IP\", \"fieldMappings\": \[{\"identifier\": \"Address\", \"columnName\": \"RemoteIP\"}\]}" "$tmp/n.yaml" &&
 	grep -qx "version: 1\.0\.[0-9]\{8\}" "$tmp/n.yaml"'
+t "Sentinel: a technique brings all of its tactics (T1548: privilege escalation, defense evasion)" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555558" "tags: [attack.privilege-escalation, attack.t1548.002]" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: \\\\x.exe}, condition: sel}" >"$tmp/uac.yml" &&
+	"$bin" convert -t kql -f sentinel-rule "$tmp/uac.yml" | grep -qx "tactics: \[\"PrivilegeEscalation\", \"DefenseEvasion\"\]" &&
+	"$bin" convert -t kql -f sentinel-arm "$tmp/uac.yml" | grep -q "\"tactics\": \[\"PrivilegeEscalation\", \"DefenseEvasion\"\],"'
 t "Sentinel ARM: one template of every rule, ARM structure and repository rules" '
 	"$bin" convert -s -t kql -f sentinel-arm -o "$tmp/arm.json" "$tmp/rules" 2>/dev/null
 	validate arm "$tmp/arm.json"'
