@@ -497,15 +497,24 @@ static bool
 read_by_format(const struct cli *c, const char **names, const char **format, int n,
 	       const char *kv, size_t len)
 {
-	const char *reader = NULL;
+	struct buf readers = {0};
+	int nreaders = 0;
 	for (int k = 0; k < n; k++) {
 		if (strlen(names[k]) != len || strncmp(names[k], kv, len))
 			continue;
-		if (!format[k] || (c->format && !strcmp(c->format, format[k])))
+		if (!format[k] || (c->format && !strcmp(c->format, format[k]))) {
+			buf_free(&readers);
 			return true;
-		reader = format[k];
+		}
+		buf_printf(&readers, "%s%s", nreaders++ ? ", " : "", format[k]);
 	}
-	cli_usage_error("-O %.*s is read by format %s only (-f %s)", (int)len, kv, reader, reader);
+	if (nreaders == 1)
+		cli_usage_error("-O %.*s is read by format %s only (-f %s)", (int)len, kv,
+				readers.data, readers.data);
+	else
+		cli_usage_error("-O %.*s is read by the formats %s only (-f FORMAT)", (int)len, kv,
+				readers.data);
+	buf_free(&readers);
 	return false;
 }
 
@@ -553,8 +562,13 @@ cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 		if (known)
 			continue;
 		struct buf valid = {0};
-		for (int k = 0; k < nnames; k++)
-			buf_printf(&valid, "%s%s", k ? ", " : "", names[k]);
+		for (int k = 0; k < nnames; k++) {	/* a name several formats read: once */
+			bool seen = false;
+			for (int j = 0; j < k && !seen; j++)
+				seen = !strcmp(names[j], names[k]);
+			if (!seen)
+				buf_printf(&valid, "%s%s", valid.len ? ", " : "", names[k]);
+		}
 		char hint[96];
 		const char *near = suggest_closest(kv, len, names, nnames);
 		cli_usage_error("unknown option -O %.*s for %s%s (valid: %s)%s", (int)len, kv,

@@ -474,6 +474,13 @@ cmd_compile(struct cli *c, const char *cmd)
 		return cli_usage_error("%s", "-f needs a target: -t TARGET");
 	if (c->format && !backend_has_format(be, c->format) && !tpl)
 		return cli_unknown_format(c, be, c->format);
+	struct buf bad = {0};
+	if (tpl && !template_check_options(tpl, &c->s.opts, &bad)) {
+		fputs(bad.data, stderr);
+		buf_free(&bad);
+		template_free(tpl);
+		return 2;
+	}
 	c->s.format = c->format;
 	c->s.tpl = tpl;
 	int status = 0;

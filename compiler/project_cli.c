@@ -83,6 +83,15 @@ check_output(struct cli *c, const struct build_output *o)
 	c->s.opts.backend_opts = o->opts;
 	c->s.opts.nbackend_opts = o->nopts;
 	bool ok = cli_check_options(c, &o->be, 1);
+	struct template *t = ok && o->format && !backend_has_format(o->be, o->format)
+			     ? template_load(c->templates, o->be->name, o->format) : NULL;
+	struct buf bad = {0};
+	if (t && !template_check_options(t, &c->s.opts, &bad)) {
+		fprintf(stderr, "%.*s (output %s)\n", (int)bad.len - 1, bad.data, o->name);
+		ok = false;
+	}
+	buf_free(&bad);
+	template_free(t);
 	c->format = format;
 	c->s.opts.backend_opts = opts;
 	c->s.opts.nbackend_opts = nopts;

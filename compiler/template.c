@@ -46,6 +46,8 @@ static const cyaml_schema_field_t option_fields[] = {
 	CYAML_FIELD_STRING_PTR("default", CYAML_FLAG_POINTER, struct tpl_option, fallback, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_BOOL("list", CYAML_FLAG_OPTIONAL, struct tpl_option, list),
+	CYAML_FIELD_STRING_PTR("type", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_option,
+			       type, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t option_entry = {
@@ -211,6 +213,9 @@ static bool
 lookup(struct arena *a, const struct template *t, const struct rule *r, const char *query,
        const struct options *o, const char *name, struct tval *out)
 {
+	const char *level = template_option(t, o, "level");	/* an output's severity */
+	if (!strcmp(name, "level") && level && *level)
+		return *out = scalar(level), true;
 	const struct {
 		const char *name, *value;
 	} scalars[] = {
@@ -562,6 +567,7 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		if (element)
 			name[nlen - 2] = '\0';
 		struct tval v;
+		const char *span = NULL;
 		if (!lookup_in(rd, name, &v))
 			return rd->failed ? false : diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
 					  rd->t->target, rd->t->format, name);
@@ -611,6 +617,12 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 					buf_putc(&kept, *c);
 			put_scalar(out, rd->t->mode, kept.data ? kept.data : "");
 			buf_free(&kept);
+		} else if (template_filter_span(rd->a, filter, v.n < 0 ? v.s : NULL, &span)) {
+			if (!span)
+				return diag_error(rd->d, rd->pos, "format %s/%s: '%s' has no %s form",
+						  rd->t->target, rd->t->format, v.n < 0 && v.s ? v.s : "",
+						  filter);
+			put_scalar(out, TPL_TEXT, span);
 		} else if (!strcmp(filter, "members")) {
 			buf_puts(out, json_members(rd->a, v.n < 0 ? v.s : NULL));
 		} else if (!strcmp(filter, "first")) {

@@ -25,6 +25,7 @@ struct tpl_map {	/* {{name}} is the value of {{from}} looked up in values */
 struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
 	char *name, *fallback;
 	bool list;	/* a comma-separated list */
+	char *type;	/* NULL, "span" (30m, 1h, 1d) or the choices "a|b|c" */
 };
 
 /* What a query reads and returns, for the placeholders derived from them (template_tables.c). */
@@ -80,6 +81,16 @@ bool template_render_body(struct arena *a, struct diag *d, const struct template
 			  const char *body, const struct rule *r, const char *query,
 			  const struct options *o, const struct tpl_extra *extra, int nextra,
 			  struct buf *out);
+/* template_schedule.c: the per-output schedule and severity options (interval, lookback,
+ * level). A span ("30m", "14d") in seconds, 0 when s is none. */
+long long template_span_seconds(const char *s);
+/* The cron expression that runs every seconds, NULL when cron cannot repeat it evenly. */
+const char *template_cron(struct arena *a, long long seconds);
+/* Option name's value (-O, else the template's default), NULL when t has no such option. */
+const char *template_option(const struct template *t, const struct options *o, const char *name);
+/* Are the option values of o valid for t (types, interval against look-back and the
+ * format's limits)? Else false with the message in err. */
+bool template_check_options(const struct template *t, const struct options *o, struct buf *err);
 /* The format names of a target (sorted); returns how many. */
 int template_list(const char *dir, const char *target, struct pathlist *names);
 

@@ -25,6 +25,10 @@ void template_ecs_threat(struct arena *a, const struct attack_table *t, const st
 /* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
 struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
 
+/* The value of a schedule filter (seconds, iso8601, cron, upper): 1 with *out set, 0 when
+ * filter is none of them, -1 when value has no such form. */
+int template_filter_span(struct arena *a, const char *filter, const char *value, const char **out);
+
 /* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
 struct table_facts *table_facts_load(const char *dir, const char *target);
 void table_facts_free(struct table_facts *f);
