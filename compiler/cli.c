@@ -102,6 +102,14 @@ static const char usage_convert[] =
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
 	"usage error. On a terminal, convert shows its progress on stderr.\n";
 
+/* check without PATH (a second string: one would pass the length C17 promises) */
+static const char usage_check[] =
+	"\n"
+	"sigmacc check [-t TARGET,...] [--project FILE] [OPTIONS], without PATH,\n"
+	"reads the project file (sigmacc.yml here or above, or\n"
+	"--project FILE): its rules, value lists and filters, and a pass for each\n"
+	"output's target with that output's pipelines (-t: those targets' outputs).\n";
+
 static const char usage_build[] =
 	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
 	"       sigmacc build [--check] [--project FILE]\n"
@@ -161,6 +169,8 @@ cli_usage(const char *command, FILE *to)
 {
 	fputs(!command ? usage_main : !strcmp(command, "list") ? usage_list :
 	      !strcmp(command, "build") ? usage_build : usage_convert, to);
+	if (command && strcmp(command, "list") && strcmp(command, "build"))
+		fputs(usage_check, to);
 }
 
 int
@@ -315,7 +325,7 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		c->fail_on = v;
 	} else if (option_arg(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
 		status = v ? parse_size(c, v) : 0;
-	} else if (!strcmp(c->command, "build") &&
+	} else if ((!strcmp(c->command, "build") || !strcmp(c->command, "check")) &&
 		   option_arg(argc, argv, i, NULL, "--project", &v, &missing)) {
 		c->project = v;
 	} else if (option_arg(argc, argv, i, NULL, "--templates", &v, &missing)) {

@@ -180,6 +180,25 @@ Try 'sigmacc --help'." &&
 }
 t "per-output schedule and severity: interval, lookback, level; checked, nothing built on a mistake" schedule
 
+check_project() {
+	kql_project && printf '%s\n' "  - {name: aql, target: aql}" >> sigmacc.yml &&
+	mkdir -p sub && cd sub && run 0 check &&
+	has "$io/stderr" "sigmacc: check for kql: 2 rule(s), 0 failed" &&
+	has "$io/stderr" "sigmacc: check for aql: 2 rule(s), 0 failed" &&
+	[ "$(grep -c "check for kql" "$io/stderr")" = 1 ] &&
+	run 0 check -t aql && hasnt "$io/stderr" "check for kql" &&
+	# an output's own pipeline is the one its pass uses
+	cd .. && printf '%s\n' "name: local" "target: aql" "description: x" "logsources: []" > local.yml &&
+	sed -i 's|{name: aql, target: aql}|{name: aql, target: aql, pipelines: [local.yml]}|' sigmacc.yml &&
+	run 2 check -t aql && has "$io/stderr" "local.yml:4:13: error: 'logsources' must be a non-empty list" &&
+	run 2 check --project sigmacc.yml -t aql && run 0 check -t kql &&
+	run 2 check -t spl && same "$io/stderr" "sigmacc: -t spl names no output of sigmacc.yml
+Try 'sigmacc --help'." &&
+	run 2 check -p qradar_windows && has "$io/stderr" "check of a project uses each output's pipelines" &&
+	[ ! -e generated ]
+}
+t "check without PATH: the project's rules and each output's target and pipelines" check_project
+
 mistakes() {
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kqlx}" > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown target 'kqlx' (see 'sigmacc list targets')" &&
