@@ -623,6 +623,12 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 						  rd->t->target, rd->t->format, v.n < 0 && v.s ? v.s : "",
 						  filter);
 			put_scalar(out, TPL_TEXT, span);
+		} else if (!strcmp(filter, "name")) {
+			/* inside a string of the format (an ARM resource name): only letters,
+			 * digits, '-', '_' and '.', whatever the rule holds */
+			for (const char *c = v.n < 0 && v.s ? v.s : ""; *c; c++)
+				if (isalnum((unsigned char)*c) || strchr("-_.", *c))
+					buf_putc(out, *c);
 		} else if (!strcmp(filter, "members")) {
 			buf_puts(out, json_members(rd->a, v.n < 0 ? v.s : NULL));
 		} else if (!strcmp(filter, "first")) {

@@ -104,6 +104,12 @@ t "Sentinel: a technique brings all of its tactics (T1548: privilege escalation,
 t "Sentinel ARM: one template of every rule, ARM structure and repository rules" '
 	"$bin" convert -s -t kql -f sentinel-arm -o "$tmp/arm.json" "$tmp/rules" 2>/dev/null
 	validate arm "$tmp/arm.json"'
+t "Sentinel ARM: an id with quotes or backslashes leaves the template valid JSON" '
+	printf "%s\n" "title: T" "id: a\"b\\\\c" "logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: x.exe}, condition: sel}" >"$tmp/qid.yml" &&
+	"$bin" convert -t kql -f sentinel-arm "$tmp/qid.yml" >"$tmp/qid.json" &&
+	node -e "JSON.parse(require(\"fs\").readFileSync(process.argv[1], \"utf8\"))" "$tmp/qid.json" &&
+	grep -q "Microsoft.SecurityInsights/abc'\'')\]\"," "$tmp/qid.json"'
 t "Sentinel: a query over 10,000 characters is refused, at the rule's position" '
 	{ printf "%s\n" "title: Long" "id: 11111111-2222-3333-4444-555555555556" \
 		"logsource: {category: process_creation, product: windows}" "detection:" "  sel:" "    CommandLine|contains:"
