@@ -148,7 +148,16 @@ output_load(const struct build_options *bo, const struct options *opts, struct o
 		return false;
 	if (format && !backend_has_format(o->be, format)) {
 		o->tpl = template_load(bo->templates, o->be->name, format);
-		if (!o->tpl)
+		/* the output's own -O options, as build.c renders with them */
+		struct options own = *opts;
+		own.backend_opts = o->spec->opts;
+		own.nbackend_opts = o->spec->nopts;
+		struct buf bad = {0};
+		bool ok = o->tpl && template_check_options(o->tpl, &own, &bad);
+		if (bad.data)
+			fprintf(stderr, "%.*s (output %s)\n", (int)bad.len - 1, bad.data, o->spec->name);
+		buf_free(&bad);
+		if (!ok)
 			return false;
 	}
 	o->ext = o->tpl ? o->tpl->ext : format && strcmp(format, "default") ? format : o->be->ext;

@@ -102,6 +102,14 @@ static const char usage_convert[] =
 	"Exit status: 0 when every rule compiled, 1 when some rule failed, 2 on a\n"
 	"usage error. On a terminal, convert shows its progress on stderr.\n";
 
+/* check without PATH (a second string: one would pass the length C17 promises) */
+static const char usage_check[] =
+	"\n"
+	"sigmacc check [-t TARGET,...] [--project FILE] [OPTIONS], without PATH,\n"
+	"reads the project file (sigmacc.yml here or above, or\n"
+	"--project FILE): its rules, value lists and filters, and a pass for each\n"
+	"output's target with that output's pipelines (-t: those targets' outputs).\n";
+
 static const char usage_build[] =
 	"usage: sigmacc build -o OUTDIR [-t all|TARGET,...] [-f FORMAT] [--check] PATH...\n"
 	"       sigmacc build [--check] [--project FILE]\n"
@@ -161,6 +169,8 @@ cli_usage(const char *command, FILE *to)
 {
 	fputs(!command ? usage_main : !strcmp(command, "list") ? usage_list :
 	      !strcmp(command, "build") ? usage_build : usage_convert, to);
+	if (command && strcmp(command, "list") && strcmp(command, "build"))
+		fputs(usage_check, to);
 }
 
 int
@@ -315,7 +325,7 @@ parse_valued(struct cli *c, int argc, char **argv, int *i)
 		c->fail_on = v;
 	} else if (option_arg(argc, argv, i, NULL, "--max-rule-size", &v, &missing)) {
 		status = v ? parse_size(c, v) : 0;
-	} else if (!strcmp(c->command, "build") &&
+	} else if ((!strcmp(c->command, "build") || !strcmp(c->command, "check")) &&
 		   option_arg(argc, argv, i, NULL, "--project", &v, &missing)) {
 		c->project = v;
 	} else if (option_arg(argc, argv, i, NULL, "--templates", &v, &missing)) {
@@ -497,15 +507,24 @@ static bool
 read_by_format(const struct cli *c, const char **names, const char **format, int n,
 	       const char *kv, size_t len)
 {
-	const char *reader = NULL;
+	struct buf readers = {0};
+	int nreaders = 0;
 	for (int k = 0; k < n; k++) {
 		if (strlen(names[k]) != len || strncmp(names[k], kv, len))
 			continue;
-		if (!format[k] || (c->format && !strcmp(c->format, format[k])))
+		if (!format[k] || (c->format && !strcmp(c->format, format[k]))) {
+			buf_free(&readers);
 			return true;
-		reader = format[k];
+		}
+		buf_printf(&readers, "%s%s", nreaders++ ? ", " : "", format[k]);
 	}
-	cli_usage_error("-O %.*s is read by format %s only (-f %s)", (int)len, kv, reader, reader);
+	if (nreaders == 1)
+		cli_usage_error("-O %.*s is read by format %s only (-f %s)", (int)len, kv,
+				readers.data, readers.data);
+	else
+		cli_usage_error("-O %.*s is read by the formats %s only (-f FORMAT)", (int)len, kv,
+				readers.data);
+	buf_free(&readers);
 	return false;
 }
 
@@ -553,8 +572,13 @@ cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 		if (known)
 			continue;
 		struct buf valid = {0};
-		for (int k = 0; k < nnames; k++)
-			buf_printf(&valid, "%s%s", k ? ", " : "", names[k]);
+		for (int k = 0; k < nnames; k++) {	/* a name several formats read: once */
+			bool seen = false;
+			for (int j = 0; j < k && !seen; j++)
+				seen = !strcmp(names[j], names[k]);
+			if (!seen)
+				buf_printf(&valid, "%s%s", valid.len ? ", " : "", names[k]);
+		}
 		char hint[96];
 		const char *near = suggest_closest(kv, len, names, nnames);
 		cli_usage_error("unknown option -O %.*s for %s%s (valid: %s)%s", (int)len, kv,

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+struct build_output;
+
 #define CLI_TARGETS_MAX 16
 
 struct cli {
@@ -29,6 +31,9 @@ struct cli {
 	int nfilters;
 	const char **paths;
 	int npaths;
+	/* check of a project: one pass per output target and pipelines (NULL: -t's targets) */
+	const struct build_output *check_outputs;
+	int ncheck_outputs;
 	struct session s;
 };
 
@@ -49,6 +54,9 @@ bool cli_check_options(struct cli *c, const struct backend *const *targets, int 
 int cli_unknown_format(struct cli *c, const struct backend *be, const char *name);
 /* `sigmacc build ...` (project_cli.c). */
 int cmd_build(struct cli *c);
+/* `sigmacc check` without PATH: the project file's rules, value lists, filters and outputs'
+ * targets and pipelines (project_cli.c); cmd_compile does the check. */
+int cmd_check_project(struct cli *c, int (*compile)(struct cli *c, const char *cmd));
 struct filter_set;
 /* The --filter files, the extra ones (a project's filters:) and the filters/ folder of
  * each of paths, into fs (the session applies them); false after a message on stderr. */

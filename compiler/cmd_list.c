@@ -83,8 +83,9 @@ list_options(struct cli *c, const struct backend *be)
 		struct template *t = template_load(c->templates, be->name, names.v[f]);
 		for (unsigned k = 0; t && k < t->options_count; k++) {
 			const struct tpl_option *o = &t->options[k];
+			const char *type = o->list ? "list" : o->type ? o->type : "string";
 			printf("%-10s %-20s %-14s used by -f %s (default: %s)\n", be->name, o->name,
-			       o->list ? "list" : "string", names.v[f], o->fallback ? o->fallback : "none");
+			       type, names.v[f], o->fallback && *o->fallback ? o->fallback : "none");
 			n++;
 		}
 		template_free(t);

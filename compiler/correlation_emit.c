@@ -159,20 +159,6 @@ dump_filters(struct session *s, struct arena *a, struct diag *d, const struct co
 
 /* ---- import formats ------------------------------------------------------------------ */
 
-/* A template's span ("5m", "14d") in seconds; 0 when absent. */
-static long long
-span_seconds(const char *s)
-{
-	static const struct { char unit; long long s; } units[] = {
-		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	for (int i = 0; v > 0 && i < (int)(sizeof(units) / sizeof(units[0])); i++)
-		if (end[0] == units[i].unit && !end[1])
-			return v * units[i].s;
-	return 0;
-}
-
 /* Key key of the correlation's document as a list of strings (a string alone is a list of one). */
 static bool
 meta_list(struct arena *a, struct diag *d, const struct ynode *doc, const char *key,
@@ -241,7 +227,8 @@ corr_schedule(struct arena *a, struct diag *d, const struct template *t,
 {
 	static const int minutes[] = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240,
 				      360, 480, 720, 1440};
-	long long min = span_seconds(t->frequency_min), max = span_seconds(t->lookback_max);
+	long long min = template_span_seconds(t->frequency_min),
+		  max = template_span_seconds(t->lookback_max);
 	size_t n = sizeof(minutes) / sizeof(minutes[0]);
 	long long freq = 60;
 	for (size_t i = 0; i < n; i++)
@@ -259,11 +246,7 @@ corr_schedule(struct arena *a, struct diag *d, const struct template *t,
 				  "limit of %s; no rule is written for this correlation", t->target,
 				  t->format, corr_span(a, c->seconds), corr_span(a, look),
 				  corr_span(a, freq), t->lookback_max);
-	long long m = freq / 60;
-	const char *cron = freq % 60 || m > 1440 || (m < 1440 && 1440 % m) ? NULL
-			   : m == 1 ? "* * * * *" : m < 60 ? arena_printf(a, "*/%lld * * * *", m)
-			   : m == 60 ? "0 * * * *" : m < 1440 ? arena_printf(a, "0 */%lld * * *", m / 60)
-			   : "0 0 * * *";
+	const char *cron = template_cron(a, freq);
 	if (!cron)
 		return diag_error(d, c->timespan_pos, "%s/%s: frequency_min %s is no interval cron "
 				  "repeats evenly", t->target, t->format, t->frequency_min);

@@ -39,8 +39,9 @@ render_native(struct session *s, struct arena *a, struct diag *d, const struct r
 	struct query bare = *q;
 	if (s->tpl->no_projection)
 		bare.nproject = 0;
+	struct tpl_source src = template_source(a, &bare);
 	if (emit_query(a, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
-		template_render(a, d, s->tpl, r, query.data, &s->opts, out);
+		template_render(a, d, s->tpl, r, query.data, &src, &s->opts, out);
 	buf_free(&query);
 }
 

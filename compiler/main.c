@@ -385,7 +385,11 @@ static int
 cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
 {
 	const struct backend *targets[CLI_TARGETS_MAX + 1] = {0};
-	int n = cli_targets(c->target, targets);
+	const char **own = c->pipelines;	/* -p; a project's passes use each output's */
+	int nown = c->npipelines;
+	int n = c->check_outputs ? c->ncheck_outputs : cli_targets(c->target, targets);
+	for (int i = 0; c->check_outputs && i < n; i++)
+		targets[i] = c->check_outputs[i].be;
 	if (n < 0 || !cli_check_options(c, targets, n))
 		return 2;
 	struct lint_options lo = {c->templates, c->lint_config, c->fail_on, c->s.diagfmt};
@@ -401,7 +405,14 @@ cmd_check(struct cli *c, const struct inputs *in, struct buf *out)
 	memset(loaded, 0, sizeof(loaded));
 	int npasses = 1, status = 0;
 	for (int i = 0; i < n; i++, npasses++) {	/* a pipeline that fails ends the passes */
-		if (!load_pipelines(c, targets[i], &loaded[i])) {
+		if (c->check_outputs) {
+			c->pipelines = (const char **)c->check_outputs[i].pipelines;
+			c->npipelines = c->check_outputs[i].npipelines;
+		}
+		bool ok = load_pipelines(c, targets[i], &loaded[i]);
+		c->pipelines = own;
+		c->npipelines = nown;
+		if (!ok) {
 			status = 2;
 			break;
 		}
@@ -474,6 +485,13 @@ cmd_compile(struct cli *c, const char *cmd)
 		return cli_usage_error("%s", "-f needs a target: -t TARGET");
 	if (c->format && !backend_has_format(be, c->format) && !tpl)
 		return cli_unknown_format(c, be, c->format);
+	struct buf bad = {0};
+	if (tpl && !template_check_options(tpl, &c->s.opts, &bad)) {
+		fputs(bad.data, stderr);
+		buf_free(&bad);
+		template_free(tpl);
+		return 2;
+	}
 	c->s.format = c->format;
 	c->s.tpl = tpl;
 	int status = 0;
@@ -557,6 +575,8 @@ main(int argc, char **argv)
 		status = cmd_list(&c);
 	else if (!strcmp(cmd, "build"))	/* its PATHs may come from the project file */
 		status = cmd_build(&c);
+	else if (!strcmp(cmd, "check") && (c.npaths == 0 || c.project))	/* likewise */
+		status = cmd_check_project(&c, cmd_compile);
 	else if (c.npaths == 0)
 		status = cli_usage_error("%s needs at least one PATH", cmd);
 	else

@@ -123,30 +123,41 @@ put_comment(const struct backend *be, const char *label, struct buf *out)
 }
 
 /*
- * One {"KEY": [...]} object of every rule's elements: template_load made sure
- * each rule's text is {"KEY": [ELEMENTS]}, so the elements lie between its
- * first '[' and its last ']'.
+ * One object of every rule's elements: template_load made sure each rule's
+ * text is {... "KEY": [ELEMENTS]...}, so the elements lie between the '[' of
+ * its first "KEY": [ and its last ']'. The first rule's text gives the rest.
  */
 static void
 merge_pieces(const struct session *s, const struct buf *in, int indent, struct buf *out)
 {
-	struct buf all = {0};
-	buf_printf(&all, "{\"%s\": [", s->tpl->merge);
+	struct buf all = {0}, key = {0};
+	buf_printf(&key, "\"%s\": [", s->tpl->merge);
+	const char *tail = NULL;
+	size_t ntail = 0;
 	for (int i = 0, n = 0; i < s->npieces; i++) {
 		const char *text = in->data + s->pieces[i].start;
 		size_t len = (i + 1 < s->npieces ? s->pieces[i + 1].start : in->len) - s->pieces[i].start;
-		const char *open = memchr(text, '[', len), *close = text + len;
+		const char *head = strstr(text, key.data), *close = text + len;	/* NUL-ended */
 		while (close > text && close[-1] != ']')
 			close--;
-		if (!open || close <= open + 1)
+		if (!head || close <= head + key.len)
 			continue;
+		const char *open = head + key.len;
+		if (!n) {
+			buf_putn(&all, text, (size_t)(open - text));
+			tail = close - 1;
+			ntail = (size_t)(text + len - tail);
+			while (ntail && tail[ntail - 1] == '\n')
+				ntail--;
+		}
 		buf_puts(&all, n++ ? ",\n" : "");
-		buf_putn(&all, open + 1, (size_t)(close - 1 - (open + 1)));
+		buf_putn(&all, open, (size_t)(close - 1 - open));
 	}
-	buf_puts(&all, "]}");
-	put_piece(all.data, all.len, indent, 0, out);
+	buf_putn(&all, tail ? tail : "", ntail);
+	put_piece(all.data ? all.data : "", all.len, indent, 0, out);
 	buf_putc(out, '\n');
 	buf_free(&all);
+	buf_free(&key);
 }
 
 void

@@ -37,6 +37,7 @@
 
 struct pf_output {
 	char *name, *target, *format, *dir;
+	char *interval, *lookback, *level;	/* the -O options of the same names */
 	char **pipelines, **options, **rules, **exclude;
 	unsigned pipelines_count, options_count, rules_count, exclude_count;
 };
@@ -78,6 +79,9 @@ static const cyaml_schema_field_t output_fields[] = {
 	STR("target", struct pf_output, target),
 	OPT_STR("format", struct pf_output, format),
 	OPT_STR("dir", struct pf_output, dir),
+	OPT_STR("interval", struct pf_output, interval),
+	OPT_STR("lookback", struct pf_output, lookback),
+	OPT_STR("level", struct pf_output, level),
 	LIST("pipelines", struct pf_output, pipelines, 0),
 	LIST("options", struct pf_output, options, 0),
 	LIST("rules", struct pf_output, rules, 0),
@@ -245,14 +249,20 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 		pl[k] = pipeline_entry(p, base, f->pipelines[k]);
 	o->pipelines = pl;
 	o->npipelines = (int)f->pipelines_count;
-	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 1));
+	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 4));
 	for (unsigned k = 0; k < f->options_count; k++) {
 		if (!strchr(f->options[k], '=') || *f->options[k] == '=')
 			return fail(p, "outputs", i, o->name, "option '%s' must be KEY=VALUE",
 				    f->options[k]);
-		o->opts[k] = arena_strndup(&p->arena, f->options[k], strlen(f->options[k]));
+		o->opts[o->nopts++] = arena_strndup(&p->arena, f->options[k], strlen(f->options[k]));
 	}
-	o->nopts = (int)f->options_count;
+	/* the schedule and severity keys are the format's options of the same names, which
+	 * check them (template_schedule.c); after options, so they win */
+	const char *keys[] = {"interval", "lookback", "level"}, *values[] = {f->interval,
+									      f->lookback, f->level};
+	for (int k = 0; k < 3; k++)
+		if (values[k])
+			o->opts[o->nopts++] = arena_printf(&p->arena, "%s=%s", keys[k], values[k]);
 	o->include = resolve_all(p, base, f->rules, f->rules_count, &o->ninclude);
 	o->exclude = resolve_all(p, base, f->exclude, f->exclude_count, &o->nexclude);
 	return true;

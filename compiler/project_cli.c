@@ -83,6 +83,15 @@ check_output(struct cli *c, const struct build_output *o)
 	c->s.opts.backend_opts = o->opts;
 	c->s.opts.nbackend_opts = o->nopts;
 	bool ok = cli_check_options(c, &o->be, 1);
+	struct template *t = ok && o->format && !backend_has_format(o->be, o->format)
+			     ? template_load(c->templates, o->be->name, o->format) : NULL;
+	struct buf bad = {0};
+	if (t && !template_check_options(t, &c->s.opts, &bad)) {
+		fprintf(stderr, "%.*s (output %s)\n", (int)bad.len - 1, bad.data, o->name);
+		ok = false;
+	}
+	buf_free(&bad);
+	template_free(t);
 	c->format = format;
 	c->s.opts.backend_opts = opts;
 	c->s.opts.nbackend_opts = nopts;
@@ -222,6 +231,87 @@ cmd_build(struct cli *c)
 		status = build_with(c, use ? &p : NULL, outputs, n);
 		outputs_release(c, outputs, n);	/* the -O lists apply_command_line made */
 	}
+	project_free(&p);
+	buf_free(&path);
+	return status;
+}
+
+/* Do outputs a and b check the same (one target, the same pipelines)? */
+static bool
+same_pass(const struct build_output *a, const struct build_output *b)
+{
+	if (a->be != b->be || a->npipelines != b->npipelines)
+		return false;
+	for (int i = 0; i < a->npipelines; i++)
+		if (strcmp(a->pipelines[i], b->pipelines[i]))
+			return false;
+	return true;
+}
+
+int
+cmd_check_project(struct cli *c, int (*compile)(struct cli *c, const char *cmd))
+{
+	struct buf path = {0};
+	struct project p = {0};
+	if (!project_find(c->project, &path)) {
+		buf_free(&path);
+		return cli_usage_error("%s", "check needs at least one PATH (or a project file "
+				       PROJECT_FILE " here or above, or --project FILE)");
+	}
+	int status = 0;
+	if (c->npaths)
+		status = cli_usage_error("%s", "check --project takes its PATHs from the project file");
+	else if (c->npipelines)
+		status = cli_usage_error("%s", "check of a project uses each output's pipelines; -p "
+					 "is for check with PATHs");
+	else if (!project_load(&p, path.data, c->templates))
+		status = 2;
+	const struct backend *only[CLI_TARGETS_MAX + 1] = {0};
+	int nonly = !status && c->target ? cli_targets(c->target, only) : 0;
+	status = nonly < 0 ? 2 : status;
+	/* one pass per target and pipelines among the outputs (those of -t's targets) */
+	struct build_output passes[PROJECT_OUTPUTS_MAX];
+	int n = 0;
+	for (int i = 0; !status && i < p.noutputs; i++) {
+		bool dup = nonly && !chosen(only, nonly, p.outputs[i].be);
+		for (int k = 0; k < n && !dup; k++)
+			dup = same_pass(&passes[k], &p.outputs[i]);
+		if (!dup)
+			passes[n++] = p.outputs[i];
+	}
+	const char **filters = NULL;
+	if (!status && n == 0)
+		status = cli_usage_error("-t %s names no output of %s", c->target, path.data);
+	if (!status) {
+		/* the project's filters join --filter's, its value lists stand for --vars */
+		filters = calloc((size_t)(c->nfilters + p.nfilters + 1), sizeof(*filters));
+		if (!filters)
+			abort();
+		for (int i = 0; i < c->nfilters; i++)
+			filters[i] = c->filters[i];
+		for (int i = 0; i < p.nfilters; i++)
+			filters[c->nfilters + i] = p.filters[i];
+		struct cli saved = *c;	/* the command line's lists, restored for cli_free */
+		c->filters = filters;
+		c->nfilters += p.nfilters;
+		c->paths = p.rules;
+		c->npaths = p.nrules;
+		if (!c->nvars) {
+			c->vars = p.vars;
+			c->nvars = p.nvars;
+		}
+		c->check_outputs = passes;
+		c->ncheck_outputs = n;
+		status = compile(c, "check");
+		c->check_outputs = NULL;
+		c->filters = saved.filters;
+		c->nfilters = saved.nfilters;
+		c->paths = saved.paths;
+		c->npaths = saved.npaths;
+		c->vars = saved.vars;
+		c->nvars = saved.nvars;
+	}
+	free(filters);
 	project_free(&p);
 	buf_free(&path);
 	return status;

@@ -46,6 +46,8 @@ static const cyaml_schema_field_t option_fields[] = {
 	CYAML_FIELD_STRING_PTR("default", CYAML_FLAG_POINTER, struct tpl_option, fallback, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_BOOL("list", CYAML_FLAG_OPTIONAL, struct tpl_option, list),
+	CYAML_FIELD_STRING_PTR("type", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_option,
+			       type, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t option_entry = {
@@ -73,6 +75,7 @@ static const cyaml_schema_field_t template_fields[] = {
 			       1, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("required", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
 			     required, &required_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT("query_max", CYAML_FLAG_OPTIONAL, struct template, query_max),
 	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("correlation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
 			       correlation, 1, CYAML_UNLIMITED),
@@ -90,7 +93,8 @@ static const cyaml_schema_value_t template_schema = {
 
 static const char *const escapes[] = {"json", "yaml", "conf", "text"};
 
-/* merge: KEY needs a JSON body that is exactly {"KEY": [...]} (output.c splices the arrays). */
+/* merge: KEY needs a JSON body {... "KEY": [...] ...} that ends with the array (output.c
+ * splices the arrays). */
 static bool
 merge_fits(const struct template *t)
 {
@@ -100,11 +104,16 @@ merge_fits(const struct template *t)
 	size_t n = strlen(b);
 	while (n && isspace((unsigned char)b[n - 1]))
 		n--;
-	struct buf head = {0};
-	buf_printf(&head, "{\"%s\": [", t->merge);
-	bool ok = t->mode == TPL_JSON && !strncmp(b, head.data, head.len) && n >= 2 &&
-		  !strncmp(b + n - 2, "]}", 2);
-	buf_free(&head);
+	if (n && b[n - 1] == '}')
+		n--;
+	while (n && isspace((unsigned char)b[n - 1]))
+		n--;
+	struct buf key = {0};
+	buf_printf(&key, "\"%s\": [", t->merge);
+	const char *head = strstr(b, key.data);
+	bool ok = t->mode == TPL_JSON && b[0] == '{' && head && n && b[n - 1] == ']' &&
+		  head + key.len < b + n;
+	buf_free(&key);
 	return ok;
 }
 
@@ -136,10 +145,16 @@ template_load(const char *dir, const char *target, const char *format)
 			t = NULL;
 		} else if ((t->mode = (enum tpl_escape)mode), !merge_fits(t)) {
 			fprintf(stderr, "sigmacc: %s: merge: %s needs an escape: json body "
-				"{\"%s\": [...]}\n", path.data, t->merge, t->merge);
+				"{... \"%s\": [...]} that ends with the array\n", path.data, t->merge,
+				t->merge);
 			template_free(t);
 			t = NULL;
-		} else if (strstr(t->body, "{{ecs_threat")) {
+		} else if ((strstr(t->body, "{{connectors") || strstr(t->body, "{{entities") ||
+			    strstr(t->body, "{{assets")) &&
+			   !(t->tables = table_facts_load(dir, target))) {
+			template_free(t);
+			t = NULL;
+		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics")) {
 			struct buf err = {0};
 			if (!(t->attack = attack_load(dir, &err))) {
 				fputs(err.data ? err.data : "", stderr);
@@ -160,6 +175,8 @@ template_free(struct template *t)
 		return;
 	attack_free(t->attack);
 	t->attack = NULL;
+	table_facts_free(t->tables);
+	t->tables = NULL;
 	cyaml_config_t cfg = config_for("");
 	cyaml_free(&cfg, &template_schema, t, 0);
 }
@@ -196,6 +213,9 @@ static bool
 lookup(struct arena *a, const struct template *t, const struct rule *r, const char *query,
        const struct options *o, const char *name, struct tval *out)
 {
+	const char *level = template_option(t, o, "level");	/* an output's severity */
+	if (!strcmp(name, "level") && level && *level)
+		return *out = scalar(level), true;
 	const struct {
 		const char *name, *value;
 	} scalars[] = {
@@ -241,6 +261,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		buf_free(&json);
 		return true;
 	}
+	if (!strcmp(name, "all_tactics") && t->attack)
+		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	for (unsigned i = 0; i < t->maps_count; i++) {
@@ -440,7 +462,38 @@ struct renderer {
 	int index;	/* inside {{@list}}: the element that name[] stands for */
 	const struct tpl_extra *extra;
 	int nextra;
+	const struct tpl_source *src;	/* NULL: nothing known of the query's table */
+	bool failed;	/* a placeholder's value was refused, with a diagnostic */
 };
+
+/* The placeholders from the query's table and columns (template_tables.c); false when
+ * name is not one of them. A refusal sets rd->failed after its diagnostic. */
+static bool
+lookup_tables(struct renderer *rd, const char *name, struct tval *out)
+{
+	static const struct tpl_source unknown = {0};
+	const struct tpl_source *src = rd->src ? rd->src : &unknown;
+	const struct table_facts *f = rd->t->tables;
+	bool assets = !strcmp(name, "assets");
+	if (!f || (strcmp(name, "connectors") && strcmp(name, "entities") && !assets))
+		return false;
+	struct buf json = {0};
+	if (name[0] == 'c')
+		table_facts_connectors(f, src, &json);
+	else if (name[0] == 'e')
+		table_facts_entities(rd->a, f, src, &json);
+	else if (!table_facts_assets(f, src, &json))
+		rd->failed = !diag_error(rd->d, rd->pos, "format %s/%s: the results of %s carry no column "
+				      "that names an impacted asset there (%s)", rd->t->target,
+				      rd->t->format, src->table ? src->table : "the query",
+				      table_facts_asset_columns(rd->a, f));
+	/* no entity: absent (Sentinel takes no empty entityMappings), so a section can drop it */
+	bool empty = json.len <= 2;
+	*out = scalar(empty && name[0] == 'e' ? NULL : arena_strndup(rd->a, empty ? "[]" : json.data,
+								       empty ? 2 : json.len));
+	buf_free(&json);
+	return true;
+}
 
 /* Like lookup, the extra placeholders first. */
 static bool
@@ -462,6 +515,8 @@ lookup_in(struct renderer *rd, const char *name, struct tval *out)
 			return true;
 		}
 	}
+	if (lookup_tables(rd, name, out))
+		return !rd->failed;
 	return lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, out);
 }
 
@@ -512,8 +567,9 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		if (element)
 			name[nlen - 2] = '\0';
 		struct tval v;
+		const char *span = NULL;
 		if (!lookup_in(rd, name, &v))
-			return diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
+			return rd->failed ? false : diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
 					  rd->t->target, rd->t->format, name);
 		if (element)
 			v = scalar(v.n >= 0 && rd->index >= 0 && rd->index < v.n ? v.v[rd->index] : NULL);
@@ -561,6 +617,18 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 					buf_putc(&kept, *c);
 			put_scalar(out, rd->t->mode, kept.data ? kept.data : "");
 			buf_free(&kept);
+		} else if (template_filter_span(rd->a, filter, v.n < 0 ? v.s : NULL, &span)) {
+			if (!span)
+				return diag_error(rd->d, rd->pos, "format %s/%s: '%s' has no %s form",
+						  rd->t->target, rd->t->format, v.n < 0 && v.s ? v.s : "",
+						  filter);
+			put_scalar(out, TPL_TEXT, span);
+		} else if (!strcmp(filter, "name")) {
+			/* inside a string of the format (an ARM resource name): only letters,
+			 * digits, '-', '_' and '.', whatever the rule holds */
+			for (const char *c = v.n < 0 && v.s ? v.s : ""; *c; c++)
+				if (isalnum((unsigned char)*c) || strchr("-_.", *c))
+					buf_putc(out, *c);
 		} else if (!strcmp(filter, "members")) {
 			buf_puts(out, json_members(rd->a, v.n < 0 ? v.s : NULL));
 		} else if (!strcmp(filter, "first")) {
@@ -573,23 +641,31 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 	return true;
 }
 
-bool
-template_render(struct arena *a, struct diag *d, const struct template *t, const struct rule *r,
-		const char *query, const struct options *o, struct buf *out)
+/* The characters of s (UTF-8 code points), as a vendor counts a query's length. */
+static size_t
+characters(const char *s, size_t n)
 {
-	return template_render_body(a, d, t, t->body, r, query, o, NULL, 0, out);
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
 }
 
-bool
-template_render_body(struct arena *a, struct diag *d, const struct template *t, const char *body,
-		     const struct rule *r, const char *query, const struct options *o,
-		     const struct tpl_extra *extra, int nextra, struct buf *out)
+static bool
+render_with(struct arena *a, struct diag *d, const struct template *t, const char *body,
+	    const struct rule *r, const char *query, const struct tpl_source *src,
+	    const struct options *o, const struct tpl_extra *extra, int nextra, struct buf *out)
 {
 	/* the query without its final newline: the template places the line ends */
 	size_t n = strlen(query);
 	while (n && query[n - 1] == '\n')
 		n--;
-	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1, extra, nextra};
+	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1, extra, nextra,
+			      src, false};
+	size_t length = characters(query, n);
+	if (t->query_max && length > t->query_max)
+		return diag_error(d, r->pos, "the query is %zu characters long: format %s/%s takes "
+				  "at most %u", length, t->target, t->format, t->query_max);
 	for (unsigned i = 0; i < t->required_count; i++) {
 		struct tval v;
 		if (!lookup(a, t, r, rd.query, o, t->required[i], &v))
@@ -607,6 +683,22 @@ template_render_body(struct arena *a, struct diag *d, const struct template *t, 
 		return false;
 	}
 	return true;
+}
+
+bool
+template_render(struct arena *a, struct diag *d, const struct template *t, const struct rule *r,
+		const char *query, const struct tpl_source *src, const struct options *o,
+		struct buf *out)
+{
+	return render_with(a, d, t, t->body, r, query, src, o, NULL, 0, out);
+}
+
+bool
+template_render_body(struct arena *a, struct diag *d, const struct template *t, const char *body,
+		     const struct rule *r, const char *query, const struct options *o,
+		     const struct tpl_extra *extra, int nextra, struct buf *out)
+{
+	return render_with(a, d, t, body, r, query, NULL, o, extra, nextra, out);
 }
 
 int

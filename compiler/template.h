@@ -25,7 +25,22 @@ struct tpl_map {	/* {{name}} is the value of {{from}} looked up in values */
 struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
 	char *name, *fallback;
 	bool list;	/* a comma-separated list */
+	char *type;	/* NULL, "span" (30m, 1h, 1d) or the choices "a|b|c" */
 };
+
+/* What a query reads and returns, for the placeholders derived from them (template_tables.c). */
+struct tpl_source {
+	const char *table;	/* the table (event selection) it reads, or NULL */
+	const char **project;	/* its projected columns: with any, exactly these are returned */
+	int nproject;
+	const char **extends;	/* the columns it adds to its table's */
+	int nextends;
+};
+
+struct table_facts;
+
+/* What query q reads and returns (its strings stay q's). */
+struct tpl_source template_source(struct arena *a, const struct query *q);
 
 struct template {
 	char *target, *format, *description, *ext, *escape;
@@ -39,6 +54,9 @@ struct template {
 	char **required;	/* placeholders a rule must have (Kibana's rule_id: id) */
 	unsigned required_count;
 	struct attack_table *attack;	/* the ATT&CK table, when the body uses ecs_threat */
+	struct table_facts *tables;	/* templates/entities/<target>.yml, when the body uses
+					 * connectors, entities or assets */
+	unsigned query_max;	/* the longest query the format takes (characters), or 0 */
 	char *body;
 	/* correlation rules (optional): their body, or why the format has none,
 	 * and the run schedule's limits as spans ("5m", "14d") */
@@ -49,10 +67,11 @@ struct template {
 /* NULL when there is no such format (or after a message on stderr). */
 struct template *template_load(const char *dir, const char *target, const char *format);
 void template_free(struct template *t);
-/* Renders the rule's native file around its compiled query. */
+/* Renders the rule's native file around its compiled query; src (or NULL) says what
+ * the query reads and returns. */
 bool template_render(struct arena *a, struct diag *d, const struct template *t,
-		     const struct rule *r, const char *query, const struct options *o,
-		     struct buf *out);
+		     const struct rule *r, const char *query, const struct tpl_source *src,
+		     const struct options *o, struct buf *out);
 /* A placeholder besides the rule's own (a correlation's window and schedule). */
 struct tpl_extra {
 	const char *name, *value;
@@ -62,6 +81,16 @@ bool template_render_body(struct arena *a, struct diag *d, const struct template
 			  const char *body, const struct rule *r, const char *query,
 			  const struct options *o, const struct tpl_extra *extra, int nextra,
 			  struct buf *out);
+/* template_schedule.c: the per-output schedule and severity options (interval, lookback,
+ * level). A span ("30m", "14d") in seconds, 0 when s is none. */
+long long template_span_seconds(const char *s);
+/* The cron expression that runs every seconds, NULL when cron cannot repeat it evenly. */
+const char *template_cron(struct arena *a, long long seconds);
+/* Option name's value (-O, else the template's default), NULL when t has no such option. */
+const char *template_option(const struct template *t, const struct options *o, const char *name);
+/* Are the option values of o valid for t (types, interval against look-back and the
+ * format's limits)? Else false with the message in err. */
+bool template_check_options(const struct template *t, const struct options *o, struct buf *err);
 /* The format names of a target (sorted); returns how many. */
 int template_list(const char *dir, const char *target, struct pathlist *names);
 

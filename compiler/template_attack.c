@@ -95,6 +95,14 @@ template_attack_list(struct arena *a, const struct rule *r, const char *name, st
 		*out = rule_techniques(a, r, name[0] == 's');
 		return true;
 	}
+	if (!strcmp(name, "subtechnique_ids")) {	/* only the sub-techniques: T1102.002 */
+		struct tval all = rule_techniques(a, r, true);
+		*out = (struct tval){0};
+		for (int i = 0; i < all.n; i++)
+			if (strchr(all.v[i], '.'))
+				out->v = out->v ? out->v : all.v, out->v[out->n++] = all.v[i];
+		return true;
+	}
 	for (int which = 0; which < 3; which++) {
 		if (strcmp(name, names[which]))
 			continue;
@@ -210,4 +218,25 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 		buf_puts(out, "]}");
 	}
 	buf_putc(out, ']');
+}
+
+/* Sentinel's tactics of a rule: its tags' and every tactic of each tagged technique (the
+ * ATT&CK table's), in that order: Sentinel wants all of a technique's tactics among the
+ * rule's (Azure-Sentinel template validation, NoTechniquesWithoutMatchingTactics). */
+struct tval
+template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r)
+{
+	struct tval tags, out = {0}, techs = rule_techniques(a, r, false);
+	int cap = 0;
+	template_attack_list(a, r, "tactics", &tags);
+	for (int i = 0; i < tags.n; i++)
+		tval_add(a, &out, &cap, tags.v[i]);
+	for (int i = 0; i < techs.n; i++) {
+		const struct attack_entry *e = attack_find(t, techs.v[i]);
+		for (unsigned k = 0; e && k < e->tactics_count; k++)
+			for (size_t j = 0; j < NTACTICS; j++)
+				if (!strcmp(tactics[j].tag, e->tactics[k]))
+					tval_add(a, &out, &cap, tactics[j].camel);
+	}
+	return out;
 }

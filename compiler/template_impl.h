@@ -22,4 +22,25 @@ bool template_attack_list(struct arena *a, const struct rule *r, const char *nam
 void template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
 			 struct buf *out);
 
+/* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
+struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
+
+/* The value of a schedule filter (seconds, iso8601, cron, upper): 1 with *out set, 0 when
+ * filter is none of them, -1 when value has no such form. */
+int template_filter_span(struct arena *a, const char *filter, const char *value, const char **out);
+
+/* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
+struct table_facts *table_facts_load(const char *dir, const char *target);
+void table_facts_free(struct table_facts *f);
+/* Do the query's results carry column? */
+bool table_facts_has(const struct table_facts *f, const struct tpl_source *src, const char *column);
+/* Sentinel's requiredDataConnectors and entityMappings, as JSON arrays. */
+void table_facts_connectors(const struct table_facts *f, const struct tpl_source *src, struct buf *out);
+void table_facts_entities(struct arena *a, const struct table_facts *f, const struct tpl_source *src,
+			  struct buf *out);
+/* Defender's impactedAssets as a JSON array; false when the results carry no asset column. */
+bool table_facts_assets(const struct table_facts *f, const struct tpl_source *src, struct buf *out);
+/* The asset columns the facts know ("DeviceId, DeviceName, ..."), for a refusal. */
+const char *table_facts_asset_columns(struct arena *a, const struct table_facts *f);
+
 #endif

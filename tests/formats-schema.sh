@@ -1,5 +1,5 @@
 #!/bin/sh
-# formats-schema.sh SIGMACC [CORPUS]: the import formats checked against the rules their
+# formats-schema.sh SIGMACC PARSE_YAML [CORPUS]: the import formats checked against the rules their
 # vendors publish, reimplemented here, over the rules of rules/ and, with
 # CORPUS (else $SIGMACC_CORPUS), a sample of the corpus (every 40th rule file):
 # - Sumo CSE: one {"rules": [...]} object for several rules, each rule with the
@@ -11,10 +11,18 @@
 #   version, threat entries of {framework, tactic, technique[, subtechnique]}
 #   each {id, name, reference}, a sub-technique under its own technique;
 # - LogScale: enabled, the interval in seconds, none of the deprecated
-#   queryStart/queryEnd.
+#   queryStart/queryEnd;
+# - Sentinel (YAML and ARM): the Azure-Sentinel repository's template validation
+#   (required keys, query length, version, connector ids, entity mappings) and the
+#   ARM template structure; a query over 10,000 characters is refused;
+# - Defender XDR: impacted assets named by columns the query's table has;
+# - Splunk ES: the correlation search keys, the search on one line;
+# - ES|QL Kibana: the Kibana checks (threat with techniques, rule_id required).
 # A rule without an id is refused by the Kibana format. Prints TAP.
 set -u
 bin=$1
+parse_yaml=$2
+shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/tap.sh
@@ -35,65 +43,8 @@ if [ -n "$corpus" ] && [ -d "$corpus" ]; then
 fi
 echo "# $(ls "$tmp/rules" | wc -l) rule files"
 
-validate() {	# validate KIND FILE: the node checks of one format
-	node -e '
-const fs = require("fs");
-const [kind, file] = process.argv.slice(1);
-const text = fs.readFileSync(file, "utf8");
-let bad = [];
-const need = (o, keys, where) => { for (const k of keys) if (!(k in o)) bad.push(where + ": no " + k); };
-const isStr = (v) => typeof v === "string" && v.length > 0;
-const ref = (o, kind, where) => {
-	need(o, ["id", "name", "reference"], where);
-	if (!isStr(o.name) || o.reference !== "https://attack.mitre.org/" + kind + "/" + o.id.replace(".", "/") + "/")
-		bad.push(where + ": bad " + JSON.stringify(o));
-};
-if (kind === "cse") {
-	const doc = JSON.parse(text);
-	if (Object.keys(doc).join() !== "rules" || !Array.isArray(doc.rules)) bad.push("not one {rules: [...]} object");
-	for (const r of doc.rules) {
-		need(r, ["content_type", "rule_source", "pattern_type", "stream", "name", "name_expression",
-			 "description_expression", "expression", "is_prototype", "category", "entity_selectors",
-			 "score_mapping", "tags"], r.name);
-		if (!["user", "sumo"].includes(r.rule_source)) bad.push(r.name + ": rule_source " + r.rule_source);
-		for (const e of r.entity_selectors)
-			if (Object.keys(e).sort().join() !== "entity_type,expression") bad.push(r.name + ": selector " + JSON.stringify(e));
-		for (const g of r.tags)
-			if (!/^_mitreAttack(Tactic:TA\d{4}|Technique:T\d{4}(\.\d{3})?)$/.test(g)) bad.push(r.name + ": tag " + g);
-		if (typeof r.score_mapping.default !== "number") bad.push(r.name + ": score");
-	}
-	console.log("# " + doc.rules.length + " CSE rules");
-} else if (kind === "kibana") {
-	const lines = text.split("\n").filter((l) => l !== "");
-	for (const l of lines) {
-		const r = JSON.parse(l);
-		need(r, ["rule_id", "name", "description", "risk_score", "severity", "type", "language", "query", "threat", "version"], r.name);
-		if (!isStr(r.rule_id)) bad.push(r.name + ": empty rule_id");
-		if (!Number.isInteger(r.risk_score) || r.risk_score < 0 || r.risk_score > 100) bad.push(r.name + ": risk_score");
-		if (!["low", "medium", "high", "critical"].includes(r.severity)) bad.push(r.name + ": severity");
-		if (r.type !== "eql" || r.language !== "eql") bad.push(r.name + ": type");
-		if (!Number.isInteger(r.version) || r.version < 1) bad.push(r.name + ": version");
-		for (const th of r.threat) {
-			if (th.framework !== "MITRE ATT&CK") bad.push(r.name + ": framework");
-			ref(th.tactic, "tactics", r.name);
-			if (!/^TA\d{4}$/.test(th.tactic.id)) bad.push(r.name + ": tactic id");
-			for (const te of th.technique) {
-				ref(te, "techniques", r.name);
-				if (!/^T\d{4}$/.test(te.id)) bad.push(r.name + ": technique id " + te.id);
-				for (const s of te.subtechnique || []) {
-					ref(s, "techniques", r.name);
-					if (!s.id.startsWith(te.id + ".")) bad.push(r.name + ": " + s.id + " under " + te.id);
-				}
-			}
-		}
-		const tagged = (r.tags || []).filter((g) => /^attack\.t\d{4}$/.test(g)).map((g) => g.slice(7).toUpperCase());
-		const placed = r.threat.flatMap((th) => th.technique.map((te) => te.id));
-		for (const id of tagged) if (!placed.includes(id) && !/^T1[6-9]\d\d$/.test(id)) bad.push(r.name + ": " + id + " dropped");
-	}
-	console.log("# " + lines.length + " Kibana rules");
-}
-if (bad.length) { console.error(bad.slice(0, 20).join("\n")); process.exit(1); }
-' "$1" "$2"
+validate() {	# validate KIND FILE: the node checks of one format (formats-schema.js)
+	node "$(dirname "$0")/formats-schema.js" "$@"
 }
 
 t "Sumo CSE: several rules are one {\"rules\": [...]} object of catalog-shaped rules" '
@@ -127,4 +78,60 @@ t "LogScale: enabled, interval in seconds, no deprecated field" '
 	[ "$(grep -c "^searchIntervalSeconds: [0-9][0-9]*$" "$tmp/ls.yaml")" = "$docs" ] &&
 	[ "$(grep -c "^queryTimestampType: \"EventTimestamp\"$" "$tmp/ls.yaml")" = "$docs" ] &&
 	! grep -qE "^(queryStart|queryEnd|backfillLimitV2):" "$tmp/ls.yaml"'
+t "ES|QL Kibana: detection-rule keys, threat with techniques and sub-techniques" '
+	"$bin" convert -s -t esql -f kibana-ndjson -o "$tmp/e.ndjson" "$tmp/rules" 2>/dev/null
+	validate kibana "$tmp/e.ndjson"'
+t "ES|QL Kibana: a rule without id is refused, nothing written" '
+	mkdir -p "$tmp/noid2" && grep -v "^id:" rules/proc_creation_win_web_service_c2.yml >"$tmp/noid2/r.yml" &&
+	cp rules/*.vars.yml "$tmp/noid2/" 2>/dev/null
+	! "$bin" convert -t esql -f kibana-ndjson -o "$tmp/noid2.ndjson" "$tmp/noid2/r.yml" 2>"$tmp/err" &&
+	grep -q "rule has no '\''id'\'': format esql/kibana-ndjson needs it" "$tmp/err" &&
+	[ ! -e "$tmp/noid2.ndjson" ]'
+t "Sentinel YAML: the Azure-Sentinel repository template validation" '
+	"$bin" convert -s -t kql -f sentinel-rule -o "$tmp/s.yaml" "$tmp/rules" 2>/dev/null
+	"$parse_yaml" --json "$tmp/s.yaml" >"$tmp/s.jsonl" && validate sentinel "$tmp/s.jsonl"'
+t "Sentinel YAML: connectors, entities and version of a Defender table" '
+	"$bin" convert -t kql -f sentinel-rule rules/net_connection_win_web_service_c2.yml >"$tmp/n.yaml" &&
+	grep -qx "requiredDataConnectors: \[{\"connectorId\": \"MicrosoftThreatProtection\", \"dataTypes\": \[\"DeviceNetworkEvents\"\]}\]" "$tmp/n.yaml" &&
+	grep -q "^entityMappings: .*{\"entityType\": \"IP\", \"fieldMappings\": \[{\"identifier\": \"Address\", \"columnName\": \"RemoteIP\"}\]}" "$tmp/n.yaml" &&
+	grep -qx "version: 1\.0\.[0-9]\{8\}" "$tmp/n.yaml"'
+t "Sentinel: a technique brings all of its tactics (T1548: privilege escalation, defense evasion)" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555558" "tags: [attack.privilege-escalation, attack.t1548.002]" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: \\\\x.exe}, condition: sel}" >"$tmp/uac.yml" &&
+	"$bin" convert -t kql -f sentinel-rule "$tmp/uac.yml" | grep -qx "tactics: \[\"PrivilegeEscalation\", \"DefenseEvasion\"\]" &&
+	"$bin" convert -t kql -f sentinel-arm "$tmp/uac.yml" | grep -q "\"tactics\": \[\"PrivilegeEscalation\", \"DefenseEvasion\"\],"'
+t "Sentinel ARM: one template of every rule, ARM structure and repository rules" '
+	"$bin" convert -s -t kql -f sentinel-arm -o "$tmp/arm.json" "$tmp/rules" 2>/dev/null
+	validate arm "$tmp/arm.json"'
+t "Sentinel ARM: an id with quotes or backslashes leaves the template valid JSON" '
+	printf "%s\n" "title: T" "id: a\"b\\\\c" "logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: x.exe}, condition: sel}" >"$tmp/qid.yml" &&
+	"$bin" convert -t kql -f sentinel-arm "$tmp/qid.yml" >"$tmp/qid.json" &&
+	node -e "JSON.parse(require(\"fs\").readFileSync(process.argv[1], \"utf8\"))" "$tmp/qid.json" &&
+	grep -q "Microsoft.SecurityInsights/abc'\'')\]\"," "$tmp/qid.json"'
+t "Sentinel: a query over 10,000 characters is refused, at the rule's position" '
+	{ printf "%s\n" "title: Long" "id: 11111111-2222-3333-4444-555555555556" \
+		"logsource: {category: process_creation, product: windows}" "detection:" "  sel:" "    CommandLine|contains:"
+	  i=0; while [ $i -lt 700 ]; do echo "      - value_number_$i"; i=$((i + 1)); done
+	  echo "  condition: sel"; } >"$tmp/long.yml" &&
+	"$bin" convert -t kql "$tmp/long.yml" >/dev/null &&
+	for f in sentinel-rule sentinel-arm; do
+		! "$bin" convert -t kql -f $f -o "$tmp/long.out" "$tmp/long.yml" 2>"$tmp/err" &&
+		grep -q "^$tmp/long.yml:1:1: error: rule .*: the query is [0-9]* characters long: format kql/$f takes at most 10000" "$tmp/err" &&
+		[ ! -e "$tmp/long.out" ] || exit 1
+	done'
+t "Defender: impacted assets from the table schema" '
+	"$bin" convert -s -t kql -f defender-detection -o "$tmp/d.json" "$tmp/rules" 2>/dev/null
+	validate defender "$tmp/d.json"'
+t "Defender: a table without an asset column is refused" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555557" "logsource: {product: windows, service: security}" \
+		"detection: {sel: {EventID: 4624}, condition: sel}" >"$tmp/sec.yml" &&
+	! "$bin" convert -t kql -f defender-detection "$tmp/sec.yml" 2>"$tmp/err" >/dev/null &&
+	grep -q "error: rule .*: format kql/defender-detection: the results of SecurityEvent carry no column that names an impacted asset there (DeviceId, " "$tmp/err"'
+t "Splunk ES: correlation search keys, the search on one line, risk on request" '
+	"$bin" convert -s -t spl -f es-correlation-search -o "$tmp/es.conf" "$tmp/rules" 2>/dev/null
+	validate es "$tmp/es.conf" &&
+	"$bin" convert -t spl -f es-correlation-search -O spl-risk-field=dest rules/proc_creation_win_web_service_c2.yml |
+		grep -qx "action.risk.param._risk = \[{\"risk_object_field\": \"dest\", \"risk_object_type\": \"system\", \"risk_score\": 50}\]"'
 echo "1..$n"

@@ -154,6 +154,51 @@ Try 'sigmacc --help'." &&
 }
 t "the command line overrides the project file: -t picks outputs, -O, -f, -o" overrides
 
+schedule() {
+	kql_project &&
+	sed -i 's/{name: sentinel, target: kql, format: sentinel-rule}/{name: sentinel, target: kql, format: sentinel-rule, interval: 30m, lookback: 2h, level: high}/' sigmacc.yml &&
+	run 0 build && has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryFrequency: 30m" &&
+	has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryPeriod: 2h" &&
+	has generated/sentinel/proc_creation_win_web_service_c2.yaml 'severity: "High"' &&
+	has generated/m365/defender/proc_creation_win_web_service_c2.json '"period": "1H"' &&
+	# a changed schedule rebuilds that output alone
+	sed -i 's/interval: 30m/interval: 15m/' sigmacc.yml && run 1 build --check &&
+	same "$io/stdout" "stale: generated/sentinel/net_connection_win_web_service_c2.yaml (the output's options changed)
+stale: generated/sentinel/proc_creation_win_web_service_c2.yaml (the output's options changed)" &&
+	# checked when the project is loaded: nothing is built
+	before=$(snap generated) &&
+	sed -i 's/interval: 15m/interval: 3h/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O interval=3h -O lookback=2h: format kql/sentinel-rule: the look-back is shorter than the interval: events between two runs would never be searched (output sentinel)" &&
+	sed -i 's/interval: 3h/interval: 1x/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O interval=1x: format kql/sentinel-rule takes a time span (a number and s, m, h or d: 30m) (output sentinel)" &&
+	sed -i 's/interval: 1x/interval: 1h/; s/level: high/level: urgent/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O level=urgent: format kql/sentinel-rule takes informational|low|medium|high|critical (output sentinel)" &&
+	sed -i 's/, level: urgent//; s/{name: kql, target: kql}/{name: kql, target: kql, interval: 1h}/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O interval is read by the formats defender-detection, sentinel-arm, sentinel-rule only (-f FORMAT)
+Try 'sigmacc --help'." &&
+	unchanged "$before" "$(snap generated)"
+}
+t "per-output schedule and severity: interval, lookback, level; checked, nothing built on a mistake" schedule
+
+check_project() {
+	kql_project && printf '%s\n' "  - {name: aql, target: aql}" >> sigmacc.yml &&
+	mkdir -p sub && cd sub && run 0 check &&
+	has "$io/stderr" "sigmacc: check for kql: 2 rule(s), 0 failed" &&
+	has "$io/stderr" "sigmacc: check for aql: 2 rule(s), 0 failed" &&
+	[ "$(grep -c "check for kql" "$io/stderr")" = 1 ] &&
+	run 0 check -t aql && hasnt "$io/stderr" "check for kql" &&
+	# an output's own pipeline is the one its pass uses
+	cd .. && printf '%s\n' "name: local" "target: aql" "description: x" "logsources: []" > local.yml &&
+	sed -i 's|{name: aql, target: aql}|{name: aql, target: aql, pipelines: [local.yml]}|' sigmacc.yml &&
+	run 2 check -t aql && has "$io/stderr" "local.yml:4:13: error: 'logsources' must be a non-empty list" &&
+	run 2 check --project sigmacc.yml -t aql && run 0 check -t kql &&
+	run 2 check -t spl && same "$io/stderr" "sigmacc: -t spl names no output of sigmacc.yml
+Try 'sigmacc --help'." &&
+	run 2 check -p qradar_windows && has "$io/stderr" "check of a project uses each output's pipelines" &&
+	[ ! -e generated ]
+}
+t "check without PATH: the project's rules and each output's target and pipelines" check_project
+
 mistakes() {
 	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: a, target: kqlx}" > sigmacc.yml &&
 	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (a): unknown target 'kqlx' (see 'sigmacc list targets')" &&

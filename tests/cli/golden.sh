@@ -142,7 +142,7 @@ done
 parsed() {
 	case $3 in
 	json) node -e 'let a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		a = Array.isArray(a) ? a : a.rules;	/* Sumo CSE: one {"rules": [...]} object */
+		a = Array.isArray(a) ? a : a.rules || a.resources;	/* Sumo CSE, ARM: one object */
 		if (!Array.isArray(a) || a.length !== 2) throw new Error("want an array of 2");' "$2" ;;
 	ndjson) node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
 		if (l.pop() !== "" || l.length !== 2) throw new Error("want 2 lines");

@@ -106,8 +106,9 @@ render_template(struct diag *d, const struct target *t, const struct template *t
 	struct query bare = *q;
 	if (tpl->no_projection)
 		bare.nproject = 0;
+	struct tpl_source src = template_source(&arena, &bare);
 	if (emit_query(&arena, d, t->be, &bare, tpl->compact, "default", &query))
-		template_render(&arena, d, tpl, r, query.data, opts, out);
+		template_render(&arena, d, tpl, r, query.data, &src, opts, out);
 	buf_free(&query);
 }
 

@@ -2,6 +2,8 @@
 #include "unit.h"
 #include "template.h"
 
+static unsigned query_max;	/* the template's query_max while a test renders */
+
 static char *
 render(enum tpl_escape mode, char *body, const char *rule_yaml)
 {
@@ -15,9 +17,9 @@ render(enum tpl_escape mode, char *body, const char *rule_yaml)
 	struct tpl_pair levels[] = {{"high", "High"}, {"low", "Low"}};
 	struct tpl_map map = {"severity", "level", "Medium", levels, 2};
 	struct template t = {.target = "kql", .format = "test", .maps = &map, .maps_count = 1,
-			     .body = body, .mode = mode};
+			     .body = body, .mode = mode, .query_max = query_max};
 	if (rule_load(&a, &d, &src, &rules, &n) && n == 1 &&
-	    !template_render(&a, &d, &t, rules[0], "Q | where x\n", &o, &out))
+	    !template_render(&a, &d, &t, rules[0], "Q | where x\n", NULL, &o, &out))
 		buf_printf(&out, "error: %s", d.msgs[0].text);
 	diag_clear(&d);
 	arena_free(&a);
@@ -54,6 +56,7 @@ derived(void **state)
 	ASSERT_RENDER(TPL_JSON, "{{severity}} {{tactics}} {{tactic_ids}} {{techniques}} {{subtechniques}}",
 		      "\"High\" [\"Execution\", \"CommandAndControl\"] [\"TA0002\", \"TA0011\"] "
 		      "[\"T1059\"] [\"T1059.001\"]");
+	ASSERT_RENDER(TPL_JSON, "{{subtechnique_ids}}", "[\"T1059.001\"]");
 	ASSERT_RENDER(TPL_YAML, "{{query|block 2}}", "|-\n  Q | where x");
 	ASSERT_RENDER(TPL_JSON, "[{{tactic_ids|prefix t:}}] {{tactics|first}} {{title|delete \"\\\\}}",
 		      "[\"t:TA0002\", \"t:TA0011\"] \"Execution\" \"A quoted  title\"");
@@ -69,6 +72,19 @@ sections(void **state)
 		      "[[\"TA0002\", \"Execution\"], [\"TA0011\", \"Command and Control\"]]");
 	ASSERT_RENDER(TPL_TEXT, "{{nope}}", "error: format kql/test: unknown placeholder 'nope'");
 	ASSERT_RENDER(TPL_TEXT, "{{#level}}x", "error: format kql/test: section 'level' is not closed");
+}
+
+/* A format's longest query: the query "Q | where x" has 11 characters. */
+static void
+query_limit(void **state)
+{
+	(void)state;
+	query_max = 11;
+	ASSERT_RENDER(TPL_TEXT, "{{query}}", "Q | where x");
+	query_max = 10;
+	ASSERT_RENDER(TPL_TEXT, "{{query}}",
+		      "error: the query is 11 characters long: format kql/test takes at most 10");
+	query_max = 0;
 }
 
 /* A correlation's body: extra placeholders, a map over one, and a rule object's members. */
@@ -111,6 +127,7 @@ main(void)
 		cmocka_unit_test(derived),
 		cmocka_unit_test(sections),
 		cmocka_unit_test(extras),
+		cmocka_unit_test(query_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
