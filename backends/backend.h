@@ -273,7 +273,7 @@ bool esql_parts(struct arena *a, struct diag *d, const struct query *q, bool com
 		struct esql_parts *out);
 
 /* The time column of a KQL table: Timestamp or TimeGenerated, or -O time_column (corr_kql.c). */
-const char *kql_time_column(const struct options *o, const char *table);
+const char *kql_time_column(const struct ir_options *o, const char *table);
 
 /* corr_common.c: shared by the correlation renderings above */
 /* Is the condition "every referenced rule" (gte/eq N rules, gt N-1)? */

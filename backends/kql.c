@@ -141,7 +141,7 @@ kql_query(struct emitter *em)
 	if (q->newest_first) {	/* before project, which need not keep the time column */
 		emit_newline(em, 0);
 		buf_printf(out, "| sort by %s desc",
-			   emit_ident(em, kql_time_column(q->opts, table)));
+			   emit_ident(em, kql_time_column(&q->options, table)));
 	}
 	if (q->nproject) {
 		emit_newline(em, 0);
