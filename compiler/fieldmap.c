@@ -720,6 +720,8 @@ norm_map_match(struct norm *n, struct match *m)
 		rewrite_prefixes(n, m, f);
 	if (f->dword && m->op == MATCH_STR && !rewrite_dword(n, m, f, sigma))
 		return NULL;
+	if (f->part && !norm_map_part(n, m, f, sigma))
+		return NULL;
 	if (f->warn && m->op == MATCH_STR)
 		warn_values(n, m, f, sigma);
 	if (!coerce(n, m, f->type, sigma))

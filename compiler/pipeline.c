@@ -76,6 +76,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("dword", struct pl_field, dword),
 	OPT_STR("warning", struct pl_field, warning),
 	OPT_STR("domain", struct pl_field, domain),
+	OPT_STR("part", struct pl_field, part),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
@@ -195,7 +196,7 @@ static const struct key_spec field_keys[] = {
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
 	{"warning", false, KEY_STR, NULL},
-	{"domain", false, KEY_STR, NULL},
+	{"domain", false, KEY_STR, NULL}, {"part", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
 	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
@@ -358,6 +359,11 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
 				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",
 						  yaml_get(f, "from")->text);
+			const struct ynode *part = yaml_get(f, "part");
+			if (part && ((strcmp(part->text, "name") && strcmp(part->text, "text")) ||
+				     !yaml_get(f, "to")))
+				return diag_error(d, part->pos, "field '%s': part must be name or text, "
+						  "with 'to'", yaml_get(f, "from")->text);
 			if (!yaml_get(f, "to") && !yaml_get(f, "values") && !yaml_get(f, "hashes"))
 				return diag_error(d, f->pos, "field '%s' needs 'to', 'values' or "
 						  "'hashes'", yaml_get(f, "from")->text);

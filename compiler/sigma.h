@@ -378,6 +378,7 @@ struct pl_field {
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
 	char *warning;		/* the mapping holds only for some data: which */
 	char *domain;		/* the data model splits DOMAIN\user: DOMAIN is in this field */
+	char *part;		/* name | text: `to` holds part of the field (fieldpart.c) */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;
