@@ -134,6 +134,7 @@ static const cyaml_schema_field_t logsource_fields[] = {
 				struct pl_logsource, select, select_fields),
 	OPT_STR("error", struct pl_logsource, error),
 	OPT_STR("warning", struct pl_logsource, warning),
+	OPT_STR("unconfirmed", struct pl_logsource, unconfirmed),
 	CYAML_FIELD_BOOL("passthrough", CYAML_FLAG_OPTIONAL, struct pl_logsource, passthrough),
 	OPT_STR("prefix", struct pl_logsource, prefix),
 	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
@@ -226,6 +227,7 @@ static const struct key_spec logsource_keys[] = {
 	{"product", false, KEY_STR, NULL}, {"service", false, KEY_STR, NULL},
 	{"categories", false, KEY_STRS, NULL}, {"select", false, KEY_MAP, &select_spec},
 	{"error", false, KEY_STR, NULL}, {"warning", false, KEY_STR, NULL},
+	{"unconfirmed", false, KEY_STR, NULL},
 	{"passthrough", false, KEY_BOOL, NULL}, {"prefix", false, KEY_STR, NULL},
 	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
 };
@@ -678,6 +680,7 @@ served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *
 	}
 	struct pl_logsource n = narrowed(a, o, b);
 	m.select = b->select;
+	m.unconfirmed = b->unconfirmed;
 	m.fields = n.fields;
 	m.fields_count = n.fields_count;
 	m.drop = n.drop;
@@ -737,6 +740,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 			m = narrowed(a, o, b);
 			m.select = o->select;
 			m.error = o->error;
+			m.unconfirmed = o->unconfirmed;	/* the overlay's own selection */
 			m.warning = o->warning ? o->warning : b->warning;
 			m.passthrough = o->passthrough || b->passthrough;
 			m.prefix = o->prefix ? o->prefix : b->prefix;

@@ -439,6 +439,9 @@ struct pl_logsource {
 	struct selection *select;	/* the event selection */
 	char *error;		/* the logsource is known but cannot be served: why */
 	char *warning;		/* served only in part (a subset of the events): what is missed */
+	/* no vendor source confirms the entry's selection: why; it serves rules only with
+	 * -O unconfirmed=true, with a warning naming it */
+	char *unconfirmed;
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
 	char *prefix;		/* with passthrough: written in front of those names */
 	/* pySigma's field_name_prefix/_suffix: fields not listed are named prefix + name +
