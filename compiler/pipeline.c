@@ -48,7 +48,7 @@ static const cyaml_schema_value_t rename_entry = {
 };
 
 static const cyaml_schema_field_t warn_fields[] = {
-	STR("text", struct pl_warn, text),
+	OPT_STR("text", struct pl_warn, text),
 	STR("why", struct pl_warn, why),
 	CYAML_FIELD_END,
 };
@@ -74,7 +74,6 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("extend", struct pl_field, extend),
 	OPT_STR("project_only", struct pl_field, project_only),
 	OPT_STR("dword", struct pl_field, dword),
-	OPT_STR("warning", struct pl_field, warning),
 	OPT_STR("domain", struct pl_field, domain),
 	OPT_STR("part", struct pl_field, part),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
@@ -184,7 +183,7 @@ static const struct key_spec value_keys[] = {
 };
 static const struct map_spec value_spec = {"a value entry", value_keys};
 static const struct key_spec warn_keys[] = {
-	{"text", true, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+	{"text", false, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
 };
 static const struct map_spec warn_spec = {"a warn entry", warn_keys};
 static const struct key_spec event_map_keys[] = {
@@ -196,7 +195,6 @@ static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
-	{"warning", false, KEY_STR, NULL},
 	{"domain", false, KEY_STR, NULL}, {"part", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},

@@ -357,7 +357,8 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 	char *to;
 };
 
-struct pl_warn {		/* a value text whose match the SIEM's data may not bear out */
+struct pl_warn {		/* a warning on the matches of a field: those whose value holds text
+			 * (the SIEM's data may not bear them out), or every one (no text) */
 	char *text;
 	char *why;
 };
@@ -376,7 +377,6 @@ struct pl_field {
 	char *extend;		/* computed column: `to` is defined as this expression */
 	char *project_only;	/* may be projected but not matched: the reason */
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
-	char *warning;		/* the mapping holds only for some data: which */
 	char *domain;		/* the data model splits DOMAIN\user: DOMAIN is in this field */
 	char *part;		/* name | text: `to` holds part of the field (fieldpart.c) */
 	struct pl_value *values;
