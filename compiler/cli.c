@@ -476,8 +476,14 @@ cli_targets(const char *list, const struct backend **targets)
 	return n;
 }
 
-/* Appends the -O keys of be (its own, then its formats') to names; format[] says which
- * format reads a key (NULL: the target itself). */
+const struct backend_option cli_pipeline_options[] = {
+	{"unconfirmed", "true|false", "false",
+	 "serve the pipeline entries no vendor source confirms, each with a warning"},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* Appends the -O keys of be (its own, the pipelines', then its formats') to names;
+ * format[] says which format reads a key (NULL: the target itself). */
 static void
 option_names(struct cli *c, const struct backend *be, const char **names, const char **format,
 	     int *n, int max)
@@ -485,6 +491,10 @@ option_names(struct cli *c, const struct backend *be, const char **names, const 
 	for (int k = 0; be->options && be->options[k].name && *n < max; k++) {
 		format[*n] = NULL;
 		names[(*n)++] = be->options[k].name;
+	}
+	for (int k = 0; cli_pipeline_options[k].name && *n < max; k++) {
+		format[*n] = NULL;
+		names[(*n)++] = cli_pipeline_options[k].name;
 	}
 	struct pathlist formats = {0};
 	template_list(c->templates, be->name, &formats);
@@ -529,13 +539,14 @@ read_by_format(const struct cli *c, const char **names, const char **format, int
 }
 
 /* Is the value of kv outside the choices its option declares ("events|flows")? After a
- * usage error. */
+ * usage error. Target -1 is the options of every target (cli_pipeline_options). */
 static bool
 bad_choice(const struct backend *const *targets, int n, const char *kv, size_t len)
 {
 	const char *value = kv + len + 1;
-	for (int i = 0; i < n; i++) {
-		for (const struct backend_option *o = targets[i]->options; o && o->name; o++) {
+	for (int i = -1; i < n; i++) {
+		const struct backend_option *opts = i < 0 ? cli_pipeline_options : targets[i]->options;
+		for (const struct backend_option *o = opts; o && o->name; o++) {
 			if (strlen(o->name) != len || strncmp(o->name, kv, len) || !strchr(o->type, '|'))
 				continue;
 			for (const char *p = o->type; *p;) {

@@ -67,16 +67,21 @@ list_pipelines(struct cli *c, const struct backend *only)
 	return status;
 }
 
+/* One line per option of opts (ended by a NULL name); how many. */
+static int
+print_options(const struct backend *be, const struct backend_option *opts)
+{
+	int n = 0;
+	for (const struct backend_option *o = opts; o && o->name; o++, n++)
+		printf("%-10s %-20s %-14s %s (default: %s)\n", be->name, o->name, o->type, o->help,
+		       o->fallback);
+	return n;
+}
+
 static void
 list_options(struct cli *c, const struct backend *be)
 {
-	int n = 0;
-	for (int k = 0; be->options && be->options[k].name; k++) {
-		const struct backend_option *o = &be->options[k];
-		printf("%-10s %-20s %-14s %s (default: %s)\n", be->name, o->name, o->type, o->help,
-		       o->fallback);
-		n++;
-	}
+	int n = print_options(be, be->options) + print_options(be, cli_pipeline_options);
 	struct pathlist names = {0};
 	template_list(c->templates, be->name, &names);
 	for (int f = 0; f < names.n; f++) {

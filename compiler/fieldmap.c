@@ -250,6 +250,8 @@ static void
 warn_values(struct norm *n, const struct match *m, const struct pl_field *f, const char *sigma)
 {
 	for (unsigned k = 0; k < f->warn_count; k++) {
+		if (!f->warn[k].text)
+			continue;	/* warned for every match already */
 		size_t wl = strlen(f->warn[k].text);
 		for (int i = 0; i < m->nvals; i++) {
 			const struct pattern *p = &m->vals[i].pat;
@@ -703,9 +705,11 @@ norm_map_match(struct norm *n, struct match *m)
 		m->field = pipeline_unlisted_name(n->a, n->ls, m->field);
 		return norm_match_expr(n, m);
 	}
-	if (f->warning)
-		diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s (target %s): %s",
-			     sigma, f->to ? f->to : "?", n->o->pipeline->name, n->o->target, f->warning);
+	for (unsigned k = 0; k < f->warn_count; k++)	/* a warn entry without text: every match */
+		if (!f->warn[k].text)
+			diag_warning(n->d, m->pos, "field '%s' is mapped to '%s' in pipeline %s "
+				     "(target %s): %s", sigma, f->to ? f->to : "?",
+				     n->o->pipeline->name, n->o->target, f->warn[k].why);
 	if (f->also_count > f->also_unmatched)
 		return map_names(n, m, f, sigma);
 	if (f->events)
@@ -720,6 +724,8 @@ norm_map_match(struct norm *n, struct match *m)
 	if (f->prefixes && m->op == MATCH_STR)
 		rewrite_prefixes(n, m, f);
 	if (f->dword && m->op == MATCH_STR && !rewrite_dword(n, m, f, sigma))
+		return NULL;
+	if (f->part && !norm_map_part(n, m, f, sigma))
 		return NULL;
 	if (f->warn && m->op == MATCH_STR)
 		warn_values(n, m, f, sigma);

@@ -418,6 +418,27 @@ resolve_columns(struct norm *n, struct query *q)
 	}
 }
 
+/*
+ * An entry whose selection no vendor source confirms (a channel name taken from
+ * one taxonomy copy, say) would give a query that may never fire: refused unless
+ * the user asks for such entries (-O unconfirmed=true), then served with a warning.
+ */
+static bool
+norm_unconfirmed(struct norm *n, const struct rule *r)
+{
+	const char *opt = options_get(n->o, "unconfirmed");
+	if (opt && !strcmp(opt, "true")) {
+		diag_warning(n->d, r->logsource.pos, "logsource %s in pipeline %s (target %s) is "
+			     "served by an unconfirmed entry (-O unconfirmed=true): %s", n->lsname,
+			     n->o->pipeline->name, n->o->target, n->ls->unconfirmed);
+		return true;
+	}
+	return diag_error(n->d, r->logsource.pos, "logsource %s in pipeline %s (target %s) has "
+			  "only an unconfirmed entry: %s (-O unconfirmed=true serves it, with a "
+			  "warning)", n->lsname, n->o->pipeline->name, n->o->target,
+			  n->ls->unconfirmed);
+}
+
 struct query *
 normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
@@ -433,6 +454,8 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 				   n.ls && n.ls->error ? n.ls->error : "");
 			return NULL;
 		}
+		if (n.ls->unconfirmed && !norm_unconfirmed(&n, r))
+			return NULL;
 		q->select = n.ls->select;
 		if (n.ls->warning)
 			diag_warning(d, r->logsource.pos, "logsource %s in pipeline %s (target %s): %s",

@@ -61,4 +61,9 @@ void norm_use_extend(struct norm *n, const struct pl_field *f);
 /* An unlisted field's name in an entry with passthrough (its prefix, if any, in front). */
 const char *norm_passthrough_name(struct norm *n, const char *field);
 
+/* fieldpart.c */
+/* m on a field that holds part of the Sigma field (pipeline part: name|text): its values
+ * rewritten for the part, or false after an error for one that cannot keep its meaning. */
+bool norm_map_part(struct norm *n, struct match *m, const struct pl_field *f, const char *sigma);
+
 #endif

@@ -322,6 +322,7 @@ served_as(struct arena *a, const struct pl_logsource *o, const struct pipeline *
 	}
 	struct pl_logsource n = narrowed(a, o, b);
 	m.select = b->select;
+	m.unconfirmed = b->unconfirmed;
 	m.fields = n.fields;
 	m.fields_count = n.fields_count;
 	m.drop = n.drop;
@@ -382,6 +383,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 			m = narrowed(a, o, b);
 			m.select = o->select;
 			m.error = o->error;
+			m.unconfirmed = o->unconfirmed;	/* the overlay's own selection */
 			m.warning = o->warning ? o->warning : b->warning;
 			m.passthrough = o->passthrough || b->passthrough;
 			m.prefix = o->prefix ? o->prefix : b->prefix;

@@ -22,7 +22,8 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 	char *to;
 };
 
-struct pl_warn {		/* a value text whose match the SIEM's data may not bear out */
+struct pl_warn {		/* a warning on the matches of a field: those whose value holds text
+			 * (the SIEM's data may not bear them out), or every one (no text) */
 	char *text;
 	char *why;
 };
@@ -41,8 +42,8 @@ struct pl_field {
 	char *extend;		/* computed column: `to` is defined as this expression */
 	char *project_only;	/* may be projected but not matched: the reason */
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
-	char *warning;		/* the mapping holds only for some data: which */
 	char *domain;		/* the data model splits DOMAIN\user: DOMAIN is in this field */
+	char *part;		/* name | text: `to` holds part of the field (fieldpart.c) */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;
@@ -71,6 +72,9 @@ struct pl_logsource {
 	struct selection *select;	/* the event selection */
 	char *error;		/* the logsource is known but cannot be served: why */
 	char *warning;		/* served only in part (a subset of the events): what is missed */
+	/* no vendor source confirms the entry's selection: why; it serves rules only with
+	 * -O unconfirmed=true, with a warning naming it */
+	char *unconfirmed;
 	bool passthrough;	/* fields not listed keep their Sigma names, silently */
 	char *prefix;		/* with passthrough: written in front of those names */
 	/* pySigma's field_name_prefix/_suffix: fields not listed are named prefix + name +

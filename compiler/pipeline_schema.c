@@ -44,7 +44,7 @@ static const cyaml_schema_value_t rename_entry = {
 };
 
 static const cyaml_schema_field_t warn_fields[] = {
-	STR("text", struct pl_warn, text),
+	OPT_STR("text", struct pl_warn, text),
 	STR("why", struct pl_warn, why),
 	CYAML_FIELD_END,
 };
@@ -70,8 +70,8 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("extend", struct pl_field, extend),
 	OPT_STR("project_only", struct pl_field, project_only),
 	OPT_STR("dword", struct pl_field, dword),
-	OPT_STR("warning", struct pl_field, warning),
 	OPT_STR("domain", struct pl_field, domain),
+	OPT_STR("part", struct pl_field, part),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
 	OPT_SEQ("hashes", struct pl_field, hashes, &rename_entry),
@@ -129,6 +129,7 @@ static const cyaml_schema_field_t logsource_fields[] = {
 				struct pl_logsource, select, select_fields),
 	OPT_STR("error", struct pl_logsource, error),
 	OPT_STR("warning", struct pl_logsource, warning),
+	OPT_STR("unconfirmed", struct pl_logsource, unconfirmed),
 	CYAML_FIELD_BOOL("passthrough", CYAML_FLAG_OPTIONAL, struct pl_logsource, passthrough),
 	OPT_STR("prefix", struct pl_logsource, prefix),
 	OPT_SEQ("fields", struct pl_logsource, fields, &field_entry),
@@ -202,7 +203,7 @@ static const struct key_spec value_keys[] = {
 };
 static const struct map_spec value_spec = {"a value entry", value_keys};
 static const struct key_spec warn_keys[] = {
-	{"text", true, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+	{"text", false, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
 };
 static const struct map_spec warn_spec = {"a warn entry", warn_keys};
 static const struct key_spec event_map_keys[] = {
@@ -214,8 +215,7 @@ static const struct key_spec field_keys[] = {
 	{"from", true, KEY_STR, NULL}, {"to", false, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
-	{"warning", false, KEY_STR, NULL},
-	{"domain", false, KEY_STR, NULL},
+	{"domain", false, KEY_STR, NULL}, {"part", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
 	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
@@ -245,6 +245,7 @@ static const struct key_spec logsource_keys[] = {
 	{"product", false, KEY_STR, NULL}, {"service", false, KEY_STR, NULL},
 	{"categories", false, KEY_STRS, NULL}, {"select", false, KEY_MAP, &select_spec},
 	{"error", false, KEY_STR, NULL}, {"warning", false, KEY_STR, NULL},
+	{"unconfirmed", false, KEY_STR, NULL},
 	{"passthrough", false, KEY_BOOL, NULL}, {"prefix", false, KEY_STR, NULL},
 	{"fields", false, KEY_MAPS, &field_spec}, {NULL, false, 0, NULL},
 };
@@ -390,6 +391,11 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
 				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",
 						  yaml_get(f, "from")->text);
+			const struct ynode *part = yaml_get(f, "part");
+			if (part && ((strcmp(part->text, "name") && strcmp(part->text, "text")) ||
+				     !yaml_get(f, "to")))
+				return diag_error(d, part->pos, "field '%s': part must be name or text, "
+						  "with 'to'", yaml_get(f, "from")->text);
 			if (!yaml_get(f, "to") && !yaml_get(f, "values") && !yaml_get(f, "hashes"))
 				return diag_error(d, f->pos, "field '%s' needs 'to', 'values' or "
 						  "'hashes'", yaml_get(f, "from")->text);

@@ -201,7 +201,7 @@ t "no progress line when stderr is not a terminal; list never crashes without da
 	run 0 convert -t spl rules && ! grep -q "$(printf "\r")" "$tmp/stderr" &&
 	run 1 list pipelines --templates "$tmp/nothing" && has "$tmp/stderr" "no pipelines in" &&
 	run 0 list formats kql --templates "$tmp/nothing" && has "$tmp/stdout" default &&
-	run 0 list options kql --templates "$tmp/nothing" && has "$tmp/stdout" "(no options)"'
+	run 0 list options kql --templates "$tmp/nothing" && has "$tmp/stdout" "kql        unconfirmed"'
 t "every command of the README's Using it exits 0 (outputs into a temporary directory)" '
 	sed -n "/^## Using it/,/^\`\`\`\$/p" README.md | grep "^build/sigmacc" |
 		sed "s/ *#.*//; s|^build/sigmacc|\"\$bin\"|; s| build/| $tmp/readme-|g" > "$tmp/readme.sh" &&
