@@ -83,6 +83,11 @@ static const struct udm_field udm_fields[] = {
 	{"target.process.file.sha1", UDM_STRING, NULL},
 	{"target.process.file.sha256", UDM_STRING, NULL},
 	{"target.process.file.pe_file.imphash", UDM_STRING, NULL},
+	/* Sysmon's version fields (WINDOWS_SYSMON parser change log; repeated: asset.software) */
+	{"target.asset.software.description", UDM_STRING, NULL},
+	{"target.asset.software.name", UDM_STRING, NULL},
+	{"target.asset.software.vendor_name", UDM_STRING, NULL},
+	{"target.asset.software.version", UDM_STRING, NULL},
 	{"target.file.full_path", UDM_STRING, NULL},
 	{"target.file.md5", UDM_STRING, NULL},
 	{"target.file.sha1", UDM_STRING, NULL},
@@ -119,6 +124,8 @@ yaral_field(struct emitter *em, const char *path)
  */
 static const char *const repeated_paths[] = {
 	"principal.ip", "target.ip", "network.dns.questions.name", "target.process.file.names",
+	"target.asset.software.description", "target.asset.software.name",
+	"target.asset.software.vendor_name", "target.asset.software.version",
 };
 
 static bool
