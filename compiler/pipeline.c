@@ -360,6 +360,13 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
 				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",
 						  yaml_get(f, "from")->text);
+			/* a split names the key field in `to`; the other rewrites would bypass it */
+			const struct ynode *sp = yaml_get(f, "split");
+			if (sp && (!yaml_get(f, "to") || yaml_get(f, "values") || yaml_get(f, "hashes") ||
+				   yaml_get(f, "events") || yaml_get(f, "extend")))
+				return diag_error(d, sp->pos, "field '%s': split needs 'to' (the key "
+						  "field) and no values, hashes, events or extend",
+						  yaml_get(f, "from")->text);
 			if (!yaml_get(f, "to") && !yaml_get(f, "values") && !yaml_get(f, "hashes"))
 				return diag_error(d, f->pos, "field '%s' needs 'to', 'values' or "
 						  "'hashes'", yaml_get(f, "from")->text);
