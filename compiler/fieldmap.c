@@ -143,8 +143,8 @@ map_hashes(struct norm *n, const struct match *m, const struct pl_field *f, cons
 }
 
 /* Rewrites a leading abbreviation (HKLM\ -> HKEY_LOCAL_MACHINE\), also after a leading W*. */
-static void
-rewrite_prefixes(struct norm *n, struct match *m, const struct pl_field *f)
+void
+norm_rewrite_prefixes(struct norm *n, struct match *m, const struct pl_field *f)
 {
 	for (int i = 0; i < m->nvals; i++) {
 		struct pattern *p = &m->vals[i].pat;
@@ -721,8 +721,10 @@ norm_map_match(struct norm *n, struct match *m)
 	m->field = f->to;
 	m->domain_field = f->domain;
 	norm_use_extend(n, f);
+	if (f->split)
+		return norm_map_split(n, m, f, sigma);
 	if (f->prefixes && m->op == MATCH_STR)
-		rewrite_prefixes(n, m, f);
+		norm_rewrite_prefixes(n, m, f);
 	if (f->dword && m->op == MATCH_STR && !rewrite_dword(n, m, f, sigma))
 		return NULL;
 	if (f->part && !norm_map_part(n, m, f, sigma))

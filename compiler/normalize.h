@@ -60,6 +60,13 @@ struct expr *norm_map_match(struct norm *n, struct match *m);
 void norm_use_extend(struct norm *n, const struct pl_field *f);
 /* An unlisted field's name in an entry with passthrough (its prefix, if any, in front). */
 const char *norm_passthrough_name(struct norm *n, const char *field);
+/* Rewrites the leading abbreviations of m's values (the field's prefixes:). */
+void norm_rewrite_prefixes(struct norm *n, struct match *m, const struct pl_field *f);
+
+/* fieldmap_split.c */
+/* A key\value path matched as the key field and the value-name field; NULL after an error. */
+struct expr *norm_map_split(struct norm *n, const struct match *m, const struct pl_field *f,
+			    const char *sigma);
 
 /* fieldpart.c */
 /* m on a field that holds part of the Sigma field (pipeline part: name|text): its values

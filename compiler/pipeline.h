@@ -44,6 +44,8 @@ struct pl_field {
 	char *dword;		/* decimal | both: how the SIEM stores Sysmon's DWORD (0x...) */
 	char *domain;		/* the data model splits DOMAIN\user: DOMAIN is in this field */
 	char *part;		/* name | text: `to` holds part of the field (fieldpart.c) */
+	char *split;		/* a registry path key\value: the key is in `to`, the value name
+				 * (after the last backslash) in this field */
 	struct pl_value *values;
 	unsigned values_count;
 	struct pl_rename *prefixes;

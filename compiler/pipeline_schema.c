@@ -71,6 +71,7 @@ static const cyaml_schema_field_t field_fields[] = {
 	OPT_STR("project_only", struct pl_field, project_only),
 	OPT_STR("dword", struct pl_field, dword),
 	OPT_STR("domain", struct pl_field, domain),
+	OPT_STR("split", struct pl_field, split),
 	OPT_STR("part", struct pl_field, part),
 	OPT_SEQ("values", struct pl_field, values, &value_entry),
 	OPT_SEQ("prefixes", struct pl_field, prefixes, &rename_entry),
@@ -216,6 +217,7 @@ static const struct key_spec field_keys[] = {
 	{"extend", false, KEY_STR, NULL}, {"project_only", false, KEY_STR, NULL},
 	{"dword", false, KEY_STR, NULL},
 	{"domain", false, KEY_STR, NULL}, {"part", false, KEY_STR, NULL},
+	{"split", false, KEY_STR, NULL},
 	{"values", false, KEY_MAPS, &value_spec}, {"prefixes", false, KEY_MAPS, &rename_spec},
 	{"hashes", false, KEY_MAPS, &rename_spec}, {"warn", false, KEY_MAPS, &warn_spec},
 	{"events", false, KEY_MAPS, &event_map_spec}, {NULL, false, 0, NULL},
@@ -390,6 +392,13 @@ check_semantics(struct diag *d, const struct ynode *doc)
 			const struct ynode *dw = yaml_get(f, "dword");
 			if (dw && strcmp(dw->text, "decimal") && strcmp(dw->text, "both"))
 				return diag_error(d, dw->pos, "field '%s': dword must be decimal or both",
+						  yaml_get(f, "from")->text);
+			/* a split names the key field in `to`; the other rewrites would bypass it */
+			const struct ynode *sp = yaml_get(f, "split");
+			if (sp && (!yaml_get(f, "to") || yaml_get(f, "values") || yaml_get(f, "hashes") ||
+				   yaml_get(f, "events") || yaml_get(f, "extend")))
+				return diag_error(d, sp->pos, "field '%s': split needs 'to' (the key "
+						  "field) and no values, hashes, events or extend",
 						  yaml_get(f, "from")->text);
 			const struct ynode *part = yaml_get(f, "part");
 			if (part && ((strcmp(part->text, "name") && strcmp(part->text, "text")) ||

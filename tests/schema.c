@@ -137,6 +137,8 @@ check_entry(const struct schema *s, const char *pipeline, unsigned idx,
 		int nn = 0;
 		if (f->to && !f->extend)
 			names[nn++] = f->to;
+		if (f->split)
+			names[nn++] = f->split;
 		for (unsigned v = 0; v < f->values_count && nn < 63; v++)
 			names[nn++] = f->values[v].field;
 		for (unsigned h = 0; h < f->hashes_count && nn < 63; h++)
