@@ -4,10 +4,14 @@
  * and emitted for every target: with each of the target's pipelines, without
  * a pipeline, in every output format (the target's own and the templates
  * of templates/formats/), in the normal and the --compact layout, and as the
- * IR dump. Like the CLI, each target loads the file into the arena afresh;
- * nothing is written to a file.
+ * IR dump. The correlation documents are read after the rules and compiled
+ * for every target with its default pipeline, in the normal and the
+ * --compact layout and with each template, and dumped as the IR. Like the
+ * CLI, each target loads the file into the arena afresh; nothing is written
+ * to a file.
  */
 #include "fuzz.h"
+#include "../../compiler/correlation.h"
 #include "../../compiler/driver.h"
 
 #include <stdlib.h>
@@ -152,6 +156,30 @@ dump_ir(struct diag *d, const struct rule *r)
 	}
 }
 
+/* The correlations as driver.c compiles them (NULL t: the IR). */
+static void
+compile_correlations(struct diag *d, struct correlation **cors, int ncors, const struct target *t)
+{
+	struct session s = {.be = t ? t->be : NULL, .product = t ? PRODUCT_QUERY : PRODUCT_IR,
+			    .opts = {.target = t ? t->be->name : "none", .vars = &vars}};
+	if (t) {
+		s.opts.pipeline = t->pipelines[0];
+		s.opts.unmapped = UNMAPPED_PASSTHROUGH;
+	}
+	/* the two layouts, then each template */
+	for (int k = -2; k < (t ? t->ntemplates : -1); k++) {
+		s.compact = k == -1;
+		s.tpl = k >= 0 ? t->templates[k] : NULL;
+		for (int i = 0; i < ncors; i++) {
+			if (corr_hides_corr(cors, ncors, cors[i]))
+				continue;
+			struct buf out = {0};
+			corr_compile(&s, &arena, d, cors[i], &out);
+			buf_free(&out);
+		}
+	}
+}
+
 /*
  * One pass as the CLI makes it for one target (NULL: the IR): the file loaded
  * into the reset arena, every rule compiled, the diagnostics rendered. A pass
@@ -165,7 +193,13 @@ run_pass(const uint8_t *data, size_t size, const struct target *t)
 	fuzz_begin(&in, "fuzz.yml", data, size);
 	struct rule **rules;
 	int nrules = 0;
-	rule_load(&arena, &in.d, &in.src, &rules, &nrules);
+	struct ynode **docs = NULL;
+	int ndocs = 0;
+	rule_load_docs(&arena, &in.d, &in.src, &rules, &nrules, &docs, &ndocs);
+	struct correlation **cors = NULL;
+	int ncors = 0;
+	if (!corr_load(&arena, &in.d, NULL, in.src.name, docs, ndocs, rules, nrules, &cors, &ncors))
+		ncors = 0;
 	for (int i = 0; i < nrules; i++) {
 		in.d.context = rule_context(&arena, rules[i]);
 		for (int pl = -1; t && pl < t->npipelines; pl++)
@@ -174,6 +208,7 @@ run_pass(const uint8_t *data, size_t size, const struct target *t)
 			dump_ir(&in.d, rules[i]);
 	}
 	in.d.context = NULL;
+	compile_correlations(&in.d, cors, ncors, t);
 	fuzz_end(&in);
 }
 
