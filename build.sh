@@ -111,8 +111,16 @@ demo() {
 			echo
 		done
 	done
-	printf '==> sigmacc test rules/ (the test cases beside each rule)\n'
-	"$RELEASE/sigmacc" test --vars rules/web_service.vars.yml rules/
+	# the pack's correlation: several web services from one host within 10 minutes
+	corr=tests/correlations/t1102_web_service_domains.yml
+	for target in $("$RELEASE/sigmacc" list targets | cut -d' ' -f1); do
+		printf '==> %s (%s)\n' "$corr" "$target"
+		"$RELEASE/sigmacc" convert -t "$target" --vars rules/web_service.vars.yml "$corr" ||
+			echo "(not compiled for $target: see the error above)"
+		echo
+	done
+	printf '==> sigmacc test rules/ %s (the test cases beside each rule)\n' "$corr"
+	"$RELEASE/sigmacc" test --vars rules/web_service.vars.yml rules/ "$corr"
 	echo "The binary is $RELEASE/sigmacc; './build.sh install [PREFIX]' installs it."
 }
 
