@@ -154,24 +154,38 @@ mapped(const struct ynode *m, const char *name)
 	return NULL;
 }
 
+/* Renames every listed field (each of its names, one-to-many included) through one,
+ * which adds the new names of one old name to ns. */
 static void
-apply_mapping(struct arena *a, struct py_names *nm, const struct py_xform *x)
+rename_listed(struct arena *a, struct py_names *nm, const struct py_xform *x,
+	      void (*one)(struct arena *, const struct py_xform *, const char *, bool,
+			  struct names *))
 {
 	int before = nm->n;
 	for (int i = 0; i < before; i++) {
 		struct pl_field *f = &nm->v[i];
 		struct names ns = {0};
-		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
-			const char *name = field_name(f, k);
-			const struct ynode *to = passes(&x->fc, name) ? mapped(x->mapping, name) : NULL;
-			if (to)
-				mapped_names(a, to, &ns, name_off(f, k));
-			else
-				names_add(a, &ns, name, name_off(f, k));
-		}
+		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++)
+			one(a, x, field_name(f, k), name_off(f, k), &ns);
 		if (ns.n)
 			field_rename(a, f, &ns);
 	}
+}
+
+static void
+map_one(struct arena *a, const struct py_xform *x, const char *name, bool off, struct names *ns)
+{
+	const struct ynode *to = passes(&x->fc, name) ? mapped(x->mapping, name) : NULL;
+	if (to)
+		mapped_names(a, to, ns, off);
+	else
+		names_add(a, ns, name, off);
+}
+
+static void
+apply_mapping(struct arena *a, struct py_names *nm, const struct py_xform *x)
+{
+	rename_listed(a, nm, x, map_one);
 	for (int i = 0; i < x->mapping->nkids; i += 2) {
 		const char *key = x->mapping->kids[i]->text;
 		struct names ns = {0};
@@ -189,23 +203,18 @@ affixed(struct arena *a, const struct py_xform *x, const char *name)
 				      arena_printf(a, "%s%s", x->text, name);
 }
 
+static void
+affix_one(struct arena *a, const struct py_xform *x, const char *name, bool off, struct names *ns)
+{
+	names_add(a, ns, passes(&x->fc, name) ? affixed(a, x, name) : name, off);
+}
+
 /* field_name_prefix and field_name_suffix: every field the conditions pass, listed or not. */
 static void
 apply_affix(struct arena *a, struct py_names *nm, const struct py_xform *x)
 {
 	bool others = passes(&x->fc, NULL);
-	int before = nm->n;
-	for (int i = 0; i < before; i++) {
-		struct pl_field *f = &nm->v[i];
-		struct names ns = {0};
-		for (unsigned k = 0; !f->project_only && k <= f->also_count; k++) {
-			const char *name = field_name(f, k);
-			names_add(a, &ns, passes(&x->fc, name) ? affixed(a, x, name) : name,
-				  name_off(f, k));
-		}
-		if (ns.n)
-			field_rename(a, f, &ns);
-	}
+	rename_listed(a, nm, x, affix_one);
 	/* the names a condition lists that fare otherwise than the unlisted ones */
 	for (int c = 0; c < x->fc.n; c++)
 		for (int k = 0; k < x->fc.lists[c]->nkids; k++) {
