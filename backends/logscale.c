@@ -359,7 +359,7 @@ match_regex(struct emitter *em, const struct match *m, const char *f, struct ter
 			unsigned bit = features & logscale_unsupported;
 			bit &= -bit;
 			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which LogScale "
-					  "does not support (target logscale)", m->field,
+					  "does not support (target logscale)", emit_field_shown(m),
 					  regex_feature_name(bit));
 		}
 		struct buf b = {0};
@@ -372,7 +372,7 @@ match_regex(struct emitter *em, const struct match *m, const char *f, struct ter
 					buf_free(&b);
 					return diag_error(em->d, m->pos, "regex for field '%s' uses \\%c, "
 							  "which LogScale does not support (target "
-							  "logscale)", m->field, v->text[j + 1]);
+							  "logscale)", emit_field_shown(m), v->text[j + 1]);
 				}
 				buf_putn(&b, v->text + j, 2);
 				j++;
