@@ -159,6 +159,17 @@ struct syntax {
 	/* Keywords: a contains match on this text as field; NULL: refused. */
 	const char *keyword;
 	bool keyword_plain;	/* only a single literal (no inner wildcard) */
+
+	/* ---- regex literals with trailing flags, free-text regex keywords ---- */
+	const char *name_lead;	/* characters a bare name may also start with ("@#") */
+	/* The letters of the flags i, m and s written after the regex literal ("imd"), for
+	 * a Sigma regex and a wildcard value alike; NULL: an inline (?ims) group. */
+	const char *re_flags_after;
+	bool re_plain_groups;	/* named groups are written as plain (?: groups */
+	/* A keyword as an unanchored regex over the raw event, $v the regex literal
+	 * ("match(_raw, $v)"), instead of keyword; outer W* of the value add nothing. */
+	const char *keyword_re;
+	bool keyword_re_more;	/* ... numbers (==), Sigma regexes and "" or '*' too */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
@@ -349,6 +360,9 @@ bool flags_emit(struct emitter *em, const struct backend *expr_be, const char *l
 		const char *open, const char *close);
 /* sep and the column name, for each flag: the flags after a projection's fields. */
 void flags_project(struct emitter *em, const char *sep);
+/* The projection: a new line, lead, the fields and then the flag columns as the target
+ * writes their names, sep between them; true. No fields to project: nothing, false. */
+bool flags_columns(struct emitter *em, const char *lead, const char *sep);
 /* emit_name_ok for every flag column name. */
 bool flags_names(struct emitter *em);
 

@@ -51,9 +51,10 @@ name_reserved(const struct syntax *sx, const char *s, size_t n)
 static bool
 name_bare(const struct syntax *sx, const char *s, size_t n)
 {
-	if (!n || (!sx->name_digit && s[0] >= '0' && s[0] <= '9'))
+	size_t lead = n && sx->name_lead && strchr(sx->name_lead, s[0]) ? 1 : 0;
+	if (n == lead || (!sx->name_digit && s[0] >= '0' && s[0] <= '9'))
 		return false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = lead; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '_' || (c && sx->name_chars && strchr(sx->name_chars, c))))
@@ -235,6 +236,45 @@ glob_text(struct emitter *em, const struct pattern *p, size_t *n)
 	return r;
 }
 
+/* The regex literal q with the letters of flags ("ims") after it, where the syntax writes
+ * them there (re_flags_after); NULL stays NULL. */
+static const char *
+regex_flags_after(struct emitter *em, const char *q, const char *flags)
+{
+	static const char inline_letters[] = "ims";
+	const char *letters = em->be->syntax->re_flags_after;
+	if (!q || !letters)
+		return q;
+	char tail[4] = {0};
+	for (int i = 0; flags[i]; i++)
+		tail[i] = letters[strchr(inline_letters, flags[i]) - inline_letters];
+	return arena_printf(em->a, "%s%s", q, tail);
+}
+
+/* re with each named group (?<name> or (?P<name> written as a plain (?: group. */
+static const char *
+regex_plain_groups(struct emitter *em, const char *re, size_t *n)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < *n; i++) {
+		if (re[i] == '\\' && i + 1 < *n) {
+			buf_putn(&b, re + i++, 2);
+		} else if (re[i] == '(' && i + 2 < *n && re[i + 1] == '?' &&
+			   (re[i + 2] == '<' || re[i + 2] == 'P')) {
+			/* lookbehind (?<= (?<! is refused before this */
+			const char *gt = memchr(re + i, '>', *n - i);
+			buf_puts(&b, "(?:");
+			i = gt ? (size_t)(gt - re) : i + 2;
+		} else {
+			buf_putc(&b, re[i]);
+		}
+	}
+	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
+	*n = b.len;
+	buf_free(&b);
+	return r;
+}
+
 /* The regex comparison of a wildcard value (targets.md §0.3), cut by the class's shape. */
 static const char *
 pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
@@ -261,13 +301,18 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 	size_t from = shape & SHAPE_OPEN_HEAD ? 1 : 0;
 	size_t n = body.len - from - (shape & SHAPE_OPEN_TAIL ? 1 : 0);
 	bool icase = !m->cased && !sx->re_case_op;
-	if (icase || dot)
-		buf_printf(&re, "(?%s%s)", icase ? "i" : "", dot ? "s" : "");
+	const char *flags = icase && dot ? "is" : icase ? "i" : dot ? "s" : "";
+	if (*flags && !sx->re_flags_after) {	/* no printf: one per value, on every target */
+		buf_puts(&re, "(?");
+		buf_puts(&re, flags);
+		buf_putc(&re, ')');
+	}
 	if (sx->re_body)
 		quote_regex(&re, sx->re_body, body.data + from, n);
 	else
 		buf_putn(&re, body.data + from, n);
-	const char *q = quote_str(em->a, sx->re_quote, re.data, re.len);
+	const char *q = regex_flags_after(em, quote_str(em->a, sx->re_quote, re.data, re.len),
+					  flags);
 	if (!q)
 		refuse_value(em, m, "regex", re.data, re.len);
 	buf_free(&body);
@@ -339,11 +384,54 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 	return true;
 }
 
+/*
+ * A keyword as an unanchored regex over the raw event (syntax.keyword_re): the
+ * table's regex forms with keyword_re as the operator; outer W* add nothing.
+ */
+static bool
+keyword_regex(struct emitter *em, const struct match *m, struct terms *out)
+{
+	const struct syntax *sx = em->be->syntax;
+	bool more = sx->keyword_re_more;
+	if (m->op != MATCH_STR && !(more && (m->op == MATCH_RE || (m->op == MATCH_NUM &&
+								 m->vals[0].cmp == CMP_EQ))))
+		return emit_refuse_unsupported(em, m->pos, NULL, "keyword search with %s",
+					       match_op_name(m->op));
+	struct syntax ksx = *sx;
+	ksx.re_op[0] = ksx.re_op[1] = sx->keyword_re;
+	struct backend kbe = *em->be;
+	kbe.syntax = &ksx;
+	struct emitter k = *em;
+	k.be = &kbe;
+	for (int i = 0; i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		struct pattern p = m->op == MATCH_NUM ? value_literal(em->a, v->text, strlen(v->text))
+						      : v->pat;
+		int lo = 0, hi = p.nsegs;
+		while (lo < hi && p.segs[lo].kind == SEG_STAR)
+			lo++;
+		while (hi > lo && p.segs[hi - 1].kind == SEG_STAR)
+			hi--;
+		if (m->op != MATCH_RE && hi == lo && !more)
+			return emit_refuse_unsupported(em, m->pos, NULL, "keyword search for an "
+						       "empty or '*' value");
+		struct pattern inner = {hi > lo ? p.segs + lo : NULL, hi - lo};
+		const char *atom = m->op == MATCH_RE ? emit_regex(&k, m, v, "")
+			: emit_pattern_re(&k, m, &inner, SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL, "");
+		if (!atom)
+			return false;
+		term_add(em, out, atom);
+	}
+	return true;
+}
+
 /* A keyword matches anywhere: a contains match of the value's inner part on sx->keyword. */
 static bool
 keyword_match(struct emitter *em, const struct match *m, struct terms *out)
 {
 	const struct syntax *sx = em->be->syntax;
+	if (sx->keyword_re)
+		return keyword_regex(em, m, out);
 	if (!sx->keyword)
 		return emit_refuse_unsupported(em, m->pos, NULL, "keyword search");
 	if (m->op != MATCH_STR)
@@ -416,15 +504,18 @@ emit_regex(struct emitter *em, const struct match *m, const struct mval *v, cons
 	struct buf re = {0};
 	if (sx->re_pad)
 		buf_printf(&re, "(?s:.*)(?%s:", flags);
-	else if (*flags)
+	else if (*flags && !sx->re_flags_after)
 		buf_printf(&re, "(?%s)", flags);
+	size_t n = v->len;
+	const char *text = sx->re_plain_groups ? regex_plain_groups(em, v->text, &n) : v->text;
 	if (sx->re_body)
-		quote_regex(&re, sx->re_body, v->text, v->len);
+		quote_regex(&re, sx->re_body, text, n);
 	else
-		buf_putn(&re, v->text, v->len);
+		buf_putn(&re, text, n);
 	if (sx->re_pad)
 		buf_puts(&re, ")(?s:.*)");
-	const char *q = quote_str(em->a, sx->re_quote, re.data ? re.data : "", re.len);
+	const char *q = regex_flags_after(em, quote_str(em->a, sx->re_quote, re.data ? re.data : "",
+							re.len), flags);
 	buf_free(&re);
 	if (!q) {
 		refuse_value(em, m, "regex", v->text, v->len);

@@ -48,6 +48,21 @@ flags_project(struct emitter *em, const char *sep)
 }
 
 bool
+flags_columns(struct emitter *em, const char *lead, const char *sep)
+{
+	if (!em->q->nproject)
+		return false;
+	emit_newline(em, 0);
+	buf_puts(em->out, lead);
+	for (int i = 0; i < em->q->nproject; i++) {
+		buf_puts(em->out, i ? sep : "");
+		buf_puts(em->out, emit_ident(em, em->q->project[i]));
+	}
+	flags_project(em, sep);
+	return true;
+}
+
+bool
 flags_names(struct emitter *em)
 {
 	for (int i = 0; i < em->q->nflags; i++)

@@ -143,13 +143,7 @@ kql_query(struct emitter *em)
 		buf_printf(out, "| sort by %s desc",
 			   emit_ident(em, kql_time_column(&q->options, table)));
 	}
-	if (q->nproject) {
-		emit_newline(em, 0);
-		buf_puts(out, "| project ");
-		for (int i = 0; i < q->nproject; i++)
-			buf_printf(out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
-		flags_project(em, ", ");
-	}
+	flags_columns(em, "| project ", ", ");
 	return true;
 }
 

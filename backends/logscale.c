@@ -16,14 +16,21 @@
 /* Characters escaped in a pattern regex; '/' because the regex sits in /.../. */
 static const char regex_metas[] = "\\.^$|?*+()[]{}/";
 
-/* Constructs the LogScale regex engines reject (or that we cannot prove they accept). */
-static const unsigned logscale_unsupported = REGEX_LOOKAHEAD | REGEX_LOOKBEHIND | REGEX_BACKREF |
-					     REGEX_POSSESSIVE | REGEX_ATOMIC | REGEX_CONDITIONAL |
-					     REGEX_BIG_Z | REGEX_BIG_G | REGEX_COMMENT |
-					     REGEX_FLAGS;
-
-/* Escapes LogScale documents as unsupported: \p{..}, \h, \v, \R, \X, \e, \C, \N{..}. */
-static const char unsupported_escapes[] = "pPhHvVRXeCN";
+/* An escape LogScale documents as unsupported (\p{..}, \h, \v, \R, \X, \e, \C, \N{..}),
+ * or NULL. */
+static const char *
+logscale_regex_gap(const char *re, size_t n)
+{
+	static const char escapes[][3] = {"\\p", "\\P", "\\h", "\\H", "\\v", "\\V", "\\R",
+					  "\\X", "\\e", "\\C", "\\N"};
+	for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t k = 0; re[i] == '\\' && k < sizeof(escapes) / sizeof(*escapes); k++)
+			if (re[i + 1] == escapes[k][1])
+				return escapes[k];
+		i += re[i] == '\\';
+	}
+	return NULL;
+}
 
 /* What the data model (the falcon pipelines' `datamodel:`) says about a Falcon field. */
 static const struct dm_field *
@@ -53,19 +60,11 @@ static const struct quoting logscale_literal = {
 	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
 };
 
-/*
- * A field name: bare if [@#]?[A-Za-z0-9_.]+, else a quoted string; always
- * quoted as a function's field= argument.
- */
+/* A field name as a function's field= argument: always quoted. */
 static const char *
-logscale_field(struct emitter *em, const char *name, bool quoted)
+logscale_field_arg(struct emitter *em, const char *name)
 {
-	size_t n = strlen(name), i = name[0] == '@' || name[0] == '#';
-	bool bare = n > i && !quoted;
-	for (; i < n && bare; i++)
-		bare = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
-		       (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '.';
-	return bare ? name : quote_str(em->a, &logscale_literal, name, n);
+	return quote_str(em->a, &logscale_literal, name, strlen(name));
 }
 
 /*
@@ -97,7 +96,7 @@ logscale_caseless(const char *s, size_t n)
  * SUFFIX v$, EXACT and PATTERN ^v$. Sets *dot when a wildcard became '.'.
  */
 static const char *
-logscale_value_regex(struct emitter *em, const struct pattern *p, bool anchors, bool *dot)
+logscale_value_regex(struct emitter *em, const struct pattern *p, bool *dot)
 {
 	int lo = 0, hi = p->nsegs;
 	while (lo < hi && p->segs[lo].kind == SEG_STAR)
@@ -108,16 +107,10 @@ logscale_value_regex(struct emitter *em, const struct pattern *p, bool anchors, 
 	struct buf b = {0};
 	*dot = emit_pattern_regex(&b, &sub, regex_metas);
 	/* emit_pattern_regex anchors both ends: keep only the ends the value fixes */
-	size_t from = anchors && lo == 0 ? 0 : 1, to = anchors && hi == p->nsegs ? b.len : b.len - 1;
+	size_t from = lo == 0 ? 0 : 1, to = hi == p->nsegs ? b.len : b.len - 1;
 	const char *r = arena_strndup(em->a, b.data + from, to - from);
 	buf_free(&b);
 	return r;
-}
-
-static const char *
-logscale_regex_term(struct emitter *em, const char *f, const char *body, bool cased, bool dot)
-{
-	return arena_printf(em->a, "%s=/%s/%s%s", f, body, cased ? "" : "i", dot ? "d" : "");
 }
 
 static bool
@@ -179,15 +172,23 @@ logscale_show(struct emitter *em, const struct pattern *p)
 
 /* f="v" when the compare needs no case folding and v fits a quoted string, else f=/^v$/i. */
 static const char *
-logscale_exact_term(struct emitter *em, const char *f, const struct seg *lit, bool cased)
+logscale_exact_term(struct emitter *em, const struct match *m, const char *f, struct seg lit)
 {
-	const char *q = logscale_quote(em, lit->text, lit->len);
-	if (q && (cased || logscale_caseless(lit->text, lit->len)))
+	const char *q = logscale_quote(em, lit.text, lit.len);
+	if (q && (m->cased || logscale_caseless(lit.text, lit.len)))
 		return arena_printf(em->a, "%s=%s", f, q);
-	struct pattern p = value_literal(em->a, lit->text, lit->len);
-	bool dot;
-	const char *re = logscale_value_regex(em, &p, true, &dot);
-	return logscale_regex_term(em, f, re, cased, dot);
+	return emit_pattern_re(em, m, &(struct pattern){&lit, 1}, 0, f);
+}
+
+/* W* alone and "": presence and the empty string, whatever the field holds. */
+static bool
+logscale_presence(struct emitter *em, const char *f, enum vclass vc, const struct seg *lit,
+		  struct terms *out)
+{
+	if (vc != VCLASS_ANY && (vc != VCLASS_EXACT || lit))
+		return false;
+	term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+	return true;
 }
 
 /*
@@ -206,10 +207,8 @@ logscale_basename_match(struct emitter *em, const struct match *m, const char *f
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
 		enum vclass vc = value_class(p, &lit);
-		if (vc == VCLASS_ANY || (vc == VCLASS_EXACT && !lit)) {
-			term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+		if (logscale_presence(em, f, vc, lit, out))
 			continue;
-		}
 		const char *at = vc == VCLASS_SUFFIX ? memchr(lit->text, sep, lit->len) : NULL;
 		bool name = at && at == lit->text && lit->len > 1 &&
 			    !memchr(at + 1, sep, lit->len - 1);
@@ -218,14 +217,10 @@ logscale_basename_match(struct emitter *em, const struct match *m, const char *f
 					  "(target logscale): Falcon records only the file name, so "
 					  "only endswith '%cname' or a suffix without '%c' can be matched",
 					  logscale_show(em, p), f, sep, sep);
-		if (name) {
-			struct seg s = {SEG_TEXT, lit->text + 1, lit->len - 1};
-			term_add(em, out, logscale_exact_term(em, f, &s, m->cased));
-			continue;
-		}
-		bool dot;
-		const char *re = logscale_value_regex(em, p, true, &dot);
-		term_add(em, out, logscale_regex_term(em, f, re, m->cased, dot));
+		struct seg s = {SEG_TEXT, lit->text + name, lit->len - name};
+		term_add(em, out, name ? logscale_exact_term(em, m, f, s)
+				       : emit_pattern_re(em, m, &(struct pattern){&s, 1},
+							 SHAPE_OPEN_HEAD, f));
 	}
 	return true;
 }
@@ -233,7 +228,7 @@ logscale_basename_match(struct emitter *em, const struct match *m, const char *f
 static bool
 match_string(struct emitter *em, const struct match *m, const char *field, struct terms *out)
 {
-	const char *f = logscale_field(em, field, false);
+	const char *f = emit_ident(em, field);
 	const struct dm_field *model = logscale_model(em, field);
 	if (model && model->basename)
 		return logscale_basename_match(em, m, f, out);
@@ -246,17 +241,16 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
 		enum vclass vc = value_class(p, &lit);
-		if (vc == VCLASS_ANY || (vc == VCLASS_EXACT && !lit)) {
-			term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+		if (logscale_presence(em, f, vc, lit, out))
 			continue;
-		}
 		bool dot;
-		const char *re = logscale_value_regex(em, p, true, &dot);
+		const char *re = logscale_value_regex(em, p, &dot);
 		const char *dev = path ? logscale_device_path(em, re) : re;
 		const char *q = vc == VCLASS_EXACT && dev == re ? logscale_quote(em, lit->text, lit->len)
 								: NULL;
 		if (!q) {
-			term_add(em, out, logscale_regex_term(em, f, dev, m->cased, dot));
+			term_add(em, out, arena_printf(em->a, "%s=/%s/%s%s", f, dev, m->cased ? "" : "i",
+						       dot ? "d" : ""));
 			continue;
 		}
 		if (list < 0) {
@@ -274,11 +268,11 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 	/* one value is a compare of its own, several are one in() (the term keeps its place) */
 	struct term *t = &out->v[list];
 	if (t->nitems == 1) {
-		t->head = logscale_exact_term(em, f, first, m->cased);
+		t->head = logscale_exact_term(em, m, f, *first);
 		t->items = NULL;
 	} else {
 		t->head = arena_printf(em->a, "in(field=%s, %svalues=[",
-				       logscale_field(em, field, true),
+				       logscale_field_arg(em, field),
 				       m->cased || caseless ? "" : "ignoreCase=true, ");
 	}
 	return true;
@@ -335,87 +329,11 @@ static bool
 match_cidr(struct emitter *em, const struct match *m, const char *field, struct terms *out)
 {
 	struct term *t = term_add(em, out, arena_printf(em->a, "cidr(%s, subnet=[",
-							logscale_field(em, field, false)));
+							emit_ident(em, field)));
 	t->tail = "])";
 	for (int i = 0; i < m->nvals; i++)
 		term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
 					   m->vals[i].len));
-	return true;
-}
-
-/*
- * A Sigma regex as a LogScale /regex/: unescaped '/' escaped, named groups
- * made plain (they would create fields), control characters as \xNN.
- */
-static bool
-match_regex(struct emitter *em, const struct match *m, const char *f, struct terms *out)
-{
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		unsigned features;
-		size_t off;
-		regex_check(v->text, v->len, &features, &off);
-		if (features & logscale_unsupported) {
-			unsigned bit = features & logscale_unsupported;
-			bit &= -bit;
-			return diag_error(em->d, m->pos, "regex for field '%s' uses %s, which LogScale "
-					  "does not support (target logscale)", emit_field_shown(m),
-					  regex_feature_name(bit));
-		}
-		struct buf b = {0};
-		for (size_t j = 0; j < v->len; j++) {
-			unsigned char c = (unsigned char)v->text[j];
-			if (c == '\\' && j + 1 < v->len && quote_is_control(v->text[j + 1])) {
-				continue;	/* an escaped control character is that character */
-			} else if (c == '\\' && j + 1 < v->len) {
-				if (strchr(unsupported_escapes, v->text[j + 1])) {
-					buf_free(&b);
-					return diag_error(em->d, m->pos, "regex for field '%s' uses \\%c, "
-							  "which LogScale does not support (target "
-							  "logscale)", emit_field_shown(m), v->text[j + 1]);
-				}
-				buf_putn(&b, v->text + j, 2);
-				j++;
-			} else if (c == '(' && j + 2 < v->len && v->text[j + 1] == '?' &&
-				   (v->text[j + 2] == '<' || v->text[j + 2] == 'P')) {
-				/* (?<name> or (?P<name>; lookbehind was refused above */
-				const char *gt = memchr(v->text + j, '>', v->len - j);
-				buf_puts(&b, "(?:");
-				j = gt ? (size_t)(gt - v->text) : j + 2;
-			} else if (c == '/') {
-				buf_puts(&b, "\\/");
-			} else if (c < 0x20 || c == 0x7f) {
-				buf_printf(&b, "\\x%02x", c);
-			} else {
-				buf_putc(&b, (char)c);
-			}
-		}
-		term_add(em, out, arena_printf(em->a, "%s=/%s/%s%s%s", f, b.data ? b.data : "",
-					       v->re_flags & RE_I ? "i" : "",
-					       v->re_flags & RE_M ? "m" : "",
-					       v->re_flags & RE_S ? "d" : ""));
-		buf_free(&b);
-	}
-	return true;
-}
-
-/* Free text over the raw event: outer wildcards add nothing to an unanchored search. */
-static bool
-match_keyword(struct emitter *em, const struct match *m, struct terms *out)
-{
-	if (m->op != MATCH_STR)
-		return diag_error(em->d, m->pos, "keyword search with %s is not supported by target "
-				  "logscale", match_op_name(m->op));
-	for (int i = 0; i < m->nvals; i++) {
-		const struct seg *lit;
-		if (value_class(&m->vals[i].pat, &lit) == VCLASS_ANY || !m->vals[i].pat.nsegs)
-			return diag_error(em->d, m->pos, "keyword search for an empty or '*' value is "
-					  "not supported by target logscale");
-		bool dot;
-		const char *re = logscale_value_regex(em, &m->vals[i].pat, false, &dot);
-		term_add(em, out, arena_printf(em->a, "/%s/%s%s", re, m->cased ? "" : "i",
-					       dot ? "d" : ""));
-	}
 	return true;
 }
 
@@ -437,22 +355,22 @@ match_fieldref(struct emitter *em, const struct match *m, const char *f, struct 
 			diag_warning(em->d, m->pos, "fieldref compared case-sensitively (target "
 				     "logscale)");
 		term_add(em, out, arena_printf(em->a, "test(%s == %s)", f,
-					       logscale_field(em, v->text, false)));
+					       emit_ident(em, v->text)));
 	}
 	return true;
 }
 
 /*
- * Strings, regexes, CIDR, fieldref, keywords and the address twins: Falcon's
- * data model and LogScale's case-sensitive globs leave the token table only
- * booleans, comparisons and presence.
+ * Strings, CIDR, fieldref and the address twins: Falcon's data model and
+ * LogScale's case-sensitive globs leave the token table booleans, comparisons,
+ * presence, regexes (on both twins) and keywords.
  */
 static enum hook
 logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
-	if (!m->field)
-		return emit_hook_done(match_keyword(em, m, out));
-	const char *f = logscale_field(em, m->field, false);
+	if (!m->field)	/* a keyword: the table's unanchored regex */
+		return HOOK_DECLINE;
+	const char *f = emit_ident(em, m->field);
 	const char *ip6 = logscale_ip6_field(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
@@ -461,7 +379,7 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 		if (m->vals[0].cmp != CMP_EQ || m->nvals == 1)
 			return HOOK_DECLINE;
 		struct term *t = term_add(em, out, arena_printf(em->a, "in(field=%s, values=[",
-							logscale_field(em, m->field, true)));
+							logscale_field_arg(em, m->field)));
 		t->tail = "])";
 		for (int i = 0; i < m->nvals; i++)
 			term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
@@ -495,8 +413,8 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 							 "Falcon records only the file name",
 							 m->field));
 		/* a regex may match either kind of address */
-		return emit_hook_done(match_regex(em, m, f, out) &&
-				      (!ip6 || match_regex(em, m, ip6, out)));
+		return emit_hook_done(emit_match_at(em, m, f, out) &&
+				      (!ip6 || emit_match_at(em, m, ip6, out)));
 	case MATCH_CIDR:
 		return emit_hook_done(match_by_family(em, m, out, match_cidr));
 	case MATCH_FIELDREF:
@@ -506,18 +424,37 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 	}
 }
 
-static const char *
-logscale_ident(struct emitter *em, const char *name)
-{
-	return logscale_field(em, name, false);
-}
+/* The body of a /regex/: '/' escaped, control characters as \xNN. */
+static const struct quoting logscale_regex_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+static const struct quoting logscale_regex = {.open = "/", .close = "/", .special = ""};
 
+/*
+ * A field name is bare if [@#]?[A-Za-z0-9_.]+, else a quoted string. A Sigma
+ * regex is a /regex/ with its flags after it (d: dot-all), named groups made
+ * plain (they would create fields); keywords are unanchored /regex/i.
+ */
 static const struct syntax logscale_syntax = {
 	.and_op = "and",
 	.or_op = "or",
 	.not_open = "not (",	/* "not(" could read as a call of a function named not */
 	.not_close = ")",
-	.ident = logscale_ident,
+	.name_chars = ".",
+	.name_digit = true,
+	.name_lead = "@#",
+	.name_quote = &logscale_literal,
+	.re_op = {"$f=$v", "$f=$v"},
+	.re_metas = regex_metas,
+	.re_quote = &logscale_regex,
+	.re_body = &logscale_regex_body,
+	/* what the LogScale regex engines reject (or we cannot prove they accept) */
+	.re_missing = RE2_MISSING | REGEX_FLAGS,
+	.re_engine = "LogScale",
+	.re_gap = logscale_regex_gap,
+	.re_flags_after = "imd",
+	.re_plain_groups = true,
+	.keyword_re = "$v",
 	.num_op = {"$f=$v", "$f<$v", "$f<=$v", "$f>$v", "$f>=$v"},
 	.bool_op = "$f=$v",
 	.null = "($f!=* or $f=\"\")",
@@ -537,7 +474,7 @@ static const struct selsyntax logscale_select = {
 
 /* The query itself: selection, expression, projection; no final newline. */
 static bool
-logscale_body(struct emitter *em)
+logscale_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	struct buf *out = em->out;
@@ -554,22 +491,10 @@ logscale_body(struct emitter *em)
 	if (!emit_expr(em, q->expr, 4) ||
 	    !flags_emit(em, NULL, "", 0, "| case { ", " | $f := \"true\"; * | $f := \"false\" }"))
 		return false;
-	if (q->nproject) {
-		emit_newline(em, 0);
-		buf_puts(out, "| table([");
-		for (int i = 0; i < q->nproject; i++)
-			buf_printf(out, "%s%s", i ? ", " : "", logscale_field(em, q->project[i], false));
-		flags_project(em, ", ");
-		/* table()'s own default order, said where the rule asks for it */
+	/* table()'s own default order, said where the rule asks for it */
+	if (flags_columns(em, "| table([", ", "))
 		buf_puts(out, q->newest_first ? "], sortby=@timestamp, order=desc)" : "])");
-	}
 	return true;
-}
-
-static bool
-logscale_query(struct emitter *em)
-{
-	return logscale_body(em);
 }
 
 static const char *const logscale_aliases[] = {"log_scale", "crowdstrike", NULL};

@@ -95,6 +95,8 @@ static const struct syntax spl_syntax = {
 	.cidr = "cidrmatch($v, $f)", \
 	.fieldref = {"lower($f)==lower($v)", "$f==$v"}, \
 	.guard = when, \
+	/* a regex over the raw event, never bare terms (term search is token-based) */ \
+	.keyword_re = "match(_raw, $v)", .keyword_re_more = true, \
 }
 static const struct syntax spl_where_syntax = SPL_WHERE("isnull($f)", "isnotnull($f)", GUARD_NOT);
 static const struct syntax spl_tstats_syntax = SPL_WHERE("$f==\"" SPL_TSTATS_NULL "\"",
@@ -129,50 +131,14 @@ spl_searchable_expr(const struct expr *e)
 	return true;
 }
 
-/* Keywords: a regex over the raw event, never bare terms (term search is token-based). */
-static enum hook
-spl_where_keyword(struct emitter *em, const struct match *m, struct terms *out)
-{
-	if (m->field)
-		return HOOK_DECLINE;
-	if (m->op != MATCH_STR && m->op != MATCH_RE && (m->op != MATCH_NUM || m->vals[0].cmp != CMP_EQ))
-		return emit_hook_done(emit_refuse_unsupported(em, m->pos, NULL, "keyword search "
-							      "with %s", match_op_name(m->op)));
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		const char *atom;
-		if (m->op == MATCH_RE) {
-			atom = emit_regex(em, m, v, "_raw");
-		} else {
-			/* a keyword matches anywhere: outer W* add nothing, the regex is unanchored */
-			struct pattern num = m->op == MATCH_NUM ? value_literal(em->a, v->text,
-										strlen(v->text)) : v->pat;
-			const struct pattern *p = &num;
-			int lo = 0, hi = p->nsegs;
-			while (lo < hi && p->segs[lo].kind == SEG_STAR)
-				lo++;
-			while (hi > lo && p->segs[hi - 1].kind == SEG_STAR)
-				hi--;
-			struct pattern inner = {hi > lo ? p->segs + lo : NULL, hi - lo};
-			atom = emit_pattern_re(em, m, &inner, SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL, "_raw");
-		}
-		if (!atom)
-			return HOOK_REFUSED;
-		term_add(em, out, atom);
-	}
-	return HOOK_DONE;
-}
-
 /* The eval stage is a backend of its own: the same boolean tokens, other atoms. */
 static const struct backend spl_where_stage = {
 	.name = "spl",
 	.syntax = &spl_where_syntax,
-	.hook = spl_where_keyword,
 };
 static const struct backend spl_tstats_stage = {
 	.name = "spl",
 	.syntax = &spl_tstats_syntax,
-	.hook = spl_where_keyword,
 };
 
 /* ---- the query ------------------------------------------------------------- */
@@ -264,19 +230,6 @@ spl_where(struct emitter *em, struct expr *where)
 	return emit_expr(&w, where, 4);
 }
 
-static void
-spl_table(struct emitter *em)
-{
-	const struct query *q = em->q;
-	if (!q->nproject)
-		return;
-	emit_newline(em, 0);
-	buf_puts(em->out, "| table ");
-	for (int i = 0; i < q->nproject; i++)
-		buf_printf(em->out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
-	flags_project(em, ", ");
-}
-
 /* A data-model pipeline (splunk_cim) selects from a data model, for tstats. */
 static bool
 spl_is_datamodel(const struct selection *sel)
@@ -316,7 +269,7 @@ spl_search_query(struct emitter *em)
 		emit_newline(em, 0);
 		buf_puts(em->out, "| sort 0 -_time");
 	}
-	spl_table(em);
+	flags_columns(em, "| table ", ", ");
 	return true;
 }
 
@@ -388,7 +341,7 @@ spl_tstats_query(struct emitter *em)
 		buf_printf(em->out, " %s", emit_ident(em, by[i]));
 	if (st.where && !spl_where(em, st.where))
 		return false;
-	spl_table(em);
+	flags_columns(em, "| table ", ", ");
 	return true;
 }
 

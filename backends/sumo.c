@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
-
 static const struct quoting sumo_literal = {
 	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
 };
@@ -21,8 +19,49 @@ static const struct quoting sumo_raw_field = {
 	.open = "fields[\"", .close = "\"]", .escape = '\\', .special = "\"\\",
 };
 
+/* Is name a target the rule's pipeline entry maps to (a schema name, or a fields[] ref)? */
+static bool
+sumo_is_mapped(const struct emitter *em, const char *name)
+{
+	return emit_column(em, name, IR_COLUMN_FIELD | IR_COLUMN_VALUE_MAP | IR_COLUMN_HASH);
+}
+
+/*
+ * The field as written in the expression. A mapped name is written as the
+ * pipeline gives it, up to a ':' that starts a value prefix (EventID ->
+ * metadata_deviceEventId:Security- writes "Security-4625"); an unmapped
+ * (passed-through) name is a raw field, under EventData. for Windows logs.
+ */
+static const char *
+sumo_field(struct emitter *em, const char *name, const char **prefix)
+{
+	*prefix = NULL;
+	if (sumo_is_mapped(em, name)) {
+		const char *colon = strchr(name, ':');
+		if (!colon)
+			return name;
+		*prefix = colon + 1;
+		return arena_strndup(em->a, name, (size_t)(colon - name));
+	}
+	const char *product = em->q->meta.logsource.product;
+	struct buf b = {0};
+	/* a name the rule already writes under EventData. is not prefixed again */
+	if (em->q->select && product && !strcmp(product, "windows") &&
+	    strncmp(name, "EventData.", 10))
+		buf_puts(&b, "EventData.");
+	buf_puts(&b, name);
+	const char *r = quote_str(em->a, &sumo_raw_field, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
 /* The field without its value prefix (sumo_field), for the token table and fieldref. */
-static const char *sumo_ident(struct emitter *em, const char *name);
+static const char *
+sumo_ident(struct emitter *em, const char *name)
+{
+	const char *prefix;
+	return sumo_field(em, name, &prefix);
+}
 
 /* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
 static const struct quoting sumo_regex_body = {
@@ -61,42 +100,6 @@ static const struct syntax sumo_syntax = {
 	.exists = {"isNull($f)", "!isNull($f)"},
 	.fieldref = {"toLowerCase($f) = toLowerCase($v)", "$f = $v"},
 };
-
-/* Is name a target the rule's pipeline entry maps to (a schema name, or a fields[] ref)? */
-static bool
-sumo_is_mapped(const struct emitter *em, const char *name)
-{
-	return emit_column(em, name, IR_COLUMN_FIELD | IR_COLUMN_VALUE_MAP | IR_COLUMN_HASH);
-}
-
-/*
- * The field as written in the expression. A mapped name is written as the
- * pipeline gives it, up to a ':' that starts a value prefix (EventID ->
- * metadata_deviceEventId:Security- writes "Security-4625"); an unmapped
- * (passed-through) name is a raw field, under EventData. for Windows logs.
- */
-static const char *
-sumo_field(struct emitter *em, const char *name, const char **prefix)
-{
-	*prefix = NULL;
-	if (sumo_is_mapped(em, name)) {
-		const char *colon = strchr(name, ':');
-		if (!colon)
-			return name;
-		*prefix = colon + 1;
-		return arena_strndup(em->a, name, (size_t)(colon - name));
-	}
-	const char *product = em->q->meta.logsource.product;
-	struct buf b = {0};
-	/* a name the rule already writes under EventData. is not prefixed again */
-	if (em->q->select && product && !strcmp(product, "windows") &&
-	    strncmp(name, "EventData.", 10))
-		buf_puts(&b, "EventData.");
-	buf_puts(&b, name);
-	const char *r = quote_str(em->a, &sumo_raw_field, b.data, b.len);
-	buf_free(&b);
-	return r;
-}
 
 /* The value prefix and a number as one string literal: CSE reads strings verbatim. */
 static const char *
@@ -191,8 +194,8 @@ sumo_hook(struct emitter *em, const struct match *m, struct terms *out)
 						  "with values", f));
 	if (m->op == MATCH_CIDR)
 		return emit_hook_done(sumo_cidr(em, m, f, out));
-	if (!prefix)
-		return HOOK_DECLINE;
+	if (!prefix)	/* the field as found, not looked up again */
+		return emit_hook_done(emit_match_at(em, m, f, out));
 	if (m->op == MATCH_NUM)
 		return emit_hook_done(sumo_numbers(em, m, f, prefix, out));
 	struct match pm = *m;
@@ -211,7 +214,7 @@ static const struct selsyntax sumo_select = {
 
 /* The expression, after the pipeline's event selection when there is one. */
 static bool
-sumo_expression(struct emitter *em)
+sumo_query(struct emitter *em)
 {
 	const struct selection *s = em->q->select;
 	if (!s || !s->where_count)	/* the normalized fields identify the record kind */
@@ -228,19 +231,6 @@ sumo_expression(struct emitter *em)
 		emit_newline(em, 0);
 	buf_putc(em->out, ')');
 	return true;
-}
-
-static const char *
-sumo_ident(struct emitter *em, const char *name)
-{
-	const char *prefix;
-	return sumo_field(em, name, &prefix);
-}
-
-static bool
-sumo_query(struct emitter *em)
-{
-	return sumo_expression(em);
 }
 
 static const char *const sumo_aliases[] = {"sumologic", "sumo_logic_cse", NULL};
