@@ -95,41 +95,29 @@ static const struct syntax aql_syntax = {
 	.keyword = "UTF8(payload)",	/* a keyword is a substring of the payload */
 };
 
-/* The pipeline type of a target property in the rule's logsource entry, or NULL. */
-static const char *
-aql_field_type(struct emitter *em, const char *name)
-{
-	const struct ir_column *c = emit_column(em, name, IR_COLUMN_FIELD);
-	return c ? c->type : NULL;
-}
-
-/* Booleans and CIDR depend on the property's type in the pipeline. */
+/* Booleans and CIDR depend on the property's type in the rule's pipeline entry. */
 static enum hook
 aql_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
 	if (!m->field || (m->op != MATCH_BOOL && m->op != MATCH_CIDR))
 		return HOOK_DECLINE;
-	const char *type = aql_field_type(em, m->field);
-	if (m->op == MATCH_CIDR) {
-		if (em->q->select && (!type || strcmp(type, "ip")))
-			emit_warn(em, m->pos, "cidr on property '%s' not typed as ip", m->field);
+	const struct ir_column *c = emit_column(em, m->field, IR_COLUMN_FIELD);
+	const char *type = c && c->type ? c->type : "";
+	if (m->op == MATCH_CIDR && em->q->select && strcmp(type, "ip"))
+		emit_warn(em, m->pos, "cidr on property '%s' not typed as ip", m->field);
+	if (m->op == MATCH_CIDR || !strcmp(type, "bool"))
 		return HOOK_DECLINE;
-	}
-	/* a property not typed bool holds the text true or false */
-	bool typed = type && !strcmp(type, "bool");
+	/* a property not typed bool holds the text true or false, in any case */
 	struct match t = *m;
 	t.op = MATCH_STR;
+	t.cased = false;
 	t.vals = arena_alloc(em->a, sizeof(*t.vals) * (size_t)m->nvals);
 	for (int i = 0; i < m->nvals; i++) {
 		const char *b = m->vals[i].b ? "true" : "false";
 		t.vals[i] = m->vals[i];
 		t.vals[i].pat = value_literal(em->a, b, strlen(b));
 	}
-	if (!typed) {
-		t.cased = false;
-		return emit_hook_done(emit_match_at(em, &t, emit_ident(em, m->field), out));
-	}
-	return HOOK_DECLINE;
+	return emit_hook_done(emit_match_at(em, &t, emit_ident(em, m->field), out));
 }
 
 /* The pipeline's selection: `devicetype=12 AND "Event ID" = '9'`. */
@@ -160,13 +148,14 @@ aql_query(struct emitter *em)
 	const struct query *q = em->q;
 	struct buf *out = em->out;
 	const char *from = ir_option(&q->options, "aql-table");
-	if (from && strcmp(from, "events") && strcmp(from, "flows"))
+	from = from ? from : "events";
+	if (strcmp(from, "events") && strcmp(from, "flows"))
 		return emit_refuse(em, q->meta.pos, "option aql-table must be events or flows, "
 				   "not '%s'", from);
 	/* devicetype is a column of events; flows have no log source */
-	const char *filter = q->select && !(from && !strcmp(from, "flows")) ? aql_source_filter(em)
-									    : NULL;
-	if (q->select && q->select->where_count && !(from && !strcmp(from, "flows")) && !filter)
+	const char *filter = NULL;
+	if (q->select && !strcmp(from, "events") && !(filter = aql_source_filter(em)) &&
+	    q->select->where_count)
 		return false;
 	bool full = !strcmp(em->format, "default") && q->select;
 	if (full) {
@@ -187,7 +176,7 @@ aql_query(struct emitter *em)
 			emit_newline(em, 0);
 		else
 			buf_putc(out, ' ');
-		buf_printf(out, "FROM %s", from ? from : "events");
+		buf_printf(out, "FROM %s", from);
 		emit_newline(em, 0);
 		buf_puts(out, "WHERE ");
 	}

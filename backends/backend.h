@@ -173,6 +173,11 @@ struct syntax {
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
+/* "..." whose only escapes are \" and \\: no form for control characters */
+extern const struct quoting quote_dq;
+/* The body of a /regex/ (quote_regex): '/' escaped, control characters as \xNN; and the
+ * slashes around a body so written (quote_str), for syntax.re_body and re_quote. */
+extern const struct quoting quote_slash_body, quote_slashes;
 
 struct emitter;
 
@@ -373,6 +378,8 @@ bool emit_match(struct emitter *em, const struct match *m, struct terms *out);
 bool emit_match_at(struct emitter *em, const struct match *m, const char *f, struct terms *out);
 /* The field of m for a message: as the rule names it. */
 const char *emit_field_shown(const struct match *m);
+/* A string value as the rule wrote it, for a message (control characters as \xNN). */
+const char *emit_value_shown(struct emitter *em, const struct pattern *p);
 /* A field name as the syntax writes it. */
 const char *emit_ident(struct emitter *em, const char *name);
 /* tmpl with $f and $v replaced (arena). */
@@ -383,6 +390,8 @@ const char *emit_regex(struct emitter *em, const struct match *m, const struct m
 /* The regex comparison of wildcard value p of m against f, cut by shape (SHAPE_OPEN_*). */
 const char *emit_pattern_re(struct emitter *em, const struct match *m, const struct pattern *p,
 			    unsigned shape, const char *f);
+/* p without its leading and trailing W* (*lo: how many lead). */
+struct pattern emit_pattern_inner(const struct pattern *p, int *lo);
 /* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
 bool emit_globbable(const struct syntax *sx, const struct pattern *p);
 /* The comparison atom on field f with the null guard where the target needs it (syntax.guard). */

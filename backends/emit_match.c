@@ -130,6 +130,21 @@ emit_field_shown(const struct match *m)
 	return m->sigma_field ? m->sigma_field : m->field ? m->field : "*";
 }
 
+const char *
+emit_value_shown(struct emitter *em, const struct pattern *p)
+{
+	struct buf b = {0};
+	for (int i = 0; i < p->nsegs; i++) {
+		if (p->segs[i].kind == SEG_TEXT)
+			buf_putn(&b, p->segs[i].text, p->segs[i].len);
+		else
+			buf_putc(&b, p->segs[i].kind == SEG_QMARK ? '?' : '*');
+	}
+	const char *r = quote_show(em->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
 static bool
 refuse_value(struct emitter *em, const struct match *m, const char *what, const char *s, size_t n)
 {
@@ -384,6 +399,17 @@ str_match(struct emitter *em, const struct match *m, const char *f, struct terms
 	return true;
 }
 
+struct pattern
+emit_pattern_inner(const struct pattern *p, int *lo)
+{
+	int hi = p->nsegs;
+	for (*lo = 0; *lo < hi && p->segs[*lo].kind == SEG_STAR; ++*lo)
+		;
+	while (hi > *lo && p->segs[hi - 1].kind == SEG_STAR)
+		hi--;
+	return (struct pattern){hi > *lo ? p->segs + *lo : NULL, hi - *lo};
+}
+
 /*
  * A keyword as an unanchored regex over the raw event (syntax.keyword_re): the
  * table's regex forms with keyword_re as the operator; outer W* add nothing.
@@ -407,15 +433,11 @@ keyword_regex(struct emitter *em, const struct match *m, struct terms *out)
 		const struct mval *v = &m->vals[i];
 		struct pattern p = m->op == MATCH_NUM ? value_literal(em->a, v->text, strlen(v->text))
 						      : v->pat;
-		int lo = 0, hi = p.nsegs;
-		while (lo < hi && p.segs[lo].kind == SEG_STAR)
-			lo++;
-		while (hi > lo && p.segs[hi - 1].kind == SEG_STAR)
-			hi--;
-		if (m->op != MATCH_RE && hi == lo && !more)
+		int lo;
+		struct pattern inner = emit_pattern_inner(&p, &lo);
+		if (m->op != MATCH_RE && !inner.nsegs && !more)
 			return emit_refuse_unsupported(em, m->pos, NULL, "keyword search for an "
 						       "empty or '*' value");
-		struct pattern inner = {hi > lo ? p.segs + lo : NULL, hi - lo};
 		const char *atom = m->op == MATCH_RE ? emit_regex(&k, m, v, "")
 			: emit_pattern_re(&k, m, &inner, SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL, "");
 		if (!atom)

@@ -92,7 +92,6 @@ kql_cidr(struct emitter *em, const struct match *m, const char *f, struct terms 
 static enum hook
 kql_hook(struct emitter *em, const struct match *m, struct terms *out)
 {
-	static const char *const cmp_ops[] = {"==", "<", "<=", ">", ">="};
 	if (!m->field || (m->op != MATCH_CIDR && m->op != MATCH_TIMEPART))
 		return HOOK_DECLINE;
 	const char *f = emit_ident(em, m->field);
@@ -100,9 +99,10 @@ kql_hook(struct emitter *em, const struct match *m, struct terms *out)
 		return emit_hook_done(kql_cidr(em, m, f, out));
 	for (int i = 0; i < m->nvals; i++) {
 		const struct mval *v = &m->vals[i];
-		term_add(em, out, arena_printf(em->a, "datetime_part(\"%s\", %s) %s %s",
-					       !strcmp(v->part, "week") ? "week_of_year" : v->part,
-					       f, cmp_ops[v->cmp], v->text));
+		/* the table's number comparison on the part of the date */
+		const char *part = arena_printf(em->a, "datetime_part(\"%s\", %s)",
+						!strcmp(v->part, "week") ? "week_of_year" : v->part, f);
+		term_add(em, out, emit_fill(em, kql_syntax.num_op[v->cmp], part, v->text));
 	}
 	return HOOK_DONE;
 }

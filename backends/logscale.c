@@ -10,8 +10,8 @@
  */
 #include "backend.h"
 
+#include <ctype.h>
 #include <string.h>
-
 
 /* Characters escaped in a pattern regex; '/' because the regex sits in /.../. */
 static const char regex_metas[] = "\\.^$|?*+()[]{}/";
@@ -32,39 +32,17 @@ logscale_regex_gap(const char *re, size_t n)
 	return NULL;
 }
 
-/* What the data model (the falcon pipelines' `datamodel:`) says about a Falcon field. */
-static const struct dm_field *
+/*
+ * What the data model (the falcon pipelines' `datamodel:`) says about a Falcon
+ * field, all false for a field it does not list: basename, the field holds only
+ * the file name of an image Sigma knows by its full path; ip6, the IPv6 twin of
+ * an IPv4 address field.
+ */
+static struct dm_field
 logscale_model(const struct emitter *em, const char *field)
 {
-	return datamodel_field(em->q->model, field);
-}
-
-/* Does the field hold only the file name of an image Sigma knows by its full path? */
-static bool
-logscale_basename(const struct emitter *em, const char *field)
-{
-	const struct dm_field *f = logscale_model(em, field);
-	return f && f->basename;
-}
-
-/* The IPv6 twin of an IPv4 address field, or NULL. */
-static const char *
-logscale_ip6_field(const struct emitter *em, const char *field)
-{
-	const struct dm_field *f = logscale_model(em, field);
-	return f ? f->ip6 : NULL;
-}
-
-/* A quoted string or field name: \ and " escaped, no form for control characters. */
-static const struct quoting logscale_literal = {
-	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
-};
-
-/* A field name as a function's field= argument: always quoted. */
-static const char *
-logscale_field_arg(struct emitter *em, const char *name)
-{
-	return quote_str(em->a, &logscale_literal, name, strlen(name));
+	const struct dm_field *f = datamodel_field(em->q->model, field);
+	return f ? *f : (struct dm_field){0};
 }
 
 /*
@@ -75,7 +53,7 @@ logscale_field_arg(struct emitter *em, const char *name)
 static const char *
 logscale_quote(struct emitter *em, const char *s, size_t n)
 {
-	return memchr(s, '*', n) ? NULL : quote_str(em->a, &logscale_literal, s, n);
+	return memchr(s, '*', n) ? NULL : quote_str(em->a, &quote_dq, s, n);
 }
 
 /* Text without letters (ASCII only) compares the same with or without case. */
@@ -83,8 +61,7 @@ static bool
 logscale_caseless(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+		if ((unsigned char)s[i] >= 0x80 || isalpha((unsigned char)s[i]))
 			return false;
 	}
 	return true;
@@ -98,25 +75,15 @@ logscale_caseless(const char *s, size_t n)
 static const char *
 logscale_value_regex(struct emitter *em, const struct pattern *p, bool *dot)
 {
-	int lo = 0, hi = p->nsegs;
-	while (lo < hi && p->segs[lo].kind == SEG_STAR)
-		lo++;
-	while (hi > lo && p->segs[hi - 1].kind == SEG_STAR)
-		hi--;
-	struct pattern sub = {p->segs + lo, hi - lo};
+	int lo;
+	struct pattern sub = emit_pattern_inner(p, &lo);
 	struct buf b = {0};
 	*dot = emit_pattern_regex(&b, &sub, regex_metas);
 	/* emit_pattern_regex anchors both ends: keep only the ends the value fixes */
-	size_t from = lo == 0 ? 0 : 1, to = hi == p->nsegs ? b.len : b.len - 1;
+	size_t from = lo == 0 ? 0 : 1, to = lo + sub.nsegs == p->nsegs ? b.len : b.len - 1;
 	const char *r = arena_strndup(em->a, b.data + from, to - from);
 	buf_free(&b);
 	return r;
-}
-
-static bool
-logscale_is_letter(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /*
@@ -141,8 +108,9 @@ logscale_device_path(struct emitter *em, const char *body)
 			i += 3, changed = true;
 			continue;
 		}
-		if (logscale_is_letter(body[i]) && !strncmp(body + i + 1, colon, 3) &&
-		    (at_open || !logscale_is_letter(body[i - 1]))) {
+		/* isalpha: ASCII letters only, in the C locale the compiler runs in */
+		if (isalpha((unsigned char)body[i]) && !strncmp(body + i + 1, colon, 3) &&
+		    (at_open || !isalpha((unsigned char)body[i - 1]))) {
 			buf_puts(&b, "\\\\Device\\\\HarddiskVolume[0-9]+\\\\");
 			i += 4, changed = true;
 			continue;
@@ -150,22 +118,6 @@ logscale_device_path(struct emitter *em, const char *body)
 		buf_putc(&b, body[i++]);
 	}
 	const char *r = changed ? arena_strndup(em->a, b.data, b.len) : body;
-	buf_free(&b);
-	return r;
-}
-
-/* The value as the rule wrote it, for messages. */
-static const char *
-logscale_show(struct emitter *em, const struct pattern *p)
-{
-	struct buf b = {0};
-	for (int i = 0; i < p->nsegs; i++) {
-		if (p->segs[i].kind == SEG_TEXT)
-			buf_putn(&b, p->segs[i].text, p->segs[i].len);
-		else
-			buf_putc(&b, p->segs[i].kind == SEG_QMARK ? '?' : '*');
-	}
-	const char *r = quote_show(em->a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
 }
@@ -180,14 +132,16 @@ logscale_exact_term(struct emitter *em, const struct match *m, const char *f, st
 	return emit_pattern_re(em, m, &(struct pattern){&lit, 1}, 0, f);
 }
 
-/* W* alone and "": presence and the empty string, whatever the field holds. */
+/* Classifies p (*vc, *lit); W* alone and "" are presence and the empty string, whatever
+ * the field holds: written, true. */
 static bool
-logscale_presence(struct emitter *em, const char *f, enum vclass vc, const struct seg *lit,
-		  struct terms *out)
+logscale_presence(struct emitter *em, const char *f, const struct pattern *p, enum vclass *vc,
+		  const struct seg **lit, struct terms *out)
 {
-	if (vc != VCLASS_ANY && (vc != VCLASS_EXACT || lit))
+	*vc = value_class(p, lit);
+	if (*vc != VCLASS_ANY && (*vc != VCLASS_EXACT || *lit))
 		return false;
-	term_add(em, out, arena_printf(em->a, vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
+	term_add(em, out, arena_printf(em->a, *vc == VCLASS_ANY ? "%s=*" : "%s=\"\"", f));
 	return true;
 }
 
@@ -198,30 +152,22 @@ logscale_presence(struct emitter *em, const char *f, enum vclass vc, const struc
  * Anything else would widen or narrow the match.
  */
 static bool
-logscale_basename_match(struct emitter *em, const struct match *m, const char *f,
+logscale_basename_value(struct emitter *em, const struct match *m, const char *f,
+			const struct pattern *p, enum vclass vc, const struct seg *lit,
 			struct terms *out)
 {
 	const char *product = em->q->meta.logsource.product;
 	char sep = product && strcmp(product, "windows") ? '/' : '\\';
-	for (int i = 0; i < m->nvals; i++) {
-		const struct pattern *p = &m->vals[i].pat;
-		const struct seg *lit;
-		enum vclass vc = value_class(p, &lit);
-		if (logscale_presence(em, f, vc, lit, out))
-			continue;
-		const char *at = vc == VCLASS_SUFFIX ? memchr(lit->text, sep, lit->len) : NULL;
-		bool name = at && at == lit->text && lit->len > 1 &&
-			    !memchr(at + 1, sep, lit->len - 1);
-		if (vc != VCLASS_SUFFIX || (at && !name))
-			return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
-					  "(target logscale): Falcon records only the file name, so "
-					  "only endswith '%cname' or a suffix without '%c' can be matched",
-					  logscale_show(em, p), f, sep, sep);
-		struct seg s = {SEG_TEXT, lit->text + name, lit->len - name};
-		term_add(em, out, name ? logscale_exact_term(em, m, f, s)
-				       : emit_pattern_re(em, m, &(struct pattern){&s, 1},
-							 SHAPE_OPEN_HEAD, f));
-	}
+	const char *at = vc == VCLASS_SUFFIX ? memchr(lit->text, sep, lit->len) : NULL;
+	bool name = at && at == lit->text && lit->len > 1 && !memchr(at + 1, sep, lit->len - 1);
+	if (vc != VCLASS_SUFFIX || (at && !name))
+		return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped "
+				  "(target logscale): Falcon records only the file name, so "
+				  "only endswith '%cname' or a suffix without '%c' can be matched",
+				  emit_value_shown(em, p), f, sep, sep);
+	struct seg s = {SEG_TEXT, lit->text + name, lit->len - name};
+	term_add(em, out, name ? logscale_exact_term(em, m, f, s)
+			       : emit_pattern_re(em, m, &(struct pattern){&s, 1}, SHAPE_OPEN_HEAD, f));
 	return true;
 }
 
@@ -229,10 +175,7 @@ static bool
 match_string(struct emitter *em, const struct match *m, const char *field, struct terms *out)
 {
 	const char *f = emit_ident(em, field);
-	const struct dm_field *model = logscale_model(em, field);
-	if (model && model->basename)
-		return logscale_basename_match(em, m, f, out);
-	bool path = model && model->device_path;
+	struct dm_field model = logscale_model(em, field);
 	int list = -1;			/* the term gathering the quotable whole values */
 	const struct seg *first = NULL;	/* its first value */
 	bool caseless = true;
@@ -240,12 +183,17 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 	for (int i = 0; i < m->nvals; i++) {
 		const struct pattern *p = &m->vals[i].pat;
 		const struct seg *lit;
-		enum vclass vc = value_class(p, &lit);
-		if (logscale_presence(em, f, vc, lit, out))
+		enum vclass vc;
+		if (logscale_presence(em, f, p, &vc, &lit, out))
 			continue;
+		if (model.basename) {
+			if (!logscale_basename_value(em, m, f, p, vc, lit, out))
+				return false;
+			continue;
+		}
 		bool dot;
 		const char *re = logscale_value_regex(em, p, &dot);
-		const char *dev = path ? logscale_device_path(em, re) : re;
+		const char *dev = model.device_path ? logscale_device_path(em, re) : re;
 		const char *q = vc == VCLASS_EXACT && dev == re ? logscale_quote(em, lit->text, lit->len)
 								: NULL;
 		if (!q) {
@@ -271,8 +219,9 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 		t->head = logscale_exact_term(em, m, f, *first);
 		t->items = NULL;
 	} else {
+		/* a function's field= argument is always quoted */
 		t->head = arena_printf(em->a, "in(field=%s, %svalues=[",
-				       logscale_field_arg(em, field),
+				       quote_str(em->a, &quote_dq, field, strlen(field)),
 				       m->cased || caseless ? "" : "ignoreCase=true, ");
 	}
 	return true;
@@ -303,7 +252,7 @@ static bool
 match_by_family(struct emitter *em, const struct match *m, struct terms *out,
 		bool (*one)(struct emitter *, const struct match *, const char *, struct terms *))
 {
-	const char *v6 = logscale_ip6_field(em, m->field);
+	const char *v6 = logscale_model(em, m->field).ip6;
 	if (!v6)
 		return one(em, m, m->field, out);
 	/* the two groups in the order of their first values */
@@ -325,16 +274,22 @@ match_by_family(struct emitter *em, const struct match *m, struct terms *out,
 	return true;
 }
 
+/* head, then every value of m as a string, then "])": a function's list argument. */
+static bool
+logscale_list(struct emitter *em, const struct match *m, const char *head, struct terms *out)
+{
+	struct term *t = term_add(em, out, head);
+	t->tail = "])";
+	for (int i = 0; i < m->nvals; i++)
+		term_item(em, t, quote_str(em->a, &quote_dq, m->vals[i].text, m->vals[i].len));
+	return true;
+}
+
 static bool
 match_cidr(struct emitter *em, const struct match *m, const char *field, struct terms *out)
 {
-	struct term *t = term_add(em, out, arena_printf(em->a, "cidr(%s, subnet=[",
-							emit_ident(em, field)));
-	t->tail = "])";
-	for (int i = 0; i < m->nvals; i++)
-		term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
-					   m->vals[i].len));
-	return true;
+	return logscale_list(em, m, arena_printf(em->a, "cidr(%s, subnet=[", emit_ident(em, field)),
+			     out);
 }
 
 static bool
@@ -346,11 +301,11 @@ match_fieldref(struct emitter *em, const struct match *m, const char *f, struct 
 			return diag_error(em->d, m->pos, "modifier 'fieldref' with '%s' is not supported "
 					  "by target logscale", v->anchor == ANCHOR_PREFIX ? "startswith"
 					  : v->anchor == ANCHOR_SUFFIX ? "endswith" : "contains");
-		if (logscale_basename(em, m->field) || logscale_basename(em, v->text))
+		bool here = logscale_model(em, m->field).basename;
+		if (here || logscale_model(em, v->text).basename)
 			return diag_error(em->d, m->pos, "modifier 'fieldref' on field '%s' is not "
 					  "supported by target logscale: Falcon records only the "
-					  "file name", logscale_basename(em, m->field) ? m->field
-					  : v->text);
+					  "file name", here ? m->field : v->text);
 		if (!m->cased)
 			diag_warning(em->d, m->pos, "fieldref compared case-sensitively (target "
 				     "logscale)");
@@ -371,21 +326,16 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 	if (!m->field)	/* a keyword: the table's unanchored regex */
 		return HOOK_DECLINE;
 	const char *f = emit_ident(em, m->field);
-	const char *ip6 = logscale_ip6_field(em, m->field);
+	const char *ip6 = logscale_model(em, m->field).ip6;
 	switch (m->op) {
 	case MATCH_STR:
 		return emit_hook_done(match_by_family(em, m, out, match_string));
-	case MATCH_NUM: {
+	case MATCH_NUM:
 		if (m->vals[0].cmp != CMP_EQ || m->nvals == 1)
 			return HOOK_DECLINE;
-		struct term *t = term_add(em, out, arena_printf(em->a, "in(field=%s, values=[",
-							logscale_field_arg(em, m->field)));
-		t->tail = "])";
-		for (int i = 0; i < m->nvals; i++)
-			term_item(em, t, quote_str(em->a, &logscale_literal, m->vals[i].text,
-						   m->vals[i].len));
-		return HOOK_DONE;
-	}
+		return emit_hook_done(logscale_list(em, m, arena_printf(em->a, "in(field=%s, "
+				      "values=[", quote_str(em->a, &quote_dq, m->field,
+							    strlen(m->field))), out));
 	case MATCH_NULL:
 		if (!ip6)
 			return HOOK_DECLINE;
@@ -407,7 +357,7 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 		}
 		return HOOK_DONE;
 	case MATCH_RE:
-		if (logscale_basename(em, m->field))
+		if (logscale_model(em, m->field).basename)
 			return emit_hook_done(diag_error(em->d, m->pos, "modifier 're' on field '%s' "
 							 "is not supported by target logscale: "
 							 "Falcon records only the file name",
@@ -424,12 +374,6 @@ logscale_hook(struct emitter *em, const struct match *m, struct terms *out)
 	}
 }
 
-/* The body of a /regex/: '/' escaped, control characters as \xNN. */
-static const struct quoting logscale_regex_body = {
-	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
-};
-static const struct quoting logscale_regex = {.open = "/", .close = "/", .special = ""};
-
 /*
  * A field name is bare if [@#]?[A-Za-z0-9_.]+, else a quoted string. A Sigma
  * regex is a /regex/ with its flags after it (d: dot-all), named groups made
@@ -443,11 +387,11 @@ static const struct syntax logscale_syntax = {
 	.name_chars = ".",
 	.name_digit = true,
 	.name_lead = "@#",
-	.name_quote = &logscale_literal,
+	.name_quote = &quote_dq,
 	.re_op = {"$f=$v", "$f=$v"},
 	.re_metas = regex_metas,
-	.re_quote = &logscale_regex,
-	.re_body = &logscale_regex_body,
+	.re_quote = &quote_slashes,
+	.re_body = &quote_slash_body,
 	/* what the LogScale regex engines reject (or we cannot prove they accept) */
 	.re_missing = RE2_MISSING | REGEX_FLAGS,
 	.re_engine = "LogScale",
@@ -469,7 +413,7 @@ static const struct quoting logscale_select_regex = {
 };
 static const struct selsyntax logscale_select = {
 	.eq = "=", .and_op = " ", .bare = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	"0123456789_", .quote = &logscale_literal, .regex = &logscale_select_regex,
+	"0123456789_", .quote = &quote_dq, .regex = &logscale_select_regex,
 };
 
 /* The query itself: selection, expression, projection; no final newline. */

@@ -131,3 +131,10 @@ quote_show(struct arena *a, const char *s, size_t n)
 
 /* No escapes at all: the check that a text holds no control character. */
 const struct quoting quote_none = {.open = "", .close = "", .special = ""};
+
+/* The literals several targets share. */
+const struct quoting quote_dq = {.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\"};
+const struct quoting quote_slash_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+const struct quoting quote_slashes = {.open = "/", .close = "/", .special = ""};

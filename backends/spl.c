@@ -22,10 +22,7 @@ static const struct format spl_formats[] = {
 	{NULL, NULL},
 };
 
-/* Search and eval strings: only the quote and the backslash have escapes. */
-static const struct quoting spl_double = {
-	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
-};
+/* Eval's quoted field names: only the quote and the backslash have escapes. */
 static const struct quoting spl_single = {
 	.open = "'", .close = "'", .escape = '\\', .special = "'\\",
 };
@@ -44,8 +41,8 @@ static const struct syntax spl_syntax = {
 	.name_digit = true,
 	.reserved = reserved,
 	.reserved_caseless = true,
-	.name_quote = &spl_double,
-	.string = &spl_double,
+	.name_quote = &quote_dq,
+	.string = &quote_dq,
 	.str_in = {"$f IN ("},
 	.any = "$f=*",
 	.empty = "$f=\"\"",
@@ -79,12 +76,12 @@ static const struct syntax spl_syntax = {
 #define SPL_WHERE(isnull, isnotnull, when) { \
 	.and_op = "AND", .or_op = "OR", .not_open = "NOT (", .not_close = ")", \
 	.reserved = reserved, .reserved_caseless = true, .name_quote = &spl_single, \
-	.string = &spl_double, \
+	.string = &quote_dq, \
 	.str_op = {[VCLASS_EXACT] = {NULL, "$f==$v"}}, \
 	.empty = "$f==\"\"", \
 	.re_op = {"match($f, $v)", "match($f, $v)"}, \
 	.re_metas = "\\.^$|?*+()[]{}", \
-	.re_quote = &spl_double, \
+	.re_quote = &quote_dq, \
 	.re_shape = {[VCLASS_EXACT] = SHAPE_LIT, \
 		     [VCLASS_PREFIX] = SHAPE_LIT | SHAPE_OPEN_TAIL, \
 		     [VCLASS_SUFFIX] = SHAPE_LIT | SHAPE_OPEN_HEAD, \
@@ -171,7 +168,7 @@ spl_split(struct emitter *em, struct expr *e)
 /* The pipeline's selection: `source="WinEventLog:Security" EventCode IN (4, 16)`. */
 static const struct selsyntax spl_select = {
 	.eq = "=", .and_op = " ", .in_op = " IN (", .prefix_op = "=", .bare = "0123456789",
-	.quote = &spl_double,
+	.quote = &quote_dq,
 };
 
 /* -O spl-source-prefix: the channel's prefix (XmlWinEventLog:) replaced, the channel kept. */
@@ -199,7 +196,7 @@ spl_prefix(struct emitter *em, struct buf *b, const struct selection *sel)
 				     "0123456789_-*") == strlen(index))
 			buf_puts(b, index);
 		else
-			quote_put(b, &spl_double, index, strlen(index));
+			quote_put(b, &quote_dq, index, strlen(index));
 	}
 	if (!sel || !sel->where_count)	/* no conditions select every event: no prefix */
 		return true;
@@ -230,19 +227,12 @@ spl_where(struct emitter *em, struct expr *where)
 	return emit_expr(&w, where, 4);
 }
 
-/* A data-model pipeline (splunk_cim) selects from a data model, for tstats. */
-static bool
-spl_is_datamodel(const struct selection *sel)
-{
-	return sel && sel->from;
-}
-
 /* The query of the default format: search stage, where stage, table. */
 static bool
 spl_search_query(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (spl_is_datamodel(q->select))
+	if (q->select && q->select->from)	/* a data model (splunk_cim), for tstats */
 		return emit_refuse(em, q->meta.logsource.pos, "pipeline selects datamodel=%s, "
 				   "which only format tstats can search", q->select->from);
 	struct spl_stages st = spl_split(em, q->expr);
@@ -307,7 +297,7 @@ static bool
 spl_tstats_query(struct emitter *em)
 {
 	const struct query *q = em->q;
-	if (!spl_is_datamodel(q->select))
+	if (!q->select || !q->select->from)
 		return emit_refuse(em, q->meta.logsource.pos, "format tstats needs a data-model "
 				   "pipeline such as splunk_cim");
 	const char **by = NULL;

@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct quoting sumo_literal = {
-	.open = "\"", .close = "\"", .escape = '\\', .special = "\"\\",
-};
 /* A raw field reference, fields["name"], written with the string literal's escapes. */
 static const struct quoting sumo_raw_field = {
 	.open = "fields[\"", .close = "\"]", .escape = '\\', .special = "\"\\",
@@ -63,19 +60,13 @@ sumo_ident(struct emitter *em, const char *name)
 	return sumo_field(em, name, &prefix);
 }
 
-/* The body of a /regex/ literal: '/' escaped, control characters as \xNN. */
-static const struct quoting sumo_regex_body = {
-	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
-};
-static const struct quoting sumo_regex = {.open = "/", .close = "/", .special = ""};
-
 static const struct syntax sumo_syntax = {
 	.and_op = "AND",
 	.or_op = "OR",
 	.not_open = "!(",
 	.not_close = ")",
 	.ident = sumo_ident,
-	.string = &sumo_literal,
+	.string = &quote_dq,
 	/* CSE reads strings verbatim (targets.md §5.2): these go through the regex */
 	.unquoted = "\\\"",
 	.fold = true,
@@ -86,8 +77,8 @@ static const struct syntax sumo_syntax = {
 	/* CSE matches a regex against the whole value: the shapes of §5.3 */
 	.re_op = {"$f matches $v", "$f matches $v"},
 	.re_metas = "\\.^$|?*+()[]{}/",	/* RE2's, and the / that closes the literal */
-	.re_quote = &sumo_regex,
-	.re_body = &sumo_regex_body,
+	.re_quote = &quote_slashes,
+	.re_body = &quote_slash_body,
 	.re_pad = true,
 	.re_shape = {[VCLASS_PREFIX] = SHAPE_OPEN_TAIL,
 		     [VCLASS_CONTAINS] = SHAPE_OPEN_HEAD | SHAPE_OPEN_TAIL},
@@ -101,49 +92,14 @@ static const struct syntax sumo_syntax = {
 	.fieldref = {"toLowerCase($f) = toLowerCase($v)", "$f = $v"},
 };
 
-/* The value prefix and a number as one string literal: CSE reads strings verbatim. */
-static const char *
-sumo_string(struct emitter *em, const char *prefix, const char *s, size_t n)
-{
-	return quote_str(em->a, &sumo_literal, arena_printf(em->a, "%s%.*s", prefix, (int)n, s),
-			 strlen(prefix) + n);
-}
-
 /* The value with the field's value prefix in front (metadata_deviceEventId: "Security-"). */
-static const struct pattern *
+static struct pattern
 sumo_prefixed(struct emitter *em, const struct pattern *p, const char *prefix)
 {
-	if (!prefix)
-		return p;
-	struct pattern *q = arena_alloc(em->a, sizeof(*q));
-	*q = value_literal(em->a, prefix, strlen(prefix));
+	struct pattern q = value_literal(em->a, prefix, strlen(prefix));
 	for (int i = 0; i < p->nsegs; i++)
-		value_append(em->a, q, p->segs[i]);
+		value_append(em->a, &q, p->segs[i]);
 	return q;
-}
-
-/* Numbers against a prefixed text field: equal to the text "PREFIXnumber", nothing else. */
-static bool
-sumo_numbers(struct emitter *em, const struct match *m, const char *f, const char *prefix,
-	     struct terms *out)
-{
-	static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
-	struct term list = {.tail = ")"};
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		if (v->cmp != CMP_EQ)
-			return emit_refuse_unsupported(em, m->pos, arena_printf(em->a, " for field "
-						       "'%s', which holds text", f), "modifier '%s'",
-						       cmp_mods[v->cmp]);
-		term_item(em, &list, sumo_string(em, prefix, v->text, v->len));
-	}
-	if (list.nitems == 1) {
-		term_add(em, out, arena_printf(em->a, "%s = %s", f, list.items[0]));
-	} else {
-		list.head = arena_printf(em->a, "%s in (", f);
-		*term_add(em, out, NULL) = list;
-	}
-	return true;
 }
 
 /* IPv4 a.b.c.d/len as an inclusive numeric range; false if it is not one. */
@@ -196,20 +152,28 @@ sumo_hook(struct emitter *em, const struct match *m, struct terms *out)
 		return emit_hook_done(sumo_cidr(em, m, f, out));
 	if (!prefix)	/* the field as found, not looked up again */
 		return emit_hook_done(emit_match_at(em, m, f, out));
-	if (m->op == MATCH_NUM)
-		return emit_hook_done(sumo_numbers(em, m, f, prefix, out));
+	/* CSE reads strings verbatim: a number is equal to the text "PREFIXnumber", cased */
+	static const char *const cmp_mods[] = {"", "lt", "lte", "gt", "gte"};
 	struct match pm = *m;
+	pm.op = MATCH_STR;
+	pm.cased |= m->op == MATCH_NUM;
 	pm.vals = arena_alloc(em->a, sizeof(*pm.vals) * (size_t)m->nvals);
 	for (int i = 0; i < m->nvals; i++) {
-		pm.vals[i] = m->vals[i];
-		pm.vals[i].pat = *sumo_prefixed(em, &m->vals[i].pat, prefix);
+		const struct mval *v = &m->vals[i];
+		if (m->op == MATCH_NUM && v->cmp != CMP_EQ)
+			return emit_hook_done(emit_refuse_unsupported(em, m->pos, arena_printf(em->a,
+					      " for field '%s', which holds text", f), "modifier '%s'",
+					      cmp_mods[v->cmp]));
+		struct pattern p = m->op == MATCH_NUM ? value_literal(em->a, v->text, v->len) : v->pat;
+		pm.vals[i] = *v;
+		pm.vals[i].pat = sumo_prefixed(em, &p, prefix);
 	}
 	return emit_hook_done(emit_match_at(em, &pm, f, out));
 }
 
 /* The pipeline's selection: `metadata_vendor = "Microsoft" AND metadata_product = "Windows"`. */
 static const struct selsyntax sumo_select = {
-	.eq = " = ", .and_op = " AND ", .or_op = " OR ", .in_op = " in (", .quote = &sumo_literal,
+	.eq = " = ", .and_op = " AND ", .or_op = " OR ", .in_op = " in (", .quote = &quote_dq,
 };
 
 /* The expression, after the pipeline's event selection when there is one. */

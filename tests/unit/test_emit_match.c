@@ -81,6 +81,30 @@ static const struct syntax globs = {
 
 static const struct backend globs_backend = {.name = "globs", .syntax = &globs};
 
+/* Regexes in /.../ with trailing flags, named groups made plain, keywords as bare regexes
+ * (LogScale's shape). */
+static const struct quoting slash_body = {
+	.open = "", .close = "", .escape = '\\', .special = "/", .control = "\\x%02x", .nul = true,
+};
+static const struct quoting slash_delims = {.open = "/", .close = "/", .special = ""};
+static const struct syntax slashes = {
+	.and_op = "and", .or_op = "or", .not_open = "not(", .not_close = ")",
+	.name_lead = "@#",
+	.name_quote = &toy_string,
+	.string = &toy_string,
+	.any = "$f=*",
+	.empty = "$f=\"\"",
+	.re_op = {"$f=$v", "$f=$v"},
+	.re_metas = "\\.^$|?*+()[]{}/",
+	.re_quote = &slash_delims,
+	.re_body = &slash_body,
+	.re_flags_after = "imd",
+	.re_plain_groups = true,
+	.keyword_re = "$v",
+};
+
+static const struct backend slashes_backend = {.name = "slashes", .syntax = &slashes};
+
 /* The terms of m as one line: items joined by ", ", terms by " | "; or the error. */
 static const char *
 render_with(struct arena *a, const struct backend *be, struct match *m, int negated)
@@ -259,6 +283,39 @@ wildcard_operators(void **state)
 	arena_free(&a);
 }
 
+static void
+regex_literals_and_keywords(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	const struct backend *sl = &slashes_backend;
+	struct query q = {0};
+	struct emitter em = {.a = &a, .be = sl, .q = &q};
+	/* a bare name may start with a name_lead character, but not be one alone */
+	assert_string_equal(emit_ident(&em, "@timestamp"), "@timestamp");
+	assert_string_equal(emit_ident(&em, "#"), "\"#\"");
+	assert_string_equal(emit_ident(&em, "a@b"), "\"a@b\"");
+	/* the flags follow the literal (s as d); a named group is a plain group; '/' escaped */
+	struct mval re = {.text = "(?<n>a)/b\\/", .len = 11, .re_flags = RE_I | RE_S};
+	struct match r = {.field = "F", .sigma_field = "F", .op = MATCH_RE, .vals = &re,
+			  .nvals = 1};
+	assert_string_equal(render_with(&a, sl, &r, 0), "F=/(?:a)\\/b\\//id");
+	const char *const v[] = {"a?b*"};
+	struct match m = strings(&a, "F", false, v, 1);
+	assert_string_equal(render_with(&a, sl, &m, 0), "F=/^a.b.*$/id");
+	/* a keyword: outer W* dropped, unanchored; without keyword_re_more "*" is refused */
+	const char *const k[] = {"*ev/il*", "*"};
+	m = strings(&a, NULL, true, k, 1);
+	assert_string_equal(render_with(&a, sl, &m, 0), "/ev\\/il/");
+	m = strings(&a, NULL, false, k, 2);
+	assert_string_equal(render_with(&a, sl, &m, 0), "keyword search for an empty or '*' value "
+			    "is not supported by target slashes");
+	r.field = NULL;
+	assert_string_equal(render_with(&a, sl, &r, 0), "keyword search with re is not supported "
+			    "by target slashes");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -268,6 +325,7 @@ main(void)
 		cmocka_unit_test(names_and_keywords),
 		cmocka_unit_test(other_kinds),
 		cmocka_unit_test(wildcard_operators),
+		cmocka_unit_test(regex_literals_and_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
