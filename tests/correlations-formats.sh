@@ -26,7 +26,7 @@ want_of() {
 	sentinel-rule) echo '^queryPeriod: [0-9]*[mhd]$' ;;
 	savedsearches) echo '^dispatch.earliest_time = -[0-9]*[mhd]$' ;;
 	kibana-ndjson) echo '"from": "now-[0-9]*[smhd]"' ;;
-	scheduled-search) echo '^queryStart: "[0-9]*[mhd]"$' ;;
+	scheduled-search) echo '^searchIntervalSeconds: [0-9]*$' ;;
 	cse-rule) echo '^{"rules": \[{$' ;;
 	*) echo . ;;
 	esac
