@@ -154,7 +154,8 @@ template_load(const char *dir, const char *target, const char *format)
 			   !(t->tables = table_facts_load(dir, target))) {
 			template_free(t);
 			t = NULL;
-		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics")) {
+		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics") ||
+			   strstr(t->body, "{{attack_pairs")) {
 			struct buf err = {0};
 			if (!(t->attack = attack_load(dir, &err))) {
 				fputs(err.data ? err.data : "", stderr);
@@ -261,6 +262,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		buf_free(&json);
 		return true;
 	}
+	if (!strcmp(name, "attack_pairs") && t->attack)
+		return *out = template_attack_pairs(a, t->attack, r), true;
 	if (!strcmp(name, "all_tactics") && t->attack)
 		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
@@ -597,6 +600,9 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 			put_value(out, rd->t->mode, &v);
 		} else if (!strcmp(filter, "raw")) {
 			put_value(out, TPL_TEXT, &v);
+		} else if (!strncmp(filter, "raw ", 4)) {	/* at most the first N of a list */
+			v.n = v.n > atoi(filter + 4) ? atoi(filter + 4) : v.n;
+			put_value(out, TPL_TEXT, &v);
 		} else if (!strncmp(filter, "block ", 6)) {
 			put_block(out, v.n < 0 ? v.s : NULL, atoi(filter + 6));
 		} else if (!strcmp(filter, "items") || !strncmp(filter, "prefix ", 7)) {
@@ -671,6 +677,9 @@ render_with(struct arena *a, struct diag *d, const struct template *t, const cha
 		if (!lookup(a, t, r, rd.query, o, t->required[i], &v))
 			return diag_error(d, r->pos, "format %s/%s: unknown placeholder '%s'",
 					  t->target, t->format, t->required[i]);
+		if (!present(&v) && template_option(t, o, t->required[i]))
+			return diag_error(d, r->pos, "format %s/%s needs -O %s=VALUE", t->target,
+					  t->format, t->required[i]);
 		if (!present(&v))
 			return diag_error(d, r->pos, "rule has no '%s': format %s/%s needs it",
 					  t->required[i], t->target, t->format);

@@ -118,11 +118,12 @@ template_attack_list(struct arena *a, const struct rule *r, const char *name, st
 
 /* ---- ECS threat ------------------------------------------------------------------------ */
 
-/* One element of the threat array: a tactic and the techniques under it. */
+/* A tactic of the rule and its tagged techniques. */
 struct threat {
 	const char *id, *name;
 	struct tval parents;	/* technique ids (T1102) */
-	int cap;
+	struct tval tagged;	/* the tags' ids under it, sub-techniques kept (T1102.002) */
+	int cap, tagged_cap;
 };
 
 /* Does table entry e (a technique) belong to tactic id (or to the tactic it was split from)? */
@@ -171,15 +172,24 @@ put_technique(const struct attack_table *t, const struct tval *subs, const char 
 	buf_puts(out, n ? "]}" : "}");
 }
 
-void
-template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
-		    struct buf *out)
+static void
+threat_add(struct arena *a, struct threat *th, const char *parent, const char *id)
+{
+	tval_add(a, &th->parents, &th->cap, parent);
+	tval_add(a, &th->tagged, &th->tagged_cap, id);
+}
+
+/* The rule's tactics in tag order, each with the tagged techniques the ATT&CK table puts
+ * under it (the ECS threat array's and the attack pairs' grouping). Returns how many. */
+static int
+rule_threats(struct arena *a, const struct attack_table *t, const struct rule *r,
+	     struct threat **out)
 {
 	int idx[NTACTICS * 2], n = rule_tactics(r, idx), nthreats = 0, cap = 0;
 	struct threat *threats = NULL;
 	for (int i = 0; i < n; i++)
-		VEC_PUSH(a, threats, nthreats, cap, ((struct threat){tactics[idx[i]].id,
-								     tactics[idx[i]].name, {0}, 0}));
+		VEC_PUSH(a, threats, nthreats, cap, ((struct threat){.id = tactics[idx[i]].id,
+								     .name = tactics[idx[i]].name}));
 	struct tval subs = rule_techniques(a, r, true);
 	for (int i = 0; i < subs.n; i++) {
 		const struct attack_entry *e = attack_find(t, subs.v[i]);
@@ -189,7 +199,7 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 		bool placed = false;
 		for (int k = 0; k < nthreats; k++) {
 			if (in_tactic(t, e, threats[k].id)) {
-				tval_add(a, &threats[k].parents, &threats[k].cap, parent);
+				threat_add(a, &threats[k], parent, subs.v[i]);
 				placed = true;
 			}
 		}
@@ -201,10 +211,21 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 				k++;
 			if (k == nthreats)
 				VEC_PUSH(a, threats, nthreats, cap,
-					 ((struct threat){own->id, own->name, {0}, 0}));
-			tval_add(a, &threats[k].parents, &threats[k].cap, parent);
+					 ((struct threat){.id = own->id, .name = own->name}));
+			threat_add(a, &threats[k], parent, subs.v[i]);
 		}
 	}
+	*out = threats;
+	return nthreats;
+}
+
+void
+template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
+		    struct buf *out)
+{
+	struct threat *threats;
+	int nthreats = rule_threats(a, t, r, &threats);
+	struct tval subs = rule_techniques(a, r, true);
 	buf_putc(out, '[');
 	for (int k = 0; k < nthreats; k++) {
 		buf_puts(out, k ? ", {\"framework\": \"MITRE ATT&CK\", \"tactic\": "
@@ -218,6 +239,32 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 		buf_puts(out, "]}");
 	}
 	buf_putc(out, ']');
+}
+
+/* {"tactic_id": "TA0011", "technique_id": "T1102.002"}, one JSON object per tagged technique
+ * under each of its tactics (as in the ECS threat array), a tactic without one alone. */
+struct tval
+template_attack_pairs(struct arena *a, const struct attack_table *t, const struct rule *r)
+{
+	struct threat *threats;
+	int nthreats = rule_threats(a, t, r, &threats), cap = 0;
+	struct tval pairs = {0};
+	struct buf json = {0};
+	for (int k = 0; k < nthreats; k++) {
+		for (int i = 0; i < (threats[k].tagged.n ? threats[k].tagged.n : 1); i++) {
+			buf_clear(&json);
+			buf_puts(&json, "{\"tactic_id\": ");
+			json_put_string(&json, threats[k].id);
+			if (threats[k].tagged.n) {
+				buf_puts(&json, ", \"technique_id\": ");
+				json_put_string(&json, threats[k].tagged.v[i]);
+			}
+			buf_putc(&json, '}');
+			tval_add(a, &pairs, &cap, arena_strndup(a, json.data, json.len));
+		}
+	}
+	buf_free(&json);
+	return pairs;
 }
 
 /* Sentinel's tactics of a rule: its tags' and every tactic of each tagged technique (the

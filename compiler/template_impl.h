@@ -22,6 +22,10 @@ bool template_attack_list(struct arena *a, const struct rule *r, const char *nam
 void template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
 			 struct buf *out);
 
+/* The rule's ATT&CK tags as a list of {tactic_id, technique_id} JSON objects, tactics as for
+ * the ECS threat array. */
+struct tval template_attack_pairs(struct arena *a, const struct attack_table *t, const struct rule *r);
+
 /* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
 struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
 

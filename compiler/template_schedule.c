@@ -59,8 +59,8 @@ template_option(const struct template *t, const struct options *o, const char *n
 	return NULL;
 }
 
-/* The span written as filter asks ("seconds", "iso8601", "cron"); NULL when s is no span
- * or has no such form. */
+/* The span written as filter asks ("seconds", "iso8601", "cron", "duration"); NULL when s
+ * is no span or has no such form. */
 static const char *
 span_as(struct arena *a, const char *filter, const char *s)
 {
@@ -71,6 +71,11 @@ span_as(struct arena *a, const char *filter, const char *s)
 		return arena_printf(a, "%lld", v);
 	if (!strcmp(filter, "cron"))
 		return template_cron(a, v);
+	if (!strcmp(filter, "duration")) {	/* Go's time.Duration text: 24h, 1h30m, 45s */
+		long long h = v / 3600, m = v % 3600 / 60, s = v % 60;	/* %.0lld: 0 writes nothing */
+		return arena_printf(a, "%.0lld%s%.0lld%s%.0lld%s", h, h ? "h" : "", m, m ? "m" : "",
+				    s, s ? "s" : "");
+	}
 	if (v % 86400 == 0)	/* ISO 8601: P1D, PT5H, PT30M, PT45S */
 		return arena_printf(a, "P%lldD", v / 86400);
 	return v % 3600 == 0 ? arena_printf(a, "PT%lldH", v / 3600)
@@ -87,7 +92,8 @@ template_filter_span(struct arena *a, const char *filter, const char *value, con
 		*out = u;
 		return 1;
 	}
-	if (strcmp(filter, "seconds") && strcmp(filter, "iso8601") && strcmp(filter, "cron"))
+	if (strcmp(filter, "seconds") && strcmp(filter, "iso8601") && strcmp(filter, "cron") &&
+	    strcmp(filter, "duration"))
 		return 0;
 	*out = span_as(a, filter, value);
 	return *out ? 1 : -1;
@@ -109,6 +115,14 @@ one_of(const char *choices, const char *value)
 bool
 template_check_options(const struct template *t, const struct options *o, struct buf *err)
 {
+	for (unsigned i = 0; i < t->required_count; i++) {	/* a value only the user knows */
+		const char *v = template_option(t, o, t->required[i]);
+		if (v && !*v) {
+			buf_printf(err, "sigmacc: format %s/%s needs -O %s=VALUE\n", t->target,
+				   t->format, t->required[i]);
+			return false;
+		}
+	}
 	for (unsigned i = 0; i < t->options_count; i++) {
 		const struct tpl_option *op = &t->options[i];
 		const char *v = template_option(t, o, op->name);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # correlations-formats.sh SIGMACC PARSE_YAML [--update]: correlation rules in the
-# import formats (-f). Each line 'FILE TARGET FORMAT' of tests/correlations-formats/cases
-# is compiled with the T1102 pack's --vars; its stderr, stdout and exit status must equal
+# import formats (-f). Each line 'FILE TARGET FORMAT [KEY=VALUE...]' of
+# tests/correlations-formats/cases is compiled with the T1102 pack's --vars (and -O KEY=VALUE
+# for each option given); its stderr, stdout and exit status must equal
 # tests/correlations-formats/NAME.TARGET.FORMAT.out (a refused format: the diagnostic).
 # Every JSON output must parse (NDJSON line by line) with node when it is installed,
 # every YAML output with libyaml (PARSE_YAML), and carry the schedule and wrapper keys
@@ -27,6 +28,7 @@ want_of() {
 	savedsearches) echo '^dispatch.earliest_time = -[0-9]*[mhd]$' ;;
 	kibana-ndjson) echo '"from": "now-[0-9]*[smhd]"' ;;
 	scheduled-search) echo '^searchIntervalSeconds: [0-9]*$' ;;
+	ngsiem-correlation-rule) echo '"definition": "@every [0-9hms]*"' ;;
 	cse-rule) echo '^{"rules": \[{$' ;;
 	*) echo . ;;
 	esac
@@ -35,33 +37,37 @@ ext_of() {
 	case $1 in
 	sentinel-rule | scheduled-search) echo yaml ;;
 	kibana-ndjson) echo ndjson ;;
-	cse-rule | eqlapi | defender-detection) echo json ;;
+	cse-rule | eqlapi | defender-detection | ngsiem-correlation-rule) echo json ;;
 	*) echo other ;;
 	esac
 }
 
-# case FILE TARGET FORMAT: the output equals its golden and holds its format's key
+# case FILE TARGET FORMAT [KEY=VALUE...]: the output equals its golden and holds its
+# format's key
 case_of() {
 	name=$(basename "$1" .yml)
 	want=$dir/$name.$2.$3.out
-	"$bin" convert -t "$2" -f "$3" --vars rules/web_service.vars.yml "tests/$1" \
+	file=$1 tg=$2 f=$3
+	shift 3
+	for o in "$@"; do set -- "$@" -O "$o"; shift; done
+	"$bin" convert -t "$tg" -f "$f" "$@" --vars rules/web_service.vars.yml "tests/$file" \
 		>"$tmp/out" 2>"$tmp/err"
 	st=$?
 	{ cat "$tmp/err" "$tmp/out"; echo "exit $st"; } >"$tmp/got"
 	[ -n "$update" ] && cp "$tmp/got" "$want"
-	[ -s "$tmp/out" ] && cp "$tmp/out" "$tmp/parse/$name.$2.$3.$(ext_of "$3")"
+	[ -s "$tmp/out" ] && cp "$tmp/out" "$tmp/parse/$name.$tg.$f.$(ext_of "$f")"
 	cmp -s "$tmp/got" "$want" || { diff "$want" "$tmp/got" | head -20; return 1; }
-	if [ -s "$tmp/out" ] && ! grep -q "$(want_of "$3")" "$tmp/out"; then
-		echo "no line matches $(want_of "$3")"
+	if [ -s "$tmp/out" ] && ! grep -q "$(want_of "$f")" "$tmp/out"; then
+		echo "no line matches $(want_of "$f")"
 		return 1
 	fi
 }
 
 mkdir "$tmp/parse"
 exec 3<"$dir/cases"
-while read -r file tg f <&3; do
+while read -r file tg f opts <&3; do
 	case $file in '#'* | '') continue ;; esac
-	t "$file ($tg -f $f)" "case_of $file $tg $f"
+	t "$file ($tg -f $f${opts:+ $opts})" "case_of $file $tg $f $opts"
 done
 exec 3<&-
 

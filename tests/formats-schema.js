@@ -150,6 +150,59 @@ const splunkEs = (st) => {
 	if (!["access", "endpoint", "network", "threat", "identity", "audit"].includes(keys["action.notable.param.security_domain"])) bad.push(w + ": security domain");
 	if (!["informational", "low", "medium", "high", "critical"].includes(keys["action.notable.param.severity"])) bad.push(w + ": severity");
 };
+// A Falcon Next-Gen SIEM correlation rule, the body of POST /correlation-rules/entities/rules/v1:
+// the required keys and types of the API's swagger models (gofalcon, falcon/models:
+// correlationrulesapi.RuleCreateRequestV1, RuleSearchV1, CreateRuleOperationV1,
+// RuleScheduleV1, MitreAttackMappingV1), no key outside them, and the values CrowdStrike's
+// Terraform provider accepts (internal/correlation_rules): severity 10/30/50/70/90, status
+// active|inactive, trigger_mode verbose|summary, execution_mode scheduled, outcome
+// detection|case, lookback a Go duration of at most 168h and not shorter than the schedule,
+// "@every" a Go duration of at least 5m, at most 10 mitre_attack entries, a 32-hex CID.
+const goDuration = (d) => {
+	const m = typeof d === "string" && d !== "" && d.match(/^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/);
+	return m ? (+(m[1] || 0)) * 3600 + (+(m[2] || 0)) * 60 + (+(m[3] || 0)) : null;
+};
+const only = (o, keys, where) => {
+	if (typeof o !== "object" || o === null || Array.isArray(o)) return bad.push(where + ": not an object");
+	for (const k of Object.keys(o)) if (!keys.includes(k)) bad.push(where + ": unknown key " + k);
+};
+const ngsiem = (r) => {
+	const w = r.name;
+	only(r, ["anomaly", "comment", "customer_id", "description", "guardrail_notifications", "mitre_attack",
+		 "name", "notifications", "operation", "search", "severity", "status", "tactic", "technique",
+		 "template_id", "trigger_on_create"], w);
+	need(r, ["customer_id", "name", "operation", "search", "severity", "status", "template_id"], w);
+	if (!/^[0-9a-f]{32}$/.test(r.customer_id)) bad.push(w + ": customer_id " + r.customer_id);
+	if (!isStr(r.name)) bad.push(w + ": name");
+	for (const k of ["description", "comment", "template_id"])
+		if (k in r && typeof r[k] !== "string") bad.push(w + ": " + k + " not a string");
+	if (![10, 30, 50, 70, 90].includes(r.severity)) bad.push(w + ": severity " + r.severity);
+	if (!["active", "inactive"].includes(r.status)) bad.push(w + ": status " + r.status);
+	const s = r.search || {};
+	only(s, ["case_template_id", "execution_mode", "filter", "lookback", "outcome", "trigger_mode", "use_ingest_time"], w + " search");
+	need(s, ["execution_mode", "filter", "lookback", "outcome", "trigger_mode"], w + " search");
+	if (!isStr(s.filter)) bad.push(w + ": filter");
+	if (s.execution_mode !== "scheduled") bad.push(w + ": execution_mode " + s.execution_mode);
+	if (!["detection", "case"].includes(s.outcome)) bad.push(w + ": outcome " + s.outcome);
+	if (!["verbose", "summary"].includes(s.trigger_mode)) bad.push(w + ": trigger_mode " + s.trigger_mode);
+	if ("use_ingest_time" in s && typeof s.use_ingest_time !== "boolean") bad.push(w + ": use_ingest_time");
+	const lookback = goDuration(s.lookback);
+	if (!lookback || lookback > 168 * 3600) bad.push(w + ": lookback " + s.lookback);
+	const op = r.operation || {};
+	only(op, ["schedule", "start_on", "stop_on", "suppression"], w + " operation");
+	only(op.schedule, ["definition"], w + " schedule");
+	const every = op.schedule && typeof op.schedule.definition === "string" &&
+		op.schedule.definition.startsWith("@every ") ? goDuration(op.schedule.definition.slice(7)) : null;
+	if (!every || every < 300) bad.push(w + ": schedule " + JSON.stringify(op.schedule));
+	if (every && lookback && lookback < every) bad.push(w + ": lookback shorter than the schedule");
+	const attack = r.mitre_attack || [];
+	if (!Array.isArray(attack) || attack.length > 10) bad.push(w + ": mitre_attack " + JSON.stringify(attack));
+	for (const m of attack) {
+		only(m, ["tactic_id", "technique_id"], w + " mitre_attack");
+		if (!/^TA\d{4}$/.test(m.tactic_id) || ("technique_id" in m && !/^T\d{4}(\.\d{3})?$/.test(m.technique_id)))
+			bad.push(w + ": mitre_attack " + JSON.stringify(m));
+	}
+};
 if (kind === "cse") {
 	const doc = JSON.parse(text);
 	if (Object.keys(doc).join() !== "rules" || !Array.isArray(doc.rules)) bad.push("not one {rules: [...]} object");
@@ -210,5 +263,9 @@ if (kind === "cse") {
 	const stanzas = text.trim().split(/\n\n(?=\[)/);
 	for (const st of stanzas) splunkEs(st);
 	console.log("# " + stanzas.length + " ES correlation searches");
+} else if (kind === "ngsiem") {
+	const doc = JSON.parse(text), docs = Array.isArray(doc) ? doc : [doc];
+	for (const r of docs) ngsiem(r);
+	console.log("# " + docs.length + " Next-Gen SIEM correlation rules");
 }
 if (bad.length) { console.error(bad.slice(0, 20).join("\n")); process.exit(1); }

@@ -17,7 +17,9 @@
 #   ARM template structure; a query over 10,000 characters is refused;
 # - Defender XDR: impacted assets named by columns the query's table has;
 # - Splunk ES: the correlation search keys, the search on one line;
-# - ES|QL Kibana: the Kibana checks (threat with techniques, rule_id required).
+# - ES|QL Kibana: the Kibana checks (threat with techniques, rule_id required);
+# - Falcon Next-Gen SIEM: the correlation rule body's required keys, types and values
+#   (the API's swagger models and CrowdStrike's Terraform provider), its customer id required.
 # A rule without an id is refused by the Kibana format. Prints TAP.
 set -u
 bin=$1
@@ -134,4 +136,40 @@ t "Splunk ES: correlation search keys, the search on one line, risk on request" 
 	validate es "$tmp/es.conf" &&
 	"$bin" convert -t spl -f es-correlation-search -O spl-risk-field=dest rules/proc_creation_win_web_service_c2.yml |
 		grep -qx "action.risk.param._risk = \[{\"risk_object_field\": \"dest\", \"risk_object_type\": \"system\", \"risk_score\": 50}\]"'
+cid=0123456789abcdef0123456789abcdef
+t "Next-Gen SIEM: correlation rule bodies of the API's schema, rules and correlations" '
+	"$bin" convert -s -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid -o "$tmp/ng.json" \
+		"$tmp/rules" 2>/dev/null
+	validate ngsiem "$tmp/ng.json" &&
+	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid --vars rules/web_service.vars.yml \
+		tests/correlations/types_event_count.yml >"$tmp/ngc.json" 2>/dev/null &&
+	validate ngsiem "$tmp/ngc.json"'
+t "Next-Gen SIEM: without -O ngsiem-cid nothing is written" '
+	! "$bin" convert -t logscale -f ngsiem-correlation-rule -o "$tmp/nocid.json" rules/ 2>"$tmp/err" &&
+	[ "$(cat "$tmp/err")" = "sigmacc: format logscale/ngsiem-correlation-rule needs -O ngsiem-cid=VALUE" ] &&
+	[ ! -e "$tmp/nocid.json" ]'
+t "Next-Gen SIEM: schedule, look-back and status from the options, within the API limits" '
+	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid -O interval=30m -O lookback=1d \
+		-O ngsiem-status=active rules/proc_creation_win_web_service_c2.yml >"$tmp/o.json" 2>/dev/null &&
+	validate ngsiem "$tmp/o.json" && grep -q "\"definition\": \"@every 30m\"" "$tmp/o.json" &&
+	grep -q "\"lookback\": \"24h\"," "$tmp/o.json" && grep -q "\"status\": \"active\"," "$tmp/o.json" &&
+	! "$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid -O interval=1m \
+		rules/ 2>"$tmp/err" >/dev/null &&
+	grep -qx "sigmacc: -O interval=1m -O lookback=75m: format logscale/ngsiem-correlation-rule: the interval is shorter than the format'\''s minimum, 5m" "$tmp/err" &&
+	! "$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid -O lookback=8d \
+		rules/ 2>"$tmp/err" >/dev/null &&
+	grep -q "the look-back is longer than the format'\''s maximum, 168h" "$tmp/err"'
+t "Next-Gen SIEM: mitre_attack pairs each technique with its tactics, at most 10" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555559" \
+		"tags: [attack.stealth, attack.t1218.011, attack.execution]" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: \\\\x.exe}, condition: sel}" >"$tmp/ma.yml" &&
+	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid "$tmp/ma.yml" |
+		grep -qx "  \"mitre_attack\": \[{\"tactic_id\": \"TA0005\", \"technique_id\": \"T1218.011\"}, {\"tactic_id\": \"TA0002\"}\]" &&
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-55555555555a" \
+		"tags: [attack.initial-access, attack.persistence, attack.privilege-escalation, attack.defense-evasion, attack.t1078, attack.t1078.001, attack.t1078.003]" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {Image|endswith: \\\\x.exe}, condition: sel}" >"$tmp/ma12.yml" &&
+	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid "$tmp/ma12.yml" >"$tmp/ma12.json" &&
+	validate ngsiem "$tmp/ma12.json" && [ "$(grep -o "\"tactic_id\"" "$tmp/ma12.json" | wc -l)" = 10 ]'
 echo "1..$n"

@@ -174,6 +174,27 @@ struct format_case {
 	char *format;	/* heap */
 };
 
+/* The -O options of a format's goldens: the KEY=VALUE lines of tests/golden/<label>/options
+ * (a value only the user knows, such as a tenant id); none without the file. */
+static char *
+format_options(const char *label, const char **opts, int max, int *n)
+{
+	struct buf path = {0};
+	buf_printf(&path, "tests/golden/%s/options", label);
+	size_t len;
+	const char *why;
+	char *text = files_read(path.data, &len, &why);
+	buf_free(&path);
+	*n = 0;
+	for (char *line = text, *nl; line && *line && *n < max; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		if (*line)
+			opts[(*n)++] = line;
+	}
+	return text;
+}
+
 /* Every non-default format of every target, for the rules of rules/. */
 static int
 run_formats(bool update, const struct vars *vars)
@@ -204,6 +225,9 @@ run_formats(bool update, const struct vars *vars)
 				    .tpl = tpl, .opts = {.target = be->name, .pipeline = pl, .vars = vars}};
 		buf_clear(&label);
 		buf_printf(&label, "formats/%s-%s", be->name, cases[c].format);
+		const char *opts[8];
+		char *opts_text = format_options(label.data, opts, 8, &s.opts.nbackend_opts);
+		s.opts.backend_opts = opts;
 		for (int i = 0; i < files.n; i++) {
 			buf_clear(&stem);
 			buf_printf(&stem, "tests/golden/%s/%s", label.data, base_name(files.v[i], &name));
@@ -213,6 +237,7 @@ run_formats(bool update, const struct vars *vars)
 		template_free(tpl);
 		pipeline_free(pl);
 		arena_free(&s.arena);
+		free(opts_text);
 		free(cases[c].format);
 	}
 	files_free(&files);

@@ -159,6 +159,7 @@ for t in $targets; do
 	for f in $("$bin" list formats "$t" | awk '{print $2}'); do
 		p=
 		[ "$f" = tstats ] && p="-p splunk_cim"
+		[ "$f" = ngsiem-correlation-rule ] && p="-O ngsiem-cid=0123456789abcdef0123456789abcdef"
 		ext=$(sed -n 's/^ext: //p' "templates/formats/$t/$f.yml" 2>/dev/null)
 		# shellcheck disable=SC2086
 		"$bin" convert -t "$t" -f "$f" $p tests/cli/multi > "$tmp/multi" 2> "$tmp/why"

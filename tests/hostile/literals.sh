@@ -73,6 +73,7 @@ echo "1..10"
 t "every target and format: no raw control byte, valid UTF-8" '
 	"$bin" list formats | while read -r target format rest; do
 		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
+		[ "$format" = ngsiem-correlation-rule ] && pl="-O ngsiem-cid=0123456789abcdef0123456789abcdef"
 		for how in "" --without-pipeline --unmapped=passthrough; do
 			[ "$format" != default ] && [ -n "$how" ] && continue
 			"$bin" convert -t "$target" -f "$format" $pl $how "$tmp/rules" >"$tmp/q" 2>"$tmp/e"
@@ -84,6 +85,7 @@ t "every target and format: no raw control byte, valid UTF-8" '
 t "every control character in every value form: escaped or refused, never raw" '
 	"$bin" list formats | while read -r target format rest; do
 		pl=; [ "$format" = tstats ] && pl="-p splunk_cim"
+		[ "$format" = ngsiem-correlation-rule ] && pl="-O ngsiem-cid=0123456789abcdef0123456789abcdef"
 		"$bin" convert -t "$target" -f "$format" $pl "$tmp/gen" >"$tmp/q" 2>"$tmp/e"
 		[ $? -le 1 ] || { echo "$target $format crashed"; tail "$tmp/e"; exit 1; }
 		clean "$tmp/q" && quiet "$tmp/e" || { echo "in $target $format"; exit 1; }
