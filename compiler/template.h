@@ -25,7 +25,7 @@ struct tpl_map {	/* {{name}} is the value of {{from}} looked up in values */
 struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
 	char *name, *fallback;
 	bool list;	/* a comma-separated list */
-	char *type;	/* NULL, "span" (30m, 1h, 1d) or the choices "a|b|c" */
+	char *type;	/* NULL, "span" (30m, 1h, 1d), the choices "a|b|c" or a regex "^...$" */
 };
 
 /* What a query reads and returns, for the placeholders derived from them (template_tables.c). */

@@ -8,6 +8,7 @@
 #include "template_impl.h"
 
 #include <ctype.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +100,19 @@ template_filter_span(struct arena *a, const char *filter, const char *value, con
 	return *out ? 1 : -1;
 }
 
-/* Is value one of the '|'-separated choices? */
+/* Is value one of the '|'-separated choices, or, for a type that starts with '^', does the
+ * whole value match that POSIX extended regular expression (a tenant id's form)? */
 static bool
 one_of(const char *choices, const char *value)
 {
+	if (choices[0] == '^') {
+		regex_t re;
+		if (regcomp(&re, choices, REG_EXTENDED | REG_NOSUB))
+			return false;	/* the message names the type: the template's to fix */
+		bool ok = !regexec(&re, value, 0, NULL, 0);
+		regfree(&re);
+		return ok;
+	}
 	for (const char *p = choices; *p;) {
 		size_t k = strcspn(p, "|");
 		if (strlen(value) == k && !strncmp(p, value, k))

@@ -144,9 +144,13 @@ t "Next-Gen SIEM: correlation rule bodies of the API's schema, rules and correla
 	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid --vars rules/web_service.vars.yml \
 		tests/correlations/types_event_count.yml >"$tmp/ngc.json" 2>/dev/null &&
 	validate ngsiem "$tmp/ngc.json"'
-t "Next-Gen SIEM: without -O ngsiem-cid nothing is written" '
+t "Next-Gen SIEM: without -O ngsiem-cid, or with one not in the API'\''s form, nothing is written" '
 	! "$bin" convert -t logscale -f ngsiem-correlation-rule -o "$tmp/nocid.json" rules/ 2>"$tmp/err" &&
 	[ "$(cat "$tmp/err")" = "sigmacc: format logscale/ngsiem-correlation-rule needs -O ngsiem-cid=VALUE" ] &&
+	[ ! -e "$tmp/nocid.json" ] &&
+	! "$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=${cid}-1A -o "$tmp/nocid.json" \
+		rules/ 2>"$tmp/err" &&
+	[ "$(cat "$tmp/err")" = "sigmacc: -O ngsiem-cid=${cid}-1A: format logscale/ngsiem-correlation-rule takes ^[0-9a-f]{32}\$" ] &&
 	[ ! -e "$tmp/nocid.json" ]'
 t "Next-Gen SIEM: schedule, look-back and status from the options, within the API limits" '
 	"$bin" convert -t logscale -f ngsiem-correlation-rule -O ngsiem-cid=$cid -O interval=30m -O lookback=1d \
