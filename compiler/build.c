@@ -85,9 +85,11 @@ build_finding(const struct build *b, const char *what, const char *rel, struct c
 
 /* Brings one output up to date, or reports it for --check. An output that could
  * not be compared or staged is tracked only when it was before (it may be there).
- * Its record: the rule's hashes and the hash of the bytes it holds. */
+ * Its record: the rule's hashes, the hash of the bytes it holds, then versions
+ * (the content versions it was rendered with, or NULL). */
 static void
-build_update_output(struct build *b, const char *name, const struct buf *out, struct compiled *c)
+build_update_output(struct build *b, const char *name, const struct buf *out, struct compiled *c,
+		    const struct buf *versions)
 {
 	struct buf err = {0}, record = {0};
 	const char *data = out->data ? out->data : "";
@@ -118,6 +120,8 @@ build_update_output(struct build *b, const char *name, const struct buf *out, st
 		char hex[HASH_HEX];
 		hash_bytes_hex(data, out->len, hex);
 		buf_printf(&record, "%s %s %s", c->rule, c->lists, hex);
+		if (versions && versions->len)
+			buf_putn(&record, versions->data, versions->len);
 	}
 	const char *rel = track ? names_add_record(&b->now, name, record.data) : NULL;
 	if (rel && st != OUTDIR_SAME && !b->bo->check)
@@ -176,16 +180,21 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 {
 	const struct output *t = &b->t[k];
 	const struct rulefile *f = &b->items[i];
-	struct buf name = {0};
+	struct buf name = {0}, beside = {0};
 	if (c->made[k] == MADE_SCOPED) {
 		b->c.skipped++;
 		return;
 	}
 	if (!build_name(b, t, f, &name))
 		goto done;
+	if (t->beside)
+		beside_name(&beside, name.data, t->ext, t->beside);
 	if (c->made[k] == MADE_FRESH) {
-		b->c.unchanged++;
-		names_add_record(&b->now, name.data, names_record(&b->before.entries, name.data));
+		for (int n = 0; n < 1 + (t->beside != NULL); n++) {
+			const char *file = n ? beside.data : name.data;
+			b->c.unchanged++;
+			names_add_record(&b->now, file, names_record(&b->before.entries, file));
+		}
 		goto done;
 	}
 	if (!*said)
@@ -200,15 +209,21 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 	if (c->ok[k]) {
 		/* no text: every document is an input of a correlation elsewhere, no output */
 		if (c->out[k].len)
-			build_update_output(b, name.data, &c->out[k], c);
+			build_update_output(b, name.data, &c->out[k], c, &c->versions[k]);
+		if (c->out[k].len && t->beside)
+			build_update_output(b, beside.data, &c->beside[k], c, NULL);
 	} else if (!c->expected[k]) {
 		b->c.failed++;
 		b->c.refused++;
-		if (names_has(&b->before.entries, name.data))	/* a failing rule keeps its last output */
-			names_add_record(&b->kept, name.data, names_record(&b->before.entries, name.data));
+		for (int n = 0; n < 1 + (t->beside != NULL); n++) {
+			const char *file = n ? beside.data : name.data;
+			if (names_has(&b->before.entries, file))	/* a failing rule keeps its last output */
+				names_add_record(&b->kept, file, names_record(&b->before.entries, file));
+		}
 	}
 done:
 	buf_free(&name);
+	buf_free(&beside);
 }
 
 /* Renames the staged outputs into place, after the manifest tracks every one of them. */
@@ -299,6 +314,63 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 	return need;
 }
 
+/* Emits the rules of u for the session's output into out, several rules joined
+ * into one valid file. */
+static bool
+build_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
+{
+	driver_forget_pieces(s);	/* the rules of this file for this output only */
+	bool ok = driver_emit(s, u, out, err);
+	if (ok && s->npieces > 1) {
+		struct buf joined = {0};
+		output_join(s, out, s->compact, -1, &joined);
+		buf_free(out);
+		*out = joined;
+	}
+	return ok;
+}
+
+/* The recorded content versions of output k's file of rule file i, for an output
+ * whose format renders {{query_version}} (none otherwise). */
+static void
+build_versions_start(const struct build *b, int i, int k, struct content_versions *cv)
+{
+	const struct output *t = &b->t[k];
+	struct buf name = {0};
+	if (t->versioned)
+		output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
+	content_versions_start(cv, name.data ? names_record(&b->before.entries, name.data) : NULL);
+	buf_free(&name);
+}
+
+/* query_beside: the bare query of the same rules, rendered by the format's template
+ * reduced to its query, joined as bare queries are (a comment naming each rule).
+ * Compiling them again says what the format's file said: only a failure is kept. */
+static bool
+build_beside(struct session *s, const struct unit *u, const struct output *t, struct buf *out,
+	     struct buf *err)
+{
+	int nrules = s->nrules, nfailed = s->nfailed;
+	struct buf said = {0};
+	s->tpl = &t->bare;
+	driver_forget_pieces(s);
+	bool ok = driver_emit(s, u, out, &said);
+	s->tpl = NULL;	/* the join of bare queries */
+	if (ok && s->npieces > 1) {
+		struct buf joined = {0};
+		output_join(s, out, s->compact, -1, &joined);
+		buf_free(out);
+		*out = joined;
+	}
+	s->tpl = t->tpl;
+	if (!ok)
+		buf_putn(err, said.data ? said.data : "", said.len);
+	buf_free(&said);
+	s->nrules = nrules;	/* the same rules: counted once */
+	s->nfailed = nfailed;
+	return ok;
+}
+
 /* A worker: loads rule file i once and compiles it for every output that
  * needs it. It only fills b->done[i]; build_consume prints and writes. */
 static void
@@ -310,10 +382,12 @@ build_work(void *ctx, int worker, int i)
 	size_t nt = (size_t)(b->nt ? b->nt : 1);
 	c->out = calloc(nt, sizeof(*c->out));
 	c->err = calloc(nt, sizeof(*c->err));
+	c->beside = calloc(nt, sizeof(*c->beside));
+	c->versions = calloc(nt, sizeof(*c->versions));
 	c->ok = calloc(nt, sizeof(*c->ok));
 	c->made = calloc(nt, sizeof(*c->made));
 	c->expected = calloc(nt, sizeof(*c->expected));
-	if (!c->out || !c->err || !c->ok || !c->made || !c->expected)
+	if (!c->out || !c->err || !c->beside || !c->versions || !c->ok || !c->made || !c->expected)
 		abort();
 	if (!build_plan(b, worker, i, c))
 		return;
@@ -337,14 +411,15 @@ build_work(void *ctx, int worker, int i)
 		s->opts.backend_opts = t->spec->opts;
 		s->opts.nbackend_opts = t->spec->nopts;
 		c->expected[k] = output_expected(b->bo, t, b->items[i].file, ids, u.nrules);
-		driver_forget_pieces(s);	/* the rules of this file for this output only */
-		c->ok[k] = driver_emit(s, &u, &c->out[k], &c->err[k]);
-		if (c->ok[k] && s->npieces > 1) {	/* several rules in one file: one valid output */
-			struct buf joined = {0};
-			output_join(s, &c->out[k], s->compact, -1, &joined);
-			buf_free(&c->out[k]);
-			c->out[k] = joined;
-		}
+		struct content_versions cv;
+		build_versions_start(b, i, k, &cv);
+		s->opts.versions = t->versioned ? &cv : NULL;
+		c->ok[k] = build_emit(s, &u, &c->out[k], &c->err[k]);
+		s->opts.versions = NULL;
+		content_versions_record(&cv, &c->versions[k]);
+		content_versions_free(&cv);
+		if (c->ok[k] && t->beside)
+			c->ok[k] = build_beside(s, &u, t, &c->beside[k], &c->err[k]);
 	}
 	free(ids);
 	driver_unload(&u);
@@ -365,10 +440,14 @@ build_consume(void *ctx, int i)
 		build_one(b, i, c, k, &said);
 		buf_free(&c->out[k]);
 		buf_free(&c->err[k]);
+		buf_free(&c->beside[k]);
+		buf_free(&c->versions[k]);
 	}
 	buf_free(&c->load);
 	free(c->out);
 	free(c->err);
+	free(c->beside);
+	free(c->versions);
 	free(c->ok);
 	free(c->made);
 	free(c->expected);

@@ -15,6 +15,8 @@ struct build_output {
 	int npipelines;
 	const char **opts;	/* -O KEY=VALUE */
 	int nopts;
+	/* keep the bare query beside each file of a format that wraps it (X.json, X.kql) */
+	bool query_beside;
 	/* scoping: rule files or folders; no include: every rule file */
 	const char *const *include, *const *exclude;
 	int ninclude, nexclude;

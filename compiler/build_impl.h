@@ -16,6 +16,11 @@ struct output {
 	int nown;
 	struct template *tpl;		/* the format is this template (NULL: the backend's own) */
 	const char *ext;		/* of its files */
+	/* query_beside: the extension of the bare query kept beside each file (NULL: none),
+	 * and the format's template reduced to its query, which renders it */
+	const char *beside;
+	struct template bare;
+	bool versioned;			/* the format writes {{query_version}}: records versions */
 	struct manifest_output rec;	/* what produces its files, for the manifest */
 	const struct manifest_output *was;	/* the manifest's line for it, or NULL */
 };
@@ -69,6 +74,8 @@ enum made {
 struct compiled {
 	struct buf load;	/* what loading said */
 	struct buf *out, *err;	/* per output: the file and what compiling said */
+	struct buf *beside;	/* per output: the bare query kept beside it (query_beside) */
+	struct buf *versions;	/* per output: the content versions its record adds */
 	bool *ok;		/* per output */
 	unsigned char *made;	/* per output: enum made */
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
@@ -134,6 +141,8 @@ const char *stale_reason(const struct build *b, const char *rel, struct compiled
 			 struct buf *why);
 /* May the orphan rel (with its record) be removed? Not when edited since (said in err). */
 bool orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err);
+/* The name of the bare query kept beside the output file name (of extension ext). */
+void beside_name(struct buf *b, const char *name, const char *ext, const char *beside);
 /* Is output k's file of rule file i (its text) known current without compiling? */
 bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
 		 const struct compiled *c);

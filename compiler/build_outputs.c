@@ -136,6 +136,33 @@ hash_format(const struct output *o, const char *templates, char out[HASH_HEX])
 	hash_hex(&c, out);
 }
 
+/* query_beside: the output's template reduced to its query, which renders the
+ * query exactly as the format wraps it (its projection, its correlation bodies)
+ * but in its readable form, one value per line. Its file takes the target's
+ * extension, so the format must have another (else the two would collide); the
+ * project file is checked for that when loaded. False after a message. */
+static bool
+output_bare(struct output *o)
+{
+	static char body[] = "{{query|raw}}\n";
+	if (!o->tpl || !strcmp(o->tpl->ext, o->be->ext)) {
+		fprintf(stderr, "sigmacc: output %s: query_beside needs a format that wraps the query "
+			"in a file of another extension than .%s\n", o->spec->name, o->be->ext);
+		return false;
+	}
+	o->bare = *o->tpl;	/* shares the template's tables: never freed on its own */
+	o->bare.body = body;
+	o->bare.correlation = o->tpl->correlation ? body : NULL;
+	o->bare.ext = (char *)o->be->ext;
+	o->bare.mode = TPL_TEXT;
+	o->bare.compact = false;
+	o->bare.merge = NULL;
+	o->bare.required_count = 0;	/* the format's own file says what it lacks */
+	o->bare.query_max = 0;
+	o->beside = o->be->ext;
+	return true;
+}
+
 /* Loads one output; false after a message. */
 static bool
 output_load(const struct build_options *bo, const struct options *opts, struct output *o,
@@ -161,6 +188,9 @@ output_load(const struct build_options *bo, const struct options *opts, struct o
 			return false;
 	}
 	o->ext = o->tpl ? o->tpl->ext : format && strcmp(format, "default") ? format : o->be->ext;
+	o->versioned = o->tpl && strstr(o->tpl->body, "{{query_version");
+	if (o->spec->query_beside && !output_bare(o))
+		return false;
 	snprintf(o->rec.name, sizeof(o->rec.name), "%s", o->spec->name);
 	snprintf(o->rec.dir, sizeof(o->rec.dir), "%s", o->spec->dir);
 	snprintf(o->rec.version, sizeof(o->rec.version), "%s", bo->version ? bo->version : "0");

@@ -36,6 +36,14 @@ output_name(struct buf *b, const char *root, const char *file, const char *targe
 	buf_puts(b, ext);
 }
 
+void
+beside_name(struct buf *b, const char *name, const char *ext, const char *beside)
+{
+	buf_clear(b);
+	buf_putn(b, name, strlen(name) - strlen(ext));
+	buf_puts(b, beside);
+}
+
 /* Finds each output's line in the manifest just read. */
 static void
 build_match_outputs(struct build *b, struct output *t, int nt)
@@ -58,7 +66,7 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 	if (text) {
 		struct manifest_target *mt = calloc((size_t)(nt ? nt : 1), sizeof(*mt));
 		for (int i = 0; i < nt; i++)
-			mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext};
+			mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext, t[i].beside};
 		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
 		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
 		if (b->bo->check)
@@ -218,11 +226,34 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	return false;
 }
 
+/* Does OUTDIR/name hold what its record says was written from these inputs? */
+static bool
+file_fresh(struct build *b, int worker, const char *name, const struct compiled *c)
+{
+	struct manifest_record r;
+	if (manifest_check(name) || !manifest_record_split(names_record(&b->before.entries, name), &r) ||
+	    strcmp(r.rule, c->rule) || strcmp(r.lists, c->lists))
+		return false;
+	size_t n = 0;
+	bool missing = false, fresh = false;
+	struct buf err = {0};
+	char *data = outdir_read(&b->views[worker], name, &n, &missing, &err);
+	char hex[HASH_HEX];
+	if (data) {
+		hash_bytes_hex(data, n, hex);
+		fresh = !strcmp(hex, r.out);
+	}
+	free(data);
+	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	return fresh;
+}
+
 /* Is output k's file of rule file i known up to date without compiling? Only
  * when building (never for --check, which trusts no record: a manifest arrives
  * through pull requests), the output's configuration is the one recorded, the
  * rule and its value lists hash as recorded, no declared refusal may concern
- * it, and the file on disk holds the bytes recorded. */
+ * it, and the file on disk holds the bytes recorded (and so does the bare
+ * query beside it, with query_beside). */
 bool
 build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
 	    const struct compiled *c)
@@ -235,24 +266,14 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
 	    output_expected(b->bo, t, b->items[i].file, NULL, 0) ||
 	    output_refusal_by_id(b->bo, t, text, len))
 		return false;
-	struct buf name = {0}, err = {0};
+	struct buf name = {0}, beside = {0};
 	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
-	struct manifest_record r;
-	bool fresh = false;
-	if (!manifest_check(name.data) &&
-	    manifest_record_split(names_record(&b->before.entries, name.data), &r) &&
-	    !strcmp(r.rule, c->rule) && !strcmp(r.lists, c->lists)) {
-		size_t n = 0;
-		bool missing = false;
-		char *data = outdir_read(&b->views[worker], name.data, &n, &missing, &err);
-		char hex[HASH_HEX];
-		if (data) {
-			hash_bytes_hex(data, n, hex);
-			fresh = !strcmp(hex, r.out);
-		}
-		free(data);
+	bool fresh = file_fresh(b, worker, name.data, c);
+	if (fresh && t->beside) {
+		beside_name(&beside, name.data, t->ext, t->beside);
+		fresh = file_fresh(b, worker, beside.data, c);
 	}
 	buf_free(&name);
-	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	buf_free(&beside);
 	return fresh;
 }

@@ -137,6 +137,8 @@ static const char usage_build[] =
 	"                           compiles every rule, trusting no recorded hash\n"
 	"      --project FILE       build what FILE says (default: sigmacc.yml here or\n"
 	"                           above, unless both PATH and -o are given)\n"
+	"      --query-beside       beside each file of a format that wraps the query\n"
+	"                           (X.json), keep the bare query too (X.kql)\n"
 	"      --rebuild            compile every rule, whatever the manifest records\n"
 	"      --test               first run the test cases beside the rules\n"
 	"                           (RULE.tests.yml, see 'sigmacc test'); if one fails,\n"
@@ -269,6 +271,8 @@ parse_flag(struct cli *c, const char *a)
 		c->test = true;
 	else if (!strcmp(a, "--rebuild") && !strcmp(c->command, "build"))
 		c->rebuild = true;
+	else if (!strcmp(a, "--query-beside") && !strcmp(c->command, "build"))
+		c->query_beside = true;
 	else if (!strcmp(a, "--skip-unsupported") || !strcmp(a, "-s"))
 		c->skip_unsupported = true;
 	else if (!strcmp(a, "--fail-unsupported"))
@@ -351,7 +355,7 @@ unknown_option(const char *a)
 		"--json-indent", "--output", "--file-pattern", "--templates", "--diagnostics",
 		"--skip-unsupported", "--fail-unsupported", "--check", "--help", "--version",
 		"--lint-config", "--fail-on", "--follow-symlinks", "--max-rule-size", "--test",
-		"--filter", "--project", "--rebuild",
+		"--filter", "--project", "--rebuild", "--query-beside",
 	};
 	const char *near = suggest_closest(a, strcspn(a, "="), names,
 					   (int)(sizeof(names) / sizeof(names[0])));

@@ -20,6 +20,7 @@ struct cli {
 	bool without_pipeline, compact, check;
 	bool test;		/* build --test: the rules' test cases first */
 	bool rebuild;		/* build --rebuild: compile every rule whatever the manifest says */
+	bool query_beside;	/* build --query-beside: every wrapping output keeps its bare query */
 	const char *project;	/* build --project FILE */
 	bool skip_unsupported, fail_unsupported, follow_symlinks;
 	size_t max_rule_size;	/* --max-rule-size; 0: FILES_MAX_DEFAULT */

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #define MANIFEST_REPORTS 20	/* invalid entries reported one by one; the rest are counted */
-#define MANIFEST_VERSION_LINE "#sigmacc-manifest 2"	/* format 2: docs/manifest.md */
+#define MANIFEST_VERSION_LINE "#sigmacc-manifest 3"	/* format 3: docs/manifest.md */
+#define MANIFEST_VERSION_2 "#sigmacc-manifest 2"	/* read as well: records without versions */
 
 const char *
 names_add_record(struct names *s, const char *name, const char *record)
@@ -185,6 +186,14 @@ below(const char *rel, const char *dir)
 	return !strncmp(rel, dir, n) && rel[n] == '/';
 }
 
+/* Is rel, below dir, a name and then .ext? */
+static bool
+has_ext(const char *rel, const char *dir, const char *ext)
+{
+	size_t len = strlen(rel), e = strlen(ext), n = strlen(dir);
+	return len > n + 2 + e && rel[len - e - 1] == '.' && !strcmp(rel + len - e, ext);
+}
+
 enum place {
 	PLACE_OK,
 	PLACE_EXTENSION,	/* below a built output, without its extension */
@@ -197,12 +206,11 @@ static enum place
 check_place(const char *rel, const struct manifest_target *targets, int nt,
 	    const struct manifest *m, struct buf *why)
 {
-	size_t len = strlen(rel);
 	for (int t = 0; t < nt; t++) {
-		size_t e = strlen(targets[t].ext), n = strlen(targets[t].name);
 		if (!below(rel, targets[t].name))
 			continue;
-		if (len > n + 2 + e && rel[len - e - 1] == '.' && !strcmp(rel + len - e, targets[t].ext))
+		if (has_ext(rel, targets[t].name, targets[t].ext) ||
+		    (targets[t].beside && has_ext(rel, targets[t].name, targets[t].beside)))
 			return PLACE_OK;
 		buf_printf(why, "does not end in .%s, the extension of this build's %s outputs",
 			   targets[t].ext, targets[t].name);
@@ -218,6 +226,41 @@ check_place(const char *rel, const struct manifest_target *targets, int nt,
 	return PLACE_NOWHERE;
 }
 
+/* The hex digits of one hash at p; false when there are not HASH_HEX - 1 of them. */
+static bool
+is_hash(const char *p)
+{
+	for (size_t k = 0; k < HASH_HEX - 1; k++)	/* stops at the NUL of a short record */
+		if (!(p[k] >= '0' && p[k] <= '9') && !(p[k] >= 'a' && p[k] <= 'f'))
+			return false;
+	return true;
+}
+
+/* Format 3's " VERSION H,H,..." after a record's hashes: a decimal number of at most
+ * MANIFEST_VERSION_MAX without leading zeros, and 1 to MANIFEST_QUERIES_MAX hashes. */
+static bool
+split_versions(const char *p, struct manifest_record *r)
+{
+	long long v = 0;
+	const char *digits = p;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > MANIFEST_VERSION_MAX)
+			return false;	/* a planted huge number: no record, the date version stands */
+	if (p == digits || (*digits == '0' && p - digits > 1) || *p++ != ' ')
+		return false;
+	r->version = v;
+	r->queries = p;
+	for (int n = 1;; n++, p++) {
+		if (n > MANIFEST_QUERIES_MAX || !is_hash(p))
+			return false;
+		p += HASH_HEX - 1;
+		if (!*p)
+			return true;
+		if (*p != ',')
+			return false;
+	}
+}
+
 bool
 manifest_record_split(const char *record, struct manifest_record *r)
 {
@@ -225,19 +268,77 @@ manifest_record_split(const char *record, struct manifest_record *r)
 		return false;
 	const char *p = record;
 	char *parts[] = {r->rule, r->lists, r->out};
+	r->version = -1;
+	r->queries = NULL;
 	for (int i = 0; i < 3; i++) {
-		size_t n = i == 1 && *p == '-' ? 1 : HASH_HEX - 1;
-		for (size_t k = 0; k < n; k++)	/* stops at the NUL of a short record */
-			if (!(p[k] >= '0' && p[k] <= '9') && !(p[k] >= 'a' && p[k] <= 'f') &&
-			    !(n == 1 && p[k] == '-'))
-				return false;
+		bool none = i == 1 && *p == '-';
+		size_t n = none ? 1 : HASH_HEX - 1;
+		if (!none && !is_hash(p))
+			return false;
 		memcpy(parts[i], p, n);
 		parts[i][n] = '\0';
 		p += n;
 		if (i < 2 && *p++ != ' ')
 			return false;
 	}
-	return !*p;
+	return !*p || (*p == ' ' && split_versions(p + 1, r));
+}
+
+void
+content_versions_start(struct content_versions *cv, const char *record)
+{
+	struct manifest_record r;
+	*cv = (struct content_versions){.was = -1, .now = -1};
+	if (manifest_record_split(record, &r) && r.version >= 0) {
+		cv->was = r.version;
+		cv->was_queries = r.queries;
+	}
+}
+
+/* Is the hash among the recorded ones? */
+static bool
+recorded_query(const struct content_versions *cv, const char *hex)
+{
+	for (const char *p = cv->was_queries; p && *p; p += HASH_HEX - 1 + (p[HASH_HEX - 1] == ','))
+		if (!memcmp(p, hex, HASH_HEX - 1))
+			return true;
+	return false;
+}
+
+const char *
+content_version(struct arena *a, struct content_versions *cv, const char *query, const char *base)
+{
+	char hex[HASH_HEX];
+	hash_bytes_hex(query, strlen(query), hex);
+	if (cv->nqueries++)
+		buf_putc(&cv->queries, ',');
+	buf_puts(&cv->queries, hex);
+	long long v = 0;
+	for (const char *c = base; *c; c++)
+		v = v * 10 + (*c - '0');	/* base: at most 8 digits */
+	if (cv->was >= 0) {
+		/* at the limit a version stays there: it can no longer grow */
+		long long floor = cv->was + (cv->was < MANIFEST_VERSION_MAX && !recorded_query(cv, hex));
+		v = v > floor ? v : floor;
+	}
+	if (v > cv->now)
+		cv->now = v;
+	/* without a record, the date's digits as they are (leading zeros too) */
+	return cv->was >= 0 ? arena_printf(a, "%lld", v) : base;
+}
+
+void
+content_versions_record(const struct content_versions *cv, struct buf *record)
+{
+	if (cv->now >= 0 && cv->nqueries <= MANIFEST_QUERIES_MAX)
+		buf_printf(record, " %lld %s", cv->now, cv->queries.data);
+}
+
+void
+content_versions_free(struct content_versions *cv)
+{
+	buf_free(&cv->queries);
+	*cv = (struct content_versions){.was = -1, .now = -1};
 }
 
 /* A format-2 "#output NAME DIR version=V options=H pipelines=H format=H" line;
@@ -309,6 +410,8 @@ manifest_parse(const char *text, size_t len, const char *file,
 		buf_putn(&entry, p, (size_t)(eol - p) - (eol > p && eol[-1] == '\r'));
 		p = eol + (nl != NULL);
 		if (!strcmp(entry.data ? entry.data : "", MANIFEST_VERSION_LINE))
+			m->version = 3;
+		else if (!strcmp(entry.data ? entry.data : "", MANIFEST_VERSION_2))
 			m->version = 2;
 		struct manifest_output o;
 		if (m->version >= 2 && !strncmp(entry.data ? entry.data : "", "#output ", 8) &&

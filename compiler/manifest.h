@@ -31,9 +31,10 @@ const char *names_record(const struct names *s, const char *name);
 const char *names_path(struct names *s, const char *entry);
 void names_free(struct names *s);
 
-/* An output of this build: its directory below OUTDIR and the extension of its files. */
+/* An output of this build: its directory below OUTDIR, the extension of its files
+ * and that of the bare queries it keeps beside them (NULL: none). */
 struct manifest_target {
-	const char *name, *ext;
+	const char *name, *ext, *beside;
 };
 
 /* What produced one output's files, as format 2 records it on an "#output" line. */
@@ -42,9 +43,33 @@ struct manifest_output {
 	char options[HASH_HEX], pipelines[HASH_HEX], format[HASH_HEX];
 };
 
+/* A content version is at most this, the greatest 32-bit component of a .NET
+ * version ("1.0." and its digits stay within the 20 characters the Sentinel
+ * repository's template validation allows; docs/manifest.md). A recorded version
+ * above it is malformed; one at it no longer grows. */
+#define MANIFEST_VERSION_MAX 2147483647LL
+/* Query hashes one record holds at most (a file of more rules keeps date versions). */
+#define MANIFEST_QUERIES_MAX 1024
+
 /* The parts of a file's record. */
 struct manifest_record {
 	char rule[HASH_HEX], lists[HASH_HEX], out[HASH_HEX];	/* lists: "-" when none */
+	/* format 3, for a format that writes a content version: the greatest version
+	 * written (-1: none recorded) and the hashes of the file's queries, "H,H,..."
+	 * (a pointer into the record) */
+	long long version;
+	const char *queries;
+};
+
+/* A file's content versions (Microsoft Sentinel's rule `version`), as a build
+ * renders the {{query_version}} placeholder: the version from the rule's date,
+ * raised past the one recorded when the query's hash is not among those recorded. */
+struct content_versions {
+	long long was;		/* the recorded version, or -1: none (the date version stands) */
+	const char *was_queries;	/* "H,H,..." recorded */
+	long long now;		/* the greatest version rendered, or -1 */
+	struct buf queries;	/* "H,H,..." of the queries rendered, in order */
+	int nqueries;
 };
 
 /* The manifest as read: the entries, and the outputs' lines of a format-2 manifest. */
@@ -69,8 +94,20 @@ int manifest_parse(const char *text, size_t len, const char *file,
 		   const struct manifest_target *targets, int nt, struct manifest *m,
 		   struct buf *err);
 void manifest_free(struct manifest *m);
-/* Splits a record into its parts; false when it is malformed. */
+/* Splits a record into its parts; false when it is malformed (a version above
+ * MANIFEST_VERSION_MAX, more than MANIFEST_QUERIES_MAX hashes). */
 bool manifest_record_split(const char *record, struct manifest_record *r);
+/* Starts cv from a file's record (NULL or malformed: no versions recorded). */
+void content_versions_start(struct content_versions *cv, const char *record);
+/* The version of a rule whose query is query and whose date version is base (its
+ * digits): base without a record, else the greater of base and the recorded
+ * version, plus one when the query is new. Adds the query to cv. */
+const char *content_version(struct arena *a, struct content_versions *cv, const char *query,
+			    const char *base);
+/* What cv adds to the file's record (" VERSION H,H,..."), or nothing when no
+ * version was rendered or the file has more than MANIFEST_QUERIES_MAX queries. */
+void content_versions_record(const struct content_versions *cv, struct buf *record);
+void content_versions_free(struct content_versions *cv);
 /* The format-2 manifest's text for the outputs (sorted by name) and the sorted set s. */
 void manifest_render(const struct manifest_output *o, int no, const struct names *s,
 		     struct buf *out);

@@ -16,6 +16,7 @@
  *       options: [kql-x=y]              # -O KEY=VALUE
  *       rules: [rules/windows]          # optional: only these rules or folders
  *       exclude: [rules/windows/old]    # optional: not these
+ *       query_beside: true              # optional: the bare query beside each file
  *   expected_refusals:
  *     - {rule: rules/x.yml, output: aql, reason: no such events in QRadar}
  *   scoping:                            # rules or folders for some outputs or targets
@@ -40,6 +41,7 @@ struct pf_output {
 	char *interval, *lookback, *level;	/* the -O options of the same names */
 	char **pipelines, **options, **rules, **exclude;
 	unsigned pipelines_count, options_count, rules_count, exclude_count;
+	bool query_beside;	/* the bare query beside each file of a wrapping format */
 };
 
 struct pf_refusal {
@@ -86,6 +88,7 @@ static const cyaml_schema_field_t output_fields[] = {
 	LIST("options", struct pf_output, options, 0),
 	LIST("rules", struct pf_output, rules, 0),
 	LIST("exclude", struct pf_output, exclude, 0),
+	CYAML_FIELD_BOOL("query_beside", CYAML_FLAG_OPTIONAL, struct pf_output, query_beside),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t output_entry = {
@@ -221,6 +224,17 @@ project_has_format(const struct backend *be, const char *templates, const char *
 	return t != NULL;
 }
 
+bool
+project_wraps_query(const struct backend *be, const char *templates, const char *format)
+{
+	if (!format || backend_has_format(be, format))
+		return false;
+	struct template *t = template_load(templates, be->name, format);
+	bool wraps = t && strcmp(t->ext, be->ext);
+	template_free(t);
+	return wraps;
+}
+
 static bool
 load_output(struct project *p, const char *base, const struct pf_output *f, int i,
 	    const char *templates)
@@ -244,6 +258,11 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 		return fail(p, "outputs", i, o->name, "unknown format '%s' (see 'sigmacc list formats')",
 			    f->format);
 	o->format = f->format ? arena_strndup(&p->arena, f->format, strlen(f->format)) : NULL;
+	/* the bare query takes the target's extension: beside a file of another one */
+	o->query_beside = f->query_beside;
+	if (o->query_beside && !project_wraps_query(o->be, templates, o->format))
+		return fail(p, "outputs", i, o->name, "query_beside needs a format that wraps the "
+			    "query in a file of another extension than .%s", o->be->ext);
 	const char **pl = arena_alloc(&p->arena, sizeof(*pl) * (f->pipelines_count + 1));
 	for (unsigned k = 0; k < f->pipelines_count; k++)
 		pl[k] = pipeline_entry(p, base, f->pipelines[k]);

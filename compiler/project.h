@@ -32,6 +32,8 @@ bool project_find(const char *given, struct buf *path);
 /* Loads and checks the project file at path; false after a message on stderr. */
 bool project_load(struct project *p, const char *path, const char *templates);
 void project_free(struct project *p);
+/* Does format wrap be's query in a file of another extension (query_beside)? */
+bool project_wraps_query(const struct backend *be, const char *templates, const char *format);
 /* Is format one of be's formats, built in or a template under templates? */
 bool project_has_format(const struct backend *be, const char *templates, const char *format);
 

@@ -113,6 +113,18 @@ apply_command_line(struct cli *c, struct build_output *out, int n)
 	}
 	if (!cli_check_options(c, be, n))
 		return 2;
+	/* --query-beside: the outputs whose format wraps the query */
+	int beside = 0;
+	for (int i = 0; i < n; i++) {
+		const char *format = c->format ? c->format : out[i].format;
+		if (c->query_beside && project_wraps_query(be[i], c->templates, format))
+			out[i].query_beside = true;
+		beside += out[i].query_beside;
+	}
+	if (c->query_beside && !beside)
+		return cli_usage_error("%s", "--query-beside keeps the bare query beside the files of "
+				       "a format that wraps it (-f, or an output's format), and no "
+				       "output of this build has one");
 	for (int i = 0; i < n; i++) {
 		if (c->format)
 			out[i].format = c->format;

@@ -50,6 +50,8 @@ enum unmapped {
 	UNMAPPED_PASSTHROUGH,	/* keep the Sigma name, warn */
 };
 
+struct content_versions;	/* manifest.h */
+
 struct options {
 	const char *target;		/* backend name, for messages */
 	const struct pipeline *pipeline;	/* NULL = --without-pipeline */
@@ -58,6 +60,8 @@ struct options {
 	bool placeholder_wildcard;	/* undefined %name% matches anything (pySigma) */
 	const char **backend_opts;	/* -O KEY=VALUE, for the backend */
 	int nbackend_opts;
+	/* build: the output file's recorded content versions ({{query_version}}); NULL: none */
+	struct content_versions *versions;
 };
 
 /* The value of backend option -O key=VALUE, or NULL. */

@@ -10,6 +10,7 @@
 #include "template_impl.h"
 #include "config.h"
 #include "files.h"
+#include "manifest.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -268,6 +269,11 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
+	if (!strcmp(name, "query_version")) {	/* and in build with the query too (manifest.c) */
+		const char *base = date_version(a, r->modified ? r->modified : r->date);
+		return *out = scalar(o->versions ? content_version(a, o->versions, query, base) : base),
+		       true;
+	}
 	for (unsigned i = 0; i < t->maps_count; i++) {
 		const struct tpl_map *m = &t->maps[i];
 		if (strcmp(name, m->name))

@@ -36,7 +36,7 @@ parse(void **state)
 	(void)state;
 	const char text[] = "# header\n\nkql/b.kql\r\nkql/a.md\nkql/.kql\nspl/x.anything\n"
 			    "kql/a\0b.kql\nkql/b.kql\nkql/a.kql";
-	const struct manifest_target built[] = {{"kql", "kql"}};
+	const struct manifest_target built[] = {{"kql", "kql", NULL}};
 	struct manifest m = {0};
 	struct names *s = &m.entries;
 	struct buf err = {0};
@@ -58,7 +58,7 @@ parse(void **state)
 	struct buf out = {0};
 	manifest_render(NULL, 0, s, &out);
 	assert_string_equal(out.data, "# Outputs written by sigmacc build and what produced each "
-			    "(docs/manifest.md).\n#sigmacc-manifest 2\nkql/a.kql\nkql/b.kql\n"
+			    "(docs/manifest.md).\n#sigmacc-manifest 3\nkql/a.kql\nkql/b.kql\n"
 			    "spl/x.anything\n");
 	buf_free(&out);
 	buf_free(&err);
@@ -80,7 +80,7 @@ records(void **state)
 			    "kql-sentinel/b.yaml\t" H32 " " H32 " " H32 "\n"
 			    "kql-sentinel/c.yaml\tnot a record\n"
 			    "other/d.txt\n";
-	const struct manifest_target built[] = {{"kql-sentinel", "yaml"}};
+	const struct manifest_target built[] = {{"kql-sentinel", "yaml", NULL}};
 	struct manifest m = {0};
 	struct buf err = {0};
 	assert_int_equal(manifest_parse(text, sizeof(text) - 1, "M", built, 1, &m, &err), 1);
@@ -108,6 +108,74 @@ records(void **state)
 	buf_free(&out);
 	buf_free(&err);
 	manifest_free(&m);
+}
+
+/* Format 3: a record's content versions, read strictly and bounded. */
+static void
+versions(void **state)
+{
+	(void)state;
+	struct manifest_record r;
+	assert_true(manifest_record_split(H32 " - " H32 " 20240316 " H32, &r));
+	assert_int_equal(r.version, 20240316);
+	assert_string_equal(r.queries, H32);
+	assert_true(manifest_record_split(H32 " - " H32 " 2147483647 " H32 "," H32, &r));
+	assert_int_equal(r.version, 2147483647);
+	assert_true(manifest_record_split(H32 " - " H32, &r));
+	assert_int_equal(r.version, -1);
+	assert_null(r.queries);
+	const char *bad[] = {
+		H32 " - " H32 " 2147483648 " H32,	/* above the limit */
+		H32 " - " H32 " 99999999999999999999999 " H32,
+		H32 " - " H32 " 012 " H32,		/* a leading zero */
+		H32 " - " H32 " -1 " H32,
+		H32 " - " H32 " 12",
+		H32 " - " H32 " 12 ",
+		H32 " - " H32 " 12 " H32 ",",
+		H32 " - " H32 " 12 " H32 "0",
+		H32 " - " H32 " 12 xyz",
+		H32 " - " H32 " ",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(manifest_record_split(bad[i], &r));
+	struct buf many = {0};
+	buf_puts(&many, H32 " - " H32 " 5 ");
+	for (int i = 0; i <= MANIFEST_QUERIES_MAX; i++)
+		buf_printf(&many, "%s" H32, i ? "," : "");
+	assert_false(manifest_record_split(many.data, &r));	/* one hash too many */
+	buf_free(&many);
+
+	/* no record: the date version as it is; with one: kept, or raised by one */
+	struct arena a = {0};
+	struct content_versions cv;
+	struct buf rec = {0};
+	content_versions_start(&cv, NULL);
+	assert_string_equal(content_version(&a, &cv, "q1", "20240315"), "20240315");
+	content_versions_record(&cv, &rec);
+	content_versions_free(&cv);
+	char hex[HASH_HEX];
+	hash_bytes_hex("q1", 2, hex);
+	struct buf want = {0};
+	buf_printf(&want, " 20240315 %s", hex);
+	assert_string_equal(rec.data, want.data);
+	buf_clear(&want);
+	buf_printf(&want, H32 " - " H32 "%s", rec.data);
+	content_versions_start(&cv, want.data);
+	assert_string_equal(content_version(&a, &cv, "q1", "20240315"), "20240315");
+	assert_string_equal(content_version(&a, &cv, "q2", "20240315"), "20240316");
+	assert_string_equal(content_version(&a, &cv, "q3", "20250101"), "20250101");
+	content_versions_free(&cv);
+	buf_clear(&want);
+	buf_printf(&want, H32 " - " H32 " 2147483647 %s", hex);
+	content_versions_start(&cv, want.data);	/* at the limit: stays there */
+	assert_string_equal(content_version(&a, &cv, "q2", "20240315"), "2147483647");
+	content_versions_free(&cv);
+	content_versions_start(&cv, H32 " - " H32 " 2147483648 " H32);	/* malformed: ignored */
+	assert_string_equal(content_version(&a, &cv, "q2", "20240315"), "20240315");
+	content_versions_free(&cv);
+	buf_free(&want);
+	buf_free(&rec);
+	arena_free(&a);
 }
 
 static void
@@ -187,6 +255,7 @@ main(void)
 		cmocka_unit_test(parse),
 		cmocka_unit_test(flood),
 		cmocka_unit_test(records),
+		cmocka_unit_test(versions),
 		cmocka_unit_test(sha256),
 		cmocka_unit_test(names),
 	};
