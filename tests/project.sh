@@ -320,6 +320,9 @@ stale: generated/spl/r2.spl (the output's options changed)" &&
 	has "$io/stderr" "NoSuchColumn" && hasnt "$io/stderr" "warning: entry" &&
 	has "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
 	cmp generated/.sigmacc-manifest "$io/v2" &&
+	# a manifest of format 2: its records are trusted, nothing is compiled, format 3 written
+	sed -i 's/^#sigmacc-manifest 3$/#sigmacc-manifest 2/' generated/.sigmacc-manifest &&
+	run 0 build && hasnt "$io/stderr" "NoSuchColumn" && cmp generated/.sigmacc-manifest "$io/v2" &&
 	# --rebuild compiles every rule whatever the manifest records
 	run 0 build --rebuild && has "$io/stderr" "NoSuchColumn" &&
 	# a forged record cannot hide a stale output from --check, which compiles every rule
@@ -329,5 +332,128 @@ stale: generated/spl/r2.spl (the output's options changed)" &&
 	has generated/.sigmacc-manifest " $out" && run 1 build --check && same "$io/stdout" "stale: generated/spl/r2.spl (the output was edited)"
 }
 t "the manifest records the compiler version and options; old manifests rebuild; --check trusts no record" recorded
+
+# Sentinel's rule version: the rule's date version, one more each time a build finds the
+# query changed (here by a pipeline overlay, the rule's modified date untouched)
+sentinel_project() {
+	cp "$proc" "$vars" rules/ && base=$(sed -n 's/^modified: //p; s/^date: //p' "$proc" | tr -d -) &&
+	printf '%s\n' "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [process_creation]" "    fields:" \
+		"      - {from: CommandLine, to: ProcessCommandLine}" > local.yml &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: sentinel, target: kql, format: sentinel-rule, pipelines: [defender_xdr, local.yml]}" \
+		> sigmacc.yml && rule=generated/sentinel/proc_creation_win_web_service_c2.yaml
+}
+# overlay COLUMN: the overlay maps CommandLine to COLUMN
+overlay() { sed -i "s/to: [A-Za-z]*}/to: $1}/" local.yml; }
+# version N: the rule's version is 1.0.N and the manifest records N
+version() {
+	grep '^version:' "$rule" > "$io/version" && same "$io/version" "version: 1.0.$1" &&
+	grep -q "	.* $1 [0-9a-f]*$" generated/.sigmacc-manifest ||
+	{ echo "manifest:"; cat generated/.sigmacc-manifest; return 1; }
+}
+
+sentinel_version() {
+	sentinel_project && run 0 build && version "$base" &&
+	# an unchanged rebuild keeps it, and so does a build whose query stays the same
+	run 0 build --rebuild && version "$base" &&
+	overlay ProcessCommandLine && run 0 build && version "$base" &&
+	# the query changes: --check says so, build raises the version once
+	overlay InitiatingProcessCommandLine && run 1 build --check &&
+	same "$io/stdout" "stale: $rule (a pipeline changed)" &&
+	run 0 build && version $((base + 1)) && has "$rule" "InitiatingProcessCommandLine contains" &&
+	run 0 build && same "$io/stderr" "sigmacc build: 0 written, 1 unchanged, 0 removed, 0 failed" &&
+	run 0 build --rebuild && version $((base + 1)) && run 0 build --check &&
+	# back to the first query: a change again, so the version still grows
+	overlay ProcessCommandLine && run 0 build && version $((base + 2)) && run 0 build --check &&
+	# a value list edit changes the query, not the rule's date
+	sed -i 's/pastebin.com/pastebin.net/' rules/web_service.vars.yml && run 0 build &&
+	version $((base + 3)) && run 0 build --check &&
+	# convert knows no earlier version: the date version
+	run 0 convert -t kql -f sentinel-rule -p defender_xdr -p local.yml --vars rules/web_service.vars.yml \
+		rules/proc_creation_win_web_service_c2.yml && has "$io/stdout" "version: 1.0.$base"
+}
+t "sentinel-rule: the version is kept on a rebuild and grows once when the query changes" sentinel_version
+
+# a manifest from a pull request sets at worst a wrong version, within 1.0.2147483647
+sentinel_hostile() {
+	sentinel_project && run 0 build && overlay InitiatingProcessCommandLine && run 0 build &&
+	version $((base + 1)) && m=generated/.sigmacc-manifest && cp $m "$io/good" &&
+	# a number above the limit, a leading zero, garbage: the record is ignored, the
+	# rule compiled again with its date version, the record written anew
+	for bad in 99999999999999999999 2147483648 0$((base + 1)) "$((base + 1)) zz" "$((base + 1))"; do
+		sed "s/ $((base + 1)) [0-9a-f]*$/ $bad/" "$io/good" > $m && run 0 build &&
+		same "$io/stderr" "sigmacc build: 1 written, 0 unchanged, 0 removed, 0 failed" &&
+		version "$base" && cp "$io/good" $m && run 0 build && version $((base + 1)) || return 1
+	done &&
+	# a well-formed forgery: the version it claims (never beyond the limit, never lower
+	# than the date version), and a changed query no longer raises it at the limit
+	sed "s/ $((base + 1)) / 2147483647 /" "$io/good" > $m && run 1 build --check &&
+	run 0 build --rebuild && version 2147483647 && run 0 build --check &&
+	overlay ProcessCommandLine && run 0 build && version 2147483647 &&
+	sed -i "s/ 2147483647 / 3 /" $m && run 0 build --rebuild && version "$base"
+}
+t "sentinel-rule: a hostile manifest record gives the date version or a bounded wrong one, never a crash" sentinel_hostile
+
+# query_beside: the bare query beside each file of a format that wraps it
+beside_project() {
+	cp "$net" "$proc" "$vars" rules/ &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql}" \
+		"  - {name: defender, target: kql, format: defender-detection, query_beside: true}" \
+		"  - {name: cse, target: sumo, format: cse-rule, query_beside: true}" > sigmacc.yml
+}
+# query_of JSON PATH: the string at PATH (keys joined by '.') of the JSON file's first
+# rule, as the SIEM reads it
+query_of() {
+	node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const q = process.argv[2].split(".").reduce((o, k) => o[k], j.rules ? j.rules[0] : j);
+		if (typeof q !== "string") process.exit(1); process.stdout.write(q + "\n")' "$1" "$2"
+}
+
+query_beside() {
+	beside_project && run 0 build &&
+	has "$io/stderr" "sigmacc build: 10 written, 0 unchanged, 0 removed, 0 failed" &&
+	d=generated/defender/proc_creation_win_web_service_c2 && c=generated/cse/proc_creation_win_web_service_c2 &&
+	# the query the SIEM runs, one value per line; Defender's without the rule's projection
+	query_of $d.json queryCondition.queryText > "$io/q" && cmp "$io/q" $d.kql &&
+	hasnt $d.kql "| project" && has generated/kql/proc_creation_win_web_service_c2.kql "| project" &&
+	query_of $c.json expression | tr -d ' \n' > "$io/q" && tr -d ' \n' < $c.sumo | cmp - "$io/q" &&
+	[ "$(wc -l < $c.sumo)" -gt 10 ] && [ "$(query_of $c.json expression | wc -l)" = 1 ] &&
+	run 0 build && has "$io/stderr" "sigmacc build: 0 written, 10 unchanged, 0 removed, 0 failed" &&
+	run 0 build --check && has generated/.sigmacc-manifest "defender/proc_creation_win_web_service_c2.kql	" &&
+	# missing or edited: --check says so, build restores it
+	rm $d.kql && echo edited >> $c.sumo && run 1 build --check &&
+	same "$io/stdout" "missing: $d.kql
+stale: $c.sumo (the output was edited)" &&
+	run 0 build && has "$io/stderr" "sigmacc build: 2 written, 8 unchanged, 0 removed, 0 failed" &&
+	# removed with its rule
+	rm rules/proc_creation_win_web_service_c2.yml && run 0 build &&
+	has "$io/stderr" "sigmacc build: 0 written, 5 unchanged, 5 removed, 0 failed" &&
+	[ ! -e $d.kql ] && [ ! -e $c.sumo ] && [ ! -e $d.json ] &&
+	# switched off: the bare queries go, the wrapped files stay
+	sed -i 's/, query_beside: true//' sigmacc.yml && run 0 build &&
+	has "$io/stderr" "sigmacc build: 0 written, 3 unchanged, 2 removed, 0 failed" &&
+	[ -f generated/defender/net_connection_win_web_service_c2.json ] &&
+	[ ! -e generated/defender/net_connection_win_web_service_c2.kql ] &&
+	# --query-beside: every output whose format wraps the query
+	run 0 build --query-beside && has "$io/stderr" "sigmacc build: 2 written, 3 unchanged, 0 removed, 0 failed" &&
+	run 1 build --check && same "$io/stdout" "orphaned: generated/cse/net_connection_win_web_service_c2.sumo
+orphaned: generated/defender/net_connection_win_web_service_c2.kql" && run 0 build --query-beside --check
+}
+t "query_beside: the bare query beside a wrapped one, written, checked and removed with it" query_beside
+
+beside_mistakes() {
+	beside_project && sed -i 's/{name: kql, target: kql}/{name: kql, target: kql, query_beside: true}/' sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (kql): query_beside needs a format that wraps the query in a file of another extension than .kql" &&
+	[ ! -e generated ] &&
+	sed -i 's/{name: kql, target: kql, query_beside: true}/{name: aql, target: aql, format: aql-filter, query_beside: true}/' sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: sigmacc.yml: outputs[0] (aql): query_beside needs a format that wraps the query in a file of another extension than .aql" &&
+	cp "$net" rules/ && run 2 build --query-beside -t kql -o out rules &&
+	has "$io/stderr" "sigmacc: --query-beside keeps the bare query beside the files of a format that wraps it (-f, or an output's format), and no output of this build has one" &&
+	run 0 build --query-beside -t kql -f defender-detection -o out --vars "$vars" rules &&
+	[ -f out/kql/net_connection_win_web_service_c2.json ] && [ -f out/kql/net_connection_win_web_service_c2.kql ]
+}
+t "query_beside needs a format that wraps the query: refused elsewhere, nothing built" beside_mistakes
 
 echo "1..$n"
