@@ -1,6 +1,8 @@
 /*
  * manifest.c: OUTDIR/.sigmacc-manifest, the list of outputs a build wrote,
- * which the next build uses to remove the outputs of deleted rules. The
+ * which the next build uses to remove the outputs of deleted rules, with the
+ * record of what produced each (and of the Sentinel rule versions written,
+ * which the next build raises when a query changed: content_version). The
  * manifest is committed with the outputs and so arrives through pull
  * requests: an entry is trusted only when it has the shape of an output
  * sigmacc itself would write (TARGET/relative/path.EXT, nothing that could

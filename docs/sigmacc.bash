@@ -66,7 +66,7 @@ _sigmacc() {
 			--skip-unsupported --fail-unsupported --follow-symlinks --max-rule-size
 			--file-pattern --json-indent
 			--help --version"
-		[[ $command == build ]] && opts="$opts --check --test --jobs --project --rebuild"
+		[[ $command == build ]] && opts="$opts --check --test --jobs --project --query-beside --rebuild"
 		[[ $command == test ]] && opts="$opts --events --time-field"
 		[[ $command == check ]] && opts="$opts --lint-config --fail-on"
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

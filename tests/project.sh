@@ -315,7 +315,7 @@ recorded() {
 	same "$io/stdout" "stale: generated/spl/r1.spl (the output's options changed)
 stale: generated/spl/r2.spl (the output's options changed)" &&
 	run 0 build 2>/dev/null && cp generated/.sigmacc-manifest "$io/v2" &&
-	# a manifest of format 1 (paths only): every rule compiled, no error, format 2 written
+	# a manifest of format 1 (paths only): every rule compiled, no error, format 3 written
 	grep -v '^#' "$io/v2" | cut -f1 > generated/.sigmacc-manifest && run 0 build &&
 	has "$io/stderr" "NoSuchColumn" && hasnt "$io/stderr" "warning: entry" &&
 	has "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
