@@ -314,19 +314,26 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 	return need;
 }
 
-/* Emits the rules of u for the session's output into out, several rules joined
- * into one valid file. */
+/* Several rules of one file in out: joined into one valid file, as s->tpl joins them. */
+static void
+build_join(struct session *s, struct buf *out)
+{
+	if (s->npieces < 2)
+		return;
+	struct buf joined = {0};
+	output_join(s, out, s->compact, -1, &joined);
+	buf_free(out);
+	*out = joined;
+}
+
+/* Emits the rules of u for the session's output into out, as one valid file. */
 static bool
 build_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
 {
 	driver_forget_pieces(s);	/* the rules of this file for this output only */
 	bool ok = driver_emit(s, u, out, err);
-	if (ok && s->npieces > 1) {
-		struct buf joined = {0};
-		output_join(s, out, s->compact, -1, &joined);
-		buf_free(out);
-		*out = joined;
-	}
+	if (ok)
+		build_join(s, out);
 	return ok;
 }
 
@@ -356,12 +363,8 @@ build_beside(struct session *s, const struct unit *u, const struct output *t, st
 	driver_forget_pieces(s);
 	bool ok = driver_emit(s, u, out, &said);
 	s->tpl = NULL;	/* the join of bare queries */
-	if (ok && s->npieces > 1) {
-		struct buf joined = {0};
-		output_join(s, out, s->compact, -1, &joined);
-		buf_free(out);
-		*out = joined;
-	}
+	if (ok)
+		build_join(s, out);
 	s->tpl = t->tpl;
 	if (!ok)
 		buf_putn(err, said.data ? said.data : "", said.len);
