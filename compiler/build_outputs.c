@@ -188,7 +188,8 @@ output_load(const struct build_options *bo, const struct options *opts, struct o
 			return false;
 	}
 	o->ext = o->tpl ? o->tpl->ext : format && strcmp(format, "default") ? format : o->be->ext;
-	o->versioned = o->tpl && strstr(o->tpl->body, "{{query_version");
+	o->versioned = o->tpl && (strstr(o->tpl->body, "{{query_version") ||
+				  (o->tpl->correlation && strstr(o->tpl->correlation, "{{query_version")));
 	if (o->spec->query_beside && !output_bare(o))
 		return false;
 	snprintf(o->rec.name, sizeof(o->rec.name), "%s", o->spec->name);
