@@ -369,9 +369,12 @@ sentinel_version() {
 	# a value list edit changes the query, not the rule's date
 	sed -i 's/pastebin.com/pastebin.net/' rules/web_service.vars.yml && run 0 build &&
 	version $((base + 3)) && run 0 build --check &&
+	# a later modified date: the date version, above the raised one
+	sed -i "s/^date: .*/&\nmodified: $(( ${base%????} + 1 ))-01-02/" rules/proc_creation_win_web_service_c2.yml &&
+	run 0 build && version $(( ${base%????} + 1 ))0102 && run 0 build --check &&
 	# convert knows no earlier version: the date version
 	run 0 convert -t kql -f sentinel-rule -p defender_xdr -p local.yml --vars rules/web_service.vars.yml \
-		rules/proc_creation_win_web_service_c2.yml && has "$io/stdout" "version: 1.0.$base"
+		"$proc" && has "$io/stdout" "version: 1.0.$base"
 }
 t "sentinel-rule: the version is kept on a rebuild and grows once when the query changes" sentinel_version
 
