@@ -75,6 +75,8 @@ static const cyaml_schema_field_t template_fields[] = {
 			       1, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("required", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
 			     required, &required_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("sections", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
+			     sections, &required_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT("query_max", CYAML_FLAG_OPTIONAL, struct template, query_max),
 	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("correlation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
@@ -91,7 +93,7 @@ static const cyaml_schema_value_t template_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct template, template_fields),
 };
 
-static const char *const escapes[] = {"json", "yaml", "conf", "text"};
+static const char *const escapes[] = {"json", "yaml", "conf", "text", "yaral"};
 
 /* merge: KEY needs a JSON body {... "KEY": [...] ...} that ends with the array (output.c
  * splices the arrays). */
@@ -135,12 +137,12 @@ template_load(const char *dir, const char *target, const char *format)
 		t = NULL;
 	} else {
 		int mode = -1;
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < (int)(sizeof(escapes) / sizeof(escapes[0])); i++)
 			if (!strcmp(t->escape, escapes[i]))
 				mode = i;
 		if (mode < 0 || strcmp(t->target, target) || strcmp(t->format, format)) {
 			fprintf(stderr, "sigmacc: %s: target and format must name the file, escape "
-				"must be json, yaml, conf or text\n", path.data);
+				"must be json, yaml, conf, text or yaral\n", path.data);
 			template_free(t);
 			t = NULL;
 		} else if ((t->mode = (enum tpl_escape)mode), !merge_fits(t)) {
@@ -266,6 +268,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		return *out = template_attack_pairs(a, t->attack, r), true;
 	if (!strcmp(name, "all_tactics") && t->attack)
 		return *out = template_all_tactics(a, t->attack, r), true;
+	if (!strcmp(name, "identifier"))
+		return *out = scalar(template_identifier(a, r)), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	for (unsigned i = 0; i < t->maps_count; i++) {
@@ -399,14 +403,29 @@ put_scalar(struct buf *out, enum tpl_escape mode, const char *s)
 	case TPL_YAML: yaml_put_string(out, s ? s : ""); break;
 	case TPL_CONF: conf_put(out, s ? s : ""); break;
 	case TPL_TEXT: buf_puts(out, s ? s : ""); break;
+	case TPL_YARAL: template_yaral_string(out, s); break;
 	}
 }
 
-static void
-put_value(struct buf *out, enum tpl_escape mode, const struct tval *v)
+/* A list's elements joined by sep, as one string (arena). */
+static const char *
+joined(struct arena *a, const struct tval *v, const char *sep)
 {
-	if (v->n < 0) {
-		put_scalar(out, mode, v->s);
+	if (v->n < 0)
+		return v->s;
+	struct buf b = {0};
+	for (int i = 0; i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? sep : "", v->v[i]);
+	const char *s = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return s;
+}
+
+static void
+put_value(struct arena *a, struct buf *out, enum tpl_escape mode, const struct tval *v)
+{
+	if (v->n < 0 || mode == TPL_YARAL) {	/* a YARA-L list is one literal */
+		put_scalar(out, mode, joined(a, v, ", "));
 		return;
 	}
 	bool flow = mode == TPL_JSON || mode == TPL_YAML;
@@ -518,6 +537,16 @@ lookup_in(struct renderer *rd, const char *name, struct tval *out)
 			return true;
 		}
 	}
+	/* a section of the query (sections:): absent when the query has none */
+	for (unsigned i = 0; i < rd->t->sections_count; i++) {
+		if (strcmp(rd->t->sections[i], name))
+			continue;
+		*out = scalar(NULL);
+		for (int k = 0; rd->src && k < rd->src->nsections; k++)
+			if (!strcmp(rd->src->sections[k].name, name))
+				*out = scalar(rd->src->sections[k].value);
+		return true;
+	}
 	if (lookup_tables(rd, name, out))
 		return !rd->failed;
 	return lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, out);
@@ -597,12 +626,14 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		if (!emit)
 			continue;
 		if (!filter) {
-			put_value(out, rd->t->mode, &v);
+			put_value(rd->a, out, rd->t->mode, &v);
 		} else if (!strcmp(filter, "raw")) {
-			put_value(out, TPL_TEXT, &v);
+			put_value(rd->a, out, TPL_TEXT, &v);
 		} else if (!strncmp(filter, "raw ", 4)) {	/* at most the first N of a list */
 			v.n = v.n > atoi(filter + 4) ? atoi(filter + 4) : v.n;
-			put_value(out, TPL_TEXT, &v);
+			put_value(rd->a, out, TPL_TEXT, &v);
+		} else if (!strncmp(filter, "join ", 5)) {
+			put_scalar(out, rd->t->mode, joined(rd->a, &v, filter + 5));
 		} else if (!strncmp(filter, "block ", 6)) {
 			put_block(out, v.n < 0 ? v.s : NULL, atoi(filter + 6));
 		} else if (!strcmp(filter, "items") || !strncmp(filter, "prefix ", 7)) {

@@ -33,6 +33,11 @@ struct tval template_all_tactics(struct arena *a, const struct attack_table *t, 
  * filter is none of them, -1 when value has no such form. */
 int template_filter_span(struct arena *a, const char *filter, const char *value, const char **out);
 
+/* template_text.c: the rule's name as an identifier ({{identifier}}); s as a YARA-L
+ * string literal (escape: yaral). */
+const char *template_identifier(struct arena *a, const struct rule *r);
+void template_yaral_string(struct buf *out, const char *s);
+
 /* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
 struct table_facts *table_facts_load(const char *dir, const char *target);
 void table_facts_free(struct table_facts *f);

@@ -172,7 +172,10 @@ t "-O passes a target option; --templates points at another pipelines directory"
 	run 2 convert -t spl -O spl-index '$proc' && has "$tmp/stderr" "-O takes KEY=VALUE" &&
 	mkdir -p "$tmp/tpl/pipelines" && cp templates/pipelines/defender_xdr.yml "$tmp/tpl/pipelines/" &&
 	run 0 convert -t kql --templates "$tmp/tpl" --vars '$vars' '$proc' &&
-	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'"'
+	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'" &&
+	cp templates/pipelines/secops_udm.yml "$tmp/tpl/pipelines/" &&
+	run 2 convert -t yaral --templates "$tmp/tpl" --vars '$vars' '$proc' && [ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "sigmacc: $tmp/tpl/formats/yaral/rule.yml: target yaral writes its rules with this format template, which cannot be loaded"'
 t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
 	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
 	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&
