@@ -328,8 +328,10 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 }
 
 /* "You can define up to 20 outcome variables" (Google SecOps, Outcome section syntax,
- * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax). */
+ * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax); the rule template
+ * (formats/yaral/rule.yml) adds one, $risk_score. */
 #define YARAL_MAX_OUTCOMES 20
+#define YARAL_TEMPLATE_OUTCOMES 1
 
 /*
  * The outcome: section, one variable per `fields:` entry, named after its
@@ -342,10 +344,11 @@ yaral_outcome(struct emitter *em)
 	const struct query *q = em->q;
 	if (!q->nproject && !q->nflags)
 		return true;
-	if (q->nflags && q->nproject + q->nflags > YARAL_MAX_OUTCOMES)
-		return diag_error(em->d, q->flags[0].pos, "YARA-L allows %d outcome variables, and this "
-				  "rule needs %d for its fields and %d for its flag columns (target yaral)",
-				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags);
+	if (q->nproject + q->nflags > YARAL_MAX_OUTCOMES - YARAL_TEMPLATE_OUTCOMES)
+		return diag_error(em->d, q->nflags ? q->flags[0].pos : q->meta.pos, "YARA-L allows %d "
+				  "outcome variables, and this rule needs %d for its fields, %d for its "
+				  "flag columns and %d for its risk score (target yaral)",
+				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags, YARAL_TEMPLATE_OUTCOMES);
 	struct buf section = {0}, *out = em->out;
 	em->out = &section;
 	bool ok = true;

@@ -157,7 +157,9 @@ template_load(const char *dir, const char *target, const char *format)
 			template_free(t);
 			t = NULL;
 		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics") ||
-			   strstr(t->body, "{{attack_pairs")) {
+			   strstr(t->body, "{{attack_pairs") ||
+			   strstr(t->body, "technique_names") || strstr(t->body, "technique_urls") ||
+			   strstr(t->body, "{{attack_version")) {
 			struct buf err = {0};
 			if (!(t->attack = attack_load(dir, &err))) {
 				fputs(err.data ? err.data : "", stderr);
@@ -266,6 +268,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 	}
 	if (!strcmp(name, "attack_pairs") && t->attack)
 		return *out = template_attack_pairs(a, t->attack, r), true;
+	if (t->attack && template_attack_named(a, t->attack, r, name, out))
+		return true;
 	if (!strcmp(name, "all_tactics") && t->attack)
 		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "identifier"))

@@ -25,6 +25,10 @@ void template_ecs_threat(struct arena *a, const struct attack_table *t, const st
 /* The rule's ATT&CK tags as a list of {tactic_id, technique_id} JSON objects, tactics as for
  * the ECS threat array. */
 struct tval template_attack_pairs(struct arena *a, const struct attack_table *t, const struct rule *r);
+/* technique_names, technique_urls and attack_version from the ATT&CK table; false when name
+ * is none of them. */
+bool template_attack_named(struct arena *a, const struct attack_table *t, const struct rule *r,
+			   const char *name, struct tval *out);
 
 /* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
 struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
