@@ -332,6 +332,17 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
  * (formats/yaral/rule.yml) adds one, $risk_score. */
 #define YARAL_MAX_OUTCOMES 20
 #define YARAL_TEMPLATE_OUTCOMES 1
+#define YARAL_TEMPLATE_OUTCOME "risk_score"
+
+/* Is $var not the rule template's own outcome variable? Else false after the message. */
+static bool
+yaral_outcome_free(struct emitter *em, struct pos pos, const char *var)
+{
+	if (strcmp(var, YARAL_TEMPLATE_OUTCOME))
+		return true;
+	return emit_refuse(em, pos, "the outcome variable $%s of this rule's fields or flag "
+			   "columns is the rule's own %s", var, "risk score");
+}
 
 /*
  * The outcome: section, one variable per `fields:` entry, named after its
@@ -362,12 +373,16 @@ yaral_outcome(struct emitter *em)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9')))
 				*p = '_';
+		if (!(ok = yaral_outcome_free(em, q->meta.pos, var)))
+			break;
 		emit_newline(em, 4);
 		const char *f = yaral_field(em, q->project[i]);
 		if (yaral_repeated(em, u))
 			f = arena_printf(em->a, "array_distinct(%s)", f);
 		buf_printf(em->out, "$%s = %s%s", var, f, datamodel_type(u, FIELD_STRING) == FIELD_DATETIME ? ".seconds" : "");
 	}
+	for (int i = 0; ok && i < q->nflags; i++)
+		ok = yaral_outcome_free(em, q->flags[i].pos, q->flags[i].name);
 	/* a flag is an outcome conditional over the event's fields: 1 when it holds */
 	ok = ok && flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
 	em->out = out;

@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..35"
+echo "1..36"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -183,6 +183,13 @@ t "a YARA-L temporal_ordered correlation orders by the data model's event_time f
 	run 1 convert -t yaral -p "$tmp/nt/secops_udm.yml" tests/correlations/types_temporal_ordered.yml &&
 	[ ! -s "$tmp/stdout" ] &&
 	has "$tmp/stderr" "types_temporal_ordered.yml:31:11: error: correlation '"'"'Whoami then net for one user within 5 minutes'"'"': yaral: ordering events needs their time: the pipeline'"'"'s datamodel names no field with event_time: true"'
+t "YARA-L: a flag column named like the rule template's risk score is refused" '
+	printf "%s\n" "title: Risk score flag" "status: test" \
+		"logsource: {product: windows, category: process_creation}" \
+		"detection: {sel: {Image|endswith: whoami.exe}, condition: sel}" "level: low" \
+		"flags: {risk_score: sel}" >"$tmp/risk.yml" &&
+	run 1 convert -t yaral "$tmp/risk.yml" && [ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "risk.yml:6:9: error: rule '"'"'Risk score flag'"'"': the outcome variable \$risk_score of this rule'"'"'s fields or flag columns is the rule'"'"'s own risk score (target yaral)"'
 t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
 	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
 	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&
