@@ -198,6 +198,17 @@ struct selsyntax {
 	const char *(*name)(struct emitter *em, const char *field);
 };
 
+/*
+ * A section of a query besides its main text, which the format template
+ * places by name (YARA-L's outcome: and condition:, `{{outcome}}`); at most
+ * QUERY_SECTIONS_MAX of them.
+ */
+#define QUERY_SECTIONS_MAX 4
+struct query_sections {
+	const char *name[QUERY_SECTIONS_MAX], *text[QUERY_SECTIONS_MAX];
+	int n;
+};
+
 struct emitter {
 	struct arena *a;
 	struct diag *d;
@@ -207,6 +218,7 @@ struct emitter {
 	bool compact;		/* one line */
 	const char *format;	/* "default" or one of the backend's formats */
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
+	struct query_sections *sections;	/* the query's other sections (NULL: unwanted) */
 };
 
 struct format {
@@ -233,6 +245,9 @@ struct backend {
 	 * name (may be NULL); the query hook reads em->format. Import formats that wrap
 	 * the query are templates (templates/formats/). */
 	const struct format *formats;
+	/* The format template (templates/formats/<name>/) applied when no -f is given, whose
+	 * body places the query's sections (NULL: the bare query). */
+	const char *default_format;
 	const struct backend_option *options;	/* ended by a NULL name; may be NULL */
 	/* A comment line naming each rule where several queries share one output:
 	 * comment_open, the rule, comment_close (may be NULL). With comment_in_body the
@@ -322,6 +337,17 @@ const struct backend *backend_find(const char *name);
 /* Renders q with be into out (query text, newline-terminated). */
 bool emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
 		bool compact, const char *format, struct buf *out);
+/* emit_query, and the query's other sections (the hook's emit_section) into sections. */
+bool emit_query_sections(struct arena *a, struct diag *d, const struct backend *be,
+			 const struct query *q, bool compact, const char *format, struct buf *out,
+			 struct query_sections *sections);
+/* Adds section name with its text (copied to the arena) to em->sections, when the caller
+ * wants them. */
+void emit_section(struct emitter *em, const char *name, const char *text);
+/* Adds section name with text, which outlives s, to s (NULL: dropped). */
+void query_section_add(struct query_sections *s, const char *name, const char *text);
+/* The format -f format means for be: its default_format for none or "default". */
+const char *backend_format(const struct backend *be, const char *format);
 /* Does be know output format name ("default" always)? */
 bool backend_has_format(const struct backend *be, const char *name);
 /* Writes q->expr at the current position; continuation lines start at indent. */

@@ -24,8 +24,9 @@
  *   github.com/chronicle/detection-rules (multi-event rules written this way)
  *
  * Hop windows are not sliding: a warning says so. Event timestamps compare
- * in seconds (metadata.event_timestamp.seconds): a warning says events of
- * one second are not ordered.
+ * in seconds (the .seconds of the data model's event_time field): a warning
+ * says events of one second are not ordered. The rule around the sections
+ * (name, meta:) is the format template's.
  */
 #include "backend.h"
 
@@ -46,43 +47,16 @@ literal_end(const char *s)
 	return *s ? s + 1 : s;
 }
 
-/* The first occurrence of word outside literals in [s, end), or NULL. */
-static const char *
-find_word(const char *s, const char *word, bool regexes)
-{
-	size_t n = strlen(word);
-	while (*s) {
-		if (*s == '"' || (regexes && *s == '/')) {
-			s = literal_end(s);
-			continue;
-		}
-		if (!strncmp(s, word, n))
-			return s;
-		s++;
-	}
-	return NULL;
-}
-
 /*
- * The events: section of a compiled rule, with $e renamed var. A top-level
- * conjunct (a line indented 4, after the first) gets an explicit "and" when
- * joined: inside parentheses a new line is no implicit and.
+ * A base rule's events: section (its compiled query) with $e renamed var. A
+ * top-level conjunct (a line indented 4, after the first) gets an explicit
+ * "and" when joined: inside parentheses a new line is no implicit and.
  */
 static const char *
-events_of(struct arena *a, const char *rule, const char *var, bool joined)
+events_of(struct arena *a, const char *query, const char *var, bool joined)
 {
-	const char *p = find_word(rule, "events:", false);
-	if (!p)
-		return NULL;
-	for (p += 7; isspace((unsigned char)*p); p++)
-		;
-	const char *end = find_word(p, "condition:", true);
-	if (!end)
-		return NULL;
-	while (end > p && isspace((unsigned char)end[-1]))
-		end--;
 	struct buf b = {0};
-	for (const char *s = p; s < end;) {
+	for (const char *s = query; *s;) {
 		if (*s == '"' || *s == '/') {
 			const char *e = literal_end(s);
 			buf_putn(&b, s, (size_t)(e - s));
@@ -103,37 +77,6 @@ events_of(struct arena *a, const char *rule, const char *var, bool joined)
 	return r;
 }
 
-static const char *
-corr_rule_name(struct arena *a, const struct correlation *c)
-{
-	char *name = (char *)corr_identifier(a, c->name ? c->name : c->title, "");
-	for (char *p = name; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (!isalpha((unsigned char)name[0]))
-		name = (char *)arena_printf(a, "sigma_%s", name);
-	if (c->id)
-		name = (char *)arena_printf(a, "%s_%.8s", name, corr_identifier(a, c->id, ""));
-	return name;
-}
-
-static void
-meta(struct arena *a, const struct correlation *c, struct buf *out)
-{
-	buf_printf(out, "rule %s {\n  meta:\n    title = ", corr_rule_name(a, c));
-	corr_quote(out, '"', c->title);
-	if (c->id) {
-		buf_puts(out, "\n    sigma_id = ");
-		corr_quote(out, '"', c->id);
-	}
-	if (c->level) {
-		buf_puts(out, "\n    severity = \"");
-		for (const char *p = c->level; *p; p++)
-			buf_putc(out, (char)toupper((unsigned char)*p));
-		buf_putc(out, '"');
-	}
-	buf_puts(out, "\n\n  events:\n    ");
-}
-
 /* $VAR.COLUMN = $key for each group-by field. */
 static void
 joins(const struct corr_input *in, int i, const char *var, const char *const *keys,
@@ -143,14 +86,16 @@ joins(const struct corr_input *in, int i, const char *var, const char *const *ke
 		buf_printf(out, "\n    $%s.%s = $%s", var, in->columns[i][g], keys[g]);
 }
 
+/* The match: section, the group-by placeholders over the window. */
 static void
-match(struct arena *a, const struct corr_input *in, const char *const *keys, const char *after,
-      struct buf *out)
+match(struct arena *a, const struct corr_input *in, const char *const *keys, const char *after)
 {
-	buf_puts(out, "\n\n  match:\n    ");
+	struct buf out = {0};
 	for (int g = 0; g < in->c->ngroup; g++)
-		buf_printf(out, "%s$%s", g ? ", " : "", keys[g]);
-	buf_printf(out, " over %s%s", corr_span(a, in->c->seconds), after);
+		buf_printf(&out, "%s$%s", g ? ", " : "", keys[g]);
+	buf_printf(&out, " over %s%s", corr_span(a, in->c->seconds), after);
+	query_section_add(in->sections, "match", arena_strdup(a, out.data));
+	buf_free(&out);
 }
 
 /*
@@ -210,9 +155,6 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, const ch
 	const struct correlation *c = in->c;
 	for (int i = 0; i < c->nrules; i++) {
 		const char *body = events_of(a, in->queries[i], "e", c->nrules > 1);
-		if (!body)
-			return corr_fail(d, in, c->pos, "no events section in the rule of '%s'",
-					  corr_rule_label(c->rules[i]));
 		if (c->nrules == 1)
 			buf_puts(out, body);
 		else
@@ -221,20 +163,41 @@ aggregate(struct arena *a, struct diag *d, const struct corr_input *in, const ch
 	if (c->nrules > 1)
 		buf_putc(out, ')');
 	joins(in, 0, "e", keys, out);
-	match(a, in, keys, "", out);
+	match(a, in, keys, "");
 	if (c->type == CORR_EVENT_COUNT) {
-		buf_printf(out, "\n\n  condition:\n    #e >= %lld\n}", corr_at_least(c));
+		query_section_add(in->sections, "condition",
+				  arena_printf(a, "#e >= %lld", corr_at_least(c)));
 	} else {
 		const char *name = c->type == CORR_VALUE_COUNT ? "value_count"
 				   : c->type == CORR_VALUE_SUM ? "value_sum" : "value_avg";
-		buf_printf(out, "\n\n  outcome:\n    $%s = %s($e.%s)\n\n  condition:\n    $e and ",
-			   name, c->type == CORR_VALUE_COUNT ? "count_distinct"
-			   : c->type == CORR_VALUE_SUM ? "sum" : "avg", in->value_column[0]);
-		corr_condition(out, c, arena_printf(a, "$%s", name), " and ");
-		buf_puts(out, "\n}");
+		query_section_add(in->sections, "outcome", arena_printf(a, "$%s = %s($e.%s)", name,
+				  c->type == CORR_VALUE_COUNT ? "count_distinct"
+				  : c->type == CORR_VALUE_SUM ? "sum" : "avg", in->value_column[0]));
+		struct buf cond = {0};
+		buf_puts(&cond, "$e and ");
+		corr_condition(&cond, c, arena_printf(a, "$%s", name), " and ");
+		query_section_add(in->sections, "condition", arena_strdup(a, cond.data));
+		buf_free(&cond);
 	}
 	corr_warn_window(d, in, "a hop window (fixed, overlapping intervals)");
 	return true;
+}
+
+/*
+ * The data model's event time (a datamodel entry with event_time: true), in
+ * whole seconds as a timestamp compares; NULL when no base rule's pipeline
+ * names one.
+ */
+static const char *
+event_time(struct arena *a, const struct corr_input *in)
+{
+	for (int i = 0; i < in->c->nrules; i++) {
+		const struct datamodel *dm = in->bases[i] ? in->bases[i]->model : NULL;
+		for (unsigned k = 0; dm && k < dm->fields_count; k++)
+			if (dm->fields[k].event_time)
+				return arena_printf(a, "%s.seconds", dm->fields[k].field);
+	}
+	return NULL;
 }
 
 /* temporal, temporal_ordered: one event variable per rule, all required. */
@@ -244,23 +207,23 @@ temporal(struct arena *a, struct diag *d, const struct corr_input *in, const cha
 {
 	const struct correlation *c = in->c;
 	bool ordered = c->type == CORR_TEMPORAL_ORDERED;
+	const char *time = ordered ? event_time(a, in) : NULL;
+	if (ordered && !time)
+		return corr_fail(d, in, c->type_pos, "ordering events needs their time: the "
+				  "pipeline's datamodel names no field with event_time: true");
 	for (int i = 0; i < c->nrules; i++) {
 		const char *var = arena_printf(a, "e%d", i);
-		const char *body = events_of(a, in->queries[i], var, false);
-		if (!body)
-			return corr_fail(d, in, c->pos, "no events section in the rule of '%s'",
-					  corr_rule_label(c->rules[i]));
-		buf_printf(out, "%s%s", i ? "\n    " : "", body);
+		buf_printf(out, "%s%s", i ? "\n    " : "", events_of(a, in->queries[i], var, false));
 		joins(in, i, var, keys, out);
 		if (ordered && i)
-			buf_printf(out, "\n    $e%d.metadata.event_timestamp.seconds <= "
-				   "$e%d.metadata.event_timestamp.seconds", i - 1, i);
+			buf_printf(out, "\n    $e%d.%s <= $e%d.%s", i - 1, time, i, time);
 	}
-	match(a, in, keys, ordered ? " after $e0" : "", out);
-	buf_puts(out, "\n\n  condition:\n    ");
+	match(a, in, keys, ordered ? " after $e0" : "");
+	struct buf cond = {0};
 	for (int i = 0; i < c->nrules; i++)
-		buf_printf(out, "%s$e%d", i ? " and " : "", i);
-	buf_puts(out, "\n}");
+		buf_printf(&cond, "%s$e%d", i ? " and " : "", i);
+	query_section_add(in->sections, "condition", arena_strdup(a, cond.data));
+	buf_free(&cond);
 	if (ordered)
 		corr_warn(d, in, c->type_pos, "event timestamps compare in whole seconds: "
 			     "events of the same second are taken in either order");
@@ -269,6 +232,11 @@ temporal(struct arena *a, struct diag *d, const struct corr_input *in, const cha
 	return true;
 }
 
+/*
+ * The events: section into out, the match:, outcome: and condition: sections
+ * into in->sections; the rule around them is the format template's
+ * correlation body (templates/formats/yaral/rule.yml).
+ */
 bool
 corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *out)
 {
@@ -285,7 +253,6 @@ corr_yaral_render(struct arena *a, struct diag *d, const struct corr_input *in, 
 	const char **keys = arena_alloc(a, sizeof(*keys) * (size_t)c->ngroup);
 	for (int g = 0; g < c->ngroup; g++)
 		keys[g] = placeholder(a, c->group_by[g]);
-	meta(a, c, out);
 	return c->type == CORR_TEMPORAL || c->type == CORR_TEMPORAL_ORDERED
 		       ? temporal(a, d, in, keys, out)
 		       : aggregate(a, d, in, keys, out);

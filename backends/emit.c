@@ -316,6 +316,13 @@ emit_expr(struct emitter *em, const struct expr *e, int indent)
 	return emit_kid(em, e, EXPR_OR, indent, true);
 }
 
+const char *
+backend_format(const struct backend *be, const char *format)
+{
+	return (!format || !strcmp(format, "default")) && be->default_format ? be->default_format
+									    : format;
+}
+
 bool
 backend_has_format(const struct backend *be, const char *name)
 {
@@ -328,12 +335,15 @@ backend_has_format(const struct backend *be, const char *name)
 }
 
 bool
-emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
-	   bool compact, const char *format, struct buf *out)
+emit_query_sections(struct arena *a, struct diag *d, const struct backend *be,
+		    const struct query *q, bool compact, const char *format, struct buf *out,
+		    struct query_sections *sections)
 {
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
-			     .format = format ? format : "default"};
+			     .format = format ? format : "default", .sections = sections};
 	size_t start = out->len;
+	if (sections)
+		sections->n = 0;
 	bool ok = emit_names(&em) && be->query(&em);
 	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
 		ok = diag_error(d, q->meta.pos, "the %s query of this rule would be larger than %d MiB, "
@@ -342,10 +352,35 @@ emit_query(struct arena *a, struct diag *d, const struct backend *be, const stru
 		out->len = start;	/* never half a query */
 		if (out->data)
 			out->data[start] = '\0';
+		if (sections)
+			sections->n = 0;
 		return false;
 	}
 	buf_putc(out, '\n');	/* every output ends with one newline (targets.md §0.7) */
 	return true;
+}
+
+bool
+emit_query(struct arena *a, struct diag *d, const struct backend *be, const struct query *q,
+	   bool compact, const char *format, struct buf *out)
+{
+	return emit_query_sections(a, d, be, q, compact, format, out, NULL);
+}
+
+void
+query_section_add(struct query_sections *s, const char *name, const char *text)
+{
+	if (!s || s->n == QUERY_SECTIONS_MAX)
+		return;
+	s->name[s->n] = name;
+	s->text[s->n++] = text;
+}
+
+void
+emit_section(struct emitter *em, const char *name, const char *text)
+{
+	if (em->sections)
+		query_section_add(em->sections, name, arena_strdup(em->a, text));
 }
 
 enum vclass

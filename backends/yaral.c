@@ -1,7 +1,9 @@
 /*
- * yaral.c: Google SecOps YARA-L 2.0 (targets.md §6). The default output is a
- * whole rule (meta, events, outcome, condition) on the event variable $e;
- * -f udm-search writes the bare UDM search expression. Strings compare with
+ * yaral.c: Google SecOps YARA-L 2.0 (targets.md §6). The query is a rule's
+ * events: section on the event variable $e, with its outcome: and condition:
+ * sections beside it, which the default format template (formats/yaral/
+ * rule.yml) places in the rule; -f udm-search writes the bare UDM search
+ * expression. Strings compare with
  * `= "v" nocase`, every other class as a /regex/ (RE2, unanchored, so the
  * anchors are explicit), enum fields as bare constants. The pipeline's data
  * model (the UDM field list, secops_udm's `datamodel:`) gives each field its
@@ -11,12 +13,6 @@
 #include "backend.h"
 
 #include <string.h>
-#include <strings.h>
-
-static const char *const severities[][2] = {
-	{"informational", "INFORMATIONAL"}, {"low", "LOW"}, {"medium", "MEDIUM"},
-	{"high", "HIGH"}, {"critical", "CRITICAL"},
-};
 
 static bool
 yaral_udm_search(const struct emitter *em)
@@ -234,70 +230,6 @@ yaral_hook(struct emitter *em, const struct match *m, struct terms *out)
 	}
 }
 
-/* A meta value: whitespace runs (YAML block text) fold to one space, \ and " escaped. */
-static void
-yaral_meta(struct emitter *em, const char *key, const char *const *vals, int n, const char *sep)
-{
-	if (!n || !vals[0])
-		return;
-	struct buf *out = em->out;
-	emit_newline(em, 4);
-	buf_printf(out, "%s = \"", key);
-	for (int i = 0; i < n; i++) {
-		bool space = false, any = false;
-		if (i)
-			buf_puts(out, sep);
-		for (const char *p = vals[i]; *p; p++) {
-			if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-				space = any;
-				continue;
-			}
-			if (space)
-				buf_putc(out, ' ');
-			space = false;
-			any = true;
-			if (*p == '"' || *p == '\\')
-				buf_putc(out, '\\');
-			buf_putc(out, *p);
-		}
-	}
-	buf_putc(out, '"');
-}
-
-/* Rule name (targets.md §6.6): the title as [a-z0-9_], then the id's first 8 hex digits. */
-static const char *
-yaral_rule_name(struct emitter *em, const struct ir_meta *r)
-{
-	struct buf b = {0};
-	const char *title = r->title ? r->title : r->name ? r->name : "";
-	for (const char *p = title; *p; p++) {
-		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			buf_putc(&b, c);
-		else if (b.len && b.data[b.len - 1] != '_')
-			buf_putc(&b, '_');
-	}
-	if (b.len && b.data[b.len - 1] == '_')
-		b.len--;
-	int hex = 0;
-	for (const char *p = r->id; p && *p && hex < 8; p++) {
-		bool h = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-			 (*p >= 'A' && *p <= 'F');
-		if (!h)
-			continue;
-		if (!hex)
-			buf_puts(&b, b.len ? "_" : "sigma_");
-		buf_putc(&b, *p >= 'A' && *p <= 'F' ? (char)(*p - 'A' + 'a') : *p);
-		hex++;
-	}
-	if (!b.len)
-		buf_puts(&b, "sigma_rule");
-	const char *name = arena_printf(em->a, "%s%.*s", b.data[0] >= '0' && b.data[0] <= '9' ?
-							  "r_" : "", (int)b.len, b.data);
-	buf_free(&b);
-	return name;
-}
-
 /* One `path: VALUE` condition of the pipeline's selection: an exact, cased string match
  * on a string field of the data model; NULL if it is not one. */
 static const char *
@@ -396,105 +328,95 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 }
 
 /* "You can define up to 20 outcome variables" (Google SecOps, Outcome section syntax,
- * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax). */
+ * https://cloud.google.com/chronicle/docs/yara-l/outcome-syntax); the rule template
+ * (formats/yaral/rule.yml) adds one, $risk_score. */
 #define YARAL_MAX_OUTCOMES 20
+#define YARAL_TEMPLATE_OUTCOMES 1
+#define YARAL_TEMPLATE_OUTCOME "risk_score"
 
-/* outcome: one variable per `fields:` entry, named after its UDM path, then one per flag. */
+/* Is $var not the rule template's own outcome variable? Else false after the message. */
+static bool
+yaral_outcome_free(struct emitter *em, struct pos pos, const char *var)
+{
+	if (strcmp(var, YARAL_TEMPLATE_OUTCOME))
+		return true;
+	return emit_refuse(em, pos, "the outcome variable $%s of this rule's fields or flag "
+			   "columns is the rule's own %s", var, "risk score");
+}
+
+/*
+ * The outcome: section, one variable per `fields:` entry, named after its
+ * UDM path, then one per flag; each entry on its own line, the first without
+ * its line break (the template places the section).
+ */
 static bool
 yaral_outcome(struct emitter *em)
 {
 	const struct query *q = em->q;
 	if (!q->nproject && !q->nflags)
 		return true;
-	if (q->nflags && q->nproject + q->nflags > YARAL_MAX_OUTCOMES)
-		return diag_error(em->d, q->flags[0].pos, "YARA-L allows %d outcome variables, and this "
-				  "rule needs %d for its fields and %d for its flag columns (target yaral)",
-				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags);
-	if (!em->compact)
-		buf_putc(em->out, '\n');
-	emit_newline(em, 2);
-	buf_puts(em->out, "outcome:");
-	for (int i = 0; i < q->nproject; i++) {
+	if (q->nproject + q->nflags > YARAL_MAX_OUTCOMES - YARAL_TEMPLATE_OUTCOMES)
+		return diag_error(em->d, q->nflags ? q->flags[0].pos : q->meta.pos, "YARA-L allows %d "
+				  "outcome variables, and this rule needs %d for its fields, %d for its "
+				  "flag columns and %d for its risk score (target yaral)",
+				  YARAL_MAX_OUTCOMES, q->nproject, q->nflags, YARAL_TEMPLATE_OUTCOMES);
+	struct buf section = {0}, *out = em->out;
+	em->out = &section;
+	bool ok = true;
+	for (int i = 0; ok && i < q->nproject; i++) {
 		struct match at = {.pos = q->meta.pos};
-		bool ok;
 		const struct dm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
 		if (!ok)
-			return false;
+			break;
 		char *var = arena_strdup(em->a, q->project[i]);
 		for (char *p = var; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9')))
 				*p = '_';
+		if (!(ok = yaral_outcome_free(em, q->meta.pos, var)))
+			break;
 		emit_newline(em, 4);
 		const char *f = yaral_field(em, q->project[i]);
 		if (yaral_repeated(em, u))
 			f = arena_printf(em->a, "array_distinct(%s)", f);
 		buf_printf(em->out, "$%s = %s%s", var, f, datamodel_type(u, FIELD_STRING) == FIELD_DATETIME ? ".seconds" : "");
 	}
+	for (int i = 0; ok && i < q->nflags; i++)
+		ok = yaral_outcome_free(em, q->flags[i].pos, q->flags[i].name);
 	/* a flag is an outcome conditional over the event's fields: 1 when it holds */
-	return flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
+	ok = ok && flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
+	em->out = out;
+	size_t lead = section.data ? strspn(section.data, " \n") : 0;
+	if (ok)
+		emit_section(em, "outcome", section.data + lead);
+	buf_free(&section);
+	return ok;
 }
 
-static bool
-yaral_rule(struct emitter *em)
-{
-	const struct ir_meta *r = &em->q->meta;
-	struct buf *out = em->out;
-	const char *level = NULL;
-	for (size_t i = 0; r->level && i < sizeof(severities) / sizeof(severities[0]); i++)
-		if (!strcasecmp(r->level, severities[i][0]))
-			level = severities[i][1];
-	buf_printf(out, "rule %s {", yaral_rule_name(em, r));
-	emit_newline(em, 2);
-	buf_puts(out, "meta:");
-	yaral_meta(em, "title", &r->title, 1, "");
-	yaral_meta(em, "author", &r->author, 1, "");
-	yaral_meta(em, "description", &r->description, 1, "");
-	yaral_meta(em, "severity", &level, 1, "");
-	yaral_meta(em, "sigma_id", &r->id, 1, "");
-	yaral_meta(em, "sigma_status", &r->status, 1, "");
-	yaral_meta(em, "date", &r->date, 1, "");
-	yaral_meta(em, "modified", &r->modified, 1, "");
-	yaral_meta(em, "reference", r->references, r->nreferences, ", ");
-	yaral_meta(em, "tags", r->tags, r->ntags, ", ");
-	yaral_meta(em, "false_positives", r->falsepositives, r->nfalsepositives, "; ");
-	if (!em->compact)
-		buf_putc(out, '\n');
-	emit_newline(em, 2);
-	buf_puts(out, "events:");
-	emit_newline(em, 4);
-	if (em->q->select && !yaral_event_type(em))
-		return false;
-	if (!yaral_conjuncts(em, 4, !em->q->select, em->compact) || !yaral_outcome(em))
-		return false;
-	if (!em->compact)
-		buf_putc(out, '\n');
-	emit_newline(em, 2);
-	buf_puts(out, "condition:");
-	emit_newline(em, 4);
-	buf_puts(out, "$e");
-	emit_newline(em, 0);
-	buf_putc(out, '}');
-	return true;
-}
-
+/*
+ * A rule's query is its events: section on the event variable $e, beside
+ * its outcome: and condition: sections; the rule around them is the format
+ * template (templates/formats/yaral/rule.yml). -f udm-search writes the
+ * expression alone, on the bare paths.
+ */
 static bool
 yaral_query(struct emitter *em)
 {
-	if (!yaral_udm_search(em))
-		return yaral_rule(em);
+	bool search = yaral_udm_search(em);
 	if (em->q->select && !yaral_event_type(em))
 		return false;
-	return yaral_conjuncts(em, 0, !em->q->select, true);
+	if (!yaral_conjuncts(em, search ? 0 : 4, !em->q->select, search || em->compact))
+		return false;
+	if (search)
+		return true;
+	emit_section(em, "condition", "$e");
+	return yaral_outcome(em);
 }
 
 static const struct format yaral_formats[] = {
-	{"rule", "the complete YARA-L rule file (the default)"},
 	{"udm-search", "a UDM search expression"},
 	{NULL, NULL},
 };
-
-static const char *const yaral_flag_formats[] = {"default", "rule", NULL};
 
 static const char *const yaral_aliases[] = {"secops", "chronicle", NULL};
 
@@ -506,9 +428,10 @@ const struct backend backend_yaral = {
 	.default_pipeline = "secops_udm",
 	.syntax = &yaral_syntax,
 	.formats = yaral_formats,
+	.default_format = "rule",
 	.comment_open = "//",
 	.hook = yaral_hook,
 	.query = yaral_query,
 	.correlation = corr_yaral_render,
-	.flag_formats = yaral_flag_formats,
+	.flag_formats = flag_formats_default,
 };

@@ -125,7 +125,7 @@ hash_format(const struct output *o, const char *templates, char out[HASH_HEX])
 	hash_str(&c, o->spec->format ? o->spec->format : "default");
 	if (o->tpl) {
 		struct buf path = {0};
-		buf_printf(&path, "%s/formats/%s/%s.yml", templates, o->be->name, o->spec->format);
+		buf_printf(&path, "%s/formats/%s/%s.yml", templates, o->be->name, o->tpl->format);
 		size_t len = 0;
 		const char *why;
 		char *text = files_read(path.data, &len, &why);
@@ -168,7 +168,8 @@ static bool
 output_load(const struct build_options *bo, const struct options *opts, struct output *o,
 	    struct pipeline **pls, struct arena *stack)
 {
-	const char *format = o->spec->format;
+	/* without a format, the target's default one (a template) */
+	const char *format = backend_format(o->be, o->spec->format);
 	struct hash_ctx pc;
 	hash_init(&pc);
 	if (!output_pipelines(bo, o, pls, stack, &pc))
@@ -181,6 +182,10 @@ output_load(const struct build_options *bo, const struct options *opts, struct o
 		own.nbackend_opts = o->spec->nopts;
 		struct buf bad = {0};
 		bool ok = o->tpl && template_check_options(o->tpl, &own, &bad);
+		if (!o->tpl && format != o->spec->format)
+			fprintf(stderr, "sigmacc: %s/formats/%s/%s.yml: target %s writes its rules with "
+				"this format template, which cannot be loaded (output %s)\n", bo->templates,
+				o->be->name, format, o->be->name, o->spec->name);
 		if (bad.data)
 			fprintf(stderr, "%.*s (output %s)\n", (int)bad.len - 1, bad.data, o->spec->name);
 		buf_free(&bad);

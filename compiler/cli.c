@@ -606,6 +606,15 @@ cli_check_options(struct cli *c, const struct backend *const *targets, int n)
 }
 
 int
+cli_missing_default(struct cli *c, const struct backend *be)
+{
+	fprintf(stderr, "sigmacc: %s/formats/%s/%s.yml: target %s writes its rules with this "
+		"format template, which cannot be loaded\n", c->templates, be->name, be->default_format,
+		be->name);
+	return 2;
+}
+
+int
 cli_unknown_format(struct cli *c, const struct backend *be, const char *name)
 {
 	const char *names[64] = {"default"};

@@ -53,6 +53,8 @@ int cli_targets(const char *list, const struct backend **targets);
 bool cli_check_options(struct cli *c, const struct backend *const *targets, int n);
 /* The -O options every target reads (they choose pipeline entries), ended by a NULL name. */
 extern const struct backend_option cli_pipeline_options[];
+/* The message that be's default format template is missing from the data directory; 2. */
+int cli_missing_default(struct cli *c, const struct backend *be);
 /* The usage error for a format be does not have, with the closest one; returns 2. */
 int cli_unknown_format(struct cli *c, const struct backend *be, const char *name);
 /* `sigmacc build ...` (project_cli.c). */

@@ -23,18 +23,28 @@ list_targets(void)
 }
 
 static void
+list_template(struct cli *c, const struct backend *be, const char *name)
+{
+	struct template *t = template_load(c->templates, be->name, name);
+	printf("%-10s %-20s %s\n", be->name, name, t ? t->description : "?");
+	template_free(t);
+}
+
+static void
 list_formats(struct cli *c, const struct backend *be)
 {
 	struct pathlist names = {0};
 	printf("%-10s %-20s %s\n", be->name, "default", "the query");
+	template_list(c->templates, be->name, &names);
+	/* the format without -f first, then the backend's own, then the other templates */
+	for (int k = 0; k < names.n && be->default_format; k++)
+		if (!strcmp(names.v[k], be->default_format))
+			list_template(c, be, names.v[k]);
 	for (int k = 0; be->formats && be->formats[k].name; k++)
 		printf("%-10s %-20s %s\n", be->name, be->formats[k].name, be->formats[k].description);
-	template_list(c->templates, be->name, &names);
-	for (int k = 0; k < names.n; k++) {
-		struct template *t = template_load(c->templates, be->name, names.v[k]);
-		printf("%-10s %-20s %s\n", be->name, names.v[k], t ? t->description : "?");
-		template_free(t);
-	}
+	for (int k = 0; k < names.n; k++)
+		if (!be->default_format || strcmp(names.v[k], be->default_format))
+			list_template(c, be, names.v[k]);
 	files_free(&names);
 }
 

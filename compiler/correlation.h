@@ -167,6 +167,8 @@ const char *corr_percent(const struct correlation *c);
 void corr_dump(struct buf *out, const struct correlation *c);
 
 /* What a backend's correlation hook receives (correlation_emit.c). */
+struct query_sections;
+
 struct corr_input {
 	const struct correlation *c;
 	const char *target;		/* the backend's name, for messages */
@@ -183,6 +185,9 @@ struct corr_input {
 	const struct query **bases;	/* [nrules] each base rule normalised (its computed
 					 * columns: extends) */
 	bool compact;			/* one line (--compact, or the format's) */
+	/* Where the hook puts sections besides the query text (YARA-L's match:), for the
+	 * format template's placeholders (backends/backend.h); may be NULL. */
+	struct query_sections *sections;
 };
 
 #endif

@@ -100,7 +100,7 @@ prepare_rule(struct session *s, struct arena *a, struct diag *d, const struct co
 
 static bool render(struct session *s, struct arena *a, struct diag *d,
 		   const struct correlation *c, const char *prefix, const char *inner,
-		   struct buf *out);
+		   struct query_sections *sections, struct buf *out);
 
 /* Entry i is a chained correlation: its query, rendered as the input of c. */
 static bool
@@ -109,7 +109,7 @@ prepare_chain(struct session *s, struct arena *a, struct diag *d, const struct c
 {
 	struct buf text = {0};
 	const char *name = arena_printf(a, "%s%d", in->prefix, i);
-	bool ok = render(s, a, d, c->chain[i], arena_printf(a, "%s_", name), name, &text);
+	bool ok = render(s, a, d, c->chain[i], arena_printf(a, "%s_", name), name, NULL, &text);
 	in->queries[i] = arena_strdup(a, text.data ? text.data : "");
 	buf_free(&text);
 	in->columns[i] = arena_alloc(a, sizeof(char *) * (size_t)(c->ngroup + 1));
@@ -123,13 +123,15 @@ prepare_chain(struct session *s, struct arena *a, struct diag *d, const struct c
 	return ok;
 }
 
+/* c's query into out; its other sections (YARA-L's match:) into sections (may be NULL). */
 static bool
 render(struct session *s, struct arena *a, struct diag *d, const struct correlation *c,
-       const char *prefix, const char *inner, struct buf *out)
+       const char *prefix, const char *inner, struct query_sections *sections, struct buf *out)
 {
 	struct corr_input in = {.c = c, .target = s->be->name,
 				.options = {s->opts.backend_opts, s->opts.nbackend_opts},
-				.prefix = prefix, .inner_name = inner, .compact = s->compact};
+				.prefix = prefix, .inner_name = inner, .compact = s->compact,
+				.sections = sections};
 	size_t n = (size_t)c->nrules;
 	in.queries = arena_alloc(a, sizeof(*in.queries) * n);
 	in.tables = arena_alloc(a, sizeof(*in.tables) * n);
@@ -274,7 +276,7 @@ corr_format(struct session *s, struct arena *a, struct diag *d, const struct cor
 				  "format: %s; no rule is written for this correlation", t->target,
 				  t->format, t->correlation_refused ? t->correlation_refused
 				  : "its template has no correlation body");
-	struct tpl_extra extra[8];
+	struct tpl_extra extra[8 + QUERY_SECTIONS_MAX];
 	int nextra = 0;
 	struct rule *meta = corr_meta(a, d, c);
 	if (!meta || !corr_schedule(a, d, t, c, extra, &nextra))
@@ -282,7 +284,10 @@ corr_format(struct session *s, struct arena *a, struct diag *d, const struct cor
 	struct session sc = *s;	/* the base queries in the template's one-line form */
 	sc.compact = s->compact || t->compact;
 	struct buf text = {0};
-	bool ok = render(&sc, a, d, c, "base_", NULL, &text);
+	struct query_sections sec = {0};
+	bool ok = render(&sc, a, d, c, "base_", NULL, &sec, &text);
+	for (int i = 0; i < sec.n; i++)
+		extra[nextra++] = (struct tpl_extra){sec.name[i], sec.text[i]};
 	/* a rule object (Sumo Logic CSE): its kind, whose metadata keys differ */
 	const char *kind = text.data ? strstr(text.data, "\"pattern_type\": \"") : NULL;
 	if (kind) {
@@ -321,7 +326,7 @@ corr_compile(struct session *s, struct arena *a, struct diag *d, const struct co
 				  "and has no form for correlation rules; no rule is written for this "
 				  "correlation (convert it without -f)", s->be->name, s->format);
 	struct buf text = {0};
-	bool ok = render(s, a, d, c, "base_", NULL, &text);
+	bool ok = render(s, a, d, c, "base_", NULL, NULL, &text);
 	if (ok)
 		buf_printf(out, "%s\n", text.data ? text.data : "");
 	buf_free(&text);

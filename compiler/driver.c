@@ -30,7 +30,8 @@ driver_render(const struct session *s, const struct diag *d, struct buf *err)
 	}
 }
 
-/* A native import format: the default query wrapped by the format's template. */
+/* A native import format: the default query and its sections wrapped by the format's
+ * template; a text template with --compact on one line. */
 static void
 render_native(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
 	      const struct query *q, struct buf *out)
@@ -40,8 +41,20 @@ render_native(struct session *s, struct arena *a, struct diag *d, const struct r
 	if (s->tpl->no_projection)
 		bare.nproject = 0;
 	struct tpl_source src = template_source(a, &bare);
-	if (emit_query(a, d, s->be, &bare, s->compact || s->tpl->compact, "default", &query))
-		template_render(a, d, s->tpl, r, query.data, &src, &s->opts, out);
+	struct query_sections sec = {0};
+	struct tpl_extra named[QUERY_SECTIONS_MAX];
+	size_t start = out->len;
+	if (emit_query_sections(a, d, s->be, &bare, s->compact || s->tpl->compact, "default",
+				&query, &sec)) {
+		for (int i = 0; i < sec.n; i++)
+			named[i] = (struct tpl_extra){sec.name[i], sec.text[i]};
+		src.sections = named;
+		src.nsections = sec.n;
+		bool text = s->tpl->mode == TPL_TEXT || s->tpl->mode == TPL_YARAL;
+		if (template_render(a, d, s->tpl, r, query.data, &src, &s->opts, out) && text &&
+		    s->compact)
+			template_one_line(out, start);
+	}
 	buf_free(&query);
 }
 

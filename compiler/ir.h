@@ -129,6 +129,8 @@ struct dm_field {
 	bool device_path;	/* full paths written \Device\HarddiskVolumeN\ where Sysmon has C:\ */
 	bool basename;		/* holds only the file name of what Sigma knows by its full path */
 	char *ip6;		/* an IPv4 address field: its IPv6 addresses are in this field */
+	bool event_time;	/* the time the event happened: what orders events (YARA-L's
+				 * temporal_ordered correlations) */
 };
 
 struct datamodel {

@@ -479,12 +479,16 @@ cmd_compile(struct cli *c, const char *cmd)
 	if (!strcmp(cmd, "convert") && !be)
 		return cli_usage_error("%s", "convert needs a target: -t TARGET");
 	struct template *tpl = NULL;
-	if (c->format && be && !backend_has_format(be, c->format))
-		tpl = template_load(c->templates, be->name, c->format);
+	/* without -f, the target's default format (a template) unless the IR is asked for */
+	const char *format = be && strcmp(cmd, "ir") ? backend_format(be, c->format) : c->format;
+	if (format && be && !backend_has_format(be, format))
+		tpl = template_load(c->templates, be->name, format);
 	if (c->format && !be)
 		return cli_usage_error("%s", "-f needs a target: -t TARGET");
-	if (c->format && !backend_has_format(be, c->format) && !tpl)
-		return cli_unknown_format(c, be, c->format);
+	if (format && !backend_has_format(be, format) && !tpl && format != c->format)
+		return cli_missing_default(c, be);
+	if (format && !backend_has_format(be, format) && !tpl)
+		return cli_unknown_format(c, be, format);
 	struct buf bad = {0};
 	if (tpl && !template_check_options(tpl, &c->s.opts, &bad)) {
 		fputs(bad.data, stderr);

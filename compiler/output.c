@@ -34,7 +34,8 @@ join_of(const struct session *s, bool compact)
 {
 	if (s->product != PRODUCT_QUERY)
 		return JOIN_BLANK;
-	if (!s->tpl)
+	/* a template in the target's own language (escape text or yaral) joins as its queries */
+	if (!s->tpl || s->tpl->mode == TPL_TEXT || s->tpl->mode == TPL_YARAL)
 		return compact || !s->be || !s->be->comment_open ? JOIN_BLANK : JOIN_COMMENT;
 	if (is_ndjson(s->tpl))
 		return JOIN_LINES;

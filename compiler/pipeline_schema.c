@@ -149,6 +149,7 @@ static const cyaml_schema_field_t dm_field_fields[] = {
 	CYAML_FIELD_BOOL("device_path", CYAML_FLAG_OPTIONAL, struct dm_field, device_path),
 	CYAML_FIELD_BOOL("basename", CYAML_FLAG_OPTIONAL, struct dm_field, basename),
 	OPT_STR("ip6", struct dm_field, ip6),
+	CYAML_FIELD_BOOL("event_time", CYAML_FLAG_OPTIONAL, struct dm_field, event_time),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t dm_field_entry = {
@@ -256,7 +257,8 @@ static const struct key_spec dm_field_keys[] = {
 	{"field", true, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{"values", false, KEY_STRS, NULL}, {"repeated", false, KEY_BOOL, NULL},
 	{"device_path", false, KEY_BOOL, NULL}, {"basename", false, KEY_BOOL, NULL},
-	{"ip6", false, KEY_STR, NULL}, {NULL, false, 0, NULL},
+	{"ip6", false, KEY_STR, NULL}, {"event_time", false, KEY_BOOL, NULL},
+	{NULL, false, 0, NULL},
 };
 static const struct map_spec dm_field_spec = {"a datamodel field", dm_field_keys};
 static const struct key_spec datamodel_keys[] = {

@@ -76,6 +76,8 @@ static const cyaml_schema_field_t template_fields[] = {
 			       1, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("required", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
 			     required, &required_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("sections", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
+			     sections, &required_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT("query_max", CYAML_FLAG_OPTIONAL, struct template, query_max),
 	CYAML_FIELD_STRING_PTR("body", CYAML_FLAG_POINTER, struct template, body, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("correlation", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct template,
@@ -92,7 +94,7 @@ static const cyaml_schema_value_t template_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct template, template_fields),
 };
 
-static const char *const escapes[] = {"json", "yaml", "conf", "text"};
+static const char *const escapes[] = {"json", "yaml", "conf", "text", "yaral"};
 
 /* merge: KEY needs a JSON body {... "KEY": [...] ...} that ends with the array (output.c
  * splices the arrays). */
@@ -136,12 +138,12 @@ template_load(const char *dir, const char *target, const char *format)
 		t = NULL;
 	} else {
 		int mode = -1;
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < (int)(sizeof(escapes) / sizeof(escapes[0])); i++)
 			if (!strcmp(t->escape, escapes[i]))
 				mode = i;
 		if (mode < 0 || strcmp(t->target, target) || strcmp(t->format, format)) {
 			fprintf(stderr, "sigmacc: %s: target and format must name the file, escape "
-				"must be json, yaml, conf or text\n", path.data);
+				"must be json, yaml, conf, text or yaral\n", path.data);
 			template_free(t);
 			t = NULL;
 		} else if ((t->mode = (enum tpl_escape)mode), !merge_fits(t)) {
@@ -156,7 +158,9 @@ template_load(const char *dir, const char *target, const char *format)
 			template_free(t);
 			t = NULL;
 		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics") ||
-			   strstr(t->body, "{{attack_pairs")) {
+			   strstr(t->body, "{{attack_pairs") ||
+			   strstr(t->body, "technique_names") || strstr(t->body, "technique_urls") ||
+			   strstr(t->body, "{{attack_version")) {
 			struct buf err = {0};
 			if (!(t->attack = attack_load(dir, &err))) {
 				fputs(err.data ? err.data : "", stderr);
@@ -265,8 +269,12 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 	}
 	if (!strcmp(name, "attack_pairs") && t->attack)
 		return *out = template_attack_pairs(a, t->attack, r), true;
+	if (t->attack && template_attack_named(a, t->attack, r, name, out))
+		return true;
 	if (!strcmp(name, "all_tactics") && t->attack)
 		return *out = template_all_tactics(a, t->attack, r), true;
+	if (!strcmp(name, "identifier"))
+		return *out = scalar(template_identifier(a, r)), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	if (!strcmp(name, "query_version")) {	/* and in build with the query too (manifest.c) */
@@ -405,14 +413,29 @@ put_scalar(struct buf *out, enum tpl_escape mode, const char *s)
 	case TPL_YAML: yaml_put_string(out, s ? s : ""); break;
 	case TPL_CONF: conf_put(out, s ? s : ""); break;
 	case TPL_TEXT: buf_puts(out, s ? s : ""); break;
+	case TPL_YARAL: template_yaral_string(out, s); break;
 	}
 }
 
-static void
-put_value(struct buf *out, enum tpl_escape mode, const struct tval *v)
+/* A list's elements joined by sep, as one string (arena). */
+static const char *
+joined(struct arena *a, const struct tval *v, const char *sep)
 {
-	if (v->n < 0) {
-		put_scalar(out, mode, v->s);
+	if (v->n < 0)
+		return v->s;
+	struct buf b = {0};
+	for (int i = 0; i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? sep : "", v->v[i]);
+	const char *s = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return s;
+}
+
+static void
+put_value(struct arena *a, struct buf *out, enum tpl_escape mode, const struct tval *v)
+{
+	if (v->n < 0 || mode == TPL_YARAL) {	/* a YARA-L list is one literal */
+		put_scalar(out, mode, joined(a, v, ", "));
 		return;
 	}
 	bool flow = mode == TPL_JSON || mode == TPL_YAML;
@@ -524,6 +547,16 @@ lookup_in(struct renderer *rd, const char *name, struct tval *out)
 			return true;
 		}
 	}
+	/* a section of the query (sections:): absent when the query has none */
+	for (unsigned i = 0; i < rd->t->sections_count; i++) {
+		if (strcmp(rd->t->sections[i], name))
+			continue;
+		*out = scalar(NULL);
+		for (int k = 0; rd->src && k < rd->src->nsections; k++)
+			if (!strcmp(rd->src->sections[k].name, name))
+				*out = scalar(rd->src->sections[k].value);
+		return true;
+	}
 	if (lookup_tables(rd, name, out))
 		return !rd->failed;
 	return lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, out);
@@ -603,12 +636,14 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		if (!emit)
 			continue;
 		if (!filter) {
-			put_value(out, rd->t->mode, &v);
+			put_value(rd->a, out, rd->t->mode, &v);
 		} else if (!strcmp(filter, "raw")) {
-			put_value(out, TPL_TEXT, &v);
+			put_value(rd->a, out, TPL_TEXT, &v);
 		} else if (!strncmp(filter, "raw ", 4)) {	/* at most the first N of a list */
 			v.n = v.n > atoi(filter + 4) ? atoi(filter + 4) : v.n;
-			put_value(out, TPL_TEXT, &v);
+			put_value(rd->a, out, TPL_TEXT, &v);
+		} else if (!strncmp(filter, "join ", 5)) {
+			put_scalar(out, rd->t->mode, joined(rd->a, &v, filter + 5));
 		} else if (!strncmp(filter, "block ", 6)) {
 			put_block(out, v.n < 0 ? v.s : NULL, atoi(filter + 6));
 		} else if (!strcmp(filter, "items") || !strncmp(filter, "prefix ", 7)) {

@@ -10,6 +10,7 @@ enum tpl_escape {
 	TPL_YAML,	/* values as double-quoted YAML scalars and flow lists */
 	TPL_CONF,	/* .conf values: raw, lines continued with a trailing backslash */
 	TPL_TEXT,	/* values as they are */
+	TPL_YARAL,	/* values as YARA-L string literals (a list: one, its elements joined) */
 };
 
 struct tpl_pair {
@@ -28,6 +29,11 @@ struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
 	char *type;	/* NULL, "span" (30m, 1h, 1d), the choices "a|b|c" or a regex "^...$" */
 };
 
+/* A placeholder besides the rule's own (a correlation's window and schedule). */
+struct tpl_extra {
+	const char *name, *value;
+};
+
 /* What a query reads and returns, for the placeholders derived from them (template_tables.c). */
 struct tpl_source {
 	const char *table;	/* the table (event selection) it reads, or NULL */
@@ -35,6 +41,9 @@ struct tpl_source {
 	int nproject;
 	const char **extends;	/* the columns it adds to its table's */
 	int nextends;
+	/* the query's sections besides its text (YARA-L's outcome:), placeholders by name */
+	const struct tpl_extra *sections;
+	int nsections;
 };
 
 struct table_facts;
@@ -53,6 +62,9 @@ struct template {
 	char *merge;		/* the body is {"MERGE": [...]}: several rules make one such object */
 	char **required;	/* placeholders a rule must have (Kibana's rule_id: id) */
 	unsigned required_count;
+	char **sections;	/* placeholders the backend fills besides the query (YARA-L's
+				 * outcome:, condition:), absent when the query has none */
+	unsigned sections_count;
 	struct attack_table *attack;	/* the ATT&CK table, when the body uses ecs_threat */
 	struct table_facts *tables;	/* templates/entities/<target>.yml, when the body uses
 					 * connectors, entities or assets */
@@ -72,10 +84,6 @@ void template_free(struct template *t);
 bool template_render(struct arena *a, struct diag *d, const struct template *t,
 		     const struct rule *r, const char *query, const struct tpl_source *src,
 		     const struct options *o, struct buf *out);
-/* A placeholder besides the rule's own (a correlation's window and schedule). */
-struct tpl_extra {
-	const char *name, *value;
-};
 /* Renders body (t->body or t->correlation) with nextra more scalar placeholders. */
 bool template_render_body(struct arena *a, struct diag *d, const struct template *t,
 			  const char *body, const struct rule *r, const char *query,
@@ -91,6 +99,9 @@ const char *template_option(const struct template *t, const struct options *o, c
 /* Are the option values of o valid for t (types, interval against look-back and the
  * format's limits)? Else false with the message in err. */
 bool template_check_options(const struct template *t, const struct options *o, struct buf *err);
+/* template_text.c: --compact for an escape: text or yaral template, out from start on one
+ * line (each line break with its indentation one space; the final one kept). */
+void template_one_line(struct buf *out, size_t start);
 /* The format names of a target (sorted); returns how many. */
 int template_list(const char *dir, const char *target, struct pathlist *names);
 

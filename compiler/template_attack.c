@@ -287,3 +287,35 @@ template_all_tactics(struct arena *a, const struct attack_table *t, const struct
 	}
 	return out;
 }
+
+/*
+ * From the ATT&CK table: technique_names, the names of the tagged techniques
+ * (sub-techniques as their technique; those the table does not know left
+ * out), technique_urls, their pages on attack.mitre.org, and attack_version,
+ * the table's release ("v18.1"). False when name is none of them.
+ */
+bool
+template_attack_named(struct arena *a, const struct attack_table *t, const struct rule *r,
+		      const char *name, struct tval *out)
+{
+	bool names = !strcmp(name, "technique_names");
+	if (!strcmp(name, "attack_version")) {
+		/* "Enterprise 18.1 + v19 tactics": the release of the table's first file */
+		const char *v = attack_version(t);
+		v += strcspn(v, "0123456789");
+		*out = (struct tval){arena_printf(a, "v%.*s", (int)strcspn(v, " "), v), NULL, -1};
+		return true;
+	}
+	if (!names && strcmp(name, "technique_urls"))
+		return false;
+	struct tval techs = rule_techniques(a, r, false);
+	int cap = 0;
+	*out = (struct tval){0};
+	for (int i = 0; i < techs.n; i++) {
+		const struct attack_entry *e = attack_find(t, techs.v[i]);
+		if (e)
+			tval_add(a, out, &cap, names ? e->name : arena_printf(a, "https://attack.mitre.org/"
+							"techniques/%s/", e->id));
+	}
+	return true;
+}

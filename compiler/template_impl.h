@@ -25,6 +25,10 @@ void template_ecs_threat(struct arena *a, const struct attack_table *t, const st
 /* The rule's ATT&CK tags as a list of {tactic_id, technique_id} JSON objects, tactics as for
  * the ECS threat array. */
 struct tval template_attack_pairs(struct arena *a, const struct attack_table *t, const struct rule *r);
+/* technique_names, technique_urls and attack_version from the ATT&CK table; false when name
+ * is none of them. */
+bool template_attack_named(struct arena *a, const struct attack_table *t, const struct rule *r,
+			   const char *name, struct tval *out);
 
 /* Sentinel's tactics: the tags' and all tactics of each tagged technique (ATT&CK table). */
 struct tval template_all_tactics(struct arena *a, const struct attack_table *t, const struct rule *r);
@@ -32,6 +36,11 @@ struct tval template_all_tactics(struct arena *a, const struct attack_table *t, 
 /* The value of a schedule filter (seconds, iso8601, cron, upper): 1 with *out set, 0 when
  * filter is none of them, -1 when value has no such form. */
 int template_filter_span(struct arena *a, const char *filter, const char *value, const char **out);
+
+/* template_text.c: the rule's name as an identifier ({{identifier}}); s as a YARA-L
+ * string literal (escape: yaral). */
+const char *template_identifier(struct arena *a, const struct rule *r);
+void template_yaral_string(struct buf *out, const char *s);
 
 /* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
 struct table_facts *table_facts_load(const char *dir, const char *target);

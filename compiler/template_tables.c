@@ -214,7 +214,7 @@ table_facts_has(const struct table_facts *f, const struct tpl_source *src, const
 struct tpl_source
 template_source(struct arena *a, const struct query *q)
 {
-	struct tpl_source src = {q->select ? q->select->from : NULL, q->project, q->nproject, NULL, 0};
+	struct tpl_source src = {q->select ? q->select->from : NULL, q->project, q->nproject, NULL, 0, NULL, 0};
 	src.extends = arena_alloc(a, sizeof(*src.extends) * (size_t)(q->nextends + 1));
 	for (int i = 0; i < q->nextends; i++)
 		src.extends[src.nextends++] = q->extends[i].name;

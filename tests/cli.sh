@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..34"
+echo "1..36"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -172,7 +172,24 @@ t "-O passes a target option; --templates points at another pipelines directory"
 	run 2 convert -t spl -O spl-index '$proc' && has "$tmp/stderr" "-O takes KEY=VALUE" &&
 	mkdir -p "$tmp/tpl/pipelines" && cp templates/pipelines/defender_xdr.yml "$tmp/tpl/pipelines/" &&
 	run 0 convert -t kql --templates "$tmp/tpl" --vars '$vars' '$proc' &&
-	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'"'
+	run 2 convert -t spl --templates "$tmp/tpl" '$proc' && has "$tmp/stderr" "unknown pipeline '"'"'splunk_sysmon'"'"'" &&
+	cp templates/pipelines/secops_udm.yml "$tmp/tpl/pipelines/" &&
+	run 2 convert -t yaral --templates "$tmp/tpl" --vars '$vars' '$proc' && [ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "sigmacc: $tmp/tpl/formats/yaral/rule.yml: target yaral writes its rules with this format template, which cannot be loaded"'
+t "a YARA-L temporal_ordered correlation orders by the data model's event_time field, or is refused" '
+	mkdir -p "$tmp/nt" && sed "s/, event_time: true//" templates/pipelines/secops_udm.yml >"$tmp/nt/secops_udm.yml" &&
+	run 0 convert -t yaral tests/correlations/types_temporal_ordered.yml &&
+	has "$tmp/stdout" "\$e0.metadata.event_timestamp.seconds <= \$e1.metadata.event_timestamp.seconds" &&
+	run 1 convert -t yaral -p "$tmp/nt/secops_udm.yml" tests/correlations/types_temporal_ordered.yml &&
+	[ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "types_temporal_ordered.yml:31:11: error: correlation '"'"'Whoami then net for one user within 5 minutes'"'"': yaral: ordering events needs their time: the pipeline'"'"'s datamodel names no field with event_time: true"'
+t "YARA-L: a flag column named like the rule template's risk score is refused" '
+	printf "%s\n" "title: Risk score flag" "status: test" \
+		"logsource: {product: windows, category: process_creation}" \
+		"detection: {sel: {Image|endswith: whoami.exe}, condition: sel}" "level: low" \
+		"flags: {risk_score: sel}" >"$tmp/risk.yml" &&
+	run 1 convert -t yaral "$tmp/risk.yml" && [ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "risk.yml:6:9: error: rule '"'"'Risk score flag'"'"': the outcome variable \$risk_score of this rule'"'"'s fields or flag columns is the rule'"'"'s own risk score (target yaral)"'
 t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
 	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
 	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&

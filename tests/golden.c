@@ -258,6 +258,7 @@ run_suite(const char *suite, bool update, const struct vars *vars)
 	const char *ext;
 	bool want_failure = false;
 	struct pipeline *pl = NULL;
+	struct template *tpl = NULL;
 	if (!strcmp(suite, "ir")) {
 		s.product = PRODUCT_IR;
 		s.opts.target = "none";
@@ -282,6 +283,13 @@ run_suite(const char *suite, bool update, const struct vars *vars)
 			return 2;
 		}
 		s.opts.pipeline = pl;
+		/* without -f a target writes its default format, as the command line does */
+		if (s.be->default_format &&
+		    !(s.tpl = tpl = template_load("templates", s.be->name, s.be->default_format))) {
+			printf("Bail out! cannot load format %s\n", s.be->default_format);
+			pipeline_free(pl);
+			return 2;
+		}
 	}
 	struct pathlist files = {0};
 	struct buf err = {0}, name = {0}, expect = {0};
@@ -298,6 +306,7 @@ run_suite(const char *suite, bool update, const struct vars *vars)
 	buf_free(&name);
 	buf_free(&expect);
 	pipeline_free(pl);
+	template_free(tpl);
 	arena_free(&s.arena);
 	return 0;
 }

@@ -47,6 +47,32 @@ escaping(void **state)
 	ASSERT_RENDER(TPL_YAML, "{{title}} {{query}}", "\"A \\\"quoted\\\" \\\\ title\" \"Q | where x\"");
 	ASSERT_RENDER(TPL_TEXT, "{{title}}", "A \"quoted\" \\ title");
 	ASSERT_RENDER(TPL_JSON, "{{description}}", "\"\"");	/* missing: empty */
+	/* a YARA-L literal: \ and " escaped, a list one literal, join's separator */
+	ASSERT_RENDER(TPL_YARAL, "{{title}} {{tags}} {{tags|join ; }} {{title|raw}}",
+		      "\"A \\\"quoted\\\" \\\\ title\" "
+		      "\"attack.execution, attack.t1059.001, attack.command-and-control\" "
+		      "\"attack.execution; attack.t1059.001; attack.command-and-control\" "
+		      "A \"quoted\" \\ title");
+	/* the rule's name as an identifier: [a-z0-9_], no '_' at either end */
+	ASSERT_RENDER(TPL_TEXT, "{{identifier}}", "a_quoted_title");
+}
+
+/* A YARA-L literal holds one line: each run of blanks and control characters is one space. */
+static void
+yaral_literal(void **state)
+{
+	(void)state;
+	char body[] = "{{description}}";
+	char *got = render(TPL_YARAL, body, "title: t\nid: 9D7E1A20-6c3b-4f58-8e0d-3b2a1c4d5e22\n"
+			   "description: \"  two\\n\\tlines\\x01 \"\n"
+			   "logsource: {product: windows}\ndetection: {s: {a: b}, condition: s}\n");
+	assert_string_equal(got, "\"two lines\"");
+	free(got);
+	char name[] = "{{identifier}}";
+	got = render(TPL_TEXT, name, "title: 3 ways\nid: 9D7E1A20-6c3b-4f58-8e0d-3b2a1c4d5e22\n"
+		     "logsource: {product: windows}\ndetection: {s: {a: b}, condition: s}\n");
+	assert_string_equal(got, "r_3_ways_9d7e1a20");
+	free(got);
 }
 
 static void
@@ -124,6 +150,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(yaral_literal),
 		cmocka_unit_test(derived),
 		cmocka_unit_test(sections),
 		cmocka_unit_test(extras),
