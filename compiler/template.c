@@ -640,7 +640,13 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 		} else if (!strcmp(filter, "raw")) {
 			put_value(rd->a, out, TPL_TEXT, &v);
 		} else if (!strncmp(filter, "raw ", 4)) {	/* at most the first N of a list */
-			v.n = v.n > atoi(filter + 4) ? atoi(filter + 4) : v.n;
+			int cap = atoi(filter + 4);
+			if (v.n > cap) {	/* a vendor's limit: said, never silent */
+				diag_warning(rd->d, rd->pos, "format %s/%s: '%s' has %d entries; the "
+					     "format takes at most %d, the first %d are written",
+					     rd->t->target, rd->t->format, name, v.n, cap, cap);
+				v.n = cap;
+			}
 			put_value(rd->a, out, TPL_TEXT, &v);
 		} else if (!strncmp(filter, "join ", 5)) {
 			put_scalar(out, rd->t->mode, joined(rd->a, &v, filter + 5));
