@@ -97,6 +97,23 @@ arena_strdup(struct arena *a, const char *s)
 }
 
 char *
+arena_cat(struct arena *a, const char *const *parts, int n)
+{
+	size_t len = 0, at = 0;
+	for (int i = 0; i < n; i++)
+		len += strlen(parts[i] ? parts[i] : "(null)");
+	char *p = arena_alloc_raw(a, len + 1);
+	for (int i = 0; i < n; i++) {
+		const char *s = parts[i] ? parts[i] : "(null)";
+		size_t k = strlen(s);
+		memcpy(p + at, s, k);
+		at += k;
+	}
+	p[len] = '\0';
+	return p;
+}
+
+char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	/* format into the free end of the current block; only text that does not

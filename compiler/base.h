@@ -44,6 +44,9 @@ void *arena_alloc_raw(struct arena *a, size_t size);	/* for memory about to be o
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The n strings of parts joined, a NULL one written as printf writes it ("(null)"):
+ * arena_printf("%s%s...") without parsing a format, for per-rule and per-value text. */
+char *arena_cat(struct arena *a, const char *const *parts, int n);
 /* Makes the arena own a malloc'd block (freed at reset), so that a large
  * buffer produced elsewhere is kept without a copy. */
 void arena_adopt(struct arena *a, void *p);
@@ -109,6 +112,8 @@ buf_putc(struct buf *b, char c)
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
+/* A decimal number: printf's "%ld" without parsing a format on hot paths. */
+void buf_putint(struct buf *b, long v);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_indent(struct buf *b, int n);

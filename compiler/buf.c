@@ -42,6 +42,20 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
+buf_putint(struct buf *b, long v)
+{
+	char digits[24];
+	int n = 0;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do
+		digits[sizeof(digits) - 1 - n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		digits[sizeof(digits) - 1 - n++] = '-';
+	buf_putn(b, digits + sizeof(digits) - n, (size_t)n);
+}
+
+void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	/* format into the free room first: only text that does not fit is formatted twice */

@@ -157,6 +157,16 @@ put_text(struct buf *out, const char *s, enum text_form form)
 	bool github = form == TEXT_GITHUB || form == TEXT_GITHUB_PROPERTY;
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	while (p < end) {
+		/* a run of printable ASCII none of the forms escapes goes out in one piece */
+		const unsigned char *run = p;
+		while (run < end && *run >= 0x20 && *run < 0x7f && *run != '"' && *run != '\\' &&
+		       *run != '%' && *run != ':' && *run != ',')
+			run++;
+		if (run > p) {
+			buf_putn(out, (const char *)p, (size_t)(run - p));
+			p = run;
+			continue;
+		}
 		int n = utf8_len(p, (size_t)(end - p));
 		unsigned cp = n == 2 ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f) : p[0];
 		const char *named = NULL;
@@ -244,8 +254,12 @@ render_location(struct pos pos, struct buf *out)
 		return;
 	}
 	put_text(out, pos.file, TEXT_HUMAN);
-	if (pos.line > 0)
-		buf_printf(out, ":%d:%d", pos.line, pos.col);
+	if (pos.line > 0) {
+		buf_putc(out, ':');
+		buf_putint(out, pos.line);
+		buf_putc(out, ':');
+		buf_putint(out, pos.col);
+	}
 	buf_puts(out, ": ");
 }
 
@@ -255,7 +269,7 @@ diag_render(const struct diag *d, struct buf *out)
 	for (int i = 0; i < d->nmsgs; i++) {
 		const struct diag_msg *m = &d->msgs[i];
 		render_location(m->pos, out);
-		buf_printf(out, "%s: ", m->kind == DIAG_ERROR ? "error" : "warning");
+		buf_puts(out, m->kind == DIAG_ERROR ? "error: " : "warning: ");
 		put_text(out, m->text, TEXT_HUMAN);
 		buf_putc(out, '\n');
 		render_source(d->src, m->pos, out);

@@ -192,9 +192,17 @@ drop_seen(struct session *s, struct diag *d)
 	int kept = 0;
 	for (int i = 0; i < d->nmsgs; i++) {
 		struct diag_msg *m = &d->msgs[i];
-		struct buf key = {0};
-		buf_printf(&key, "%s:%d:%d:%d:%s", m->pos.file ? m->pos.file : "", m->pos.line,
-			   m->pos.col, (int)m->kind, m->text);
+		struct buf key = {0};	/* FILE:LINE:COL:KIND:TEXT, written without a format */
+		buf_reserve(&key, strlen(m->text) + 64);
+		buf_puts(&key, m->pos.file ? m->pos.file : "");
+		buf_putc(&key, ':');
+		buf_putint(&key, m->pos.line);
+		buf_putc(&key, ':');
+		buf_putint(&key, m->pos.col);
+		buf_putc(&key, ':');
+		buf_putint(&key, (long)m->kind);
+		buf_putc(&key, ':');
+		buf_puts(&key, m->text);
 		if (!seen_add(s, key.data)) {
 			free(m->text);
 			free(m->code);

@@ -172,9 +172,10 @@ dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool
 	return cur;
 }
 
-/* Opens OUTDIR/rel for reading, never through a link; -1 as for dir_open. */
+/* Opens OUTDIR/rel for reading, never through a link, without checking what it
+ * is; -1 as for dir_open. */
 static int
-file_open(struct outdir *o, const char *rel, struct stat *st, bool *missing, struct buf *err)
+file_open_any(struct outdir *o, const char *rel, bool *missing, struct buf *err)
 {
 	const char *base;
 	int dfd = dir_open(o, rel, false, &base, missing, err);
@@ -185,16 +186,28 @@ file_open(struct outdir *o, const char *rel, struct stat *st, bool *missing, str
 		*missing = true;
 		return -1;
 	}
-	if (fd < 0) {
+	if (fd < 0)
 		say_open_error(err, o, dfd, base, rel, (int)strlen(rel));
-		return -1;
-	}
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		say(err, o, rel, (int)strlen(rel), "is not a regular file");
-		close(fd);
-		return -1;
-	}
 	return fd;
+}
+
+/* Is fd a regular file (*st filled)? If not, says so and closes fd. */
+static bool
+file_regular(struct outdir *o, const char *rel, int fd, struct stat *st, struct buf *err)
+{
+	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+		return true;
+	say(err, o, rel, (int)strlen(rel), "is not a regular file");
+	close(fd);
+	return false;
+}
+
+/* Opens OUTDIR/rel for reading, never through a link; -1 as for dir_open. */
+static int
+file_open(struct outdir *o, const char *rel, struct stat *st, bool *missing, struct buf *err)
+{
+	int fd = file_open_any(o, rel, missing, err);
+	return fd >= 0 && file_regular(o, rel, fd, st, err) ? fd : -1;
 }
 
 char *
@@ -223,26 +236,35 @@ outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struc
 	return text;
 }
 
+/*
+ * Most outputs of a build are unchanged, so the common case costs three system
+ * calls: open, one read of one byte more than expected (a longer file shows
+ * itself), close. Only an output that does not hold the expected bytes is
+ * checked to be a regular file (a directory or a FIFO is an error, as before),
+ * and an empty one.
+ */
 enum outdir_state
 outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, struct buf *err)
 {
-	struct stat st;
 	bool missing;
-	int fd = file_open(o, rel, &st, &missing, err);
+	int fd = file_open_any(o, rel, &missing, err);
 	if (fd < 0)
 		return missing ? OUTDIR_MISSING : OUTDIR_ERROR;
-	enum outdir_state s = (size_t)st.st_size == len ? OUTDIR_SAME : OUTDIR_DIFFERENT;
 	char chunk[65536];
-	for (size_t at = 0; s == OUTDIR_SAME && at < len;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || (size_t)n > len - at || memcmp(chunk, data + at, (size_t)n))
-			s = OUTDIR_DIFFERENT;	/* an unreadable output is rewritten */
-		at += n > 0 ? (size_t)n : 0;
-	}
+	char *text = len < sizeof(chunk) ? chunk : malloc(len + 1);
+	ssize_t n;
+	do
+		n = text ? read(fd, text, len + 1) : -1;
+	while (n < 0 && errno == EINTR);
+	/* a regular file of len bytes or more returns len + 1 bytes or all of them */
+	bool same = n >= 0 && (size_t)n == len && !memcmp(text, data, len);
+	if (text != chunk)
+		free(text);
+	struct stat st;	/* no bytes at all are what a FIFO without writer gives too */
+	if ((!same || len == 0) && !file_regular(o, rel, fd, &st, err))
+		return OUTDIR_ERROR;
 	close(fd);
-	return s;
+	return same ? OUTDIR_SAME : OUTDIR_DIFFERENT;	/* an unreadable output is rewritten */
 }
 
 /* Takes OUTDIR/.sigmacc-lock; a read-only OUTDIR without one is used unlocked. */

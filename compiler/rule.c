@@ -638,15 +638,16 @@ rule_search(const struct rule *r, const char *name)
 const char *
 rule_context(struct arena *a, const struct rule *r)
 {
+	/* once per rule and target: joined, not formatted */
 	if (r->id)
-		return arena_printf(a, "rule '%s' (%s): ", r->title, r->id);
-	return arena_printf(a, "rule '%s': ", r->title);
+		return arena_cat(a, (const char *const[]){"rule '", r->title, "' (", r->id, "): "}, 5);
+	return arena_cat(a, (const char *const[]){"rule '", r->title, "': "}, 3);
 }
 
 const char *
 logsource_name(struct arena *a, const struct logsource *ls)
 {
-	return arena_printf(a, "%s/%s%s%s", ls->product ? ls->product : "*",
-			    ls->category ? ls->category : "*", ls->service ? "/" : "",
-			    ls->service ? ls->service : "");
+	return arena_cat(a, (const char *const[]){ls->product ? ls->product : "*", "/",
+			 ls->category ? ls->category : "*", ls->service ? "/" : "",
+			 ls->service ? ls->service : ""}, 5);
 }
