@@ -242,7 +242,8 @@ emit_terms(struct emitter *em, const struct terms *ts, enum expr_kind parent, in
 	int inner = wrap ? indent + INDENT : indent;
 	if (!first) {
 		emit_newline(em, indent);
-		buf_printf(em->out, "%s ", parent == EXPR_AND ? em->be->syntax->and_op : or_op);
+		buf_puts(em->out, parent == EXPR_AND ? em->be->syntax->and_op : or_op);
+		buf_putc(em->out, ' ');
 	}
 	if (wrap)
 		buf_putc(em->out, '(');
@@ -251,7 +252,8 @@ emit_terms(struct emitter *em, const struct terms *ts, enum expr_kind parent, in
 									   i == ts->n - 1);
 		if (i) {
 			emit_newline(em, inner);
-			buf_printf(em->out, "%s ", or_op);
+			buf_puts(em->out, or_op);
+			buf_putc(em->out, ' ');
 		}
 		if (open)
 			buf_putc(em->out, '(');
@@ -285,7 +287,8 @@ emit_kid(struct emitter *em, const struct expr *e, enum expr_kind parent, int in
 	}
 	if (!first) {
 		emit_newline(em, indent);
-		buf_printf(em->out, "%s ", parent == EXPR_AND ? sx->and_op : sx->or_op);
+		buf_puts(em->out, parent == EXPR_AND ? sx->and_op : sx->or_op);
+		buf_putc(em->out, ' ');
 	}
 	if (e->kind == EXPR_NOT) {
 		buf_puts(em->out, sx->not_open);

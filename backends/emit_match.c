@@ -22,15 +22,29 @@ emit_hook_done(bool ok)
 const char *
 emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v)
 {
-	struct buf b = {0};
+	/* measured, then written into the arena: no heap buffer per value */
+	size_t nf = 0, nv = 0, len = 0;
 	for (const char *p = tmpl; *p; p++) {
-		if (p[0] == '$' && (p[1] == 'f' || p[1] == 'v'))
-			buf_puts(&b, *++p == 'f' ? f : v);
+		if (p[0] == '$' && p[1] == 'f')
+			nf++, p++;
+		else if (p[0] == '$' && p[1] == 'v')
+			nv++, p++;
 		else
-			buf_putc(&b, *p);
+			len++;
 	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
-	buf_free(&b);
+	size_t fl = nf ? strlen(f) : 0, vl = nv ? strlen(v) : 0;
+	len += nf * fl + nv * vl;
+	char *r = arena_alloc_raw(em->a, len + 1), *w = r;
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] == '$' && (p[1] == 'f' || p[1] == 'v')) {
+			bool field = *++p == 'f';
+			memcpy(w, field ? f : v, field ? fl : vl);
+			w += field ? fl : vl;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
 	return r;
 }
 
@@ -115,13 +129,15 @@ static const char *
 guard_open(struct emitter *em, const char *f)
 {
 	const struct syntax *sx = em->be->syntax;
-	return arena_printf(em->a, "(%s %s ", emit_fill(em, sx->notnull, f, ""), sx->and_op);
+	return arena_cat(em->a, (const char *const[]){"(", emit_fill(em, sx->notnull, f, ""), " ",
+			 sx->and_op, " "}, 5);
 }
 
 const char *
 emit_guarded(struct emitter *em, const char *f, const char *atom)
 {
-	return guard_needed(em) ? arena_printf(em->a, "%s%s)", guard_open(em, f), atom) : atom;
+	return guard_needed(em) ? arena_cat(em->a, (const char *const[]){guard_open(em, f), atom, ")"},
+					    3) : atom;
 }
 
 const char *
@@ -237,17 +253,22 @@ static const char *
 glob_text(struct emitter *em, const struct pattern *p, size_t *n)
 {
 	const struct syntax *sx = em->be->syntax;
-	struct buf b = {0};
+	size_t len = 0;
+	for (int i = 0; i < p->nsegs; i++)
+		len += p->segs[i].kind == SEG_TEXT ? p->segs[i].len : 1;
+	char *r = arena_alloc_raw(em->a, len + 1), *w = r;
 	for (int i = 0; i < p->nsegs; i++) {
 		const struct seg *s = &p->segs[i];
-		if (s->kind == SEG_TEXT)
-			buf_putn(&b, s->text, s->len);
-		else
-			buf_putc(&b, s->kind == SEG_STAR ? sx->glob_star : sx->glob_qmark);
+		if (s->kind == SEG_TEXT) {
+			if (s->len)
+				memcpy(w, s->text, s->len);
+			w += s->len;
+		} else {
+			*w++ = s->kind == SEG_STAR ? sx->glob_star : sx->glob_qmark;
+		}
 	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
-	*n = b.len;
-	buf_free(&b);
+	*w = '\0';
+	*n = len;
 	return r;
 }
 
