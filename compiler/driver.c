@@ -118,15 +118,17 @@ put_piece(struct session *s, const char *title, const char *id, struct buf *text
 
 static bool
 compile_rule(struct session *s, struct arena *a, struct diag *d, const struct rule *r,
-	     struct buf *out)
+	     struct alts_cache *alts, struct buf *out)
 {
 	struct buf text = {0};
 	int errors = d->nerrors;
 	const char **applied;
 	int napplied;
+	const struct rule *loaded = r;
 	if (!(r = filter_apply(a, d, s->filters, r, &applied, &napplied)))
 		return false;
-	struct query *q = normalize_rule(a, d, r, &s->opts);
+	/* a filtered rule is a copy made for this target: its values are not shared */
+	struct query *q = normalize_rule_shared(a, d, r, &s->opts, r == loaded ? alts : NULL);
 	int ndropped;
 	const struct flag_column *dropped = drop_flags(s, q, &ndropped);
 	for (int i = 0; q && s->product == PRODUCT_IR && i < napplied; i++)
@@ -284,8 +286,12 @@ emit_correlations(struct session *s, struct arena *a, struct diag *d, const stru
 }
 
 bool
-driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
+driver_emit(struct session *s, struct unit *u, struct buf *out, struct buf *err)
 {
+	/* a file compiled for one target shares nothing; from the second on, the
+	 * targets share the values' alternatives */
+	if (++u->emits == 2)
+		u->alts = alts_cache_new();
 	/* what one target makes of the rules is dropped after it: the session's
 	 * arena keeps only the rule model, however many targets use it, and the
 	 * next target reuses the memory */
@@ -305,7 +311,7 @@ driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf
 		d.context = rule_context(a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;
 		s->nrules++;
-		if (!compile_rule(s, a, &d, u->rules[i], out)) {
+		if (!compile_rule(s, a, &d, u->rules[i], u->alts, out)) {
 			s->nfailed++;
 			ok = false;
 		}
@@ -328,6 +334,8 @@ driver_unload(struct unit *u)
 	diag_clear(&u->load);
 	free(u->text);
 	u->text = NULL;
+	alts_cache_free(u->alts);
+	u->alts = NULL;
 }
 
 void

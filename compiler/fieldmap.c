@@ -159,6 +159,11 @@ norm_rewrite_prefixes(struct norm *n, struct match *m, const struct pl_field *f)
 							     : !strncasecmp(s->text, r->from, fl));
 			if (!hit)
 				continue;
+			/* the segments may be shared (transform.c's cache): rewrite a copy */
+			struct seg *segs = arena_alloc_raw(n->a, sizeof(*segs) * (size_t)p->nsegs);
+			memcpy(segs, p->segs, sizeof(*segs) * (size_t)p->nsegs);
+			p->segs = segs;
+			s = &segs[at];
 			char *t = arena_alloc(n->a, tl + s->len - fl + 1);
 			memcpy(t, r->to, tl);
 			memcpy(t + tl, s->text + fl, s->len - fl);

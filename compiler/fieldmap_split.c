@@ -37,10 +37,9 @@ key_path(struct norm *n, const struct match *proto, const struct pl_field *f, co
 	 size_t len, bool tail)
 {
 	struct expr *e = part(n, proto, f->to, false, t, len, tail);
-	struct seg *s = &e->match.vals[0].pat.segs[0];
-	const char *before = s->text;
+	const char *before = e->match.vals[0].pat.segs[0].text;
 	norm_rewrite_prefixes(n, &e->match, f);
-	return s->text == before ? NULL : e;
+	return e->match.vals[0].pat.segs[0].text == before ? NULL : e;
 }
 
 static struct expr *

@@ -442,6 +442,13 @@ norm_unconfirmed(struct norm *n, const struct rule *r)
 struct query *
 normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const struct options *o)
 {
+	return normalize_rule_shared(a, d, r, o, NULL);
+}
+
+struct query *
+normalize_rule_shared(struct arena *a, struct diag *d, const struct rule *r,
+		      const struct options *o, struct alts_cache *c)
+{
 	struct norm n = {.a = a, .d = d, .r = r, .o = o, .lsname = logsource_name(a, &r->logsource)};
 	struct query *q = arena_alloc(a, sizeof(*q));
 	resolve_meta(&n, q);
@@ -466,12 +473,14 @@ normalize_rule(struct arena *a, struct diag *d, const struct rule *r, const stru
 	}
 	/* a condition list matches when any of its conditions does */
 	struct expr *any = norm_group(&n, EXPR_OR);
+	n.cache = c;	/* the rule's own searches; a pipeline's added ones differ per target */
 	for (int i = 0; i < r->nconds; i++) {
 		struct expr *e = cond_expr(&n, r->conds[i]);
 		if (!e)
 			return NULL;
 		norm_add_kid(&n, any, e);
 	}
+	n.cache = NULL;
 	q->expr = norm_finish(any);
 	if (n.ls && n.ls->added_count && !(q->expr = with_added(&n, q->expr)))
 		return NULL;

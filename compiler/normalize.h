@@ -19,6 +19,7 @@ struct norm {
 	const char *lsname;
 	bool *extend_used;		/* per ls->fields entry */
 	struct strmap projected;	/* columns already in query.project */
+	struct alts_cache *cache;	/* while normalising the rule's own searches, or NULL */
 	long values;			/* values produced so far, against RULE_MAX_VALUES */
 	size_t bytes;			/* their text, against RULE_MAX_VALUE_BYTES */
 };

@@ -69,6 +69,15 @@ const char *options_get(const struct options *o, const char *key);
 /* Normalises a rule (a condition list is the OR of its conditions). NULL after a diagnostic. */
 struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule *r,
 			     const struct options *o);
+/* The alternatives of a loaded file's values, computed for its first target and
+ * reused by the others (transform.c). */
+struct alts_cache;
+struct alts_cache *alts_cache_new(void);
+void alts_cache_free(struct alts_cache *c);
+/* normalize_rule for one of the loaded rules themselves (never a copy made for
+ * one target), sharing the alternatives of its values through c. */
+struct query *normalize_rule_shared(struct arena *a, struct diag *d, const struct rule *r,
+				    const struct options *o, struct alts_cache *c);
 
 /* ---- ip.c: addresses in text form ------------------------------------------ */
 

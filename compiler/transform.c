@@ -5,6 +5,8 @@
  */
 #include "normalize.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the per-rule budget ------------------------------------------------------------ */
@@ -469,9 +471,98 @@ value_alts(struct norm *n, const struct item *it, const struct value *v, struct 
 	return string_alts(n, it, v, out);
 }
 
+/* ---- the alternatives shared by a file's targets ---------------------------------- */
+
+/*
+ * A value's alternatives depend on the value, its item's modifiers and the
+ * placeholder lists, not on the target, so a file compiled for several
+ * targets computes them once. An entry is keyed by the value's address, stable
+ * while the file is loaded (only the loaded rules' own values are cached, never
+ * a copy made for one target), and lives in the cache's arena, as each
+ * target's work is released after it. The mapping rewrites a match's values in
+ * place, so every use gets its own copy of the values; the segments are
+ * shared (fieldmap.c copies them before it rewrites one). What took a message
+ * to compute is never cached: each target says it again.
+ */
+struct alts_entry {
+	const struct value *key;	/* NULL: an empty slot */
+	const struct vars *vars;	/* what the placeholders were expanded with */
+	bool wildcard;
+	struct alts as;
+	long values;			/* as.n and its bytes, for the budget */
+	size_t bytes;
+};
+
+struct alts_cache {
+	struct arena a;
+	struct alts_entry *slots;	/* heap, open addressing, at most half full */
+	int n, cap;
+};
+
+struct alts_cache *
+alts_cache_new(void)
+{
+	struct alts_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	return c;
+}
+
+void
+alts_cache_free(struct alts_cache *c)
+{
+	if (!c)
+		return;
+	arena_free(&c->a);
+	free(c->slots);
+	free(c);
+}
+
+static size_t
+slot_of(const struct value *v, int cap)
+{
+	return (size_t)(((uintptr_t)v >> 3) * 0x9e3779b97f4a7c15u) & (size_t)(cap - 1);
+}
+
+/* v's entry, or the empty slot it would take; NULL while the table is empty. */
+static struct alts_entry *
+cache_find(const struct alts_cache *c, const struct value *v)
+{
+	if (!c->cap)
+		return NULL;
+	size_t h = slot_of(v, c->cap);
+	while (c->slots[h].key && c->slots[h].key != v)
+		h = (h + 1) & (size_t)(c->cap - 1);
+	return &c->slots[h];
+}
+
+static void
+cache_store(struct alts_cache *c, const struct alts_entry *e)
+{
+	if (2 * (c->n + 1) > c->cap) {
+		int cap = c->cap ? 2 * c->cap : 32;
+		struct alts_entry *slots = calloc((size_t)cap, sizeof(*slots));
+		if (!slots)
+			abort();
+		for (int i = 0; i < c->cap; i++) {
+			if (!c->slots[i].key)
+				continue;
+			size_t h = slot_of(c->slots[i].key, cap);
+			while (slots[h].key)
+				h = (h + 1) & (size_t)(cap - 1);
+			slots[h] = c->slots[i];
+		}
+		free(c->slots);
+		c->slots = slots;
+		c->cap = cap;
+	}
+	*cache_find(c, e->key) = *e;
+	c->n++;
+}
+
 /* The alternatives of one value, counted against the rule's budget. */
-bool
-norm_item_value(struct norm *n, const struct item *it, const struct value *v, struct alts *as)
+static bool
+item_value(struct norm *n, const struct item *it, const struct value *v, struct alts *as)
 {
 	int from = as->n;
 	if (!value_alts(n, it, v, as))
@@ -486,3 +577,48 @@ norm_item_value(struct norm *n, const struct item *it, const struct value *v, st
 	return true;
 }
 
+/* item_value for a value not cached yet: computed into the cache's arena, kept
+ * when that said nothing. */
+static bool
+cache_fill(struct norm *n, const struct item *it, const struct value *v, struct alts *as)
+{
+	struct alts_entry e = {.key = v, .vars = n->o->vars, .wildcard = n->o->placeholder_wildcard};
+	struct arena *own = n->a;
+	int msgs = n->d->nmsgs;
+	long values = n->values;
+	size_t bytes = n->bytes;
+	n->a = &n->cache->a;
+	bool ok = item_value(n, it, v, &e.as);
+	n->a = own;
+	if (!ok)
+		return false;
+	e.values = n->values - values;
+	e.bytes = n->bytes - bytes;
+	if (n->d->nmsgs == msgs)
+		cache_store(n->cache, &e);
+	for (int i = 0; i < e.as.n; i++)
+		norm_push_alt(n, as, e.as.op[i], e.as.v[i]);
+	return true;
+}
+
+bool
+norm_item_value(struct norm *n, const struct item *it, const struct value *v, struct alts *as)
+{
+	if (!n->cache)
+		return item_value(n, it, v, as);
+	const struct alts_entry *e = cache_find(n->cache, v);
+	if (!e || !e->key)
+		return cache_fill(n, it, v, as);
+	/* near the budget the steps are taken again, for the same message */
+	if (e->vars != n->o->vars || e->wildcard != n->o->placeholder_wildcard ||
+	    e->values > RULE_MAX_VALUES - n->values || e->bytes > RULE_MAX_VALUE_BYTES - n->bytes)
+		return item_value(n, it, v, as);
+	if (as->cap - as->n < e->as.n)
+		norm_alts_reserve(n, as, as->n + e->as.n > 2 * as->cap ? as->n + e->as.n : 2 * as->cap);
+	memcpy(as->op + as->n, e->as.op, sizeof(*as->op) * (size_t)e->as.n);
+	memcpy(as->v + as->n, e->as.v, sizeof(*as->v) * (size_t)e->as.n);
+	as->n += e->as.n;
+	n->values += e->values;
+	n->bytes += e->bytes;
+	return true;
+}
