@@ -10,6 +10,7 @@
 #include "backend.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 bool
@@ -41,71 +42,114 @@ quote_check(const struct quoting *q, const char *s, size_t n)
 	return n;
 }
 
-bool
-quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
+/* One bit per byte value: marks[c >> 6] >> (c & 63) & 1. */
+static void
+mark_chars(uint64_t marks[4], const char *chars)
 {
-	if (quote_check(q, s, n) < n)
-		return false;
+	for (const char *p = chars; p && *p; p++)
+		marks[(unsigned char)*p >> 6] |= 1ull << ((unsigned char)*p & 63);
+}
+
+static bool
+marked(const uint64_t marks[4], char c)
+{
+	return marks[(unsigned char)c >> 6] >> ((unsigned char)c & 63) & 1;
+}
+
+/*
+ * s (which passed quote_check) as q's literal: written to out when out is not
+ * NULL; returns its length. Callers measure first and then write into memory
+ * of that size, so a literal needs no heap buffer of its own.
+ */
+static size_t
+quote_write(char *out, const struct quoting *q, const char *s, size_t n)
+{
 	/* the bytes that need more than themselves: control characters, the
-	 * literal's escape character and quote (q->special); one bit each */
-	uint64_t marked[4] = {0xffffffffu, 1ull << 63, 0, 0};	/* 0x00-0x1f, 0x7f */
-	for (const char *p = q->special; *p; p++)
-		marked[(unsigned char)*p >> 6] |= 1ull << ((unsigned char)*p & 63);
-	buf_puts(out, q->open);
+	 * literal's escape character and quote (q->special) */
+	uint64_t marks[4] = {0xffffffffu, 1ull << 63, 0, 0};	/* 0x00-0x1f, 0x7f */
+	mark_chars(marks, q->special);
+	size_t len = 0, olen = strlen(q->open);
+	char ctl[16];
+	if (out)
+		memcpy(out, q->open, olen);
+	len += olen;
 	for (size_t i = 0; i < n; i++) {
 		size_t run = i;	/* copy a run of plain bytes at once */
-		while (run < n && !(marked[(unsigned char)s[run] >> 6] >> ((unsigned char)s[run] & 63) & 1))
+		while (run < n && !marked(marks, s[run]))
 			run++;
 		if (run > i) {
-			buf_putn(out, s + i, run - i);
+			if (out)
+				memcpy(out + len, s + i, run - i);
+			len += run - i;
 			i = run;
 			if (i == n)
 				break;
 		}
 		unsigned char c = (unsigned char)s[i];
 		char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
-		if (named) {
-			buf_putc(out, q->escape);
-			buf_putc(out, named);
-		} else if (quote_is_control((char)c)) {
-			buf_printf(out, q->control, c);
-		} else {
-			/* the escape character (or, without one, the quote doubled) */
-			buf_putc(out, q->escape ? q->escape : (char)c);
-			buf_putc(out, (char)c);
+		char two[2] = {named ? q->escape : q->escape ? q->escape : (char)c,
+			       named ? named : (char)c};
+		const char *w = two;
+		size_t k = 2;
+		if (!named && quote_is_control((char)c)) {
+			int m = snprintf(ctl, sizeof(ctl), q->control, c);
+			w = ctl;
+			k = m < 0 ? 0 : (size_t)m < sizeof(ctl) ? (size_t)m : sizeof(ctl) - 1;
 		}
+		if (out)
+			memcpy(out + len, w, k);
+		len += k;
 	}
-	buf_puts(out, q->close);
+	size_t clen = strlen(q->close);
+	if (out)
+		memcpy(out + len, q->close, clen);
+	return len + clen;
+}
+
+bool
+quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
+{
+	if (quote_check(q, s, n) < n)
+		return false;
+	size_t len = quote_write(NULL, q, s, n);
+	buf_reserve(out, len);
+	quote_write(out->data + out->len, q, s, n);
+	out->len += len;
+	out->data[out->len] = '\0';
 	return true;
 }
 
 const char *
 quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 {
-	struct buf b = {0};
-	const char *r = NULL;
-	if (quote_put(&b, q, s, n))
-		r = arena_strndup(a, b.data, b.len);
-	buf_free(&b);
+	if (quote_check(q, s, n) < n)
+		return NULL;
+	size_t len = quote_write(NULL, q, s, n);
+	char *r = arena_alloc_raw(a, len + 1);
+	quote_write(r, q, s, n);
+	r[len] = '\0';
 	return r;
 }
 
 void
 quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n)
 {
+	uint64_t hex[4] = {0}, special[4] = {0};
+	mark_chars(hex, q->hex);
+	mark_chars(special, q->special);
 	buf_puts(out, q->open);
 	for (size_t i = 0; i < n; i++) {
 		bool pair = re[i] == q->escape && i + 1 < n;
 		char c = pair ? re[i + 1] : re[i];
 		if (pair && quote_is_control(c))
 			continue;	/* an escaped control character is that character */
-		if (quote_is_control(c) || (c && q->hex && strchr(q->hex, c))) {
+		if (quote_is_control(c) || (c && marked(hex, c))) {
 			buf_printf(out, q->control, (unsigned char)c);
 		} else if (pair) {
 			buf_putc(out, re[i]);
 			buf_putc(out, c);
 		} else {
-			if (strchr(q->special, c))
+			if (c && marked(special, c))
 				buf_putc(out, q->escape);
 			buf_putc(out, c);
 		}
