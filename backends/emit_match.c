@@ -238,8 +238,8 @@ emit_globbable(const struct syntax *sx, const struct pattern *p)
 			return false;
 		if (s->kind != SEG_TEXT)
 			continue;
-		for (size_t j = 0; j < s->len; j++)
-			if (s->text[j] && sx->glob_literal && strchr(sx->glob_literal, s->text[j]))
+		for (const char *g = sx->glob_literal; g && *g; g++)
+			if (memchr(s->text, *g, s->len))
 				return false;
 		/* a target that refuses what its literal cannot hold does so in the glob */
 		if (!sx->refuse_unquotable && quote_check(sx->string, s->text, s->len) < s->len)
