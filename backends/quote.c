@@ -56,64 +56,103 @@ marked(const uint64_t marks[4], char c)
 	return marks[(unsigned char)c >> 6] >> ((unsigned char)c & 63) & 1;
 }
 
+/* The bytes that need more than themselves: control characters, the literal's
+ * escape character and quote (q->special). */
+static void
+mark_special(uint64_t marks[4], const struct quoting *q)
+{
+	marks[0] = 0xffffffffu;	/* 0x00-0x1f */
+	marks[1] = 1ull << 63;	/* 0x7f */
+	marks[2] = marks[3] = 0;
+	mark_chars(marks, q->special);
+}
+
+/* How a marked byte is written: *w, k bytes (ctl is room for a control form). */
+static void
+marked_form(const struct quoting *q, unsigned char c, char two[2], char ctl[16], const char **w,
+	    size_t *k)
+{
+	char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
+	*w = two;
+	*k = 2;
+	if (named) {
+		two[0] = q->escape;
+		two[1] = named;
+	} else if (quote_is_control((char)c)) {
+		int m = snprintf(ctl, 16, q->control, c);
+		*w = ctl;
+		*k = m < 0 ? 0 : m < 16 ? (size_t)m : 15;
+	} else {
+		/* the escape character (or, without one, the quote doubled) */
+		two[0] = q->escape ? q->escape : (char)c;
+		two[1] = (char)c;
+	}
+}
+
 /*
- * s (which passed quote_check) as q's literal: written to out when out is not
- * NULL; returns its length. Callers measure first and then write into memory
- * of that size, so a literal needs no heap buffer of its own.
+ * quote_check and the length of s as q's literal in one pass: the offset of the
+ * first byte the literal cannot hold (n: none), and *len. Measured first, a
+ * literal is written straight into memory of its size: no heap buffer each.
  */
 static size_t
-quote_write(char *out, const struct quoting *q, const char *s, size_t n)
+quote_measure(const struct quoting *q, const uint64_t marks[4], const char *s, size_t n,
+	      size_t *len)
 {
-	/* the bytes that need more than themselves: control characters, the
-	 * literal's escape character and quote (q->special) */
-	uint64_t marks[4] = {0xffffffffu, 1ull << 63, 0, 0};	/* 0x00-0x1f, 0x7f */
-	mark_chars(marks, q->special);
-	size_t len = 0, olen = strlen(q->open);
-	char ctl[16];
-	if (out)
-		memcpy(out, q->open, olen);
-	len += olen;
+	size_t extra = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!marked(marks, (char)c))
+			continue;
+		if (quote_is_control((char)c) && !quote_named(q, c) &&
+		    (!q->control || (c == 0 && !q->nul)))
+			return i;
+		char two[2], ctl[16];
+		const char *w;
+		size_t k;
+		marked_form(q, c, two, ctl, &w, &k);
+		extra += k - 1;
+	}
+	*len = strlen(q->open) + n + extra + strlen(q->close);
+	return n;
+}
+
+/* Writes s, measured by quote_measure, as q's literal to out. */
+static void
+quote_write(char *out, const struct quoting *q, const uint64_t marks[4], const char *s, size_t n)
+{
+	size_t len = strlen(q->open);
+	memcpy(out, q->open, len);
 	for (size_t i = 0; i < n; i++) {
 		size_t run = i;	/* copy a run of plain bytes at once */
 		while (run < n && !marked(marks, s[run]))
 			run++;
 		if (run > i) {
-			if (out)
-				memcpy(out + len, s + i, run - i);
+			memcpy(out + len, s + i, run - i);
 			len += run - i;
 			i = run;
 			if (i == n)
 				break;
 		}
-		unsigned char c = (unsigned char)s[i];
-		char named = quote_is_control((char)c) ? quote_named(q, c) : 0;
-		char two[2] = {named ? q->escape : q->escape ? q->escape : (char)c,
-			       named ? named : (char)c};
-		const char *w = two;
-		size_t k = 2;
-		if (!named && quote_is_control((char)c)) {
-			int m = snprintf(ctl, sizeof(ctl), q->control, c);
-			w = ctl;
-			k = m < 0 ? 0 : (size_t)m < sizeof(ctl) ? (size_t)m : sizeof(ctl) - 1;
-		}
-		if (out)
-			memcpy(out + len, w, k);
+		char two[2], ctl[16];
+		const char *w;
+		size_t k;
+		marked_form(q, (unsigned char)s[i], two, ctl, &w, &k);
+		memcpy(out + len, w, k);
 		len += k;
 	}
-	size_t clen = strlen(q->close);
-	if (out)
-		memcpy(out + len, q->close, clen);
-	return len + clen;
+	memcpy(out + len, q->close, strlen(q->close));
 }
 
 bool
 quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 {
-	if (quote_check(q, s, n) < n)
+	uint64_t marks[4];
+	size_t len;
+	mark_special(marks, q);
+	if (quote_measure(q, marks, s, n, &len) < n)
 		return false;
-	size_t len = quote_write(NULL, q, s, n);
 	buf_reserve(out, len);
-	quote_write(out->data + out->len, q, s, n);
+	quote_write(out->data + out->len, q, marks, s, n);
 	out->len += len;
 	out->data[out->len] = '\0';
 	return true;
@@ -122,11 +161,13 @@ quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 const char *
 quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 {
-	if (quote_check(q, s, n) < n)
+	uint64_t marks[4];
+	size_t len;
+	mark_special(marks, q);
+	if (quote_measure(q, marks, s, n, &len) < n)
 		return NULL;
-	size_t len = quote_write(NULL, q, s, n);
 	char *r = arena_alloc_raw(a, len + 1);
-	quote_write(r, q, s, n);
+	quote_write(r, q, marks, s, n);
 	r[len] = '\0';
 	return r;
 }
