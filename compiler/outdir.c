@@ -108,68 +108,105 @@ forget_dirs(struct outdir *o)
 	}
 }
 
-/* The cache slot of the directory rel[0..len) (FNV-1a). */
-static struct outdir_dir *
-dir_slot(struct outdir *o, const char *rel, size_t len)
+/* The first slot of the set of the directory rel[0..len) (FNV-1a). */
+static size_t
+dir_set(const char *rel, size_t len)
 {
 	unsigned h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)rel[i]) * 16777619u;
-	return &o->dirs[h % OUTDIR_DIRS];
+	return h % (OUTDIR_DIRS / OUTDIR_WAYS) * OUTDIR_WAYS;
+}
+
+/* The slot holding the directory rel[0..len), or NULL. */
+static struct outdir_dir *
+dir_find(struct outdir *o, const char *rel, size_t len)
+{
+	struct outdir_dir *set = &o->dirs[dir_set(rel, len)];
+	for (int i = 0; i < OUTDIR_WAYS; i++) {
+		if (set[i].path && strlen(set[i].path) == len && !strncmp(set[i].path, rel, len)) {
+			set[i].used = ++o->clock;
+			return &set[i];
+		}
+	}
+	return NULL;
+}
+
+/* The slot for the directory rel[0..len): an empty one of its set, else the
+ * least recently used, whose directory is closed. */
+static struct outdir_dir *
+dir_evict(struct outdir *o, const char *rel, size_t len)
+{
+	struct outdir_dir *set = &o->dirs[dir_set(rel, len)], *v = set;
+	for (int i = 0; i < OUTDIR_WAYS && v->path; i++)
+		if (!set[i].path || set[i].used < v->used)
+			v = &set[i];
+	if (v->path)
+		close(v->fd);
+	free(v->path);
+	*v = (struct outdir_dir){.path = NULL, .fd = -1};
+	return v;
 }
 
 /*
- * The directory holding rel's last component (*base), opened from OUTDIR one
- * component at a time without following links, created when create. Returns
- * a descriptor owned by o, or -1: with *missing when a directory does not
- * exist (and !create), else after a message. Remembers the directories in
- * o->dirs: outputs come in sorted order per target, so neighbours share them.
+ * The directory rel[0..dlen), opened from its parent without following links
+ * and created when create; the parent comes the same way, so a directory
+ * whose parent is cached costs one openat. Returns a descriptor owned by o, or
+ * -1: with *missing when a directory does not exist (and !create), else after
+ * a message.
+ */
+static int
+dir_at(struct outdir *o, const char *rel, size_t dlen, bool create, bool *missing,
+       struct buf *err)
+{
+	if (dlen == 0)
+		return o->fd;
+	struct outdir_dir *slot = dir_find(o, rel, dlen);
+	if (slot)
+		return slot->fd;
+	const char *cut = memrchr(rel, '/', dlen);
+	size_t plen = cut ? (size_t)(cut - rel) : 0, at = cut ? plen + 1 : 0;
+	int parent = dir_at(o, rel, plen, create, missing, err);
+	if (parent < 0)
+		return -1;
+	char *comp = strndup(rel + at, dlen - at);
+	if (!comp)
+		abort();
+	int fd = openat(parent, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create && mkdirat(parent, comp, 0777) == 0)
+		fd = openat(parent, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !create)
+		*missing = true;
+	else if (fd < 0)
+		say_open_error(err, o, parent, comp, rel, (int)dlen);
+	free(comp);
+	if (fd < 0)
+		return -1;
+	/* the parent may be the one evicted: it is not needed any more */
+	slot = dir_evict(o, rel, dlen);
+	*slot = (struct outdir_dir){.path = strndup(rel, dlen), .fd = fd, .used = ++o->clock};
+	if (!slot->path)
+		abort();
+	return fd;
+}
+
+/*
+ * The directory holding rel's last component (*base): see dir_at. Remembers
+ * the directories and their parents in o->dirs: outputs come in sorted order
+ * per target, so neighbours share them.
  */
 static int
 dir_open(struct outdir *o, const char *rel, bool create, const char **base, bool *missing,
 	 struct buf *err)
 {
 	const char *slash = strrchr(rel, '/');
-	size_t dlen = slash ? (size_t)(slash - rel) : 0;
 	*base = slash ? slash + 1 : rel;
 	*missing = false;
 	if (o->fd < 0) {
 		*missing = true;
 		return -1;
 	}
-	if (!slash)
-		return o->fd;
-	struct outdir_dir *slot = dir_slot(o, rel, dlen);
-	if (slot->path && strlen(slot->path) == dlen && !strncmp(slot->path, rel, dlen))
-		return slot->fd;
-	int cur = o->fd;
-	for (const char *c = rel; c < rel + dlen;) {
-		size_t n = strcspn(c, "/");
-		char *comp = strndup(c, n);
-		int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0 && errno == ENOENT && create && mkdirat(cur, comp, 0777) == 0)
-			next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0 && errno == ENOENT && !create)
-			*missing = true;
-		else if (next < 0)
-			say_open_error(err, o, cur, comp, rel, (int)(c + n - rel));
-		free(comp);
-		if (cur != o->fd)
-			close(cur);
-		if (next < 0)
-			return -1;
-		cur = next;
-		c += n + (c[n] == '/');
-	}
-	if (cur == o->fd)
-		return cur;	/* no component (rel "/x" is never valid): nothing to cache */
-	if (slot->path)
-		close(slot->fd);
-	free(slot->path);
-	*slot = (struct outdir_dir){.path = strndup(rel, dlen), .fd = cur};
-	if (!slot->path)
-		abort();
-	return cur;
+	return dir_at(o, rel, slash ? (size_t)(slash - rel) : 0, create, missing, err);
 }
 
 /* Opens OUTDIR/rel for reading, never through a link, without checking what it

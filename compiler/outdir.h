@@ -8,20 +8,24 @@
  * at a time from the OUTDIR descriptor with O_NOFOLLOW, so a symbolic link
  * planted inside OUTDIR is an error naming it, never a way out. */
 #define OUTDIR_DIRS 64
+#define OUTDIR_WAYS 4
 
 struct outdir {
 	const char *path;	/* OUTDIR as given, for messages */
 	int fd;			/* OUTDIR, or -1 when it does not exist (--check) */
 	int lock;		/* OUTDIR/.sigmacc-lock, or -1 */
 	int tmp;		/* OUTDIR/.sigmacc-tmp once a temporary exists, or -1 */
-	/* Directories recently opened below OUTDIR, direct-mapped by a hash of their
-	 * path: a build emits each rule for every target in turn, so the directories
-	 * of several targets alternate. Bounded, so a huge tree never holds more
-	 * than OUTDIR_DIRS descriptors. */
+	/* Directories recently opened below OUTDIR and their parents, in sets of
+	 * OUTDIR_WAYS slots chosen by a hash of their path, the least recently used
+	 * replaced: a build emits each rule for every target in turn, so the
+	 * directories of several targets alternate. Bounded, so a huge tree never
+	 * holds more than OUTDIR_DIRS descriptors. */
 	struct outdir_dir {
 		char *path;	/* relative to OUTDIR; NULL: empty slot */
 		int fd;
+		unsigned long used;	/* clock at the last use */
 	} dirs[OUTDIR_DIRS];
+	unsigned long clock;
 };
 
 /* Names of sigmacc's own entries in OUTDIR. */
