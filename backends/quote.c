@@ -143,13 +143,20 @@ quote_write(char *out, const struct quoting *q, const uint64_t marks[4], const c
 	memcpy(out + len, q->close, strlen(q->close));
 }
 
+/* Can q's literal hold s? Then its marks and *len for quote_write. */
+static bool
+quote_plan(const struct quoting *q, const char *s, size_t n, uint64_t marks[4], size_t *len)
+{
+	mark_special(marks, q);
+	return quote_measure(q, marks, s, n, len) == n;
+}
+
 bool
 quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 {
 	uint64_t marks[4];
 	size_t len;
-	mark_special(marks, q);
-	if (quote_measure(q, marks, s, n, &len) < n)
+	if (!quote_plan(q, s, n, marks, &len))
 		return false;
 	buf_reserve(out, len);
 	quote_write(out->data + out->len, q, marks, s, n);
@@ -163,8 +170,7 @@ quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 {
 	uint64_t marks[4];
 	size_t len;
-	mark_special(marks, q);
-	if (quote_measure(q, marks, s, n, &len) < n)
+	if (!quote_plan(q, s, n, marks, &len))
 		return NULL;
 	char *r = arena_alloc_raw(a, len + 1);
 	quote_write(r, q, marks, s, n);
