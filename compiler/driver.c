@@ -244,6 +244,7 @@ driver_load(struct session *s, struct unit *u, const char *path)
 	size_t len = 0;
 	const char *why;
 	*u = (struct unit){.text = files_read(path, &len, &why)};
+	u->alts = alts_cache_new();
 	u->src = (struct source){path, u->text, len};
 	u->load.src = &u->src;
 	if (!u->text) {
@@ -286,12 +287,9 @@ emit_correlations(struct session *s, struct arena *a, struct diag *d, const stru
 }
 
 bool
-driver_emit(struct session *s, struct unit *u, struct buf *out, struct buf *err)
+driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err)
 {
-	/* a file compiled for one target shares nothing; from the second on, the
-	 * targets share the values' alternatives */
-	if (++u->emits == 2)
-		u->alts = alts_cache_new();
+	struct alts_cache *alts = alts_cache_use(u->alts);
 	/* what one target makes of the rules is dropped after it: the session's
 	 * arena keeps only the rule model, however many targets use it, and the
 	 * next target reuses the memory */
@@ -311,7 +309,7 @@ driver_emit(struct session *s, struct unit *u, struct buf *out, struct buf *err)
 		d.context = rule_context(a, u->rules[i]);
 		d.rule_id = u->rules[i]->id;
 		s->nrules++;
-		if (!compile_rule(s, a, &d, u->rules[i], u->alts, out)) {
+		if (!compile_rule(s, a, &d, u->rules[i], alts, out)) {
 			s->nfailed++;
 			ok = false;
 		}

@@ -67,8 +67,7 @@ struct unit {
 				 * file is not YAML or a legacy collection */
 	int ndocs;
 	bool ok;		/* read, and every document loaded */
-	int emits;		/* targets compiled so far */
-	struct alts_cache *alts;	/* from the second target on: what the first computed */
+	struct alts_cache *alts;	/* the values' alternatives, shared by its targets */
 };
 
 void driver_load(struct session *s, struct unit *u, const char *path);
@@ -76,7 +75,7 @@ void driver_load(struct session *s, struct unit *u, const char *path);
 void driver_render_load(struct session *s, struct unit *u, struct buf *err);
 /* Compiles u's rules for the session's current target; its diagnostics (not
  * u->load's) to err. Counts documents as driver_file does. False if any failed. */
-bool driver_emit(struct session *s, struct unit *u, struct buf *out, struct buf *err);
+bool driver_emit(struct session *s, const struct unit *u, struct buf *out, struct buf *err);
 void driver_unload(struct unit *u);
 /* One correlation rule of the file (correlation_emit.c), allocating in a (the
  * target's arena); output appended to out. */

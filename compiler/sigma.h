@@ -73,6 +73,9 @@ struct query *normalize_rule(struct arena *a, struct diag *d, const struct rule 
  * reused by the others (transform.c). */
 struct alts_cache;
 struct alts_cache *alts_cache_new(void);
+/* c for a compile of its file: NULL for the first target, which shares nothing
+ * (a file compiled for one target pays nothing), c from the second on. */
+struct alts_cache *alts_cache_use(struct alts_cache *c);
 void alts_cache_free(struct alts_cache *c);
 /* normalize_rule for one of the loaded rules themselves (never a copy made for
  * one target), sharing the alternatives of its values through c. */

@@ -497,6 +497,7 @@ struct alts_cache {
 	struct arena a;
 	struct alts_entry *slots;	/* heap, open addressing, at most half full */
 	int n, cap;
+	int uses;			/* compiles of the file so far */
 };
 
 struct alts_cache *
@@ -506,6 +507,12 @@ alts_cache_new(void)
 	if (!c)
 		abort();
 	return c;
+}
+
+struct alts_cache *
+alts_cache_use(struct alts_cache *c)
+{
+	return c && ++c->uses >= 2 ? c : NULL;
 }
 
 void
