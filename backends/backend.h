@@ -170,6 +170,21 @@ struct syntax {
 	 * ("match(_raw, $v)"), instead of keyword; outer W* of the value add nothing. */
 	const char *keyword_re;
 	bool keyword_re_more;	/* ... numbers (==), Sigma regexes and "" or '*' too */
+
+	/*
+	 * A pattern operator with an escape (SQL's LIKE) and case folding by a
+	 * function (emit_like.c), for ES|QL: every value has a glob form, and a
+	 * caseless comparison folds the field ("TO_LOWER($f)" in the templates)
+	 * against the value lower-cased here, ASCII only.
+	 */
+	bool name_quoted;	/* every field name is quoted (name_quote), bare or not */
+	char glob_escape;	/* escapes glob_star, glob_qmark and itself in a glob_wild
+				 * literal; then string matches go through emit_like */
+	const unsigned (*fold_same)[2];	/* with fold: code point ranges the folding function
+				 * leaves as they are (no letters), ended by {0, 0}; a
+				 * caseless value with other non-ASCII is refused */
+	const char *fold_name;	/* the folding function, for those refusals: "TO_LOWER" */
+	const char *ip_text;	/* a string match on an ip field reads this: "TO_STRING($f)" */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */
@@ -424,6 +439,29 @@ bool emit_globbable(const struct syntax *sx, const struct pattern *p);
 const char *emit_guarded(struct emitter *em, const char *f, const char *atom);
 /* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */
 enum hook emit_hook_done(bool ok);
+/* The token table's literal forms of string match m (no glob_escape dispatch). */
+bool emit_match_literals(struct emitter *em, const struct match *m, const char *f,
+			 struct terms *out);
+
+/* emit_like.c: string matches of a syntax with glob_escape and fold */
+/* Renders string match m on f: its glob and folded forms first, then the table's literals. */
+bool emit_like(struct emitter *em, const struct match *m, const char *f, struct terms *out);
+/* Does the caseless regex re hold only what the folded field can (no upper-case letter,
+ * no non-ASCII)? Else a diagnostic; false. */
+bool emit_fold_regex(struct emitter *em, const struct match *m, const struct buf *re);
+
+/* emit_split.c: a string match on a DOMAIN\user field pair (match.domain_field) */
+/* Each value of m on the part of the account it can lie in, or on both; false after a
+ * diagnostic (a value that may span both parts is refused). */
+bool emit_split(struct emitter *em, const struct match *m, struct terms *out);
+
+/* emit_parts.c: pieces a query hook writes around the expression */
+/* The distinct fields of the selection conditions c[0..n) (any groups too), as the syntax
+ * writes them, each followed by a newline, in order. */
+const char *emit_selection_fields(struct emitter *em, const struct sel_cond *c, unsigned n);
+/* A new line, lead and the projected columns joined by ", ", flag columns last; nothing
+ * without a projection. */
+void emit_project(struct emitter *em, const char *lead);
 
 /* quote.c */
 /* A C0 control character or DEL: the bytes no literal may carry raw. */

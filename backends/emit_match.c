@@ -66,7 +66,7 @@ static bool
 name_bare(const struct syntax *sx, const char *s, size_t n)
 {
 	size_t lead = n && sx->name_lead && strchr(sx->name_lead, s[0]) ? 1 : 0;
-	if (n == lead || (!sx->name_digit && s[0] >= '0' && s[0] <= '9'))
+	if (n == lead || sx->name_quoted || (!sx->name_digit && s[0] >= '0' && s[0] <= '9'))
 		return false;
 	for (size_t i = lead; i < n; i++) {
 		char c = s[i];
@@ -468,6 +468,12 @@ keyword_regex(struct emitter *em, const struct match *m, struct terms *out)
 	return true;
 }
 
+bool
+emit_match_literals(struct emitter *em, const struct match *m, const char *f, struct terms *out)
+{
+	return str_match(em, m, f, out);
+}
+
 /* A keyword matches anywhere: a contains match of the value's inner part on sx->keyword. */
 static bool
 keyword_match(struct emitter *em, const struct match *m, struct terms *out)
@@ -514,7 +520,8 @@ emit_regex(struct emitter *em, const struct match *m, const struct mval *v, cons
 		struct buf b = {0};
 		bool icase = false;
 		const char *r = NULL;
-		if (sx->re_translate(em, m, v, &b, &icase)) {
+		if (sx->re_translate(em, m, v, &b, &icase) &&
+		    (!icase || !sx->fold || emit_fold_regex(em, m, &b))) {
 			r = quote_str(em->a, sx->re_quote, b.data ? b.data : "", b.len);
 			if (!r)
 				refuse_value(em, m, "value", b.data, b.len);
@@ -655,7 +662,7 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 					       match_op_name(m->op), emit_field_shown(m));
 	switch (m->op) {
 	case MATCH_STR:
-		return str_match(em, m, f, out);
+		return sx->glob_escape ? emit_like(em, m, f, out) : str_match(em, m, f, out);
 	case MATCH_RE:
 		return re_match(em, m, f, out);
 	case MATCH_NUM:
