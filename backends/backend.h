@@ -185,6 +185,8 @@ struct syntax {
 				 * caseless value with other non-ASCII is refused */
 	const char *fold_name;	/* the folding function, for those refusals: "TO_LOWER" */
 	const char *ip_text;	/* a string match on an ip field reads this: "TO_STRING($f)" */
+	bool name_whole;	/* a dotted name is bare when every segment is, else quoted
+				 * whole (EQL) */
 };
 
 extern const struct quoting quote_none;	/* no escapes: a text free of control characters */

@@ -87,12 +87,30 @@ name_put(struct buf *b, const struct syntax *sx, const char *s, size_t n)
 		quote_put(b, sx->name_quote, s, n);
 }
 
+/* Is every dotted segment of name bare? */
+static bool
+name_path_bare(const struct syntax *sx, const char *name)
+{
+	for (const char *seg = name;; seg++) {
+		size_t n = strcspn(seg, ".");
+		if (!name_bare(sx, seg, n))
+			return false;
+		seg += n;
+		if (!*seg)
+			return true;
+	}
+}
+
 const char *
 emit_ident(struct emitter *em, const char *name)
 {
 	const struct syntax *sx = em->be->syntax;
 	if (sx->ident)
 		return sx->ident(em, name);
+	if (sx->name_whole && !name_path_bare(sx, name))
+		return quote_str(em->a, sx->name_quote, name, strlen(name));
+	if (sx->name_whole)
+		return name;
 	for (int i = 0; sx->name_extends && i < em->q->nextends; i++)
 		if (!strcmp(em->q->extends[i].name, name))
 			return em->q->extends[i].expr;

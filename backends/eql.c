@@ -17,26 +17,10 @@
 /* Words of the EQL grammar that cannot be a bare field name (segment). */
 static const char *const eql_keywords[] = {
 	"and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or",
-	"regex", "runs", "sample", "sequence", "true", "until", "where", "with",
+	"regex", "runs", "sample", "sequence", "true", "until", "where", "with", NULL,
 };
-
-
-/* A field name: bare when every dotted segment is a word, else `backquoted`. */
-static const char *
-eql_ident(struct emitter *em, const char *name)
-{
-	bool bare = true;
-	for (const char *seg = name;;) {
-		const char *dot = strchr(seg, '.');
-		size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
-		bare = bare && emit_is_word(seg, n, eql_keywords,
-					    sizeof(eql_keywords) / sizeof(eql_keywords[0]));
-		if (!dot)
-			break;
-		seg = dot + 1;
-	}
-	return bare ? name : arena_printf(em->a, "`%s`", name);
-}
+/* A field name with a segment that is no word; the hook refuses one holding a backquote. */
+static const struct quoting eql_name = {.open = "`", .close = "`", .special = "`"};
 
 /* A string literal (targets.md §3.2): every control character but NUL has an escape. */
 static const struct quoting eql_literal = {
@@ -172,7 +156,7 @@ eql_hook(struct emitter *em, const struct match *m, struct terms *out)
 	if (strchr(m->field, '`'))	/* a name with one is never bare */
 		return emit_hook_done(emit_refuse(em, m->pos, "field '%s' contains a backquote, "
 						  "which an EQL field name cannot hold", m->field));
-	const char *f = eql_ident(em, m->field);
+	const char *f = emit_ident(em, m->field);
 	switch (m->op) {
 	case MATCH_STR:
 		return emit_hook_done(eql_match_string(em, m, f, out));
@@ -203,7 +187,9 @@ static const struct syntax eql_syntax = {
 	.or_op = "or",
 	.not_open = "not (",
 	.not_close = ")",
-	.ident = eql_ident,
+	.reserved = eql_keywords,
+	.name_quote = &eql_name,
+	.name_whole = true,
 	.string = &eql_literal,
 	.refuse_unquotable = true,
 	.glob = {"$f : $v", "$f == $v"},
