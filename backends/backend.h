@@ -437,6 +437,8 @@ const char *emit_pattern_re(struct emitter *em, const struct match *m, const str
 struct pattern emit_pattern_inner(const struct pattern *p, int *lo);
 /* Can the syntax's glob write p (no W? without glob_qmark, no literal it cannot hold)? */
 bool emit_globbable(const struct syntax *sx, const struct pattern *p);
+/* p with glob_star and glob_qmark for its wildcards, unquoted (may hold NUL): *n bytes. */
+const char *emit_glob_text(struct emitter *em, const struct pattern *p, size_t *n);
 /* The comparison atom on field f with the null guard where the target needs it (syntax.guard). */
 const char *emit_guarded(struct emitter *em, const char *f, const char *atom);
 /* The hook result of a bool: HOOK_DONE, or HOOK_REFUSED after a diagnostic. */

@@ -329,6 +329,12 @@ regex_plain_groups(struct emitter *em, const char *re, size_t *n)
 	return r;
 }
 
+const char *
+emit_glob_text(struct emitter *em, const struct pattern *p, size_t *n)
+{
+	return glob_text(em, p, n);
+}
+
 /* The regex comparison of a wildcard value (targets.md §0.3), cut by the class's shape. */
 static const char *
 pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,

@@ -61,57 +61,6 @@ eql_nul(struct emitter *em, const struct match *m)
 	return true;
 }
 
-/* Can p be written as an EQL glob? Only if no literal text holds '*' or '?'. */
-bool
-eql_globbable(const struct pattern *p)
-{
-	for (int i = 0; i < p->nsegs; i++) {
-		const struct seg *s = &p->segs[i];
-		if (s->kind != SEG_TEXT)
-			continue;
-		if (memchr(s->text, '*', s->len) || memchr(s->text, '?', s->len))
-			return false;
-	}
-	return true;
-}
-
-/* The glob text of p (wildcards as * and ?), unquoted, and whether it has any. */
-const char *
-eql_glob_text(struct emitter *em, const struct pattern *p, bool *wild)
-{
-	struct buf b = {0};
-	*wild = false;
-	for (int i = 0; i < p->nsegs; i++) {
-		const struct seg *s = &p->segs[i];
-		if (s->kind == SEG_TEXT) {
-			buf_putn(&b, s->text, s->len);
-		} else {
-			buf_putc(&b, s->kind == SEG_STAR ? '*' : '?');
-			*wild = true;
-		}
-	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
-	buf_free(&b);
-	return r;
-}
-
-const char *
-eql_glob(struct emitter *em, const struct pattern *p, bool *wild)
-{
-	const char *t = eql_glob_text(em, p, wild);
-	return eql_string(em, t, strlen(t));
-}
-
-const char *
-eql_pattern_regex(struct emitter *em, const struct pattern *p)
-{
-	struct buf b = {0};
-	lucene_pattern(&b, p);
-	const char *r = eql_string(em, b.data ? b.data : "", b.len);
-	buf_free(&b);
-	return r;
-}
-
 /* ---- matches ------------------------------------------------------------------------------ */
 
 /* Is f the target of a pipeline value map? Its values are canonical, so compared exactly. */

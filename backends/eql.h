@@ -10,14 +10,6 @@
 
 /* An EQL string literal of s. */
 const char *eql_string(struct emitter *em, const char *s, size_t n);
-/* Can p be written as an EQL glob (no literal '*' or '?')? */
-bool eql_globbable(const struct pattern *p);
-/* The glob text of p, unquoted / quoted, and whether it has wildcards. */
-const char *eql_glob_text(struct emitter *em, const struct pattern *p, bool *wild);
-const char *eql_glob(struct emitter *em, const struct pattern *p, bool *wild);
-/* The whole-value Lucene regex of a wildcard pattern, quoted. */
-const char *eql_pattern_regex(struct emitter *em, const struct pattern *p);
-
 /*
  * A string match on a field ECS stores specially: sets *handled and writes the
  * terms, or leaves *handled false for the generic path. False after an error.

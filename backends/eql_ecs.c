@@ -40,14 +40,21 @@ ecs_octet_prefix(struct emitter *em, const char *t, size_t n)
 			    8 * k);
 }
 
+/* The glob text of p, for a message: eql_nul refused NUL, so it is a C string. */
+static const char *
+ecs_shown(struct emitter *em, const struct pattern *p)
+{
+	size_t n;
+	return emit_glob_text(em, p, &n);
+}
+
 static bool
 ecs_ip_refuse(struct emitter *em, const struct match *m, const struct pattern *p)
 {
-	bool wild;
 	return diag_error(em->d, m->pos, "value '%s' cannot be matched on ip field %s (target eql): "
 			  "Elasticsearch takes only exact addresses and CIDR blocks there, so "
 			  "wildcards must cover whole IPv4 octets ('10.*')",
-			  eql_glob_text(em, p, &wild), m->field);
+			  ecs_shown(em, p), m->field);
 }
 
 /* One term per value, the exact addresses gathered in one == or in. */
@@ -63,7 +70,7 @@ ecs_ip_string(struct emitter *em, const struct match *m, const char *f, struct t
 							    : NULL;
 		if (vc == VCLASS_ANY) {
 			term_add(em, out, arena_printf(em->a, "?%s != null", f));
-		} else if (vc == VCLASS_EXACT && lit && eql_globbable(p)) {
+		} else if (vc == VCLASS_EXACT && lit && emit_globbable(em->be->syntax, p)) {
 			if (list < 0) {
 				term_add(em, out, NULL)->tail = ")";
 				list = out->n - 1;
@@ -136,18 +143,18 @@ ecs_slice(struct emitter *em, const struct pattern *p, int from, size_t start, i
 static const char *
 ecs_glob_term(struct emitter *em, const char *field, const struct pattern *p, bool cased)
 {
-	bool wild;
-	const char *g = eql_glob(em, p, &wild);
+	const struct seg *lit;
+	bool wild = value_class(p, &lit) != VCLASS_EXACT;
+	const char *t = ecs_shown(em, p), *g = eql_string(em, t, strlen(t));
 	return arena_printf(em->a, "%s %s %s", field, !cased ? ":" : wild ? "like" : "==", g);
 }
 
 static bool
 ecs_account_refuse(struct emitter *em, const struct match *m, const struct pattern *p)
 {
-	bool wild;
 	return diag_error(em->d, m->pos, "value '%s' of field '%s' cannot be mapped (target eql): "
 			  "ECS splits the account into %s and %s, and this pattern may span both",
-			  eql_glob_text(em, p, &wild), m->sigma_field, m->domain_field, m->field);
+			  ecs_shown(em, p), m->sigma_field, m->domain_field, m->field);
 }
 
 /*
@@ -168,11 +175,10 @@ ecs_account_term(struct emitter *em, const struct match *m, const struct pattern
 		return arena_printf(em->a, "?%s != null", name);
 	if (vc == VCLASS_EXACT && !lit)
 		return arena_printf(em->a, "%s == \"\"", name);
-	if (count > 1 || (count && !eql_globbable(p)))
+	if (count > 1 || (count && !emit_globbable(em->be->syntax, p)))
 		return NULL;
-	if (!eql_globbable(p))
-		return arena_printf(em->a, "%s %s %s", name, m->cased ? "regex" : "regex~",
-				    eql_pattern_regex(em, p));
+	if (!emit_globbable(em->be->syntax, p))
+		return emit_pattern_re(em, m, p, 0, name);
 	if (count) {
 		ecs_backslashes(p, &seg, &off);
 		struct pattern d = ecs_slice(em, p, 0, 0, seg, off);
