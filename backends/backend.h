@@ -466,6 +466,9 @@ const char *emit_selection_fields(struct emitter *em, const struct sel_cond *c, 
 /* A new line, lead and the projected columns joined by ", ", flag columns last; nothing
  * without a projection. */
 void emit_project(struct emitter *em, const char *lead);
+/* A field name as be's token table writes it, outside a query (correlations); be has no
+ * ident hook that reads the query. */
+const char *emit_name_of(struct arena *a, const struct backend *be, const char *name);
 
 /* quote.c */
 /* A C0 control character or DEL: the bytes no literal may carry raw. */

@@ -23,48 +23,13 @@
  */
 #include "backend.h"
 
-#include <string.h>
-
-/* Words of the EQL grammar that cannot be a bare field name (as eql.c). */
-static const char *const keywords[] = {
-	"and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or",
-	"regex", "runs", "sample", "sequence", "true", "until", "where", "with",
-};
-
-/* A field name: bare when each dotted segment is an identifier, else in backticks. */
+/* The join keys, each written as eql.c writes a field name. */
 static void
-eql_name(struct buf *out, const char *name)
-{
-	bool bare = *name != 0;
-	const char *seg = name;
-	for (const char *p = name;; p++) {
-		if (*p == '.' || !*p) {
-			bare = bare && emit_is_word(seg, (size_t)(p - seg), keywords,
-						    sizeof(keywords) / sizeof(keywords[0]));
-			if (!*p)
-				break;
-			seg = p + 1;
-		}
-	}
-	if (bare) {
-		buf_puts(out, name);
-		return;
-	}
-	buf_putc(out, '`');
-	for (const char *p = name; *p; p++) {
-		if (*p == '`')
-			buf_putc(out, '`');	/* a backtick is doubled */
-		buf_putc(out, *p);
-	}
-	buf_putc(out, '`');
-}
-
-static void
-by_list(struct buf *out, const char *const *columns, int n)
+by_list(struct arena *a, struct buf *out, const char *const *columns, int n)
 {
 	for (int g = 0; g < n; g++) {
 		buf_puts(out, g ? ", " : " by ");
-		eql_name(out, columns[g]);
+		buf_puts(out, emit_name_of(a, &backend_eql, columns[g]));
 	}
 }
 
@@ -98,7 +63,7 @@ runs(struct arena *a, struct diag *d, const struct corr_input *in, struct buf *o
 	if (c->nrules != 1 || n < 2 || n > 100)
 		return refuse(d, in);
 	buf_puts(out, "sequence");
-	by_list(out, in->columns[0], c->ngroup);
+	by_list(a, out, in->columns[0], c->ngroup);
 	buf_printf(out, " with maxspan=%s\n  [%s] with runs=%lld", corr_span(a, c->seconds),
 		   in->queries[0], n);
 	return true;
@@ -115,12 +80,12 @@ corr_eql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	bool shared = corr_same_columns(in);
 	buf_puts(out, "sequence");
 	if (shared)
-		by_list(out, in->columns[0], c->ngroup);
+		by_list(a, out, in->columns[0], c->ngroup);
 	buf_printf(out, " with maxspan=%s", corr_span(a, c->seconds));
 	for (int i = 0; i < c->nrules; i++) {
 		buf_printf(out, "\n  [%s]", in->queries[i]);
 		if (!shared)
-			by_list(out, in->columns[i], c->ngroup);
+			by_list(a, out, in->columns[i], c->ngroup);
 	}
 	return true;
 }

@@ -54,3 +54,12 @@ emit_project(struct emitter *em, const char *lead)
 		buf_printf(em->out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
 	flags_project(em, ", ");
 }
+
+const char *
+emit_name_of(struct arena *a, const struct backend *be, const char *name)
+{
+	struct query none = {0};
+	struct emitter em = {.a = a, .be = be, .q = &none};
+	const char *r = emit_ident(&em, name);
+	return r ? r : name;	/* a quoting that cannot hold the name (a control character) */
+}
