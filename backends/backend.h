@@ -458,6 +458,10 @@ bool emit_fold_regex(struct emitter *em, const struct match *m, const struct buf
 /* Each value of m on the part of the account it can lie in, or on both; false after a
  * diagnostic (a value that may span both parts is refused). */
 bool emit_split(struct emitter *em, const struct match *m, struct terms *out);
+/* How many literal backslashes p has; with one, p cut there into the domain part *d and
+ * the user part *u (both empty patterns on entry). */
+int emit_split_cut(struct emitter *em, const struct pattern *p, struct pattern *d,
+		   struct pattern *u);
 
 /* emit_parts.c: pieces a query hook writes around the expression */
 /* The distinct fields of the selection conditions c[0..n) (any groups too), as the syntax

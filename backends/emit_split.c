@@ -28,27 +28,31 @@ split_on(struct emitter *em, const struct match *m, const char *field, struct pa
 	return emit_match_at(em, &c, emit_ident(em, field), &t) ? t.v[0].head : NULL;
 }
 
-/* p cut at its one literal backslash into *d and *u; false if it has none or several. */
-static bool
-split_cut(struct emitter *em, const struct pattern *p, struct pattern *d, struct pattern *u)
+int
+emit_split_cut(struct emitter *em, const struct pattern *p, struct pattern *d, struct pattern *u)
 {
-	int found = 0;
+	int count = 0;
+	for (int i = 0; i < p->nsegs; i++)
+		for (size_t k = 0; p->segs[i].kind == SEG_TEXT && k < p->segs[i].len; k++)
+			count += p->segs[i].text[k] == '\\';
+	if (count != 1)
+		return count;
+	bool after = false;
 	for (int i = 0; i < p->nsegs; i++) {
 		struct seg s = p->segs[i];
 		const char *bs = s.kind == SEG_TEXT ? memchr(s.text, '\\', s.len) : NULL;
 		if (!bs) {
-			value_append(em->a, found ? u : d, s);
+			value_append(em->a, after ? u : d, s);
 			continue;
 		}
-		if (found++ || memchr(bs + 1, '\\', s.len - (size_t)(bs - s.text) - 1))
-			return false;
-		if (bs > s.text)
-			value_append(em->a, d, (struct seg){SEG_TEXT, s.text, (size_t)(bs - s.text)});
-		if (bs + 1 < s.text + s.len)
-			value_append(em->a, u, (struct seg){SEG_TEXT, bs + 1,
-							   s.len - (size_t)(bs - s.text) - 1});
+		after = true;
+		size_t k = (size_t)(bs - s.text);
+		if (k)
+			value_append(em->a, d, (struct seg){SEG_TEXT, s.text, k});
+		if (k + 1 < s.len)
+			value_append(em->a, u, (struct seg){SEG_TEXT, bs + 1, s.len - k - 1});
 	}
-	return found == 1;
+	return 1;
 }
 
 /* The term of value p of m (one value), or NULL: refused, or a diagnostic written. */
@@ -59,12 +63,10 @@ split_value(struct emitter *em, const struct match *m, const struct pattern *p)
 	struct pattern d = {0}, u = {0};
 	const struct seg *lit;
 	enum vclass vc = value_class(p, &lit);
-	bool slash = false;
-	for (int i = 0; i < p->nsegs; i++)
-		slash |= p->segs[i].kind == SEG_TEXT && memchr(p->segs[i].text, '\\', p->segs[i].len);
+	int slashes = emit_split_cut(em, p, &d, &u);
 	const char *a, *b;
-	if (slash) {
-		if (!split_cut(em, p, &d, &u) || !(a = split_on(em, m, m->domain_field, d)) ||
+	if (slashes) {
+		if (slashes > 1 || !(a = split_on(em, m, m->domain_field, d)) ||
 		    !(b = split_on(em, m, m->field, u)))
 			return NULL;
 		return arena_printf(em->a, "(%s %s %s)", a, sx->and_op, b);
