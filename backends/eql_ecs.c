@@ -100,46 +100,6 @@ ecs_ip_string(struct emitter *em, const struct match *m, const char *f, struct t
 
 /* ---- the account split ------------------------------------------------------------------ */
 
-/* How many literal backslashes p has; the segment and offset of the last one. */
-static int
-ecs_backslashes(const struct pattern *p, int *seg, size_t *off)
-{
-	int count = 0;
-	for (int i = 0; i < p->nsegs; i++) {
-		const struct seg *s = &p->segs[i];
-		for (size_t k = 0; s->kind == SEG_TEXT && k < s->len; k++) {
-			if (s->text[k] != '\\')
-				continue;
-			*seg = i;
-			if (off)
-				*off = k;
-			count++;
-		}
-	}
-	return count;
-}
-
-/* The segments [from, to) of p, the first and last cut to [start, end) of their text. */
-static struct pattern
-ecs_slice(struct emitter *em, const struct pattern *p, int from, size_t start, int to, size_t end)
-{
-	struct pattern r = {0};
-	for (int i = from; i <= to && i < p->nsegs; i++) {
-		struct seg s = p->segs[i];
-		if (s.kind == SEG_TEXT) {
-			size_t a = i == from ? start : 0, b = i == to ? end : s.len;
-			if (b <= a)
-				continue;
-			s.text += a;
-			s.len = b - a;
-		} else if (i == to) {
-			break;
-		}
-		value_append(em->a, &r, s);
-	}
-	return r;
-}
-
 static const char *
 ecs_glob_term(struct emitter *em, const char *field, const struct pattern *p, bool cased)
 {
@@ -169,24 +129,19 @@ ecs_account_term(struct emitter *em, const struct match *m, const struct pattern
 	const char *name = m->field, *domain = m->domain_field;
 	const struct seg *lit;
 	enum vclass vc = value_class(p, &lit);
-	int seg = 0, count = ecs_backslashes(p, &seg, NULL);
-	size_t off = 0;
+	struct pattern d = {0}, u = {0};
 	if (vc == VCLASS_ANY)
 		return arena_printf(em->a, "?%s != null", name);
 	if (vc == VCLASS_EXACT && !lit)
 		return arena_printf(em->a, "%s == \"\"", name);
-	if (count > 1 || (count && !emit_globbable(em->be->syntax, p)))
-		return NULL;
-	if (!emit_globbable(em->be->syntax, p))
+	bool glob = emit_globbable(em->be->syntax, p);
+	int slashes = emit_split_cut(em, p, &d, &u);
+	if (slashes)
+		return slashes == 1 && glob
+		       ? arena_printf(em->a, "(%s and %s)", ecs_glob_term(em, domain, &d, m->cased),
+				      ecs_glob_term(em, name, &u, m->cased)) : NULL;
+	if (!glob)
 		return emit_pattern_re(em, m, p, 0, name);
-	if (count) {
-		ecs_backslashes(p, &seg, &off);
-		struct pattern d = ecs_slice(em, p, 0, 0, seg, off);
-		struct pattern u = ecs_slice(em, p, seg, off + 1, p->nsegs - 1,
-					     p->segs[p->nsegs - 1].len);
-		return arena_printf(em->a, "(%s and %s)", ecs_glob_term(em, domain, &d, m->cased),
-				    ecs_glob_term(em, name, &u, m->cased));
-	}
 	switch (vc) {
 	case VCLASS_CONTAINS:
 		return arena_printf(em->a, "(%s or %s)", ecs_glob_term(em, domain, p, m->cased),
