@@ -100,13 +100,26 @@ ecs_ip_string(struct emitter *em, const struct match *m, const char *f, struct t
 
 /* ---- the account split ------------------------------------------------------------------ */
 
+/*
+ * Pattern p of m on field: the glob (`:`, or `==` / `like` when cased), or,
+ * where a literal '*' or '?' rules the glob out, the whole-value regex.
+ */
 static const char *
-ecs_glob_term(struct emitter *em, const char *field, const struct pattern *p, bool cased)
+ecs_term(struct emitter *em, const struct match *m, const char *field, const struct pattern *p)
 {
+	if (!emit_globbable(em->be->syntax, p))
+		return emit_pattern_re(em, m, p, 0, field);
 	const struct seg *lit;
 	bool wild = value_class(p, &lit) != VCLASS_EXACT;
 	const char *t = ecs_shown(em, p), *g = eql_string(em, t, strlen(t));
-	return arena_printf(em->a, "%s %s %s", field, !cased ? ":" : wild ? "like" : "==", g);
+	return arena_printf(em->a, "%s %s %s", field, !m->cased ? ":" : wild ? "like" : "==", g);
+}
+
+/* "(a op b)", or NULL if either is (a diagnostic was written). */
+static const char *
+ecs_pair(struct emitter *em, const char *a, const char *op, const char *b)
+{
+	return a && b ? arena_printf(em->a, "(%s %s %s)", a, op, b) : NULL;
 }
 
 static bool
@@ -134,23 +147,18 @@ ecs_account_term(struct emitter *em, const struct match *m, const struct pattern
 		return arena_printf(em->a, "?%s != null", name);
 	if (vc == VCLASS_EXACT && !lit)
 		return arena_printf(em->a, "%s == \"\"", name);
-	bool glob = emit_globbable(em->be->syntax, p);
 	int slashes = emit_split_cut(em, p, &d, &u);
 	if (slashes)
-		return slashes == 1 && glob
-		       ? arena_printf(em->a, "(%s and %s)", ecs_glob_term(em, domain, &d, m->cased),
-				      ecs_glob_term(em, name, &u, m->cased)) : NULL;
-	if (!glob)
-		return emit_pattern_re(em, m, p, 0, name);
+		return slashes == 1 ? ecs_pair(em, ecs_term(em, m, domain, &d), "and",
+					       ecs_term(em, m, name, &u)) : NULL;
 	switch (vc) {
 	case VCLASS_CONTAINS:
-		return arena_printf(em->a, "(%s or %s)", ecs_glob_term(em, domain, p, m->cased),
-				    ecs_glob_term(em, name, p, m->cased));
+		return ecs_pair(em, ecs_term(em, m, domain, p), "or", ecs_term(em, m, name, p));
 	case VCLASS_PREFIX:
-		return ecs_glob_term(em, domain, p, m->cased);
+		return ecs_term(em, m, domain, p);
 	case VCLASS_EXACT:
 	case VCLASS_SUFFIX:
-		return ecs_glob_term(em, name, p, m->cased);
+		return ecs_term(em, m, name, p);
 	default:
 		return NULL;
 	}
