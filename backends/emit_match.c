@@ -686,6 +686,8 @@ emit_match_at(struct emitter *em, const struct match *m, const char *f, struct t
 					       match_op_name(m->op), emit_field_shown(m));
 	switch (m->op) {
 	case MATCH_STR:
+		if (m->domain_field)	/* DOMAIN\user kept in two fields (emit_split.c) */
+			return emit_split(em, m, out);
 		return sx->glob_escape ? emit_like(em, m, f, out) : str_match(em, m, f, out);
 	case MATCH_RE:
 		return re_match(em, m, f, out);

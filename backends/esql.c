@@ -15,8 +15,8 @@
  * Sigma compares strings ignoring case: TO_LOWER(field) against the value
  * lower-cased by the compiler, ASCII only, so a caseless value with a
  * non-ASCII letter (which TO_LOWER would fold) is refused: `|cased` compiles
- * it. Matches are the token table below; emit_like.c writes the LIKE forms,
- * emit_split.c the account ECS keeps in two fields.
+ * it. Every match is the token table below (emit_like.c writes the LIKE
+ * forms; emit_split.c the account the pipeline's domain: keeps in two fields).
  */
 #include "backend.h"
 #include "lucene.h"
@@ -64,15 +64,6 @@ static const struct syntax esql_syntax = {
 	.fieldref = {"TO_LOWER($f) == TO_LOWER($v)", "$f == $v"},
 	.guard = GUARD_NOT,
 };
-
-/* What the table cannot say: an account ECS keeps as user.domain and user.name. */
-static enum hook
-esql_hook(struct emitter *em, const struct match *m, struct terms *out)
-{
-	if (m->op != MATCH_STR || !m->domain_field)
-		return HOOK_DECLINE;
-	return emit_hook_done(emit_split(em, m, out));
-}
 
 static const struct selsyntax esql_select = {
 	.eq = " == ", .and_op = " AND ", .or_op = " OR ", .in_op = " IN (", .prefix_op = " LIKE ",
@@ -157,7 +148,6 @@ const struct backend backend_esql = {
 	.default_pipeline = "ecs_windows",
 	.syntax = &esql_syntax,
 	.comment_open = "//",
-	.hook = esql_hook,
 	.query = esql_query,
 	.correlation = corr_esql_render,
 	.flag_formats = flag_formats_default,
