@@ -172,10 +172,11 @@ struct syntax {
 	bool keyword_re_more;	/* ... numbers (==), Sigma regexes and "" or '*' too */
 
 	/*
-	 * A pattern operator with an escape (SQL's LIKE) and case folding by a
-	 * function (emit_like.c), for ES|QL: every value has a glob form, and a
-	 * caseless comparison folds the field ("TO_LOWER($f)" in the templates)
-	 * against the value lower-cased here, ASCII only.
+	 * Names quoted always or as a whole path; a pattern operator with an
+	 * escape (SQL's LIKE) and case folding by a function (emit_like.c, for
+	 * ES|QL): every value has a glob form, and a caseless comparison folds
+	 * the field ("TO_LOWER($f)" in the templates) against the value
+	 * lower-cased by the compiler, ASCII only.
 	 */
 	bool name_quoted;	/* every field name is quoted (name_quote), bare or not */
 	char glob_escape;	/* escapes glob_star, glob_qmark and itself in a glob_wild

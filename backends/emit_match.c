@@ -107,10 +107,9 @@ emit_ident(struct emitter *em, const char *name)
 	const struct syntax *sx = em->be->syntax;
 	if (sx->ident)
 		return sx->ident(em, name);
-	if (sx->name_whole && !name_path_bare(sx, name))
-		return quote_str(em->a, sx->name_quote, name, strlen(name));
 	if (sx->name_whole)
-		return name;
+		return name_path_bare(sx, name) ? name
+		       : quote_str(em->a, sx->name_quote, name, strlen(name));
 	for (int i = 0; sx->name_extends && i < em->q->nextends; i++)
 		if (!strcmp(em->q->extends[i].name, name))
 			return em->q->extends[i].expr;
