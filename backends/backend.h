@@ -468,9 +468,6 @@ int emit_split_cut(struct emitter *em, const struct pattern *p, struct pattern *
 /* The distinct fields of the selection conditions c[0..n) (any groups too), as the syntax
  * writes them, each followed by a newline, in order. */
 const char *emit_selection_fields(struct emitter *em, const struct sel_cond *c, unsigned n);
-/* A new line, lead and the projected columns joined by ", ", flag columns last; nothing
- * without a projection. */
-void emit_project(struct emitter *em, const char *lead);
 /* A field name as be's token table writes it, outside a query (correlations); be has no
  * ident hook that reads the query. */
 const char *emit_name_of(struct arena *a, const struct backend *be, const char *name);

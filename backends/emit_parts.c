@@ -1,8 +1,7 @@
 /*
- * emit_parts.c: pieces a query hook writes around the expression, the same
- * for every piped language: the fields the event selection reads (ES|QL
- * splits multi-valued ones with MV_EXPAND before comparing them) and the
- * projection of the rule's `fields:` with its flag columns.
+ * emit_parts.c: pieces a query hook writes around the expression: the fields
+ * the event selection reads (ES|QL splits multi-valued ones with MV_EXPAND
+ * before comparing them), and a field name outside a query (correlations).
  */
 #include "backend.h"
 
@@ -40,19 +39,6 @@ emit_selection_fields(struct emitter *em, const struct sel_cond *c, unsigned n)
 	const char *r = arena_strndup(em->a, seen.data ? seen.data : "", seen.len);
 	buf_free(&seen);
 	return r;
-}
-
-void
-emit_project(struct emitter *em, const char *lead)
-{
-	const struct query *q = em->q;
-	if (!q->nproject)
-		return;
-	emit_newline(em, 0);
-	buf_puts(em->out, lead);
-	for (int i = 0; i < q->nproject; i++)
-		buf_printf(em->out, "%s%s", i ? ", " : "", emit_ident(em, q->project[i]));
-	flags_project(em, ", ");
 }
 
 const char *

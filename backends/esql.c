@@ -127,7 +127,7 @@ esql_query(struct emitter *em)
 		emit_newline(em, 0);
 		buf_puts(em->out, "| SORT @timestamp DESC");
 	}
-	emit_project(em, "| KEEP ");
+	flags_columns(em, "| KEEP ", ", ");
 	return true;
 }
 
