@@ -11,7 +11,7 @@
  *   a comparison with a null or multi-valued field is null, and so is its
  *   NOT: under a NOT each comparison is guarded by IS NOT NULL, so a missing
  *   field is no match, as in Sigma; MV_EXPAND turns the multi-valued ECS
- *   selection fields (event.category, event.type) into one row per value.
+ *   selection fields (the pipeline's category field, event.type) into one row per value.
  * Sigma compares strings ignoring case: TO_LOWER(field) against the value
  * lower-cased by the compiler, ASCII only, so a caseless value with a
  * non-ASCII letter (which TO_LOWER would fold) is refused: `|cased` compiles
@@ -81,11 +81,15 @@ esql_pieces(struct emitter *em, struct esql_parts *out)
 	const struct query *q = em->q;
 	const struct selection *s = q->select;
 	memset(out, 0, sizeof(*out));
-	out->index = q->index ? q->index : "logs-*";
+	/* the data's place and its category field are the pipeline's (index:, category_field:) */
+	if (!q->index || (s && s->from && !q->category_field))
+		return emit_refuse(em, q->meta.pos, "the pipeline names no %s, which an ES|QL query "
+				   "needs", q->index ? "category_field" : "index");
+	out->index = q->index;
 	unsigned n = s ? s->where_count + (s->from != NULL) : 0;
 	struct sel_cond *c = arena_alloc(em->a, sizeof(*c) * (n + 1));
 	if (s && s->from)
-		c[0] = (struct sel_cond){.field = (char *)"event.category", .value = s->from};
+		c[0] = (struct sel_cond){.field = (char *)q->category_field, .value = s->from};
 	for (unsigned i = 0; s && i < s->where_count; i++)
 		c[i + (s->from != NULL)] = s->where[i];
 	if (n && !(out->where = emit_selection(em, &esql_select, c, n)))

@@ -284,6 +284,7 @@ struct query {
 	int ncolumns;
 	const struct selection *select;	/* event selection; NULL without a pipeline */
 	const char *index;		/* the pipeline's index pattern (ES|QL FROM), or NULL */
+	const char *category_field;	/* the field select->from is a value of, or NULL */
 	const struct datamodel *model;	/* the pipeline's data model (datamodel_field), or NULL */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;

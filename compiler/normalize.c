@@ -468,6 +468,7 @@ normalize_rule_shared(struct arena *a, struct diag *d, const struct rule *r,
 			diag_warning(d, r->logsource.pos, "logsource %s in pipeline %s (target %s): %s",
 				     n.lsname, o->pipeline->name, o->target, n.ls->warning);
 		q->index = o->pipeline->index;
+		q->category_field = o->pipeline->category_field;
 		q->model = o->pipeline->datamodel;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}

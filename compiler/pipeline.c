@@ -361,6 +361,7 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	p->shared_with = base->shared_with;
 	p->shared_with_count = base->shared_with_count;
 	p->index = over->index ? over->index : base->index;
+	p->category_field = over->category_field ? over->category_field : base->category_field;
 	p->datamodel = datamodel_stack(a, base->datamodel, over->datamodel);
 	p->description = over->description;
 	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);

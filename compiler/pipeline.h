@@ -100,6 +100,7 @@ struct pipeline {
 	char **shared_with;	/* other targets that read the same data model */
 	unsigned shared_with_count;
 	char *index;		/* the index or data-stream pattern a query names, or NULL */
+	char *category_field;	/* the field holding select.from, for targets that test it, or NULL */
 	char *description;
 	struct datamodel *datamodel;	/* what the target's fields are, or NULL */
 	struct pl_logsource *logsources;

@@ -168,6 +168,7 @@ static const cyaml_schema_field_t pipeline_fields[] = {
 	STR("target", struct pipeline, target),
 	OPT_SEQ("shared_with", struct pipeline, shared_with, &string_entry),
 	OPT_STR("index", struct pipeline, index),
+	OPT_STR("category_field", struct pipeline, category_field),
 	STR("description", struct pipeline, description),
 	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
 			     &logsource_entry, 1, CYAML_UNLIMITED),
@@ -269,6 +270,7 @@ static const struct map_spec datamodel_spec = {"a datamodel", datamodel_keys};
 static const struct key_spec pipeline_keys[] = {
 	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
 	{"shared_with", false, KEY_STRS, NULL}, {"index", false, KEY_STR, NULL},
+	{"category_field", false, KEY_STR, NULL},
 	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
 	{"datamodel", false, KEY_MAP, &datamodel_spec}, {NULL, false, 0, NULL},
 };

@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..36"
+echo "1..37"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -247,3 +247,11 @@ t "value lists apply to the rules of their own folder and the folders below it" 
 	run 0 convert -t spl rules examples/detection-as-code/rules &&
 	cp '$vars' "$tmp/vs/twice.vars.yml" && run 2 convert -t kql "$tmp/vs" &&
 	has "$tmp/stderr" "is defined twice"'
+t "esql: a pipeline without index: or category_field: is refused by name, never a guessed index" '
+	sed "/^index:/d" templates/pipelines/ecs_windows.yml >"$tmp/noidx.yml" &&
+	sed "/^category_field:/d" templates/pipelines/ecs_windows.yml >"$tmp/nocat.yml" &&
+	run 1 convert -t esql -p "$tmp/noidx.yml" --vars '$vars' '$proc' &&
+	has "$tmp/stderr" "(0e19e55a-0a30-4f5d-8478-c188709f8031): the pipeline names no index, which an ES|QL query needs (target esql)" &&
+	run 1 convert -t esql -p "$tmp/nocat.yml" --vars '$vars' '$proc' &&
+	has "$tmp/stderr" "(0e19e55a-0a30-4f5d-8478-c188709f8031): the pipeline names no category_field, which an ES|QL query needs (target esql)" &&
+	run 0 convert -t esql --vars '$vars' '$proc' && has "$tmp/stdout" "event.category"'
