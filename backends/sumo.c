@@ -27,7 +27,7 @@ sumo_is_mapped(const struct emitter *em, const char *name)
  * The field as written in the expression. A mapped name is written as the
  * pipeline gives it, up to a ':' that starts a value prefix (EventID ->
  * metadata_deviceEventId:Security- writes "Security-4625"); an unmapped
- * (passed-through) name is a raw field, under EventData. for Windows logs.
+ * (passed-through) name is a raw field, under the pipeline's raw_prefix: (Windows: EventData.).
  */
 static const char *
 sumo_field(struct emitter *em, const char *name, const char **prefix)
@@ -40,12 +40,11 @@ sumo_field(struct emitter *em, const char *name, const char **prefix)
 		*prefix = colon + 1;
 		return arena_strndup(em->a, name, (size_t)(colon - name));
 	}
-	const char *product = em->q->meta.logsource.product;
+	const char *pre = em->q->raw_prefix;	/* the pipeline's raw_prefix: for the product */
 	struct buf b = {0};
-	/* a name the rule already writes under EventData. is not prefixed again */
-	if (em->q->select && product && !strcmp(product, "windows") &&
-	    strncmp(name, "EventData.", 10))
-		buf_puts(&b, "EventData.");
+	/* a name the rule already writes under the prefix is not prefixed again */
+	if (pre && strncmp(name, pre, strlen(pre)))
+		buf_puts(&b, pre);
 	buf_puts(&b, name);
 	const char *r = quote_str(em->a, &sumo_raw_field, b.data, b.len);
 	buf_free(&b);

@@ -469,6 +469,9 @@ normalize_rule_shared(struct arena *a, struct diag *d, const struct rule *r,
 				     n.lsname, o->pipeline->name, o->target, n.ls->warning);
 		q->index = o->pipeline->index;
 		q->category_field = o->pipeline->category_field;
+		for (unsigned i = 0; i < o->pipeline->raw_prefix_count && r->logsource.product; i++)
+			if (!strcmp(o->pipeline->raw_prefix[i].product, r->logsource.product) && !q->raw_prefix)
+				q->raw_prefix = o->pipeline->raw_prefix[i].prefix;
 		q->model = o->pipeline->datamodel;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}

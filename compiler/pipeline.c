@@ -362,6 +362,8 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	p->shared_with_count = base->shared_with_count;
 	p->index = over->index ? over->index : base->index;
 	p->category_field = over->category_field ? over->category_field : base->category_field;
+	p->raw_prefix = over->raw_prefix_count ? over->raw_prefix : base->raw_prefix;
+	p->raw_prefix_count = over->raw_prefix_count ? over->raw_prefix_count : base->raw_prefix_count;
 	p->datamodel = datamodel_stack(a, base->datamodel, over->datamodel);
 	p->description = over->description;
 	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);

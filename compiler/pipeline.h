@@ -22,6 +22,11 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 	char *to;
 };
 
+struct pl_raw_prefix {	/* what a passed-through field is written under, per product */
+	char *product;
+	char *prefix;
+};
+
 struct pl_warn {		/* a warning on the matches of a field: those whose value holds text
 			 * (the SIEM's data may not bear them out), or every one (no text) */
 	char *text;
@@ -101,6 +106,8 @@ struct pipeline {
 	unsigned shared_with_count;
 	char *index;		/* the index or data-stream pattern a query names, or NULL */
 	char *category_field;	/* the field holding select.from, for targets that test it, or NULL */
+	struct pl_raw_prefix *raw_prefix;	/* a passed-through name's prefix, per product */
+	unsigned raw_prefix_count;
 	char *description;
 	struct datamodel *datamodel;	/* what the target's fields are, or NULL */
 	struct pl_logsource *logsources;

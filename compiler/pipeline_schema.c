@@ -43,6 +43,15 @@ static const cyaml_schema_value_t rename_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_rename, rename_fields),
 };
 
+static const cyaml_schema_field_t raw_prefix_fields[] = {
+	STR("product", struct pl_raw_prefix, product),
+	STR("prefix", struct pl_raw_prefix, prefix),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t raw_prefix_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_raw_prefix, raw_prefix_fields),
+};
+
 static const cyaml_schema_field_t warn_fields[] = {
 	OPT_STR("text", struct pl_warn, text),
 	STR("why", struct pl_warn, why),
@@ -169,6 +178,7 @@ static const cyaml_schema_field_t pipeline_fields[] = {
 	OPT_SEQ("shared_with", struct pipeline, shared_with, &string_entry),
 	OPT_STR("index", struct pipeline, index),
 	OPT_STR("category_field", struct pipeline, category_field),
+	OPT_SEQ("raw_prefix", struct pipeline, raw_prefix, &raw_prefix_entry),
 	STR("description", struct pipeline, description),
 	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
 			     &logsource_entry, 1, CYAML_UNLIMITED),
@@ -209,6 +219,10 @@ static const struct key_spec warn_keys[] = {
 	{"text", false, KEY_STR, NULL}, {"why", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
 };
 static const struct map_spec warn_spec = {"a warn entry", warn_keys};
+static const struct key_spec raw_prefix_keys[] = {
+	{"product", true, KEY_STR, NULL}, {"prefix", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+};
+static const struct map_spec raw_prefix_spec = {"a raw_prefix entry", raw_prefix_keys};
 static const struct key_spec event_map_keys[] = {
 	{"codes", true, KEY_STRS, NULL}, {"to", true, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{NULL, false, 0, NULL},
@@ -270,7 +284,7 @@ static const struct map_spec datamodel_spec = {"a datamodel", datamodel_keys};
 static const struct key_spec pipeline_keys[] = {
 	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
 	{"shared_with", false, KEY_STRS, NULL}, {"index", false, KEY_STR, NULL},
-	{"category_field", false, KEY_STR, NULL},
+	{"category_field", false, KEY_STR, NULL}, {"raw_prefix", false, KEY_MAPS, &raw_prefix_spec},
 	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
 	{"datamodel", false, KEY_MAP, &datamodel_spec}, {NULL, false, 0, NULL},
 };

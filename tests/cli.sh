@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..37"
+echo "1..38"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -255,3 +255,16 @@ t "esql: a pipeline without index: or category_field: is refused by name, never 
 	run 1 convert -t esql -p "$tmp/nocat.yml" --vars '$vars' '$proc' &&
 	has "$tmp/stderr" "(0e19e55a-0a30-4f5d-8478-c188709f8031): the pipeline names no category_field, which an ES|QL query needs (target esql)" &&
 	run 0 convert -t esql --vars '$vars' '$proc' && has "$tmp/stdout" "event.category"'
+t "sumo: a passed-through Windows field is written under the raw_prefix of the pipeline, once; other products bare" '
+	mkdir "$tmp/rp" && printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555551" \
+		"logsource: {category: process_creation, product: windows}" \
+		"detection: {sel: {FooBar: baz, EventData.Qux: 1}, condition: sel}" >"$tmp/rp/u.yml" &&
+	run 0 convert -t sumo --unmapped=passthrough "$tmp/rp/u.yml" &&
+	has "$tmp/stdout" "toLowerCase(fields[\"EventData.FooBar\"]) = \"baz\"" &&
+	has "$tmp/stdout" "AND fields[\"EventData.Qux\"] = 1" &&
+	sed "s/product: windows/product: linux/" "$tmp/rp/u.yml" >"$tmp/rp/l.yml" &&
+	run 0 convert -t sumo --unmapped=passthrough "$tmp/rp/l.yml" &&
+	has "$tmp/stdout" "toLowerCase(fields[\"FooBar\"]) = \"baz\"" &&
+	sed "/^raw_prefix:/d" templates/pipelines/sumo_cse.yml >"$tmp/rp/np.yml" &&
+	run 0 convert -t sumo -p "$tmp/rp/np.yml" --unmapped=passthrough "$tmp/rp/u.yml" &&
+	has "$tmp/stdout" "toLowerCase(fields[\"FooBar\"]) = \"baz\""'
