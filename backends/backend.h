@@ -321,8 +321,8 @@ struct esql_parts {
 bool esql_parts(struct arena *a, struct diag *d, const struct query *q, bool compact,
 		struct esql_parts *out);
 
-/* The time column of a KQL table: Timestamp or TimeGenerated, or -O time_column (corr_kql.c). */
-const char *kql_time_column(const struct ir_options *o, const char *table);
+/* The time column of a KQL query: -O time_column, else the pipeline's time_field (corr_kql.c). */
+const char *kql_time_column(const struct ir_options *o, const struct query *q);
 
 /* corr_common.c: shared by the correlation renderings above */
 /* Is the condition "every referenced rule" (gte/eq N rules, gt N-1)? */

@@ -53,24 +53,15 @@
 #include <string.h>
 
 /*
- * The time column of a base query's table; -O time_column=NAME overrides.
- * The advanced hunting tables (Device*, Email*, Identity*, Alert*, Cloud*,
- * UrlClickEvents, Behavior*) have Timestamp, in Defender XDR and when
- * streamed to Sentinel; the Log Analytics tables (SecurityEvent, Syslog,
- * the ASIM parsers...) have TimeGenerated.
+ * The time column of a base query's table: -O time_column=NAME, else the
+ * pipeline's (time_field:, time_tables:, resolved into q->time_field), else
+ * NULL, which the caller refuses.
  */
 const char *
-kql_time_column(const struct ir_options *o, const char *table)
+kql_time_column(const struct ir_options *o, const struct query *q)
 {
-	static const char *const hunting[] = {"Device", "Email", "Identity", "Alert", "Cloud",
-					      "UrlClickEvents", "Behavior"};
 	const char *t = ir_option(o, "time_column");
-	if (t)
-		return t;
-	for (size_t i = 0; table && i < sizeof(hunting) / sizeof(hunting[0]); i++)
-		if (!strncmp(table, hunting[i], strlen(hunting[i])))
-			return "Timestamp";
-	return "TimeGenerated";
+	return t ? t : q ? q->time_field : NULL;
 }
 
 static const char *
@@ -102,7 +93,7 @@ branch(struct arena *a, const struct corr_input *in, int i, struct buf *out)
 {
 	const struct correlation *c = in->c;
 	const char *time = c->chain[i] ? "sigma_time"
-			   : kql_name(a, kql_time_column(&in->options, in->tables[i]));
+			   : kql_name(a, kql_time_column(&in->options, in->bases[i]));
 	buf_printf(out, "%s%d\n    | project sigma_time = %s, sigma_rule = %s", in->prefix, i, time,
 		   kql_string(a, corr_entry_label(c, i)));
 	for (int g = 0; g < c->ngroup; g++)
@@ -240,6 +231,10 @@ corr_kql_render(struct arena *a, struct diag *d, const struct corr_input *in, st
 	const char *column = NULL;
 	struct buf agg = {0};
 	bool ok = aggregate(a, d, in, &agg, &column);
+	for (int i = 0; ok && i < c->nrules; i++)
+		if (!c->chain[i] && !kql_time_column(&in->options, in->bases[i]))
+			ok = corr_fail(d, in, c->pos, "rule %d's pipeline names no time column "
+				       "(time_field:); -O time_column=NAME names it", i + 1);
 	if (ok) {
 		lets(in, out);
 		if (in->inner_name)

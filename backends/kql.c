@@ -140,14 +140,23 @@ kql_query(struct emitter *em)
 		return false;
 	if (q->newest_first) {	/* before project, which need not keep the time column */
 		emit_newline(em, 0);
-		buf_printf(out, "| sort by %s desc",
-			   emit_ident(em, kql_time_column(&q->options, table)));
+		const char *time = kql_time_column(&q->options, q);
+		if (!time)
+			return emit_refuse(em, q->meta.pos, "the pipeline names no time column "
+					   "(time_field:) to sort by; -O time_column=NAME names it");
+		buf_printf(out, "| sort by %s desc", emit_ident(em, time));
 	}
 	flags_columns(em, "| project ", ", ");
 	return true;
 }
 
 static const char *const kql_aliases[] = {"kusto", "microsoft365defender", NULL};
+
+static const struct backend_option kql_options[] = {
+	{"time_column", "string", "the pipeline's time_field",
+	 "the time column a newest-first sort and a correlation read"},
+	{NULL, NULL, NULL, NULL},
+};
 
 const struct backend backend_kql = {
 	.name = "kql",
@@ -162,4 +171,5 @@ const struct backend backend_kql = {
 	.correlation = corr_kql_render,
 	.correlation_chains = true,
 	.flag_formats = flag_formats_default,
+	.options = kql_options,
 };

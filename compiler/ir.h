@@ -286,6 +286,7 @@ struct query {
 	const char *index;		/* the pipeline's index pattern (ES|QL FROM), or NULL */
 	const char *category_field;	/* the field select->from is a value of, or NULL */
 	const char *raw_prefix;		/* what a passed-through field is written under, or NULL */
+	const char *time_field;		/* the time column of the selected table, or NULL */
 	const struct datamodel *model;	/* the pipeline's data model (datamodel_field), or NULL */
 	struct extend *extends;		/* computed columns the expression or projection uses */
 	int nextends;

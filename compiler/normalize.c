@@ -472,6 +472,14 @@ normalize_rule_shared(struct arena *a, struct diag *d, const struct rule *r,
 		for (unsigned i = 0; i < o->pipeline->raw_prefix_count && r->logsource.product; i++)
 			if (!strcmp(o->pipeline->raw_prefix[i].product, r->logsource.product) && !q->raw_prefix)
 				q->raw_prefix = o->pipeline->raw_prefix[i].prefix;
+		q->time_field = o->pipeline->time_field;
+		for (unsigned i = 0; i < o->pipeline->time_tables_count && q->select && q->select->from; i++) {
+			const struct pl_time_table *t = &o->pipeline->time_tables[i];
+			if (!strncmp(q->select->from, t->prefix, strlen(t->prefix))) {
+				q->time_field = t->field;
+				break;
+			}
+		}
 		q->model = o->pipeline->datamodel;
 		n.extend_used = arena_alloc(a, sizeof(bool) * (n.ls->fields_count + 1));
 	}

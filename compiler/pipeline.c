@@ -364,6 +364,9 @@ pipeline_stack(struct arena *a, const struct pipeline *base, const struct pipeli
 	p->category_field = over->category_field ? over->category_field : base->category_field;
 	p->raw_prefix = over->raw_prefix_count ? over->raw_prefix : base->raw_prefix;
 	p->raw_prefix_count = over->raw_prefix_count ? over->raw_prefix_count : base->raw_prefix_count;
+	p->time_field = over->time_field ? over->time_field : base->time_field;
+	p->time_tables = over->time_tables_count ? over->time_tables : base->time_tables;
+	p->time_tables_count = over->time_tables_count ? over->time_tables_count : base->time_tables_count;
 	p->datamodel = datamodel_stack(a, base->datamodel, over->datamodel);
 	p->description = over->description;
 	unsigned n = over->logsources_count + base->logsources_count * (over->logsources_count + 1);

@@ -22,6 +22,11 @@ struct pl_rename {		/* a value prefix or hash algorithm -> replacement */
 	char *to;
 };
 
+struct pl_time_table {	/* the time column of the tables whose names start with prefix */
+	char *prefix;
+	char *field;
+};
+
 struct pl_raw_prefix {	/* what a passed-through field is written under, per product */
 	char *product;
 	char *prefix;
@@ -107,6 +112,9 @@ struct pipeline {
 	char *index;		/* the index or data-stream pattern a query names, or NULL */
 	char *category_field;	/* the field holding select.from, for targets that test it, or NULL */
 	struct pl_raw_prefix *raw_prefix;	/* a passed-through name's prefix, per product */
+	char *time_field;	/* the tables' time column (KQL sort, correlations), or NULL */
+	struct pl_time_table *time_tables;	/* ... except these tables' */
+	unsigned time_tables_count;
 	unsigned raw_prefix_count;
 	char *description;
 	struct datamodel *datamodel;	/* what the target's fields are, or NULL */

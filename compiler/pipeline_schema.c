@@ -43,6 +43,15 @@ static const cyaml_schema_value_t rename_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_rename, rename_fields),
 };
 
+static const cyaml_schema_field_t time_table_fields[] = {
+	STR("prefix", struct pl_time_table, prefix),
+	STR("field", struct pl_time_table, field),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t time_table_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pl_time_table, time_table_fields),
+};
+
 static const cyaml_schema_field_t raw_prefix_fields[] = {
 	STR("product", struct pl_raw_prefix, product),
 	STR("prefix", struct pl_raw_prefix, prefix),
@@ -179,6 +188,8 @@ static const cyaml_schema_field_t pipeline_fields[] = {
 	OPT_STR("index", struct pipeline, index),
 	OPT_STR("category_field", struct pipeline, category_field),
 	OPT_SEQ("raw_prefix", struct pipeline, raw_prefix, &raw_prefix_entry),
+	OPT_STR("time_field", struct pipeline, time_field),
+	OPT_SEQ("time_tables", struct pipeline, time_tables, &time_table_entry),
 	STR("description", struct pipeline, description),
 	CYAML_FIELD_SEQUENCE("logsources", CYAML_FLAG_POINTER, struct pipeline, logsources,
 			     &logsource_entry, 1, CYAML_UNLIMITED),
@@ -223,6 +234,10 @@ static const struct key_spec raw_prefix_keys[] = {
 	{"product", true, KEY_STR, NULL}, {"prefix", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
 };
 static const struct map_spec raw_prefix_spec = {"a raw_prefix entry", raw_prefix_keys};
+static const struct key_spec time_table_keys[] = {
+	{"prefix", true, KEY_STR, NULL}, {"field", true, KEY_STR, NULL}, {NULL, false, 0, NULL},
+};
+static const struct map_spec time_table_spec = {"a time_tables entry", time_table_keys};
 static const struct key_spec event_map_keys[] = {
 	{"codes", true, KEY_STRS, NULL}, {"to", true, KEY_STR, NULL}, {"type", false, KEY_STR, NULL},
 	{NULL, false, 0, NULL},
@@ -285,6 +300,7 @@ static const struct key_spec pipeline_keys[] = {
 	{"name", true, KEY_STR, NULL}, {"target", true, KEY_STR, NULL},
 	{"shared_with", false, KEY_STRS, NULL}, {"index", false, KEY_STR, NULL},
 	{"category_field", false, KEY_STR, NULL}, {"raw_prefix", false, KEY_MAPS, &raw_prefix_spec},
+	{"time_field", false, KEY_STR, NULL}, {"time_tables", false, KEY_MAPS, &time_table_spec},
 	{"description", true, KEY_STR, NULL}, {"logsources", true, KEY_MAPS, &logsource_spec},
 	{"datamodel", false, KEY_MAP, &datamodel_spec}, {NULL, false, 0, NULL},
 };

@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..38"
+echo "1..39"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -268,3 +268,10 @@ t "sumo: a passed-through Windows field is written under the raw_prefix of the p
 	sed "/^raw_prefix:/d" templates/pipelines/sumo_cse.yml >"$tmp/rp/np.yml" &&
 	run 0 convert -t sumo -p "$tmp/rp/np.yml" --unmapped=passthrough "$tmp/rp/u.yml" &&
 	has "$tmp/stdout" "toLowerCase(fields[\"FooBar\"]) = \"baz\""'
+t "kql: a newest-first sort needs the time column of the pipeline (time_field:) or -O time_column" '
+	sed "/^time_field:/d; /^time_tables:/,/prefix: Behavior/d" templates/pipelines/defender_xdr.yml >"$tmp/notime.yml" &&
+	run 1 convert -t kql -p "$tmp/notime.yml" --vars '$vars' '$net' &&
+	has "$tmp/stderr" "(62435f77-9097-464f-a052-7c3e670646f2): the pipeline names no time column (time_field:) to sort by; -O time_column=NAME names it (target kql)" &&
+	run 0 convert -t kql -p "$tmp/notime.yml" -O time_column=Timestamp --vars '$vars' '$net' &&
+	has "$tmp/stdout" "| sort by Timestamp desc" &&
+	run 0 convert -t kql --vars '$vars' '$net' && has "$tmp/stdout" "| sort by Timestamp desc"'
