@@ -48,16 +48,46 @@ arena_grow(struct arena *a, size_t size)
 	struct arena_block *b = take_spare(a, size);	/* no malloc, no fresh pages */
 	if (!b) {
 		size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b) {
-			fputs("sigmacc: out of memory\n", stderr);
-			abort();
-		}
+		b = mem_alloc(sizeof(*b) + cap);
 		b->cap = cap;
 	}
 	b->next = a->head;
 	a->head = b;
 	a->used = 0;
+}
+
+static void
+mem_fail(void)
+{
+	fputs("sigmacc: out of memory\n", stderr);
+	abort();
+}
+
+void *
+mem_alloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		mem_fail();
+	return p;
+}
+
+void *
+mem_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);	/* calloc checks count * size */
+	if (!p)
+		mem_fail();
+	return p;
+}
+
+void *
+mem_realloc(void *old, size_t size)
+{
+	void *p = realloc(old, size ? size : 1);
+	if (!p)
+		mem_fail();
+	return p;
 }
 
 void *

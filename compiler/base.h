@@ -39,6 +39,12 @@ struct arena_mark {
 	struct arena_heap *heap;
 };
 
+/* The heap, for what outlives a rule's arena: one seam, which ends the process
+ * with a message when memory runs out (no caller sees NULL). */
+void *mem_alloc(size_t size);
+void *mem_calloc(size_t count, size_t size);	/* zeroed; count * size checked */
+void *mem_realloc(void *p, size_t size);
+
 void *arena_alloc(struct arena *a, size_t size);	/* zeroed */
 void *arena_alloc_raw(struct arena *a, size_t size);	/* for memory about to be overwritten */
 char *arena_strndup(struct arena *a, const char *s, size_t n);

@@ -16,11 +16,7 @@ buf_reserve(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p) {
-		fputs("sigmacc: out of memory\n", stderr);
-		abort();
-	}
+	char *p = mem_realloc(b->data, cap);
 	b->data = p;
 	b->cap = cap;
 }

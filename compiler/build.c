@@ -16,6 +16,7 @@
  * outdir.c, which never follows a link.
  */
 #include "build_impl.h"
+#include "base.h"
 #include "output.h"
 #include "files.h"
 #include "jobs.h"
@@ -105,9 +106,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out, st
 	} else {
 		if (b->nstaged == b->capstaged) {
 			b->capstaged = b->capstaged ? 2 * b->capstaged : 64;
-			b->staged = realloc(b->staged, sizeof(*b->staged) * (size_t)b->capstaged);
-			if (!b->staged)
-				abort();
+			b->staged = mem_realloc(b->staged, sizeof(*b->staged) * (size_t)b->capstaged);
 		}
 		struct staged *sg = &b->staged[b->nstaged];
 		track = outdir_stage(&b->out, name, data, out->len, sg->tmp, &err);
@@ -383,23 +382,19 @@ build_work(void *ctx, int worker, int i)
 	struct session *s = &b->workers[worker];
 	struct compiled *c = &b->done[i];
 	size_t nt = (size_t)(b->nt ? b->nt : 1);
-	c->out = calloc(nt, sizeof(*c->out));
-	c->err = calloc(nt, sizeof(*c->err));
-	c->beside = calloc(nt, sizeof(*c->beside));
-	c->versions = calloc(nt, sizeof(*c->versions));
-	c->ok = calloc(nt, sizeof(*c->ok));
-	c->made = calloc(nt, sizeof(*c->made));
-	c->expected = calloc(nt, sizeof(*c->expected));
-	if (!c->out || !c->err || !c->beside || !c->versions || !c->ok || !c->made || !c->expected)
-		abort();
+	c->out = mem_calloc(nt, sizeof(*c->out));
+	c->err = mem_calloc(nt, sizeof(*c->err));
+	c->beside = mem_calloc(nt, sizeof(*c->beside));
+	c->versions = mem_calloc(nt, sizeof(*c->versions));
+	c->ok = mem_calloc(nt, sizeof(*c->ok));
+	c->made = mem_calloc(nt, sizeof(*c->made));
+	c->expected = mem_calloc(nt, sizeof(*c->expected));
 	if (!build_plan(b, worker, i, c))
 		return;
 	struct unit u;
 	driver_load(s, &u, b->items[i].file);
 	driver_render(s, &u.load, &c->load);
-	const char **ids = calloc((size_t)u.nrules + 1, sizeof(*ids));
-	if (!ids)
-		abort();
+	const char **ids = mem_calloc((size_t)u.nrules + 1, sizeof(*ids));
 	for (int r = 0; r < u.nrules; r++)
 		ids[r] = u.rules[r]->id;
 	for (int k = 0; k < b->nt; k++) {
@@ -466,12 +461,10 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 	for (int p = 0; p < npaths; p++)
 		b->nitems += files[p].n;
 	size_t n = (size_t)(b->nitems ? b->nitems : 1);
-	b->items = calloc(n, sizeof(*b->items));
-	b->done = calloc(n, sizeof(*b->done));
-	b->workers = calloc((size_t)nw, sizeof(*b->workers));
-	b->views = calloc((size_t)nw, sizeof(*b->views));
-	if (!b->items || !b->done || !b->workers || !b->views)
-		abort();
+	b->items = mem_calloc(n, sizeof(*b->items));
+	b->done = mem_calloc(n, sizeof(*b->done));
+	b->workers = mem_calloc((size_t)nw, sizeof(*b->workers));
+	b->views = mem_calloc((size_t)nw, sizeof(*b->views));
 	int k = 0;
 	for (int p = 0; p < npaths; p++)
 		for (int f = 0; f < files[p].n; f++)
@@ -558,9 +551,7 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	struct build b = {.s = s, .bo = bo};
 	struct output *t = NULL;
 	struct arena stack = {0};
-	struct pipeline **pls = calloc((size_t)bo->npipelines + 1, sizeof(*pls));
-	if (!pls)
-		abort();
+	struct pipeline **pls = mem_calloc((size_t)bo->npipelines + 1, sizeof(*pls));
 	if (!build_load_pipelines(bo, pls)) {
 		for (int k = 0; k < bo->npipelines; k++)
 			pipeline_free(pls[k]);
@@ -570,7 +561,7 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	int nt = outputs_load(bo, &s->opts, pls, &stack, &t, &b.c.failed);
 	list_digests_init(&b.ld, s->opts.vars);
 	struct buf err = {0};
-	struct pathlist *files = calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
+	struct pathlist *files = mem_calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
 	fputs(err.data ? err.data : "", stderr);
 	if (!opened || !build_read_manifest(&b, t, nt)) {
@@ -596,9 +587,7 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	}
 	b.t = t;
 	b.nt = nt;
-	b.refusal_seen = calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
-	if (!b.refusal_seen)
-		abort();
+	b.refusal_seen = mem_calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
 	s->corr_index = corr_index_paths(files, npaths, s->opts.vars);	/* across the tree */
 	b.whole = s->filters || s->corr_index;
 	build_all(&b, files, paths, npaths);

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #include "build_impl.h"
+#include "base.h"
 #include "files.h"
 #include "pipelines.h"
 
@@ -57,9 +58,7 @@ own_pipeline(struct output *o, struct pipeline *pl, const char *name)
 	}
 	if (!pl)
 		return false;
-	o->own = realloc(o->own, sizeof(*o->own) * (size_t)(o->nown + 1));
-	if (!o->own)
-		abort();
+	o->own = mem_realloc(o->own, sizeof(*o->own) * (size_t)(o->nown + 1));
 	o->own[o->nown++] = pl;
 	return true;
 }
@@ -210,9 +209,7 @@ int
 outputs_load(const struct build_options *bo, const struct options *opts, struct pipeline **pls,
 	     struct arena *stack, struct output **out, int *failed)
 {
-	struct output *o = calloc((size_t)(bo->noutputs ? bo->noutputs : 1), sizeof(*o));
-	if (!o)
-		abort();
+	struct output *o = mem_calloc((size_t)(bo->noutputs ? bo->noutputs : 1), sizeof(*o));
 	int k = 0;
 	for (int i = 0; i < bo->noutputs; i++) {
 		o[k] = (struct output){.spec = &bo->outputs[i], .be = bo->outputs[i].be};
@@ -245,9 +242,7 @@ list_digests_init(struct list_digests *ld, const struct vars *v)
 {
 	ld->n = v ? v->nlists : 0;
 	ld->lists = v ? v->lists : NULL;
-	ld->hex = calloc((size_t)(ld->n ? ld->n : 1), sizeof(*ld->hex));
-	if (!ld->hex)
-		abort();
+	ld->hex = mem_calloc((size_t)(ld->n ? ld->n : 1), sizeof(*ld->hex));
 	for (int i = 0; i < ld->n; i++) {
 		struct hash_ctx c;
 		hash_init(&c);

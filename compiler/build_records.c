@@ -6,6 +6,7 @@
  * wrote. The build itself is build.c.
  */
 #include "build_impl.h"
+#include "base.h"
 #include "files.h"
 
 #include <stdio.h>
@@ -64,7 +65,7 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 	bool missing = false;
 	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err);
 	if (text) {
-		struct manifest_target *mt = calloc((size_t)(nt ? nt : 1), sizeof(*mt));
+		struct manifest_target *mt = mem_calloc((size_t)(nt ? nt : 1), sizeof(*mt));
 		for (int i = 0; i < nt; i++)
 			mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext, t[i].beside};
 		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
@@ -101,9 +102,7 @@ static int
 build_manifest_outputs(const struct build *b, const struct names *set,
 		       struct manifest_output **out)
 {
-	struct manifest_output *o = calloc((size_t)(b->nt + b->before.noutputs + 1), sizeof(*o));
-	if (!o)
-		abort();
+	struct manifest_output *o = mem_calloc((size_t)(b->nt + b->before.noutputs + 1), sizeof(*o));
 	int n = 0;
 	for (int i = 0; i < b->nt; i++)
 		o[n++] = b->t[i].rec;

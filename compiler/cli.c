@@ -5,6 +5,7 @@
  * name, so a typo never silently selects something else.
  */
 #include "cli.h"
+#include "base.h"
 #include "args.h"
 #include "files.h"
 #include "suggest.h"
@@ -368,13 +369,11 @@ int
 cli_parse(struct cli *c, int argc, char **argv)
 {
 	c->json_indent = -1;
-	c->vars = calloc((size_t)argc, sizeof(*c->vars));
-	c->filters = calloc((size_t)argc, sizeof(*c->filters));
-	c->paths = calloc((size_t)argc, sizeof(*c->paths));
-	c->pipelines = calloc((size_t)argc, sizeof(*c->pipelines));
-	c->s.opts.backend_opts = calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
-	if (!c->vars || !c->filters || !c->paths || !c->pipelines || !c->s.opts.backend_opts)
-		abort();
+	c->vars = mem_calloc((size_t)argc, sizeof(*c->vars));
+	c->filters = mem_calloc((size_t)argc, sizeof(*c->filters));
+	c->paths = mem_calloc((size_t)argc, sizeof(*c->paths));
+	c->pipelines = mem_calloc((size_t)argc, sizeof(*c->pipelines));
+	c->s.opts.backend_opts = mem_calloc((size_t)argc, sizeof(*c->s.opts.backend_opts));
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

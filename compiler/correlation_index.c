@@ -9,6 +9,7 @@
  * reported when it is compiled itself, so here they are summarised.
  */
 #include "correlation_load.h"
+#include "base.h"
 #include "files.h"
 
 #include <stdlib.h>
@@ -158,9 +159,7 @@ corr_index_build(const char *const *files, const struct vars *const *vars, int n
 		any = may_correlate(files[i]);
 	if (!any)
 		return NULL;
-	struct corr_index *ix = calloc(1, sizeof(*ix));
-	if (!ix)
-		abort();
+	struct corr_index *ix = mem_calloc(1, sizeof(*ix));
 	ix->files = arena_alloc(&ix->a, sizeof(*ix->files) * (size_t)(nfiles + 1));
 	ix->nfiles = nfiles;
 	for (int f = 0; f < nfiles; f++) {
@@ -184,10 +183,8 @@ corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *va
 	int n = 0;
 	for (int p = 0; p < nlists; p++)
 		n += lists[p].n;
-	const char **files = calloc((size_t)n + 1, sizeof(*files));
-	const struct vars **v = calloc((size_t)n + 1, sizeof(*v));
-	if (!files || !v)
-		abort();
+	const char **files = mem_calloc((size_t)n + 1, sizeof(*files));
+	const struct vars **v = mem_calloc((size_t)n + 1, sizeof(*v));
 	n = 0;
 	for (int p = 0; p < nlists; p++)
 		for (int i = 0; i < lists[p].n; i++) {

@@ -71,11 +71,9 @@ diag_add(struct diag *d, enum diag_kind kind, struct pos pos, const char *fmt, v
 	buf_vprintf(&b, fmt, ap);
 	if (d->nmsgs == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 4;
-		d->msgs = realloc(d->msgs, sizeof(*d->msgs) * (size_t)d->cap);
-		if (!d->msgs)
-			abort();
+		d->msgs = mem_realloc(d->msgs, sizeof(*d->msgs) * (size_t)d->cap);
 	}
-	d->msgs[d->nmsgs++] = (struct diag_msg){kind, pos, b.data ? b.data : calloc(1, 1), d->rule_id,
+	d->msgs[d->nmsgs++] = (struct diag_msg){kind, pos, b.data ? b.data : mem_calloc(1, 1), d->rule_id,
 						 diag_code(fmt)};
 	if (kind == DIAG_ERROR)
 		d->nerrors++;

@@ -6,6 +6,7 @@
  * them into one file); for check it drops messages already printed.
  */
 #include "driver.h"
+#include "base.h"
 #include "files.h"
 
 #include <stdlib.h>
@@ -14,9 +15,7 @@
 #define GROW(v, n, cap) do { \
 	if ((n) == (cap)) { \
 		(cap) = (cap) ? (cap) * 2 : 16; \
-		(v) = realloc((v), sizeof(*(v)) * (size_t)(cap)); \
-		if (!(v)) \
-			abort(); \
+		(v) = mem_realloc((v), sizeof(*(v)) * (size_t)(cap)); \
 	} \
 } while (0)
 
@@ -163,9 +162,7 @@ seen_add(struct session *s, char *key)
 {
 	if (2 * (s->nseen + 1) > s->capseen) {	/* keep the table at most half full */
 		int cap = s->capseen ? s->capseen * 2 : 1024;
-		char **slots = calloc((size_t)cap, sizeof(*slots));
-		if (!slots)
-			abort();
+		char **slots = mem_calloc((size_t)cap, sizeof(*slots));
 		for (int i = 0; i < s->capseen; i++) {
 			if (!s->seen[i])
 				continue;

@@ -30,6 +30,7 @@
  * file that holds several, as the file's own `rule:` is for all its cases.
  */
 #include "eval.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ cases_path(const char *rule_path)
 	if (!ext)
 		return NULL;
 	size_t stem = n - strlen(ext);
-	char *p = malloc(stem + strlen(".tests") + strlen(ext) + 1);
+	char *p = mem_alloc(stem + strlen(".tests") + strlen(ext) + 1);
 	memcpy(p, rule_path, stem);
 	strcpy(p + stem, ".tests");
 	strcat(p, ext);

@@ -7,6 +7,7 @@
  *     the report lists which rules fire on which events, with counts.
  */
 #include "args.h"
+#include "base.h"
 #include "correlation.h"
 #include "driver.h"
 #include "eval.h"
@@ -414,9 +415,9 @@ int
 eval_command(int argc, char **argv, const char *templates)
 {
 	struct tcli c = {.templates = templates};
-	c.paths = calloc((size_t)argc, sizeof(*c.paths));
-	c.events = calloc((size_t)argc, sizeof(*c.events));
-	c.vars = calloc((size_t)argc, sizeof(*c.vars));
+	c.paths = mem_calloc((size_t)argc, sizeof(*c.paths));
+	c.events = mem_calloc((size_t)argc, sizeof(*c.events));
+	c.vars = mem_calloc((size_t)argc, sizeof(*c.vars));
 	struct vars vars = {0};
 	/* events files are logs: they may be as large as any input is allowed to be */
 	files_configure(FILES_MAX_CEILING, false);

@@ -22,6 +22,7 @@
  * loader, which accepts it, so positions and errors are the rule files'.
  */
 #include "eval.h"
+#include "base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,7 @@ derive_command_line(struct flat *fl)
 	}
 	if (max < 0)
 		return;
-	const struct evfield **args = calloc((size_t)max + 1, sizeof(*args));
+	const struct evfield **args = mem_calloc((size_t)max + 1, sizeof(*args));
 	for (int i = 0; i < ev->nfields; i++) {
 		long k = argument_index(ev->fields[i].name);
 		if (k >= 0 && k <= max && !args[k])

@@ -16,6 +16,7 @@
  * Case folding (i) is ASCII only, as in the targets' default engines.
  */
 #include "eval.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -678,13 +679,13 @@ add_thread(const struct regex *re, struct threads *l, unsigned *mark, unsigned g
 bool
 regex_search(const struct regex *re, const char *text, size_t len)
 {
-	uint32_t *t = malloc(sizeof(*t) * (len + 1));
+	uint32_t *t = mem_alloc(sizeof(*t) * (len + 1));
 	int n = 0;
 	for (const char *p = text, *end = text + len; p < end;)
 		t[n++] = utf8_next(&p, end);
 	/* one mark per instruction and step; two thread lists; a stack per closure */
-	unsigned *mark = calloc((size_t)re->n, sizeof(*mark));
-	int *mem = malloc(sizeof(int) * ((size_t)re->n * 4 + 2));
+	unsigned *mark = mem_calloc((size_t)re->n, sizeof(*mark));
+	int *mem = mem_alloc(sizeof(int) * ((size_t)re->n * 4 + 2));
 	struct threads cur = {mem, 0}, next = {mem + re->n, 0};
 	int *stack = mem + 2 * re->n;
 	bool matched = false;

@@ -9,6 +9,7 @@
  *          and path, event position, deciding search)
  */
 #include "eval.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ report_add(struct report *r, const struct result *res)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
-		r->results = realloc(r->results, sizeof(*r->results) * (size_t)r->cap);
+		r->results = mem_realloc(r->results, sizeof(*r->results) * (size_t)r->cap);
 	}
 	/* the strings live in the rule's arena, which the next rule file resets */
 	struct result *c = &r->results[r->n];

@@ -6,6 +6,7 @@
  * which lets it say which search decided the outcome.
  */
 #include "eval.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +137,7 @@ void
 evalrule_run(struct arena *a, struct eval_rule *er, const struct event *ev, struct verdict *v,
 	     bool explain_it)
 {
-	signed char *memo = malloc((size_t)er->nsearches + 1);
+	signed char *memo = mem_alloc((size_t)er->nsearches + 1);
 	memset(memo, -1, (size_t)er->nsearches + 1);
 	struct run run = {er, ev, memo};
 	const struct rule *r = er->rule;

@@ -12,6 +12,7 @@
  */
 #define _DEFAULT_SOURCE	/* d_type */
 #include "files.h"
+#include "base.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -75,14 +76,10 @@ static char *
 read_all(int fd, size_t hint, size_t *len, const char **why)
 {
 	size_t cap = (hint && hint < max_size ? hint : 65536) + 2, n = 0;
-	char *text = malloc(cap);
-	if (!text)
-		abort();
+	char *text = mem_alloc(cap);
 	for (;;) {
 		if (n + 1 == cap) {	/* keep room for the NUL */
-			char *t = realloc(text, cap *= 2);
-			if (!t)
-				abort();
+			char *t = mem_realloc(text, cap *= 2);
 			text = t;
 		}
 		ssize_t r = read(fd, text + n, cap - 1 - n);
@@ -150,9 +147,7 @@ push_path(struct pathlist *l, char *p)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
-		if (!l->v)
-			abort();
+		l->v = mem_realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
 	}
 	l->v[l->n++] = p;
 }
@@ -186,9 +181,7 @@ walk_mark(struct walk *w, const struct stat *st)
 {
 	if (2 * (w->nseen + 1) > w->capseen) {
 		size_t cap = w->capseen ? 2 * w->capseen : 64;
-		struct dirid *v = calloc(cap, sizeof(*v));
-		if (!v)
-			abort();
+		struct dirid *v = mem_calloc(cap, sizeof(*v));
 		for (size_t i = 0; i < w->capseen; i++) {
 			if (!w->seen[i].used)
 				continue;
@@ -341,9 +334,7 @@ walk_dir(struct walk *w, int fd, const char *dir, int depth)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			v = realloc(v, sizeof(*v) * cap);
-			if (!v)
-				abort();
+			v = mem_realloc(v, sizeof(*v) * cap);
 		}
 		v[n++] = (struct entry){strdup(e->d_name), e->d_type};
 	}

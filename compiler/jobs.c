@@ -5,6 +5,7 @@
  * waiting to be consumed stay bounded however large the loop.
  */
 #include "jobs.h"
+#include "base.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -62,11 +63,9 @@ jobs_run(const struct jobs *j)
 		jobs_inline(j);
 		return;
 	}
-	struct pool p = {.j = j, .done = calloc((size_t)j->n, sizeof(bool))};
-	pthread_t *tid = calloc((size_t)nw, sizeof(*tid));
-	struct worker *w = calloc((size_t)nw, sizeof(*w));
-	if (!p.done || !tid || !w)
-		abort();
+	struct pool p = {.j = j, .done = mem_calloc((size_t)j->n, sizeof(bool))};
+	pthread_t *tid = mem_calloc((size_t)nw, sizeof(*tid));
+	struct worker *w = mem_calloc((size_t)nw, sizeof(*w));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	int started = 0;

@@ -8,6 +8,7 @@
  * lint_config.c.
  */
 #include "lint.h"
+#include "base.h"
 #include "files.h"
 
 #include <stdio.h>
@@ -76,9 +77,7 @@ lint_seen(struct seen *s, struct arena *a, const char *key, struct pos pos)
 	if (2 * (s->n + 1) > s->cap) {
 		struct seen old = *s;
 		s->cap = old.cap ? old.cap * 2 : 256;
-		s->v = calloc(s->cap, sizeof(*s->v));
-		if (!s->v)
-			abort();
+		s->v = mem_calloc(s->cap, sizeof(*s->v));
 		s->n = 0;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.v[i].key)
@@ -191,9 +190,7 @@ lint_file(struct lint_run *r, const char *path, struct buf *out)
 struct lint_run *
 lint_begin(const struct lint_options *o, struct buf *out)
 {
-	struct lint_run *r = calloc(1, sizeof(*r));
-	if (!r)
-		abort();
+	struct lint_run *r = mem_calloc(1, sizeof(*r));
 	r->o = o;
 	if (!lint_config_load(&r->conf, o->config, out) || !(r->attack = attack_load(o->templates, out))) {
 		free(r);

@@ -5,6 +5,7 @@
  * refresh.mjs, plus any other .yml file there, e.g. additions.yml).
  */
 #include "lint.h"
+#include "base.h"
 
 #include "config.h"
 #include "files.h"
@@ -91,9 +92,7 @@ by_id(const void *a, const void *b)
 static void
 index_entries(struct attack_table *t, struct attack_entry *v, unsigned n)
 {
-	t->ids = realloc(t->ids, sizeof(*t->ids) * (t->nids + n + 1));
-	if (!t->ids)
-		abort();
+	t->ids = mem_realloc(t->ids, sizeof(*t->ids) * (t->nids + n + 1));
 	for (unsigned i = 0; i < n; i++, t->nids++)
 		t->ids[t->nids] = (struct attack_ref){&v[i], t->nids};
 }
@@ -111,9 +110,7 @@ table_add(struct attack_table *t, struct attack_file *f)
 	index_entries(t, fl->data_sources, fl->data_sources_count);
 	index_entries(t, fl->tactics, fl->tactics_count);
 	size_t n = t->ntactics + f->tactics_count + 1;
-	t->tactics = realloc(t->tactics, sizeof(*t->tactics) * n);
-	if (!t->tactics)
-		abort();
+	t->tactics = mem_realloc(t->tactics, sizeof(*t->tactics) * n);
 	for (unsigned i = 0; i < f->tactics_count; i++)
 		t->tactics[t->ntactics++] = &f->tactics[i];
 	if (!*t->version)
@@ -130,9 +127,7 @@ table_load(struct attack_table *t, const char *file, struct buf *err)
 	struct attack_file *f = lint_load_yaml(file, &file_schema, err);
 	if (!f)
 		return false;
-	t->files = realloc(t->files, sizeof(*t->files) * (size_t)(t->nfiles + 1));
-	if (!t->files)
-		abort();
+	t->files = mem_realloc(t->files, sizeof(*t->files) * (size_t)(t->nfiles + 1));
 	t->files[t->nfiles++] = f;
 	table_add(t, f);
 	return true;
@@ -141,7 +136,7 @@ table_load(struct attack_table *t, const char *file, struct buf *err)
 struct attack_table *
 attack_load(const char *dir, struct buf *err)
 {
-	struct attack_table *t = calloc(1, sizeof(*t));
+	struct attack_table *t = mem_calloc(1, sizeof(*t));
 	struct pathlist files = {0};
 	struct buf main = {0}, path = {0};
 	buf_printf(&path, "%s/attack", dir);

@@ -5,6 +5,7 @@
  * failed, 2 usage.
  */
 #include "build.h"
+#include "base.h"
 #include "cli.h"
 #include "datadir.h"
 #include "eval.h"
@@ -151,9 +152,7 @@ expand_paths(struct cli *c, struct inputs *in)
 				free(files->v[k]);
 		}
 		files->n = kept;
-		in->root = realloc(in->root, sizeof(*in->root) * (size_t)(files->n + 1));
-		if (!in->root)
-			abort();
+		in->root = mem_realloc(in->root, sizeof(*in->root) * (size_t)(files->n + 1));
 		for (int k = before; k < files->n; k++)
 			in->root[k] = c->paths[i];
 	}
@@ -227,9 +226,7 @@ run(struct cli *c, const struct backend *be, const struct inputs *in, struct buf
 static bool
 load_vars(struct cli *c, struct inputs *in)
 {
-	in->scope = malloc(sizeof(*in->scope) * (size_t)(in->files.n + 1));
-	if (!in->scope)
-		abort();
+	in->scope = mem_alloc(sizeof(*in->scope) * (size_t)(in->files.n + 1));
 	for (int i = 0; i < c->nvars; i++)
 		if (!scopes_load_file(&c->s, &in->vars, c->vars[i]))
 			return false;
@@ -283,9 +280,7 @@ cli_report_filters(struct cli *c, struct filter_set *fs)
 static struct corr_index *
 index_inputs(const struct inputs *in)
 {
-	const struct vars **vars = calloc((size_t)in->files.n + 1, sizeof(*vars));
-	if (!vars)
-		abort();
+	const struct vars **vars = mem_calloc((size_t)in->files.n + 1, sizeof(*vars));
 	for (int i = 0; i < in->files.n; i++)
 		vars[i] = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
 	struct corr_index *ix = corr_index_build((const char *const *)in->files.v, vars,

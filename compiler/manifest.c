@@ -9,6 +9,7 @@
  * climb out of OUTDIR or forge a line).
  */
 #include "manifest.h"
+#include "base.h"
 #include "files.h"
 #include "../backends/backend.h"
 
@@ -25,9 +26,7 @@ names_add_record(struct names *s, const char *name, const char *record)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 256;
-		s->v = realloc(s->v, sizeof(*s->v) * (size_t)s->cap);
-		if (!s->v)
-			abort();
+		s->v = mem_realloc(s->v, sizeof(*s->v) * (size_t)s->cap);
 	}
 	s->sorted = false;	/* and the hash index is stale */
 	if (!record)
@@ -92,9 +91,7 @@ names_sort(struct names *s)
 	while (want < 2 * (size_t)s->n)
 		want *= 2;
 	free(s->slots);
-	s->slots = calloc(want, sizeof(*s->slots));
-	if (!s->slots)
-		abort();
+	s->slots = mem_calloc(want, sizeof(*s->slots));
 	s->nslots = want;
 	for (int i = 0; i < s->n; i++) {
 		size_t at = hash_path(s->v[i]) & (want - 1);
@@ -418,9 +415,7 @@ manifest_parse(const char *text, size_t len, const char *file,
 		struct manifest_output o;
 		if (m->version >= 2 && !strncmp(entry.data ? entry.data : "", "#output ", 8) &&
 		    parse_output(entry.data, &o)) {
-			m->outputs = realloc(m->outputs, sizeof(o) * (size_t)(m->noutputs + 1));
-			if (!m->outputs)
-				abort();
+			m->outputs = mem_realloc(m->outputs, sizeof(o) * (size_t)(m->noutputs + 1));
 			m->outputs[m->noutputs++] = o;
 		}
 		if (!entry.len || entry.data[0] == '#')

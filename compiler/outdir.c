@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE	/* syncfs, flock */
 #include "outdir.h"
+#include "base.h"
 #include "files.h"
 
 #include <dirent.h>
@@ -258,7 +259,7 @@ outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struc
 	if ((size_t)st.st_size > FILES_MAX_CEILING) {
 		say(err, o, rel, (int)strlen(rel), "is larger than 256 MiB");
 	} else {
-		text = malloc((size_t)st.st_size + 1);
+		text = mem_alloc((size_t)st.st_size + 1);
 		ssize_t n = text ? read(fd, text, (size_t)st.st_size + 1) : -1;
 		if (n < 0 || n > st.st_size) {	/* one read: a regular file that did not change size */
 			say(err, o, rel, (int)strlen(rel), n < 0 ? strerror(errno) : "changed while read");
@@ -288,7 +289,7 @@ outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, 
 	if (fd < 0)
 		return missing ? OUTDIR_MISSING : OUTDIR_ERROR;
 	char chunk[65536];
-	char *text = len < sizeof(chunk) ? chunk : malloc(len + 1);
+	char *text = len < sizeof(chunk) ? chunk : mem_alloc(len + 1);
 	ssize_t n;
 	do
 		n = text ? read(fd, text, len + 1) : -1;

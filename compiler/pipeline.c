@@ -5,6 +5,7 @@
  * asks pipeline_logsource() and pipeline_field() per rule.
  */
 #include "sigma.h"
+#include "base.h"
 
 #include "config.h"
 #include "pipelines.h"
@@ -79,7 +80,7 @@ read_config(const char *path, size_t *len, const char **why)
 		return NULL;
 	}
 	*len = b.len;
-	return b.data ? b.data : calloc(1, 1);
+	return b.data ? b.data : mem_calloc(1, 1);
 }
 
 /* -1 after an error, 0 for our format (checked: libcyaml loads it), 1 for pySigma (*out). */
@@ -93,7 +94,7 @@ load_checked(const char *path, const char *name, const char *target, struct pipe
 		fprintf(stderr, "sigmacc: %s: cannot read pipeline: %s\n", path, why);
 		return -1;
 	}
-	struct arena *a = calloc(1, sizeof(*a));
+	struct arena *a = mem_calloc(1, sizeof(*a));
 	/* the path in the arena: a pySigma pipeline's added conditions keep their positions */
 	struct source src = {a ? arena_strdup(a, path) : path, text, len};
 	struct diag d = {.src = &src};

@@ -7,6 +7,7 @@
  * Without a project file, each -t target is one output in OUTDIR/<target>.
  */
 #include "build.h"
+#include "base.h"
 #include "cli.h"
 #include "filter.h"
 #include "eval.h"
@@ -130,9 +131,7 @@ apply_command_line(struct cli *c, struct build_output *out, int n)
 			out[i].format = c->format;
 		if (!c->s.opts.nbackend_opts)
 			continue;
-		const char **o = calloc((size_t)(out[i].nopts + c->s.opts.nbackend_opts + 1), sizeof(*o));
-		if (!o)
-			abort();
+		const char **o = mem_calloc((size_t)(out[i].nopts + c->s.opts.nbackend_opts + 1), sizeof(*o));
 		if (out[i].nopts)
 			memcpy(o, out[i].opts, sizeof(*o) * (size_t)out[i].nopts);
 		memcpy(o + out[i].nopts, c->s.opts.backend_opts,
@@ -296,9 +295,7 @@ cmd_check_project(struct cli *c, int (*compile)(struct cli *c, const char *cmd))
 		status = cli_usage_error("-t %s names no output of %s", c->target, path.data);
 	if (!status) {
 		/* the project's filters join --filter's, its value lists stand for --vars */
-		filters = calloc((size_t)(c->nfilters + p.nfilters + 1), sizeof(*filters));
-		if (!filters)
-			abort();
+		filters = mem_calloc((size_t)(c->nfilters + p.nfilters + 1), sizeof(*filters));
 		for (int i = 0; i < c->nfilters; i++)
 			filters[i] = c->filters[i];
 		for (int i = 0; i < p.nfilters; i++)

@@ -7,6 +7,7 @@
  */
 #define _DEFAULT_SOURCE	/* d_type */
 #include "scopes.h"
+#include "base.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -45,9 +46,7 @@ push(struct pathlist *l, char *p)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
-		if (!l->v)
-			abort();
+		l->v = mem_realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
 	}
 	l->v[l->n++] = p;
 }
@@ -152,9 +151,7 @@ scopes_find(const struct session *s, struct var_scopes *sc, const char *root, co
 	}
 	if (sc->n == sc->cap) {
 		sc->cap = sc->cap ? sc->cap * 2 : 8;
-		sc->v = realloc(sc->v, sizeof(*sc->v) * (size_t)sc->cap);
-		if (!sc->v)
-			abort();
+		sc->v = mem_realloc(sc->v, sizeof(*sc->v) * (size_t)sc->cap);
 	}
 	struct var_scope *v = &sc->v[sc->n++];
 	*v = (struct var_scope){.key = key.data};

@@ -8,6 +8,7 @@
  * projected columns; one without returns its table's columns and its extends.
  */
 #include "template_impl.h"
+#include "base.h"
 #include "config.h"
 #include "files.h"
 
@@ -148,9 +149,7 @@ schema_read(struct table_facts *f, const char *path)
 struct table_facts *
 table_facts_load(const char *dir, const char *target)
 {
-	struct table_facts *f = calloc(1, sizeof(*f));
-	if (!f)
-		abort();
+	struct table_facts *f = mem_calloc(1, sizeof(*f));
 	struct buf path = {0};
 	buf_printf(&path, "%s/entities/%s.yml", dir, target);
 	cyaml_config_t cfg = config_for(path.data);

@@ -4,6 +4,7 @@
  * comparison types) and counts every value against the per-rule budget.
  */
 #include "normalize.h"
+#include "base.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -503,9 +504,7 @@ struct alts_cache {
 struct alts_cache *
 alts_cache_new(void)
 {
-	struct alts_cache *c = calloc(1, sizeof(*c));
-	if (!c)
-		abort();
+	struct alts_cache *c = mem_calloc(1, sizeof(*c));
 	return c;
 }
 
@@ -548,9 +547,7 @@ cache_store(struct alts_cache *c, const struct alts_entry *e)
 {
 	if (2 * (c->n + 1) > c->cap) {
 		int cap = c->cap ? 2 * c->cap : 32;
-		struct alts_entry *slots = calloc((size_t)cap, sizeof(*slots));
-		if (!slots)
-			abort();
+		struct alts_entry *slots = mem_calloc((size_t)cap, sizeof(*slots));
 		for (int i = 0; i < c->cap; i++) {
 			if (!c->slots[i].key)
 				continue;

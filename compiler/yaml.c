@@ -10,6 +10,7 @@
  * instead of being copied again.
  */
 #include "sigma.h"
+#include "base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,11 +155,7 @@ struct builder {
 static void *
 grow(void *p, size_t size)
 {
-	void *q = realloc(p, size);
-	if (!q) {
-		fputs("sigmacc: out of memory\n", stderr);
-		abort();
-	}
+	void *q = mem_realloc(p, size);
 	return q;
 }
 
@@ -258,7 +255,7 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 		return false;
 	y->len = ev->data.scalar.length;
 	if (y->len >= 4096) {	/* keep libyaml's buffer, trimmed, rather than a second copy */
-		char *t = realloc(ev->data.scalar.value, y->len + 1);
+		char *t = mem_realloc(ev->data.scalar.value, y->len + 1);
 		y->text = t ? t : (char *)ev->data.scalar.value;
 		arena_adopt(b->a, (void *)y->text);
 		ev->data.scalar.value = NULL;
