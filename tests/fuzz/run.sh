@@ -61,6 +61,13 @@ fuzz_one() {
 		echo "$t: did not run: $(tail -n 3 "$OUT/logs/$t.log" | tr '\n' ' ')" >&2
 		touch "$OUT/logs/$t.failed"
 	fi
+	# libFuzzer's own count: a job that dies before it can save its input (an abort
+	# at start-up) leaves no artifact, and must not read as a clean session
+	counts=$(printf '%s\n' "$status" | sed -n 's|.*oom/timeout/crash: \([0-9]*\)/\([0-9]*\)/\([0-9]*\).*|\1 \2 \3|p')
+	if [ -n "$counts" ] && [ "$counts" != "0 0 0" ] && ! ls "$OUT/crashes/$t-"* >/dev/null 2>&1; then
+		echo "$t: libFuzzer counted oom/timeout/crash $(echo "$counts" | tr ' ' /) but saved no input (see $OUT/logs/$t.log)" >&2
+		touch "$OUT/logs/$t.failed"
+	fi
 	# CPU of this shell's children: the fuzzer and every job it forked (not in
 	# a $(...), whose own subshell has no children yet)
 	times >"$OUT/logs/$t.times"
