@@ -38,7 +38,7 @@
 
 struct pf_output {
 	char *name, *target, *format, *dir;
-	char *interval, *lookback, *level;	/* the -O options of the same names */
+	char *interval, *lookback, *level, *enabled;	/* the -O options of the same names */
 	char **pipelines, **options, **rules, **exclude;
 	unsigned pipelines_count, options_count, rules_count, exclude_count;
 	bool query_beside;	/* the bare query beside each file of a wrapping format */
@@ -84,6 +84,7 @@ static const cyaml_schema_field_t output_fields[] = {
 	OPT_STR("interval", struct pf_output, interval),
 	OPT_STR("lookback", struct pf_output, lookback),
 	OPT_STR("level", struct pf_output, level),
+	OPT_STR("enabled", struct pf_output, enabled),
 	LIST("pipelines", struct pf_output, pipelines, 0),
 	LIST("options", struct pf_output, options, 0),
 	LIST("rules", struct pf_output, rules, 0),
@@ -268,7 +269,7 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 		pl[k] = pipeline_entry(p, base, f->pipelines[k]);
 	o->pipelines = pl;
 	o->npipelines = (int)f->pipelines_count;
-	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 4));
+	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 5));
 	for (unsigned k = 0; k < f->options_count; k++) {
 		if (!strchr(f->options[k], '=') || *f->options[k] == '=')
 			return fail(p, "outputs", i, o->name, "option '%s' must be KEY=VALUE",
@@ -277,9 +278,9 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 	}
 	/* the schedule and severity keys are the format's options of the same names, which
 	 * check them (template_schedule.c); after options, so they win */
-	const char *keys[] = {"interval", "lookback", "level"}, *values[] = {f->interval,
-									      f->lookback, f->level};
-	for (int k = 0; k < 3; k++)
+	const char *keys[] = {"interval", "lookback", "level", "enabled"},
+		   *values[] = {f->interval, f->lookback, f->level, f->enabled};
+	for (int k = 0; k < 4; k++)
 		if (values[k])
 			o->opts[o->nopts++] = arena_printf(&p->arena, "%s=%s", keys[k], values[k]);
 	o->include = resolve_all(p, base, f->rules, f->rules_count, &o->ninclude);

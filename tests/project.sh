@@ -180,6 +180,20 @@ Try 'sigmacc --help'." &&
 }
 t "per-output schedule and severity: interval, lookback, level; checked, nothing built on a mistake" schedule
 
+enablement() {
+	kql_project &&
+	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"isEnabled": true' &&
+	sed -i 's|format: defender-detection, dir: m365/defender}|format: defender-detection, dir: m365/defender, enabled: false}|' sigmacc.yml &&
+	run 1 build --check && has "$io/stdout" "stale: generated/m365/defender/proc_creation_win_web_service_c2.json (the output's options changed)" &&
+	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"isEnabled": false' &&
+	has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryFrequency" &&
+	before=$(snap generated) &&
+	sed -i 's/enabled: false}/enabled: no}/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O enabled=no: format kql/defender-detection takes true|false (output defender)" &&
+	unchanged "$before" "$(snap generated)"
+}
+t "per-output enablement: enabled: false reaches the format, is checked, and a changed value makes the output stale" enablement
+
 check_project() {
 	kql_project && printf '%s\n' "  - {name: aql, target: aql}" >> sigmacc.yml &&
 	mkdir -p sub && cd sub && run 0 check &&
