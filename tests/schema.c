@@ -134,10 +134,27 @@ schema_has(const struct schema *s, const char *key, const char *field)
 /* Every name an entry writes into queries: renames, value-map fields, hash columns.
  * Computed columns (extend) are expressions, checked by the target's own validator. */
 static int
-check_entry(const struct schema *s, const char *pipeline, unsigned idx,
+check_entry(const struct schema *s, const struct pipeline *pl, unsigned idx,
 	    const struct pl_logsource *ls)
 {
+	const char *pipeline = pl->name;
 	int missing = 0;
+	/* the pipeline-wide names a query reads in this table: its time column and the
+	 * field its category is a value of */
+	const char *wide[2] = {pl->time_field, ls->select->from ? pl->category_field : NULL};
+	for (unsigned t = 0; t < pl->time_tables_count && ls->select->from; t++)
+		if (!strncmp(ls->select->from, pl->time_tables[t].prefix,
+			     strlen(pl->time_tables[t].prefix))) {
+			wide[0] = pl->time_tables[t].field;
+			break;
+		}
+	for (int i = 0; i < 2; i++)
+		if (wide[i] && !schema_has(s, select_key(ls->select), wide[i])) {
+			printf("#   %s entry %u (%s): '%s' (%s) is not in the schema\n", pipeline,
+			       idx + 1, select_key(ls->select), wide[i],
+			       i ? "category_field" : "time column");
+			missing++;
+		}
 	for (unsigned j = 0; j < ls->fields_count; j++) {
 		const struct pl_field *f = &ls->fields[j];
 		const char *names[64];
@@ -181,7 +198,7 @@ check_pipeline(int num, const char *name)
 		const struct pl_logsource *ls = &pl->logsources[i];
 		if (!ls->select)
 			continue;	/* refused, or no selection to check against */
-		missing += check_entry(&s, name, i, ls);
+		missing += check_entry(&s, pl, i, ls);
 		checked_entries++;
 	}
 	ok = ok && missing == 0 && checked_entries > 0;
