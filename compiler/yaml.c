@@ -151,14 +151,6 @@ struct builder {
 	struct ynode *doc;
 };
 
-/* realloc for the builder's heap stacks; like the arena, out of memory is fatal. */
-static void *
-grow(void *p, size_t size)
-{
-	void *q = mem_realloc(p, size);
-	return q;
-}
-
 /* Keys a mapping checks by scanning before it builds a hash index. */
 #define SCAN_KEYS 16
 
@@ -215,7 +207,7 @@ add_node(struct builder *b, struct ynode *y, uint64_t size, int height)
 		return false;
 	if (b->nkids == b->capkids) {
 		b->capkids = b->capkids ? 2 * b->capkids : 256;
-		b->kids = grow(b->kids, sizeof(*b->kids) * b->capkids);
+		b->kids = mem_realloc(b->kids, sizeof(*b->kids) * b->capkids);
 	}
 	b->kids[b->nkids++] = y;
 	f->size += size;
@@ -280,7 +272,7 @@ on_start(struct builder *b, yaml_event_t *ev, enum ynode_kind kind)
 		return false;
 	if (b->depth == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 16;
-		b->stack = grow(b->stack, sizeof(*b->stack) * (size_t)b->cap);
+		b->stack = mem_realloc(b->stack, sizeof(*b->stack) * (size_t)b->cap);
 	}
 	yaml_char_t *anchor = kind == YNODE_SEQ ? ev->data.sequence_start.anchor
 						: ev->data.mapping_start.anchor;
