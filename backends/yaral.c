@@ -334,14 +334,24 @@ yaral_conjuncts(struct emitter *em, int indent, bool first, bool explicit_and)
 #define YARAL_TEMPLATE_OUTCOMES 1
 #define YARAL_TEMPLATE_OUTCOME "risk_score"
 
-/* Is $var not the rule template's own outcome variable? Else false after the message. */
+/*
+ * Is $var not the rule template's own outcome variable, nor one of the n taken
+ * before it? Else false after the message: a field's variable replaces every
+ * character but a letter or digit by `_`, so `a.b` and `a_b` would both be
+ * $a_b, which YARA-L refuses as a duplicate (at most YARAL_MAX_OUTCOMES names).
+ */
 static bool
-yaral_outcome_free(struct emitter *em, struct pos pos, const char *var)
+yaral_outcome_free(struct emitter *em, struct pos pos, const char *var, const char **taken,
+		   int n)
 {
-	if (strcmp(var, YARAL_TEMPLATE_OUTCOME))
-		return true;
-	return emit_refuse(em, pos, "the outcome variable $%s of this rule's fields or flag "
-			   "columns is the rule's own %s", var, "risk score");
+	if (!strcmp(var, YARAL_TEMPLATE_OUTCOME))
+		return emit_refuse(em, pos, "the outcome variable $%s of this rule's fields or flag "
+				   "columns is the rule's own %s", var, "risk score");
+	for (int i = 0; i < n; i++)
+		if (!strcmp(var, taken[i]))
+			return emit_refuse(em, pos, "two of this rule's fields or flag columns would "
+					   "both be the outcome variable $%s", var);
+	return true;
 }
 
 /*
@@ -363,6 +373,8 @@ yaral_outcome(struct emitter *em)
 	struct buf section = {0}, *out = em->out;
 	em->out = &section;
 	bool ok = true;
+	const char *taken[YARAL_MAX_OUTCOMES];
+	int ntaken = 0;
 	for (int i = 0; ok && i < q->nproject; i++) {
 		struct match at = {.pos = q->meta.pos};
 		const struct dm_field *u = yaral_lookup(em, &at, q->project[i], &ok);
@@ -373,16 +385,19 @@ yaral_outcome(struct emitter *em)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9')))
 				*p = '_';
-		if (!(ok = yaral_outcome_free(em, q->meta.pos, var)))
+		if (!(ok = yaral_outcome_free(em, q->meta.pos, var, taken, ntaken)))
 			break;
+		taken[ntaken++] = var;
 		emit_newline(em, 4);
 		const char *f = yaral_field(em, q->project[i]);
 		if (yaral_repeated(em, u))
 			f = arena_printf(em->a, "array_distinct(%s)", f);
 		buf_printf(em->out, "$%s = %s%s", var, f, datamodel_type(u, FIELD_STRING) == FIELD_DATETIME ? ".seconds" : "");
 	}
-	for (int i = 0; ok && i < q->nflags; i++)
-		ok = yaral_outcome_free(em, q->flags[i].pos, q->flags[i].name);
+	for (int i = 0; ok && i < q->nflags; i++) {
+		ok = yaral_outcome_free(em, q->flags[i].pos, q->flags[i].name, taken, ntaken);
+		taken[ntaken++] = q->flags[i].name;
+	}
 	/* a flag is an outcome conditional over the event's fields: 1 when it holds */
 	ok = ok && flags_emit(em, NULL, "", 4, "$$v = if(", ", 1, 0)");
 	em->out = out;

@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..39"
+echo "1..40"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -190,6 +190,15 @@ t "YARA-L: a flag column named like the rule template's risk score is refused" '
 		"flags: {risk_score: sel}" >"$tmp/risk.yml" &&
 	run 1 convert -t yaral "$tmp/risk.yml" && [ ! -s "$tmp/stdout" ] &&
 	has "$tmp/stderr" "risk.yml:6:9: error: rule '"'"'Risk score flag'"'"': the outcome variable \$risk_score of this rule'"'"'s fields or flag columns is the rule'"'"'s own risk score (target yaral)"'
+t "YARA-L: a flag column named like a field's outcome variable is refused, not written twice" '
+	printf "%s\n" "title: Outcome clash" "status: test" \
+		"logsource: {product: windows, category: process_creation}" \
+		"detection: {sel: {Image|endswith: whoami.exe}, condition: sel}" "level: low" \
+		"fields: [CommandLine]" "flags: {target_process_command_line: sel}" >"$tmp/clash.yml" &&
+	run 1 convert -t yaral "$tmp/clash.yml" && [ ! -s "$tmp/stdout" ] &&
+	has "$tmp/stderr" "clash.yml:7:9: error: rule '"'"'Outcome clash'"'"': two of this rule'"'"'s fields or flag columns would both be the outcome variable \$target_process_command_line (target yaral)" &&
+	sed "s/flags: {target_process_command_line: sel}/flags: {whoami: sel}/" "$tmp/clash.yml" >"$tmp/ok.yml" &&
+	run 0 convert -t yaral "$tmp/ok.yml" && has "$tmp/stdout" "\$target_process_command_line = \$e.target.process.command_line"'
 t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
 	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
 	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&
