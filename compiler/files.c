@@ -131,13 +131,23 @@ files_read(const char *path, size_t *len, const char **why)
 
 /* Rule files end in .yml or .yaml; value lists (*.vars.yml) and test cases
  * (*.tests.yml, *.tests.yaml: see eval_cases.c) live beside them. */
+const char *
+files_companion(const char *name)
+{
+	size_t n = strlen(name);
+	if (n > 9 && !strcmp(name + n - 9, ".vars.yml"))
+		return "a value list (*.vars.yml), not a rule";
+	if ((n > 10 && !strcmp(name + n - 10, ".tests.yml")) ||
+	    (n > 11 && !strcmp(name + n - 11, ".tests.yaml")))
+		return "a rule's test cases (*.tests.yml, run by sigmacc test), not a rule";
+	return NULL;
+}
+
 static bool
 is_rule_file(const char *name)
 {
 	size_t n = strlen(name);
-	if ((n > 9 && !strcmp(name + n - 9, ".vars.yml")) ||
-	    (n > 10 && !strcmp(name + n - 10, ".tests.yml")) ||
-	    (n > 11 && !strcmp(name + n - 11, ".tests.yaml")))
+	if (files_companion(name))
 		return false;
 	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }

@@ -22,6 +22,8 @@ char *files_read(const char *path, size_t *len, const char **why);
  * named .tests.yml). Warnings (a skipped link or special file) and errors
  * (false) are appended to err. */
 bool files_expand(struct pathlist *l, const char *path, struct buf *err);
+/* What a value-list or test-case file is, by its name; NULL for any other name. */
+const char *files_companion(const char *name);
 void files_free(struct pathlist *l);
 /* Replaces path with data through a unique temporary file and rename(). */
 bool files_write_atomic(const char *path, const char *data, size_t len, const char **why);

@@ -138,6 +138,13 @@ expand_paths(struct cli *c, struct inputs *in)
 		int before = files->n;
 		struct stat st;
 		bool dir = stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+		const char *companion = dir ? NULL : files_companion(c->paths[i]);
+		if (companion) {	/* as a shell glob over a rules folder names them */
+			buf_puts(&err, "sigmacc: ");
+			files_put_name(&err, c->paths[i]);
+			buf_printf(&err, ": warning: %s; skipped\n", companion);
+			continue;
+		}
 		if (!files_expand(files, c->paths[i], &err))
 			ok = false;
 		if (dir)

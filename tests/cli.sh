@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..40"
+echo "1..41"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -247,6 +247,12 @@ t "build --check reports through --diagnostics: JSON objects and GitHub annotati
 	has "$tmp/stdout" "c2.kql\", \"line\": 0, \"col\": 0, \"message\": \"missing output" &&
 	run 1 build --check --diagnostics=github -t kql -o "$tmp/bcout" "$tmp/bc" &&
 	has "$tmp/stdout" "/kql/net_connection_win_web_service_c2.kql::stale output"'
+t "a value list or test-case file named among the rules is skipped with a warning, not compiled" '
+	run 0 convert -t spl rules/proc_creation_win_web_service_c2.yml rules/web_service.vars.yml \
+		rules/proc_creation_win_web_service_c2.tests.yml && grep -q "^source=\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\" EventCode=1$" "$tmp/stdout" &&
+	has "$tmp/stderr" "sigmacc: rules/web_service.vars.yml: warning: a value list (*.vars.yml), not a rule; skipped" &&
+	has "$tmp/stderr" "sigmacc: rules/proc_creation_win_web_service_c2.tests.yml: warning: a rule'"'"'s test cases (*.tests.yml, run by sigmacc test), not a rule; skipped" &&
+	[ "$(grep -c . "$tmp/stderr")" = 2 ]'
 t "value lists apply to the rules of their own folder and the folders below it" '
 	mkdir -p "$tmp/vs/a/deep" "$tmp/vs/b" && cp '$net' "$tmp/vs/a/deep/" && cp '$net' "$tmp/vs/b/" &&
 	sed "s/pastebin.com/a.example/" '$vars' > "$tmp/vs/a/lists.vars.yml" &&
