@@ -354,7 +354,7 @@ check_files(struct cli *c, struct check_pass *passes, int npasses, const struct 
 	struct pathlist lintfiles = {0};
 	struct buf ignored = {0};	/* the compile passes report bad paths */
 	for (int i = 0; i < c->npaths; i++)
-		if (strcmp(c->paths[i], "-"))
+		if (strcmp(c->paths[i], "-") && !files_companion(c->paths[i]))
 			files_expand(&lintfiles, c->paths[i], &ignored);
 	int next = 0;	/* lintfiles before next are linted */
 	for (int i = 0; i < in->files.n; i++) {

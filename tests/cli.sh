@@ -252,7 +252,10 @@ t "a value list or test-case file named among the rules is skipped with a warnin
 		rules/proc_creation_win_web_service_c2.tests.yml && grep -q "^source=\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\" EventCode=1$" "$tmp/stdout" &&
 	has "$tmp/stderr" "sigmacc: rules/web_service.vars.yml: warning: a value list (*.vars.yml), not a rule; skipped" &&
 	has "$tmp/stderr" "sigmacc: rules/proc_creation_win_web_service_c2.tests.yml: warning: a rule'"'"'s test cases (*.tests.yml, run by sigmacc test), not a rule; skipped" &&
-	[ "$(grep -c . "$tmp/stderr")" = 2 ]'
+	[ "$(grep -c . "$tmp/stderr")" = 2 ] &&
+	run 0 check -t spl rules/proc_creation_win_web_service_c2.yml rules/web_service.vars.yml \
+		rules/proc_creation_win_web_service_c2.tests.yml &&
+	has "$tmp/stderr" "sigmacc: lint: 1 rule(s), 0 error(s), 0 warning(s)"'
 t "value lists apply to the rules of their own folder and the folders below it" '
 	mkdir -p "$tmp/vs/a/deep" "$tmp/vs/b" && cp '$net' "$tmp/vs/a/deep/" && cp '$net' "$tmp/vs/b/" &&
 	sed "s/pastebin.com/a.example/" '$vars' > "$tmp/vs/a/lists.vars.yml" &&
