@@ -503,9 +503,13 @@ option_names(struct cli *c, const struct backend *be, const char **names, const 
 	template_list(c->templates, be->name, &formats);
 	for (int f = 0; f < formats.n; f++) {
 		struct template *t = template_load(c->templates, be->name, formats.v[f]);
+		/* the target's default format (YARA-L's rule) reads its options without -f */
+		const char *fmt = backend_format(be, c->format);
+		bool chosen = fmt && !strcmp(formats.v[f], fmt);
 		for (unsigned k = 0; t && k < t->options_count && *n < max; k++) {
 			/* the template is freed below: keep copies in the session's arena */
-			format[*n] = arena_strndup(&c->s.arena, formats.v[f], strlen(formats.v[f]));
+			format[*n] = chosen ? NULL : arena_strndup(&c->s.arena, formats.v[f],
+								   strlen(formats.v[f]));
 			names[(*n)++] = arena_strndup(&c->s.arena, t->options[k].name,
 						      strlen(t->options[k].name));
 		}

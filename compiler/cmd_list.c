@@ -98,13 +98,16 @@ list_options(struct cli *c, const struct backend *be)
 		struct template *t = template_load(c->templates, be->name, names.v[f]);
 		for (unsigned k = 0; t && k < t->options_count; k++) {
 			const struct tpl_option *o = &t->options[k];
-			const char *type = o->list ? "list" : o->type ? o->type : "string";
+			struct arena a = {0};
+			const char *type = o->list ? "list" : o->map ? template_map_type(&a, t, o)
+					   : o->type ? o->type : "string";
 			bool required = false;	/* a value only the user knows: no default */
 			for (unsigned r = 0; r < t->required_count; r++)
 				required = required || !strcmp(t->required[r], o->name);
 			printf("%-10s %-20s %-14s used by -f %s (%s%s)\n", be->name, o->name, type,
 			       names.v[f], required ? "required" : "default: ",
 			       required ? "" : o->fallback && *o->fallback ? o->fallback : "none");
+			arena_free(&a);
 			n++;
 		}
 		template_free(t);

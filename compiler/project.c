@@ -36,9 +36,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* severity: a Sigma level -> the vendor's severity, for the levels it names */
+struct pf_levels {
+	char *informational, *low, *medium, *high, *critical;
+};
+
 struct pf_output {
 	char *name, *target, *format, *dir;
 	char *interval, *lookback, *level, *enabled;	/* the -O options of the same names */
+	struct pf_levels *severity;	/* -O severity=LEVEL:VALUE,... */
 	char **pipelines, **options, **rules, **exclude;
 	unsigned pipelines_count, options_count, rules_count, exclude_count;
 	bool query_beside;	/* the bare query beside each file of a wrapping format */
@@ -76,6 +82,15 @@ static const cyaml_schema_value_t string_entry = {
 	CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER | ((min) ? 0 : CYAML_FLAG_OPTIONAL), st, m, \
 			     &string_entry, min, CYAML_UNLIMITED)
 
+static const cyaml_schema_field_t levels_fields[] = {
+	OPT_STR("informational", struct pf_levels, informational),
+	OPT_STR("low", struct pf_levels, low),
+	OPT_STR("medium", struct pf_levels, medium),
+	OPT_STR("high", struct pf_levels, high),
+	OPT_STR("critical", struct pf_levels, critical),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t output_fields[] = {
 	STR("name", struct pf_output, name),
 	STR("target", struct pf_output, target),
@@ -85,6 +100,8 @@ static const cyaml_schema_field_t output_fields[] = {
 	OPT_STR("lookback", struct pf_output, lookback),
 	OPT_STR("level", struct pf_output, level),
 	OPT_STR("enabled", struct pf_output, enabled),
+	CYAML_FIELD_MAPPING_PTR("severity", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct pf_output,
+				severity, levels_fields),
 	LIST("pipelines", struct pf_output, pipelines, 0),
 	LIST("options", struct pf_output, options, 0),
 	LIST("rules", struct pf_output, rules, 0),
@@ -236,6 +253,23 @@ project_wraps_query(const struct backend *be, const char *templates, const char 
 	return wraps;
 }
 
+/* The severity: mapping as the format's option, -O severity=LEVEL:VALUE,... (checked
+ * by the format, template_maps.c), the levels in their order. */
+static const char *
+severity_option(struct project *p, const struct pf_levels *l)
+{
+	const char *levels[] = {"informational", "low", "medium", "high", "critical"},
+		   *values[] = {l->informational, l->low, l->medium, l->high, l->critical};
+	struct buf b = {0};
+	buf_puts(&b, "severity=");
+	for (int k = 0; k < 5; k++)
+		if (values[k])
+			buf_printf(&b, "%s%s:%s", b.len > 9 ? "," : "", levels[k], values[k]);
+	const char *s = arena_strndup(&p->arena, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
 static bool
 load_output(struct project *p, const char *base, const struct pf_output *f, int i,
 	    const char *templates)
@@ -269,7 +303,7 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 		pl[k] = pipeline_entry(p, base, f->pipelines[k]);
 	o->pipelines = pl;
 	o->npipelines = (int)f->pipelines_count;
-	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 5));
+	o->opts = arena_alloc(&p->arena, sizeof(*o->opts) * (f->options_count + 6));
 	for (unsigned k = 0; k < f->options_count; k++) {
 		if (!strchr(f->options[k], '=') || *f->options[k] == '=')
 			return fail(p, "outputs", i, o->name, "option '%s' must be KEY=VALUE",
@@ -283,6 +317,8 @@ load_output(struct project *p, const char *base, const struct pf_output *f, int 
 	for (int k = 0; k < 4; k++)
 		if (values[k])
 			o->opts[o->nopts++] = arena_printf(&p->arena, "%s=%s", keys[k], values[k]);
+	if (f->severity)
+		o->opts[o->nopts++] = severity_option(p, f->severity);
 	o->include = resolve_all(p, base, f->rules, f->rules_count, &o->ninclude);
 	o->exclude = resolve_all(p, base, f->exclude, f->exclude_count, &o->nexclude);
 	return true;

@@ -36,6 +36,8 @@ static const cyaml_schema_field_t map_fields[] = {
 			       fallback, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, struct tpl_map, values, &pair_entry, 1,
 			     CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("choices", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_map,
+			       choices, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t map_entry = {
@@ -49,6 +51,8 @@ static const cyaml_schema_field_t option_fields[] = {
 	CYAML_FIELD_BOOL("list", CYAML_FLAG_OPTIONAL, struct tpl_option, list),
 	CYAML_FIELD_STRING_PTR("type", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_option,
 			       type, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("map", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct tpl_option,
+			       map, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t option_entry = {
@@ -287,14 +291,10 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		if (strcmp(name, m->name))
 			continue;
 		struct tval from;
-		*out = scalar(m->fallback);
 		if (!lookup(a, t, r, query, o, m->from, &from))
 			return false;
 		const char *key = from.n < 0 ? from.s : from.n > 0 ? from.v[0] : NULL;
-		for (unsigned k = 0; key && k < m->values_count; k++)
-			if (!strcmp(m->values[k].from, key))
-				*out = scalar(m->values[k].to);
-		return true;
+		return *out = scalar(template_map_value(a, t, m, o, key)), true;
 	}
 	for (unsigned i = 0; i < t->options_count; i++) {
 		const struct tpl_option *op = &t->options[i];

@@ -19,6 +19,7 @@ struct tpl_pair {
 
 struct tpl_map {	/* {{name}} is the value of {{from}} looked up in values */
 	char *name, *from, *fallback;
+	char *choices;	/* every value the vendor takes ("a|b|c"), when values use only some */
 	struct tpl_pair *values;
 	unsigned values_count;
 };
@@ -27,6 +28,7 @@ struct tpl_option {	/* {{name}} is -O name=VALUE, or the default */
 	char *name, *fallback;
 	bool list;	/* a comma-separated list */
 	char *type;	/* NULL, "span" (30m, 1h, 1d), the choices "a|b|c" or a regex "^...$" */
+	char *map;	/* the map whose entries KEY:VALUE,... replace (template_maps.c), or NULL */
 };
 
 /* A placeholder besides the rule's own (a correlation's window and schedule). */
@@ -99,6 +101,14 @@ const char *template_option(const struct template *t, const struct options *o, c
 /* Are the option values of o valid for t (types, interval against look-back and the
  * format's limits)? Else false with the message in err. */
 bool template_check_options(const struct template *t, const struct options *o, struct buf *err);
+/* template_maps.c: map m's value for key, as option m's changes say (-O severity=...),
+ * else the template's. */
+const char *template_map_value(struct arena *a, const struct template *t, const struct tpl_map *m,
+			       const struct options *o, const char *key);
+/* Are the map-changing options of o valid for t? Else false with the message in err. */
+bool template_check_maps(const struct template *t, const struct options *o, struct buf *err);
+/* What a map-changing option takes, for `list options`: "LEVEL:Low|High,...". */
+const char *template_map_type(struct arena *a, const struct template *t, const struct tpl_option *op);
 /* template_text.c: --compact for an escape: text or yaral template, out from start on one
  * line (each line break with its indentation one space; the final one kept). */
 void template_one_line(struct buf *out, size_t start);

@@ -165,7 +165,7 @@ template_check_options(const struct template *t, const struct options *o, struct
 		buf_printf(err, "sigmacc: -O interval=%s -O lookback=%s: format %s/%s: %s\n",
 			   interval ? interval : "-", lookback ? lookback : "-", t->target, t->format,
 			   why);
-	bool ok = !why;
+	bool ok = !why && template_check_maps(t, o, err);
 	arena_free(&scratch);
 	return ok;
 }

@@ -194,6 +194,70 @@ enablement() {
 }
 t "per-output enablement: enabled: false reaches the format, is checked, and a changed value makes the output stale" enablement
 
+# Splunk writes enablement as its inverse, and only when disabled; Next-Gen SIEM as the status
+enablement_spl() {
+	cp "$proc" "$vars" rules/ &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: spl, target: spl, format: savedsearches}" \
+		"  - {name: es, target: spl, format: es-correlation-search}" \
+		"  - {name: ngsiem, target: logscale, format: ngsiem-correlation-rule, options: [ngsiem-cid=0123456789abcdef0123456789abcdef]}" \
+		> sigmacc.yml &&
+	run 0 build && hasnt generated/spl/proc_creation_win_web_service_c2.conf "disabled" &&
+	hasnt generated/es/proc_creation_win_web_service_c2.conf "disabled" &&
+	has generated/ngsiem/proc_creation_win_web_service_c2.json '"status": "inactive"' &&
+	sed -i 's/format: savedsearches}/format: savedsearches, enabled: false}/; s/format: es-correlation-search}/format: es-correlation-search, enabled: false}/; s/format: ngsiem-correlation-rule,/format: ngsiem-correlation-rule, enabled: true,/' sigmacc.yml &&
+	run 1 build --check && has "$io/stdout" "stale: generated/spl/proc_creation_win_web_service_c2.conf (the output's options changed)" &&
+	has "$io/stdout" "stale: generated/ngsiem/proc_creation_win_web_service_c2.json (the output's options changed)" &&
+	run 0 build && has generated/spl/proc_creation_win_web_service_c2.conf "enableSched = 1
+disabled = 1
+dispatch.earliest_time = -10m" &&
+	has generated/es/proc_creation_win_web_service_c2.conf "disabled = 1" &&
+	has generated/ngsiem/proc_creation_win_web_service_c2.json '"status": "active"' &&
+	# the explicit status wins over enabled
+	sed -i 's/ngsiem-cid=0123456789abcdef0123456789abcdef]/ngsiem-cid=0123456789abcdef0123456789abcdef, ngsiem-status=inactive]/' sigmacc.yml &&
+	run 0 build && has generated/ngsiem/proc_creation_win_web_service_c2.json '"status": "inactive"'
+}
+t "per-output enablement in Splunk (disabled = 1 when false) and Next-Gen SIEM (the status)" enablement_spl
+
+# severity: a Sigma level -> the vendor's value, per output; the unnamed levels keep the template's
+severity() {
+	cp "$net" "$proc" "$vars" rules/ &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - name: sentinel" "    target: kql" "    format: sentinel-rule" \
+		"    severity: {medium: Low, critical: Medium}" \
+		"  - {name: spl, target: spl, format: savedsearches, severity: {medium: '6'}}" \
+		"  - {name: yaral, target: yaral, severity: {medium: Critical}}" \
+		"  - {name: kibana, target: eql, format: kibana-ndjson, level: high, severity: {medium: critical}}" \
+		> sigmacc.yml &&
+	run 0 build && has generated/sentinel/proc_creation_win_web_service_c2.yaml 'severity: "Low"' &&
+	has generated/spl/proc_creation_win_web_service_c2.conf "alert.severity = 6" &&
+	has generated/yaral/proc_creation_win_web_service_c2.yaral 'severity = "Critical"' &&
+	has generated/yaral/proc_creation_win_web_service_c2.yaral '$risk_score = 95' &&
+	# level: high is not remapped: the template's high, and the risk score follows the severity
+	has generated/kibana/proc_creation_win_web_service_c2.ndjson '"risk_score": 73, "severity": "high"' &&
+	sed -i 's/level: high, severity: {medium: critical}/level: medium, severity: {medium: critical}/' sigmacc.yml &&
+	run 0 build && has generated/kibana/proc_creation_win_web_service_c2.ndjson '"risk_score": 99, "severity": "critical"' &&
+	# a changed mapping makes the output stale
+	sed -i 's/medium: Low, critical: Medium/medium: High/' sigmacc.yml && run 1 build --check &&
+	same "$io/stdout" "stale: generated/sentinel/net_connection_win_web_service_c2.yaml (the output's options changed)
+stale: generated/sentinel/proc_creation_win_web_service_c2.yaml (the output's options changed)" &&
+	# checked when the project is loaded, with the choices: nothing is built
+	before=$(snap generated) &&
+	sed -i 's/medium: High/medium: Critical/' sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O severity=medium:Critical: format kql/sentinel-rule: 'medium:Critical' maps to none of Informational|Low|Medium|High (output sentinel)" &&
+	sed -i 's/medium: Critical/urgent: High/' sigmacc.yml && run 2 build &&
+	has "$io/stderr" "sigmacc: sigmacc.yml: Load: Unexpected key: urgent" &&
+	has "$io/stderr" "in mapping field 'severity' (line: 7, column: 15)" &&
+	sed -i "s/urgent: High/high: High/; s/{medium: '6'}/{medium: '7'}/" sigmacc.yml && run 2 build &&
+	same "$io/stderr" "sigmacc: -O severity=medium:7: format spl/savedsearches: 'medium:7' maps to none of 1|2|3|4|5|6 (output spl)" &&
+	# a format without a severity map has no such key
+	sed -i "s/{medium: '7'}/{medium: '6'}/; s/{name: yaral, target: yaral, severity: {[^}]*}}/{name: kql, target: kql, severity: {medium: High}}/" sigmacc.yml &&
+	run 2 build && same "$io/stderr" "sigmacc: -O severity is read by the formats defender-detection, sentinel-arm, sentinel-rule only (-f FORMAT)
+Try 'sigmacc --help'." &&
+	unchanged "$before" "$(snap generated)"
+}
+t "per-output severity mapping: severity: LEVEL: VALUE, checked against the vendor's values, stale when changed" severity
+
 check_project() {
 	kql_project && printf '%s\n' "  - {name: aql, target: aql}" >> sigmacc.yml &&
 	mkdir -p sub && cd sub && run 0 check &&

@@ -15,7 +15,8 @@ render(enum tpl_escape mode, char *body, const char *rule_yaml)
 	struct buf out = {0};
 	struct options o = {0};
 	struct tpl_pair levels[] = {{"high", "High"}, {"low", "Low"}};
-	struct tpl_map map = {"severity", "level", "Medium", levels, 2};
+	struct tpl_map map = {.name = "severity", .from = "level", .fallback = "Medium",
+			      .values = levels, .values_count = 2};
 	struct template t = {.target = "kql", .format = "test", .maps = &map, .maps_count = 1,
 			     .body = body, .mode = mode, .query_max = query_max};
 	if (rule_load(&a, &d, &src, &rules, &n) && n == 1 &&
@@ -126,7 +127,8 @@ extras(void **state)
 	struct buf out = {0};
 	struct options o = {0};
 	struct tpl_pair kinds[] = {{"aggregation", "yes"}};
-	struct tpl_map map = {"aggregation", "pattern_type", NULL, kinds, 1};
+	struct tpl_map map = {.name = "aggregation", .from = "pattern_type", .values = kinds,
+			      .values_count = 1};
 	struct template t = {.target = "sumo", .format = "test", .maps = &map, .maps_count = 1,
 			     .body = "", .mode = TPL_JSON};
 	struct tpl_extra x[] = {{"lookback", "20m"}, {"pattern_type", "aggregation"}};
