@@ -279,6 +279,8 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 		return *out = template_all_tactics(a, t->attack, r), true;
 	if (!strcmp(name, "identifier"))
 		return *out = scalar(template_identifier(a, r)), true;
+	if (!strcmp(name, "description_with_id"))
+		return *out = scalar(template_description_with_id(a, r)), true;
 	if (!strcmp(name, "date_version"))	/* 2024/03/15 -> 20240315: grows with each edit */
 		return *out = scalar(date_version(a, r->modified ? r->modified : r->date)), true;
 	if (!strcmp(name, "query_version")) {	/* and in build with the query too (manifest.c) */

@@ -41,6 +41,9 @@ int template_filter_span(struct arena *a, const char *filter, const char *value,
  * string literal (escape: yaral). */
 const char *template_identifier(struct arena *a, const struct rule *r);
 void template_yaral_string(struct buf *out, const char *s);
+/* The rule's description and, when it has an id, a last line "sigma-id:ID": the id where a
+ * format has no field of its own for it (Defender's detectionRule), for re-imports to match. */
+const char *template_description_with_id(struct arena *a, const struct rule *r);
 
 /* template_tables.c: the facts of templates/entities/<target>.yml and the tables' columns. */
 struct table_facts *table_facts_load(const char *dir, const char *target);

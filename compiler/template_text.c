@@ -6,6 +6,7 @@
  */
 #include "template_impl.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* Is c an ASCII letter or digit (the bytes of a UTF-8 character are neither)? */
@@ -115,4 +116,16 @@ template_one_line(struct buf *out, size_t start)
 	out->len = w;
 	if (out->data)
 		out->data[w] = '\0';
+}
+
+const char *
+template_description_with_id(struct arena *a, const struct rule *r)
+{
+	const char *d = r->description ? r->description : "";
+	if (!r->id || !*r->id)
+		return d;
+	int n = (int)strlen(d);	/* a block scalar's final line break stays out */
+	while (n && isspace((unsigned char)d[n - 1]))
+		n--;
+	return arena_printf(a, "%.*s%ssigma-id:%s", n, d, n ? "\n\n" : "", r->id);
 }

@@ -120,8 +120,18 @@ const columns = {};
 		else if (cur && line && !line.startsWith("#")) columns[cur].add(line);
 	}
 }
+// category: one of Defender's alert categories (Microsoft Learn, Defender for Endpoint API,
+// "Create alert"), or Impact, Reconnaissance, ResourceDevelopment, the ATT&CK tactics that
+// list predates (written as Sentinel names them; no Microsoft source lists them as
+// categories yet); never empty. The Sigma id on the description's last line.
+const defenderCategories = ["General", "CommandAndControl", "Collection", "CredentialAccess",
+	"DefenseEvasion", "Discovery", "Exfiltration", "Exploit", "Execution", "InitialAccess",
+	"LateralMovement", "Malware", "Persistence", "PrivilegeEscalation", "Ransomware",
+	"SuspiciousActivity", "Impact", "Reconnaissance", "ResourceDevelopment"];
 const defender = (r) => {
 	const w = r.displayName, a = r.detectionAction.alertTemplate;
+	if (!defenderCategories.includes(a.category)) bad.push(w + ": category " + JSON.stringify(a.category));
+	if (!/(^|\n\n)sigma-id:[0-9a-f-]{36}$/.test(a.description)) bad.push(w + ": no sigma-id line in the description");
 	const table = r.queryCondition.queryText.split(/[\s|]/)[0];
 	if (!Array.isArray(a.impactedAssets) || !a.impactedAssets.length) bad.push(w + ": no impacted asset");
 	for (const x of a.impactedAssets) {

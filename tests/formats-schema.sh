@@ -131,6 +131,14 @@ t "Defender: a table without an asset column is refused" '
 		"detection: {sel: {EventID: 4624}, condition: sel}" >"$tmp/sec.yml" &&
 	! "$bin" convert -t kql -f defender-detection "$tmp/sec.yml" 2>"$tmp/err" >/dev/null &&
 	grep -q "error: rule .*: format kql/defender-detection: the results of SecurityEvent carry no column that names an impacted asset there (DeviceId, " "$tmp/err"'
+t "Defender: the category of a rule without a tactic tag: its technique's tactic, else SuspiciousActivity" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555558" "tags: [attack.t1027]" \
+		"logsource: {product: windows, category: process_creation}" \
+		"detection: {sel: {Image|endswith: x.exe}, condition: sel}" >"$tmp/tech.yml" &&
+	sed "/^tags:/d" "$tmp/tech.yml" >"$tmp/none.yml" &&
+	"$bin" convert -t kql -f defender-detection "$tmp/tech.yml" "$tmp/none.yml" >"$tmp/c.json" &&
+	validate defender "$tmp/c.json" &&
+	[ "$(grep -o "\"category\": \"[A-Za-z]*\"" "$tmp/c.json" | tr "\n" " ")" = "\"category\": \"DefenseEvasion\" \"category\": \"SuspiciousActivity\" " ]'
 t "Splunk ES: correlation search keys, the search on one line, risk on request" '
 	"$bin" convert -s -t spl -f es-correlation-search -o "$tmp/es.conf" "$tmp/rules" 2>/dev/null
 	validate es "$tmp/es.conf" &&
