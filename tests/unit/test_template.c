@@ -147,6 +147,40 @@ extras(void **state)
 	arena_free(&a);
 }
 
+/* -O severity=LEVEL:VALUE,...: the levels named (the last entry of a level wins), the others
+ * as the map has them; a level or value outside the map's refused, naming the choices. */
+static void
+severity_option(void **state)
+{
+	(void)state;
+	struct tpl_pair levels[] = {{"low", "Low"}, {"high", "High"}, {"critical", "High"}};
+	struct tpl_map map = {.name = "severity", .from = "level", .fallback = "Medium",
+			      .values = levels, .values_count = 3, .choices = NULL};
+	struct tpl_option opt = {.name = "severity", .fallback = "", .map = "severity"};
+	struct template t = {.target = "kql", .format = "test", .maps = &map, .maps_count = 1,
+			     .options = &opt, .options_count = 1};
+	const char *given[] = {"severity=critical:Low,high:Low,critical:High"};
+	struct options o = {.backend_opts = given, .nbackend_opts = 1};
+	struct arena a = {0};
+	struct buf err = {0};
+	assert_true(template_check_maps(&t, &o, &err));
+	assert_string_equal(template_map_value(&a, &t, &map, &o, "critical"), "High");
+	assert_string_equal(template_map_value(&a, &t, &map, &o, "high"), "Low");
+	assert_string_equal(template_map_value(&a, &t, &map, &o, "low"), "Low");
+	assert_string_equal(template_map_value(&a, &t, &map, &o, "medium"), "Medium");
+	given[0] = "severity=high:Critical";
+	assert_false(template_check_maps(&t, &o, &err));
+	assert_string_equal(err.data, "sigmacc: -O severity=high:Critical: format kql/test: "
+			    "'high:Critical' maps to none of Low|High\n");
+	err.len = 0;
+	given[0] = "severity=urgent:High";
+	assert_false(template_check_maps(&t, &o, &err));
+	assert_string_equal(err.data, "sigmacc: -O severity=urgent:High: format kql/test: "
+			    "'urgent:High' names no level of low|high|critical\n");
+	buf_free(&err);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -157,6 +191,7 @@ main(void)
 		cmocka_unit_test(sections),
 		cmocka_unit_test(extras),
 		cmocka_unit_test(query_limit),
+		cmocka_unit_test(severity_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
