@@ -31,6 +31,7 @@
 #include "config.h"
 #include "manifest.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,15 +413,42 @@ load_scope(struct project *p, const char *base, const struct pf_scope *f, int i)
 	return true;
 }
 
+/* libcyaml's messages, as config.c writes them, noting whether an unexpected key sat
+ * directly under severity:, whose keys the message then lists. */
+struct load_log {
+	const char *path;
+	int state;	/* 1: after an unexpected key; 2: it was under severity: */
+};
+
+static void
+load_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	(void)level;
+	struct load_log *l = ctx;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	fprintf(stderr, "sigmacc: %s: %s", l->path, msg);
+	if (strstr(msg, "Unexpected key"))
+		l->state = 1;
+	else if (l->state == 1 && strstr(msg, "in mapping field"))	/* the key's mapping */
+		l->state = strstr(msg, "field 'severity'") ? 2 : 0;
+}
+
 bool
 project_load(struct project *p, const char *path, const char *templates)
 {
 	*p = (struct project){.path = path};
 	struct pf_project *f = NULL;
+	struct load_log log = {path, 0};
 	cyaml_config_t cfg = config_for(path);
+	cfg.log_fn = load_log;
+	cfg.log_ctx = &log;
 	cyaml_err_t e = cyaml_load_file(path, &cfg, &project_schema, (cyaml_data_t **)&f, NULL);
 	if (e != CYAML_OK) {
 		fprintf(stderr, "sigmacc: %s: %s\n", path, cyaml_strerror(e));
+		if (log.state == 2)
+			fprintf(stderr, "sigmacc: %s: the keys of severity: are the Sigma levels "
+				"informational, low, medium, high and critical\n", path);
 		return false;
 	}
 	const char *slash = strrchr(path, '/');

@@ -248,7 +248,10 @@ stale: generated/sentinel/proc_creation_win_web_service_c2.yaml (the output's op
 	sed -i 's/medium: Critical/urgent: High/' sigmacc.yml && run 2 build &&
 	has "$io/stderr" "sigmacc: sigmacc.yml: Load: Unexpected key: urgent" &&
 	has "$io/stderr" "in mapping field 'severity' (line: 7, column: 15)" &&
-	sed -i "s/urgent: High/high: High/; s/{medium: '6'}/{medium: '7'}/" sigmacc.yml && run 2 build &&
+	has "$io/stderr" "sigmacc: sigmacc.yml: the keys of severity: are the Sigma levels informational, low, medium, high and critical" &&
+	sed -i 's/urgent: High/high: High/; s/{name: kibana,/{name: kibana, urgent: 1,/' sigmacc.yml && run 2 build &&
+	has "$io/stderr" "Unexpected key: urgent" && hasnt "$io/stderr" "the keys of severity:" &&
+	sed -i "s/{name: kibana, urgent: 1,/{name: kibana,/; s/{medium: '6'}/{medium: '7'}/" sigmacc.yml && run 2 build &&
 	same "$io/stderr" "sigmacc: -O severity=medium:7: format spl/savedsearches: 'medium:7' maps to none of 1|2|3|4|5|6 (output spl)" &&
 	# a format without a severity map has no such key
 	sed -i "s/{medium: '7'}/{medium: '6'}/; s/{name: yaral, target: yaral, severity: {[^}]*}}/{name: kql, target: kql, severity: {medium: High}}/" sigmacc.yml &&
