@@ -162,6 +162,7 @@ template_load(const char *dir, const char *target, const char *format)
 			template_free(t);
 			t = NULL;
 		} else if (strstr(t->body, "{{ecs_threat") || strstr(t->body, "{{all_tactics") ||
+			   strstr(t->body, "{{graph_tactics") ||
 			   strstr(t->body, "{{attack_pairs") ||
 			   strstr(t->body, "technique_names") || strstr(t->body, "technique_urls") ||
 			   strstr(t->body, "{{attack_version")) {
@@ -264,9 +265,9 @@ lookup(struct arena *a, const struct template *t, const struct rule *r, const ch
 	}
 	if (template_attack_list(a, r, name, out))
 		return true;
-	if (!strcmp(name, "ecs_threat") && t->attack) {
+	if ((!strcmp(name, "ecs_threat") || !strcmp(name, "graph_tactics")) && t->attack) {
 		struct buf json = {0};
-		template_ecs_threat(a, t->attack, r, &json);
+		(name[0] == 'e' ? template_ecs_threat : template_graph_tactics)(a, t->attack, r, &json);
 		*out = scalar(arena_strndup(a, json.data, json.len));
 		buf_free(&json);
 		return true;
@@ -516,7 +517,7 @@ lookup_tables(struct renderer *rd, const char *name, struct tval *out)
 		table_facts_connectors(f, src, &json);
 	else if (name[0] == 'e')
 		table_facts_entities(rd->a, f, src, &json);
-	else if (!table_facts_assets(f, src, &json))
+	else if (!table_facts_assets(rd->a, f, src, &json))
 		rd->failed = !diag_error(rd->d, rd->pos, "format %s/%s: the results of %s carry no column "
 				      "that names an impacted asset there (%s)", rd->t->target,
 				      rd->t->format, src->table ? src->table : "the query",

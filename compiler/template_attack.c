@@ -241,6 +241,65 @@ template_ecs_threat(struct arena *a, const struct attack_table *t, const struct 
 	buf_putc(out, ']');
 }
 
+/* Defender's name of tactic id: the first of the table above with it (TA0112: DefenseEvasion). */
+static const char *
+camel_of(const char *id)
+{
+	for (size_t i = 0; i < NTACTICS; i++)
+		if (!strcmp(tactics[i].id, id))
+			return tactics[i].camel;
+	return NULL;
+}
+
+/*
+ * [{"tactic": "CommandAndControl", "techniques": [{"technique": "T1102", "subTechniques":
+ * ["T1102.002"]}]}]: the ECS threat grouping, each tactic under Defender's name, so Stealth
+ * and Defense Impairment join Defense Evasion (one entry, their techniques merged).
+ */
+void
+template_graph_tactics(struct arena *a, const struct attack_table *t, const struct rule *r,
+		       struct buf *out)
+{
+	struct threat *threats;
+	int nthreats = rule_threats(a, t, r, &threats), ngroups = 0;
+	struct threat *groups = arena_alloc(a, sizeof(*groups) * (size_t)(nthreats + 1));
+	for (int k = 0; k < nthreats; k++) {
+		const char *camel = camel_of(threats[k].id);
+		int g = 0;
+		while (g < ngroups && strcmp(groups[g].name, camel))
+			g++;
+		if (g == ngroups)
+			groups[ngroups++] = (struct threat){.name = camel};
+		for (int i = 0; i < threats[k].tagged.n; i++) {
+			const char *id = threats[k].tagged.v[i];
+			threat_add(a, &groups[g], arena_strndup(a, id, strcspn(id, ".")), id);
+		}
+	}
+	buf_putc(out, '[');
+	for (int g = 0; g < ngroups; g++) {
+		buf_puts(out, g ? ", {\"tactic\": " : "{\"tactic\": ");
+		json_put_string(out, groups[g].name);
+		buf_puts(out, ", \"techniques\": [");
+		for (int i = 0; i < groups[g].parents.n; i++) {
+			const char *parent = groups[g].parents.v[i];
+			size_t plen = strlen(parent);
+			buf_puts(out, i ? ", {\"technique\": " : "{\"technique\": ");
+			json_put_string(out, parent);
+			int n = 0;
+			for (int k = 0; k < groups[g].tagged.n; k++) {
+				const char *sub = groups[g].tagged.v[k];
+				if (strncmp(sub, parent, plen) || sub[plen] != '.')
+					continue;
+				buf_puts(out, n++ ? ", " : ", \"subTechniques\": [");
+				json_put_string(out, sub);
+			}
+			buf_puts(out, n ? "]}" : "}");
+		}
+		buf_puts(out, "]}");
+	}
+	buf_putc(out, ']');
+}
+
 /* {"tactic_id": "TA0011", "technique_id": "T1102.002"}, one JSON object per tagged technique
  * under each of its tactics (as in the ECS threat array), a tactic without one alone. */
 struct tval

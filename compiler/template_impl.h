@@ -22,6 +22,11 @@ bool template_attack_list(struct arena *a, const struct rule *r, const char *nam
 void template_ecs_threat(struct arena *a, const struct attack_table *t, const struct rule *r,
 			 struct buf *out);
 
+/* Writes the rule's ATT&CK tags as Microsoft Graph's alertTemplate tactics (JSON): per tactic
+ * its techniques, each with the rule's sub-techniques of it (ATT&CK table grouping). */
+void template_graph_tactics(struct arena *a, const struct attack_table *t, const struct rule *r,
+			    struct buf *out);
+
 /* The rule's ATT&CK tags as a list of {tactic_id, technique_id} JSON objects, tactics as for
  * the ECS threat array. */
 struct tval template_attack_pairs(struct arena *a, const struct attack_table *t, const struct rule *r);
@@ -54,8 +59,9 @@ bool table_facts_has(const struct table_facts *f, const struct tpl_source *src, 
 void table_facts_connectors(const struct table_facts *f, const struct tpl_source *src, struct buf *out);
 void table_facts_entities(struct arena *a, const struct table_facts *f, const struct tpl_source *src,
 			  struct buf *out);
-/* Defender's impactedAssets as a JSON array; false when the results carry no asset column. */
-bool table_facts_assets(const struct table_facts *f, const struct tpl_source *src, struct buf *out);
+/* Defender's entityMappings as a JSON object; false when the results carry no column to map. */
+bool table_facts_assets(struct arena *a, const struct table_facts *f, const struct tpl_source *src,
+			struct buf *out);
 /* The asset columns the facts know ("DeviceId, DeviceName, ..."), for a refusal. */
 const char *table_facts_asset_columns(struct arena *a, const struct table_facts *f);
 

@@ -295,32 +295,41 @@ table_facts_entities(struct arena *a, const struct table_facts *f, const struct 
 	buf_putc(out, ']');
 }
 
+/* Defender's entityMappings (Microsoft Graph entityMappingConfiguration): per collection
+ * ("hosts", "accounts", ...) one mapping, from the first entry whose first column the results
+ * carry, with its other IDENTIFIER=COLUMN pairs whose columns they carry:
+ * {"hosts": [{"deviceIdColumn": "DeviceId", "nameColumn": "DeviceName"}], ...}. */
 bool
-table_facts_assets(const struct table_facts *f, const struct tpl_source *src, struct buf *out)
+table_facts_assets(struct arena *a, const struct table_facts *f, const struct tpl_source *src,
+		   struct buf *out)
 {
-	const char *types[8];
-	int ntypes = 0;
-	buf_putc(out, '[');
-	for (unsigned i = 0; i < f->file->assets_count; i++) {
+	const char *kinds[16];
+	int nkinds = 0;
+	buf_putc(out, '{');
+	for (unsigned i = 0; i < f->file->assets_count && nkinds < 16; i++) {
 		const struct tbl_entity *e = &f->file->assets[i];
-		const char *eq = strchr(e->map[0], '=');
 		bool seen = false;
-		for (int k = 0; k < ntypes; k++)
-			seen = seen || !strcmp(types[k], e->entity);
-		if (seen || ntypes == 8 || !applies(e, src) || !table_facts_has(f, src, eq + 1))
+		for (int k = 0; k < nkinds; k++)
+			seen = seen || !strcmp(kinds[k], e->entity);
+		if (seen || !applies(e, src) || !table_facts_has(f, src, strchr(e->map[0], '=') + 1))
 			continue;
-		types[ntypes] = e->entity;
-		buf_puts(out, ntypes++ ? ", {\"@odata.type\": " : "{\"@odata.type\": ");
+		buf_puts(out, nkinds ? ", " : "");
+		kinds[nkinds++] = e->entity;
 		json_put_string(out, e->entity);
-		buf_puts(out, ", \"identifier\": ");
-		struct buf id = {0};
-		buf_putn(&id, e->map[0], (size_t)(eq - e->map[0]));
-		json_put_string(out, id.data);
-		buf_free(&id);
-		buf_putc(out, '}');
+		buf_puts(out, ": [{");
+		for (unsigned k = 0, npairs = 0; k < e->map_count; k++) {
+			const char *eq = strchr(e->map[k], '='), *column = eq + 1;
+			if (k && !table_facts_has(f, src, column))
+				continue;
+			buf_puts(out, npairs++ ? ", " : "");
+			json_put_string(out, arena_strndup(a, e->map[k], (size_t)(eq - e->map[k])));
+			buf_puts(out, ": ");
+			json_put_string(out, column);
+		}
+		buf_puts(out, "}]");
 	}
-	buf_putc(out, ']');
-	return ntypes > 0;
+	buf_putc(out, '}');
+	return nkinds > 0;
 }
 
 /* The asset columns the facts know, for the refusal's message: "DeviceId, DeviceName, ...". */

@@ -104,13 +104,13 @@ const arm = (doc) => {
 	}
 };
 
-// Defender XDR custom detection (Microsoft Graph detectionRule): each impacted asset's
-// identifier names a column of the query's table (templates/schemas/defender_xdr.txt).
-const assetIds = {
-	"#microsoft.graph.security.impactedDeviceAsset": ["deviceId", "deviceName", "remoteDeviceName", "targetDeviceName", "destinationDeviceName"],
-	"#microsoft.graph.security.impactedUserAsset": ["accountObjectId", "accountSid", "accountUpn", "accountName", "accountDomain", "accountId", "requestAccountSid", "requestAccountName", "requestAccountDomain", "recipientObjectId", "processAccountObjectId", "initiatingAccountSid", "initiatingProcessAccountUpn", "initiatingAccountName", "initiatingAccountDomain", "servicePrincipalId", "servicePrincipalName", "targetAccountUpn"],
-	"#microsoft.graph.security.impactedMailboxAsset": ["recipientEmailAddress", "senderFromAddress", "senderMailFromAddress", "initiatingAccountUpn", "targetAccountUpn"],
-};
+// Defender XDR custom detection: the body of Microsoft Graph's POST
+// /security/rules/detectionRules as Graph has it since 2026-10-01 (v1.0 alertTemplate,
+// mitreTactic, mitreTechnique, entityMappingConfiguration and its host, account and mailbox
+// mappings, ruleSchedule; beta Create detectionRule for status). The properties Graph removed
+// that day (alertTemplate's category, mitreTechniques, impactedAssets; isEnabled; schedule's
+// period) are refused with the rest of the unknown keys. Each entity mapping column is a
+// column of the query's table (templates/schemas/defender_xdr.txt).
 const columns = {};
 {
 	let cur = null;
@@ -120,24 +120,54 @@ const columns = {};
 		else if (cur && line && !line.startsWith("#")) columns[cur].add(line);
 	}
 }
-// category: one of Defender's alert categories (Microsoft Learn, Defender for Endpoint API,
-// "Create alert"), or Impact, Reconnaissance, ResourceDevelopment, the ATT&CK tactics that
-// list predates (written as Sentinel names them; no Microsoft source lists them as
-// categories yet); never empty. The Sigma id on the description's last line.
-const defenderCategories = ["General", "CommandAndControl", "Collection", "CredentialAccess",
-	"DefenseEvasion", "Discovery", "Exfiltration", "Exploit", "Execution", "InitialAccess",
-	"LateralMovement", "Malware", "Persistence", "PrivilegeEscalation", "Ransomware",
-	"SuspiciousActivity", "Impact", "Reconnaissance", "ResourceDevelopment"];
+// only (with the Next-Gen SIEM checks) names every key an object must not have.
+// The entityMappingConfiguration collections this format writes and their mappings' columns.
+const graphEntities = {
+	hosts: ["deviceIdColumn", "dnsDomainColumn", "nameColumn", "netBiosNameColumn", "ntDomainColumn"],
+	accounts: ["aadUserIdColumn", "dnsDomainColumn", "nameColumn", "ntDomainColumn", "sidColumn", "upnColumn", "upnSuffixColumn"],
+	mailboxes: ["primaryAddressColumn"],
+};
+// mitreTactic's tactic: the ATT&CK tactic's name without spaces, as Defender's alert
+// categories and Graph's example ("Execution") write it.
+const graphTactics = ["Reconnaissance", "ResourceDevelopment", "InitialAccess", "Execution", "Persistence",
+	"PrivilegeEscalation", "DefenseEvasion", "CredentialAccess", "Discovery", "LateralMovement",
+	"Collection", "CommandAndControl", "Exfiltration", "Impact"];
 const defender = (r) => {
-	const w = r.displayName, a = r.detectionAction.alertTemplate;
-	if (!defenderCategories.includes(a.category)) bad.push(w + ": category " + JSON.stringify(a.category));
+	const w = r.displayName;
+	only(r, ["displayName", "description", "status", "queryCondition", "schedule", "detectionAction"], w);
+	need(r, ["displayName", "status", "queryCondition", "schedule", "detectionAction"], w);
+	if (!["enabled", "disabled"].includes(r.status)) bad.push(w + ": status " + JSON.stringify(r.status));
+	only(r.schedule, ["frequency"], w + ": schedule");
+	if (!/^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/.test(r.schedule && r.schedule.frequency))
+		bad.push(w + ": frequency " + JSON.stringify(r.schedule && r.schedule.frequency));
+	only(r.detectionAction, ["alertTemplate", "automatedActions", "organizationalScope"], w + ": detectionAction");
+	const a = (r.detectionAction || {}).alertTemplate || {};
+	only(a, ["title", "description", "severity", "recommendedActions", "tactics", "entityMappings", "customDetails"], w + ": alertTemplate");
+	need(a, ["title", "description", "severity", "tactics", "entityMappings"], w);
+	if (!["informational", "low", "medium", "high"].includes(a.severity)) bad.push(w + ": severity " + JSON.stringify(a.severity));
 	if (!/(^|\n\n)sigma-id:[0-9a-f-]{36}$/.test(a.description)) bad.push(w + ": no sigma-id line in the description");
+	const named = new Set();
+	for (const t of Array.isArray(a.tactics) ? a.tactics : (bad.push(w + ": tactics is no array"), [])) {
+		only(t, ["tactic", "techniques"], w + ": tactic");
+		if (!graphTactics.includes(t.tactic) || named.has(t.tactic)) bad.push(w + ": tactic " + JSON.stringify(t.tactic));
+		named.add(t.tactic);
+		for (const te of t.techniques || []) {
+			only(te, ["technique", "subTechniques"], w + ": technique");
+			if (!/^T\d{4}$/.test(te.technique)) bad.push(w + ": technique " + JSON.stringify(te.technique));
+			for (const s of te.subTechniques || [])
+				if (!/^T\d{4}\.\d{3}$/.test(s) || !s.startsWith(te.technique + ".")) bad.push(w + ": sub-technique " + s + " under " + te.technique);
+		}
+	}
 	const table = r.queryCondition.queryText.split(/[\s|]/)[0];
-	if (!Array.isArray(a.impactedAssets) || !a.impactedAssets.length) bad.push(w + ": no impacted asset");
-	for (const x of a.impactedAssets) {
-		const col = x.identifier[0].toUpperCase() + x.identifier.slice(1);
-		if (!(assetIds[x["@odata.type"]] || []).includes(x.identifier)) bad.push(w + ": asset " + JSON.stringify(x));
-		if (!columns[table] || !columns[table].has(col)) bad.push(w + ": " + table + " has no " + col);
+	only(a.entityMappings, Object.keys(graphEntities), w + ": entityMappings");
+	if (!Object.keys(a.entityMappings || {}).length) bad.push(w + ": no entity mapping");
+	for (const [kind, maps] of Object.entries(a.entityMappings || {})) {
+		for (const m of Array.isArray(maps) && maps.length ? maps : (bad.push(w + ": " + kind + " is no list of mappings"), [])) {
+			only(m, graphEntities[kind] || [], w + ": " + kind);
+			if (!Object.keys(m).length) bad.push(w + ": an empty mapping in " + kind);
+			for (const col of Object.values(m))
+				if (!columns[table] || !columns[table].has(col)) bad.push(w + ": " + table + " has no " + col);
+		}
 	}
 };
 

@@ -15,7 +15,8 @@
 # - Sentinel (YAML and ARM): the Azure-Sentinel repository's template validation
 #   (required keys, query length, version, connector ids, entity mappings) and the
 #   ARM template structure; a query over 10,000 characters is refused;
-# - Defender XDR: impacted assets named by columns the query's table has;
+# - Defender XDR: Microsoft Graph's detectionRule body without the properties removed on
+#   2026-10-01 (negative controls), tactics and entity mappings of columns the table has;
 # - Splunk ES: the correlation search keys, the search on one line;
 # - ES|QL Kibana: the Kibana checks (threat with techniques, rule_id required);
 # - Falcon Next-Gen SIEM: the correlation rule body's required keys, types and values
@@ -123,22 +124,42 @@ t "Sentinel: a query over 10,000 characters is refused, at the rule's position" 
 		grep -q "^$tmp/long.yml:1:1: error: rule .*: the query is [0-9]* characters long: format kql/$f takes at most 10000" "$tmp/err" &&
 		[ ! -e "$tmp/long.out" ] || exit 1
 	done'
-t "Defender: impacted assets from the table schema" '
+t "Defender: Graph detectionRule bodies, entity mappings from the table schema" '
 	"$bin" convert -s -t kql -f defender-detection -o "$tmp/d.json" "$tmp/rules" 2>/dev/null
 	validate defender "$tmp/d.json"'
-t "Defender: a table without an asset column is refused" '
+t "Defender: the check refuses each property Graph removed on 2026-10-01" '
+	"$bin" convert -t kql -f defender-detection -o "$tmp/one.json" rules/proc_creation_win_web_service_c2.yml &&
+	validate defender "$tmp/one.json" >/dev/null &&
+	for p in "r.detectionAction.alertTemplate.category = \"Execution\"" \
+		"r.detectionAction.alertTemplate.mitreTechniques = [\"T1059\"]" \
+		"r.detectionAction.alertTemplate.impactedAssets = []" "r.isEnabled = true" \
+		"r.schedule.period = \"1H\""; do
+		node -e "const fs = require(\"fs\"), r = JSON.parse(fs.readFileSync(process.argv[1])); $p;
+			fs.writeFileSync(process.argv[2], JSON.stringify(r))" "$tmp/one.json" "$tmp/old.json" &&
+		key=$(printf "%s" "$p" | sed "s/ =.*//; s/.*\.//") &&
+		! validate defender "$tmp/old.json" 2>"$tmp/err" >/dev/null &&
+		grep -q ": unknown key $key\$" "$tmp/err" || exit 1
+	done'
+t "Defender: a table without a column to map is refused" '
 	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555557" "logsource: {product: windows, service: security}" \
 		"detection: {sel: {EventID: 4624}, condition: sel}" >"$tmp/sec.yml" &&
 	! "$bin" convert -t kql -f defender-detection "$tmp/sec.yml" 2>"$tmp/err" >/dev/null &&
 	grep -q "error: rule .*: format kql/defender-detection: the results of SecurityEvent carry no column that names an impacted asset there (DeviceId, " "$tmp/err"'
-t "Defender: the category of a rule without a tactic tag: its technique's tactic, else SuspiciousActivity" '
-	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555558" "tags: [attack.t1027]" \
+t "Defender: tactics of the tags and of untagged techniques, Stealth and Defense Impairment as DefenseEvasion, none without tags" '
+	printf "%s\n" "title: T" "id: 11111111-2222-3333-4444-555555555558" \
+		"tags: [attack.stealth, attack.defense-impairment, attack.t1027, attack.t1562.001, attack.t1059.001]" \
 		"logsource: {product: windows, category: process_creation}" \
 		"detection: {sel: {Image|endswith: x.exe}, condition: sel}" >"$tmp/tech.yml" &&
 	sed "/^tags:/d" "$tmp/tech.yml" >"$tmp/none.yml" &&
 	"$bin" convert -t kql -f defender-detection "$tmp/tech.yml" "$tmp/none.yml" >"$tmp/c.json" &&
-	validate defender "$tmp/c.json" &&
-	[ "$(grep -o "\"category\": \"[A-Za-z]*\"" "$tmp/c.json" | tr "\n" " ")" = "\"category\": \"DefenseEvasion\" \"category\": \"SuspiciousActivity\" " ]'
+	validate defender "$tmp/c.json" >/dev/null &&
+	grep -qxF "      \"tactics\": [{\"tactic\": \"DefenseEvasion\", \"techniques\": [{\"technique\": \"T1027\"}, {\"technique\": \"T1562\", \"subTechniques\": [\"T1562.001\"]}]}, {\"tactic\": \"Execution\", \"techniques\": [{\"technique\": \"T1059\", \"subTechniques\": [\"T1059.001\"]}]}]," "$tmp/c.json" &&
+	grep -qxF "      \"tactics\": []," "$tmp/c.json"'
+t "Defender: status and frequency from -O enabled and -O interval" '
+	"$bin" convert -t kql -f defender-detection -O enabled=false -O interval=0 rules/proc_creation_win_web_service_c2.yml >"$tmp/o.json" &&
+	grep -qxF "  \"status\": \"disabled\"," "$tmp/o.json" && grep -qxF "  \"schedule\": {\"frequency\": \"PT0S\"}," "$tmp/o.json" &&
+	"$bin" convert -t kql -f defender-detection -O interval=24h rules/proc_creation_win_web_service_c2.yml >"$tmp/o.json" &&
+	grep -qxF "  \"status\": \"enabled\"," "$tmp/o.json" && grep -qxF "  \"schedule\": {\"frequency\": \"P1D\"}," "$tmp/o.json"'
 t "Splunk ES: correlation search keys, the search on one line, risk on request" '
 	"$bin" convert -s -t spl -f es-correlation-search -o "$tmp/es.conf" "$tmp/rules" 2>/dev/null
 	validate es "$tmp/es.conf" &&

@@ -160,7 +160,7 @@ schedule() {
 	run 0 build && has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryFrequency: 30m" &&
 	has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryPeriod: 2h" &&
 	has generated/sentinel/proc_creation_win_web_service_c2.yaml 'severity: "High"' &&
-	has generated/m365/defender/proc_creation_win_web_service_c2.json '"period": "1H"' &&
+	has generated/m365/defender/proc_creation_win_web_service_c2.json '"frequency": "PT1H"' &&
 	# a changed schedule rebuilds that output alone
 	sed -i 's/interval: 30m/interval: 15m/' sigmacc.yml && run 1 build --check &&
 	same "$io/stdout" "stale: generated/sentinel/net_connection_win_web_service_c2.yaml (the output's options changed)
@@ -182,10 +182,10 @@ t "per-output schedule and severity: interval, lookback, level; checked, nothing
 
 enablement() {
 	kql_project &&
-	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"isEnabled": true' &&
+	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"status": "enabled"' &&
 	sed -i 's|format: defender-detection, dir: m365/defender}|format: defender-detection, dir: m365/defender, enabled: false}|' sigmacc.yml &&
 	run 1 build --check && has "$io/stdout" "stale: generated/m365/defender/proc_creation_win_web_service_c2.json (the output's options changed)" &&
-	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"isEnabled": false' &&
+	run 0 build && has generated/m365/defender/proc_creation_win_web_service_c2.json '"status": "disabled"' &&
 	has generated/sentinel/proc_creation_win_web_service_c2.yaml "queryFrequency" &&
 	before=$(snap generated) &&
 	sed -i 's/enabled: false}/enabled: no}/' sigmacc.yml && run 2 build &&
