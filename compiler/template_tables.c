@@ -254,6 +254,13 @@ table_facts_connectors(const struct table_facts *f, const struct tpl_source *src
  * ScheduledTemplateInternalModel: ValidEntityMappings(1, 5, 1, 3)). */
 enum { MAX_ENTITIES = 5, MAX_PAIRS = 3 };
 
+/* The IDENTIFIER of an IDENTIFIER=COLUMN pair of templates/entities (checked at load). */
+static const char *
+pair_identifier(struct arena *a, const char *pair)
+{
+	return arena_strndup(a, pair, (size_t)(strchr(pair, '=') - pair));
+}
+
 /* Was column used by an entity already (a column identifies one entity)? */
 static bool
 taken(const char **used, int nused, const char *column)
@@ -280,12 +287,12 @@ table_facts_entities(struct arena *a, const struct table_facts *f, const struct 
 		json_put_string(out, e->entity);
 		buf_puts(out, ", \"fieldMappings\": [");
 		for (unsigned k = 0, npairs = 0; k < e->map_count && npairs < MAX_PAIRS; k++) {
-			const char *eq = strchr(e->map[k], '='), *column = eq + 1;
+			const char *column = strchr(e->map[k], '=') + 1;
 			if (k && (taken(used, nused, column) || !table_facts_has(f, src, column)))
 				continue;
 			used[nused++] = column;
 			buf_puts(out, npairs++ ? ", {\"identifier\": " : "{\"identifier\": ");
-			json_put_string(out, arena_strndup(a, e->map[k], (size_t)(eq - e->map[k])));
+			json_put_string(out, pair_identifier(a, e->map[k]));
 			buf_puts(out, ", \"columnName\": ");
 			json_put_string(out, column);
 			buf_putc(out, '}');
@@ -318,11 +325,11 @@ table_facts_assets(struct arena *a, const struct table_facts *f, const struct tp
 		json_put_string(out, e->entity);
 		buf_puts(out, ": [{");
 		for (unsigned k = 0, npairs = 0; k < e->map_count; k++) {
-			const char *eq = strchr(e->map[k], '='), *column = eq + 1;
+			const char *column = strchr(e->map[k], '=') + 1;
 			if (k && !table_facts_has(f, src, column))
 				continue;
 			buf_puts(out, npairs++ ? ", " : "");
-			json_put_string(out, arena_strndup(a, e->map[k], (size_t)(eq - e->map[k])));
+			json_put_string(out, pair_identifier(a, e->map[k]));
 			buf_puts(out, ": ");
 			json_put_string(out, column);
 		}
