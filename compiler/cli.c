@@ -181,10 +181,16 @@ cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("sigmacc: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'sigmacc --help'.\n", stderr);
+	struct buf msg = {0}, out = {0};
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* the message quotes arguments and project-file values: no control character raw */
+	buf_puts(&out, "sigmacc: ");
+	files_put_bytes(&out, msg.data ? msg.data : "", msg.len);
+	buf_puts(&out, "\nTry 'sigmacc --help'.\n");
+	fputs(out.data, stderr);
+	buf_free(&msg);
+	buf_free(&out);
 	return 2;
 }
 

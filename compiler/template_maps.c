@@ -8,6 +8,7 @@
  * keys it does not name keep the template's mapping.
  */
 #include "template_impl.h"
+#include "files.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -101,8 +102,12 @@ check_pairs(struct arena *a, const struct template *t, const struct tpl_option *
 				  : !listed(values, p + c + 1, k - c - 1)
 				  ? arena_printf(a, "maps to none of %s", values) : NULL;
 		if (why) {
-			buf_printf(err, "sigmacc: -O %s=%s: format %s/%s: '%.*s' %s\n", op->name, value,
-				   t->target, t->format, (int)k, p, why);
+			/* a project file's bytes: no control character raw */
+			buf_printf(err, "sigmacc: -O %s=", op->name);
+			files_put_name(err, value);
+			buf_printf(err, ": format %s/%s: '", t->target, t->format);
+			files_put_bytes(err, p, k);
+			buf_printf(err, "' %s\n", why);
 			return false;
 		}
 		p += k + (p[k] == ',');

@@ -6,6 +6,7 @@
  * ISO 8601, cron, upper case).
  */
 #include "template_impl.h"
+#include "files.h"
 
 #include <ctype.h>
 #include <regex.h>
@@ -140,9 +141,10 @@ template_check_options(const struct template *t, const struct options *o, struct
 			continue;
 		bool span = !strcmp(op->type, "span");
 		if (span ? !template_span_seconds(v) : !one_of(op->type, v)) {
-			buf_printf(err, "sigmacc: -O %s=%s: format %s/%s takes %s\n", op->name, v,
-				   t->target, t->format, span ? "a time span (a number and s, m, h "
-				   "or d: 30m)" : op->type);
+			buf_printf(err, "sigmacc: -O %s=", op->name);
+			files_put_name(err, v);	/* a project file's bytes: no control character raw */
+			buf_printf(err, ": format %s/%s takes %s\n", t->target, t->format, span ?
+				   "a time span (a number and s, m, h or d: 30m)" : op->type);
 			return false;
 		}
 	}

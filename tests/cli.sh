@@ -11,7 +11,7 @@ proc=rules/proc_creation_win_web_service_c2.yml
 
 . "$(dirname "$0")/tap.sh"
 
-echo "1..41"
+echo "1..42"
 t "convert: a good rule gives its query and exit 0" '
 	run 0 convert -t kql --vars '$vars' '$net' &&
 	has "$tmp/stdout" "DeviceNetworkEvents" && [ ! -s "$tmp/stderr" ]'
@@ -199,6 +199,18 @@ t "YARA-L: a flag column named like a field's outcome variable is refused, not w
 	has "$tmp/stderr" "clash.yml:7:9: error: rule '"'"'Outcome clash'"'"': two of this rule'"'"'s fields or flag columns would both be the outcome variable \$target_process_command_line (target yaral)" &&
 	sed "s/flags: {target_process_command_line: sel}/flags: {whoami: sel}/" "$tmp/clash.yml" >"$tmp/ok.yml" &&
 	run 0 convert -t yaral "$tmp/ok.yml" && has "$tmp/stdout" "\$target_process_command_line = \$e.target.process.command_line"'
+t "option values from a project file or -O are quoted with their control characters escaped" '
+	mkdir -p "$tmp/pj/rules" && cp '$proc' "$tmp/pj/rules/" &&
+	printf "%s\n" "rules: [rules]" "output_dir: gen" "outputs:" \
+		"  - {name: s, target: kql, format: sentinel-rule, interval: \"1\\e h\"}" >"$tmp/pj/sigmacc.yml" &&
+	(cd "$tmp/pj" && "$bin" build >"$tmp/stdout" 2>"$tmp/stderr"; [ $? = 2 ]) &&
+	has "$tmp/stderr" "sigmacc: -O interval=1\\x1b h: format kql/sentinel-rule takes a time span" &&
+	sed -i "s/interval: \"1.e h\"/severity: {critical: \"Hi\\\\egh\"}/" "$tmp/pj/sigmacc.yml" &&
+	(cd "$tmp/pj" && "$bin" build >"$tmp/stdout" 2>>"$tmp/stderr"; [ $? = 2 ]) &&
+	has "$tmp/stderr" "sigmacc: -O severity=critical:Hi\\x1bgh: format kql/sentinel-rule: '"'"'critical:Hi\\x1bgh'"'"' maps to none of" &&
+	run 2 convert -t kql -O "$(printf "kql\033x=1")" '$proc' &&
+	has "$tmp/stderr" "sigmacc: unknown option -O kql\\x1bx for target kql" &&
+	! grep -q "$(printf "\033")" "$tmp/stderr"'
 t "-o never overwrites an input rule; a run that compiles nothing writes no file" '
 	cp '$net' "$tmp/in.yml" && cp "$tmp/in.yml" "$tmp/in.orig" &&
 	run 2 convert -t kql --vars '$vars' -o "$tmp/in.yml" "$tmp/in.yml" &&
