@@ -4,15 +4,35 @@
  * no YAML aliases (the formats are small and written by hand).
  */
 #include "config.h"
+#include "base.h"
+#include "files.h"
 
 #include <stdio.h>
+
+void
+config_say(const char *path, const char *fmt, va_list args)
+{
+	struct buf msg = {0}, out = {0};
+	buf_vprintf(&msg, fmt, args);
+	size_t n = msg.len;
+	if (n && msg.data[n - 1] == '\n')
+		n--;
+	/* libcyaml quotes the file's keys and values: no control character raw */
+	buf_puts(&out, "sigmacc: ");
+	files_put_name(&out, path);
+	buf_puts(&out, ": ");
+	files_put_bytes(&out, msg.data ? msg.data : "", n);
+	buf_putc(&out, '\n');
+	fputs(out.data, stderr);
+	buf_free(&msg);
+	buf_free(&out);
+}
 
 static void
 config_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
 {
 	(void)level;
-	fprintf(stderr, "sigmacc: %s: ", (const char *)ctx);
-	vfprintf(stderr, fmt, args);
+	config_say((const char *)ctx, fmt, args);
 }
 
 cyaml_config_t

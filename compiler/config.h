@@ -3,8 +3,16 @@
 #define SIGMACC_CONFIG_H
 
 #include <cyaml/cyaml.h>
+#include <stdarg.h>
+#include <stdbool.h>
 
 /* Loader settings whose messages name path. */
 cyaml_config_t config_for(const char *path);
+/* One libcyaml message (fmt, args) as "sigmacc: PATH: MESSAGE\n" on stderr, its
+ * control characters escaped. */
+void config_say(const char *path, const char *fmt, va_list args);
+/* False after a positioned error when a value of the YAML file at path holds a
+ * control character (what names the file in the message); config_scan.c. */
+bool config_scan(const char *path, const char *what);
 
 #endif

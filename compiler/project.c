@@ -426,8 +426,11 @@ load_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
 	(void)level;
 	struct load_log *l = ctx;
 	char msg[512];
+	va_list again;
+	va_copy(again, args);
 	vsnprintf(msg, sizeof(msg), fmt, args);
-	fprintf(stderr, "sigmacc: %s: %s", l->path, msg);
+	config_say(l->path, fmt, again);
+	va_end(again);
 	if (strstr(msg, "Unexpected key"))
 		l->state = 1;
 	else if (l->state == 1 && strstr(msg, "in mapping field"))	/* the key's mapping */
@@ -443,6 +446,8 @@ project_load(struct project *p, const char *path, const char *templates)
 	cyaml_config_t cfg = config_for(path);
 	cfg.log_fn = load_log;
 	cfg.log_ctx = &log;
+	if (!config_scan(path, "the project file"))
+		return false;
 	cyaml_err_t e = cyaml_load_file(path, &cfg, &project_schema, (cyaml_data_t **)&f, NULL);
 	if (e != CYAML_OK) {
 		fprintf(stderr, "sigmacc: %s: %s\n", path, cyaml_strerror(e));

@@ -199,14 +199,16 @@ t "YARA-L: a flag column named like a field's outcome variable is refused, not w
 	has "$tmp/stderr" "clash.yml:7:9: error: rule '"'"'Outcome clash'"'"': two of this rule'"'"'s fields or flag columns would both be the outcome variable \$target_process_command_line (target yaral)" &&
 	sed "s/flags: {target_process_command_line: sel}/flags: {whoami: sel}/" "$tmp/clash.yml" >"$tmp/ok.yml" &&
 	run 0 convert -t yaral "$tmp/ok.yml" && has "$tmp/stdout" "\$target_process_command_line = \$e.target.process.command_line"'
-t "option values from a project file or -O are quoted with their control characters escaped" '
+t "a control character in a project file value is refused at its position; -O values are quoted escaped" '
 	mkdir -p "$tmp/pj/rules" && cp '$proc' "$tmp/pj/rules/" &&
 	printf "%s\n" "rules: [rules]" "output_dir: gen" "outputs:" \
 		"  - {name: s, target: kql, format: sentinel-rule, interval: \"1\\e h\"}" >"$tmp/pj/sigmacc.yml" &&
-	(cd "$tmp/pj" && "$bin" build >"$tmp/stdout" 2>"$tmp/stderr"; [ $? = 2 ]) &&
-	has "$tmp/stderr" "sigmacc: -O interval=1\\x1b h: format kql/sentinel-rule takes a time span" &&
-	sed -i "s/interval: \"1.e h\"/severity: {critical: \"Hi\\\\egh\"}/" "$tmp/pj/sigmacc.yml" &&
-	(cd "$tmp/pj" && "$bin" build >"$tmp/stdout" 2>>"$tmp/stderr"; [ $? = 2 ]) &&
+	(cd "$tmp/pj" && "$bin" build >"$tmp/stdout" 2>"$tmp/stderr"; [ $? = 2 ]) && [ ! -e "$tmp/pj/gen" ] &&
+	has "$tmp/stderr" "sigmacc.yml:4:61: error: a control character (\\x1b) in a value: the project file takes none" &&
+	[ "$(wc -l <"$tmp/stderr")" = 3 ] && [ "$(sed -n 3p "$tmp/stderr")" = "$(printf "%65s" "^")" ] &&
+	run 2 convert -t kql -f sentinel-rule -O "$(printf "interval=1\033h")" '$proc' &&
+	has "$tmp/stderr" "sigmacc: -O interval=1\\x1bh: format kql/sentinel-rule takes a time span" &&
+	run 2 convert -t kql -f sentinel-rule -O "$(printf "severity=critical:Hi\033gh")" '$proc' &&
 	has "$tmp/stderr" "sigmacc: -O severity=critical:Hi\\x1bgh: format kql/sentinel-rule: '"'"'critical:Hi\\x1bgh'"'"' maps to none of" &&
 	run 2 convert -t kql -O "$(printf "kql\033x=1")" '$proc' &&
 	has "$tmp/stderr" "sigmacc: unknown option -O kql\\x1bx for target kql" &&
