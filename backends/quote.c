@@ -42,29 +42,27 @@ quote_check(const struct quoting *q, const char *s, size_t n)
 	return n;
 }
 
-/* One bit per byte value: marks[c >> 6] >> (c & 63) & 1. */
-static void
-mark_chars(uint64_t marks[4], const char *chars)
-{
-	for (const char *p = chars; p && *p; p++)
-		marks[(unsigned char)*p >> 6] |= 1ull << ((unsigned char)*p & 63);
-}
+/*
+ * What quote_write needs of q, found once per literal: one byte per byte value,
+ * nonzero where the byte needs more than itself (control characters, the
+ * literal's escape character and quote, q->special), and the delimiters'
+ * lengths. A table lookup per byte is the cheapest test on the per-value path.
+ */
+struct quote_plan {
+	unsigned char marks[256];
+	size_t open, close;
+};
 
-static bool
-marked(const uint64_t marks[4], char c)
-{
-	return marks[(unsigned char)c >> 6] >> ((unsigned char)c & 63) & 1;
-}
-
-/* The bytes that need more than themselves: control characters, the literal's
- * escape character and quote (q->special). */
 static void
-mark_special(uint64_t marks[4], const struct quoting *q)
+plan_init(struct quote_plan *pl, const struct quoting *q)
 {
-	marks[0] = 0xffffffffu;	/* 0x00-0x1f */
-	marks[1] = 1ull << 63;	/* 0x7f */
-	marks[2] = marks[3] = 0;
-	mark_chars(marks, q->special);
+	memset(pl->marks, 0, sizeof(pl->marks));
+	memset(pl->marks, 1, 0x20);	/* 0x00-0x1f */
+	pl->marks[0x7f] = 1;
+	for (const char *p = q->special; p && *p; p++)
+		pl->marks[(unsigned char)*p] = 1;
+	pl->open = strlen(q->open);
+	pl->close = strlen(q->close);
 }
 
 /* How a marked byte is written: *w, k bytes (ctl is room for a control form). */
@@ -95,16 +93,19 @@ marked_form(const struct quoting *q, unsigned char c, char two[2], char ctl[16],
  * literal is written straight into memory of its size: no heap buffer each.
  */
 static size_t
-quote_measure(const struct quoting *q, const uint64_t marks[4], const char *s, size_t n,
+quote_measure(const struct quoting *q, const struct quote_plan *pl, const char *s, size_t n,
 	      size_t *len)
 {
 	size_t extra = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!marked(marks, (char)c))
+		if (!pl->marks[c])
 			continue;
-		if (quote_is_control((char)c) && !quote_named(q, c) &&
-		    (!q->control || (c == 0 && !q->nul)))
+		if (!quote_is_control((char)c)) {
+			extra++;	/* escaped or doubled: two bytes */
+			continue;
+		}
+		if (!quote_named(q, c) && (!q->control || (c == 0 && !q->nul)))
 			return i;
 		char two[2], ctl[16];
 		const char *w;
@@ -112,54 +113,50 @@ quote_measure(const struct quoting *q, const uint64_t marks[4], const char *s, s
 		marked_form(q, c, two, ctl, &w, &k);
 		extra += k - 1;
 	}
-	*len = strlen(q->open) + n + extra + strlen(q->close);
+	*len = pl->open + n + extra + pl->close;
 	return n;
 }
 
 /* Writes s, measured by quote_measure, as q's literal to out. */
 static void
-quote_write(char *out, const struct quoting *q, const uint64_t marks[4], const char *s, size_t n)
+quote_write(char *out, const struct quoting *q, const struct quote_plan *pl, const char *s,
+	    size_t n)
 {
-	size_t len = strlen(q->open);
-	memcpy(out, q->open, len);
+	memcpy(out, q->open, pl->open);
+	char *w = out + pl->open;
 	for (size_t i = 0; i < n; i++) {
-		size_t run = i;	/* copy a run of plain bytes at once */
-		while (run < n && !marked(marks, s[run]))
-			run++;
-		if (run > i) {
-			memcpy(out + len, s + i, run - i);
-			len += run - i;
-			i = run;
-			if (i == n)
-				break;
+		unsigned char c = (unsigned char)s[i];
+		if (!pl->marks[c]) {	/* most bytes: a byte loop beats a memcpy per short run */
+			*w++ = (char)c;
+			continue;
 		}
 		char two[2], ctl[16];
-		const char *w;
+		const char *f;
 		size_t k;
-		marked_form(q, (unsigned char)s[i], two, ctl, &w, &k);
-		memcpy(out + len, w, k);
-		len += k;
+		marked_form(q, c, two, ctl, &f, &k);
+		memcpy(w, f, k);
+		w += k;
 	}
-	memcpy(out + len, q->close, strlen(q->close));
+	memcpy(w, q->close, pl->close);
 }
 
-/* Can q's literal hold s? Then its marks and *len for quote_write. */
+/* Can q's literal hold s? Then its plan and *len for quote_write. */
 static bool
-quote_plan(const struct quoting *q, const char *s, size_t n, uint64_t marks[4], size_t *len)
+quote_plan(const struct quoting *q, const char *s, size_t n, struct quote_plan *pl, size_t *len)
 {
-	mark_special(marks, q);
-	return quote_measure(q, marks, s, n, len) == n;
+	plan_init(pl, q);
+	return quote_measure(q, pl, s, n, len) == n;
 }
 
 bool
 quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 {
-	uint64_t marks[4];
+	struct quote_plan pl;
 	size_t len;
-	if (!quote_plan(q, s, n, marks, &len))
+	if (!quote_plan(q, s, n, &pl, &len))
 		return false;
 	buf_reserve(out, len);
-	quote_write(out->data + out->len, q, marks, s, n);
+	quote_write(out->data + out->len, q, &pl, s, n);
 	out->len += len;
 	out->data[out->len] = '\0';
 	return true;
@@ -168,40 +165,75 @@ quote_put(struct buf *out, const struct quoting *q, const char *s, size_t n)
 const char *
 quote_str(struct arena *a, const struct quoting *q, const char *s, size_t n)
 {
-	uint64_t marks[4];
+	struct quote_plan pl;
 	size_t len;
-	if (!quote_plan(q, s, n, marks, &len))
+	if (!quote_plan(q, s, n, &pl, &len))
 		return NULL;
 	char *r = arena_alloc_raw(a, len + 1);
-	quote_write(r, q, marks, s, n);
+	quote_write(r, q, &pl, s, n);
 	r[len] = '\0';
 	return r;
+}
+
+/* quote_regex's flags of a byte (several may hold). */
+enum {
+	RE_ESCAPE = 1,	/* q->escape: an escape pair starts */
+	RE_CONTROL = 2,	/* a control character or one of q->hex: the control form */
+	RE_SPECIAL = 4,	/* written after the escape character */
+};
+
+/* The control form of c; then room again for two bytes per byte left and the close. */
+static void
+regex_control(struct buf *out, const struct quoting *q, unsigned char c, size_t room)
+{
+	out->data[out->len] = '\0';
+	buf_printf(out, q->control, c);
+	buf_reserve(out, room);
 }
 
 void
 quote_regex(struct buf *out, const struct quoting *q, const char *re, size_t n)
 {
-	uint64_t hex[4] = {0}, special[4] = {0};
-	mark_chars(hex, q->hex);
-	mark_chars(special, q->special);
+	unsigned char cls[256] = {0};
+	for (const char *p = q->special; p && *p; p++)
+		cls[(unsigned char)*p] |= RE_SPECIAL;
+	for (const char *p = q->hex; p && *p; p++)
+		cls[(unsigned char)*p] |= RE_CONTROL;
+	for (int c = 0; c < 0x20; c++)
+		cls[c] |= RE_CONTROL;
+	cls[0x7f] |= RE_CONTROL;
+	cls[(unsigned char)q->escape] |= RE_ESCAPE;
+	size_t close = strlen(q->close);
 	buf_puts(out, q->open);
+	/* every byte but a control form takes at most two: room for those once */
+	buf_reserve(out, 2 * n + close);
 	for (size_t i = 0; i < n; i++) {
-		bool pair = re[i] == q->escape && i + 1 < n;
-		char c = pair ? re[i + 1] : re[i];
-		if (pair && quote_is_control(c))
-			continue;	/* an escaped control character is that character */
-		if (quote_is_control(c) || (c && marked(hex, c))) {
-			buf_printf(out, q->control, (unsigned char)c);
-		} else if (pair) {
-			buf_putc(out, re[i]);
-			buf_putc(out, c);
-		} else {
-			if (c && marked(special, c))
-				buf_putc(out, q->escape);
-			buf_putc(out, c);
+		unsigned char c = (unsigned char)re[i];
+		unsigned f = cls[c];
+		if (!f) {
+			out->data[out->len++] = (char)c;
+			continue;
 		}
-		i += pair;
+		if ((f & RE_ESCAPE) && i + 1 < n) {
+			c = (unsigned char)re[i + 1];
+			if (quote_is_control((char)c))
+				continue;	/* an escaped control character is that character */
+			if (cls[c] & RE_CONTROL) {
+				regex_control(out, q, c, 2 * (n - i) + close);
+			} else {
+				out->data[out->len++] = re[i];
+				out->data[out->len++] = (char)c;
+			}
+			i++;
+		} else if (f & RE_CONTROL) {
+			regex_control(out, q, c, 2 * (n - i) + close);
+		} else {
+			if (f & RE_SPECIAL)
+				out->data[out->len++] = q->escape;
+			out->data[out->len++] = (char)c;
+		}
 	}
+	out->data[out->len] = '\0';
 	buf_puts(out, q->close);
 }
 
