@@ -237,6 +237,9 @@ struct emitter {
 	const char *format;	/* "default" or one of the backend's formats */
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
 	struct query_sections *sections;	/* the query's other sections (NULL: unwanted) */
+	/* Two buffers the regex of every value is built in, emptied and reused rather than
+	 * allocated per value (NULL: the emitter has none; local ones are used). */
+	struct buf *scratch;
 };
 
 struct format {

@@ -342,12 +342,16 @@ emit_query_sections(struct arena *a, struct diag *d, const struct backend *be,
 		    const struct query *q, bool compact, const char *format, struct buf *out,
 		    struct query_sections *sections)
 {
+	struct buf scratch[2] = {{0}};
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
-			     .format = format ? format : "default", .sections = sections};
+			     .format = format ? format : "default", .sections = sections,
+			     .scratch = scratch};
 	size_t start = out->len;
 	if (sections)
 		sections->n = 0;
 	bool ok = emit_names(&em) && be->query(&em);
+	buf_free(&scratch[0]);
+	buf_free(&scratch[1]);
 	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
 		ok = diag_error(d, q->meta.pos, "the %s query of this rule would be larger than %d MiB, "
 				"the limit per rule and target", be->name, RULE_MAX_OUTPUT_BYTES >> 20);

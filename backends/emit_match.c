@@ -334,6 +334,33 @@ emit_glob_text(struct emitter *em, const struct pattern *p, size_t *n)
 	return glob_text(em, p, n);
 }
 
+/* pattern_regex for the targets' own regex dialect, built in body and re. */
+static const char *
+regex_atom(struct emitter *em, const struct match *m, struct buf *body, struct buf *re,
+	   const struct pattern *p, unsigned shape, const char *f)
+{
+	const struct syntax *sx = em->be->syntax;
+	bool dot = emit_pattern_regex(body, p, sx->re_metas);
+	size_t from = shape & SHAPE_OPEN_HEAD ? 1 : 0;
+	size_t n = body->len - from - (shape & SHAPE_OPEN_TAIL ? 1 : 0);
+	bool icase = !m->cased && !sx->re_case_op;
+	const char *flags = icase && dot ? "is" : icase ? "i" : dot ? "s" : "";
+	if (*flags && !sx->re_flags_after) {	/* no printf: one per value, on every target */
+		buf_puts(re, "(?");
+		buf_puts(re, flags);
+		buf_putc(re, ')');
+	}
+	if (sx->re_body)
+		quote_regex(re, sx->re_body, body->data + from, n);
+	else
+		buf_putn(re, body->data + from, n);
+	const char *q = regex_flags_after(em, quote_str(em->a, sx->re_quote, re->data, re->len),
+					  flags);
+	if (!q)
+		refuse_value(em, m, "regex", re->data, re->len);
+	return q ? emit_fill(em, sx->re_op[m->cased], f, q) : NULL;
+}
+
 /* The regex comparison of a wildcard value (targets.md §0.3), cut by the class's shape. */
 static const char *
 pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p, unsigned shape,
@@ -347,36 +374,25 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 		lp = (struct pattern){&one, 1};
 		p = &lp;
 	}
-	struct buf body = {0}, re = {0};
+	struct buf own[2] = {{0}}, *sb = em->scratch ? em->scratch : own;
+	struct buf *body = &sb[0], *re = &sb[1];
+	buf_clear(body);
+	buf_clear(re);
+	const char *q;
 	if (sx->re_pattern) {	/* another dialect: whole-value, case by the operator */
-		sx->re_pattern(&body, p);
-		const char *r = quote_str(em->a, sx->re_quote, body.data ? body.data : "", body.len);
-		if (!r)
-			refuse_value(em, m, "value", body.data, body.len);
-		buf_free(&body);
-		return r ? emit_fill(em, sx->re_op[m->cased], f, r) : NULL;
+		sx->re_pattern(body, p);
+		q = quote_str(em->a, sx->re_quote, body->data ? body->data : "", body->len);
+		if (!q)
+			refuse_value(em, m, "value", body->data, body->len);
+		q = q ? emit_fill(em, sx->re_op[m->cased], f, q) : NULL;
+	} else {
+		q = regex_atom(em, m, body, re, p, shape, f);
 	}
-	bool dot = emit_pattern_regex(&body, p, sx->re_metas);
-	size_t from = shape & SHAPE_OPEN_HEAD ? 1 : 0;
-	size_t n = body.len - from - (shape & SHAPE_OPEN_TAIL ? 1 : 0);
-	bool icase = !m->cased && !sx->re_case_op;
-	const char *flags = icase && dot ? "is" : icase ? "i" : dot ? "s" : "";
-	if (*flags && !sx->re_flags_after) {	/* no printf: one per value, on every target */
-		buf_puts(&re, "(?");
-		buf_puts(&re, flags);
-		buf_putc(&re, ')');
+	if (!em->scratch) {
+		buf_free(body);
+		buf_free(re);
 	}
-	if (sx->re_body)
-		quote_regex(&re, sx->re_body, body.data + from, n);
-	else
-		buf_putn(&re, body.data + from, n);
-	const char *q = regex_flags_after(em, quote_str(em->a, sx->re_quote, re.data, re.len),
-					  flags);
-	if (!q)
-		refuse_value(em, m, "regex", re.data, re.len);
-	buf_free(&body);
-	buf_free(&re);
-	return q ? emit_fill(em, sx->re_op[m->cased], f, q) : NULL;
+	return q;
 }
 
 const char *
