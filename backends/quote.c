@@ -51,6 +51,7 @@ quote_check(const struct quoting *q, const char *s, size_t n)
 struct quote_plan {
 	unsigned char marks[256];
 	size_t open, close;
+	size_t first;	/* the first marked byte of the text measured (its length: none) */
 };
 
 static void
@@ -93,11 +94,15 @@ marked_form(const struct quoting *q, unsigned char c, char two[2], char ctl[16],
  * literal is written straight into memory of its size: no heap buffer each.
  */
 static size_t
-quote_measure(const struct quoting *q, const struct quote_plan *pl, const char *s, size_t n,
+quote_measure(const struct quoting *q, struct quote_plan *pl, const char *s, size_t n,
 	      size_t *len)
 {
 	size_t extra = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	while (i < n && !pl->marks[(unsigned char)s[i]])
+		i++;
+	pl->first = i;
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (!pl->marks[c])
 			continue;
@@ -124,7 +129,11 @@ quote_write(char *out, const struct quoting *q, const struct quote_plan *pl, con
 {
 	memcpy(out, q->open, pl->open);
 	char *w = out + pl->open;
-	for (size_t i = 0; i < n; i++) {
+	/* most literals have no marked byte at all: up to the first one, a copy */
+	if (pl->first)
+		memcpy(w, s, pl->first);
+	w += pl->first;
+	for (size_t i = pl->first; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (!pl->marks[c]) {	/* most bytes: a byte loop beats a memcpy per short run */
 			*w++ = (char)c;
