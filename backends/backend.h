@@ -237,10 +237,13 @@ struct emitter {
 	const char *format;	/* "default" or one of the backend's formats */
 	int negated;		/* enclosing NOTs of the match being written (null guards) */
 	struct query_sections *sections;	/* the query's other sections (NULL: unwanted) */
-	/* Two buffers the regex of every value is built in, emptied and reused rather than
-	 * allocated per value (NULL: the emitter has none; local ones are used). */
+	/* Buffers the regex of every value and every field name are built in, emptied and
+	 * reused rather than allocated each (NULL: the emitter has none; local ones are
+	 * used). EMIT_SCRATCH_N of them, by use. */
 	struct buf *scratch;
 };
+
+enum { EMIT_SCRATCH_BODY, EMIT_SCRATCH_RE, EMIT_SCRATCH_IDENT, EMIT_SCRATCH_N };
 
 struct format {
 	const char *name;		/* -f NAME */

@@ -342,7 +342,7 @@ emit_query_sections(struct arena *a, struct diag *d, const struct backend *be,
 		    const struct query *q, bool compact, const char *format, struct buf *out,
 		    struct query_sections *sections)
 {
-	struct buf scratch[2] = {{0}};
+	struct buf scratch[EMIT_SCRATCH_N] = {{0}};
 	struct emitter em = {.a = a, .d = d, .out = out, .be = be, .q = q, .compact = compact,
 			     .format = format ? format : "default", .sections = sections,
 			     .scratch = scratch};
@@ -350,8 +350,8 @@ emit_query_sections(struct arena *a, struct diag *d, const struct backend *be,
 	if (sections)
 		sections->n = 0;
 	bool ok = emit_names(&em) && be->query(&em);
-	buf_free(&scratch[0]);
-	buf_free(&scratch[1]);
+	for (int i = 0; i < EMIT_SCRATCH_N; i++)
+		buf_free(&scratch[i]);
 	if (ok && out->len - start > RULE_MAX_OUTPUT_BYTES)
 		ok = diag_error(d, q->meta.pos, "the %s query of this rule would be larger than %d MiB, "
 				"the limit per rule and target", be->name, RULE_MAX_OUTPUT_BYTES >> 20);

@@ -10,6 +10,7 @@
  */
 #include "backend.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -53,10 +54,15 @@ emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v)
 static bool
 name_reserved(const struct syntax *sx, const char *s, size_t n)
 {
+	if (!n)
+		return false;
+	/* the first letter first: most words differ there, and it spares a strlen each */
+	char c = sx->reserved_caseless ? (char)tolower((unsigned char)s[0]) : s[0];
 	for (int i = 0; sx->reserved && sx->reserved[i]; i++) {
 		const char *w = sx->reserved[i];
-		if (strlen(w) == n && !(sx->reserved_caseless ? strncasecmp(w, s, n)
-							       : strncmp(w, s, n)))
+		char wc = sx->reserved_caseless ? (char)tolower((unsigned char)w[0]) : w[0];
+		if (wc == c && strlen(w) == n &&
+		    !(sx->reserved_caseless ? strncasecmp(w, s, n) : strncmp(w, s, n)))
 			return true;
 	}
 	return false;
@@ -113,21 +119,22 @@ emit_ident(struct emitter *em, const char *name)
 	for (int i = 0; sx->name_extends && i < em->q->nextends; i++)
 		if (!strcmp(em->q->extends[i].name, name))
 			return em->q->extends[i].expr;
-	struct buf b = {0};
+	struct buf own = {0}, *b = em->scratch ? &em->scratch[EMIT_SCRATCH_IDENT] : &own;
+	buf_clear(b);
 	const char *seg = name;
 	for (;;) {
 		/* a path splits at a dot between two non-empty segments */
 		const char *dot = sx->name_segments ? strchr(seg, '.') : NULL;
 		size_t n = dot && dot != seg && dot[1] ? (size_t)(dot - seg) : strlen(seg);
 		if (seg != name)
-			buf_putc(&b, '.');
-		name_put(&b, sx, seg, n);
+			buf_putc(b, '.');
+		name_put(b, sx, seg, n);
 		if (seg[n] == '\0')
 			break;
 		seg += n + 1;
 	}
-	const char *r = arena_strndup(em->a, b.data ? b.data : "", b.len);
-	buf_free(&b);
+	const char *r = arena_strndup(em->a, b->data ? b->data : "", b->len);
+	buf_free(&own);
 	return r;
 }
 
@@ -375,7 +382,7 @@ pattern_regex(struct emitter *em, const struct match *m, const struct pattern *p
 		p = &lp;
 	}
 	struct buf own[2] = {{0}}, *sb = em->scratch ? em->scratch : own;
-	struct buf *body = &sb[0], *re = &sb[1];
+	struct buf *body = &sb[EMIT_SCRATCH_BODY], *re = &sb[EMIT_SCRATCH_RE];
 	buf_clear(body);
 	buf_clear(re);
 	const char *q;
