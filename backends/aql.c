@@ -162,7 +162,8 @@ aql_query(struct emitter *em)
 		buf_puts(out, "SELECT *");
 		for (int i = 0; i < q->nproject; i++) {
 			const char *col = emit_ident(em, q->project[i]);
-			buf_printf(out, ", %s", col);
+			buf_puts(out, ", ");
+			buf_puts(out, col);
 			/* a computed column keeps its Sigma name */
 			for (int k = 0; k < q->nextends; k++)
 				if (!strcmp(q->extends[k].name, q->project[i]))
@@ -176,7 +177,8 @@ aql_query(struct emitter *em)
 			emit_newline(em, 0);
 		else
 			buf_putc(out, ' ');
-		buf_printf(out, "FROM %s", from);
+		buf_puts(out, "FROM ");
+		buf_puts(out, from);
 		emit_newline(em, 0);
 		buf_puts(out, "WHERE ");
 	}

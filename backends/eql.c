@@ -44,21 +44,22 @@ eql_string(struct emitter *em, const char *s, size_t n)
 static bool
 eql_nul(struct emitter *em, const struct match *m)
 {
+	const char *nul = NULL;
+	for (int i = 0; !nul && i < m->nvals; i++) {
+		const struct mval *v = &m->vals[i];
+		for (int k = 0; !nul && m->op == MATCH_STR && k < v->pat.nsegs; k++) {
+			const struct seg *g = &v->pat.segs[k];
+			nul = g->kind == SEG_TEXT ? memchr(g->text, '\0', g->len) : NULL;
+		}
+		if (!nul && m->op == MATCH_RE)
+			nul = memchr(v->text, '\0', v->len);
+	}
+	if (!nul)
+		return true;
+	/* the message's words only for a refusal: this runs for every match */
 	const char *what = arena_printf(em->a, "value of field '%s'",
 					m->sigma_field ? m->sigma_field : "*");
-	for (int i = 0; i < m->nvals; i++) {
-		const struct mval *v = &m->vals[i];
-		for (int k = 0; m->op == MATCH_STR && k < v->pat.nsegs; k++) {
-			const struct seg *g = &v->pat.segs[k];
-			const char *nul = g->kind == SEG_TEXT ? memchr(g->text, '\0', g->len) : NULL;
-			if (nul)
-				return emit_refuse_control(em, m->pos, what, nul, 1);
-		}
-		const char *nul = m->op == MATCH_RE ? memchr(v->text, '\0', v->len) : NULL;
-		if (nul)
-			return emit_refuse_control(em, m->pos, what, nul, 1);
-	}
-	return true;
+	return emit_refuse_control(em, m->pos, what, nul, 1);
 }
 
 /* ---- matches ------------------------------------------------------------------------------ */
@@ -207,7 +208,8 @@ eql_query(struct emitter *em)
 {
 	const struct query *q = em->q;
 	const struct selection *s = q->select;
-	buf_printf(em->out, "%s where ", s && s->from ? s->from : "any");
+	buf_puts(em->out, s && s->from ? s->from : "any");
+	buf_puts(em->out, " where ");
 	const char *cond = NULL;
 	if (s && s->where_count && !(cond = emit_selection(em, &eql_select, s->where,
 							   s->where_count)))

@@ -127,8 +127,10 @@ kql_query(struct emitter *em)
 								   s->where_count))))
 		return false;
 	buf_puts(out, table);
-	if (where)	/* `DeviceFileEvents | where ActionType == "FileCreated"` */
-		buf_printf(out, " | where %s", where);
+	if (where) {	/* `DeviceFileEvents | where ActionType == "FileCreated"` */
+		buf_puts(out, " | where ");
+		buf_puts(out, where);
+	}
 	for (int i = 0; i < q->nextends; i++) {
 		emit_newline(em, 0);
 		buf_printf(out, "| extend %s = %s", emit_ident(em, q->extends[i].name),

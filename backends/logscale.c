@@ -128,7 +128,7 @@ logscale_exact_term(struct emitter *em, const struct match *m, const char *f, st
 {
 	const char *q = logscale_quote(em, lit.text, lit.len);
 	if (q && (m->cased || logscale_caseless(lit.text, lit.len)))
-		return arena_printf(em->a, "%s=%s", f, q);
+		return arena_cat(em->a, (const char *const[]){f, "=", q}, 3);
 	return emit_pattern_re(em, m, &(struct pattern){&lit, 1}, 0, f);
 }
 
@@ -197,8 +197,8 @@ match_string(struct emitter *em, const struct match *m, const char *field, struc
 		const char *q = vc == VCLASS_EXACT && dev == re ? logscale_quote(em, lit->text, lit->len)
 								: NULL;
 		if (!q) {
-			term_add(em, out, arena_printf(em->a, "%s=/%s/%s%s", f, dev, m->cased ? "" : "i",
-						       dot ? "d" : ""));
+			term_add(em, out, arena_cat(em->a, (const char *const[]){f, "=/", dev, "/",
+						    m->cased ? "" : "i", dot ? "d" : ""}, 6));
 			continue;
 		}
 		if (list < 0) {

@@ -185,7 +185,8 @@ sumo_query(struct emitter *em)
 	const char *table = emit_selection(em, &sumo_select, s->where, s->where_count);
 	if (!table)
 		return false;
-	buf_printf(em->out, "%s AND (", table);
+	buf_puts(em->out, table);
+	buf_puts(em->out, " AND (");
 	if (!em->compact)
 		emit_newline(em, 4);
 	if (!emit_expr(em, em->q->expr, 4))

@@ -24,7 +24,7 @@ yaral_udm_search(const struct emitter *em)
 static const char *
 yaral_field(struct emitter *em, const char *path)
 {
-	return arena_printf(em->a, "%s%s", yaral_udm_search(em) ? "" : "$e.", path);
+	return arena_cat(em->a, (const char *const[]){yaral_udm_search(em) ? "" : "$e.", path}, 2);
 }
 
 /*
@@ -205,7 +205,8 @@ yaral_hook(struct emitter *em, const struct match *m, struct terms *out)
 		/* value tests on a repeated field ask for some element; null/exists keep the field */
 		if (!yaral_repeated(em, m->model))
 			return HOOK_DECLINE;
-		return emit_hook_done(emit_match_at(em, m, arena_printf(em->a, "any %s", f), out));
+		return emit_hook_done(emit_match_at(em, m, arena_cat(em->a, (const char *const[]){"any ", f}, 2),
+							   out));
 	case MATCH_NUM:
 		return emit_hook_done(yaral_match_number(em, m, f, out));
 	case MATCH_NULL:
@@ -288,12 +289,16 @@ yaral_event_type(struct emitter *em)
 	}
 	if (ts.n > 1)
 		buf_putc(em->out, '(');
-	for (int i = 0; i < ts.n; i++)
-		buf_printf(em->out, "%s%s", i ? " or " : "", ts.v[i].head);
+	for (int i = 0; i < ts.n; i++) {
+		buf_puts(em->out, i ? " or " : "");
+		buf_puts(em->out, ts.v[i].head ? ts.v[i].head : "(null)");
+	}
 	if (ts.n > 1)
 		buf_putc(em->out, ')');
-	for (int i = 0; i < sel.n; i++)
-		buf_printf(em->out, "%s%s", i || ts.n ? " and " : "", sel.v[i].head);
+	for (int i = 0; i < sel.n; i++) {
+		buf_puts(em->out, i || ts.n ? " and " : "");
+		buf_puts(em->out, sel.v[i].head ? sel.v[i].head : "(null)");
+	}
 	return true;
 }
 
