@@ -97,13 +97,15 @@ scalar_type(const char *s, size_t len)
 	/* most values start with a letter no typed scalar starts with: skip the comparisons */
 	if (len && !strchr("~nNtTfF+-.0123456789", s[0]))
 		return SCALAR_STR;
-	if (len == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-	    !strcmp(s, "NULL"))
+	/* the null and bool words are at most 5 letters: longer texts ("filter", "false1") skip them */
+	bool word = len && strnlen(s, 6) <= 5;
+	if (len == 0 || (word && (!strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+				  !strcmp(s, "NULL"))))
 		return SCALAR_NULL;
 	if (strlen(s) != len)
 		return SCALAR_STR;
-	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") ||
-	    !strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+	if (word && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") ||
+		     !strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")))
 		return SCALAR_BOOL;
 	const char *d = (*s == '+' || *s == '-') ? s + 1 : s;
 	if (all_digits(d, "0123456789"))
