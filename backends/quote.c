@@ -32,7 +32,18 @@ quote_named(const struct quoting *q, unsigned char c)
 size_t
 quote_check(const struct quoting *q, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	/* eight bytes at a time while none is a control character (a byte below 0x20 or
+	 * DEL), as in most texts; the word that holds one is looked at byte by byte */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, del;
+		memcpy(&x, s + i, 8);
+		del = x ^ 0x7f7f7f7f7f7f7f7fu;
+		if (((x - 0x2020202020202020u) & ~x & 0x8080808080808080u) |
+		    ((del - 0x0101010101010101u) & ~del & 0x8080808080808080u))
+			break;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c >= 0x20 && c != 0x7f) || quote_named(q, c))
 			continue;

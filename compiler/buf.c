@@ -57,6 +57,8 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	/* format into the free room first: only text that does not fit is formatted twice */
 	va_list ap2;
 	va_copy(ap2, ap);
+	if (!b->data)
+		buf_reserve(b, 0);	/* a first text of up to 255 bytes is formatted once */
 	size_t room = b->cap - b->len;
 	int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? room : 0, fmt, ap);
 	if (n < 0) {	/* an encoding error: nothing appended */

@@ -66,6 +66,7 @@ static void
 diag_add(struct diag *d, enum diag_kind kind, struct pos pos, const char *fmt, va_list ap)
 {
 	struct buf b = {0};
+	buf_reserve(&b, 511);	/* room for most messages: formatted once */
 	if (d->context)
 		buf_puts(&b, d->context);
 	buf_vprintf(&b, fmt, ap);
@@ -154,11 +155,20 @@ put_text(struct buf *out, const char *s, enum text_form form)
 {
 	bool github = form == TEXT_GITHUB || form == TEXT_GITHUB_PROPERTY;
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	/* the printable ASCII bytes form writes as themselves: most of a message goes out
+	 * in runs of those */
+	unsigned char plain[0x80] = {0};
+	memset(plain + 0x20, 1, 0x7f - 0x20);
+	if (form == TEXT_JSON)
+		plain['"'] = plain['\\'] = 0;
+	if (github)
+		plain['%'] = 0;
+	if (form == TEXT_GITHUB_PROPERTY)
+		plain[':'] = plain[','] = 0;
 	while (p < end) {
-		/* a run of printable ASCII none of the forms escapes goes out in one piece */
+		/* a run of them goes out in one piece */
 		const unsigned char *run = p;
-		while (run < end && *run >= 0x20 && *run < 0x7f && *run != '"' && *run != '\\' &&
-		       *run != '%' && *run != ':' && *run != ',')
+		while (run < end && *run < 0x80 && plain[*run])
 			run++;
 		if (run > p) {
 			buf_putn(out, (const char *)p, (size_t)(run - p));
