@@ -82,6 +82,9 @@ push(struct builder *b, enum seg_kind kind, const char *text, size_t len)
 	VEC_PUSH(b->a, b->segs, b->n, b->cap, s);
 }
 
+/* The bytes value_parse looks at: the rest are text, tested with one lookup each. */
+static const bool value_special[256] = {['*'] = true, ['?'] = true, ['\\'] = true, ['%'] = true};
+
 struct pattern
 value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 {
@@ -90,8 +93,10 @@ value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 	bool plain = true;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		ends += c == '*' || c == '?' || c == '%';
-		plain &= c != '*' && c != '?' && c != '\\' && (c != '%' || !placeholders);
+		if (!value_special[(unsigned char)c])
+			continue;
+		ends += c != '\\';
+		plain &= c == '%' && !placeholders;
 	}
 	if (plain) {	/* most values: the one text segment is the value itself, not a copy */
 		struct seg *seg = arena_alloc_raw(a, sizeof(*seg));
@@ -104,6 +109,10 @@ value_parse(struct arena *a, const char *s, size_t len, bool placeholders)
 	b.segs = arena_alloc(a, sizeof(*b.segs) * (size_t)b.cap);
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+		if (!value_special[(unsigned char)c]) {
+			b.text[b.len++] = c;
+			continue;
+		}
 		if (c == '\\' && i + 1 < len) {
 			char n = s[i + 1];
 			if (n == '*' || n == '?' || n == '\\' || (placeholders && n == '%')) {
