@@ -182,14 +182,24 @@ attack_version(const struct attack_table *t)
 	return t->version;
 }
 
+/* snprintf(dst, size, "%s", s) for s of n bytes, without parsing a format (it runs for
+ * every tag): s cut to size - 1 bytes. */
+static void
+copy_cut(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 const struct attack_entry *
 attack_tactic(const struct attack_table *t, const char *short_name)
 {
-	const struct attack_entry *found = NULL;
-	for (size_t i = 0; i < t->ntactics; i++)
+	for (size_t i = t->ntactics; i-- > 0;)	/* the last file's entry wins: from the end */
 		if (!strcmp(t->tactics[i]->short_name, short_name))
-			found = t->tactics[i];	/* the last file's entry wins */
-	return found;
+			return t->tactics[i];
+	return NULL;
 }
 
 const struct attack_entry *
@@ -214,7 +224,7 @@ const char *
 attack_nearest_tactic(const struct attack_table *t, const char *s)
 {
 	char norm[72];
-	snprintf(norm, sizeof(norm), "%s", s);
+	copy_cut(norm, sizeof(norm), s, strnlen(s, sizeof(norm)));
 	for (char *p = norm; *p; p++)
 		*p = *p == '_' || *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
 	const char *best = NULL;
@@ -251,7 +261,7 @@ technique_form(const char *s)
 	if (id_form(s, "t", 4))
 		return true;
 	char head[6];
-	snprintf(head, sizeof(head), "%s", s);
+	copy_cut(head, sizeof(head), s, strnlen(s, sizeof(head)));
 	return strlen(s) == 9 && s[5] == '.' && id_form(head, "t", 4) && id_form(s + 5, ".", 3);
 }
 
@@ -280,7 +290,7 @@ lint_attack(struct lint_ctx *l, const char *tag, const char *v, struct pos pos)
 		return;
 	}
 	char id[16];
-	snprintf(id, sizeof(id), "%s", v);
+	copy_cut(id, sizeof(id), v, strnlen(v, sizeof(id)));
 	for (char *p = id; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	const struct attack_entry *e = attack_find(t, id);
@@ -376,7 +386,7 @@ lint_tag(struct lint_ctx *l, const char *tag, struct pos pos)
 		 strncmp(tag, "tlp.", ns + 1) && strncmp(tag, "car.", ns + 1) &&
 		 strncmp(tag, "detection.", ns + 1)) {
 		char name[64];
-		snprintf(name, sizeof(name), "%.*s", (int)ns, tag);
+		copy_cut(name, sizeof(name), tag, strnlen(tag, ns));
 		if (!in_list(name, free_namespaces))
 			lint_report(l, LINT_UNKNOWN_TAG_NAMESPACE, pos,
 				    "tag '%s': namespace '%s' is not one of Sigma's", tag, name);
@@ -390,7 +400,7 @@ tagged_technique(const struct attack_table *t, const char *tag)
 	if (strncmp(tag, "attack.", 7) || !technique_form(tag + 7))
 		return NULL;
 	char id[16];
-	snprintf(id, sizeof(id), "%s", tag + 7);
+	copy_cut(id, sizeof(id), tag + 7, strnlen(tag + 7, sizeof(id)));
 	id[0] = 'T';
 	const struct attack_entry *e = attack_find(t, id);
 	return e && !e->status ? e : NULL;
