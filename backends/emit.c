@@ -421,8 +421,15 @@ value_class(const struct pattern *p, const struct seg **lit)
 bool
 emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 {
-	const struct quoting literal = {.open = "", .close = "", .escape = '\\', .special = metas,
-					.control = "\\x%02x", .nul = true};
+	/* written straight into reserved room, not through quote_put: this runs for every
+	 * value most targets write as a regex. 1: a meta, escaped; 2: a control
+	 * character, as \xNN (NUL too) */
+	static const char hex[] = "0123456789abcdef";
+	unsigned char cls[256] = {0};
+	for (const char *m = metas; m && *m; m++)
+		cls[(unsigned char)*m] = 1;
+	memset(cls, 2, 0x20);
+	cls[0x7f] = 2;
 	bool dot = false;
 	buf_putc(out, '^');
 	for (int i = 0; i < p->nsegs; i++) {
@@ -432,7 +439,24 @@ emit_pattern_regex(struct buf *out, const struct pattern *p, const char *metas)
 			dot = true;
 			continue;
 		}
-		quote_put(out, &literal, s->text, s->len);
+		buf_reserve(out, 4 * s->len);
+		char *w = out->data + out->len;
+		for (size_t k = 0; k < s->len; k++) {
+			unsigned char c = (unsigned char)s->text[k];
+			if (!cls[c]) {
+				*w++ = (char)c;
+			} else if (cls[c] == 1) {
+				*w++ = '\\';
+				*w++ = (char)c;
+			} else {
+				*w++ = '\\';
+				*w++ = 'x';
+				*w++ = hex[c >> 4];
+				*w++ = hex[c & 15];
+			}
+		}
+		out->len = (size_t)(w - out->data);
+		out->data[out->len] = '\0';
 	}
 	buf_putc(out, '$');
 	return dot;
