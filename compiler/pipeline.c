@@ -189,7 +189,7 @@ has_category(const struct pl_logsource *e, const char *category)
 	if (!category)
 		return false;
 	for (unsigned i = 0; i < e->categories_count; i++)
-		if (!strcmp(e->categories[i], category))
+		if (e->categories[i][0] == category[0] && !strcmp(e->categories[i], category))
 			return true;
 	return false;
 }
@@ -201,9 +201,12 @@ pipeline_logsource(const struct pipeline *p, const struct logsource *ls)
 		const struct pl_logsource *e = &p->logsources[i];
 		if (!e->product && !e->service && !e->categories)
 			return e;	/* a catch-all entry */
-		if (e->product && (!ls->product || strcmp(e->product, ls->product)))
+		/* the first letters first: this scan runs per rule and target */
+		if (e->product && (!ls->product || e->product[0] != ls->product[0] ||
+				   strcmp(e->product, ls->product)))
 			continue;
-		if (e->service && (!ls->service || strcmp(e->service, ls->service)))
+		if (e->service && (!ls->service || e->service[0] != ls->service[0] ||
+				   strcmp(e->service, ls->service)))
 			continue;
 		if (!e->service && ls->service)
 			continue;
@@ -217,8 +220,9 @@ pipeline_logsource(const struct pipeline *p, const struct logsource *ls)
 const struct pl_field *
 pipeline_field(const struct pl_logsource *ls, const char *name)
 {
+	/* the first letters first: most names differ there, and this runs per match */
 	for (unsigned i = 0; i < ls->fields_count; i++)
-		if (!strcmp(ls->fields[i].from, name))
+		if (ls->fields[i].from[0] == name[0] && !strcmp(ls->fields[i].from, name))
 			return &ls->fields[i];
 	return NULL;
 }
