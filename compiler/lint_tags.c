@@ -197,7 +197,8 @@ const struct attack_entry *
 attack_tactic(const struct attack_table *t, const char *short_name)
 {
 	for (size_t i = t->ntactics; i-- > 0;)	/* the last file's entry wins: from the end */
-		if (!strcmp(t->tactics[i]->short_name, short_name))
+		if (t->tactics[i]->short_name[0] == short_name[0] &&
+		    !strcmp(t->tactics[i]->short_name, short_name))
 			return t->tactics[i];
 	return NULL;
 }

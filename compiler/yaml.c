@@ -65,7 +65,7 @@ is_float(const char *s)
 {
 	if (*s == '+' || *s == '-')
 		s++;
-	if (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, ".INF"))
+	if (*s == '.' && (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, ".INF")))
 		return true;
 	bool digits = false, dot = false;
 	while ((*s >= '0' && *s <= '9') || *s == '.') {
@@ -114,7 +114,8 @@ scalar_type(const char *s, size_t len)
 		return SCALAR_INT;
 	if (!strncmp(s, "0o", 2) && all_digits(s + 2, "01234567"))
 		return SCALAR_INT;
-	if (is_float(s) || !strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))
+	if (is_float(s) ||
+	    (*s == '.' && (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))))
 		return SCALAR_FLOAT;
 	return SCALAR_STR;
 }
