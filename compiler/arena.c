@@ -129,13 +129,17 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_cat(struct arena *a, const char *const *parts, int n)
 {
-	size_t len = 0, at = 0;
-	for (int i = 0; i < n; i++)
-		len += strlen(parts[i] ? parts[i] : "(null)");
+	size_t len = 0, at = 0, lens[8];	/* the first parts' lengths, measured once */
+	for (int i = 0; i < n; i++) {
+		size_t k = strlen(parts[i] ? parts[i] : "(null)");
+		if (i < 8)
+			lens[i] = k;
+		len += k;
+	}
 	char *p = arena_alloc_raw(a, len + 1);
 	for (int i = 0; i < n; i++) {
 		const char *s = parts[i] ? parts[i] : "(null)";
-		size_t k = strlen(s);
+		size_t k = i < 8 ? lens[i] : strlen(s);
 		memcpy(p + at, s, k);
 		at += k;
 	}
