@@ -406,8 +406,9 @@ yaml_get(const struct ynode *map, const char *key)
 	if (!map || map->kind != YNODE_MAP)
 		return NULL;
 	size_t len = strlen(key);
-	for (int i = 0; i < map->nkids; i += 2)
-		if (map->kids[i]->len == len && !memcmp(map->kids[i]->text, key, len))
+	for (int i = 0; i < map->nkids; i += 2)	/* length and first byte before the rest */
+		if (map->kids[i]->len == len && (!len || map->kids[i]->text[0] == key[0]) &&
+		    !memcmp(map->kids[i]->text, key, len))
 			return map->kids[i + 1];
 	return NULL;
 }
