@@ -226,6 +226,14 @@ render_source(const struct source *src, struct pos pos, struct buf *out)
 	int col = 1;
 	while (p < eol && line.len < SHOW_MAX) {
 		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c < 0x7f) {	/* most of a line: printable ASCII, a byte a column */
+			buf_putc(&line, (char)c);
+			if (col < pos.col)
+				buf_putc(&caret, ' ');
+			p++;
+			col++;
+			continue;
+		}
 		int n = utf8_len((const unsigned char *)p, (size_t)(eol - p));
 		bool c1 = n == 2 && c == 0xc2 && (unsigned char)p[1] < 0xa0;	/* U+0080-U+009F */
 		if (n == 0 || c1 || (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t')) {
