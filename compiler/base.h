@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A 1-based position in a source file; line 0 means "no position". */
 struct pos {
@@ -105,10 +106,24 @@ struct buf {
 	size_t len, cap;
 };
 
-void buf_putn(struct buf *b, const char *s, size_t n);
-void buf_puts(struct buf *b, const char *s);
 /* Room for extra more bytes and the terminating NUL. */
 void buf_reserve(struct buf *b, size_t extra);
+/* Inline: query text is written in a million small pieces; most fit the room there is. */
+static inline void
+buf_putn(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+static inline void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_putn(b, s, strlen(s));
+}
 /* Inline: query text is written a byte at a time in many places. */
 static inline void
 buf_putc(struct buf *b, char c)

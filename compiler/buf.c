@@ -22,22 +22,6 @@ buf_reserve(struct buf *b, size_t extra)
 }
 
 void
-buf_putn(struct buf *b, const char *s, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_putn(b, s, strlen(s));
-}
-
-void
 buf_putint(struct buf *b, long v)
 {
 	char digits[24];
