@@ -12,10 +12,6 @@
 #include <string.h>
 
 #define ARENA_BLOCK (64 * 1024)
-/* Nothing in an arena needs more than pointer, int64_t or double alignment, and
- * rounding the many small objects of a large rule (nodes, values, segments) to
- * 16 bytes would waste a fifth of their memory. */
-#define ARENA_ALIGN 8
 
 struct arena_block {
 	struct arena_block *next;
@@ -54,6 +50,8 @@ arena_grow(struct arena *a, size_t size)
 	b->next = a->head;
 	a->head = b;
 	a->used = 0;
+	a->base = b->data;
+	a->cap = b->cap;
 }
 
 static void
@@ -91,17 +89,10 @@ mem_realloc(void *old, size_t size)
 }
 
 void *
-arena_alloc_raw(struct arena *a, size_t size)
+arena_alloc_grown(struct arena *a, size_t size)
 {
-	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (size == 0)
-		size = ARENA_ALIGN;
-	if (!a->head || a->used + size > a->head->cap)
-		arena_grow(a, size);
-	void *p = a->head->data + a->used;
-	a->used += size;
-	a->total += size;
-	return p;
+	arena_grow(a, size);
+	return arena_alloc_raw(a, size);
 }
 
 void *
@@ -214,6 +205,8 @@ arena_release(struct arena *a, struct arena_mark m)
 	}
 	a->used = m.used;
 	a->total = m.total;
+	a->base = a->head ? a->head->data : NULL;
+	a->cap = a->head ? a->head->cap : 0;
 }
 
 static void
