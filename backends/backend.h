@@ -241,6 +241,11 @@ struct emitter {
 	 * reused rather than allocated each (NULL: the emitter has none; local ones are
 	 * used). EMIT_SCRATCH_N of them, by use. */
 	struct buf *scratch;
+	/* emit_fill's last template and what it measured of it ($f, $v and the other
+	 * bytes): consecutive values mostly take the same one (templates are constant
+	 * strings of the tables and hooks, never rewritten) */
+	const char *fill_tmpl;
+	size_t fill_nf, fill_nv, fill_len;
 };
 
 enum { EMIT_SCRATCH_BODY, EMIT_SCRATCH_RE, EMIT_SCRATCH_IDENT, EMIT_SCRATCH_N };

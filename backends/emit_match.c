@@ -23,13 +23,23 @@ emit_fill(struct emitter *em, const char *tmpl, const char *f, const char *v)
 {
 	/* measured, then written into the arena: no heap buffer per value */
 	size_t nf = 0, nv = 0, len = 0;
-	for (const char *p = tmpl; *p; p++) {
-		if (p[0] == '$' && p[1] == 'f')
-			nf++, p++;
-		else if (p[0] == '$' && p[1] == 'v')
-			nv++, p++;
-		else
-			len++;
+	if (tmpl == em->fill_tmpl) {
+		nf = em->fill_nf;
+		nv = em->fill_nv;
+		len = em->fill_len;
+	} else {
+		for (const char *p = tmpl; *p; p++) {
+			if (p[0] == '$' && p[1] == 'f')
+				nf++, p++;
+			else if (p[0] == '$' && p[1] == 'v')
+				nv++, p++;
+			else
+				len++;
+		}
+		em->fill_tmpl = tmpl;
+		em->fill_nf = nf;
+		em->fill_nv = nv;
+		em->fill_len = len;
 	}
 	size_t fl = nf ? strlen(f) : 0, vl = nv ? strlen(v) : 0;
 	len += nf * fl + nv * vl;
