@@ -527,18 +527,25 @@ static void
 build_finish(struct build *b)
 {
 	build_unseen_refusals(b);
+	struct names final = {0};
+	if (b->bo->check) {	/* writes nothing: the orphans need only membership */
+		names_index(&b->now);
+		names_index(&b->kept);
+		build_remove_orphans(b, &final);
+		names_free(&final);
+		build_summary(b);
+		return;
+	}
 	names_sort(&b->now);
 	names_sort(&b->kept);
-	if (!b->bo->check)
-		build_commit(b);
-	struct names final = {0};
+	build_commit(b);
 	build_remove_orphans(b, &final);
 	for (int i = 0; i < b->now.n; i++)
 		names_add(&final, b->now.v[i]);
 	for (int i = 0; i < b->kept.n; i++)
 		names_add(&final, b->kept.v[i]);
 	names_sort(&final);
-	if (!b->bo->check && !build_write_manifest(b, &final))
+	if (!build_write_manifest(b, &final))
 		b->c.failed++;
 	names_free(&final);
 	build_summary(b);

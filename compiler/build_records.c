@@ -75,7 +75,8 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 		buf_putn(&b->disk, text, len);
 		free(mt);
 	}
-	names_sort(&b->before.entries);
+	if (!b->before.entries.indexed)	/* no manifest: manifest_parse indexes one */
+		names_sort(&b->before.entries);
 	build_match_outputs(b, t, nt);
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);

@@ -13,6 +13,7 @@
 #include "files.h"
 #include "../backends/backend.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,37 @@
 #define MANIFEST_REPORTS 20	/* invalid entries reported one by one; the rest are counted */
 #define MANIFEST_VERSION_LINE "#sigmacc-manifest 3"	/* format 3: docs/manifest.md */
 #define MANIFEST_VERSION_2 "#sigmacc-manifest 2"	/* read as well: records without versions */
+
+/* Each entry is preceded in the arena by the length and hash of its path, so
+ * sorting compares with memcmp and a lookup compares hashes first: the paths
+ * share long prefixes (TARGET/product/category/...). */
+struct entry_head {
+	uint32_t len, hash;
+};
+
+static struct entry_head *
+head_of(const char *e)
+{
+	return (struct entry_head *)(void *)(e - sizeof(struct entry_head));
+}
+
+/* A hash of a path's bytes, eight at a time. */
+static uint32_t
+hash_path(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ (h >> 32));
+}
 
 const char *
 names_add_record(struct names *s, const char *name, const char *record)
@@ -29,13 +61,17 @@ names_add_record(struct names *s, const char *name, const char *record)
 		s->v = mem_realloc(s->v, sizeof(*s->v) * (size_t)s->cap);
 	}
 	s->sorted = false;	/* and the hash index is stale */
-	if (!record)
-		return s->v[s->n++] = arena_strdup(&s->arena, name);
-	size_t n = strlen(name), r = strlen(record);
-	char *e = arena_alloc(&s->arena, n + r + 2);
-	memcpy(e, name, n);
-	e[n] = '\t';
-	memcpy(e + n + 1, record, r + 1);
+	s->indexed = false;
+	size_t n = strlen(name), r = record ? strlen(record) : 0;
+	char *e = (char *)arena_alloc_raw(&s->arena, sizeof(struct entry_head) + n + r + 2) +
+		  sizeof(struct entry_head);
+	memcpy(e, name, n + 1);
+	if (record) {
+		e[n] = '\t';
+		memcpy(e + n + 1, record, r + 1);
+	}
+	size_t len = strcspn(name, "\t");	/* an entry of another set, with its record */
+	*head_of(e) = (struct entry_head){(uint32_t)len, hash_path(e, len)};
 	return s->v[s->n++] = e;
 }
 
@@ -45,15 +81,13 @@ names_add(struct names *s, const char *name)
 	return names_add_record(s, name, NULL);
 }
 
-/* Compares two entries by their paths: the text before a tab. Paths share long
- * prefixes (TARGET/product/category/...), so the common run is skipped first. */
+/* Compares two entries by their paths (the text before a tab). */
 static int
 cmp_paths(const char *a, const char *b)
 {
-	while (*a == *b && *a && *a != '\t')
-		a++, b++;
-	int ca = *a == '\t' ? 0 : (unsigned char)*a, cb = *b == '\t' ? 0 : (unsigned char)*b;
-	return ca - cb;
+	uint32_t la = head_of(a)->len, lb = head_of(b)->len;
+	int c = memcmp(a, b, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
 }
 
 static int
@@ -62,14 +96,25 @@ cmp_names(const void *a, const void *b)
 	return cmp_paths(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* FNV-1a of an entry's path (the text before a tab). */
-static size_t
-hash_path(const char *p)
+void
+names_index(struct names *s)
 {
-	size_t h = 14695981039346656037u;
-	for (; *p && *p != '\t'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211u;
-	return h;
+	size_t want = 16;
+	while (want < 2 * (size_t)s->n)
+		want *= 2;
+	if (want != s->nslots) {
+		free(s->slots);
+		s->slots = mem_alloc(want * sizeof(*s->slots));
+		s->nslots = want;
+	}
+	memset(s->slots, 0, want * sizeof(*s->slots));
+	for (int i = 0; i < s->n; i++) {
+		size_t at = head_of(s->v[i])->hash & (want - 1);
+		while (s->slots[at])
+			at = (at + 1) & (want - 1);
+		s->slots[at] = i + 1;
+	}
+	s->indexed = true;
 }
 
 void
@@ -78,41 +123,36 @@ names_sort(struct names *s)
 	bool sorted = true;	/* a manifest is read back in the order it was written */
 	for (int i = 1; i < s->n && sorted; i++)
 		sorted = cmp_paths(s->v[i - 1], s->v[i]) < 0;
-	if (!sorted)
+	if (!sorted) {
 		qsort(s->v, (size_t)s->n, sizeof(*s->v), cmp_names);
-	int k = 0;
-	for (int i = 0; i < s->n; i++)
-		if (!k || cmp_paths(s->v[k - 1], s->v[i]))
-			s->v[k++] = s->v[i];
-	s->n = k;
+		int k = 0;
+		for (int i = 0; i < s->n; i++)
+			if (!k || cmp_paths(s->v[k - 1], s->v[i]))
+				s->v[k++] = s->v[i];
+		s->n = k;
+	}
 	s->sorted = true;
 	/* lookups are by hash: a binary search compares long shared prefixes */
-	size_t want = 16;
-	while (want < 2 * (size_t)s->n)
-		want *= 2;
-	free(s->slots);
-	s->slots = mem_calloc(want, sizeof(*s->slots));
-	s->nslots = want;
-	for (int i = 0; i < s->n; i++) {
-		size_t at = hash_path(s->v[i]) & (want - 1);
-		while (s->slots[at])
-			at = (at + 1) & (want - 1);
-		s->slots[at] = i + 1;
-	}
+	names_index(s);
 }
 
 static const char *const *
 names_find(const struct names *s, const char *name)
 {
-	if (!s->sorted) {
-		fputs("sigmacc: internal error: names_has on an unsorted set\n", stderr);
+	if (!s->indexed) {
+		fputs("sigmacc: internal error: names_has on a set without its index\n", stderr);
 		abort();
 	}
 	if (!s->n)
 		return NULL;
-	for (size_t at = hash_path(name) & (s->nslots - 1); s->slots[at]; at = (at + 1) & (s->nslots - 1))
-		if (!cmp_paths(s->v[s->slots[at] - 1], name))
+	size_t len = strcspn(name, "\t");
+	uint32_t h = hash_path(name, len);
+	for (size_t at = h & (s->nslots - 1); s->slots[at]; at = (at + 1) & (s->nslots - 1)) {
+		const char *e = s->v[s->slots[at] - 1];
+		const struct entry_head *eh = head_of(e);
+		if (eh->hash == h && eh->len == len && !memcmp(e, name, len))
 			return &s->v[s->slots[at] - 1];
+	}
 	return NULL;
 }
 
@@ -126,8 +166,7 @@ const char *
 names_record(const struct names *s, const char *name)
 {
 	const char *const *e = names_find(s, name);
-	const char *tab = e ? strchr(*e, '\t') : NULL;
-	return tab ? tab + 1 : NULL;
+	return e && (*e)[head_of(*e)->len] == '\t' ? *e + head_of(*e)->len + 1 : NULL;
 }
 
 const char *

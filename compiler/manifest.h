@@ -13,8 +13,8 @@ struct names {
 	struct arena arena;
 	const char **v;
 	int n, cap;
-	bool sorted;
-	int *slots;	/* after names_sort: a hash index of v (slot = index + 1; 0: empty) */
+	bool sorted, indexed;
+	int *slots;	/* after names_index: a hash index of v (slot = index + 1; 0: empty) */
 	size_t nslots;	/* a power of two, at least twice n */
 };
 
@@ -22,8 +22,10 @@ struct names {
 const char *names_add(struct names *s, const char *name);
 /* Adds name with its record (NULL: none). */
 const char *names_add_record(struct names *s, const char *name, const char *record);
-/* Sorts by path and drops later duplicates; names_has needs it. */
+/* Sorts by path, drops later duplicates and indexes the set. */
 void names_sort(struct names *s);
+/* Indexes the set as it is (no sort): names_has and names_record need an index. */
+void names_index(struct names *s);
 bool names_has(const struct names *s, const char *name);
 /* The record of name ("RULE LISTS OUT"), or NULL when it has none or is not there. */
 const char *names_record(const struct names *s, const char *name);
