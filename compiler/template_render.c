@@ -248,9 +248,12 @@ joined(struct arena *a, const struct tval *v, const char *sep)
 	if (v->n < 0)
 		return v->s;
 	struct buf b = {0};
-	for (int i = 0; i < v->n; i++)
-		buf_printf(&b, "%s%s", i ? sep : "", v->v[i]);
-	const char *s = arena_strdup(a, b.data ? b.data : "");
+	for (int i = 0; i < v->n; i++) {
+		if (i)
+			buf_puts(&b, sep);
+		buf_puts(&b, v->v[i]);
+	}
+	const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return s;
 }
@@ -307,6 +310,12 @@ put_block(struct buf *out, const char *s, int n)
 
 /* ---- rendering ------------------------------------------------------------------------------- */
 
+struct seen_value {
+	const char *name;
+	size_t len;
+	struct tval v;
+};
+
 struct renderer {
 	struct arena *a;
 	const struct template *t;
@@ -320,6 +329,10 @@ struct renderer {
 	int nextra;
 	const struct tpl_source *src;	/* NULL: nothing known of the query's table */
 	bool failed;	/* a placeholder's value was refused, with a diagnostic */
+	/* the values looked up so far: a format names most values twice (a section's
+	 * test, then its text) and some, the ATT&CK lists, cost a walk of the tags */
+	struct seen_value seen[32];
+	int nseen;
 };
 
 /* The placeholders from the query's table and columns (template_tables.c); false when
@@ -386,6 +399,22 @@ lookup_in(struct renderer *rd, const char *name, struct tval *out)
 	return lookup(rd->a, rd->t, rd->r, rd->query, rd->o, name, out);
 }
 
+/* lookup_in once per name and rendering; not query_version, whose every lookup
+ * records the query's version (manifest.c). */
+static bool
+lookup_once(struct renderer *rd, const char *name, struct tval *out)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < rd->nseen; i++)
+		if (rd->seen[i].len == n && !memcmp(rd->seen[i].name, name, n))
+			return *out = rd->seen[i].v, true;
+	if (!lookup_in(rd, name, out))
+		return false;
+	if (rd->nseen < (int)(sizeof(rd->seen) / sizeof(rd->seen[0])) && strcmp(name, "query_version"))
+		rd->seen[rd->nseen++] = (struct seen_value){name, n, *out};
+	return true;
+}
+
 /* A JSON object's text without its outer braces (and the blanks inside them), so a
  * template can add members to an object the backend wrote. */
 static const char *
@@ -434,13 +463,16 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 			name[nlen - 2] = '\0';
 		struct tval v;
 		const char *span = NULL;
-		if (!lookup_in(rd, name, &v))
+		if (!lookup_once(rd, name, &v))
 			return rd->failed ? false : diag_error(rd->d, rd->pos, "format %s/%s: unknown placeholder '%s'",
 					  rd->t->target, rd->t->format, name);
 		if (element)
 			v = scalar(v.n >= 0 && rd->index >= 0 && rd->index < v.n ? v.v[rd->index] : NULL);
 		if (kind) {	/* a section: shown when the value is (or is not) present */
-			const char *stop = arena_printf(rd->a, "{{/%s}}", name);
+			char *stop = arena_alloc_raw(rd->a, nlen + 6);	/* {{/name}} */
+			memcpy(stop, "{{/", 3);
+			memcpy(stop + 3, name, strlen(name));
+			memcpy(stop + 3 + strlen(name), "}}", 3);
 			const char *sec_end = strstr(p, stop);
 			if (!sec_end || sec_end >= end)
 				return diag_error(rd->d, rd->pos, "format %s/%s: section '%s' is not closed",
@@ -454,7 +486,7 @@ render(struct renderer *rd, const char *p, const char *end, struct buf *out, boo
 					return false;
 			}
 			rd->index = -1;
-			p = sec_end + strlen(stop);
+			p = sec_end + strlen(name) + 5;
 			continue;
 		}
 		if (!emit)
@@ -537,8 +569,9 @@ render_with(struct arena *a, struct diag *d, const struct template *t, const cha
 	size_t n = strlen(query);
 	while (n && query[n - 1] == '\n')
 		n--;
-	struct renderer rd = {a, t, r, arena_strndup(a, query, n), o, d, r->pos, -1, extra, nextra,
-			      src, false};
+	struct renderer rd = {.a = a, .t = t, .r = r, .query = arena_strndup(a, query, n), .o = o,
+			      .d = d, .pos = r->pos, .index = -1, .extra = extra, .nextra = nextra,
+			      .src = src};
 	size_t length = characters(query, n);
 	if (t->query_max && length > t->query_max)
 		return diag_error(d, r->pos, "the query is %zu characters long: format %s/%s takes "

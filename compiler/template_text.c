@@ -65,23 +65,40 @@ template_identifier(struct arena *a, const struct rule *r)
  * either end, since a meta value stays on its line and the language
  * documents no escape for control characters.
  */
+/* A blank or control character, which a YARA-L literal folds to one space. */
+static bool
+blank(char c)
+{
+	return (unsigned char)c <= ' ' || c == 0x7f;
+}
+
 void
 template_yaral_string(struct buf *out, const char *s)
 {
 	bool space = false, any = false;
 	buf_putc(out, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+	for (const char *p = s ? s : ""; *p;) {
+		if (blank(*p)) {
 			space = any;
+			p++;
 			continue;
 		}
 		if (space)
 			buf_putc(out, ' ');
 		space = false;
 		any = true;
-		if (*p == '"' || *p == '\\')
+		if (*p == '"' || *p == '\\') {
 			buf_putc(out, '\\');
-		buf_putc(out, *p);
+			buf_putc(out, *p++);
+			continue;
+		}
+		/* a run written as it is: up to a blank or a quote, over single spaces */
+		size_t n = 1;
+		while (p[n] && p[n] != '"' && p[n] != '\\' &&
+		       (!blank(p[n]) || (p[n] == ' ' && p[n + 1] && !blank(p[n + 1]))))
+			n++;
+		buf_putn(out, p, n);
+		p += n;
 	}
 	buf_putc(out, '"');
 }
