@@ -188,19 +188,30 @@ names_free(struct names *s)
 const char *
 manifest_check(const char *rel)
 {
-	if (files_has_control(rel))
+	/* one pass: every output name of a build and every manifest entry comes here */
+	bool control = false, component = false, slash = false;
+	const char *start = rel;
+	for (const char *c = rel;; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == '/' || !u) {
+			size_t n = (size_t)(c - start);
+			component |= n == 0 || (n == 1 && start[0] == '.') ||
+				     (n == 2 && start[0] == '.' && start[1] == '.');
+			if (!u)
+				break;
+			slash = true;
+			start = c + 1;
+		} else if (u < 0x20 || u == 0x7f) {
+			control = true;
+		}
+	}
+	if (control)
 		return "contains a control character";
 	if (*rel == '/')
 		return "is an absolute path";
-	for (const char *c = rel;; c++) {
-		size_t n = strcspn(c, "/");
-		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return "has an empty, '.' or '..' component";
-		c += n;
-		if (!*c)
-			break;
-	}
-	if (!strchr(rel, '/'))
+	if (component)
+		return "has an empty, '.' or '..' component";
+	if (!slash)
 		return "is not below an output's directory";
 	return NULL;
 }
