@@ -15,4 +15,13 @@ void config_say(const char *path, const char *fmt, va_list args);
  * control character (what names the file in the message); config_scan.c. */
 bool config_scan(const char *path, const char *what);
 
+struct arena;
+struct diag;
+struct ynode;
+/* The data of schema (a mapping behind a pointer) from doc, a document our YAML
+ * reader loaded, in a's memory: what libcyaml would load from the same file
+ * (config_tree.c). False after a diagnostic in d. */
+bool config_from_tree(struct arena *a, struct diag *d, const cyaml_schema_value_t *schema,
+		      const struct ynode *doc, void **out);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * pipeline.c: the per-target pipelines under templates/ (field mapping and
- * logsource-to-event-selection), loaded once at start-up with libcyaml from
- * a fixed schema; see templates/README.md for the format. The normalizer
+ * logsource-to-event-selection), loaded once at start-up from a fixed schema
+ * (pipeline_schema.c); see templates/README.md for the format. The normalizer
  * asks pipeline_logsource() and pipeline_field() per rule.
  */
 #include "sigma.h"
@@ -53,9 +53,10 @@ unknown_pipeline(const char *dir, const char *name)
 }
 
 /*
- * Parses the file with our YAML reader first: a pySigma pipeline is
- * converted from it; ours is checked key by key, so a mistake is reported
- * as file:line:col in our words before libcyaml loads the checked file.
+ * Parses the file once, with our YAML reader: a pySigma pipeline is converted
+ * from it; ours is checked key by key, so a mistake is reported as
+ * file:line:col in our words, then laid out as its libcyaml schema says
+ * (config_tree.c).
  */
 /* A pipeline file, whole. Not files_read: --max-rule-size limits rule files, not the
  * configuration; FILES_MAX_CEILING still bounds what is read. */
@@ -83,16 +84,33 @@ read_config(const char *path, size_t *len, const char **why)
 	return b.data ? b.data : mem_calloc(1, 1);
 }
 
-/* -1 after an error, 0 for our format (checked: libcyaml loads it), 1 for pySigma (*out). */
-static int
-load_checked(const char *path, const char *name, const char *target, struct pipeline **out)
+/* Our format, checked, laid out as libcyaml would load it, in memory of its own;
+ * NULL after a diagnostic. */
+static struct pipeline *
+load_ours(struct diag *d, const struct ynode *doc)
+{
+	struct arena *a = mem_calloc(1, sizeof(*a));
+	void *p = NULL;
+	if (!pipeline_check(d, doc) || !config_from_tree(a, d, &pipeline_schema, doc, &p)) {
+		arena_free(a);
+		free(a);
+		return NULL;
+	}
+	((struct pipeline *)p)->mem = a;
+	return p;
+}
+
+/* The pipeline file at path (ours, or pySigma's for target), or NULL after a message.
+ * expect: the name ours must give itself (one of sigmacc's), or NULL. */
+static struct pipeline *
+load_checked(const char *path, const char *name, const char *target, const char *expect)
 {
 	size_t len;
 	const char *why;
 	char *text = read_config(path, &len, &why);
 	if (!text) {
 		fprintf(stderr, "sigmacc: %s: cannot read pipeline: %s\n", path, why);
-		return -1;
+		return NULL;
 	}
 	struct arena *a = mem_calloc(1, sizeof(*a));
 	/* the path in the arena: a pySigma pipeline's added conditions keep their positions */
@@ -110,19 +128,23 @@ load_checked(const char *path, const char *name, const char *target, struct pipe
 	if (ok && pysigma && (p = pysigma_convert(a, &d, docs[0], name, target)))
 		p->owner = a;
 	else if (ok && !pysigma)
-		ok = pipeline_check(&d, docs[0]);
+		p = load_ours(&d, docs[0]);
 	struct buf e = {0};
 	diag_render(&d, &e);
 	fputs(e.data ? e.data : "", stderr);
 	buf_free(&e);
 	diag_clear(&d);
 	free(text);
-	if (!p && a) {
+	if (a && (!p || !p->owner)) {	/* ours lives in an arena of its own */
 		arena_free(a);
 		free(a);
 	}
-	*out = p;
-	return p ? 1 : ok && !pysigma ? 0 : -1;
+	if (p && !pysigma && expect && strcmp(p->name, expect)) {
+		fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path, p->name);
+		pipeline_free(p);
+		p = NULL;
+	}
+	return p;
 }
 
 struct pipeline *
@@ -140,22 +162,7 @@ pipeline_load_for(const char *dir, const char *name, const char *target)
 		buf_free(&path);
 		return NULL;
 	}
-	struct pipeline *p = NULL;
-	if (load_checked(path.data, name, target, &p) != 0) {
-		buf_free(&path);
-		return p;
-	}
-	cyaml_config_t cfg = config_for(path.data);
-	cyaml_err_t err = cyaml_load_file(path.data, &cfg, &pipeline_schema, (cyaml_data_t **)&p,
-					  NULL);
-	if (err != CYAML_OK) {
-		fprintf(stderr, "sigmacc: %s: %s\n", path.data, cyaml_strerror(err));
-		p = NULL;
-	} else if (!file && strcmp(p->name, name)) {
-		fprintf(stderr, "sigmacc: %s: names pipeline '%s'\n", path.data, p->name);
-		pipeline_free(p);
-		p = NULL;
-	}
+	struct pipeline *p = load_checked(path.data, name, target, file ? NULL : name);
 	buf_free(&path);
 	return p;
 }
@@ -171,14 +178,9 @@ pipeline_free(struct pipeline *p)
 {
 	if (!p)
 		return;
-	if (p->owner) {
-		struct arena *a = p->owner;
-		arena_free(a);
-		free(a);
-		return;
-	}
-	cyaml_config_t cfg = config_for("");
-	cyaml_free(&cfg, &pipeline_schema, p, 0);
+	struct arena *a = p->owner ? p->owner : p->mem;	/* every loaded one has its arena */
+	arena_free(a);
+	free(a);
 }
 
 static bool

@@ -120,7 +120,8 @@ struct pipeline {
 	struct datamodel *datamodel;	/* what the target's fields are, or NULL */
 	struct pl_logsource *logsources;
 	unsigned logsources_count;
-	struct arena *owner;	/* a pySigma pipeline's memory; NULL: libcyaml's */
+	struct arena *owner;	/* a pySigma pipeline's memory; NULL: ours */
+	struct arena *mem;	/* ours: its memory (config_tree.c) */
 };
 
 /* Loads dir/pipelines/NAME.yml, or NAME itself when it is an existing file.
