@@ -185,33 +185,44 @@ names_free(struct names *s)
 	*s = (struct names){0};
 }
 
+/* Does s[0..n) hold a control character (C0 or DEL)? Eight bytes at a time:
+ * every output name of a build and every manifest entry comes here. */
+static bool
+has_control(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, del;
+		memcpy(&w, s + i, 8);
+		del = w ^ (0x7f * ones);
+		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
+			return true;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 const char *
 manifest_check(const char *rel)
 {
-	/* one pass: every output name of a build and every manifest entry comes here */
-	bool control = false, component = false, slash = false;
-	const char *start = rel;
-	for (const char *c = rel;; c++) {
-		unsigned char u = (unsigned char)*c;
-		if (u == '/' || !u) {
-			size_t n = (size_t)(c - start);
-			component |= n == 0 || (n == 1 && start[0] == '.') ||
-				     (n == 2 && start[0] == '.' && start[1] == '.');
-			if (!u)
-				break;
-			slash = true;
-			start = c + 1;
-		} else if (u < 0x20 || u == 0x7f) {
-			control = true;
-		}
-	}
-	if (control)
+	size_t len = strlen(rel);
+	if (has_control(rel, len))
 		return "contains a control character";
 	if (*rel == '/')
 		return "is an absolute path";
-	if (component)
-		return "has an empty, '.' or '..' component";
-	if (!slash)
+	for (const char *c = rel, *end = rel + len;;) {
+		const char *slash = memchr(c, '/', (size_t)(end - c));
+		size_t n = (size_t)((slash ? slash : end) - c);
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return "has an empty, '.' or '..' component";
+		if (!slash)
+			break;
+		c = slash + 1;
+	}
+	if (!memchr(rel, '/', len))
 		return "is not below an output's directory";
 	return NULL;
 }
