@@ -211,7 +211,15 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 			build_update_output(b, name.data, &c->out[k], c, &c->versions[k]);
 		if (c->out[k].len && t->beside)
 			build_update_output(b, beside.data, &c->beside[k], c, NULL);
-	} else if (!c->expected[k]) {
+	} else if (c->expected[k] && c->hashed && !b->bo->check) {	/* recorded: build_fresh_refusal */
+		struct buf record = {0};
+		buf_puts(&record, c->rule);
+		buf_putc(&record, ' ');
+		buf_puts(&record, c->lists);
+		names_add_record(&b->refused, name.data, record.data);
+		buf_free(&record);
+	}
+	if (!c->ok[k] && !c->expected[k]) {
 		b->c.failed++;
 		b->c.refused++;
 		for (int n = 0; n < 1 + (t->beside != NULL); n++) {
@@ -306,6 +314,8 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 			c->made[k] = MADE_SCOPED;
 		else if (text && build_fresh(b, worker, i, k, text, len, c))
 			c->made[k] = MADE_FRESH;
+		else if (text && (c->expected[k] = build_fresh_refusal(b, i, k, text, len, c)))
+			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
 		else
 			need = true;
 	}
@@ -538,6 +548,7 @@ build_finish(struct build *b)
 	}
 	names_sort(&b->now);
 	names_sort(&b->kept);
+	build_carry_refusals(b);
 	build_commit(b);
 	build_remove_orphans(b, &final);
 	for (int i = 0; i < b->now.n; i++)
@@ -610,6 +621,7 @@ done:
 	manifest_free(&b.before);
 	names_free(&b.now);
 	names_free(&b.kept);
+	names_free(&b.refused);
 	buf_free(&b.disk);
 	buf_free(&err);
 	list_digests_free(&b.ld);

@@ -54,6 +54,12 @@ const struct build_refusal *output_expected(const struct build_options *bo, cons
 /* Could an expected refusal of output o name one of file's rules by id? */
 bool output_refusal_by_id(const struct build_options *bo, const struct output *o,
 			  const char *text, size_t len);
+/* The expected refusal of file by output o when it is certain without loading the
+ * file: the first refusal that may concern it names its path, not an id its text
+ * holds. NULL otherwise. */
+const struct build_refusal *output_expected_path(const struct build_options *bo,
+						 const struct output *o, const char *file,
+						 const char *text, size_t len);
 
 /* ---- the build's state (build.c), shared with build_records.c ---- */
 
@@ -68,6 +74,9 @@ enum made {
 	MADE_COMPILED,	/* compiled now (or it failed) */
 	MADE_FRESH,	/* the manifest records these inputs and the file is intact: not compiled */
 	MADE_SCOPED,	/* the rule file is out of the output's scope */
+	/* an expected refusal the manifest records for these inputs: not compiled,
+	 * reported as the refusal it was */
+	MADE_REFUSED,
 };
 
 /* One rule file compiled for every output by a worker, waiting to be written. */
@@ -101,6 +110,7 @@ struct build {
 	struct manifest before;	/* the manifest's valid entries and outputs */
 	struct names now;	/* outputs of this build, with their records */
 	struct names kept;	/* earlier outputs that stay: failing rules */
+	struct names refused;	/* expected refusals of this build, with their records */
 	struct buf disk;	/* the manifest's text as it is on disk */
 	struct staged *staged;
 	int nstaged, capstaged;
@@ -146,5 +156,13 @@ void beside_name(struct buf *b, const char *name, const char *ext, const char *b
 /* Is output k's file of rule file i (its text) known current without compiling? */
 bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
 		 const struct compiled *c);
+/* The expected refusal of output k's file of rule file i (its text) that the
+ * manifest records for these inputs, so it need not be compiled; or NULL. */
+const struct build_refusal *build_fresh_refusal(const struct build *b, int i, int k,
+						const char *text, size_t len,
+						const struct compiled *c);
+/* Adds the expected refusals of the manifest's outputs that this build does not
+ * build (theirs to judge) to this build's, and sorts them. */
+void build_carry_refusals(struct build *b);
 
 #endif

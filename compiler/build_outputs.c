@@ -338,6 +338,22 @@ output_expected(const struct build_options *bo, const struct output *o, const ch
 	return NULL;
 }
 
+const struct build_refusal *
+output_expected_path(const struct build_options *bo, const struct output *o, const char *file,
+		     const char *text, size_t len)
+{
+	for (int i = 0; i < bo->nrefusals; i++) {
+		const struct build_refusal *r = &bo->refusals[i];
+		if (!refusal_for(r, o))
+			continue;
+		if (path_under(file, r->rule))
+			return r;
+		if (memmem(text, len, r->rule, strlen(r->rule)))
+			return NULL;	/* maybe an id of one of its rules: loading tells */
+	}
+	return NULL;
+}
+
 bool
 output_refusal_by_id(const struct build_options *bo, const struct output *o, const char *text,
 		     size_t len)

@@ -75,8 +75,10 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 		buf_putn(&b->disk, text, len);
 		free(mt);
 	}
-	if (!b->before.entries.indexed)	/* no manifest: manifest_parse indexes one */
+	if (!b->before.entries.indexed) {	/* no manifest: manifest_parse indexes one */
 		names_sort(&b->before.entries);
+		names_sort(&b->before.refused);
+	}
 	build_match_outputs(b, t, nt);
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
@@ -115,6 +117,8 @@ build_manifest_outputs(const struct build *b, const struct names *set,
 		size_t len = strlen(m->dir);
 		for (int i = 0; i < set->n && !built && !used; i++)
 			used = !strncmp(set->v[i], m->dir, len) && set->v[i][len] == '/';
+		for (int i = 0; i < b->refused.n && !built && !used; i++)
+			used = !strncmp(b->refused.v[i], m->dir, len) && b->refused.v[i][len] == '/';
 		if (!built && used)
 			o[n++] = *m;
 	}
@@ -129,7 +133,7 @@ build_write_manifest(struct build *b, const struct names *set)
 	struct buf text = {0}, err = {0};
 	struct manifest_output *o = NULL;
 	int no = build_manifest_outputs(b, set, &o);
-	manifest_render(o, no, set, &text);
+	manifest_render(o, no, &b->refused, set, &text);
 	free(o);
 	bool ok = true;
 	if (text.len != b->disk.len || memcmp(text.data, b->disk.data ? b->disk.data : "", text.len)) {
@@ -248,22 +252,28 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 	return fresh;
 }
 
+/* May output t's records be trusted? Only when building (never for --check, which
+ * trusts no record: a manifest arrives through pull requests), every rule's output
+ * depends on its own file alone, and the output's configuration is the one recorded. */
+static bool
+records_usable(const struct build *b, const struct output *t)
+{
+	const struct manifest_output *w = t->was;
+	return !b->bo->check && !b->bo->full && !b->whole && w &&
+	       !strcmp(w->version, t->rec.version) && !strcmp(w->options, t->rec.options) &&
+	       !strcmp(w->pipelines, t->rec.pipelines) && !strcmp(w->format, t->rec.format);
+}
+
 /* Is output k's file of rule file i known up to date without compiling? Only
- * when building (never for --check, which trusts no record: a manifest arrives
- * through pull requests), the output's configuration is the one recorded, the
- * rule and its value lists hash as recorded, no declared refusal may concern
- * it, and the file on disk holds the bytes recorded (and so does the bare
- * query beside it, with query_beside). */
+ * when its records are usable, the rule and its value lists hash as recorded,
+ * no declared refusal may concern it, and the file on disk holds the bytes
+ * recorded (and so does the bare query beside it, with query_beside). */
 bool
 build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
 	    const struct compiled *c)
 {
 	const struct output *t = &b->t[k];
-	const struct manifest_output *w = t->was;
-	if (b->bo->check || b->bo->full || b->whole || !w || strcmp(w->version, t->rec.version) ||
-	    strcmp(w->options, t->rec.options) || strcmp(w->pipelines, t->rec.pipelines) ||
-	    strcmp(w->format, t->rec.format) ||
-	    output_expected(b->bo, t, b->items[i].file, NULL, 0) ||
+	if (!records_usable(b, t) || output_expected(b->bo, t, b->items[i].file, NULL, 0) ||
 	    output_refusal_by_id(b->bo, t, text, len))
 		return false;
 	struct buf name = {0}, beside = {0};
@@ -276,4 +286,35 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
 	buf_free(&name);
 	buf_free(&beside);
 	return fresh;
+}
+
+/* An expected refusal is recorded like an output ("#refused NAME\tRULE LISTS"):
+ * it is not compiled again while the project still expects it of the rule file
+ * by its path, the output's records are usable and the rule and its lists hash
+ * as recorded. Its line is then the project file's, as a compile would print it. */
+const struct build_refusal *
+build_fresh_refusal(const struct build *b, int i, int k, const char *text, size_t len,
+		    const struct compiled *c)
+{
+	const struct output *t = &b->t[k];
+	const struct build_refusal *r = records_usable(b, t) ?
+		output_expected_path(b->bo, t, b->items[i].file, text, len) : NULL;
+	if (!r)
+		return NULL;
+	struct buf name = {0};
+	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
+	const char *rec = names_record(&b->before.refused, name.data);
+	size_t n = strlen(c->rule);
+	bool same = rec && !strncmp(rec, c->rule, n) && rec[n] == ' ' && !strcmp(rec + n + 1, c->lists);
+	buf_free(&name);
+	return same ? r : NULL;
+}
+
+void
+build_carry_refusals(struct build *b)
+{
+	for (int i = 0; i < b->before.refused.n && !b->complete; i++)
+		if (built_output(b->t, b->nt, b->before.refused.v[i]) < 0)
+			names_add(&b->refused, b->before.refused.v[i]);
+	names_sort(&b->refused);
 }

@@ -454,6 +454,31 @@ parse_entry(struct manifest *m, char *entry, size_t len, const struct manifest_t
 	return true;
 }
 
+/* A "#refused PATH<TAB>RULE LISTS" line (after its "#refused "): the path of an
+ * output of this build, the hashes of a rule file and its lists; false with why. */
+static bool
+parse_refused(struct manifest *m, char *line, const struct manifest_target *targets, int nt,
+	      struct buf *why)
+{
+	char *tab = strchr(line, '\t');
+	if (!tab)
+		return buf_puts(why, "has no record"), false;
+	*tab = '\0';
+	const char *bad = manifest_check(line);
+	bool ok = !bad && check_place(line, targets, nt, m, why) == PLACE_OK;
+	const char *r = tab + 1;
+	bool record = is_hash(r) && r[HASH_HEX - 1] == ' ' &&
+		      (!strcmp(r + HASH_HEX, "-") || (is_hash(r + HASH_HEX) && !r[2 * HASH_HEX - 1]));
+	if (bad)
+		buf_puts(why, bad);
+	else if (ok && !record)
+		buf_puts(why, "has a malformed record");
+	if (ok && record)
+		names_add_record(&m->refused, line, r);
+	*tab = '\t';
+	return ok && record;
+}
+
 int
 manifest_parse(const char *text, size_t len, const char *file,
 	       const struct manifest_target *targets, int nt, struct manifest *m, struct buf *err)
@@ -479,10 +504,12 @@ manifest_parse(const char *text, size_t len, const char *file,
 			m->outputs = mem_realloc(m->outputs, sizeof(o) * (size_t)(m->noutputs + 1));
 			m->outputs[m->noutputs++] = o;
 		}
-		if (!entry.len || entry.data[0] == '#')
+		bool refused = m->version >= 3 && !strncmp(entry.data ? entry.data : "", "#refused ", 9);
+		if (!entry.len || (entry.data[0] == '#' && !refused))
 			continue;
 		buf_clear(&why);
-		if (parse_entry(m, entry.data, entry.len, targets, nt, &why))
+		if (refused ? parse_refused(m, entry.data + 9, targets, nt, &why) :
+		    parse_entry(m, entry.data, entry.len, targets, nt, &why))
 			continue;
 		if (++bad > MANIFEST_REPORTS)
 			continue;	/* a planted manifest must not flood the log */
@@ -498,6 +525,7 @@ manifest_parse(const char *text, size_t len, const char *file,
 	buf_free(&entry);
 	buf_free(&why);
 	names_sort(&m->entries);
+	names_sort(&m->refused);
 	return bad;
 }
 
@@ -505,18 +533,25 @@ void
 manifest_free(struct manifest *m)
 {
 	names_free(&m->entries);
+	names_free(&m->refused);
 	free(m->outputs);
 	*m = (struct manifest){0};
 }
 
 void
-manifest_render(const struct manifest_output *o, int no, const struct names *s, struct buf *out)
+manifest_render(const struct manifest_output *o, int no, const struct names *refused,
+		const struct names *s, struct buf *out)
 {
 	buf_puts(out, "# Outputs written by sigmacc build and what produced each (docs/manifest.md).\n"
 		 MANIFEST_VERSION_LINE "\n");
 	for (int i = 0; i < no; i++)
 		buf_printf(out, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
 			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
+	for (int i = 0; refused && i < refused->n; i++) {
+		buf_puts(out, "#refused ");
+		buf_puts(out, refused->v[i]);
+		buf_putc(out, '\n');
+	}
 	for (int i = 0; i < s->n; i++)
 		buf_printf(out, "%s\n", s->v[i]);
 }

@@ -77,6 +77,9 @@ struct content_versions {
 /* The manifest as read: the entries, and the outputs' lines of a format-2 manifest. */
 struct manifest {
 	struct names entries;
+	/* "#refused" lines: the output names of expected refusals, each with the
+	 * record "RULE LISTS" of the inputs it was refused with */
+	struct names refused;
 	struct manifest_output *outputs;	/* heap */
 	int noutputs;
 	int version;	/* 1: paths only (rebuild everything), 2: with records */
@@ -110,8 +113,9 @@ const char *content_version(struct arena *a, struct content_versions *cv, const 
  * version was rendered or the file has more than MANIFEST_QUERIES_MAX queries. */
 void content_versions_record(const struct content_versions *cv, struct buf *record);
 void content_versions_free(struct content_versions *cv);
-/* The format-2 manifest's text for the outputs (sorted by name) and the sorted set s. */
-void manifest_render(const struct manifest_output *o, int no, const struct names *s,
-		     struct buf *out);
+/* The manifest's text for the outputs (sorted by name), the sorted expected
+ * refusals and the sorted set s. */
+void manifest_render(const struct manifest_output *o, int no, const struct names *refused,
+		     const struct names *s, struct buf *out);
 
 #endif

@@ -134,6 +134,44 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 }
 t "an expected refusal is reported as skipped, not failed; only unexpected ones fail" refusals
 
+# an expected refusal has a record ("#refused NAME<TAB>RULE LISTS"): an unchanged build
+# reports it from the project file without compiling it. Shown with a forged record for a
+# rule that compiles: trusted by build (no "no longer happens" warning, so not compiled),
+# never by --check, and dropped once the rule or the output's pipelines change.
+refusal_records() {
+	cp "$net" "$vars" "$src/rules/dns_query_win_web_service_c2.yml" rules/ && mkdir pipelines &&
+	printf '%s\n' "name: local" "target: kql" "description: local columns" "logsources:" \
+		"  - categories: [network_connection]" "    fields:" \
+		"      - {from: Initiated, to: InitiatedLocal}" > pipelines/local.yml &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" \
+		"  - {name: kql, target: kql, pipelines: [defender_xdr, pipelines/local.yml]}" \
+		"  - {name: aql, target: aql}" "expected_refusals:" \
+		"  - {rule: rules/dns_query_win_web_service_c2.yml, output: kql, reason: no DNS table}" \
+		"  - {rule: rules/dns_query_win_web_service_c2.yml, output: aql}" \
+		"  - {rule: rules/net_connection_win_web_service_c2.yml, output: kql, reason: forged}" \
+		> sigmacc.yml && run 0 build &&
+	[ "$(grep -c '^#refused ' generated/.sigmacc-manifest)" = 2 ] &&
+	has generated/.sigmacc-manifest "#refused kql/dns_query_win_web_service_c2.kql	$(sha256sum rules/dns_query_win_web_service_c2.yml | cut -c1-32) " &&
+	run 0 build && same "$io/stderr" "sigmacc: rules/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: no DNS table
+sigmacc: rules/dns_query_win_web_service_c2.yml: skipped for output aql: an expected refusal
+sigmacc: rules/net_connection_win_web_service_c2.yml: warning: output kql compiles it; its expected refusal in the project file no longer happens
+sigmacc build: 0 written, 2 unchanged, 0 removed, 2 skipped, 0 failed" &&
+	awk -F'\t' '$1 == "kql/net_connection_win_web_service_c2.kql" { split($2, h, " ");
+		print "#refused " $1 "\t" h[1] " " h[2]; next } { print }' generated/.sigmacc-manifest > m &&
+	mv m generated/.sigmacc-manifest && run 0 build &&
+	has "$io/stderr" "sigmacc: rules/net_connection_win_web_service_c2.yml: skipped for output kql: an expected refusal: forged" &&
+	hasnt "$io/stderr" "no longer happens" && run 0 build --check &&
+	has "$io/stderr" "no longer happens" &&
+	# the output's pipeline changes: compiled
+	sed -i 's/InitiatedLocal/InitiatedHere/' pipelines/local.yml && run 0 build &&
+	has "$io/stderr" "no longer happens" && hasnt generated/.sigmacc-manifest "#refused kql/net" &&
+	[ "$(grep -c '^#refused ' generated/.sigmacc-manifest)" = 2 ] &&
+	# its rule changes: compiled, and its record follows the rule's bytes
+	echo "# edited" >> rules/dns_query_win_web_service_c2.yml && run 0 build &&
+	has generated/.sigmacc-manifest "#refused kql/dns_query_win_web_service_c2.kql	$(sha256sum rules/dns_query_win_web_service_c2.yml | cut -c1-32) "
+}
+t "an expected refusal is recorded: not compiled while its inputs are unchanged, reported the same" refusal_records
+
 overrides() {
 	kql_project && echo "  - {name: spl, target: spl}" >> sigmacc.yml &&
 	run 0 build -t spl && same "$io/stderr" "sigmacc build: 2 written, 0 unchanged, 0 removed, 0 failed" &&

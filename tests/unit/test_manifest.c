@@ -56,7 +56,7 @@ parse(void **state)
 	assert_false(names_has(s, "kql/c.kql"));
 	assert_null(names_record(s, "kql/b.kql"));	/* format 1: no records, all rebuilt */
 	struct buf out = {0};
-	manifest_render(NULL, 0, s, &out);
+	manifest_render(NULL, 0, NULL, s, &out);
 	assert_string_equal(out.data, "# Outputs written by sigmacc build and what produced each "
 			    "(docs/manifest.md).\n#sigmacc-manifest 3\nkql/a.kql\nkql/b.kql\n"
 			    "spl/x.anything\n");
@@ -101,10 +101,50 @@ records(void **state)
 	assert_false(manifest_record_split(H32 " - " H32 "0", &r));
 	assert_false(manifest_record_split(H32 " " H32, &r));
 	struct buf out = {0};
-	manifest_render(m.outputs, m.noutputs, &m.entries, &out);
+	manifest_render(m.outputs, m.noutputs, &m.refused, &m.entries, &out);
 	assert_non_null(strstr(out.data, "\n#output sentinel kql-sentinel version=0.1.0 options="));
 	assert_non_null(strstr(out.data, "\nkql-sentinel/a.yaml\t" H32 " - " H32 "\n"));
 	assert_non_null(strstr(out.data, "\nkql-sentinel/c.yaml\n"));
+	buf_free(&out);
+	buf_free(&err);
+	manifest_free(&m);
+}
+
+/* Format 3's "#refused" lines: an expected refusal's output name and the hashes of its
+ * rule and lists, trusted only with that shape, rendered back after the outputs' lines;
+ * a format-2 manifest has none (such a line is a comment there). */
+static void
+refused(void **state)
+{
+	(void)state;
+	const char text[] = "#sigmacc-manifest 3\n"
+			    "#refused kql/b.kql\t" H32 " -\n"
+			    "#refused kql/a.kql\t" H32 " " H32 "\n"
+			    "#refused kql/c.kql\t" H32 "\n"
+			    "#refused kql/../d.kql\t" H32 " -\n"
+			    "#refused kql/e.md\t" H32 " -\n"
+			    "#refused kql/f.kql\t" H32 " - " H32 "\n"
+			    "kql/a.kql\t" H32 " - " H32 "\n";
+	const struct manifest_target built[] = {{"kql", "kql", NULL}};
+	struct manifest m = {0};
+	struct buf err = {0}, out = {0};
+	assert_int_equal(manifest_parse(text, sizeof(text) - 1, "M", built, 1, &m, &err), 4);
+	assert_non_null(strstr(err.data, "M:4:1: warning: entry '#refused kql/c.kql"));
+	assert_non_null(strstr(err.data, H32 "' ignored: it has a malformed record\nM:5:1:"));
+	assert_non_null(strstr(err.data, "M:5:1: warning: entry '#refused kql/../d.kql"));
+	assert_non_null(strstr(err.data, "M:6:1: warning: entry '#refused kql/e.md"));
+	assert_int_equal(m.refused.n, 2);
+	assert_string_equal(names_record(&m.refused, "kql/b.kql"), H32 " -");
+	assert_string_equal(names_record(&m.refused, "kql/a.kql"), H32 " " H32);
+	assert_false(names_has(&m.refused, "kql/f.kql"));
+	assert_true(names_has(&m.entries, "kql/a.kql"));
+	manifest_render(NULL, 0, &m.refused, &m.entries, &out);
+	assert_non_null(strstr(out.data, "\n#refused kql/a.kql\t" H32 " " H32 "\n#refused kql/b.kql\t"
+			       H32 " -\nkql/a.kql\t"));
+	manifest_free(&m);
+	const char two[] = "#sigmacc-manifest 2\n#refused kql/b.kql\t" H32 " -\n";
+	assert_int_equal(manifest_parse(two, sizeof(two) - 1, "M", built, 1, &m, &err), 0);
+	assert_int_equal(m.refused.n, 0);
 	buf_free(&out);
 	buf_free(&err);
 	manifest_free(&m);
@@ -253,6 +293,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(check),
 		cmocka_unit_test(parse),
+		cmocka_unit_test(refused),
 		cmocka_unit_test(flood),
 		cmocka_unit_test(records),
 		cmocka_unit_test(versions),
