@@ -5,7 +5,13 @@
  */
 #include "hash.h"
 
+#include <stdbool.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HASH_SHANI 1
+#endif
 
 static const uint32_t k256[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -58,6 +64,78 @@ compress(struct hash_ctx *c, const unsigned char *p)
 		c->h[i] += v[i];
 }
 
+#ifdef HASH_SHANI
+/*
+ * The same compression with the x86 SHA extensions (Intel's SHA-NI: sha256rnds2
+ * does two rounds, sha256msg1/msg2 extend the message schedule four words at a
+ * time), when the processor has them: a build hashes every rule file and every
+ * output it keeps, and this is several times faster than the portable rounds.
+ * The state is kept as the instructions want it: ABEF and CDGH.
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+compress_shani(struct hash_ctx *c, const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i abcd = _mm_loadu_si128((const __m128i *)(const void *)&c->h[0]);
+	__m128i efgh = _mm_loadu_si128((const __m128i *)(const void *)&c->h[4]);
+	__m128i cdab = _mm_shuffle_epi32(abcd, 0xb1);
+	efgh = _mm_shuffle_epi32(efgh, 0x1b);	/* HGFE -> EFGH in lane order */
+	__m128i s0 = _mm_alignr_epi8(cdab, efgh, 8);	/* ABEF */
+	__m128i s1 = _mm_blend_epi16(efgh, cdab, 0xf0);	/* CDGH */
+	for (; nblocks; nblocks--, p += 64) {
+		__m128i save0 = s0, save1 = s1, w[4];
+		for (int i = 0; i < 16; i++) {
+			if (i < 4) {
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)
+									(p + 16 * i)), bswap);
+			} else {	/* w[i] = msg2(msg1(w[i-4], w[i-3]) + w[i-3..i-1] shifted, w[i-1]) */
+				__m128i m = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);
+				m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+				w[i % 4] = _mm_sha256msg2_epu32(m, w[(i + 3) % 4]);
+			}
+			__m128i k = _mm_loadu_si128((const __m128i *)(const void *)&k256[4 * i]);
+			__m128i m = _mm_add_epi32(w[i % 4], k);
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0e));
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	__m128i feba = _mm_shuffle_epi32(s0, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(s1, 0xb1);
+	_mm_storeu_si128((__m128i *)(void *)&c->h[0], _mm_blend_epi16(feba, dchg, 0xf0));	/* ABCD */
+	_mm_storeu_si128((__m128i *)(void *)&c->h[4], _mm_alignr_epi8(dchg, feba, 8));	/* EFGH */
+}
+
+/* Has the processor the SHA extensions (CPUID leaf 7, EBX bit 29) and SSE4.1? */
+static bool
+have_shani(void)
+{
+	static int known = -1;	/* a race only computes the same answer twice */
+	if (known < 0) {
+		unsigned a, b, cx, d;
+		bool sha = __get_cpuid_count(7, 0, &a, &b, &cx, &d) && (b >> 29 & 1);
+		bool sse41 = __get_cpuid(1, &a, &b, &cx, &d) && (cx >> 19 & 1) && (cx >> 9 & 1);
+		known = sha && sse41;
+	}
+	return known;
+}
+#endif
+
+/* Compresses nblocks whole blocks at p. */
+static void
+compress_blocks(struct hash_ctx *c, const unsigned char *p, size_t nblocks)
+{
+#ifdef HASH_SHANI
+	if (have_shani()) {
+		compress_shani(c, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks; nblocks--, p += 64)
+		compress(c, p);
+}
+
 void
 hash_init(struct hash_ctx *c)
 {
@@ -74,13 +152,20 @@ hash_update(struct hash_ctx *c, const void *data, size_t len)
 	const unsigned char *p = data;
 	c->len += len;
 	while (len) {
+		if (!c->fill && len >= 64) {	/* whole blocks straight from the data */
+			size_t n = len / 64;
+			compress_blocks(c, p, n);
+			p += 64 * n;
+			len -= 64 * n;
+			continue;
+		}
 		size_t n = 64 - c->fill < len ? 64 - c->fill : len;
 		memcpy(c->block + c->fill, p, n);
 		c->fill += n;
 		p += n;
 		len -= n;
 		if (c->fill == 64) {
-			compress(c, c->block);
+			compress_blocks(c, c->block, 1);
 			c->fill = 0;
 		}
 	}
