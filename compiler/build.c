@@ -52,13 +52,31 @@ build_load_pipelines(const struct build_options *bo, struct pipeline **pls)
 	return true;
 }
 
+/* What the build says on stderr about one rule file is written at once, when its
+ * outputs are done or before anything goes to stdout: one write, not one per message
+ * (stderr has no buffer), and the same order. */
+static void
+build_say(struct build *b, const char *text)
+{
+	buf_puts(&b->say, text ? text : "");
+}
+
+static void
+build_said(struct build *b)
+{
+	if (b->say.len)
+		fwrite(b->say.data, 1, b->say.len, stderr);
+	buf_clear(&b->say);
+}
+
 /* A --check finding on stdout: "stale: OUTDIR/REL (WHY)" in the human form, else an
  * error at the output's path in the --diagnostics form, for pull-request annotations.
  * The JSON form names the output's directory as its target and a code:
  * missing-output, stale-output or orphaned-output. */
 static void
-build_finding(const struct build *b, const char *what, const char *rel, struct compiled *c)
+build_finding(struct build *b, const char *what, const char *rel, struct compiled *c)
 {
+	build_said(b);
 	struct buf path = {0}, out = {0}, why = {0};
 	buf_printf(&path, "%s/%s", b->bo->outdir, rel);
 	const char *reason = !strcmp(what, "stale") ? stale_reason(b, rel, c, &why) : NULL;
@@ -127,7 +145,7 @@ build_update_output(struct build *b, const char *name, const struct buf *out, st
 		b->staged[b->nstaged - 1].rel = rel;
 	else if (!track && names_has(&b->before.entries, name))
 		names_add_record(&b->kept, name, names_record(&b->before.entries, name));
-	fputs(err.data ? err.data : "", stderr);
+	build_say(b, err.data);
 	buf_free(&err);
 	buf_free(&record);
 }
@@ -146,7 +164,7 @@ build_name(struct build *b, const struct output *t, const struct rulefile *f, st
 	buf_puts(&err, ": error: output name '");
 	files_put_name(&err, name->data);
 	buf_printf(&err, "' refused: it %s\n", why);
-	fputs(err.data, stderr);
+	build_say(b, err.data);
 	buf_free(&err);
 	b->c.failed++;
 	return false;
@@ -168,7 +186,7 @@ build_expected(struct build *b, const struct output *t, const char *file,
 		buf_printf(&msg, ": warning: output %s compiles it; its expected refusal in the "
 			   "project file no longer happens\n", t->rec.name);
 	}
-	fputs(msg.data, stderr);
+	build_say(b, msg.data);
 	buf_free(&msg);
 }
 
@@ -197,13 +215,13 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 		goto done;
 	}
 	if (!*said)
-		fputs(c->load.data ? c->load.data : "", stderr);
+		build_say(b, c->load.data);
 	*said = true;
 	if (c->expected[k]) {
 		b->refusal_seen[c->expected[k] - b->bo->refusals] = true;
 		build_expected(b, t, f->file, c->expected[k], !c->ok[k]);
 	} else {
-		fputs(c->err[k].data ? c->err[k].data : "", stderr);
+		build_say(b, c->err[k].data);
 	}
 	if (c->ok[k]) {
 		/* no text: every document is an input of a correlation elsewhere, no output */
@@ -443,7 +461,7 @@ build_consume(void *ctx, int i)
 	bool said = false;
 	for (int k = 0; k < b->nt; k++) {
 		if (b->tty)
-			fprintf(stderr, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
+			buf_printf(&b->say, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
 				b->t[k].rec.name, b->items[i].file);
 		build_one(b, i, c, k, &said);
 		buf_free(&c->out[k]);
@@ -451,6 +469,7 @@ build_consume(void *ctx, int i)
 		buf_free(&c->beside[k]);
 		buf_free(&c->versions[k]);
 	}
+	build_said(b);
 	buf_free(&c->load);
 	free(c->out);
 	free(c->err);
@@ -623,6 +642,7 @@ done:
 	names_free(&b.kept);
 	names_free(&b.refused);
 	buf_free(&b.disk);
+	buf_free(&b.say);
 	buf_free(&err);
 	list_digests_free(&b.ld);
 	free(b.refusal_seen);

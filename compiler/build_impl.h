@@ -112,6 +112,7 @@ struct build {
 	struct names kept;	/* earlier outputs that stay: failing rules */
 	struct names refused;	/* expected refusals of this build, with their records */
 	struct buf disk;	/* the manifest's text as it is on disk */
+	struct buf say;		/* stderr's text about the rule file being written (build.c) */
 	struct staged *staged;
 	int nstaged, capstaged;
 	struct counts c;
