@@ -321,9 +321,12 @@ refusal_for(const struct build_refusal *r, const struct output *o)
 	return !strcmp(r->output, o->spec->name) || !strcmp(r->output, o->be->name);
 }
 
-const struct build_refusal *
-output_expected(const struct build_options *bo, const struct output *o, const char *file,
-		const char *const *ids, int nids)
+/* The first expected refusal of output o that concerns file: by its path, by one
+ * of ids, or, given text, by a rule the text holds (*maybe: which may be an id of
+ * one of its rules or not, as only loading tells). */
+static const struct build_refusal *
+first_refusal(const struct build_options *bo, const struct output *o, const char *file,
+	      const char *const *ids, int nids, const char *text, size_t len, bool *maybe)
 {
 	for (int i = 0; i < bo->nrefusals; i++) {
 		const struct build_refusal *r = &bo->refusals[i];
@@ -334,24 +337,26 @@ output_expected(const struct build_options *bo, const struct output *o, const ch
 		for (int k = 0; k < nids; k++)
 			if (ids[k] && !strcmp(ids[k], r->rule))
 				return r;
+		if (text && memmem(text, len, r->rule, strlen(r->rule)))
+			return *maybe = true, r;
 	}
 	return NULL;
+}
+
+const struct build_refusal *
+output_expected(const struct build_options *bo, const struct output *o, const char *file,
+		const char *const *ids, int nids)
+{
+	return first_refusal(bo, o, file, ids, nids, NULL, 0, NULL);
 }
 
 const struct build_refusal *
 output_expected_path(const struct build_options *bo, const struct output *o, const char *file,
 		     const char *text, size_t len)
 {
-	for (int i = 0; i < bo->nrefusals; i++) {
-		const struct build_refusal *r = &bo->refusals[i];
-		if (!refusal_for(r, o))
-			continue;
-		if (path_under(file, r->rule))
-			return r;
-		if (memmem(text, len, r->rule, strlen(r->rule)))
-			return NULL;	/* maybe an id of one of its rules: loading tells */
-	}
-	return NULL;
+	bool maybe = false;
+	const struct build_refusal *r = first_refusal(bo, o, file, NULL, 0, text, len, &maybe);
+	return maybe ? NULL : r;
 }
 
 bool
