@@ -7,12 +7,19 @@
 #include "manifest.h"
 #include "outdir.h"
 
+/* A pipeline an output loaded: pipeline_load_for(name, target) (a later output
+ * asking the same shares it). */
+struct owned_pipeline {
+	struct pipeline *pl;
+	const char *name, *target;
+};
+
 /* An output of this build with what it needs loaded. */
 struct output {
 	const struct build_output *spec;
 	const struct backend *be;
 	struct pipeline *pl;		/* the stack it compiles with */
-	struct pipeline **own;		/* loaded for this output, freed with it */
+	struct owned_pipeline *own;	/* loaded for this output, freed with it */
 	int nown;
 	struct template *tpl;		/* the format is this template (NULL: the backend's own) */
 	const char *ext;		/* of its files */

@@ -46,28 +46,50 @@ hash_pipeline(struct hash_ctx *c, const char *templates, const char *name)
 	buf_free(&path);
 }
 
-/* Adds a loaded pipeline to o's own, or fails (its message printed) and frees it. */
-static bool
-own_pipeline(struct output *o, struct pipeline *pl, const char *name)
+/* The outputs loaded so far: a pipeline one of them loaded is shared, not read again
+ * (a project's outputs of one target often stack the same files). */
+struct loaded {
+	const struct output *o;
+	int n;
+};
+
+/* pipeline_load_for(name, target) for o: shared with an earlier output that loaded
+ * it, else loaded and kept in o's own. NULL after a message, also when it does not
+ * serve o's target. */
+static struct pipeline *
+output_pipeline(const struct build_options *bo, struct output *o, const struct loaded *done,
+		const char *name, const char *target)
 {
+	struct pipeline *pl = NULL;
+	bool shared = false;
+	for (int i = 0; i < done->n && !pl; i++)
+		for (int k = 0; k < done->o[i].nown && !pl; k++) {
+			const struct owned_pipeline *w = &done->o[i].own[k];
+			if (!strcmp(w->name, name) && !w->target == !target &&
+			    (!target || !strcmp(w->target, target)))
+				pl = w->pl, shared = true;
+		}
+	if (!pl)
+		pl = pipeline_load_for(bo->templates, name, target);
 	if (pl && !pipeline_serves(pl, o->be->name)) {
 		fprintf(stderr, "sigmacc: output %s: pipeline '%s' is for target %s, not %s\n",
 			o->spec->name, name, pl->target, o->be->name);
-		pipeline_free(pl);
-		pl = NULL;
+		if (!shared)
+			pipeline_free(pl);
+		return NULL;
 	}
-	if (!pl)
-		return false;
-	o->own = mem_realloc(o->own, sizeof(*o->own) * (size_t)(o->nown + 1));
-	o->own[o->nown++] = pl;
-	return true;
+	if (pl && !shared) {
+		o->own = mem_realloc(o->own, sizeof(*o->own) * (size_t)(o->nown + 1));
+		o->own[o->nown++] = (struct owned_pipeline){pl, name, target};
+	}
+	return pl;
 }
 
 /* The pipelines of o: the -p ones for its target, else its own, else its
  * target's default, stacked in order; their bytes hashed into c. */
 static bool
 output_pipelines(const struct build_options *bo, struct output *o, struct pipeline **pls,
-		 struct arena *stack, struct hash_ctx *c)
+		 struct arena *stack, const struct loaded *done, struct hash_ctx *c)
 {
 	for (int k = 0; k < bo->npipelines; k++)
 		if (pipeline_serves(pls[k], o->be->name)) {
@@ -80,16 +102,14 @@ output_pipelines(const struct build_options *bo, struct output *o, struct pipeli
 	int n = o->spec->npipelines;
 	for (int k = 0; k < (n ? n : 1); k++) {
 		const char *name = n ? o->spec->pipelines[k] : def;
-		struct pipeline *pl = n ? pipeline_load_for(bo->templates, name, o->be->name) :
-				      pipeline_load(bo->templates, name);
-		if (!own_pipeline(o, pl, name))
+		struct pipeline *pl = output_pipeline(bo, o, done, name, n ? o->be->name : NULL);
+		if (!pl)
 			return false;
 		/* a pySigma pipeline only renames fields: the target's own selects the events */
 		if (!o->pl && pl->owner) {
-			if (!own_pipeline(o, pipeline_load(bo->templates, def), def))
+			if (!(o->pl = output_pipeline(bo, o, done, def, NULL)))
 				return false;
 			hash_pipeline(c, bo->templates, def);
-			o->pl = o->own[o->nown - 1];
 		}
 		o->pl = o->pl ? pipeline_stack(stack, o->pl, pl) : pl;
 		hash_pipeline(c, bo->templates, name);
@@ -165,13 +185,13 @@ output_bare(struct output *o)
 /* Loads one output; false after a message. */
 static bool
 output_load(const struct build_options *bo, const struct options *opts, struct output *o,
-	    struct pipeline **pls, struct arena *stack)
+	    struct pipeline **pls, struct arena *stack, const struct loaded *done)
 {
 	/* without a format, the target's default one (a template) */
 	const char *format = backend_format(o->be, o->spec->format);
 	struct hash_ctx pc;
 	hash_init(&pc);
-	if (!output_pipelines(bo, o, pls, stack, &pc))
+	if (!output_pipelines(bo, o, pls, stack, done, &pc))
 		return false;
 	if (format && !backend_has_format(o->be, format)) {
 		o->tpl = template_load(bo->templates, o->be->name, format);
@@ -213,7 +233,7 @@ outputs_load(const struct build_options *bo, const struct options *opts, struct 
 	int k = 0;
 	for (int i = 0; i < bo->noutputs; i++) {
 		o[k] = (struct output){.spec = &bo->outputs[i], .be = bo->outputs[i].be};
-		if (output_load(bo, opts, &o[k], pls, stack)) {
+		if (output_load(bo, opts, &o[k], pls, stack, &(struct loaded){o, k})) {
 			k++;
 			continue;
 		}
@@ -229,7 +249,7 @@ outputs_free(struct output *o, int n)
 {
 	for (int i = 0; i < n; i++) {
 		for (int k = 0; k < o[i].nown; k++)
-			pipeline_free(o[i].own[k]);
+			pipeline_free(o[i].own[k].pl);
 		free(o[i].own);
 		template_free(o[i].tpl);
 		o[i].own = NULL;
