@@ -104,10 +104,57 @@ tree_value(struct arena *a, struct diag *d, const cyaml_schema_value_t *v, const
 	}
 }
 
+/* The nodes met so far, by address: our reader shares an anchor's node with its
+ * aliases, which configuration files do not take (libcyaml refused them too). */
+struct seen_nodes {
+	const struct ynode **slot;
+	size_t cap, n;
+};
+
+/* Adds n; false when it was there already. */
+static bool
+seen_add(struct arena *a, struct seen_nodes *s, const struct ynode *n)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct seen_nodes g = {arena_alloc(a, sizeof(*g.slot) * (s->cap ? 2 * s->cap : 256)),
+				       s->cap ? 2 * s->cap : 256, 0};
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slot[i])
+				seen_add(a, &g, s->slot[i]);
+		*s = g;
+	}
+	size_t at = ((uintptr_t)n >> 4) * 0x9e3779b97f4a7c15u % s->cap;
+	for (; s->slot[at]; at = (at + 1) % s->cap)
+		if (s->slot[at] == n)
+			return false;
+	s->slot[at] = n;
+	s->n++;
+	return true;
+}
+
+/* False after a diagnostic at where when a node below n (or n) is an alias's. */
+static bool
+no_alias(struct arena *a, struct diag *d, struct seen_nodes *s, const struct ynode *n,
+	 struct pos where)
+{
+	if (!seen_add(a, s, n))
+		return diag_error(d, where, "a YAML alias, which a configuration file does not take");
+	for (int i = 0; i < n->nkids; i++) {
+		bool value = n->kind == YNODE_MAP && i % 2;
+		if (!no_alias(a, d, s, n->kids[i], value ? n->kids[i - 1]->pos : n->pos))
+			return false;
+	}
+	return true;
+}
+
 bool
 config_from_tree(struct arena *a, struct diag *d, const cyaml_schema_value_t *schema,
 		 const struct ynode *doc, void **out)
 {
 	*out = NULL;
-	return tree_mapping(a, d, schema, doc, "the document", (unsigned char *)out);
+	struct arena scratch = {0};
+	struct seen_nodes seen = {0};
+	bool ok = no_alias(&scratch, d, &seen, doc, doc->pos);
+	arena_free(&scratch);
+	return ok && tree_mapping(a, d, schema, doc, "the document", (unsigned char *)out);
 }

@@ -73,6 +73,7 @@ case_ pipeline-wrong-type convert -t kql -p tests/cli/pipelines/wrong_type.yml r
 case_ pipeline-no-selection convert -t kql -p tests/cli/pipelines/no_selection.yml rules
 case_ pipeline-bad-type convert -t kql -p tests/cli/pipelines/bad_type.yml rules
 case_ pipeline-no-to convert -t kql -p tests/cli/pipelines/no_to.yml rules
+case_ pipeline-alias convert -t kql -p tests/cli/pipelines/alias.yml rules
 case_ pipeline-empty-directory convert -t kql -p tests/cli/pipelines/empty_dir rules
 case_ pipeline-other-target convert -t kql -p splunk_sysmon rules
 case_ pysigma-no-mapping convert -t kql -p tests/cli/pipelines/pysigma_no_mapping.yml rules
