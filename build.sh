@@ -32,7 +32,7 @@ need_packages() {	# base|tests: the Debian packages missing for that build
 	command -v ninja >/dev/null 2>&1 || missing="$missing ninja-build"
 	command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 	command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-	libs="yaml-0.1:libyaml-dev libcyaml:libcyaml-dev"
+	libs="yaml-0.1:libyaml-dev libcyaml:libcyaml-dev nettle:nettle-dev"
 	[ "$1" = tests ] && libs="$libs cmocka:libcmocka-dev"
 	for lib in $libs; do
 		if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "${lib%%:*}"; then

@@ -5,11 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nettle/sha2.h>
+
 struct hash_ctx {
-	uint32_t h[8];
-	uint64_t len;		/* bytes hashed so far */
-	unsigned char block[64];
-	size_t fill;		/* bytes waiting in block */
+	struct sha256_ctx sha;	/* Nettle's, which uses the processor's SHA instructions */
 };
 
 /* The manifest keeps 128 bits of a digest: 32 hex digits and a NUL. */
