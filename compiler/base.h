@@ -121,6 +121,9 @@ int strmap_get(const struct strmap *m, const char *key, size_t len);
 /* Stores val (>= 0) for key unless key is present; returns the value already
  * stored, or -1 when val was stored. key must outlive the map. */
 int strmap_put(struct arena *a, struct strmap *m, const char *key, size_t len, int val);
+/* The hash of the len bytes at s with a seed fixed for the process, for the
+ * hash sets outside strmap (the manifest's names, the printed messages). */
+uint64_t strmap_hash(const char *s, size_t len);
 
 /* buf.c: a heap string builder, always NUL-terminated. */
 struct buf {

@@ -150,20 +150,7 @@ compile_rule(struct session *s, struct arena *a, struct diag *d, const struct ru
 static size_t
 hash_text(const char *s)
 {
-	/* eight bytes a step (keys are a message each, often hundreds of bytes), each
-	 * step mixed so the low bits the table uses depend on every byte */
-	size_t n = strlen(s);
-	uint64_t h = 1469598103934665603u ^ n;
-	for (; n >= 8; s += 8, n -= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15u;
-		h ^= h >> 32;
-	}
-	for (; n; s++, n--)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	h ^= h >> 29;
-	return (size_t)h;
+	return (size_t)strmap_hash(s, strlen(s));
 }
 
 /* Adds key to the set of printed messages (open addressing); false if it was there. */

@@ -33,6 +33,13 @@ hash(uint64_t seed, const char *s, size_t len)
 	return mix(h ^ w ^ 0x5bd1e995);
 }
 
+uint64_t
+strmap_hash(const char *s, size_t len)
+{
+	/* the seed: where this file's code was loaded, which ASLR varies per run */
+	return hash(mix((uint64_t)(uintptr_t)&strmap_hash) | 1, s, len);
+}
+
 static size_t
 find(const struct strmap *m, const char *key, size_t len)
 {
