@@ -507,8 +507,9 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		b->workers[w].nseen = b->workers[w].capseen = 0;
 		outdir_view(&b->out, &b->views[w]);
 	}
-	/* a worker runs at most 2N files ahead of the writes: memory stays a small multiple of N rules */
-	struct jobs j = {b->nitems, nw, 2 * nw, build_work, build_consume, b};
+	/* workers run at most 32N files ahead of the writes: memory stays that many rules'
+	 * outputs, and threads wake in batches of 8N files (jobs.c) */
+	struct jobs j = {b->nitems, nw, 32 * nw, build_work, build_consume, b};
 	jobs_run(&j);
 	for (int w = 0; w < nw; w++) {
 		b->s->nrules += b->workers[w].nrules;

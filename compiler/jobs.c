@@ -3,6 +3,12 @@
  * and mark it done; the calling thread consumes items strictly in order. A
  * worker waits while it is `window` items ahead of the consumer, so results
  * waiting to be consumed stay bounded however large the loop.
+ *
+ * Threads sleep and wake in batches of a quarter window: the consumer sleeps
+ * until the items it waits for are done up to a batch ahead, a worker that
+ * found the window full until the consumer has freed a batch of it. Each wake
+ * is a system call and a context switch, so waking per item would cost more
+ * than a small rule's work.
  */
 #include "jobs.h"
 #include "base.h"
@@ -15,9 +21,16 @@
 struct pool {
 	const struct jobs *j;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;	/* broadcast on every change: few threads wait on it */
+	pthread_cond_t room;	/* workers sleep here while the window is full */
+	pthread_cond_t ready;	/* the consumer sleeps here for done items */
 	bool *done;
-	int next, consumed;
+	int next;	/* the next item to take */
+	int frontier;	/* every item below it is done */
+	int consumed;	/* every item below it is consumed */
+	int want;	/* the consumer sleeps until frontier reaches it (0: it does not sleep) */
+	int resume;	/* sleeping workers wake when consumed reaches it */
+	int blocked;	/* workers asleep on room */
+	int batch;
 };
 
 struct worker {
@@ -32,8 +45,12 @@ jobs_worker(void *arg)
 	struct pool *p = w->p;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (p->next < p->j->n && p->next >= p->consumed + p->j->window)
-			pthread_cond_wait(&p->cv, &p->mu);
+		while (p->next < p->j->n && p->next >= p->consumed + p->j->window) {
+			p->blocked++;
+			p->resume = p->next - p->j->window + p->batch;
+			pthread_cond_wait(&p->room, &p->mu);
+			p->blocked--;
+		}
 		int i = p->next < p->j->n ? p->next++ : -1;
 		pthread_mutex_unlock(&p->mu);
 		if (i < 0)
@@ -41,7 +58,10 @@ jobs_worker(void *arg)
 		p->j->work(p->j->ctx, w->id, i);
 		pthread_mutex_lock(&p->mu);
 		p->done[i] = true;
-		pthread_cond_broadcast(&p->cv);
+		while (p->frontier < p->j->n && p->done[p->frontier])
+			p->frontier++;
+		if (p->want && p->frontier >= p->want)
+			pthread_cond_signal(&p->ready);
 		pthread_mutex_unlock(&p->mu);
 	}
 }
@@ -55,6 +75,30 @@ jobs_inline(const struct jobs *j)
 	}
 }
 
+/* The calling thread: consumes every done item in order, then frees their room. */
+static void
+jobs_consume(struct pool *p)
+{
+	const struct jobs *j = p->j;
+	for (int i = 0; i < j->n;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->frontier <= i) {
+			p->want = i + p->batch < j->n ? i + p->batch : j->n;
+			pthread_cond_wait(&p->ready, &p->mu);
+		}
+		p->want = 0;
+		int upto = p->frontier;
+		pthread_mutex_unlock(&p->mu);
+		for (; i < upto; i++)
+			j->consume(j->ctx, i);
+		pthread_mutex_lock(&p->mu);
+		p->consumed = upto;
+		if (p->blocked && (p->consumed >= p->resume || p->consumed == j->n))
+			pthread_cond_broadcast(&p->room);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
 void
 jobs_run(const struct jobs *j)
 {
@@ -64,10 +108,12 @@ jobs_run(const struct jobs *j)
 		return;
 	}
 	struct pool p = {.j = j, .done = mem_calloc((size_t)j->n, sizeof(bool))};
+	p.batch = j->window / 4 > 1 ? j->window / 4 : 1;
 	pthread_t *tid = mem_calloc((size_t)nw, sizeof(*tid));
 	struct worker *w = mem_calloc((size_t)nw, sizeof(*w));
 	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
+	pthread_cond_init(&p.room, NULL);
+	pthread_cond_init(&p.ready, NULL);
 	int started = 0;
 	for (int k = 0; k < nw; k++) {
 		w[k] = (struct worker){&p, k};
@@ -75,33 +121,18 @@ jobs_run(const struct jobs *j)
 			break;
 		started++;
 	}
-	if (!started) {
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
-		free(p.done);
-		free(tid);
-		free(w);
-		jobs_inline(j);
-		return;
-	}
-	for (int i = 0; i < j->n; i++) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.done[i])
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		j->consume(j->ctx, i);
-		pthread_mutex_lock(&p.mu);
-		p.consumed = i + 1;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-	}
+	if (started)
+		jobs_consume(&p);
 	for (int k = 0; k < started; k++)
 		pthread_join(tid[k], NULL);
 	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+	pthread_cond_destroy(&p.room);
+	pthread_cond_destroy(&p.ready);
 	free(p.done);
 	free(tid);
 	free(w);
+	if (!started)
+		jobs_inline(j);
 }
 
 int
