@@ -102,24 +102,23 @@ build_finding(struct build *b, const char *what, const char *rel, struct compile
 	buf_free(&why);
 }
 
-/* Brings one output up to date, or reports it for --check. An output that could
- * not be compared or staged is tracked only when it was before (it may be there).
- * Its record: the rule's hashes, the hash of the bytes it holds, then versions
- * (the content versions it was rendered with, or NULL). */
+/* Brings one output up to date (out staged when it differs), or reports it for
+ * --check, from what its worker found on disk (build_prepare). An output that
+ * could not be compared or staged is tracked only when it was before (it may
+ * be there). Its record: the rule's hashes, the hash of the bytes it holds,
+ * then versions (the content versions it was rendered with, or NULL). */
 static void
-build_update_output(struct build *b, const char *name, const struct buf *out, struct compiled *c,
-		    const struct buf *versions)
+build_update_output(struct build *b, const char *name, struct prepared *p, struct compiled *c,
+		    const struct buf *versions, const struct buf *out)
 {
-	struct buf err = {0}, record = {0};
-	const char *data = out->data ? out->data : "";
-	enum outdir_state st = outdir_compare(&b->out, name, data, out->len, &err);
-	bool track = st != OUTDIR_ERROR;
-	if (st == OUTDIR_SAME) {
+	struct buf record = {0};
+	bool track = p->st != OUTDIR_ERROR;
+	if (p->st == OUTDIR_SAME) {
 		b->c.unchanged++;
-	} else if (st == OUTDIR_ERROR) {
+	} else if (p->st == OUTDIR_ERROR) {
 		b->c.failed++;
 	} else if (b->bo->check) {
-		build_finding(b, st == OUTDIR_MISSING ? "missing" : "stale", name, c);
+		build_finding(b, p->st == OUTDIR_MISSING ? "missing" : "stale", name, c);
 		b->c.problems++;
 	} else {
 		if (b->nstaged == b->capstaged) {
@@ -127,26 +126,24 @@ build_update_output(struct build *b, const char *name, const struct buf *out, st
 			b->staged = mem_realloc(b->staged, sizeof(*b->staged) * (size_t)b->capstaged);
 		}
 		struct staged *sg = &b->staged[b->nstaged];
-		track = outdir_stage(&b->out, name, data, out->len, sg->tmp, &err);
+		track = outdir_stage(&b->out, name, out->data ? out->data : "", out->len, sg->tmp,
+				     &p->err);
 		if (track)
 			b->nstaged++;
 		else
 			b->c.failed++;
 	}
 	if (!b->bo->check && c->hashed) {	/* --check writes no manifest */
-		char hex[HASH_HEX];
-		hash_bytes_hex(data, out->len, hex);
-		buf_printf(&record, "%s %s %s", c->rule, c->lists, hex);
+		buf_printf(&record, "%s %s %s", c->rule, c->lists, p->hex);
 		if (versions && versions->len)
 			buf_putn(&record, versions->data, versions->len);
 	}
 	const char *rel = track ? names_add_record(&b->now, name, record.data) : NULL;
-	if (rel && st != OUTDIR_SAME && !b->bo->check)
+	if (rel && p->st != OUTDIR_SAME && !b->bo->check)
 		b->staged[b->nstaged - 1].rel = rel;
 	else if (!track && names_has(&b->before.entries, name))
 		names_add_record(&b->kept, name, names_record(&b->before.entries, name));
-	build_say(b, err.data);
-	buf_free(&err);
+	build_say(b, p->err.data);
 	buf_free(&record);
 }
 
@@ -226,9 +223,9 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 	if (c->ok[k]) {
 		/* no text: every document is an input of a correlation elsewhere, no output */
 		if (c->out[k].len)
-			build_update_output(b, name.data, &c->out[k], c, &c->versions[k]);
+			build_update_output(b, name.data, &c->disk[2 * k], c, &c->versions[k], &c->out[k]);
 		if (c->out[k].len && t->beside)
-			build_update_output(b, beside.data, &c->beside[k], c, NULL);
+			build_update_output(b, beside.data, &c->disk[2 * k + 1], c, NULL, &c->beside[k]);
 	} else if (c->expected[k] && c->hashed && !b->bo->check) {	/* recorded: build_fresh_refusal */
 		struct buf record = {0};
 		buf_puts(&record, c->rule);
@@ -401,6 +398,44 @@ build_beside(struct session *s, const struct unit *u, const struct output *t, st
 	return ok;
 }
 
+/* A worker: compares one file to write with OUTDIR (and hashes it), so that
+ * reading the outputs of a build runs on every worker. Staging stays on the
+ * writing thread: temporaries created from several threads at once, in one
+ * directory or in several, made a first build of 100k rules several times
+ * slower on ext4 (inode allocation contends). */
+static void
+build_prepare_one(struct build *b, int worker, const char *name, const struct buf *out,
+		  const struct compiled *c, struct prepared *p)
+{
+	const char *data = out->data ? out->data : "";
+	struct outdir *view = &b->views[worker];
+	p->st = outdir_compare(view, name, data, out->len, &p->err);
+	if (!b->bo->check && c->hashed)
+		hash_bytes_hex(data, out->len, p->hex);
+}
+
+/* A worker: prepares every file that build_one will bring up to date. */
+static void
+build_prepare(struct build *b, int worker, int i, struct compiled *c)
+{
+	struct buf name = {0}, beside = {0};
+	for (int k = 0; k < b->nt; k++) {
+		const struct output *t = &b->t[k];
+		if (c->made[k] != MADE_COMPILED || !c->ok[k] || !c->out[k].len)
+			continue;
+		output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
+		if (manifest_check(name.data))	/* build_name says why */
+			continue;
+		build_prepare_one(b, worker, name.data, &c->out[k], c, &c->disk[2 * k]);
+		if (t->beside) {
+			beside_name(&beside, name.data, t->ext, t->beside);
+			build_prepare_one(b, worker, beside.data, &c->beside[k], c, &c->disk[2 * k + 1]);
+		}
+	}
+	buf_free(&name);
+	buf_free(&beside);
+}
+
 /* A worker: loads rule file i once and compiles it for every output that
  * needs it. It only fills b->done[i]; build_consume prints and writes. */
 static void
@@ -417,6 +452,7 @@ build_work(void *ctx, int worker, int i)
 	c->ok = mem_calloc(nt, sizeof(*c->ok));
 	c->made = mem_calloc(nt, sizeof(*c->made));
 	c->expected = mem_calloc(nt, sizeof(*c->expected));
+	c->disk = mem_calloc(2 * nt, sizeof(*c->disk));
 	if (!build_plan(b, worker, i, c))
 		return;
 	struct unit u;
@@ -449,6 +485,7 @@ build_work(void *ctx, int worker, int i)
 	}
 	free(ids);
 	driver_unload(&u);
+	build_prepare(b, worker, i, c);
 }
 
 /* In file order on the main thread: every output's file of rule file i, with a
@@ -468,6 +505,8 @@ build_consume(void *ctx, int i)
 		buf_free(&c->err[k]);
 		buf_free(&c->beside[k]);
 		buf_free(&c->versions[k]);
+		buf_free(&c->disk[2 * k].err);
+		buf_free(&c->disk[2 * k + 1].err);
 	}
 	build_said(b);
 	buf_free(&c->load);
@@ -478,6 +517,7 @@ build_consume(void *ctx, int i)
 	free(c->ok);
 	free(c->made);
 	free(c->expected);
+	free(c->disk);
 }
 
 /* Every rule file, loaded once and compiled for every output on bo->jobs

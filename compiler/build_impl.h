@@ -86,6 +86,14 @@ enum made {
 	MADE_REFUSED,
 };
 
+/* One file to write (an output's, or the bare query beside it) as its worker
+ * found it on disk; build_update_output stages it, counts, records and says. */
+struct prepared {
+	enum outdir_state st;
+	char hex[HASH_HEX];	/* the hash of the bytes, when the rule file was hashed */
+	struct buf err;		/* what comparing or staging said */
+};
+
 /* One rule file compiled for every output by a worker, waiting to be written. */
 struct compiled {
 	struct buf load;	/* what loading said */
@@ -95,6 +103,7 @@ struct compiled {
 	bool *ok;		/* per output */
 	unsigned char *made;	/* per output: enum made */
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
+	struct prepared *disk;	/* per output, two: its file and the one beside it */
 	const char *file;	/* the rule file */
 	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
 	bool hashed;		/* the rule file was read: rule and lists are set */
