@@ -27,7 +27,22 @@ struct build_refusal {
 	const char *rule;	/* a rule file or folder, or a rule's id */
 	const char *output;	/* an output's name or a target's */
 	const char *reason;	/* NULL: none given */
+	bool path;		/* rule is a file or folder (it exists), else an id */
 };
+
+/* Expected refusals indexed by their rule (build_outputs.c): a rule file's are
+ * found with a lookup per folder of its path and per word of its text, never a
+ * scan of every refusal for every file. */
+struct refusal_index {
+	struct strmap paths, ids;	/* rule -> the first refusal naming it */
+	int *next;	/* per refusal: the next one naming the same rule, or -1 */
+	int *odd;	/* ids holding a separator (space, quote, comma, bracket), */
+	int nodd;	/* searched for in a text instead */
+};
+
+/* Indexes the n refusals at v, in arena a. */
+void refusal_index_build(struct arena *a, struct refusal_index *x, const struct build_refusal *v,
+			 int n);
 
 struct build_options {
 	const char *outdir;	/* OUTDIR */
@@ -44,6 +59,7 @@ struct build_options {
 	int npipelines;
 	const struct build_refusal *refusals;
 	int nrefusals;
+	const struct refusal_index *rindex;	/* of refusals; NULL when there is none */
 	/* Sigma filter files (the project's filters:). Their bytes are part of every
 	 * output's recorded options, so a changed filter recompiles; the session applies
 	 * them (filter.c). */

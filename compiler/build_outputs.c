@@ -341,26 +341,90 @@ refusal_for(const struct build_refusal *r, const struct output *o)
 	return !strcmp(r->output, o->spec->name) || !strcmp(r->output, o->be->name);
 }
 
-/* The first expected refusal of output o that concerns file: by its path, by one
- * of ids, or, given text, by a rule the text holds (*maybe: which may be an id of
- * one of its rules or not, as only loading tells). */
+/* The separators of words in a rule file's text, for finding ids in it. */
+static bool
+refusal_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\'' || c == '"' ||
+	       c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
+
+void
+refusal_index_build(struct arena *a, struct refusal_index *x, const struct build_refusal *v, int n)
+{
+	*x = (struct refusal_index){0};
+	x->next = arena_alloc(a, sizeof(*x->next) * (size_t)(n + 1));
+	x->odd = arena_alloc(a, sizeof(*x->odd) * (size_t)(n + 1));
+	int *tail = mem_calloc((size_t)(n + 1), sizeof(*tail));
+	for (int i = 0; i < n; i++) {
+		const char *r = v[i].rule;
+		size_t len = strlen(r);
+		while (v[i].path && len > 1 && r[len - 1] == '/')
+			len--;
+		x->next[i] = -1;
+		int head = strmap_put(a, v[i].path ? &x->paths : &x->ids, r, len, i);
+		if (head >= 0) {	/* appended to the refusals naming the same rule */
+			x->next[tail[head]] = i;
+			tail[head] = i;
+		} else {
+			tail[i] = i;
+		}
+		bool odd = false;
+		for (size_t k = 0; k < len && !v[i].path; k++)
+			odd |= refusal_sep(r[k]);
+		if (odd && head < 0)
+			x->odd[x->nodd++] = i;
+	}
+	free(tail);
+}
+
+/* The first refusal of output o naming the rule that begins at head, when it
+ * comes before best (-1: none yet); else best. */
+static int
+refusal_chain(const struct build_options *bo, const struct output *o, int head, int best)
+{
+	for (int i = head; i >= 0 && (best < 0 || i < best); i = bo->rindex->next[i])
+		if (refusal_for(&bo->refusals[i], o))
+			return i;
+	return best;
+}
+
+/* The first expected refusal of output o that concerns file: by its path (the
+ * file or a folder above it), by one of ids, or, given text, by an id the text
+ * holds as a word (*maybe: which may be an id of one of its rules or not, as
+ * only loading tells). A lookup per folder of file, per id and per word. */
 static const struct build_refusal *
 first_refusal(const struct build_options *bo, const struct output *o, const char *file,
 	      const char *const *ids, int nids, const char *text, size_t len, bool *maybe)
 {
-	for (int i = 0; i < bo->nrefusals; i++) {
-		const struct build_refusal *r = &bo->refusals[i];
-		if (!refusal_for(r, o))
-			continue;
-		if (path_under(file, r->rule))
-			return r;
-		for (int k = 0; k < nids; k++)
-			if (ids[k] && !strcmp(ids[k], r->rule))
-				return r;
-		if (text && memmem(text, len, r->rule, strlen(r->rule)))
-			return *maybe = true, r;
+	const struct refusal_index *x = bo->rindex;
+	if (!x)
+		return NULL;
+	int best = -1;
+	for (size_t n = 1; file[n - 1]; n++)
+		if (file[n] == '/' || !file[n])
+			best = refusal_chain(bo, o, strmap_get(&x->paths, file, n), best);
+	for (int k = 0; k < nids; k++)
+		if (ids[k])
+			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);
+	int known = best;
+	for (size_t i = 0; text && i < len;) {
+		while (i < len && refusal_sep(text[i]))
+			i++;
+		size_t w = i;
+		while (i < len && !refusal_sep(text[i]))
+			i++;
+		if (i > w)
+			best = refusal_chain(bo, o, strmap_get(&x->ids, text + w, i - w), best);
 	}
-	return NULL;
+	for (int k = 0; text && k < x->nodd; k++) {
+		const char *id = bo->refusals[x->odd[k]].rule;
+		if (memmem(text, len, id, strlen(id)))
+			best = refusal_chain(bo, o, x->odd[k], best);
+	}
+	if (best >= 0 && best != known)
+		*maybe = true;
+	return best >= 0 ? &bo->refusals[best] : NULL;
 }
 
 const struct build_refusal *
@@ -383,9 +447,7 @@ bool
 output_refusal_by_id(const struct build_options *bo, const struct output *o, const char *text,
 		     size_t len)
 {
-	for (int i = 0; i < bo->nrefusals; i++)
-		if (refusal_for(&bo->refusals[i], o) &&
-		    memmem(text, len, bo->refusals[i].rule, strlen(bo->refusals[i].rule)))
-			return true;
-	return false;
+	bool maybe = false;
+	first_refusal(bo, o, "", NULL, 0, text, len, &maybe);
+	return maybe;
 }

@@ -368,7 +368,8 @@ load_refusal(struct project *p, const char *base, const struct pf_refusal *f, in
 	struct build_refusal *r = &p->refusals[i];
 	const char *path = resolve(p, base, f->rule);
 	struct stat st;
-	r->rule = stat(path, &st) == 0 ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
+	r->path = stat(path, &st) == 0;
+	r->rule = r->path ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
 	r->output = arena_strndup(&p->arena, f->output, strlen(f->output));
 	r->reason = f->reason ? arena_strndup(&p->arena, f->reason, strlen(f->reason)) : NULL;
 	if (!names_output(p, r->output, -1))
@@ -479,6 +480,7 @@ project_load(struct project *p, const char *path, const char *templates)
 	for (unsigned i = 0; i < f->expected_refusals_count && ok; i++)
 		ok = load_refusal(p, base, &f->expected_refusals[i], (int)i);
 	p->nrefusals = ok ? (int)f->expected_refusals_count : 0;
+	refusal_index_build(&p->arena, &p->rindex, p->refusals, p->nrefusals);
 	for (unsigned i = 0; i < f->scoping_count && ok; i++)
 		ok = load_scope(p, base, &f->scoping[i], (int)i);
 	cyaml_free(&cfg, &project_schema, f, 0);

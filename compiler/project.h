@@ -24,6 +24,7 @@ struct project {
 	int noutputs;
 	struct build_refusal *refusals;
 	int nrefusals;
+	struct refusal_index rindex;
 };
 
 /* The project file: given (--project FILE), else sigmacc.yml in the current

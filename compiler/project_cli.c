@@ -200,6 +200,7 @@ build_with(struct cli *c, const struct project *p, struct build_output *outputs,
 			.jobs = c->jobs, .outputs = outputs, .noutputs = n,
 			.pipelines = c->pipelines, .npipelines = c->npipelines,
 			.refusals = p ? p->refusals : NULL, .nrefusals = p ? p->nrefusals : 0,
+			.rindex = p && p->nrefusals ? &p->rindex : NULL,
 			.filters = p ? p->filters : NULL, .nfilters = p ? p->nfilters : 0,
 		};
 		/* a rule that no longer catches its attack must not ship */

@@ -134,6 +134,33 @@ sigmacc build: 2 written, 0 unchanged, 0 removed, 2 skipped, 0 failed" &&
 }
 t "an expected refusal is reported as skipped, not failed; only unexpected ones fail" refusals
 
+# a folder's refusal covers every file below it (with or without a trailing slash), and of
+# several refusals concerning a file the first declared is the one reported
+refusal_folders() {
+	mkdir -p rules/dns rules/dnsx && cp "$net" "$vars" rules/ &&
+	cp "$src/rules/dns_query_win_web_service_c2.yml" rules/dns/ &&
+	cp "$src/rules/dns_query_win_web_service_c2.yml" rules/dnsx/x.yml &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: kql, target: kql}" \
+		"expected_refusals:" "  - {rule: rules/dns/, output: kql, reason: the folder}" \
+		"  - {rule: rules/dns/dns_query_win_web_service_c2.yml, output: kql, reason: the file}" \
+		"  - {rule: rules/dnsx, output: kql, reason: the other folder}" > sigmacc.yml &&
+	run 0 build &&
+	has "$io/stderr" "sigmacc: rules/dns/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: the folder" &&
+	has "$io/stderr" "sigmacc: rules/dnsx/x.yml: skipped for output kql: an expected refusal: the other folder" &&
+	hasnt "$io/stderr" "the file" &&
+	sed -i 's|rules/dns/, output: kql, reason: the folder|rules/dns, output: kql, reason: the folder|' sigmacc.yml &&
+	run 0 build --rebuild && has "$io/stderr" "skipped for output kql: an expected refusal: the folder" &&
+	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: kql, target: kql}" \
+		"expected_refusals:" \
+		"  - {rule: rules/dns/dns_query_win_web_service_c2.yml, output: kql, reason: the file}" \
+		"  - {rule: rules/dns, output: kql, reason: the folder}" \
+		"  - {rule: rules/dnsx, output: kql}" > sigmacc.yml &&
+	run 0 build --rebuild &&
+	has "$io/stderr" "sigmacc: rules/dns/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: the file" &&
+	hasnt "$io/stderr" "the folder"
+}
+t "a folder's expected refusal covers the files below it; the first declared refusal of a file wins" refusal_folders
+
 # an expected refusal has a record ("#refused NAME<TAB>RULE LISTS"): an unchanged build
 # reports it from the project file without compiling it. Shown with a forged record for a
 # rule that compiles: trusted by build (no "no longer happens" warning, so not compiled),
