@@ -318,6 +318,8 @@ rule_hashes(const struct list_digests *ld, const char *text, size_t len, char ru
 static bool
 path_under(const char *file, const char *p)
 {
+	if (p[0] == '.' && !p[1])	/* the project's own folder: every relative path */
+		return file[0] != '/';
 	size_t n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
 		n--;
@@ -327,11 +329,15 @@ path_under(const char *file, const char *p)
 bool
 output_in_scope(const struct output *o, const char *file)
 {
+	if (!o->spec->ninclude && !o->spec->nexclude)
+		return true;
+	char *clean = files_path_clean(file);	/* as the project's paths are written */
 	bool in = o->spec->ninclude == 0;
 	for (int i = 0; i < o->spec->ninclude && !in; i++)
-		in = path_under(file, o->spec->include[i]);
+		in = path_under(clean, o->spec->include[i]);
 	for (int i = 0; i < o->spec->nexclude && in; i++)
-		in = !path_under(file, o->spec->exclude[i]);
+		in = !path_under(clean, o->spec->exclude[i]);
+	free(clean);
 	return in;
 }
 
@@ -401,9 +407,13 @@ first_refusal(const struct build_options *bo, const struct output *o, const char
 	if (!x)
 		return NULL;
 	int best = -1;
-	for (size_t n = 1; file[n - 1]; n++)
-		if (file[n] == '/' || !file[n])
-			best = refusal_chain(bo, o, strmap_get(&x->paths, file, n), best);
+	char *clean = files_path_clean(file);	/* as the project's paths are written */
+	if (*file && clean[0] != '/')	/* the project's own folder */
+		best = refusal_chain(bo, o, strmap_get(&x->paths, ".", 1), best);
+	for (size_t n = 1; *file && clean[n - 1]; n++)
+		if (clean[n] == '/' || !clean[n])
+			best = refusal_chain(bo, o, strmap_get(&x->paths, clean, n), best);
+	free(clean);
 	for (int k = 0; k < nids; k++)
 		if (ids[k])
 			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);

@@ -453,3 +453,33 @@ files_write_atomic(const char *path, const char *data, size_t len, const char **
 	buf_free(&tmp);
 	return ok;
 }
+
+char *
+files_path_clean(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = mem_alloc(n + 2), *o = out;
+	bool abs = *s == '/';
+	if (abs)
+		*o++ = '/';
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = s + strcspn(s, "/");
+		if (e - s == 1 && *s == '.') {	/* "." names the same folder */
+			s = e;
+			continue;
+		}
+		if (e > s) {
+			if (o > out + abs)
+				*o++ = '/';
+			memcpy(o, s, (size_t)(e - s));
+			o += e - s;
+		}
+		s = e;
+	}
+	if (o == out)
+		*o++ = '.';
+	*o = '\0';
+	return out;
+}

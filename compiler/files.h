@@ -34,5 +34,9 @@ void files_put_name(struct buf *b, const char *name);
 void files_put_bytes(struct buf *b, const char *s, size_t n);
 /* Does s contain a control character (below 0x20, or DEL)? */
 bool files_has_control(const char *s);
+/* The path s without "." components, repeated slashes or a trailing slash
+ * ("./rules//win/" is "rules/win"; "." stays "."), in a copy the caller frees.
+ * Lexical only: ".." is kept, and no link is resolved. */
+char *files_path_clean(const char *s);
 
 #endif

@@ -29,6 +29,7 @@
 #include "project.h"
 #include "cli.h"
 #include "config.h"
+#include "files.h"
 #include "manifest.h"
 
 #include <stdarg.h>
@@ -198,12 +199,24 @@ resolve(struct project *p, const char *base, const char *path)
 	return s;
 }
 
+/* resolve, written without "." components, repeated or trailing slashes: a
+ * scoping or refusal path, which build compares with rule files' paths written
+ * the same way ("./rules/a.yml" is below "rules/"). */
+static const char *
+resolve_path(struct project *p, const char *base, const char *path)
+{
+	char *clean = files_path_clean(resolve(p, base, path));
+	const char *s = arena_strndup(&p->arena, clean, strlen(clean));
+	free(clean);
+	return s;
+}
+
 static const char **
 resolve_all(struct project *p, const char *base, char **v, unsigned n, int *count)
 {
 	const char **out = arena_alloc(&p->arena, sizeof(*out) * (n + 1));
 	for (unsigned i = 0; i < n; i++)
-		out[i] = resolve(p, base, v[i]);
+		out[i] = resolve_path(p, base, v[i]);
 	*count = (int)n;
 	return out;
 }
@@ -366,7 +379,7 @@ static bool
 load_refusal(struct project *p, const char *base, const struct pf_refusal *f, int i)
 {
 	struct build_refusal *r = &p->refusals[i];
-	const char *path = resolve(p, base, f->rule);
+	const char *path = resolve_path(p, base, f->rule);
 	struct stat st;
 	r->path = stat(path, &st) == 0;
 	r->rule = r->path ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
@@ -386,7 +399,7 @@ exclude_more(struct project *p, const char *base, struct build_output *o, char *
 	const char **v = arena_alloc(&p->arena, sizeof(*v) * ((size_t)o->nexclude + n + 1));
 	memcpy(v, o->exclude, sizeof(*v) * (size_t)o->nexclude);
 	for (unsigned i = 0; i < n; i++)
-		v[o->nexclude + (int)i] = resolve(p, base, rules[i]);
+		v[o->nexclude + (int)i] = resolve_path(p, base, rules[i]);
 	o->exclude = v;
 	o->nexclude += (int)n;
 }

@@ -150,16 +150,17 @@ refusal_folders() {
 	hasnt "$io/stderr" "the file" &&
 	sed -i 's|rules/dns/, output: kql, reason: the folder|rules/dns, output: kql, reason: the folder|' sigmacc.yml &&
 	run 0 build --rebuild && has "$io/stderr" "skipped for output kql: an expected refusal: the folder" &&
-	printf '%s\n' "rules: [rules]" "output_dir: generated" "outputs:" "  - {name: kql, target: kql}" \
+	# paths compare as written without "." and repeated slashes: ./rules finds rules/...
+	printf '%s\n' "rules: [./rules]" "output_dir: generated" "outputs:" "  - {name: kql, target: kql}" \
 		"expected_refusals:" \
-		"  - {rule: rules/dns/dns_query_win_web_service_c2.yml, output: kql, reason: the file}" \
-		"  - {rule: rules/dns, output: kql, reason: the folder}" \
+		"  - {rule: rules//dns/./dns_query_win_web_service_c2.yml, output: kql, reason: the file}" \
+		"  - {rule: ./rules/dns, output: kql, reason: the folder}" \
 		"  - {rule: rules/dnsx, output: kql}" > sigmacc.yml &&
 	run 0 build --rebuild &&
 	has "$io/stderr" "sigmacc: rules/dns/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: the file" &&
 	hasnt "$io/stderr" "the folder"
 }
-t "a folder's expected refusal covers the files below it; the first declared refusal of a file wins" refusal_folders
+t "a folder's expected refusal covers the files below it; the first declared refusal of a file wins; paths compare without ./ and //" refusal_folders
 
 # an expected refusal has a record ("#refused NAME<TAB>RULE LISTS"): an unchanged build
 # reports it from the project file without compiling it. Shown with a forged record for a
