@@ -407,10 +407,10 @@ first_refusal(const struct build_options *bo, const struct output *o, const char
 	if (!x)
 		return NULL;
 	int best = -1;
-	char *clean = files_path_clean(file);	/* as the project's paths are written */
-	if (*file && clean[0] != '/')	/* the project's own folder */
+	char *clean = x->paths.n ? files_path_clean(file) : NULL;	/* as the project's are written */
+	if (clean && *file && clean[0] != '/')	/* the project's own folder */
 		best = refusal_chain(bo, o, strmap_get(&x->paths, ".", 1), best);
-	for (size_t n = 1; *file && clean[n - 1]; n++)
+	for (size_t n = 1; clean && *file && clean[n - 1]; n++)
 		if (clean[n] == '/' || !clean[n])
 			best = refusal_chain(bo, o, strmap_get(&x->paths, clean, n), best);
 	free(clean);
@@ -418,7 +418,7 @@ first_refusal(const struct build_options *bo, const struct output *o, const char
 		if (ids[k])
 			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);
 	int known = best;
-	for (size_t i = 0; text && i < len;) {
+	for (size_t i = 0; text && x->ids.n && i < len;) {
 		while (i < len && refusal_sep(text[i]))
 			i++;
 		size_t w = i;
