@@ -158,9 +158,15 @@ refusal_folders() {
 		"  - {rule: rules/dnsx, output: kql}" > sigmacc.yml &&
 	run 0 build --rebuild &&
 	has "$io/stderr" "sigmacc: rules/dns/dns_query_win_web_service_c2.yml: skipped for output kql: an expected refusal: the file" &&
-	hasnt "$io/stderr" "the folder"
+	hasnt "$io/stderr" "the folder" &&
+	# rules: [.] holds the project file, which is not a rule
+	printf '%s\n' "rules: [.]" "output_dir: generated" "outputs:" "  - {name: kql, target: kql}" \
+		"expected_refusals:" "  - {rule: rules/dns, output: kql}" "  - {rule: ./rules/dnsx/x.yml, output: kql}" \
+		> sigmacc.yml && run 0 build &&
+	has "$io/stderr" "sigmacc: ./rules/dnsx/x.yml: skipped for output kql: an expected refusal" &&
+	hasnt "$io/stderr" "sigmacc.yml" && has "$io/stderr" " 2 skipped, 0 failed"
 }
-t "a folder's expected refusal covers the files below it; the first declared refusal of a file wins; paths compare without ./ and //" refusal_folders
+t "a folder's expected refusal covers the files below it; the first declared refusal of a file wins; paths compare without ./ and //; the project file is not a rule" refusal_folders
 
 # an expected refusal has a record ("#refused NAME<TAB>RULE LISTS"): an unchanged build
 # reports it from the project file without compiling it. Shown with a forged record for a
