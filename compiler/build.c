@@ -325,7 +325,7 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 	}
 	bool need = false;
 	for (int k = 0; k < b->nt; k++) {
-		if (!output_in_scope(&b->t[k], c->file))
+		if (!output_in_scope(&b->t[k], b->items[i].clean))
 			c->made[k] = MADE_SCOPED;
 		else if (text && build_fresh(b, worker, i, k, text, len, c))
 			c->made[k] = MADE_FRESH;
@@ -472,7 +472,7 @@ build_work(void *ctx, int worker, int i)
 		s->opts.pipeline = t->pl;
 		s->opts.backend_opts = t->spec->opts;
 		s->opts.nbackend_opts = t->spec->nopts;
-		c->expected[k] = output_expected(b->bo, t, b->items[i].file, ids, u.nrules);
+		c->expected[k] = output_expected(b->bo, t, b->items[i].clean, ids, u.nrules);
 		struct content_versions cv;
 		build_versions_start(b, i, k, &cv);
 		s->opts.versions = t->versioned ? &cv : NULL;
@@ -537,7 +537,8 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 	int k = 0;
 	for (int p = 0; p < npaths; p++)
 		for (int f = 0; f < files[p].n; f++)
-			b->items[k++] = (struct rulefile){paths[p], files[p].v[f]};
+			b->items[k++] = (struct rulefile){paths[p], files[p].v[f],
+							  files_path_clean(files[p].v[f])};
 	for (int w = 0; w < nw; w++) {
 		b->workers[w] = *b->s;
 		b->workers[w].arena = (struct arena){0};
@@ -558,6 +559,8 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		driver_free(&b->workers[w]);	/* its pieces and seen set, never the main session's */
 		outdir_view_close(&b->views[w]);
 	}
+	for (int i = 0; i < b->nitems; i++)
+		free(b->items[i].clean);
 	free(b->items);
 	free(b->done);
 	free(b->workers);

@@ -53,7 +53,9 @@ void list_digests_free(struct list_digests *ld);
 void rule_hashes(const struct list_digests *ld, const char *text, size_t len,
 		 char rule[HASH_HEX], char lists[HASH_HEX]);
 
-/* Is the rule file in the output's scope? */
+/* Is the rule file in the output's scope? Here and below, file is the rule
+ * file's path as files_path_clean writes it (struct rulefile's clean), as the
+ * project's scoping and refusal paths are. */
 bool output_in_scope(const struct output *o, const char *file);
 /* The expected refusal of file (or of one of its rules' ids) by output o, or NULL. */
 const struct build_refusal *output_expected(const struct build_options *bo, const struct output *o,
@@ -112,6 +114,9 @@ struct compiled {
 /* A rule file and the PATH argument it was found below. */
 struct rulefile {
 	const char *root, *file;
+	/* file written as the project's scoping and refusal paths are
+	 * (files_path_clean): once per file, for output_in_scope and the refusals */
+	char *clean;
 };
 
 struct counts {

@@ -329,15 +329,11 @@ path_under(const char *file, const char *p)
 bool
 output_in_scope(const struct output *o, const char *file)
 {
-	if (!o->spec->ninclude && !o->spec->nexclude)
-		return true;
-	char *clean = files_path_clean(file);	/* as the project's paths are written */
 	bool in = o->spec->ninclude == 0;
 	for (int i = 0; i < o->spec->ninclude && !in; i++)
-		in = path_under(clean, o->spec->include[i]);
+		in = path_under(file, o->spec->include[i]);
 	for (int i = 0; i < o->spec->nexclude && in; i++)
-		in = !path_under(clean, o->spec->exclude[i]);
-	free(clean);
+		in = !path_under(file, o->spec->exclude[i]);
 	return in;
 }
 
@@ -407,13 +403,11 @@ first_refusal(const struct build_options *bo, const struct output *o, const char
 	if (!x)
 		return NULL;
 	int best = -1;
-	char *clean = x->paths.n ? files_path_clean(file) : NULL;	/* as the project's are written */
-	if (clean && *file && clean[0] != '/')	/* the project's own folder */
+	if (x->paths.n && *file && file[0] != '/')	/* the project's own folder */
 		best = refusal_chain(bo, o, strmap_get(&x->paths, ".", 1), best);
-	for (size_t n = 1; clean && *file && clean[n - 1]; n++)
-		if (clean[n] == '/' || !clean[n])
-			best = refusal_chain(bo, o, strmap_get(&x->paths, clean, n), best);
-	free(clean);
+	for (size_t n = 1; x->paths.n && *file && file[n - 1]; n++)
+		if (file[n] == '/' || !file[n])
+			best = refusal_chain(bo, o, strmap_get(&x->paths, file, n), best);
 	for (int k = 0; k < nids; k++)
 		if (ids[k])
 			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);

@@ -273,7 +273,7 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
 	    const struct compiled *c)
 {
 	const struct output *t = &b->t[k];
-	if (!records_usable(b, t) || output_expected(b->bo, t, b->items[i].file, NULL, 0) ||
+	if (!records_usable(b, t) || output_expected(b->bo, t, b->items[i].clean, NULL, 0) ||
 	    output_refusal_by_id(b->bo, t, text, len))
 		return false;
 	struct buf name = {0}, beside = {0};
@@ -298,7 +298,7 @@ build_fresh_refusal(const struct build *b, int i, int k, const char *text, size_
 {
 	const struct output *t = &b->t[k];
 	const struct build_refusal *r = records_usable(b, t) ?
-		output_expected_path(b->bo, t, b->items[i].file, text, len) : NULL;
+		output_expected_path(b->bo, t, b->items[i].clean, text, len) : NULL;
 	if (!r)
 		return NULL;
 	struct buf name = {0};

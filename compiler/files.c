@@ -131,15 +131,15 @@ files_read(const char *path, size_t *len, const char **why)
 
 /* Rule files end in .yml or .yaml; value lists (*.vars.yml), test cases
  * (*.tests.yml, *.tests.yaml: see eval_cases.c) and the project file
- * (PROJECT_FILE of project.h, when the rules folder is the project's own)
+ * (PROJECT_FILE, when the rules folder is the project's own)
  * live beside them. */
 const char *
 files_companion(const char *name)
 {
 	size_t n = strlen(name);
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-	if (!strcmp(base, "sigmacc.yml"))
-		return "the project file (sigmacc.yml), not a rule";
+	if (!strcmp(base, PROJECT_FILE))
+		return "the project file (" PROJECT_FILE "), not a rule";
 	if (n > 9 && !strcmp(name + n - 9, ".vars.yml"))
 		return "a value list (*.vars.yml), not a rule";
 	if ((n > 10 && !strcmp(name + n - 10, ".tests.yml")) ||

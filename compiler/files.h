@@ -34,6 +34,9 @@ void files_put_name(struct buf *b, const char *name);
 void files_put_bytes(struct buf *b, const char *s, size_t n);
 /* Does s contain a control character (below 0x20, or DEL)? */
 bool files_has_control(const char *s);
+/* The project file's name (project.h): never a rule, wherever it lies. */
+#define PROJECT_FILE "sigmacc.yml"
+
 /* The path s without "." components, repeated slashes or a trailing slash
  * ("./rules//win/" is "rules/win"; "." stays "."), in a copy the caller frees.
  * Lexical only: ".." is kept, and no link is resolved. */

@@ -3,8 +3,8 @@
 #define SIGMACC_PROJECT_H
 
 #include "build.h"
+#include "files.h"	/* PROJECT_FILE */
 
-#define PROJECT_FILE "sigmacc.yml"
 #define PROJECT_OUTPUTS_MAX 64	/* outputs of one project */
 
 /* A loaded project file; every relative path in it is made relative to the
