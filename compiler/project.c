@@ -374,15 +374,25 @@ names_output(const struct project *p, const char *name, int k)
 }
 
 /* An expected refusal: its rule (a path relative to the project file when one
- * exists there, else a rule id) and an output or target of the project. */
+ * exists there, else a rule id) and an output or target of the project. A rule
+ * named by an earlier refusal (one of them, in seen) is not looked up again: a
+ * project may declare a quarter of a million refusals, most rules for several
+ * outputs. */
 static bool
-load_refusal(struct project *p, const char *base, const struct pf_refusal *f, int i)
+load_refusal(struct project *p, const char *base, const struct pf_refusal *f, int i,
+	     struct arena *a, struct strmap *seen)
 {
 	struct build_refusal *r = &p->refusals[i];
-	const char *path = resolve_path(p, base, f->rule);
-	struct stat st;
-	r->path = stat(path, &st) == 0;
-	r->rule = r->path ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
+	int same = strmap_put(a, seen, f->rule, strlen(f->rule), i);
+	if (same >= 0) {
+		r->path = p->refusals[same].path;
+		r->rule = p->refusals[same].rule;
+	} else {
+		const char *path = resolve_path(p, base, f->rule);
+		struct stat st;
+		r->path = stat(path, &st) == 0;
+		r->rule = r->path ? path : arena_strndup(&p->arena, f->rule, strlen(f->rule));
+	}
 	r->output = arena_strndup(&p->arena, f->output, strlen(f->output));
 	r->reason = f->reason ? arena_strndup(&p->arena, f->reason, strlen(f->reason)) : NULL;
 	if (!names_output(p, r->output, -1))
@@ -490,8 +500,11 @@ project_load(struct project *p, const char *path, const char *templates)
 		ok = load_output(p, base, &f->outputs[i], (int)i, templates);
 	p->noutputs = ok ? (int)f->outputs_count : 0;
 	ok = ok && check_outputs(p);
+	struct arena memo = {0};
+	struct strmap seen = {0};
 	for (unsigned i = 0; i < f->expected_refusals_count && ok; i++)
-		ok = load_refusal(p, base, &f->expected_refusals[i], (int)i);
+		ok = load_refusal(p, base, &f->expected_refusals[i], (int)i, &memo, &seen);
+	arena_free(&memo);
 	p->nrefusals = ok ? (int)f->expected_refusals_count : 0;
 	refusal_index_build(&p->arena, &p->rindex, p->refusals, p->nrefusals);
 	for (unsigned i = 0; i < f->scoping_count && ok; i++)
