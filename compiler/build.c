@@ -256,10 +256,10 @@ build_commit(struct build *b)
 		return;
 	struct names all = {0};
 	for (int i = 0; i < b->now.n; i++)
-		names_add(&all, b->now.v[i]);
+		names_add_entry(&all, b->now.v[i]);
 	for (int i = 0; i < b->before.entries.n; i++)
 		if (!names_has(&b->now, b->before.entries.v[i]))
-			names_add(&all, b->before.entries.v[i]);
+			names_add_entry(&all, b->before.entries.v[i]);
 	names_sort(&all);
 	struct buf err = {0};
 	bool ok = outdir_sync(&b->out, &err) && build_write_manifest(b, &all);
@@ -291,7 +291,7 @@ build_remove_orphans(struct build *b, struct names *carry)
 			continue;
 		const char *e = names_path(carry, entry);
 		if ((built_output(b->t, b->nt, e) < 0 && !b->complete) || !b->may_remove) {
-			names_add(carry, entry);	/* another output's: not ours to judge */
+			names_add_entry(carry, entry);	/* another output's: not ours to judge */
 		} else if (b->bo->check) {
 			build_finding(b, "orphaned", e, NULL);
 			b->c.problems++;
@@ -301,7 +301,7 @@ build_remove_orphans(struct build *b, struct names *carry)
 				b->c.removed++;
 			} else if (intact) {
 				b->c.failed++;
-				names_add(carry, entry);	/* still there: still tracked */
+				names_add_entry(carry, entry);	/* still there: still tracked */
 			}
 		}
 		fputs(err.data ? err.data : "", stderr);
@@ -501,6 +501,11 @@ build_consume(void *ctx, int i)
 			buf_printf(&b->say, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
 				b->t[k].rec.name, b->items[i].file);
 		build_one(b, i, c, k, &said);
+		for (int d = 2 * k; d < 2 * k + 2 && c->made[k] == MADE_FRESH; d++)
+			if (c->disk[d].cached != STAT_NONE) {
+				statcache_add(&b->next, &c->disk[d].stat);
+				b->next.changed |= c->disk[d].cached == STAT_HASHED;
+			}
 		buf_free(&c->out[k]);
 		buf_free(&c->err[k]);
 		buf_free(&c->beside[k]);
@@ -615,13 +620,19 @@ build_finish(struct build *b)
 	build_commit(b);
 	build_remove_orphans(b, &final);
 	for (int i = 0; i < b->now.n; i++)
-		names_add(&final, b->now.v[i]);
+		names_add_entry(&final, b->now.v[i]);
 	for (int i = 0; i < b->kept.n; i++)
-		names_add(&final, b->kept.v[i]);
+		names_add_entry(&final, b->kept.v[i]);
 	names_sort(&final);
 	if (!build_write_manifest(b, &final))
 		b->c.failed++;
 	names_free(&final);
+	if (b->next.changed || b->next.n != b->cache.n) {	/* what the next build may skip */
+		struct buf bytes = {0};
+		statcache_write(&b->next, &bytes);
+		outdir_lock_write(&b->out, bytes.data, bytes.len);
+		buf_free(&bytes);
+	}
 	build_summary(b);
 }
 
@@ -649,6 +660,11 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 		b.c.failed++;
 		goto done;
 	}
+	size_t nbytes = 0;
+	char *bytes = bo->check ? NULL : outdir_lock_read(&b.out, &nbytes);
+	if (bytes)
+		statcache_read(&b.cache, bytes, nbytes);
+	free(bytes);
 	b.may_remove = true;
 	b.complete = bo->complete && nt == bo->noutputs;
 	for (int p = 0; p < npaths; p++) {
@@ -685,6 +701,8 @@ done:
 	names_free(&b.now);
 	names_free(&b.kept);
 	names_free(&b.refused);
+	statcache_free(&b.cache);
+	statcache_free(&b.next);
 	buf_free(&b.disk);
 	buf_free(&b.say);
 	buf_free(&err);

@@ -6,6 +6,7 @@
 #include "build.h"
 #include "manifest.h"
 #include "outdir.h"
+#include "statcache.h"
 
 /* A pipeline an output loaded: pipeline_load_for(name, target) (a later output
  * asking the same shares it). */
@@ -94,6 +95,9 @@ struct prepared {
 	enum outdir_state st;
 	char hex[HASH_HEX];	/* the hash of the bytes, when the rule file was hashed */
 	struct buf err;		/* what comparing or staging said */
+	/* a fresh file (MADE_FRESH): what the next build's stat cache keeps of it */
+	struct statcache_entry stat;
+	enum { STAT_NONE, STAT_KNOWN, STAT_HASHED } cached;	/* HASHED: read and hashed now */
 };
 
 /* One rule file compiled for every output by a worker, waiting to be written. */
@@ -133,6 +137,8 @@ struct build {
 	struct names kept;	/* earlier outputs that stay: failing rules */
 	struct names refused;	/* expected refusals of this build, with their records */
 	struct buf disk;	/* the manifest's text as it is on disk */
+	/* the files an earlier build hashed, and those this build found fresh */
+	struct statcache cache, next;
 	struct buf say;		/* stderr's text about the rule file being written (build.c) */
 	struct staged *staged;
 	int nstaged, capstaged;
@@ -177,7 +183,7 @@ bool orphan_intact(struct build *b, const char *rel, const char *record, struct 
 void beside_name(struct buf *b, const char *name, const char *ext, const char *beside);
 /* Is output k's file of rule file i (its text) known current without compiling? */
 bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
-		 const struct compiled *c);
+		 struct compiled *c);
 /* The expected refusal of output k's file of rule file i (its text) that the
  * manifest records for these inputs, so it need not be compiled; or NULL. */
 const struct build_refusal *build_fresh_refusal(const struct build *b, int i, int k,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The output name of a rule file: its path below the PATH argument, without .yml. */
 void
@@ -63,7 +64,7 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 	struct buf err = {0}, file = {0};
 	size_t len = 0;
 	bool missing = false;
-	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err);
+	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err, NULL);
 	if (text) {
 		struct manifest_target *mt = mem_calloc((size_t)(nt ? nt : 1), sizeof(*mt));
 		for (int i = 0; i < nt; i++)
@@ -72,7 +73,7 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
 		if (b->bo->check)
 			b->c.problems += bad;
-		buf_putn(&b->disk, text, len);
+		b->disk = (struct buf){.data = text, .len = len, .cap = len + 1};	/* kept as read */
 		free(mt);
 	}
 	if (!b->before.entries.indexed) {	/* no manifest: manifest_parse indexes one */
@@ -83,7 +84,6 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&err);
 	buf_free(&file);
-	free(text);
 	return text || missing;
 }
 
@@ -133,10 +133,11 @@ build_write_manifest(struct build *b, const struct names *set)
 	struct buf text = {0}, err = {0};
 	struct manifest_output *o = NULL;
 	int no = build_manifest_outputs(b, set, &o);
-	manifest_render(o, no, &b->refused, set, &text);
+	bool ok = true, same = manifest_renders(o, no, &b->refused, set, b->disk.data, b->disk.len);
+	if (!same)
+		manifest_render(o, no, &b->refused, set, &text);
 	free(o);
-	bool ok = true;
-	if (text.len != b->disk.len || memcmp(text.data, b->disk.data ? b->disk.data : "", text.len)) {
+	if (!same) {
 		char tmp[32];
 		ok = outdir_stage(&b->out, OUTDIR_MANIFEST, text.data, text.len, tmp, &err);
 		if (ok && !outdir_sync(&b->out, &err)) {
@@ -146,9 +147,10 @@ build_write_manifest(struct build *b, const struct names *set)
 		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, &err) &&
 		     outdir_sync(&b->out, &err);
 	}
-	if (ok) {
-		buf_clear(&b->disk);
-		buf_putn(&b->disk, text.data, text.len);
+	if (ok && !same) {
+		buf_free(&b->disk);
+		b->disk = text;	/* the manifest as it now is */
+		text = (struct buf){0};
 	}
 	fputs(err.data ? err.data : "", stderr);
 	buf_free(&text);
@@ -212,7 +214,7 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	size_t len = 0;
 	bool missing = false;
 	struct buf ignored = {0};
-	char *data = outdir_read(&b->out, rel, &len, &missing, &ignored);
+	char *data = outdir_read(&b->out, rel, &len, &missing, &ignored, NULL);
 	buf_free(&ignored);
 	if (!data)
 		return true;
@@ -230,18 +232,29 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	return false;
 }
 
-/* Does OUTDIR/name hold what its record says was written from these inputs? */
+/* Does OUTDIR/name hold what its record says was written from these inputs?
+ * The stat cache answers for a file an earlier build hashed and nothing has
+ * written since; any other is read and hashed, and remembered in *p. */
 static bool
-file_fresh(struct build *b, int worker, const char *name, const struct compiled *c)
+file_fresh(struct build *b, int worker, const char *name, const struct compiled *c,
+	   struct prepared *p)
 {
 	struct manifest_record r;
 	if (manifest_check(name) || !manifest_record_split(names_record(&b->before.entries, name), &r) ||
 	    strcmp(r.rule, c->rule) || strcmp(r.lists, c->lists))
 		return false;
+	struct outdir *view = &b->views[worker];
+	struct stat st;
+	struct timespec now;
+	if (b->cache.n && outdir_stat(view, name, &st) && statcache_holds(&b->cache, &st, r.out)) {
+		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, &st, r.out, &now))
+			p->cached = STAT_KNOWN;
+		return true;
+	}
 	size_t n = 0;
 	bool missing = false, fresh = false;
 	struct buf err = {0};
-	char *data = outdir_read(&b->views[worker], name, &n, &missing, &err);
+	char *data = outdir_read(view, name, &n, &missing, &err, &st);
 	char hex[HASH_HEX];
 	if (data) {
 		hash_bytes_hex(data, n, hex);
@@ -249,6 +262,8 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 	}
 	free(data);
 	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	if (fresh && clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, &st, hex, &now))
+		p->cached = STAT_HASHED;
 	return fresh;
 }
 
@@ -270,7 +285,7 @@ records_usable(const struct build *b, const struct output *t)
  * recorded (and so does the bare query beside it, with query_beside). */
 bool
 build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
-	    const struct compiled *c)
+	    struct compiled *c)
 {
 	const struct output *t = &b->t[k];
 	if (!records_usable(b, t) || output_expected(b->bo, t, b->items[i].clean, NULL, 0) ||
@@ -278,10 +293,10 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
 		return false;
 	struct buf name = {0}, beside = {0};
 	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
-	bool fresh = file_fresh(b, worker, name.data, c);
+	bool fresh = file_fresh(b, worker, name.data, c, &c->disk[2 * k]);
 	if (fresh && t->beside) {
 		beside_name(&beside, name.data, t->ext, t->beside);
-		fresh = file_fresh(b, worker, beside.data, c);
+		fresh = file_fresh(b, worker, beside.data, c, &c->disk[2 * k + 1]);
 	}
 	buf_free(&name);
 	buf_free(&beside);

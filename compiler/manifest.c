@@ -72,6 +72,18 @@ names_add(struct names *s, const char *name)
 	return names_add_record(s, name, NULL);
 }
 
+void
+names_add_entry(struct names *s, const char *entry)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = mem_realloc(s->v, sizeof(*s->v) * (size_t)s->cap);
+	}
+	s->sorted = false;
+	s->indexed = false;
+	s->v[s->n++] = entry;	/* its head precedes it in its own set's arena */
+}
+
 /* Compares two entries by their paths (the text before a tab). */
 static int
 cmp_paths(const char *a, const char *b)
@@ -529,20 +541,66 @@ manifest_free(struct manifest *m)
 	*m = (struct manifest){0};
 }
 
+/* Where the manifest's text goes: appended to out, or compared with the text
+ * cmp[0..len) (at: how much matched so far) without being held anywhere. */
+struct sink {
+	struct buf *out;
+	const char *cmp;
+	size_t len, at;
+	bool differs;
+};
+
+static void
+sink_put(struct sink *k, const char *s, size_t n)
+{
+	if (k->out)
+		buf_putn(k->out, s, n);
+	else if (!k->differs && n <= k->len - k->at && !memcmp(k->cmp + k->at, s, n))
+		k->at += n;
+	else
+		k->differs = true;
+}
+
+static void
+render(const struct manifest_output *o, int no, const struct names *refused,
+       const struct names *s, struct sink *k)
+{
+	static const char head[] =
+		"# Outputs written by sigmacc build and what produced each (docs/manifest.md).\n"
+		MANIFEST_VERSION_LINE "\n";
+	sink_put(k, head, sizeof(head) - 1);
+	struct buf line = {0};
+	for (int i = 0; i < no; i++) {
+		buf_clear(&line);
+		buf_printf(&line, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
+			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
+		sink_put(k, line.data, line.len);
+	}
+	buf_free(&line);
+	for (int i = 0; refused && i < refused->n; i++) {
+		sink_put(k, "#refused ", 9);
+		sink_put(k, refused->v[i], strlen(refused->v[i]));
+		sink_put(k, "\n", 1);
+	}
+	for (int i = 0; i < s->n && !k->differs; i++) {
+		sink_put(k, s->v[i], strlen(s->v[i]));
+		sink_put(k, "\n", 1);
+	}
+}
+
 void
 manifest_render(const struct manifest_output *o, int no, const struct names *refused,
 		const struct names *s, struct buf *out)
 {
-	buf_puts(out, "# Outputs written by sigmacc build and what produced each (docs/manifest.md).\n"
-		 MANIFEST_VERSION_LINE "\n");
-	for (int i = 0; i < no; i++)
-		buf_printf(out, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
-			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
-	for (int i = 0; refused && i < refused->n; i++) {
-		buf_puts(out, "#refused ");
-		buf_puts(out, refused->v[i]);
-		buf_putc(out, '\n');
-	}
-	for (int i = 0; i < s->n; i++)
-		buf_printf(out, "%s\n", s->v[i]);
+	struct sink k = {.out = out};
+	render(o, no, refused, s, &k);
+}
+
+bool
+manifest_renders(const struct manifest_output *o, int no, const struct names *refused,
+		 const struct names *s, const char *text, size_t len)
+{
+	struct sink k = {.cmp = text ? text : "", .len = text ? len : 0};
+	render(o, no, refused, s, &k);
+	return !k.differs && k.at == k.len;
 }

@@ -22,6 +22,9 @@ struct names {
 const char *names_add(struct names *s, const char *name);
 /* Adds name with its record (NULL: none). */
 const char *names_add_record(struct names *s, const char *name, const char *record);
+/* Adds an entry of another set (its name and record) without copying it: that
+ * set must outlive s. */
+void names_add_entry(struct names *s, const char *entry);
 /* Sorts by path, drops later duplicates and indexes the set. */
 void names_sort(struct names *s);
 /* Indexes the set as it is (no sort): names_has and names_record need an index. */
@@ -117,5 +120,9 @@ void content_versions_free(struct content_versions *cv);
  * refusals and the sorted set s. */
 void manifest_render(const struct manifest_output *o, int no, const struct names *refused,
 		     const struct names *s, struct buf *out);
+/* Is text[0..len) exactly what manifest_render would write? (Compared as it is
+ * rendered: an unchanged manifest of a large repository is never copied.) */
+bool manifest_renders(const struct manifest_output *o, int no, const struct names *refused,
+		      const struct names *s, const char *text, size_t len);
 
 #endif

@@ -249,19 +249,20 @@ file_open(struct outdir *o, const char *rel, struct stat *st, bool *missing, str
 }
 
 char *
-outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err)
+outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err,
+	    struct stat *stp)
 {
-	struct stat st;
-	int fd = file_open(o, rel, &st, missing, err);
+	struct stat mine, *st = stp ? stp : &mine;
+	int fd = file_open(o, rel, st, missing, err);
 	if (fd < 0)
 		return NULL;
 	char *text = NULL;
-	if ((size_t)st.st_size > FILES_MAX_CEILING) {
+	if ((size_t)st->st_size > FILES_MAX_CEILING) {
 		say(err, o, rel, (int)strlen(rel), "is larger than 256 MiB");
 	} else {
-		text = mem_alloc((size_t)st.st_size + 1);
-		ssize_t n = text ? read(fd, text, (size_t)st.st_size + 1) : -1;
-		if (n < 0 || n > st.st_size) {	/* one read: a regular file that did not change size */
+		text = mem_alloc((size_t)st->st_size + 1);
+		ssize_t n = text ? read(fd, text, (size_t)st->st_size + 1) : -1;
+		if (n < 0 || n > st->st_size) {	/* one read: a regular file that did not change size */
 			say(err, o, rel, (int)strlen(rel), n < 0 ? strerror(errno) : "changed while read");
 			free(text);
 			text = NULL;
@@ -303,6 +304,55 @@ outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, 
 		return OUTDIR_ERROR;
 	close(fd);
 	return same ? OUTDIR_SAME : OUTDIR_DIFFERENT;	/* an unreadable output is rewritten */
+}
+
+bool
+outdir_stat(struct outdir *o, const char *rel, struct stat *st)
+{
+	const char *base;
+	bool missing;
+	struct buf ignored = {0};
+	int dfd = dir_open(o, rel, false, &base, &missing, &ignored);
+	buf_free(&ignored);
+	return dfd >= 0 && fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st->st_mode);
+}
+
+char *
+outdir_lock_read(struct outdir *o, size_t *len)
+{
+	struct stat st;
+	if (o->lock < 0 || fstat(o->lock, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > FILES_MAX_CEILING)
+		return NULL;
+	char *data = mem_alloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got <= (size_t)st.st_size) {
+		ssize_t n = pread(o->lock, data + got, (size_t)st.st_size + 1 - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	*len = got;
+	return data;
+}
+
+void
+outdir_lock_write(struct outdir *o, const char *data, size_t len)
+{
+	size_t put = 0;
+	while (o->lock >= 0 && put < len) {
+		ssize_t n = pwrite(o->lock, data + put, len - put, (off_t)put);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		put += (size_t)n;
+	}
+	/* a write cut short leaves bytes the next read rejects (their hash is wrong) */
+	if (o->lock >= 0 && put == len && ftruncate(o->lock, (off_t)len) != 0)
+		put = 0;
 }
 
 /* Takes OUTDIR/.sigmacc-lock; a read-only OUTDIR without one is used unlocked. */

@@ -4,6 +4,8 @@
 
 #include "base.h"
 
+#include <sys/stat.h>
+
 /* A committed OUTDIR is untrusted: every path below it is opened one component
  * at a time from the OUTDIR descriptor with O_NOFOLLOW, so a symbolic link
  * planted inside OUTDIR is an error naming it, never a way out. */
@@ -39,9 +41,17 @@ struct outdir {
 bool outdir_open(struct outdir *o, const char *path, bool write, struct buf *err);
 /* Removes the temporary directory when empty, releases the lock, closes everything. */
 void outdir_close(struct outdir *o);
-/* Reads OUTDIR/rel; NULL with *missing set when it does not exist, NULL after a
- * message in err when it cannot be read (a link, not a regular file, an error). */
-char *outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err);
+/* Reads OUTDIR/rel (what fstat says of it in *st, unless st is NULL); NULL with
+ * *missing set when it does not exist, NULL after a message in err when it
+ * cannot be read (a link, not a regular file, an error). */
+char *outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struct buf *err,
+		  struct stat *st);
+/* What lstat says of OUTDIR/rel (never through a link); false unless a regular file. */
+bool outdir_stat(struct outdir *o, const char *rel, struct stat *st);
+/* The lock file's bytes (the build's stat cache, statcache.h), or NULL; and
+ * replaces them (a build that holds the lock to write). Errors only cost the cache. */
+char *outdir_lock_read(struct outdir *o, size_t *len);
+void outdir_lock_write(struct outdir *o, const char *data, size_t len);
 enum outdir_state {
 	OUTDIR_SAME,		/* OUTDIR/rel holds exactly these bytes */
 	OUTDIR_DIFFERENT,	/* other bytes */

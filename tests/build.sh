@@ -78,6 +78,27 @@ check_forms() {
 }
 t "build --check findings in the --diagnostics forms, for pull-request annotations" check_forms
 
+# The stat cache (compiler/statcache.h): a build remembers in OUTDIR/.sigmacc-lock the
+# outputs it hashed, by inode, size, mtime and ctime, except those changed within two
+# seconds. An edit that keeps the size and the mtime still moves the ctime: rewritten.
+stat_cache() {
+	cp "$net" "$proc" rules/ && f=$out/kql/net_connection_win_web_service_c2.kql &&
+	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
+	[ ! -s "$out/.sigmacc-lock" ] && sleep 3 &&
+	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
+	[ "$(head -c 19 "$out/.sigmacc-lock")" = "sigmacc statcache 1" ] &&
+	[ "$(wc -c < "$out/.sigmacc-lock")" = $((64 + 4 * 56)) ] && cp "$f" kept &&
+	touch -r "$f" stamp && printf X | dd of="$f" bs=1 count=1 conv=notrunc 2>/dev/null &&
+	touch -r stamp "$f" && ! cmp -s "$f" kept &&
+	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
+	has "$io/stderr" "sigmacc build: 1 written, 3 unchanged, 0 removed, 0 failed" && cmp "$f" kept &&
+	printf 'sigmacc statcache 1\n%060d' 0 > "$out/.sigmacc-lock" &&
+	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
+	has "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
+	case $(wc -c < "$out/.sigmacc-lock") in 232 | 288) ;; *) false ;; esac	# 3 or 4 entries: the rewritten one once 2 s old
+}
+t "an output edited in place, its size and mtime kept, is rewritten; a stat cache that is not one is ignored" stat_cache
+
 # The commands the pre-commit framework runs for the example repository: each hook's
 # entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
 # one per line (flow lists of plain or double-quoted words, as those files write them).
