@@ -323,13 +323,14 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 		rule_hashes(&b->ld, text, len, c->rule, c->lists);
 		c->hashed = true;
 	}
+	refusal_heads_find(b->bo, b->items[i].clean, text, len, &c->heads);
 	bool need = false;
 	for (int k = 0; k < b->nt; k++) {
 		if (!output_in_scope(&b->t[k], b->items[i].clean))
 			c->made[k] = MADE_SCOPED;
-		else if (text && build_fresh(b, worker, i, k, text, len, c))
+		else if (text && build_fresh(b, worker, i, k, c))
 			c->made[k] = MADE_FRESH;
-		else if (text && (c->expected[k] = build_fresh_refusal(b, i, k, text, len, c)))
+		else if (text && (c->expected[k] = build_fresh_refusal(b, i, k, c)))
 			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
 		else
 			need = true;
@@ -472,7 +473,7 @@ build_work(void *ctx, int worker, int i)
 		s->opts.pipeline = t->pl;
 		s->opts.backend_opts = t->spec->opts;
 		s->opts.nbackend_opts = t->spec->nopts;
-		c->expected[k] = output_expected(b->bo, t, b->items[i].clean, ids, u.nrules);
+		c->expected[k] = output_expected(b->bo, t, &c->heads, ids, u.nrules);
 		struct content_versions cv;
 		build_versions_start(b, i, k, &cv);
 		s->opts.versions = t->versioned ? &cv : NULL;
@@ -523,6 +524,7 @@ build_consume(void *ctx, int i)
 	free(c->made);
 	free(c->expected);
 	free(c->disk);
+	refusal_heads_free(&c->heads);
 }
 
 /* Every rule file, loaded once and compiled for every output on bo->jobs
@@ -685,7 +687,8 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	b.t = t;
 	b.nt = nt;
 	b.refusal_seen = mem_calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
-	s->corr_index = corr_index_paths(files, npaths, s->opts.vars);	/* across the tree */
+	s->corr_index = corr_index_paths(files, npaths, s->opts.vars,	/* across the tree */
+					 bo->jobs > 0 ? bo->jobs : jobs_cpus());
 	b.whole = s->filters || s->corr_index;
 	build_all(&b, files, paths, npaths);
 	corr_index_free((struct corr_index *)s->corr_index);

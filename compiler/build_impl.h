@@ -58,18 +58,32 @@ void rule_hashes(const struct list_digests *ld, const char *text, size_t len,
  * file's path as files_path_clean writes it (struct rulefile's clean), as the
  * project's scoping and refusal paths are. */
 bool output_in_scope(const struct output *o, const char *file);
-/* The expected refusal of file (or of one of its rules' ids) by output o, or NULL. */
+/* What the refusal index holds for one rule file, looked up once for all outputs:
+ * the chains of the refusals naming its path or a folder above it, and of those
+ * naming an id its text holds as a word (which may be an id of one of its rules
+ * or not, as only loading tells). */
+struct refusal_heads {
+	int *path, *word;
+	int npath, nword;
+};
+/* Finds them for file (and text, unless NULL: no words). */
+void refusal_heads_find(const struct build_options *bo, const char *file, const char *text,
+			size_t len, struct refusal_heads *h);
+void refusal_heads_free(struct refusal_heads *h);
+/* The expected refusal of the file (by its path, or by one of its rules' ids) by
+ * output o, or NULL. */
 const struct build_refusal *output_expected(const struct build_options *bo, const struct output *o,
-					    const char *file, const char *const *ids, int nids);
-/* Could an expected refusal of output o name one of file's rules by id? */
+					    const struct refusal_heads *h, const char *const *ids,
+					    int nids);
+/* Could an expected refusal of output o name one of the file's rules by id? */
 bool output_refusal_by_id(const struct build_options *bo, const struct output *o,
-			  const char *text, size_t len);
-/* The expected refusal of file by output o when it is certain without loading the
- * file: the first refusal that may concern it names its path, not an id its text
- * holds. NULL otherwise. */
+			  const struct refusal_heads *h);
+/* The expected refusal of the file by output o when it is certain without loading
+ * the file: the first refusal that may concern it names its path, not an id its
+ * text holds. NULL otherwise. */
 const struct build_refusal *output_expected_path(const struct build_options *bo,
-						 const struct output *o, const char *file,
-						 const char *text, size_t len);
+						 const struct output *o,
+						 const struct refusal_heads *h);
 
 /* ---- the build's state (build.c), shared with build_records.c ---- */
 
@@ -111,6 +125,7 @@ struct compiled {
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
 	struct prepared *disk;	/* per output, two: its file and the one beside it */
 	const char *file;	/* the rule file */
+	struct refusal_heads heads;	/* its expected refusals, for every output */
 	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
 	bool hashed;		/* the rule file was read: rule and lists are set */
 };
@@ -181,13 +196,13 @@ const char *stale_reason(const struct build *b, const char *rel, struct compiled
 bool orphan_intact(struct build *b, const char *rel, const char *record, struct buf *err);
 /* The name of the bare query kept beside the output file name (of extension ext). */
 void beside_name(struct buf *b, const char *name, const char *ext, const char *beside);
-/* Is output k's file of rule file i (its text) known current without compiling? */
-bool build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
-		 struct compiled *c);
-/* The expected refusal of output k's file of rule file i (its text) that the
- * manifest records for these inputs, so it need not be compiled; or NULL. */
+/* Is output k's file of rule file i known current without compiling (c: its
+ * hashes and refusal heads)? */
+bool build_fresh(struct build *b, int worker, int i, int k, struct compiled *c);
+/* The expected refusal of output k's file of rule file i that the manifest
+ * records for these inputs, so it need not be compiled; or NULL. c holds the
+ * file's hashes and refusal heads. */
 const struct build_refusal *build_fresh_refusal(const struct build *b, int i, int k,
-						const char *text, size_t len,
 						const struct compiled *c);
 /* Adds the expected refusals of the manifest's outputs that this build does not
  * build (theirs to judge) to this build's, and sorts them. */

@@ -391,27 +391,29 @@ refusal_chain(const struct build_options *bo, const struct output *o, int head, 
 	return best;
 }
 
-/* The first expected refusal of output o that concerns file: by its path (the
- * file or a folder above it), by one of ids, or, given text, by an id the text
- * holds as a word (*maybe: which may be an id of one of its rules or not, as
- * only loading tells). A lookup per folder of file, per id and per word. */
-static const struct build_refusal *
-first_refusal(const struct build_options *bo, const struct output *o, const char *file,
-	      const char *const *ids, int nids, const char *text, size_t len, bool *maybe)
+static void
+heads_push(int **v, int *n, int head)
 {
+	if (head < 0)
+		return;
+	if (!(*n & (*n - 1)))	/* 0, 1, 2, 4...: full */
+		*v = mem_realloc(*v, sizeof(**v) * (size_t)(*n ? 2 * *n : 1));
+	(*v)[(*n)++] = head;
+}
+
+void
+refusal_heads_find(const struct build_options *bo, const char *file, const char *text,
+		   size_t len, struct refusal_heads *h)
+{
+	*h = (struct refusal_heads){0};
 	const struct refusal_index *x = bo->rindex;
 	if (!x)
-		return NULL;
-	int best = -1;
+		return;
 	if (x->paths.n && *file && file[0] != '/')	/* the project's own folder */
-		best = refusal_chain(bo, o, strmap_get(&x->paths, ".", 1), best);
+		heads_push(&h->path, &h->npath, strmap_get(&x->paths, ".", 1));
 	for (size_t n = 1; x->paths.n && *file && file[n - 1]; n++)
 		if (file[n] == '/' || !file[n])
-			best = refusal_chain(bo, o, strmap_get(&x->paths, file, n), best);
-	for (int k = 0; k < nids; k++)
-		if (ids[k])
-			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);
-	int known = best;
+			heads_push(&h->path, &h->npath, strmap_get(&x->paths, file, n));
 	for (size_t i = 0; text && x->ids.n && i < len;) {
 		while (i < len && refusal_sep(text[i]))
 			i++;
@@ -419,39 +421,70 @@ first_refusal(const struct build_options *bo, const struct output *o, const char
 		while (i < len && !refusal_sep(text[i]))
 			i++;
 		if (i > w)
-			best = refusal_chain(bo, o, strmap_get(&x->ids, text + w, i - w), best);
+			heads_push(&h->word, &h->nword, strmap_get(&x->ids, text + w, i - w));
 	}
 	for (int k = 0; text && k < x->nodd; k++) {
 		const char *id = bo->refusals[x->odd[k]].rule;
 		if (memmem(text, len, id, strlen(id)))
-			best = refusal_chain(bo, o, x->odd[k], best);
+			heads_push(&h->word, &h->nword, x->odd[k]);
 	}
+}
+
+void
+refusal_heads_free(struct refusal_heads *h)
+{
+	free(h->path);
+	free(h->word);
+	*h = (struct refusal_heads){0};
+}
+
+/* The first expected refusal of output o that concerns the file: by its path (the
+ * file or a folder above it), by one of ids, or, with words, by an id its text
+ * holds as a word (*maybe: which may be an id of one of its rules or not). */
+static const struct build_refusal *
+first_refusal(const struct build_options *bo, const struct output *o,
+	      const struct refusal_heads *h, const char *const *ids, int nids, bool words,
+	      bool *maybe)
+{
+	const struct refusal_index *x = bo->rindex;
+	if (!x)
+		return NULL;
+	int best = -1;
+	for (int k = 0; k < h->npath; k++)
+		best = refusal_chain(bo, o, h->path[k], best);
+	for (int k = 0; k < nids; k++)
+		if (ids[k])
+			best = refusal_chain(bo, o, strmap_get(&x->ids, ids[k], strlen(ids[k])), best);
+	int known = best;
+	for (int k = 0; words && k < h->nword; k++)
+		best = refusal_chain(bo, o, h->word[k], best);
 	if (best >= 0 && best != known)
 		*maybe = true;
 	return best >= 0 ? &bo->refusals[best] : NULL;
 }
 
 const struct build_refusal *
-output_expected(const struct build_options *bo, const struct output *o, const char *file,
-		const char *const *ids, int nids)
+output_expected(const struct build_options *bo, const struct output *o,
+		const struct refusal_heads *h, const char *const *ids, int nids)
 {
-	return first_refusal(bo, o, file, ids, nids, NULL, 0, NULL);
+	return first_refusal(bo, o, h, ids, nids, false, NULL);
 }
 
 const struct build_refusal *
-output_expected_path(const struct build_options *bo, const struct output *o, const char *file,
-		     const char *text, size_t len)
+output_expected_path(const struct build_options *bo, const struct output *o,
+		     const struct refusal_heads *h)
 {
 	bool maybe = false;
-	const struct build_refusal *r = first_refusal(bo, o, file, NULL, 0, text, len, &maybe);
+	const struct build_refusal *r = first_refusal(bo, o, h, NULL, 0, true, &maybe);
 	return maybe ? NULL : r;
 }
 
 bool
-output_refusal_by_id(const struct build_options *bo, const struct output *o, const char *text,
-		     size_t len)
+output_refusal_by_id(const struct build_options *bo, const struct output *o,
+		     const struct refusal_heads *h)
 {
 	bool maybe = false;
-	first_refusal(bo, o, "", NULL, 0, text, len, &maybe);
+	const struct refusal_heads words = {NULL, h->word, 0, h->nword};	/* words alone */
+	first_refusal(bo, o, &words, NULL, 0, true, &maybe);
 	return maybe;
 }

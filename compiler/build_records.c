@@ -284,12 +284,11 @@ records_usable(const struct build *b, const struct output *t)
  * no declared refusal may concern it, and the file on disk holds the bytes
  * recorded (and so does the bare query beside it, with query_beside). */
 bool
-build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t len,
-	    struct compiled *c)
+build_fresh(struct build *b, int worker, int i, int k, struct compiled *c)
 {
 	const struct output *t = &b->t[k];
-	if (!records_usable(b, t) || output_expected(b->bo, t, b->items[i].clean, NULL, 0) ||
-	    output_refusal_by_id(b->bo, t, text, len))
+	if (!records_usable(b, t) || output_expected(b->bo, t, &c->heads, NULL, 0) ||
+	    output_refusal_by_id(b->bo, t, &c->heads))
 		return false;
 	struct buf name = {0}, beside = {0};
 	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
@@ -308,12 +307,11 @@ build_fresh(struct build *b, int worker, int i, int k, const char *text, size_t 
  * by its path, the output's records are usable and the rule and its lists hash
  * as recorded. Its line is then the project file's, as a compile would print it. */
 const struct build_refusal *
-build_fresh_refusal(const struct build *b, int i, int k, const char *text, size_t len,
-		    const struct compiled *c)
+build_fresh_refusal(const struct build *b, int i, int k, const struct compiled *c)
 {
 	const struct output *t = &b->t[k];
 	const struct build_refusal *r = records_usable(b, t) ?
-		output_expected_path(b->bo, t, b->items[i].clean, text, len) : NULL;
+		output_expected_path(b->bo, t, &c->heads) : NULL;
 	if (!r)
 		return NULL;
 	struct buf name = {0};

@@ -109,12 +109,14 @@ const char *corr_op_symbol(enum corr_op op);
  * correlation; read-only afterwards, so build's workers share it.
  */
 struct corr_index;
-/* NULL when no file holds a correlation document (nothing to resolve). */
+/* NULL when no file holds a correlation document (nothing to resolve); whether
+ * one does is found on njobs threads (a repository of 100,000 rule files is
+ * read once for it). */
 struct corr_index *corr_index_build(const char *const *files, const struct vars *const *vars,
-				    int nfiles);
+				    int nfiles, int njobs);
 /* The same over several lists of files (build's PATHs), with one vars for all. */
 struct corr_index *corr_index_paths(const struct pathlist *lists, int nlists,
-				    const struct vars *vars);
+				    const struct vars *vars, int njobs);
 void corr_index_free(struct corr_index *ix);
 /* Is document doc of file referenced by a correlation without generate: true? */
 bool corr_index_hides(const struct corr_index *ix, const char *file, int doc);

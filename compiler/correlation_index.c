@@ -11,6 +11,7 @@
 #include "correlation_load.h"
 #include "base.h"
 #include "files.h"
+#include "jobs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,40 @@ may_correlate(const char *path)
 		found = p == text || p[-1] == '\n';
 	free(text);
 	return found;
+}
+
+/* The files whose text may hold a correlation, looked for on several threads. */
+struct prescan {
+	const char *const *files;
+	bool *found;
+};
+
+static void
+prescan_work(void *ctx, int worker, int i)
+{
+	(void)worker;
+	struct prescan *p = ctx;
+	p->found[i] = may_correlate(p->files[i]);
+}
+
+static void
+prescan_done(void *ctx, int i)
+{
+	(void)ctx;
+	(void)i;
+}
+
+static bool
+any_correlates(const char *const *files, int nfiles, int njobs)
+{
+	struct prescan p = {files, mem_calloc((size_t)nfiles + 1, sizeof(bool))};
+	struct jobs j = {nfiles, njobs, 1024 * njobs, prescan_work, prescan_done, &p};
+	jobs_run(&j);
+	bool any = false;
+	for (int i = 0; i < nfiles && !any; i++)
+		any = p.found[i];
+	free(p.found);
+	return any;
 }
 
 static const char *
@@ -152,12 +187,10 @@ index_unique(const struct corr_index *ix, const char *ref)
 }
 
 struct corr_index *
-corr_index_build(const char *const *files, const struct vars *const *vars, int nfiles)
+corr_index_build(const char *const *files, const struct vars *const *vars, int nfiles,
+		 int njobs)
 {
-	bool any = false;
-	for (int i = 0; i < nfiles && !any; i++)
-		any = may_correlate(files[i]);
-	if (!any)
+	if (!any_correlates(files, nfiles, njobs))
 		return NULL;
 	struct corr_index *ix = mem_calloc(1, sizeof(*ix));
 	ix->files = arena_alloc(&ix->a, sizeof(*ix->files) * (size_t)(nfiles + 1));
@@ -178,7 +211,7 @@ corr_index_build(const char *const *files, const struct vars *const *vars, int n
 }
 
 struct corr_index *
-corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *vars)
+corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *vars, int njobs)
 {
 	int n = 0;
 	for (int p = 0; p < nlists; p++)
@@ -191,7 +224,7 @@ corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *va
 			v[n] = vars;
 			files[n++] = lists[p].v[i];
 		}
-	struct corr_index *ix = corr_index_build(files, v, n);
+	struct corr_index *ix = corr_index_build(files, v, n, njobs);
 	free(files);
 	free(v);
 	return ix;
