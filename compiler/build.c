@@ -199,18 +199,17 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 		b->c.skipped++;
 		return;
 	}
+	if (c->made[k] == MADE_FRESH) {	/* the worker found their entries: not copied */
+		for (int n = 0; n < 1 + (t->beside != NULL); n++) {
+			b->c.unchanged++;
+			names_add_entry(&b->now, c->disk[2 * k + n].entry);
+		}
+		return;
+	}
 	if (!build_name(b, t, f, &name))
 		goto done;
 	if (t->beside)
 		beside_name(&beside, name.data, t->ext, t->beside);
-	if (c->made[k] == MADE_FRESH) {
-		for (int n = 0; n < 1 + (t->beside != NULL); n++) {
-			const char *file = n ? beside.data : name.data;
-			b->c.unchanged++;
-			names_add_record(&b->now, file, names_record(&b->before.entries, file));
-		}
-		goto done;
-	}
 	if (!*said)
 		build_say(b, c->load.data);
 	*said = true;

@@ -109,7 +109,9 @@ struct prepared {
 	enum outdir_state st;
 	char hex[HASH_HEX];	/* the hash of the bytes, when the rule file was hashed */
 	struct buf err;		/* what comparing or staging said */
-	/* a fresh file (MADE_FRESH): what the next build's stat cache keeps of it */
+	/* a fresh file (MADE_FRESH): its entry in the manifest read (its name and
+	 * record, which stay), and what the next build's stat cache keeps of it */
+	const char *entry;
 	struct statcache_entry stat;
 	enum { STAT_NONE, STAT_KNOWN, STAT_HASHED } cached;	/* HASHED: read and hashed now */
 };

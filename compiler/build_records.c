@@ -240,9 +240,12 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 	   struct prepared *p)
 {
 	struct manifest_record r;
-	if (manifest_check(name) || !manifest_record_split(names_record(&b->before.entries, name), &r) ||
-	    strcmp(r.rule, c->rule) || strcmp(r.lists, c->lists))
+	const char *entry = manifest_check(name) ? NULL : names_entry(&b->before.entries, name);
+	const char *tab = entry ? strchr(entry, '\t') : NULL;
+	if (!tab || !manifest_record_split(tab + 1, &r) || strcmp(r.rule, c->rule) ||
+	    strcmp(r.lists, c->lists))
 		return false;
+	p->entry = entry;
 	struct outdir *view = &b->views[worker];
 	struct stat st;
 	struct timespec now;

@@ -166,6 +166,13 @@ names_has(const struct names *s, const char *name)
 }
 
 const char *
+names_entry(const struct names *s, const char *name)
+{
+	const char *const *e = names_find(s, name);
+	return e ? *e : NULL;
+}
+
+const char *
 names_record(const struct names *s, const char *name)
 {
 	const char *const *e = names_find(s, name);

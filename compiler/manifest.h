@@ -30,6 +30,8 @@ void names_sort(struct names *s);
 /* Indexes the set as it is (no sort): names_has and names_record need an index. */
 void names_index(struct names *s);
 bool names_has(const struct names *s, const char *name);
+/* The entry of name (its path, and its record after a tab), or NULL when not there. */
+const char *names_entry(const struct names *s, const char *name);
 /* The record of name ("RULE LISTS OUT"), or NULL when it has none or is not there. */
 const char *names_record(const struct names *s, const char *name);
 /* The path of an entry (a copy in the set's arena when it has a record). */
