@@ -637,6 +637,69 @@ build_finish(struct build *b)
 	build_summary(b);
 }
 
+/* What a build reads before compiling, in two parts run side by side: the
+ * manifest and the stat cache (0), the rules tree and whether it holds a
+ * correlation (1). Their messages are printed in that order, the tree's only
+ * when the manifest could be read (else the build stops there). */
+struct prologue {
+	struct build *b;
+	struct output *t;
+	int nt;
+	const char *const *paths;
+	int npaths;
+	struct pathlist *files;
+	bool opened, read;	/* read: the manifest was (or there is none) */
+	struct buf say[2];
+};
+
+static void
+prologue_work(void *ctx, int worker, int i)
+{
+	(void)worker;
+	struct prologue *p = ctx;
+	struct build *b = p->b;
+	const struct build_options *bo = b->bo;
+	if (i == 0) {
+		p->read = build_read_manifest(b, p->t, p->nt, &p->say[0]);
+		size_t nbytes = 0;
+		char *bytes = bo->check || !p->read ? NULL : outdir_lock_read(&b->out, &nbytes);
+		if (bytes)
+			statcache_read(&b->cache, bytes, nbytes);
+		free(bytes);
+		return;
+	}
+	b->may_remove = true;
+	b->complete = bo->complete && p->nt == bo->noutputs;
+	struct buf err = {0};
+	for (int k = 0; k < p->npaths; k++) {
+		buf_clear(&err);
+		struct stat st;
+		if (stat(p->paths[k], &st) != 0) {
+			buf_printf(&p->say[1], "sigmacc: %s: %s; no output is removed\n", p->paths[k],
+				   strerror(errno));
+			b->may_remove = false;
+			b->c.failed++;
+		} else if (!files_expand(&p->files[k], p->paths[k], &err)) {
+			b->may_remove = false;
+			b->c.failed++;
+		} else {
+			filter_split(&p->files[k], p->paths[k]);	/* filters/: meta filters, not rules */
+		}
+		buf_puts(&p->say[1], err.data ? err.data : "");
+	}
+	buf_free(&err);
+	b->s->corr_index = corr_index_paths(p->files, p->npaths, b->s->opts.vars,	/* across the tree */
+					    bo->jobs > 0 ? bo->jobs : jobs_cpus());
+}
+
+static void
+prologue_say(void *ctx, int i)
+{
+	struct prologue *p = ctx;
+	if (i == 0 || p->read)
+		fputs(p->say[i].data ? p->say[i].data : "", stderr);
+}
+
 int
 build_run(struct session *s, const struct build_options *bo, const char *const *paths,
 	  int npaths)
@@ -657,43 +720,28 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	struct pathlist *files = mem_calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
 	fputs(err.data ? err.data : "", stderr);
-	if (!opened || !build_read_manifest(&b, t, nt)) {
+	struct prologue pro = {&b, t, nt, paths, npaths, files, opened, false, {{0}, {0}}};
+	if (opened) {	/* the manifest and the rules tree are read side by side */
+		struct jobs j = {2, bo->jobs == 1 ? 1 : 2, 2, prologue_work, prologue_say, &pro};
+		jobs_run(&j);
+	}
+	buf_free(&pro.say[0]);
+	buf_free(&pro.say[1]);
+	if (!pro.read) {
 		b.c.failed++;
 		goto done;
-	}
-	size_t nbytes = 0;
-	char *bytes = bo->check ? NULL : outdir_lock_read(&b.out, &nbytes);
-	if (bytes)
-		statcache_read(&b.cache, bytes, nbytes);
-	free(bytes);
-	b.may_remove = true;
-	b.complete = bo->complete && nt == bo->noutputs;
-	for (int p = 0; p < npaths; p++) {
-		buf_clear(&err);
-		struct stat st;
-		if (stat(paths[p], &st) != 0) {
-			fprintf(stderr, "sigmacc: %s: %s; no output is removed\n", paths[p], strerror(errno));
-			b.may_remove = false;
-			b.c.failed++;
-		} else if (!files_expand(&files[p], paths[p], &err)) {
-			b.may_remove = false;
-			b.c.failed++;
-		} else {
-			filter_split(&files[p], paths[p]);	/* filters/: meta filters, not rules */
-		}
-		fputs(err.data ? err.data : "", stderr);
 	}
 	b.t = t;
 	b.nt = nt;
 	b.refusal_seen = mem_calloc((size_t)bo->nrefusals + 1, sizeof(*b.refusal_seen));
-	s->corr_index = corr_index_paths(files, npaths, s->opts.vars,	/* across the tree */
-					 bo->jobs > 0 ? bo->jobs : jobs_cpus());
 	b.whole = s->filters || s->corr_index;
 	build_all(&b, files, paths, npaths);
 	corr_index_free((struct corr_index *)s->corr_index);
 	s->corr_index = NULL;
 	build_finish(&b);
 done:
+	corr_index_free((struct corr_index *)s->corr_index);	/* built for a manifest unread */
+	s->corr_index = NULL;
 	outdir_close(&b.out);
 	for (int p = 0; p < npaths; p++)
 		files_free(&files[p]);

@@ -185,8 +185,8 @@ struct build {
 void output_name(struct buf *b, const char *root, const char *file, const char *dir,
 		 const char *ext);
 /* Reads the manifest and finds each output's line in it; its invalid entries
- * are reported and left out (a problem for --check). False when unreadable. */
-bool build_read_manifest(struct build *b, struct output *t, int nt);
+ * are reported (in say) and left out (a problem for --check). False when unreadable. */
+bool build_read_manifest(struct build *b, struct output *t, int nt, struct buf *say);
 /* The output whose directory path lies below, or -1. */
 int built_output(const struct output *t, int nt, const char *path);
 /* Replaces the manifest with the sorted set, unless the file already says exactly that. */

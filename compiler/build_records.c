@@ -59,7 +59,7 @@ build_match_outputs(struct build *b, struct output *t, int nt)
 
 /* Reads the manifest; its invalid entries are reported and left out (a problem for --check). */
 bool
-build_read_manifest(struct build *b, struct output *t, int nt)
+build_read_manifest(struct build *b, struct output *t, int nt, struct buf *say)
 {
 	struct buf err = {0}, file = {0};
 	size_t len = 0;
@@ -81,7 +81,7 @@ build_read_manifest(struct build *b, struct output *t, int nt)
 		names_sort(&b->before.refused);
 	}
 	build_match_outputs(b, t, nt);
-	fputs(err.data ? err.data : "", stderr);
+	buf_puts(say, err.data ? err.data : "");
 	buf_free(&err);
 	buf_free(&file);
 	return text || missing;
