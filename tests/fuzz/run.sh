@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh [SECONDS [TARGET...]]
 #
 # Builds the targets with clang into build-fuzz/ (-Dfuzz=true, ASan+UBSan),
-# then fuzzes every TARGET (default: rule pysigma cond vars yaml) for SECONDS each
+# then fuzzes every TARGET (default: rule pysigma cond vars yaml statcache) for SECONDS each
 # (default 60), as many at a time as there are cores. Each target grows its
 # corpus in build-fuzz/corpus/TARGET from the seeds of tests/fuzz/corpus/TARGET
 # and uses the dictionary tests/fuzz/dict/. libFuzzer runs in fork mode and
@@ -18,7 +18,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-rule pysigma cond vars yaml}
+TARGETS=${*:-rule pysigma cond vars yaml statcache}
 OUT=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 

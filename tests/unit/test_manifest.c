@@ -60,6 +60,15 @@ parse(void **state)
 	assert_string_equal(out.data, "# Outputs written by sigmacc build and what produced each "
 			    "(docs/manifest.md).\n#sigmacc-manifest 3\nkql/a.kql\nkql/b.kql\n"
 			    "spl/x.anything\n");
+	/* an unchanged manifest is recognised without being rendered again */
+	assert_true(manifest_renders(NULL, 0, NULL, s, out.data, out.len));
+	assert_false(manifest_renders(NULL, 0, NULL, s, out.data, out.len - 1));
+	assert_false(manifest_renders(NULL, 0, NULL, s, NULL, 0));
+	out.data[out.len - 2] = 'X';
+	assert_false(manifest_renders(NULL, 0, NULL, s, out.data, out.len));
+	buf_putc(&out, '\n');
+	out.data[out.len - 3] = 'g';
+	assert_false(manifest_renders(NULL, 0, NULL, s, out.data, out.len));	/* one line more */
 	buf_free(&out);
 	buf_free(&err);
 	manifest_free(&m);
