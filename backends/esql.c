@@ -120,10 +120,12 @@ esql_query(struct emitter *em)
 	}
 	if (p.where) {
 		emit_newline(em, 0);
-		buf_printf(em->out, "| WHERE %s", p.where);
+		buf_puts(em->out, "| WHERE ");
+		buf_puts(em->out, p.where);
 	}
 	emit_newline(em, 0);
-	buf_printf(em->out, "| WHERE %s", p.expr);
+	buf_puts(em->out, "| WHERE ");	/* the whole expression: not through vsnprintf */
+	buf_puts(em->out, p.expr);
 	/* CASE: a null condition (a missing field) takes the else value, false */
 	if (!flags_emit(em, NULL, "", 0, "| EVAL $f = CASE(", ", true, false)"))
 		return false;
