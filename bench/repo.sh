@@ -13,10 +13,10 @@
 #  2. one rule with 100,000 `endswith` values, KQL and SPL;
 #  3. a repository of the corpus copied BENCH_REPO_MULT times (default 30, the
 #     100k-rule repository): compile only (`build --check` of an empty OUTDIR),
-#     first `build`, unchanged rebuild, `build --check`; then the same as a project
-#     that declares every refusal of the first build expected (a repository kept
-#     green, whose unchanged rebuild compiles nothing): first build, unchanged
-#     rebuild, `build --check`;
+#     first `build`, unchanged rebuild (once with the stat cache still empty, then
+#     with it), `build --check`; then the same as a project that declares every
+#     refusal of the first build expected (a repository kept green, whose
+#     unchanged rebuild compiles nothing);
 #  4. `check` of a rule with 10,000 `or` terms and of one with 100,000 placeholders;
 #  5. scaling: each generated family (values, selections, `or` terms, placeholders,
 #     keys, rules) at 1k, 10k and BENCH_MAX (default 100k), and the exponent k of
@@ -143,8 +143,10 @@ best "compile only (build --check, empty OUTDIR)" "$bin" build --check -o "$tmp/
 rm -rf "$tmp/none"
 runs_=$runs; runs=1
 best "first build" "$bin" build -o "$tmp/repo-out" $o "$tmp/repo"
+# the first rebuild hashes every output and keeps what it learnt in the stat cache
+best "unchanged rebuild, stat cache empty" "$bin" build -o "$tmp/repo-out" $o "$tmp/repo"
 runs=$runs_
-best "unchanged rebuild" "$bin" build -o "$tmp/repo-out" $o "$tmp/repo"
+best "unchanged rebuild (refused rules compiled)" "$bin" build -o "$tmp/repo-out" $o "$tmp/repo"
 best "build --check" "$bin" build --check -o "$tmp/repo-out" $o "$tmp/repo"
 # The same repository kept green: a project file (beside rules/) declares every refusal
 # of the first build as expected, as a team does, so an unchanged build compiles nothing.
@@ -167,6 +169,7 @@ mkdir "$tmp/proj" && mv "$tmp/repo" "$tmp/proj/rules"
 echo "  as a project: $(grep -c '  - {rule:' "$tmp/proj/sigmacc.yml") expected refusals declared"
 runs_=$runs; runs=1
 best "project: first build" sh -c "cd \"$tmp/proj\" && \"$bin\" build $o"
+best "project: unchanged rebuild, stat cache empty" sh -c "cd \"$tmp/proj\" && \"$bin\" build $o"
 runs=$runs_
 best "project: unchanged rebuild" sh -c "cd \"$tmp/proj\" && \"$bin\" build $o"
 best "project: build --check" sh -c "cd \"$tmp/proj\" && \"$bin\" build --check $o"
