@@ -84,9 +84,10 @@ build_finding(struct build *b, const char *what, const char *rel, struct compile
 		printf("%s: %s", what, path.data);
 		printf(reason ? " (%s)\n" : "\n", reason);
 	} else {
-		char target[64], code[32];	/* an output's path starts with its directory */
-		snprintf(target, sizeof(target), "%.*s", (int)strcspn(rel, "/"), rel);
-		struct diag d = {.target = target};
+		struct buf target = {0};	/* an output's path starts with its directory */
+		buf_putn(&target, rel, strcspn(rel, "/"));
+		char code[32];
+		struct diag d = {.target = target.data};
 		snprintf(code, sizeof(code), "%s-output", what);
 		diag_error(&d, (struct pos){path.data, 0, 0}, "%s output%s%s%s: %s", what,
 			   reason ? " (" : "", reason ? reason : "", reason ? ")" : "",
@@ -96,6 +97,7 @@ build_finding(struct build *b, const char *what, const char *rel, struct compile
 		driver_render(b->s, &d, &out);
 		fputs(out.data ? out.data : "", stdout);
 		diag_clear(&d);
+		buf_free(&target);
 	}
 	buf_free(&path);
 	buf_free(&out);

@@ -78,6 +78,18 @@ check_forms() {
 }
 t "build --check findings in the --diagnostics forms, for pull-request annotations" check_forms
 
+# an output's directory of any length names it whole in the JSON findings (it was cut at 63 bytes)
+check_long_dir() {
+	d=detections-for-the-security-operations-center-of-the-northern-region-kql &&
+	cp "$net" rules/ && cp "$vars" rules/ &&
+	printf 'rules: [rules]\noutput_dir: out\noutputs:\n  - {name: k, target: kql, dir: %s}\n' "$d" \
+		> sigmacc.yml &&
+	run 1 build --check --diagnostics=json &&
+	has "$io/stdout" "\"file\": \"out/$d/net_connection_win_web_service_c2.kql\"" &&
+	has "$io/stdout" "\"target\": \"$d\"}"
+}
+t "build --check names a long output directory whole in its JSON findings" check_long_dir
+
 # The stat cache (compiler/statcache.h): a build remembers in OUTDIR/.sigmacc-lock the
 # outputs it hashed, by inode, size, mtime and ctime, except those changed within two
 # seconds. An edit that keeps the size and the mtime still moves the ctime: rewritten.
