@@ -435,9 +435,13 @@ logscale_query(struct emitter *em)
 	if (!emit_expr(em, q->expr, 4) ||
 	    !flags_emit(em, NULL, "", 0, "| case { ", " | $f := \"true\"; * | $f := \"false\" }"))
 		return false;
-	/* table()'s own default order, said where the rule asks for it */
+	/* every row, not table()'s default of 200 (limit=max: the StateRowLimit the
+	 * instance allows, 20,000 by default; library.humio.com/data-analysis/
+	 * functions-table.html), in table()'s own default order, said where the rule
+	 * asks for it */
 	if (flags_columns(em, "| table([", ", "))
-		buf_puts(out, q->newest_first ? "], sortby=@timestamp, order=desc)" : "])");
+		buf_puts(out, q->newest_first ? "], limit=max, sortby=@timestamp, order=desc)" :
+			 "], limit=max)");
 	return true;
 }
 
