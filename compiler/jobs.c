@@ -14,6 +14,7 @@
 #include "base.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -114,6 +115,16 @@ jobs_run(const struct jobs *j)
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.room, NULL);
 	pthread_cond_init(&p.ready, NULL);
+	/* The workers never take SIGINT, SIGTERM or SIGHUP: the handler a build installs
+	 * (outdir.c) removes the temporaries the calling thread stages, and taken by a
+	 * worker it would run while that thread went on creating them. Blocked here,
+	 * the kernel delivers them to a thread that does not block them: the caller. */
+	sigset_t quiet, old;
+	sigemptyset(&quiet);
+	sigaddset(&quiet, SIGINT);
+	sigaddset(&quiet, SIGTERM);
+	sigaddset(&quiet, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &quiet, &old);
 	int started = 0;
 	for (int k = 0; k < nw; k++) {
 		w[k] = (struct worker){&p, k};
@@ -121,6 +132,7 @@ jobs_run(const struct jobs *j)
 			break;
 		started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* the workers keep the blocked mask */
 	if (started)
 		jobs_consume(&p);
 	for (int k = 0; k < started; k++)
