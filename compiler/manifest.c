@@ -93,6 +93,12 @@ cmp_paths(const char *a, const char *b)
 	return c ? c : (la > lb) - (la < lb);
 }
 
+int
+names_compare(const char *a, const char *b)
+{
+	return cmp_paths(a, b);
+}
+
 static int
 cmp_names(const void *a, const void *b)
 {

@@ -25,6 +25,8 @@ const char *names_add_record(struct names *s, const char *name, const char *reco
 /* Adds an entry of another set (its name and record) without copying it: that
  * set must outlive s. */
 void names_add_entry(struct names *s, const char *entry);
+/* Orders two entries of sets by their paths, as names_sort does (< 0, 0, > 0). */
+int names_compare(const char *a, const char *b);
 /* Sorts by path, drops later duplicates and indexes the set. */
 void names_sort(struct names *s);
 /* Indexes the set as it is (no sort): names_has and names_record need an index. */
