@@ -111,6 +111,19 @@ stat_cache() {
 }
 t "an output edited in place, its size and mtime kept, is rewritten; a stat cache that is not one is ignored" stat_cache
 
+# The manifest and the rules tree are read side by side: the manifest's messages still come
+# first, the walk's after, whatever thread finishes first.
+prologue_order() {
+	cp "$net" rules/ && ln -s . rules/a && mkdir -p "$out" && echo "kql/../x.kql" > "$out/.sigmacc-manifest" &&
+	for i in 1 2 3 4 5; do
+		run 0 build -j 2 -t kql -o "$out" --vars "$vars" rules && head -n 2 "$io/stderr" > "$io/first" &&
+		same "$io/first" "$out/.sigmacc-manifest:1:1: warning: entry 'kql/../x.kql' ignored: it has an empty, '.' or '..' component
+sigmacc: rules/a: warning: symbolic link skipped (--follow-symlinks follows links that stay inside PATH)" &&
+		echo "kql/../x.kql" > "$out/.sigmacc-manifest" || return 1
+	done
+}
+t "the manifest's messages come before the rules walk's, though both are read at once" prologue_order
+
 # The commands the pre-commit framework runs for the example repository: each hook's
 # entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
 # one per line (flow lists of plain or double-quoted words, as those files write them).
