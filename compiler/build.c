@@ -519,8 +519,8 @@ build_consume(void *ctx, int i)
 			buf_printf(&b->say, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
 				b->t[k].rec.name, b->items[i].file);
 		build_one(b, i, c, k, &said);
-		for (int d = 2 * k; d < 2 * k + 2 && c->made[k] == MADE_FRESH; d++)
-			if (c->disk[d].cached != STAT_NONE) {
+		for (int d = 2 * k; c->made[k] == MADE_FRESH && d < 2 * k + 2; d++)
+			if (c->disk[d].cached != STAT_NONE) {	/* what the next build may skip */
 				statcache_add(&b->next, &c->disk[d].stat);
 				b->next.changed |= c->disk[d].cached == STAT_HASHED;
 			}
@@ -649,7 +649,7 @@ build_finish(struct build *b)
 	if (b->next.changed || b->next.n != b->cache.n) {	/* what the next build may skip */
 		struct buf bytes = {0};
 		statcache_write(&b->next, &bytes);
-		outdir_lock_write(&b->out, bytes.data, bytes.len);
+		outdir_lock_write(&b->out, bytes.data, bytes.len);	/* else no cache next time */
 		buf_free(&bytes);
 	}
 	build_summary(b);
@@ -666,7 +666,7 @@ struct prologue {
 	const char *const *paths;
 	int npaths;
 	struct pathlist *files;
-	bool opened, read;	/* read: the manifest was (or there is none) */
+	bool read;	/* the manifest was read (or there is none) */
 	struct buf say[2];
 };
 
@@ -686,8 +686,6 @@ prologue_work(void *ctx, int worker, int i)
 		free(bytes);
 		return;
 	}
-	b->may_remove = true;
-	b->complete = bo->complete && p->nt == bo->noutputs;
 	struct buf err = {0};
 	for (int k = 0; k < p->npaths; k++) {
 		buf_clear(&err);
@@ -738,7 +736,9 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	struct pathlist *files = mem_calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
 	fputs(err.data ? err.data : "", stderr);
-	struct prologue pro = {&b, t, nt, paths, npaths, files, opened, false, {{0}, {0}}};
+	struct prologue pro = {&b, t, nt, paths, npaths, files, false, {{0}, {0}}};
+	b.may_remove = true;	/* until a PATH cannot be walked */
+	b.complete = bo->complete && nt == bo->noutputs;
 	if (opened) {	/* the manifest and the rules tree are read side by side */
 		struct jobs j = {2, bo->jobs == 1 ? 1 : 2, 2, prologue_work, prologue_say, &pro};
 		jobs_run(&j);

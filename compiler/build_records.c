@@ -232,6 +232,16 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	return false;
 }
 
+/* Keeps in *p what the next build's stat cache may remember of a fresh file
+ * (st, holding bytes that hash to hex), as kind, unless it changed too lately. */
+static void
+remember(struct prepared *p, const struct stat *st, const char *hex, int kind)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, st, hex, &now))
+		p->cached = kind;
+}
+
 /* Does OUTDIR/name hold what its record says was written from these inputs?
  * The stat cache answers for a file an earlier build hashed and nothing has
  * written since; any other is read and hashed, and remembered in *p. */
@@ -241,17 +251,14 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 {
 	struct manifest_record r;
 	const char *entry = manifest_check(name) ? NULL : names_entry(&b->before.entries, name);
-	const char *tab = entry ? strchr(entry, '\t') : NULL;
-	if (!tab || !manifest_record_split(tab + 1, &r) || strcmp(r.rule, c->rule) ||
+	if (!manifest_record_split(names_entry_record(entry), &r) || strcmp(r.rule, c->rule) ||
 	    strcmp(r.lists, c->lists))
 		return false;
 	p->entry = entry;
 	struct outdir *view = &b->views[worker];
 	struct stat st;
-	struct timespec now;
 	if (b->cache.n && outdir_stat(view, name, &st) && statcache_holds(&b->cache, &st, r.out)) {
-		if (clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, &st, r.out, &now))
-			p->cached = STAT_KNOWN;
+		remember(p, &st, r.out, STAT_KNOWN);
 		return true;
 	}
 	size_t n = 0;
@@ -265,8 +272,8 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 	}
 	free(data);
 	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
-	if (fresh && clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, &st, hex, &now))
-		p->cached = STAT_HASHED;
+	if (fresh)
+		remember(p, &st, hex, STAT_HASHED);
 	return fresh;
 }
 

@@ -69,13 +69,13 @@ files_has_control(const char *s)
 	return false;
 }
 
-/* Reads fd to the end, refusing more than max_size bytes. The text is read in
+/* Reads fd to the end, refusing more than limit bytes. The text is read in
  * place, into room for hint bytes (a regular file's size) and one more, so a
  * file that does not change while it is read costs one allocation and no copy. */
 static char *
-read_all(int fd, size_t hint, size_t *len, const char **why)
+read_all(int fd, size_t hint, size_t limit, size_t *len, const char **why)
 {
-	size_t cap = (hint && hint < max_size ? hint : 65536) + 2, n = 0;
+	size_t cap = (hint && hint < limit ? hint : 65536) + 2, n = 0;
 	char *text = mem_alloc(cap);
 	for (;;) {
 		if (n + 1 == cap) {	/* keep room for the NUL */
@@ -94,7 +94,7 @@ read_all(int fd, size_t hint, size_t *len, const char **why)
 			*len = n;
 			return text;
 		}
-		if ((size_t)r > max_size - n) {
+		if ((size_t)r > limit - n) {
 			*why = too_large;
 			break;
 		}
@@ -105,10 +105,16 @@ read_all(int fd, size_t hint, size_t *len, const char **why)
 }
 
 char *
+files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char **why)
+{
+	return read_all(fd, hint, limit, len, why);
+}
+
+char *
 files_read(const char *path, size_t *len, const char **why)
 {
 	if (!strcmp(path, "-"))
-		return read_all(0, 0, len, why);
+		return read_all(0, 0, max_size, len, why);
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -124,7 +130,7 @@ files_read(const char *path, size_t *len, const char **why)
 	else if ((uintmax_t)st.st_size > max_size)
 		*why = too_large;
 	else
-		text = read_all(fd, (size_t)st.st_size, len, why);
+		text = read_all(fd, (size_t)st.st_size, max_size, len, why);
 	close(fd);
 	return text;
 }

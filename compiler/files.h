@@ -17,6 +17,9 @@ struct pathlist {
 void files_configure(size_t max_size, bool follow_symlinks);
 /* Reads a whole regular file ("-" = stdin); NULL with *why set. */
 char *files_read(const char *path, size_t *len, const char **why);
+/* Reads fd from where it stands to the end, expecting about hint bytes and
+ * refusing more than limit; NULL with *why set. */
+char *files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char **why);
 /* Appends path, or the sorted rule files below it when it is a directory
  * (.yml and .yaml, but not the value lists named .vars.yml nor the test cases
  * named .tests.yml). Warnings (a skipped link or special file) and errors

@@ -84,25 +84,18 @@ names_add_entry(struct names *s, const char *entry)
 	s->v[s->n++] = entry;	/* its head precedes it in its own set's arena */
 }
 
-/* Compares two entries by their paths (the text before a tab). */
-static int
-cmp_paths(const char *a, const char *b)
+int
+names_compare(const char *a, const char *b)
 {
 	uint32_t la = head_of(a)->len, lb = head_of(b)->len;
 	int c = memcmp(a, b, la < lb ? la : lb);
 	return c ? c : (la > lb) - (la < lb);
 }
 
-int
-names_compare(const char *a, const char *b)
-{
-	return cmp_paths(a, b);
-}
-
 static int
 cmp_names(const void *a, const void *b)
 {
-	return cmp_paths(*(const char *const *)a, *(const char *const *)b);
+	return names_compare(*(const char *const *)a, *(const char *const *)b);
 }
 
 void
@@ -131,12 +124,12 @@ names_sort(struct names *s)
 {
 	bool sorted = true;	/* a manifest is read back in the order it was written */
 	for (int i = 1; i < s->n && sorted; i++)
-		sorted = cmp_paths(s->v[i - 1], s->v[i]) < 0;
+		sorted = names_compare(s->v[i - 1], s->v[i]) < 0;
 	if (!sorted) {
 		qsort(s->v, (size_t)s->n, sizeof(*s->v), cmp_names);
 		int k = 0;
 		for (int i = 0; i < s->n; i++)
-			if (!k || cmp_paths(s->v[k - 1], s->v[i]))
+			if (!k || names_compare(s->v[k - 1], s->v[i]))
 				s->v[k++] = s->v[i];
 		s->n = k;
 	}
@@ -179,10 +172,15 @@ names_entry(const struct names *s, const char *name)
 }
 
 const char *
+names_entry_record(const char *entry)
+{
+	return entry && entry[head_of(entry)->len] == '\t' ? entry + head_of(entry)->len + 1 : NULL;
+}
+
+const char *
 names_record(const struct names *s, const char *name)
 {
-	const char *const *e = names_find(s, name);
-	return e && (*e)[head_of(*e)->len] == '\t' ? *e + head_of(*e)->len + 1 : NULL;
+	return names_entry_record(names_entry(s, name));
 }
 
 const char *

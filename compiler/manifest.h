@@ -34,6 +34,8 @@ void names_index(struct names *s);
 bool names_has(const struct names *s, const char *name);
 /* The entry of name (its path, and its record after a tab), or NULL when not there. */
 const char *names_entry(const struct names *s, const char *name);
+/* The record of an entry of a set (NULL: it has none, or entry is NULL). */
+const char *names_entry_record(const char *entry);
 /* The record of name ("RULE LISTS OUT"), or NULL when it has none or is not there. */
 const char *names_record(const struct names *s, const char *name);
 /* The path of an entry (a copy in the set's arena when it has a record). */

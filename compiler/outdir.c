@@ -321,38 +321,19 @@ char *
 outdir_lock_read(struct outdir *o, size_t *len)
 {
 	struct stat st;
+	const char *why;
 	if (o->lock < 0 || fstat(o->lock, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > FILES_MAX_CEILING)
+	    lseek(o->lock, 0, SEEK_SET) != 0)
 		return NULL;
-	char *data = mem_alloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got <= (size_t)st.st_size) {
-		ssize_t n = pread(o->lock, data + got, (size_t)st.st_size + 1 - got, (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	*len = got;
-	return data;
+	return files_read_fd(o->lock, (size_t)st.st_size, FILES_MAX_CEILING, len, &why);
 }
 
-void
+bool
 outdir_lock_write(struct outdir *o, const char *data, size_t len)
 {
-	size_t put = 0;
-	while (o->lock >= 0 && put < len) {
-		ssize_t n = pwrite(o->lock, data + put, len - put, (off_t)put);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		put += (size_t)n;
-	}
 	/* a write cut short leaves bytes the next read rejects (their hash is wrong) */
-	if (o->lock >= 0 && put == len && ftruncate(o->lock, (off_t)len) != 0)
-		put = 0;
+	return o->lock >= 0 && lseek(o->lock, 0, SEEK_SET) == 0 &&
+	       files_write_all(o->lock, data, len) && ftruncate(o->lock, (off_t)len) == 0;
 }
 
 /* Takes OUTDIR/.sigmacc-lock; a read-only OUTDIR without one is used unlocked. */

@@ -49,9 +49,10 @@ char *outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing,
 /* What lstat says of OUTDIR/rel (never through a link); false unless a regular file. */
 bool outdir_stat(struct outdir *o, const char *rel, struct stat *st);
 /* The lock file's bytes (the build's stat cache, statcache.h), or NULL; and
- * replaces them (a build that holds the lock to write). Errors only cost the cache. */
+ * replaces them (a build that holds the lock to write; false when that failed).
+ * Errors only cost the cache. */
 char *outdir_lock_read(struct outdir *o, size_t *len);
-void outdir_lock_write(struct outdir *o, const char *data, size_t len);
+bool outdir_lock_write(struct outdir *o, const char *data, size_t len);
 enum outdir_state {
 	OUTDIR_SAME,		/* OUTDIR/rel holds exactly these bytes */
 	OUTDIR_DIFFERENT,	/* other bytes */
