@@ -328,27 +328,36 @@ build_remove_orphans(struct build *b, struct names *carry)
 }
 
 /* Which outputs of rule file i need compiling; false when none does. --check
- * compiles every rule: it reads the rule file again only to explain a stale output. */
+ * compiles every rule: it reads the rule file again only to explain a stale output.
+ * A file the look for correlations hashed is read again only for the words an
+ * expected refusal by id may name. */
 static bool
 build_plan(struct build *b, int worker, int i, struct compiled *c)
 {
 	size_t len = 0;
 	const char *why;
 	c->file = b->items[i].file;
-	char *text = b->bo->check ? NULL : files_read(c->file, &len, &why);
-	if (text) {	/* unreadable: compiled, and loading says why */
-		rule_hashes(&b->ld, text, len, c->rule, c->lists);
-		c->hashed = true;
+	const struct refusal_index *x = b->bo->rindex;
+	bool words = x && (x->ids.n || x->nodd);
+	struct stat st;
+	char *text = NULL;
+	if (!b->bo->check && (!c->hashed || words)) {
+		c->hashed = false;
+		text = files_read_stat(c->file, &len, &why, &st);
+		if (text)	/* unreadable: compiled, and loading says why */
+			build_hash_rule(b, c, text, len, &st);
 	}
 	refusal_heads_find(b->bo, b->items[i].clean, text, len, &c->heads);
 	bool need = false;
 	for (int k = 0; k < b->nt; k++) {
 		if (!output_in_scope(&b->t[k], b->items[i].clean))
 			c->made[k] = MADE_SCOPED;
-		else if (text && build_fresh(b, worker, i, k, c))
+		else if (c->hashed && build_fresh(b, worker, i, k, c))
 			c->made[k] = MADE_FRESH;
-		else if (text && (c->expected[k] = build_fresh_refusal(b, i, k, c)))
+		else if (c->hashed && (c->expected[k] = build_fresh_refusal(b, i, k, c)))
 			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
+		else if (c->hashed && build_cached_failure(b, i, k, c))
+			c->made[k] = MADE_FAILED;	/* c->ok[k] false: reported as compiled */
 		else
 			need = true;
 	}
@@ -475,6 +484,7 @@ build_work(void *ctx, int worker, int i)
 		return;
 	struct unit u;
 	driver_load(s, &u, b->items[i].file);
+	buf_clear(&c->load);	/* not what a remembered failure said: the same, said now */
 	driver_render(s, &u.load, &c->load);
 	const char **ids = mem_calloc((size_t)u.nrules + 1, sizeof(*ids));
 	for (int r = 0; r < u.nrules; r++)
@@ -519,6 +529,7 @@ build_consume(void *ctx, int i)
 			buf_printf(&b->say, "\r\033[K[%d/%d] %s %s", ++b->progress, b->nitems * b->nt,
 				b->t[k].rec.name, b->items[i].file);
 		build_one(b, i, c, k, &said);
+		build_keep_failure(b, i, k, c);
 		for (int d = 2 * k; c->made[k] == MADE_FRESH && d < 2 * k + 2; d++)
 			if (c->disk[d].cached != STAT_NONE) {	/* what the next build may skip */
 				statcache_add(&b->next, &c->disk[d].stat);
@@ -555,7 +566,6 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		b->nitems += files[p].n;
 	size_t n = (size_t)(b->nitems ? b->nitems : 1);
 	b->items = mem_calloc(n, sizeof(*b->items));
-	b->done = mem_calloc(n, sizeof(*b->done));
 	b->workers = mem_calloc((size_t)nw, sizeof(*b->workers));
 	b->views = mem_calloc((size_t)nw, sizeof(*b->views));
 	int k = 0;
@@ -586,7 +596,6 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 	for (int i = 0; i < b->nitems; i++)
 		free(b->items[i].clean);
 	free(b->items);
-	free(b->done);
 	free(b->workers);
 	free(b->views);
 	if (b->tty)
@@ -646,7 +655,8 @@ build_finish(struct build *b)
 	if (!build_write_manifest(b, &final))
 		b->c.failed++;
 	names_free(&final);
-	if (b->next.changed || b->next.n != b->cache.n) {	/* what the next build may skip */
+	/* what the next build may skip */
+	if (b->next.changed || b->next.n != b->cache.n || b->next.nf != b->cache.nf) {
 		struct buf bytes = {0};
 		statcache_write(&b->next, &bytes);
 		outdir_lock_write(&b->out, bytes.data, bytes.len);	/* else no cache next time */
@@ -680,10 +690,9 @@ prologue_work(void *ctx, int worker, int i)
 	if (i == 0) {
 		p->read = build_read_manifest(b, p->t, p->nt, &p->say[0]);
 		size_t nbytes = 0;
-		char *bytes = bo->check || !p->read ? NULL : outdir_lock_read(&b->out, &nbytes);
-		if (bytes)
-			statcache_read(&b->cache, bytes, nbytes);
-		free(bytes);
+		b->cache_bytes = bo->check || !p->read ? NULL : outdir_lock_read(&b->out, &nbytes);
+		if (b->cache_bytes)
+			statcache_read(&b->cache, b->cache_bytes, nbytes);
 		return;
 	}
 	struct buf err = {0};
@@ -704,8 +713,14 @@ prologue_work(void *ctx, int worker, int i)
 		buf_puts(&p->say[1], err.data ? err.data : "");
 	}
 	buf_free(&err);
+	size_t n = 1;
+	for (int k = 0; k < p->npaths; k++)
+		n += (size_t)p->files[k].n;
+	b->done = mem_calloc(n, sizeof(*b->done));	/* in the order build_all numbers them */
+	struct corr_visit hash = {build_visit, b};
 	b->s->corr_index = corr_index_paths(p->files, p->npaths, b->s->opts.vars,	/* across the tree */
-					    bo->jobs > 0 ? bo->jobs : jobs_cpus());
+					    bo->jobs > 0 ? bo->jobs : jobs_cpus(),
+					    bo->check ? NULL : &hash);
 }
 
 static void
@@ -764,12 +779,14 @@ done:
 	for (int p = 0; p < npaths; p++)
 		files_free(&files[p]);
 	free(files);
+	free(b.done);
 	free(b.staged);
 	manifest_free(&b.before);
 	names_free(&b.now);
 	names_free(&b.kept);
 	names_free(&b.refused);
 	statcache_free(&b.cache);
+	free(b.cache_bytes);
 	statcache_free(&b.next);
 	buf_free(&b.disk);
 	buf_free(&b.say);

@@ -101,6 +101,9 @@ enum made {
 	/* an expected refusal the manifest records for these inputs: not compiled,
 	 * reported as the refusal it was */
 	MADE_REFUSED,
+	/* a failure the stat cache remembers for this rule file and these inputs: not
+	 * compiled, reported as it was */
+	MADE_FAILED,
 };
 
 /* One file to write (an output's, or the bare query beside it) as its worker
@@ -130,6 +133,10 @@ struct compiled {
 	struct refusal_heads heads;	/* its expected refusals, for every output */
 	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
 	bool hashed;		/* the rule file was read: rule and lists are set */
+	/* the rule file as the stat cache keeps a failure of it, when it may
+	 * (set with rule and lists) */
+	struct statcache_failure fail;
+	bool fail_ok;
 };
 
 /* A rule file and the PATH argument it was found below. */
@@ -156,6 +163,7 @@ struct build {
 	struct buf disk;	/* the manifest's text as it is on disk */
 	/* the files an earlier build hashed, and those this build found fresh */
 	struct statcache cache, next;
+	char *cache_bytes;	/* the lock file's bytes, which cache reads in place */
 	struct buf say;		/* stderr's text about the rule file being written (build.c) */
 	struct staged *staged;
 	int nstaged, capstaged;
@@ -206,6 +214,19 @@ bool build_fresh(struct build *b, int worker, int i, int k, struct compiled *c);
  * file's hashes and refusal heads. */
 const struct build_refusal *build_fresh_refusal(const struct build *b, int i, int k,
 						const struct compiled *c);
+/* Is output k's failure for rule file i one the stat cache remembers for these
+ * inputs (c->fail: the rule file as read)? Then c holds what compiling said. */
+bool build_cached_failure(const struct build *b, int i, int k, struct compiled *c);
+/* Keeps output k's failure for rule file i (compiled now or remembered) in the
+ * next build's stat cache, when it may be. */
+void build_keep_failure(struct build *b, int i, int k, const struct compiled *c);
+/* The hashes of a rule file's bytes and its lists, and what the stat cache would
+ * keep of it (st: what fstat said before they were read), in c. */
+void build_hash_rule(const struct build *b, struct compiled *c, const char *text, size_t len,
+		     const struct stat *st);
+/* A corr_visit (correlation.h): the look for correlations read rule file i, which
+ * is hashed from those bytes (on that thread) so that build_plan need not read it. */
+void build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *st);
 /* Adds the expected refusals of the manifest's outputs that this build does not
  * build (theirs to judge) to this build's, and sorts them. */
 void build_carry_refusals(struct build *b);

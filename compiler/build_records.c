@@ -232,6 +232,63 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	return false;
 }
 
+/* The key of output k's failure for rule file i (statcache_key): the output's
+ * record, the rule's and lists' hashes, the path as messages print it and the
+ * messages' format. */
+static void
+failure_key(const struct build *b, int i, int k, const struct compiled *c, unsigned char key[16])
+{
+	const struct manifest_output *r = &b->t[k].rec;
+	char fmt[2] = {(char)('0' + (int)b->s->diagfmt), '\0'};
+	const char *parts[] = {r->name,	  r->dir,  r->version,	     r->options,	r->pipelines,
+			       r->format, c->rule, c->lists,	     b->items[i].root, b->items[i].file,
+			       fmt};
+	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
+}
+
+/* May output k's failure for rule file i come from the stat cache or go into it?
+ * Not for --check, nor when files other than the rule file shape the output, nor
+ * when an expected refusal may concern it (that has its own record). */
+static bool
+failure_cacheable(const struct build *b, int k, const struct compiled *c)
+{
+	const struct output *t = &b->t[k];
+	return !b->bo->check && !b->whole && c->hashed &&
+	       !output_expected(b->bo, t, &c->heads, NULL, 0) &&
+	       !output_refusal_by_id(b->bo, t, &c->heads);
+}
+
+bool
+build_cached_failure(const struct build *b, int i, int k, struct compiled *c)
+{
+	if (b->bo->full || !b->cache.nf || !c->fail_ok || !failure_cacheable(b, k, c))
+		return false;
+	unsigned char key[16];
+	failure_key(b, i, k, c, key);
+	const char *load, *err;
+	size_t nload, nerr;
+	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, &err, &nerr))
+		return false;
+	if (!c->load.len)	/* the same for every output: the same rule file and lists */
+		buf_putn(&c->load, load, nload);
+	buf_putn(&c->err[k], err, nerr);
+	return true;
+}
+
+void
+build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
+{
+	bool failed = (c->made[k] == MADE_COMPILED && !c->ok[k] && !c->expected[k]) ||
+		      c->made[k] == MADE_FAILED;
+	if (!failed || !c->fail_ok || !failure_cacheable(b, k, c))
+		return;
+	struct statcache_failure e = c->fail;
+	failure_key(b, i, k, c, e.key);
+	statcache_add_failure(&b->next, &e, c->load.data, c->load.len, c->err[k].data,
+			      c->err[k].len);
+	b->next.changed |= c->made[k] == MADE_COMPILED;
+}
+
 /* Keeps in *p what the next build's stat cache may remember of a fresh file
  * (st, holding bytes that hash to hex), as kind, unless it changed too lately. */
 static void
@@ -340,4 +397,21 @@ build_carry_refusals(struct build *b)
 		if (built_output(b->t, b->nt, b->before.refused.v[i]) < 0)
 			names_add(&b->refused, b->before.refused.v[i]);
 	names_sort(&b->refused);
+}
+
+void
+build_hash_rule(const struct build *b, struct compiled *c, const char *text, size_t len,
+		const struct stat *st)
+{
+	struct timespec now;
+	c->fail_ok = clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_failure(&c->fail, st, &now);
+	rule_hashes(&b->ld, text, len, c->rule, c->lists);
+	c->hashed = true;
+}
+
+void
+build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *st)
+{
+	struct build *b = ctx;
+	build_hash_rule(b, &b->done[i], text, len, st);
 }

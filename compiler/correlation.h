@@ -109,14 +109,22 @@ const char *corr_op_symbol(enum corr_op op);
  * correlation; read-only afterwards, so build's workers share it.
  */
 struct corr_index;
+/* What looking for correlations read of each file, handed on so that it is not
+ * read again for that (build hashes its rule files from it): fn runs on the
+ * reading thread with the file's index, its bytes and what fstat said of it. */
+struct corr_visit {
+	void (*fn)(void *ctx, int i, const char *text, size_t len, const struct stat *st);
+	void *ctx;
+};
 /* NULL when no file holds a correlation document (nothing to resolve); whether
  * one does is found on njobs threads (a repository of 100,000 rule files is
- * read once for it). */
+ * read once for it), each file read handed to visit (unless NULL). */
 struct corr_index *corr_index_build(const char *const *files, const struct vars *const *vars,
-				    int nfiles, int njobs);
+				    int nfiles, int njobs, const struct corr_visit *visit);
 /* The same over several lists of files (build's PATHs), with one vars for all. */
 struct corr_index *corr_index_paths(const struct pathlist *lists, int nlists,
-				    const struct vars *vars, int njobs);
+				    const struct vars *vars, int njobs,
+				    const struct corr_visit *visit);
 void corr_index_free(struct corr_index *ix);
 /* Is document doc of file referenced by a correlation without generate: true? */
 bool corr_index_hides(const struct corr_index *ix, const char *file, int doc);

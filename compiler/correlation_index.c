@@ -51,13 +51,16 @@ struct corr_index {
 
 /* A correlation document starts a line with `correlation:` (block style). */
 static bool
-may_correlate(const char *path)
+may_correlate(const char *path, int i, const struct corr_visit *visit)
 {
 	size_t len;
 	const char *why;
+	struct stat st;
 	if (!strcmp(path, "-"))
 		return false;
-	char *text = files_read(path, &len, &why);
+	char *text = files_read_stat(path, &len, &why, &st);
+	if (text && visit)
+		visit->fn(visit->ctx, i, text, len, &st);
 	bool found = false;
 	for (const char *p = text; p && !found && (p = strstr(p, "correlation:")); p++)
 		found = p == text || p[-1] == '\n';
@@ -69,6 +72,7 @@ may_correlate(const char *path)
 struct prescan {
 	const char *const *files;
 	bool *found;
+	const struct corr_visit *visit;
 };
 
 static void
@@ -76,7 +80,7 @@ prescan_work(void *ctx, int worker, int i)
 {
 	(void)worker;
 	struct prescan *p = ctx;
-	p->found[i] = may_correlate(p->files[i]);
+	p->found[i] = may_correlate(p->files[i], i, p->visit);
 }
 
 static void
@@ -87,9 +91,9 @@ prescan_done(void *ctx, int i)
 }
 
 static bool
-any_correlates(const char *const *files, int nfiles, int njobs)
+any_correlates(const char *const *files, int nfiles, int njobs, const struct corr_visit *visit)
 {
-	struct prescan p = {files, mem_calloc((size_t)nfiles + 1, sizeof(bool))};
+	struct prescan p = {files, mem_calloc((size_t)nfiles + 1, sizeof(bool)), visit};
 	struct jobs j = {nfiles, njobs, 1024 * njobs, prescan_work, prescan_done, &p};
 	jobs_run(&j);
 	bool any = false;
@@ -188,9 +192,9 @@ index_unique(const struct corr_index *ix, const char *ref)
 
 struct corr_index *
 corr_index_build(const char *const *files, const struct vars *const *vars, int nfiles,
-		 int njobs)
+		 int njobs, const struct corr_visit *visit)
 {
-	if (!any_correlates(files, nfiles, njobs))
+	if (!any_correlates(files, nfiles, njobs, visit))
 		return NULL;
 	struct corr_index *ix = mem_calloc(1, sizeof(*ix));
 	ix->files = arena_alloc(&ix->a, sizeof(*ix->files) * (size_t)(nfiles + 1));
@@ -211,7 +215,8 @@ corr_index_build(const char *const *files, const struct vars *const *vars, int n
 }
 
 struct corr_index *
-corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *vars, int njobs)
+corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *vars, int njobs,
+		 const struct corr_visit *visit)
 {
 	int n = 0;
 	for (int p = 0; p < nlists; p++)
@@ -224,7 +229,7 @@ corr_index_paths(const struct pathlist *lists, int nlists, const struct vars *va
 			v[n] = vars;
 			files[n++] = lists[p].v[i];
 		}
-	struct corr_index *ix = corr_index_build(files, v, n, njobs);
+	struct corr_index *ix = corr_index_build(files, v, n, njobs, visit);
 	free(files);
 	free(v);
 	return ix;

@@ -111,28 +111,36 @@ files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char **why)
 }
 
 char *
-files_read(const char *path, size_t *len, const char **why)
+files_read_stat(const char *path, size_t *len, const char **why, struct stat *st)
 {
-	if (!strcmp(path, "-"))
+	if (!strcmp(path, "-")) {
+		memset(st, 0, sizeof(*st));	/* no file: nothing to remember it by */
 		return read_all(0, 0, max_size, len, why);
+	}
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		*why = strerror(errno);
 		return NULL;
 	}
-	struct stat st;
 	char *text = NULL;
-	if (fstat(fd, &st) != 0)
+	if (fstat(fd, st) != 0)
 		*why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		*why = "not a regular file";
-	else if ((uintmax_t)st.st_size > max_size)
+	else if ((uintmax_t)st->st_size > max_size)
 		*why = too_large;
 	else
-		text = read_all(fd, (size_t)st.st_size, max_size, len, why);
+		text = read_all(fd, (size_t)st->st_size, max_size, len, why);
 	close(fd);
 	return text;
+}
+
+char *
+files_read(const char *path, size_t *len, const char **why)
+{
+	struct stat st;
+	return files_read_stat(path, len, why, &st);
 }
 
 /* Rule files end in .yml or .yaml; value lists (*.vars.yml), test cases

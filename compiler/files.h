@@ -4,6 +4,8 @@
 
 #include "base.h"
 
+#include <sys/stat.h>
+
 #define FILES_MAX_CEILING (256u << 20)	/* no input file is ever read beyond this */
 #define FILES_MAX_DEFAULT (4u << 20)	/* the CLI's --max-rule-size default */
 
@@ -17,6 +19,8 @@ struct pathlist {
 void files_configure(size_t max_size, bool follow_symlinks);
 /* Reads a whole regular file ("-" = stdin); NULL with *why set. */
 char *files_read(const char *path, size_t *len, const char **why);
+/* files_read, and what fstat said of the file it read (zeroed for stdin). */
+char *files_read_stat(const char *path, size_t *len, const char **why, struct stat *st);
 /* Reads fd from where it stands to the end, expecting about hint bytes and
  * refusing more than limit; NULL with *why set. */
 char *files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char **why);

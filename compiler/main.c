@@ -291,7 +291,7 @@ index_inputs(const struct inputs *in)
 	for (int i = 0; i < in->files.n; i++)
 		vars[i] = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
 	struct corr_index *ix = corr_index_build((const char *const *)in->files.v, vars,
-						 in->files.n, 1);
+						 in->files.n, 1, NULL);
 	free(vars);
 	return ix;
 }

@@ -23,6 +23,14 @@
  * the file builds lock, which stays out of version control (docs/manifest.md).
  * A cache that is malformed, truncated or from another layout is ignored as a
  * whole, and build --check never reads it.
+ *
+ * It also remembers what compiling said when a rule file failed for an output
+ * (a target that refuses the rule): such a file has no output to skip by, and a
+ * repository where a target refuses many rules would otherwise compile them in
+ * every build. A failure is kept for the rule file's device, inode, size, mtime
+ * and ctime, as an output is, and for a key of everything else that produced
+ * it (statcache_key: the output, the rule's and lists' hashes, the path and the
+ * message format); the messages are reported again as they were.
  */
 struct statcache_entry {
 	uint64_t dev, ino, size;
@@ -30,17 +38,42 @@ struct statcache_entry {
 	unsigned char out[16];		/* the 128 bits of the bytes' hash */
 };
 
+/* A rule file's failure for one output: the file as statcache_entry keeps an
+ * output, the key of the rest, and the lengths of what loading and compiling said. */
+struct statcache_failure {
+	uint64_t dev, ino, size;
+	int64_t mtime, ctime;
+	unsigned char key[16];
+	uint32_t nload, nerr;
+};
+
+/* What all failures' messages together may take; a failure beyond is not kept
+ * (compiled again next time). A cache that would be larger than files.h's
+ * FILES_MAX_CEILING, which no read goes beyond, is written without failures. */
+#define STATCACHE_TEXT_MAX (128u << 20)
+
 struct statcache {
 	struct statcache_entry *v;
 	size_t n, cap;
 	uint32_t *slots;	/* an index by inode (slot = index + 1; 0: empty) */
 	size_t nslots;		/* a power of two, at least twice n; 0: no index */
+	/* failures, their messages (at[i] in text: what loading said, then compiling)
+	 * and their index by file and key (as slots) */
+	struct statcache_failure *f;
+	uint64_t *at;
+	size_t nf, capf;
+	char *text;
+	size_t ntext, captext;
+	uint32_t *fslots;
+	size_t nfslots;
 	bool changed;		/* holds an entry the file on disk did not */
+	bool view;		/* read: v, f and text are the bytes read */
 };
 
-/* Reads a cache from the lock file's bytes; anything not written by
- * statcache_write leaves c empty. */
-void statcache_read(struct statcache *c, const char *data, size_t len);
+/* Reads a cache from the lock file's bytes, in place: data (8-byte aligned, as
+ * malloc gives it) must outlive c, which is never added to. Anything not
+ * written by statcache_write leaves c empty. */
+void statcache_read(struct statcache *c, char *data, size_t len);
 /* Does c know the file st describes to hold the bytes hashing to hex? */
 bool statcache_holds(const struct statcache *c, const struct stat *st, const char hex[HASH_HEX]);
 /* An entry for the file st describes, whose bytes hash to hex, read before now;
@@ -49,6 +82,25 @@ bool statcache_holds(const struct statcache *c, const struct stat *st, const cha
 bool statcache_entry(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
 		     const struct timespec *now);
 void statcache_add(struct statcache *c, const struct statcache_entry *e);
+
+/* The key of a failure: the strings that, besides the rule file's bytes, make
+ * what compiling says (nul-terminated, in this order), hashed. */
+void statcache_key(const char *const *parts, int nparts, unsigned char key[16]);
+/* What loading and compiling said when the file failed for key (id: the file
+ * as statcache_failure describes it), or false when c does not know (or the
+ * messages hold a control character other than a tab or a line break: never
+ * printed). */
+bool statcache_failed(const struct statcache *c, const struct statcache_failure *id,
+		      const unsigned char key[16], const char **load, size_t *nload,
+		      const char **err, size_t *nerr);
+/* A failure of the file st describes (key and lengths left zero), read before
+ * now; false when a change in the same clock tick could go unseen. */
+bool statcache_failure(struct statcache_failure *e, const struct stat *st,
+		       const struct timespec *now);
+/* Adds failure e (key set) with its messages; one that would take the messages
+ * past STATCACHE_TEXT_MAX is left out. */
+void statcache_add_failure(struct statcache *c, const struct statcache_failure *e,
+			   const char *load, size_t nload, const char *err, size_t nerr);
 /* The bytes statcache_read reads back. */
 void statcache_write(const struct statcache *c, struct buf *out);
 void statcache_free(struct statcache *c);

@@ -98,8 +98,8 @@ stat_cache() {
 	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
 	[ ! -s "$out/.sigmacc-lock" ] && sleep 3 &&
 	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
-	[ "$(head -c 19 "$out/.sigmacc-lock")" = "sigmacc statcache 1" ] &&
-	[ "$(wc -c < "$out/.sigmacc-lock")" = $((64 + 4 * 56)) ] && cp "$f" kept &&
+	[ "$(head -c 19 "$out/.sigmacc-lock")" = "sigmacc statcache 2" ] &&
+	[ "$(wc -c < "$out/.sigmacc-lock")" = $((72 + 4 * 56)) ] && cp "$f" kept &&
 	touch -r "$f" stamp && printf X | dd of="$f" bs=1 count=1 conv=notrunc 2>/dev/null &&
 	touch -r stamp "$f" && ! cmp -s "$f" kept &&
 	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
@@ -107,9 +107,45 @@ stat_cache() {
 	printf 'sigmacc statcache 1\n%060d' 0 > "$out/.sigmacc-lock" &&
 	run 0 build -t kql,spl -o "$out" --vars "$vars" rules &&
 	has "$io/stderr" "sigmacc build: 0 written, 4 unchanged, 0 removed, 0 failed" &&
-	case $(wc -c < "$out/.sigmacc-lock") in 232 | 288) ;; *) false ;; esac	# 3 or 4 entries: the rewritten one once 2 s old
+	case $(wc -c < "$out/.sigmacc-lock") in 240 | 296) ;; *) false ;; esac	# 3 or 4 entries: the rewritten one once 2 s old
 }
 t "an output edited in place, its size and mtime kept, is rewritten; a stat cache that is not one is ignored" stat_cache
+
+# failures N: the stat cache holds N failures (the count after the magic and the entries'
+# count; an empty lock file holds none).
+failures() {
+	f_=0
+	[ "$(wc -c < "$out/.sigmacc-lock")" -ge 40 ] && f_=$(od -An -tu8 -j32 -N8 "$out/.sigmacc-lock" | tr -d ' ')
+	[ "$f_" = "$1" ] || { echo "$f_ failures, want $1"; return 1; }
+}
+
+# said FILE: FILE's messages less the summary line are those of want.
+said() {
+	grep -v "^sigmacc build: " "$1" > said.got; diff want said.got
+}
+
+# A rule a target refuses has no output to skip by: the stat cache remembers what compiling
+# said, for the rule file as it is (inode, size, mtime, ctime) and the rest of the inputs.
+# Builds say it again word for word; touching the file (its ctime moves) or another message
+# format compiles it again, and so does an edit, which may fix it.
+failure_cache() {
+	cp "$src/tests/bad/unmappable_field.yml" "$net" rules/ && f=rules/unmappable_field.yml &&
+	b="build -t kql,spl -o $out --vars $vars rules" &&
+	run 1 $b && failures 0 && sleep 3 &&
+	run 1 $b && failures 1 && grep -v "^sigmacc build: " "$io/stderr" > want &&
+	has want "unmappable_field.yml:8:9: error:" && [ "$(wc -l < want)" = 3 ] &&
+	has "$io/stderr" "sigmacc build: 0 written, 3 unchanged, 0 removed, 1 failed" &&
+	run 1 $b && failures 1 && said "$io/stderr" &&
+	has "$io/stderr" "sigmacc build: 0 written, 3 unchanged, 0 removed, 1 failed" &&
+	run 1 build --rebuild -t kql,spl -o "$out" --vars "$vars" rules && failures 1 && said "$io/stderr" &&
+	run 1 build --diagnostics=json -t kql,spl -o "$out" --vars "$vars" rules &&
+	has "$io/stderr" '{"severity": "error", "file": "rules/unmappable_field.yml", "line": 8, "col": 9,' && failures 1 &&
+	touch "$f" && run 1 $b && said "$io/stderr" && failures 0 && sleep 3 &&
+	run 1 $b && failures 1 && said "$io/stderr" &&
+	sed -i 's/CurrentDirectory/CommandLine/' "$f" && sleep 3 &&
+	run 0 $b && failures 0 && has "$io/stderr" "sigmacc build: 2 written, 2 unchanged, 0 removed, 0 failed"
+}
+t "a rule a target refuses is said again as it was, until its file or an input changes" failure_cache
 
 # The manifest and the rules tree are read side by side: the manifest's messages still come
 # first, the walk's after, whatever thread finishes first.

@@ -1,7 +1,8 @@
 /*
  * fuzz_statcache.c: the stat cache a build reads from OUTDIR/.sigmacc-lock
  * (statcache_read). Bytes it accepts are exactly what statcache_write writes
- * back; every entry it accepts answers for its own file.
+ * back; every entry and every failure it accepts answers for its own file, a
+ * failure with its own messages.
  */
 #define _DEFAULT_SOURCE	/* S_IFREG */
 #include "fuzz.h"
@@ -19,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	struct statcache c;
 	statcache_read(&c, copy, size);
-	if (c.n) {
+	if (c.n || c.nf) {
 		struct buf back = {0};
 		statcache_write(&c, &back);
 		if (back.len != size || memcmp(back.data, copy, size))
@@ -50,6 +51,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			later = c.v[j].dev == e->dev && c.v[j].ino == e->ino;
 		if (!later && !statcache_holds(&c, &st, hex))
 			abort();
+	}
+	for (size_t i = 0; i < c.nf; i++) {
+		const struct statcache_failure *f = &c.f[i];
+		bool later = false;
+		for (size_t j = i + 1; j < c.nf && !later; j++)
+			later = c.f[j].dev == f->dev && c.f[j].ino == f->ino &&
+				!memcmp(c.f[j].key, f->key, 16);
+		const char *load, *err;
+		size_t nload, nerr;
+		if (later)
+			continue;
+		if (!statcache_failed(&c, f, f->key, &load, &nload, &err, &nerr) ||
+		    nload != f->nload || nerr != f->nerr || load != c.text + c.at[i] ||
+		    err != load + nload || (size_t)(err + nerr - c.text) > c.ntext)
+			abort();	/* its own messages, within the text */
 	}
 	statcache_free(&c);
 	free(copy);

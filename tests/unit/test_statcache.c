@@ -1,9 +1,10 @@
 /* test_statcache.c: what the stat cache of `sigmacc build` remembers of an output
- * (compiler/statcache.c), what it refuses to remember, and that bytes that are
- * not a cache written by it are never read as one. */
+ * and of a rule file's failure (compiler/statcache.c), what it refuses to
+ * remember, and that bytes that are not a cache written by it are never read as one. */
 #define _DEFAULT_SOURCE	/* S_IFREG and the other file types */
 #include "unit.h"
 #include "statcache.h"
+#include "hash.h"
 
 #include <string.h>
 
@@ -39,7 +40,7 @@ round_trip(struct statcache *back, struct buf *bytes)
 	assert_true(statcache_entry(&e, &b, H2, &later));
 	statcache_add(&c, &e);
 	statcache_write(&c, bytes);
-	assert_int_equal(bytes->len, 64 + 2 * 56);
+	assert_int_equal(bytes->len, 72 + 2 * 56);
 	statcache_free(&c);
 	statcache_read(back, bytes->data, bytes->len);
 }
@@ -106,7 +107,7 @@ ignores(void **state)
 	statcache_free(&good);
 	struct stat a = file_at(1, 10, 100);
 	char *copy = mem_alloc(bytes.len + 56);
-	const size_t lens[] = {0, 10, 63, 64, 64 + 56, 64 + 2 * 56 - 1, 64 + 2 * 56 + 56};
+	const size_t lens[] = {0, 10, 71, 72, 72 + 56, 72 + 2 * 56 - 1, 72 + 2 * 56 + 56};
 	for (size_t i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
 		memset(copy, 0, bytes.len + 56);
 		memcpy(copy, bytes.data, lens[i] < bytes.len ? lens[i] : bytes.len);
@@ -116,7 +117,7 @@ ignores(void **state)
 		statcache_free(&c);
 	}
 	memcpy(copy, bytes.data, bytes.len);
-	copy[64 + 20] ^= 1;	/* an entry that is not the one hashed */
+	copy[72 + 20] ^= 1;	/* an entry that is not the one hashed */
 	statcache_read(&c, copy, bytes.len);
 	assert_int_equal(c.n, 0);
 	statcache_free(&c);
@@ -159,6 +160,174 @@ later_wins(void **state)
 	buf_free(&bytes);
 }
 
+static const unsigned char K1[16] = "key of output 1", K2[16] = "key of output 2";
+
+/* Does c hold a failure for key of the file st describes? */
+static bool
+failed(const struct statcache *c, const struct stat *st, const unsigned char key[16],
+       const char **load, size_t *nload, const char **err, size_t *nerr)
+{
+	struct statcache_failure id;
+	return statcache_failure(&id, st, &later) &&
+	       statcache_failed(c, &id, key, load, nload, err, nerr);
+}
+
+/* A cache with an output's entry and two failures of file 5 (K1: loading and
+ * compiling said something, K2: compiling only), written to bytes. */
+static void
+with_failures(struct buf *bytes)
+{
+	struct statcache c = {0};
+	struct statcache_entry e;
+	struct statcache_failure f;
+	struct stat a = file_at(1, 10, 100), r = file_at(5, 50, 100);
+	assert_true(statcache_entry(&e, &a, H1, &later));
+	statcache_add(&c, &e);
+	assert_true(statcache_failure(&f, &r, &later));
+	memcpy(f.key, K1, 16);
+	statcache_add_failure(&c, &f, "L\n", 2, "E1\n", 3);
+	memcpy(f.key, K2, 16);
+	statcache_add_failure(&c, &f, NULL, 0, "E2\n", 3);
+	statcache_write(&c, bytes);
+	assert_int_equal(bytes->len, 72 + 56 + 2 * 64 + 2 + 3 + 3);
+	statcache_free(&c);
+}
+
+/* What each failure said, for its file and key only. */
+static void
+failures_remembered(void **state)
+{
+	(void)state;
+	struct buf bytes = {0};
+	with_failures(&bytes);
+	struct statcache c;
+	statcache_read(&c, bytes.data, bytes.len);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.nf, 2);
+	struct stat a = file_at(1, 10, 100), r = file_at(5, 50, 100);
+	assert_true(statcache_holds(&c, &a, H1));
+	const char *load, *err;
+	size_t nload, nerr;
+	assert_true(failed(&c, &r, K1, &load, &nload, &err, &nerr));
+	assert_int_equal(nload, 2);
+	assert_memory_equal(load, "L\n", 2);
+	assert_int_equal(nerr, 3);
+	assert_memory_equal(err, "E1\n", 3);
+	assert_true(failed(&c, &r, K2, &load, &nload, &err, &nerr));
+	assert_int_equal(nload, 0);
+	assert_memory_equal(err, "E2\n", 3);
+	unsigned char k3[16] = "key of output 3";
+	assert_false(failed(&c, &r, k3, &load, &nload, &err, &nerr));
+	struct stat x = r;
+	x.st_ctim.tv_nsec++;	/* the rule file written since */
+	assert_false(failed(&c, &x, K1, &load, &nload, &err, &nerr));
+	x = r;
+	x.st_size++;
+	assert_false(failed(&c, &x, K1, &load, &nload, &err, &nerr));
+	x = file_at(6, 50, 100);	/* another file */
+	assert_false(failed(&c, &x, K1, &load, &nload, &err, &nerr));
+	assert_false(failed(&c, &a, K1, &load, &nload, &err, &nerr));
+	/* the key is every string in order: parts that run together differently differ */
+	const char *ab[] = {"ab", "c"}, *a_bc[] = {"a", "bc"};
+	unsigned char kab[16], kabc[16];
+	statcache_key(ab, 2, kab);
+	statcache_key(a_bc, 2, kabc);
+	assert_memory_not_equal(kab, kabc, 16);
+	statcache_free(&c);
+	buf_free(&bytes);
+}
+
+/* A failure of a file changed within two seconds of its read, or of no regular
+ * file, is not remembered; nor are messages beyond STATCACHE_TEXT_MAX; messages
+ * with a control character are never answered. */
+static void
+failures_refused(void **state)
+{
+	(void)state;
+	struct statcache_failure f;
+	struct stat r = file_at(5, 50, 999);
+	assert_false(statcache_failure(&f, &r, &later));
+	r = file_at(5, 50, 100);
+	r.st_mode = S_IFDIR | 0755;
+	assert_false(statcache_failure(&f, &r, &later));
+	r = file_at(5, 50, 100);
+	assert_true(statcache_failure(&f, &r, &later));
+	struct statcache c = {0}, back;
+	struct buf bytes = {0};
+	const char *load, *err;
+	size_t nload, nerr;
+	/* messages with a control character other than a tab or a line break are never shown */
+	const char *bad[] = {"a\033[2Jb\n", "\x7f", "a\xc2\x9b", "\x9b[31m", "\r"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		statcache_add_failure(&c, &f, "\t", 1, bad[i], strlen(bad[i]));
+		statcache_write(&c, &bytes);
+		statcache_read(&back, bytes.data, bytes.len);
+		assert_int_equal(back.nf, 1);
+		assert_false(failed(&back, &r, f.key, &load, &nload, &err, &nerr));
+		statcache_free(&back);
+		statcache_free(&c);
+	}
+	statcache_add_failure(&c, &f, "\t", 1, "\xc3\xa9 \xe2\x80\x9c\n", 7);	/* é and a quote mark */
+	statcache_write(&c, &bytes);
+	statcache_read(&back, bytes.data, bytes.len);
+	assert_true(failed(&back, &r, f.key, &load, &nload, &err, &nerr));
+	statcache_free(&back);
+	statcache_free(&c);
+	buf_free(&bytes);
+	static const char one[1] = "x";	/* refused before anything is read */
+	statcache_add_failure(&c, &f, one, 1, one, STATCACHE_TEXT_MAX);
+	assert_int_equal(c.nf, 0);
+	statcache_add_failure(&c, &f, one, 1, one, 1);
+	assert_int_equal(c.nf, 1);
+	statcache_free(&c);
+}
+
+/* Recomputes the hash of a changed cache, so that only its layout can reject it. */
+static void
+rehash(char *bytes, size_t len)
+{
+	char sum[HASH_HEX];
+	hash_bytes_hex(bytes + 72, len - 72, sum);
+	memcpy(bytes + 40, sum, HASH_HEX - 1);
+}
+
+/* Failures whose lengths do not fill the bytes exactly, or a count the bytes
+ * cannot hold, leave the whole cache empty, entries too. */
+static void
+failures_malformed(void **state)
+{
+	(void)state;
+	struct buf bytes = {0};
+	with_failures(&bytes);
+	char *copy = mem_alloc(bytes.len + 1);
+	struct statcache c;
+	const size_t nerr_at = 72 + 56 + 60;	/* the first failure's second length */
+	for (int i = 0; i < 4; i++) {
+		size_t len = bytes.len;
+		memcpy(copy, bytes.data, bytes.len);
+		if (i == 0)
+			copy[nerr_at]++;	/* one more byte than there is */
+		else if (i == 1)
+			copy[nerr_at]--;	/* one byte left over */
+		else if (i == 2)
+			copy[32] = 3;	/* a third failure */
+		else
+			copy[len++] = 'x';	/* a byte after the messages */
+		rehash(copy, len);
+		statcache_read(&c, copy, len);
+		assert_int_equal(c.n, 0);
+		assert_int_equal(c.nf, 0);
+		statcache_free(&c);
+	}
+	memcpy(copy, bytes.data, bytes.len);
+	rehash(copy, bytes.len);	/* the same bytes: read */
+	statcache_read(&c, copy, bytes.len);
+	assert_int_equal(c.nf, 2);
+	statcache_free(&c);
+	free(copy);
+	buf_free(&bytes);
+}
+
 int
 main(void)
 {
@@ -167,6 +336,9 @@ main(void)
 		cmocka_unit_test(refuses),
 		cmocka_unit_test(ignores),
 		cmocka_unit_test(later_wins),
+		cmocka_unit_test(failures_remembered),
+		cmocka_unit_test(failures_refused),
+		cmocka_unit_test(failures_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
