@@ -2,7 +2,7 @@
  * fuzz_statcache.c: the stat cache a build reads from OUTDIR/.sigmacc-lock
  * (statcache_read). Bytes it accepts are exactly what statcache_write writes
  * back; every entry and every failure it accepts answers for its own file, a
- * failure with its own messages.
+ * failure with its own messages unless they hold a control character.
  */
 #define _DEFAULT_SOURCE	/* S_IFREG */
 #include "fuzz.h"
@@ -62,9 +62,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nload, nerr;
 		if (later)
 			continue;
-		if (!statcache_failed(&c, f, f->key, &load, &nload, &err, &nerr) ||
-		    nload != f->nload || nerr != f->nerr || load != c.text + c.at[i] ||
-		    err != load + nload || (size_t)(err + nerr - c.text) > c.ntext)
+		/* printable ASCII, tabs and line breaks are always answered; a C0 control
+		 * character or DEL never is (nor C1, checked by the unit tests) */
+		bool ascii = true, control = false;
+		for (uint64_t k = c.at[i]; k < c.at[i] + f->nload + f->nerr; k++) {
+			unsigned char ch = (unsigned char)c.text[k];
+			bool soft = ch == '\t' || ch == '\n';
+			ascii &= soft || (ch >= 0x20 && ch < 0x7f);
+			control |= !soft && (ch < 0x20 || ch == 0x7f);
+		}
+		bool found = statcache_failed(&c, f, f->key, &load, &nload, &err, &nerr);
+		if ((ascii && !found) || (control && found))
+			abort();
+		if (found && (nload != f->nload || nerr != f->nerr || load != c.text + c.at[i] ||
+			      err != load + nload || (size_t)(err + nerr - c.text) > c.ntext))
 			abort();	/* its own messages, within the text */
 	}
 	statcache_free(&c);
