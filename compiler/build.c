@@ -356,7 +356,9 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 			c->made[k] = MADE_FRESH;
 		else if (c->hashed && (c->expected[k] = build_fresh_refusal(b, i, k, c)))
 			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
-		else if (c->hashed && build_cached_failure(b, i, k, c))
+		/* a message said for an output compiled before is not said again for this
+		 * one (driver.c): a remembered failure is said only where none is */
+		else if (c->hashed && !need && build_cached_failure(b, i, k, c))
 			c->made[k] = MADE_FAILED;	/* c->ok[k] false: reported as compiled */
 		else
 			need = true;
@@ -477,6 +479,7 @@ build_work(void *ctx, int worker, int i)
 	c->beside = mem_calloc(nt, sizeof(*c->beside));
 	c->versions = mem_calloc(nt, sizeof(*c->versions));
 	c->ok = mem_calloc(nt, sizeof(*c->ok));
+	c->whole = mem_calloc(nt, sizeof(*c->whole));
 	c->made = mem_calloc(nt, sizeof(*c->made));
 	c->expected = mem_calloc(nt, sizeof(*c->expected));
 	c->disk = mem_calloc(2 * nt, sizeof(*c->disk));
@@ -504,7 +507,9 @@ build_work(void *ctx, int worker, int i)
 		struct content_versions cv;
 		build_versions_start(b, i, k, &cv);
 		s->opts.versions = t->versioned ? &cv : NULL;
+		long dropped = s->dropped;
 		c->ok[k] = build_emit(s, &u, &c->out[k], &c->err[k]);
+		c->whole[k] = s->dropped == dropped;
 		s->opts.versions = NULL;
 		content_versions_record(&cv, &c->versions[k]);
 		content_versions_free(&cv);
@@ -549,6 +554,7 @@ build_consume(void *ctx, int i)
 	free(c->beside);
 	free(c->versions);
 	free(c->ok);
+	free(c->whole);
 	free(c->made);
 	free(c->expected);
 	free(c->disk);

@@ -126,6 +126,9 @@ struct compiled {
 	struct buf *beside;	/* per output: the bare query kept beside it (query_beside) */
 	struct buf *versions;	/* per output: the content versions its record adds */
 	bool *ok;		/* per output */
+	/* per output: compiling it left out no message as said before, so what it said
+	 * is what it says alone after the file's loading */
+	bool *whole;
 	unsigned char *made;	/* per output: enum made */
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
 	struct prepared *disk;	/* per output, two: its file and the one beside it */

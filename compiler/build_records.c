@@ -278,7 +278,14 @@ build_cached_failure(const struct build *b, int i, int k, struct compiled *c)
 void
 build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 {
-	bool failed = (c->made[k] == MADE_COMPILED && !c->ok[k] && !c->expected[k]) ||
+	/* what compiling said must be what it says after the file's loading alone, as
+	 * it will be said again: no output before it was compiled, or none of its
+	 * messages was left out as said before */
+	bool first = true;
+	for (int j = 0; j < k; j++)
+		first &= c->made[j] != MADE_COMPILED;
+	bool alone = first || c->whole[k];
+	bool failed = (c->made[k] == MADE_COMPILED && alone && !c->ok[k] && !c->expected[k]) ||
 		      c->made[k] == MADE_FAILED;
 	if (!failed || !c->fail_ok || !failure_cacheable(b, k, c))
 		return;

@@ -200,6 +200,7 @@ drop_seen(struct session *s, struct diag *d)
 		buf_putc(&key, ':');
 		buf_puts(&key, m->text);
 		if (!seen_add(s, key.data)) {
+			s->dropped++;
 			free(m->text);
 			free(m->code);
 			buf_free(&key);

@@ -46,6 +46,7 @@ struct session {
 	bool dedupe;
 	char **seen;			/* heap: a hash set of capseen slots */
 	int nseen, capseen;
+	long dropped;			/* messages left out so far as said before */
 };
 
 /* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */

@@ -147,6 +147,20 @@ failure_cache() {
 }
 t "a rule a target refuses is said again as it was, until its file or an input changes" failure_cache
 
+# A message said for one output of a file is not said again for the next (driver.c), so a
+# failure is remembered only as said after the file's loading alone: compiled first, or with
+# no message left out. Three targets refusing a rule with messages of their own: all three
+# are remembered at once, and every later build says the same without compiling.
+failure_cache_several() {
+	cp "$src/tests/bad/unmappable_field.yml" rules/ &&
+	b="build -t kql,aql,yaral,spl -o $out rules" &&
+	run 1 $b && sleep 3 && run 1 $b && failures 3 &&
+	has "$io/stderr" "sigmacc build: 0 written, 1 unchanged, 0 removed, 3 failed" &&
+	grep -v "^sigmacc build: " "$io/stderr" > want && count want ": error: " 3 &&
+	run 1 $b && failures 3 && said "$io/stderr"
+}
+t "a rule several targets refuse: each failure is remembered as said alone" failure_cache_several
+
 # The manifest and the rules tree are read side by side: the manifest's messages still come
 # first, the walk's after, whatever thread finishes first.
 prologue_order() {
