@@ -130,6 +130,9 @@ build_update_output(struct build *b, const char *name, struct prepared *p, struc
 		struct staged *sg = &b->staged[b->nstaged];
 		track = outdir_stage(&b->out, name, out->data ? out->data : "", out->len, sg->tmp,
 				     &p->err);
+		sg->keyed = p->keyed;
+		memcpy(sg->hex, p->hex, HASH_HEX);
+		memcpy(sg->key, p->key, 16);
 		if (track)
 			b->nstaged++;
 		else
@@ -249,6 +252,21 @@ done:
 	buf_free(&beside);
 }
 
+/* A staged output now in place (st: as it is there): counted, and remembered in the
+ * stat cache with the key of its inputs, this checkout having compiled it. */
+static void
+build_written(struct build *b, const struct staged *sg, const struct stat *st)
+{
+	struct timespec now;
+	struct statcache_entry e;
+	b->c.written++;
+	if (sg->keyed && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    statcache_compiled(&e, st, sg->hex, sg->key, &now)) {
+		statcache_add(&b->next, &e);
+		b->next.changed = true;
+	}
+}
+
 /* Renames the staged outputs into place, after the manifest tracks every one of them. */
 static void
 build_commit(struct build *b)
@@ -263,6 +281,7 @@ build_commit(struct build *b)
 			names_add_entry(&all, b->before.entries.v[i]);
 	names_sort(&all);
 	struct buf err = {0};
+	struct stat st;
 	bool ok = outdir_sync(&b->out, &err) && build_write_manifest(b, &all);
 	fputs(err.data ? err.data : "", stderr);
 	buf_clear(&err);
@@ -270,8 +289,8 @@ build_commit(struct build *b)
 		if (!ok)
 			outdir_discard(&b->out, b->staged[i].tmp);
 		else if (outdir_commit(&b->out, b->staged[i].tmp, names_path(&all, b->staged[i].rel),
-				       &err))
-			b->c.written++;
+				       &st, &err))
+			build_written(b, &b->staged[i], &st);
 		if (!ok || err.len)
 			b->c.failed++;
 		fputs(err.data ? err.data : "", stderr);
@@ -328,9 +347,9 @@ build_remove_orphans(struct build *b, struct names *carry)
 }
 
 /* Which outputs of rule file i need compiling; false when none does. --check
- * compiles every rule: it reads the rule file again only to explain a stale output.
- * A file the look for correlations hashed is read again only for the words an
- * expected refusal by id may name. */
+ * trusts no record: it skips only an output the stat cache knows this checkout
+ * compiled from these inputs (build_vouched). A file the look for correlations
+ * hashed is read again only for the words an expected refusal by id may name. */
 static bool
 build_plan(struct build *b, int worker, int i, struct compiled *c)
 {
@@ -341,7 +360,7 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 	bool words = x && (x->ids.n || x->nodd);
 	struct stat st;
 	char *text = NULL;
-	if (!b->bo->check && (!c->hashed || words)) {
+	if (!c->hashed || words) {
 		c->hashed = false;
 		text = files_read_stat(c->file, &len, &why, &st);
 		if (text)	/* unreadable: compiled, and loading says why */
@@ -354,6 +373,8 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 			c->made[k] = MADE_SCOPED;
 		else if (c->hashed && build_fresh(b, worker, i, k, c))
 			c->made[k] = MADE_FRESH;
+		else if (c->hashed && b->bo->check && build_vouched(b, worker, i, k, c))
+			c->made[k] = MADE_FRESH;	/* compiled here from these inputs */
 		else if (c->hashed && (c->expected[k] = build_fresh_refusal(b, i, k, c)))
 			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
 		/* a message said for an output compiled before is not said again for this
@@ -433,14 +454,22 @@ build_beside(struct session *s, const struct unit *u, const struct output *t, st
  * directory or in several, made a first build of 100k rules several times
  * slower on ext4 (inode allocation contends). */
 static void
-build_prepare_one(struct build *b, int worker, const char *name, const struct buf *out,
-		  const struct compiled *c, struct prepared *p)
+build_prepare_one(struct build *b, int worker, const char *name, const struct buf *out, int i,
+		  int k, int n, const struct compiled *c, struct prepared *p)
 {
 	const char *data = out->data ? out->data : "";
 	struct outdir *view = &b->views[worker];
-	p->st = outdir_compare(view, name, data, out->len, &p->err);
-	if (!b->bo->check && c->hashed)
+	struct stat st;
+	bool track = !b->bo->check && c->hashed;	/* --check writes no manifest and no cache */
+	p->cached = STAT_NONE;	/* compiled: whatever the look for a fresh file found is past */
+	p->keyed = track && build_output_key(b, i, k, n, c, p->key);
+	p->st = outdir_compare(view, name, data, out->len, p->keyed ? &st : NULL, &p->err);
+	if (track)
 		hash_bytes_hex(data, out->len, p->hex);
+	struct timespec now;	/* found as compiled: the next build's cache keeps its key */
+	if (p->keyed && p->st == OUTDIR_SAME && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    statcache_compiled(&p->stat, &st, p->hex, p->key, &now))
+		p->cached = STAT_HASHED;
 }
 
 /* A worker: prepares every file that build_one will bring up to date. */
@@ -455,10 +484,11 @@ build_prepare(struct build *b, int worker, int i, struct compiled *c)
 		output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
 		if (manifest_check(name.data))	/* build_name says why */
 			continue;
-		build_prepare_one(b, worker, name.data, &c->out[k], c, &c->disk[2 * k]);
+		build_prepare_one(b, worker, name.data, &c->out[k], i, k, 0, c, &c->disk[2 * k]);
 		if (t->beside) {
 			beside_name(&beside, name.data, t->ext, t->beside);
-			build_prepare_one(b, worker, beside.data, &c->beside[k], c, &c->disk[2 * k + 1]);
+			build_prepare_one(b, worker, beside.data, &c->beside[k], i, k, 1, c,
+					  &c->disk[2 * k + 1]);
 		}
 	}
 	buf_free(&name);
@@ -535,7 +565,8 @@ build_consume(void *ctx, int i)
 				b->t[k].rec.name, b->items[i].file);
 		build_one(b, i, c, k, &said);
 		build_keep_failure(b, i, k, c);
-		for (int d = 2 * k; c->made[k] == MADE_FRESH && d < 2 * k + 2; d++)
+		bool kept = c->made[k] == MADE_FRESH || c->made[k] == MADE_COMPILED;
+		for (int d = 2 * k; kept && d < 2 * k + 2; d++)
 			if (c->disk[d].cached != STAT_NONE) {	/* what the next build may skip */
 				statcache_add(&b->next, &c->disk[d].stat);
 				b->next.changed |= c->disk[d].cached == STAT_HASHED;
@@ -696,7 +727,7 @@ prologue_work(void *ctx, int worker, int i)
 	if (i == 0) {
 		p->read = build_read_manifest(b, p->t, p->nt, &p->say[0]);
 		size_t nbytes = 0;
-		b->cache_bytes = bo->check || !p->read ? NULL : outdir_lock_read(&b->out, &nbytes);
+		b->cache_bytes = p->read ? outdir_lock_read(&b->out, &nbytes) : NULL;
 		if (b->cache_bytes)
 			statcache_read(&b->cache, b->cache_bytes, nbytes);
 		return;
@@ -725,8 +756,7 @@ prologue_work(void *ctx, int worker, int i)
 	b->done = mem_calloc(n, sizeof(*b->done));	/* in the order build_all numbers them */
 	struct corr_visit hash = {build_visit, b};
 	b->s->corr_index = corr_index_paths(p->files, p->npaths, b->s->opts.vars,	/* across the tree */
-					    bo->jobs > 0 ? bo->jobs : jobs_cpus(),
-					    bo->check ? NULL : &hash);
+					    bo->jobs > 0 ? bo->jobs : jobs_cpus(), &hash);
 }
 
 static void

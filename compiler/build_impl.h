@@ -91,6 +91,11 @@ const struct build_refusal *output_expected_path(const struct build_options *bo,
 struct staged {
 	char tmp[32];
 	const char *rel;	/* in the arena of build.now */
+	/* what the stat cache keeps of it once in place: the hash of its bytes and the
+	 * key of its inputs (keyed: it has one) */
+	char hex[HASH_HEX];
+	unsigned char key[16];
+	bool keyed;
 };
 
 /* How an output's file of one rule file was made. */
@@ -117,6 +122,9 @@ struct prepared {
 	const char *entry;
 	struct statcache_entry stat;
 	enum { STAT_NONE, STAT_KNOWN, STAT_HASHED } cached;	/* HASHED: read and hashed now */
+	/* a compiled file: the key of its inputs (build_output_key), when it has one */
+	unsigned char key[16];
+	bool keyed;
 };
 
 /* One rule file compiled for every output by a worker, waiting to be written. */
@@ -220,6 +228,15 @@ const struct build_refusal *build_fresh_refusal(const struct build *b, int i, in
 /* Is output k's failure for rule file i one the stat cache remembers for these
  * inputs (c->fail: the rule file as read)? Then c holds what compiling said. */
 bool build_cached_failure(const struct build *b, int i, int k, struct compiled *c);
+/* The key of the inputs of output k's file of rule file i (n = 1: the bare query
+ * beside it), which the stat cache keeps with a file this checkout compiled; false
+ * when its bytes depend on more than it holds (a format with content versions,
+ * meta filters, correlations) or the rule file was not hashed. */
+bool build_output_key(const struct build *b, int i, int k, int n, const struct compiled *c,
+		      unsigned char key[16]);
+/* build --check: is output k's file of rule file i (and the one beside it) known,
+ * by the stat cache, to hold what this checkout compiled from these inputs? */
+bool build_vouched(struct build *b, int worker, int i, int k, struct compiled *c);
 /* Keeps output k's failure for rule file i (compiled now or remembered) in the
  * next build's stat cache, when it may be. */
 void build_keep_failure(struct build *b, int i, int k, const struct compiled *c);

@@ -144,7 +144,7 @@ build_write_manifest(struct build *b, const struct names *set)
 			outdir_discard(&b->out, tmp);
 			ok = false;
 		}
-		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, &err) &&
+		ok = ok && outdir_commit(&b->out, tmp, OUTDIR_MANIFEST, NULL, &err) &&
 		     outdir_sync(&b->out, &err);
 	}
 	if (ok && !same) {
@@ -247,14 +247,14 @@ failure_key(const struct build *b, int i, int k, const struct compiled *c, unsig
 }
 
 /* May output k's failure for rule file i come from the stat cache or go into it?
- * Not for --check, nor when files other than the rule file shape the output, nor
- * when an expected refusal may concern it (that has its own record). */
+ * Not when files other than the rule file shape the output, nor when an expected
+ * refusal may concern it (that has its own record). --check reads them too: each
+ * was said by a compile of this checkout (and --check writes no cache). */
 static bool
 failure_cacheable(const struct build *b, int k, const struct compiled *c)
 {
 	const struct output *t = &b->t[k];
-	return !b->bo->check && !b->whole && c->hashed &&
-	       !output_expected(b->bo, t, &c->heads, NULL, 0) &&
+	return !b->whole && c->hashed && !output_expected(b->bo, t, &c->heads, NULL, 0) &&
 	       !output_refusal_by_id(b->bo, t, &c->heads);
 }
 
@@ -296,13 +296,34 @@ build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 	b->next.changed |= c->made[k] == MADE_COMPILED;
 }
 
+bool
+build_output_key(const struct build *b, int i, int k, int n, const struct compiled *c,
+		 unsigned char key[16])
+{
+	const struct output *t = &b->t[k];
+	if (b->whole || t->versioned || !c->hashed)
+		return false;
+	const struct manifest_output *r = &t->rec;
+	const char *parts[] = {n ? "beside" : "file", r->name,	r->dir,	 r->version,
+			       r->options,	      r->pipelines, r->format, c->rule,
+			       c->lists,	      b->items[i].root, b->items[i].file};
+	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
+	return true;
+}
+
 /* Keeps in *p what the next build's stat cache may remember of a fresh file
- * (st, holding bytes that hash to hex), as kind, unless it changed too lately. */
+ * (st, holding bytes that hash to hex), as kind: with key (unless NULL) when it
+ * holds what this checkout compiled from those inputs, else unless it changed
+ * too lately. */
 static void
-remember(struct prepared *p, const struct stat *st, const char *hex, int kind)
+remember(struct prepared *p, const struct stat *st, const char *hex, int kind,
+	 const unsigned char *key)
 {
 	struct timespec now;
-	if (clock_gettime(CLOCK_REALTIME, &now) == 0 && statcache_entry(&p->stat, st, hex, &now))
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return;
+	if (key ? statcache_compiled(&p->stat, st, hex, key, &now) :
+		  statcache_entry(&p->stat, st, hex, &now))
 		p->cached = kind;
 }
 
@@ -310,8 +331,8 @@ remember(struct prepared *p, const struct stat *st, const char *hex, int kind)
  * The stat cache answers for a file an earlier build hashed and nothing has
  * written since; any other is read and hashed, and remembered in *p. */
 static bool
-file_fresh(struct build *b, int worker, const char *name, const struct compiled *c,
-	   struct prepared *p)
+file_fresh(struct build *b, int worker, const char *name, int i, int k, int n,
+	   const struct compiled *c, struct prepared *p)
 {
 	struct manifest_record r;
 	const char *entry = manifest_check(name) ? NULL : names_entry(&b->before.entries, name);
@@ -321,23 +342,31 @@ file_fresh(struct build *b, int worker, const char *name, const struct compiled 
 	p->entry = entry;
 	struct outdir *view = &b->views[worker];
 	struct stat st;
-	if (b->cache.n && outdir_stat(view, name, &st) && statcache_holds(&b->cache, &st, r.out)) {
-		remember(p, &st, r.out, STAT_KNOWN);
+	/* a key this checkout compiled the file from stays with it while the inputs stay */
+	unsigned char key[16];
+	bool keyed = build_output_key(b, i, k, n, c, key);
+	const struct statcache_entry *e = NULL;
+	if (b->cache.n && outdir_stat(view, name, &st) && (e = statcache_find(&b->cache, &st)) &&
+	    !e->racy && statcache_same(e->out, r.out)) {
+		remember(p, &st, r.out, STAT_KNOWN, keyed && !memcmp(e->key, key, 16) ? key : NULL);
 		return true;
 	}
-	size_t n = 0;
+	size_t len = 0;
 	bool missing = false, fresh = false;
 	struct buf err = {0};
-	char *data = outdir_read(view, name, &n, &missing, &err, &st);
+	char *data = outdir_read(view, name, &len, &missing, &err, &st);
 	char hex[HASH_HEX];
 	if (data) {
-		hash_bytes_hex(data, n, hex);
+		hash_bytes_hex(data, len, hex);
 		fresh = !strcmp(hex, r.out);
 	}
 	free(data);
 	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	/* a racy entry of this very file (as read) with these bytes keeps its key */
+	e = fresh && keyed ? statcache_find(&b->cache, &st) : NULL;
 	if (fresh)
-		remember(p, &st, hex, STAT_HASHED);
+		remember(p, &st, hex, STAT_HASHED,
+			 e && statcache_same(e->out, hex) && !memcmp(e->key, key, 16) ? key : NULL);
 	return fresh;
 }
 
@@ -366,14 +395,65 @@ build_fresh(struct build *b, int worker, int i, int k, struct compiled *c)
 		return false;
 	struct buf name = {0}, beside = {0};
 	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
-	bool fresh = file_fresh(b, worker, name.data, c, &c->disk[2 * k]);
+	bool fresh = file_fresh(b, worker, name.data, i, k, 0, c, &c->disk[2 * k]);
 	if (fresh && t->beside) {
 		beside_name(&beside, name.data, t->ext, t->beside);
-		fresh = file_fresh(b, worker, beside.data, c, &c->disk[2 * k + 1]);
+		fresh = file_fresh(b, worker, beside.data, i, k, 1, c, &c->disk[2 * k + 1]);
 	}
 	buf_free(&name);
 	buf_free(&beside);
 	return fresh;
+}
+
+/* build --check: does OUTDIR/name hold what this checkout compiled from key? The
+ * stat cache says so for exactly this file (device, inode, size, mtime, ctime:
+ * no file of a fresh clone can match), and a file written lately is hashed again. */
+static bool
+file_vouched(struct build *b, int worker, const char *name, const unsigned char key[16],
+	     struct prepared *p)
+{
+	const char *entry = manifest_check(name) ? NULL : names_entry(&b->before.entries, name);
+	struct outdir *view = &b->views[worker];
+	struct stat st;
+	const struct statcache_entry *e;
+	if (!entry || !outdir_stat(view, name, &st) || !(e = statcache_find(&b->cache, &st)) ||
+	    memcmp(e->key, key, 16))
+		return false;
+	p->entry = entry;
+	if (!e->racy)
+		return true;
+	size_t len = 0;
+	bool missing = false;
+	struct buf err = {0};
+	char *data = outdir_read(view, name, &len, &missing, &err, &st);
+	char hex[HASH_HEX];
+	if (data)
+		hash_bytes_hex(data, len, hex);
+	bool same = data && statcache_find(&b->cache, &st) == e && statcache_same(e->out, hex);
+	free(data);
+	buf_free(&err);
+	return same;
+}
+
+bool
+build_vouched(struct build *b, int worker, int i, int k, struct compiled *c)
+{
+	const struct output *t = &b->t[k];
+	unsigned char key[16];
+	if (!b->cache.n || output_expected(b->bo, t, &c->heads, NULL, 0) ||
+	    output_refusal_by_id(b->bo, t, &c->heads) || !build_output_key(b, i, k, 0, c, key))
+		return false;
+	struct buf name = {0}, beside = {0};
+	output_name(&name, b->items[i].root, b->items[i].file, t->rec.dir, t->ext);
+	bool vouched = file_vouched(b, worker, name.data, key, &c->disk[2 * k]);
+	if (vouched && t->beside) {
+		beside_name(&beside, name.data, t->ext, t->beside);
+		vouched = build_output_key(b, i, k, 1, c, key) &&
+			  file_vouched(b, worker, beside.data, key, &c->disk[2 * k + 1]);
+	}
+	buf_free(&name);
+	buf_free(&beside);
+	return vouched;
 }
 
 /* An expected refusal is recorded like an output ("#refused NAME\tRULE LISTS"):

@@ -283,7 +283,8 @@ outdir_read(struct outdir *o, const char *rel, size_t *len, bool *missing, struc
  * and an empty one.
  */
 enum outdir_state
-outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, struct buf *err)
+outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len,
+	       struct stat *same_st, struct buf *err)
 {
 	bool missing;
 	int fd = file_open_any(o, rel, &missing, err);
@@ -302,6 +303,10 @@ outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len, 
 	struct stat st;	/* no bytes at all are what a FIFO without writer gives too */
 	if ((!same || len == 0) && !file_regular(o, rel, fd, &st, err))
 		return OUTDIR_ERROR;
+	if (same_st && (!same || (len && fstat(fd, &st) != 0)))
+		st.st_mode = 0;
+	if (same_st)
+		*same_st = st;
 	close(fd);
 	return same ? OUTDIR_SAME : OUTDIR_DIFFERENT;	/* an unreadable output is rewritten */
 }
@@ -520,7 +525,8 @@ outdir_discard(struct outdir *o, const char *name)
 }
 
 bool
-outdir_commit(struct outdir *o, const char *name, const char *rel, struct buf *err)
+outdir_commit(struct outdir *o, const char *name, const char *rel, struct stat *after,
+	      struct buf *err)
 {
 	const char *base;
 	bool missing;
@@ -537,6 +543,8 @@ outdir_commit(struct outdir *o, const char *name, const char *rel, struct buf *e
 		say(err, o, rel, (int)strlen(rel), strerror(errno));
 	else
 		ok = true;
+	if (after && (!ok || fstatat(dfd, base, after, AT_SYMLINK_NOFOLLOW) != 0))
+		after->st_mode = 0;	/* nothing the stat cache could remember */
 	if (!ok)
 		outdir_discard(o, name);
 	return ok;

@@ -59,8 +59,10 @@ enum outdir_state {
 	OUTDIR_MISSING,		/* no such file */
 	OUTDIR_ERROR,		/* a link, not a regular file, unreadable: said in err */
 };
+/* Compares OUTDIR/rel with data; same (unless NULL) gets what fstat said of the file
+ * when it holds exactly data (st_mode 0 otherwise). */
 enum outdir_state outdir_compare(struct outdir *o, const char *rel, const char *data, size_t len,
-				 struct buf *err);
+				 struct stat *same, struct buf *err);
 /* A handle on an open OUTDIR for one worker thread: outdir_read and
  * outdir_compare only, with its own directory cache. */
 void outdir_view(const struct outdir *o, struct outdir *view);
@@ -70,8 +72,10 @@ bool outdir_stage(struct outdir *o, const char *rel, const char *data, size_t le
 		  struct buf *err);
 /* Makes every staged temporary durable at once (one syncfs, not one fsync per file). */
 bool outdir_sync(struct outdir *o, struct buf *err);
-/* Moves a staged temporary to OUTDIR/rel, creating directories; removes it on failure. */
-bool outdir_commit(struct outdir *o, const char *name, const char *rel, struct buf *err);
+/* Moves a staged temporary to OUTDIR/rel, creating directories; removes it on failure.
+ * after (unless NULL): what fstatat says of OUTDIR/rel then (st_mode 0 if nothing). */
+bool outdir_commit(struct outdir *o, const char *name, const char *rel, struct stat *after,
+		   struct buf *err);
 void outdir_discard(struct outdir *o, const char *name);
 /* Removes OUTDIR/rel (a regular file; a missing one is fine). */
 bool outdir_remove(struct outdir *o, const char *rel, struct buf *err);

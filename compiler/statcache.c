@@ -3,11 +3,12 @@
  * inode, with the size and times they had (statcache.h says why this is sound).
  *
  * Layout, in the byte order of the machine that wrote it:
- *   24 bytes  "sigmacc statcache 2\n" padded with NULs
+ *   24 bytes  "sigmacc statcache 3\n" padded with NULs
  *    8 bytes  the number of entries, N
  *    8 bytes  the number of failures, M
  *   32 bytes  the hex hash (hash.h) of all the bytes after these 72
- *   N x 56    entries: dev, ino, size, mtime, ctime (8 bytes each), out (16)
+ *   N x 80    entries: dev, ino, size, mtime, ctime (8 bytes each), out (16),
+ *             key (16), racy (8)
  *   M x 64    failures: dev, ino, size, mtime, ctime (8 bytes each), key (16),
  *             the lengths of what loading and what compiling said (4 each)
  *   the failures' messages in their order, each what loading said and then
@@ -20,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATCACHE_MAGIC "sigmacc statcache 2\n"
+#define STATCACHE_MAGIC "sigmacc statcache 3\n"
 #define STATCACHE_HEAD 72
 /* a change within this many nanoseconds before a file was read might share its
  * ctime tick: such a file is not remembered */
 #define STATCACHE_RACY 2000000000LL
 
-_Static_assert(sizeof(struct statcache_entry) == 56, "the entries are written as they are");
+_Static_assert(sizeof(struct statcache_entry) == 80, "the entries are written as they are");
 _Static_assert(sizeof(struct statcache_failure) == 64, "the failures are written as they are");
 
 static size_t
@@ -165,18 +166,46 @@ unhex(const char *hex, unsigned char out[16])
 	return hex[32] == '\0';
 }
 
+const struct statcache_entry *
+statcache_find(const struct statcache *c, const struct stat *st)
+{
+	if (!c->nslots || !S_ISREG(st->st_mode))
+		return NULL;
+	size_t at = find(c, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (!c->slots[at])
+		return NULL;
+	const struct statcache_entry *e = &c->v[c->slots[at] - 1];
+	return e->size == (uint64_t)st->st_size && e->mtime == nanos(&st->st_mtim) &&
+	       e->ctime == nanos(&st->st_ctim) ? e : NULL;
+}
+
+bool
+statcache_same(const unsigned char out[16], const char hex[HASH_HEX])
+{
+	unsigned char h[16];
+	return unhex(hex, h) && !memcmp(h, out, 16);
+}
+
 bool
 statcache_holds(const struct statcache *c, const struct stat *st, const char hex[HASH_HEX])
 {
-	if (!c->nslots || !S_ISREG(st->st_mode))
+	const struct statcache_entry *e = statcache_find(c, st);
+	return e && !e->racy && statcache_same(e->out, hex);
+}
+
+bool
+statcache_compiled(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
+		   const unsigned char key[16], const struct timespec *now)
+{
+	if (!S_ISREG(st->st_mode))
 		return false;
-	size_t at = find(c, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-	if (!c->slots[at])
-		return false;
-	const struct statcache_entry *e = &c->v[c->slots[at] - 1];
-	unsigned char out[16];
-	return e->size == (uint64_t)st->st_size && e->mtime == nanos(&st->st_mtim) &&
-	       e->ctime == nanos(&st->st_ctim) && unhex(hex, out) && !memcmp(out, e->out, 16);
+	*e = (struct statcache_entry){(uint64_t)st->st_dev, (uint64_t)st->st_ino,
+				      (uint64_t)st->st_size, nanos(&st->st_mtim),
+				      nanos(&st->st_ctim), {0}, {0}, 0};
+	e->racy = nanos(&st->st_ctim) > nanos(now) - STATCACHE_RACY ||
+		  nanos(&st->st_mtim) > nanos(now) - STATCACHE_RACY;
+	memcpy(e->key, key, 16);
+	return unhex(hex, e->out);
 }
 
 bool
@@ -188,7 +217,7 @@ statcache_entry(struct statcache_entry *e, const struct stat *st, const char hex
 		return false;
 	*e = (struct statcache_entry){(uint64_t)st->st_dev, (uint64_t)st->st_ino,
 				      (uint64_t)st->st_size, nanos(&st->st_mtim),
-				      nanos(&st->st_ctim), {0}};
+				      nanos(&st->st_ctim), {0}, {0}, 0};
 	return unhex(hex, e->out);
 }
 

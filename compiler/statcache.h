@@ -22,7 +22,8 @@
  * The cache is local state of one checkout: it is kept in OUTDIR/.sigmacc-lock,
  * the file builds lock, which stays out of version control (docs/manifest.md).
  * A cache that is malformed, truncated or from another layout is ignored as a
- * whole, and build --check never reads it.
+ * whole. build --check trusts only entries with a key (outputs this checkout
+ * compiled) and failures, both bound to files no other clone has.
  *
  * It also remembers what compiling said when a rule file failed for an output
  * (a target that refuses the rule): such a file has no output to skip by, and a
@@ -36,6 +37,12 @@ struct statcache_entry {
 	uint64_t dev, ino, size;
 	int64_t mtime, ctime;		/* nanoseconds since the epoch */
 	unsigned char out[16];		/* the 128 bits of the bytes' hash */
+	/* the key of the inputs (statcache_key) a build of this checkout compiled these
+	 * bytes from, when it did (else zeros): build --check trusts only this */
+	unsigned char key[16];
+	/* the file changed within two seconds before it was seen: its bytes are hashed
+	 * again before anything is trusted (only entries with a key are kept so) */
+	uint64_t racy;
 };
 
 /* A rule file's failure for one output: the file as statcache_entry keeps an
@@ -76,6 +83,17 @@ struct statcache {
 void statcache_read(struct statcache *c, char *data, size_t len);
 /* Does c know the file st describes to hold the bytes hashing to hex? */
 bool statcache_holds(const struct statcache *c, const struct stat *st, const char hex[HASH_HEX]);
+/* The entry for exactly the file st describes (device, inode, size, mtime and
+ * ctime), racy or not, or NULL. */
+const struct statcache_entry *statcache_find(const struct statcache *c, const struct stat *st);
+/* An entry for a file this build compiled from inputs of key and wrote or
+ * found (st: the file as it is now, holding bytes hashing to hex): racy when it
+ * changed within two seconds before now. False only for no regular file. */
+bool statcache_compiled(struct statcache_entry *e, const struct stat *st,
+			const char hex[HASH_HEX], const unsigned char key[16],
+			const struct timespec *now);
+/* Does hex spell the 16 bytes at out? */
+bool statcache_same(const unsigned char out[16], const char hex[HASH_HEX]);
 /* An entry for the file st describes, whose bytes hash to hex, read before now;
  * false when a change in the same clock tick could go unseen (the file changed
  * within two seconds before now): such a file is hashed again next time. */
