@@ -287,8 +287,8 @@ build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 	bool alone = first || c->whole[k];
 	bool failed = (c->made[k] == MADE_COMPILED && alone && !c->ok[k] && !c->expected[k]) ||
 		      c->made[k] == MADE_FAILED;
-	if (!failed || !c->fail_ok || !failure_cacheable(b, k, c))
-		return;
+	if (b->bo->check || !failed || !c->fail_ok || !failure_cacheable(b, k, c))
+		return;	/* --check writes no cache */
 	struct statcache_failure e = c->fail;
 	failure_key(b, i, k, c, e.key);
 	statcache_add_failure(&b->next, &e, c->load.data, c->load.len, c->err[k].data,
