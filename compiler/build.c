@@ -24,6 +24,7 @@
 #include "outdir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,22 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 done:
 	buf_free(&name);
 	buf_free(&beside);
+}
+
+/* The hash of the running executable's bytes, or "" when it cannot be read. */
+static void
+build_binary_hash(char out[HASH_HEX])
+{
+	size_t len = 0;
+	const char *why;
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	char *bytes = fd >= 0 ? files_read_fd(fd, 0, FILES_MAX_CEILING, &len, &why) : NULL;
+	if (fd >= 0)
+		close(fd);
+	out[0] = '\0';
+	if (bytes)
+		hash_bytes_hex(bytes, len, out);
+	free(bytes);
 }
 
 /* A staged output now in place (st: as it is there): counted, and remembered in the
@@ -783,6 +800,7 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	}
 	int nt = outputs_load(bo, &s->opts, pls, &stack, &t, &b.c.failed);
 	list_digests_init(&b.ld, s->opts.vars);
+	build_binary_hash(b.binary);
 	struct buf err = {0};
 	struct pathlist *files = mem_calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);

@@ -180,6 +180,9 @@ struct build {
 	int nstaged, capstaged;
 	struct counts c;
 	struct list_digests ld;
+	/* the hash of this sigmacc's executable ("" if unreadable): the stat cache's keys
+	 * hold it, so a sigmacc built anew under the same version trusts nothing kept */
+	char binary[HASH_HEX];
 	/* orphans may be removed: the rules were all found and, for a whole
 	 * project, every output loaded (else a typo would delete their files) */
 	bool may_remove, complete;

@@ -242,7 +242,7 @@ failure_key(const struct build *b, int i, int k, const struct compiled *c, unsig
 	char fmt[2] = {(char)('0' + (int)b->s->diagfmt), '\0'};
 	const char *parts[] = {r->name,	  r->dir,  r->version,	     r->options,	r->pipelines,
 			       r->format, c->rule, c->lists,	     b->items[i].root, b->items[i].file,
-			       fmt};
+			       fmt,	  b->binary};
 	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
 }
 
@@ -306,7 +306,7 @@ build_output_key(const struct build *b, int i, int k, int n, const struct compil
 	const struct manifest_output *r = &t->rec;
 	const char *parts[] = {n ? "beside" : "file", r->name,	r->dir,	 r->version,
 			       r->options,	      r->pipelines, r->format, c->rule,
-			       c->lists,	      b->items[i].root, b->items[i].file};
+			       c->lists,	      b->items[i].root, b->items[i].file, b->binary};
 	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
 	return true;
 }

@@ -164,7 +164,8 @@ t "a rule several targets refuse: each failure is remembered as said alone" fail
 # build --check skips only an output the stat cache knows this checkout compiled from the
 # same inputs (a skipped rule does not warn again, as an unchanged build does not). A copy
 # of the tree, lock file included (as a lock committed by mistake arrives in a clone),
-# vouches for nothing: its files are other inodes. An edit that keeps size and mtime is stale.
+# vouches for nothing: its files are other inodes. An edit that keeps size and mtime is stale,
+# and another sigmacc executable (even of the same version) trusts nothing kept.
 check_vouched() {
 	printf '%s\n' 'title: T' 'logsource: {category: application, product: django}' \
 		'detection:' '    keywords: [SuspiciousOperation]' '    condition: keywords' > rules/r.yml &&
@@ -184,7 +185,9 @@ check_vouched() {
 	echo "# a comment: other inputs, the same output" >> rules/r.yml &&
 	run 0 build -t aql -o generated rules && has "$io/stderr" "$w" &&
 	has "$io/stderr" "sigmacc build: 0 written, 1 unchanged" &&
-	run 0 build --check -t aql -o generated rules && hasnt "$io/stderr" "$w" && has "$io/stderr" "$ok"
+	run 0 build --check -t aql -o generated rules && hasnt "$io/stderr" "$w" && has "$io/stderr" "$ok" &&
+	cp "$bin" other && printf '\n' >> other &&	# another sigmacc of the same version: trusts nothing
+	expect 0 ./other build --check -t aql -o generated rules && has "$io/stderr" "$w" && has "$io/stderr" "$ok"
 }
 t "build --check skips only outputs this checkout compiled from the same inputs" check_vouched
 
