@@ -396,6 +396,8 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 			c->made[k] = MADE_REFUSED;	/* c->ok[k] false: reported as compiled */
 		/* a message said for an output compiled before is not said again for this
 		 * one (driver.c): a remembered failure is said only where none is */
+		else if (c->hashed && !need && (c->expected[k] = build_cached_refusal(b, i, k, c)))
+			c->made[k] = MADE_FAILED;	/* said as the expected refusal it is */
 		else if (c->hashed && !need && build_cached_failure(b, i, k, c))
 			c->made[k] = MADE_FAILED;	/* c->ok[k] false: reported as compiled */
 		else

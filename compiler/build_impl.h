@@ -240,6 +240,10 @@ bool build_output_key(const struct build *b, int i, int k, int n, const struct c
 /* build --check: is output k's file of rule file i (and the one beside it) known,
  * by the stat cache, to hold what this checkout compiled from these inputs? */
 bool build_vouched(struct build *b, int worker, int i, int k, struct compiled *c);
+/* build --check: the expected refusal (by path) of output k's file of rule file i
+ * that the stat cache remembers compiling met with these inputs, or NULL. */
+const struct build_refusal *build_cached_refusal(const struct build *b, int i, int k,
+						 struct compiled *c);
 /* Keeps output k's failure for rule file i (compiled now or remembered) in the
  * next build's stat cache, when it may be. */
 void build_keep_failure(struct build *b, int i, int k, const struct compiled *c);

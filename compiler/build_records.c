@@ -234,15 +234,17 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 
 /* The key of output k's failure for rule file i (statcache_key): the output's
  * record, the rule's and lists' hashes, the path as messages print it and the
- * messages' format. */
+ * messages' format; kind "expected" for an expected refusal, kept without what
+ * compiling said (the project's reason is said instead). */
 static void
-failure_key(const struct build *b, int i, int k, const struct compiled *c, unsigned char key[16])
+failure_key(const struct build *b, int i, int k, const struct compiled *c, const char *kind,
+	    unsigned char key[16])
 {
 	const struct manifest_output *r = &b->t[k].rec;
 	char fmt[2] = {(char)('0' + (int)b->s->diagfmt), '\0'};
 	const char *parts[] = {r->name,	  r->dir,  r->version,	     r->options,	r->pipelines,
 			       r->format, c->rule, c->lists,	     b->items[i].root, b->items[i].file,
-			       fmt,	  b->binary};
+			       fmt,	  b->binary, kind};
 	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
 }
 
@@ -264,7 +266,7 @@ build_cached_failure(const struct build *b, int i, int k, struct compiled *c)
 	if (b->bo->full || !b->cache.nf || !c->fail_ok || !failure_cacheable(b, k, c))
 		return false;
 	unsigned char key[16];
-	failure_key(b, i, k, c, key);
+	failure_key(b, i, k, c, "", key);
 	const char *load, *err;
 	size_t nload, nerr;
 	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, &err, &nerr))
@@ -273,6 +275,44 @@ build_cached_failure(const struct build *b, int i, int k, struct compiled *c)
 		buf_putn(&c->load, load, nload);
 	buf_putn(&c->err[k], err, nerr);
 	return true;
+}
+
+const struct build_refusal *
+build_cached_refusal(const struct build *b, int i, int k, struct compiled *c)
+{
+	const struct build_refusal *r;
+	unsigned char key[16];
+	const char *load, *err;
+	size_t nload, nerr;
+	if (!b->bo->check || !b->cache.nf || !c->fail_ok || b->whole || !c->hashed ||
+	    !(r = output_expected_path(b->bo, &b->t[k], &c->heads)))
+		return NULL;
+	failure_key(b, i, k, c, "expected", key);
+	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, &err, &nerr))
+		return NULL;
+	if (!c->load.len)
+		buf_putn(&c->load, load, nload);
+	return r;
+}
+
+/* An expected refusal by path that compiling output k of rule file i met now, or
+ * that the manifest's record let the build skip while the stat cache still
+ * remembers it: kept (what loading said only) for build --check. */
+static void
+keep_refusal(struct build *b, int i, int k, const struct compiled *c)
+{
+	const struct build_refusal *r = output_expected_path(b->bo, &b->t[k], &c->heads);
+	if (!r || c->expected[k] != r || c->ok[k] || b->whole)
+		return;
+	struct statcache_failure e = c->fail;
+	failure_key(b, i, k, c, "expected", e.key);
+	const char *load = c->load.data, *err;
+	size_t nload = c->load.len, nerr;
+	if (c->made[k] == MADE_REFUSED &&
+	    !statcache_failed(&b->cache, &c->fail, e.key, &load, &nload, &err, &nerr))
+		return;	/* not compiled: kept only while the cache knows it */
+	statcache_add_failure(&b->next, &e, load, nload, NULL, 0);
+	b->next.changed |= c->made[k] == MADE_COMPILED;
 }
 
 void
@@ -287,10 +327,14 @@ build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 	bool alone = first || c->whole[k];
 	bool failed = (c->made[k] == MADE_COMPILED && alone && !c->ok[k] && !c->expected[k]) ||
 		      c->made[k] == MADE_FAILED;
-	if (b->bo->check || !failed || !c->fail_ok || !failure_cacheable(b, k, c))
+	if (b->bo->check || !c->fail_ok || !c->hashed)
 		return;	/* --check writes no cache */
+	if (c->made[k] == MADE_REFUSED || (c->made[k] == MADE_COMPILED && c->expected[k]))
+		keep_refusal(b, i, k, c);
+	if (!failed || !failure_cacheable(b, k, c))
+		return;
 	struct statcache_failure e = c->fail;
-	failure_key(b, i, k, c, e.key);
+	failure_key(b, i, k, c, "", e.key);
 	statcache_add_failure(&b->next, &e, c->load.data, c->load.len, c->err[k].data,
 			      c->err[k].len);
 	b->next.changed |= c->made[k] == MADE_COMPILED;

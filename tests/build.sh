@@ -192,6 +192,24 @@ check_vouched() {
 }
 t "build --check skips only outputs this checkout compiled from the same inputs" check_vouched
 
+# An expected refusal (by path) that compiling met is remembered too, without what compiling
+# said: build --check reports it as the expected refusal it is without compiling, and once the
+# project no longer expects it, compiles it and fails.
+check_refusal_cache() {
+	cp "$src/tests/bad/unmappable_field.yml" rules/ &&
+	printf '%s\n' 'rules: [rules]' 'output_dir: generated' 'outputs:' '  - {name: k, target: kql}' \
+		'  - {name: s, target: spl}' 'expected_refusals:' \
+		'  - {rule: rules/unmappable_field.yml, output: k, reason: no CurrentDirectory}' > sigmacc.yml &&
+	skip="skipped for output k: an expected refusal: no CurrentDirectory" && sleep 3 &&
+	run 0 build && has "$io/stderr" "$skip" && failures 1 &&
+	run 0 build && has "$io/stderr" "$skip" && failures 1 &&
+	run 0 build --check && has "$io/stderr" "$skip" &&
+	has "$io/stderr" "sigmacc build --check: 1 up to date, 0 missing or stale or orphaned, 1 skipped, 0 failed" &&
+	sed -i '/expected_refusals/,$d' sigmacc.yml &&
+	run 1 build --check && has "$io/stderr" "has no mapping in pipeline defender_xdr (target kql"
+}
+t "an expected refusal is remembered for build --check, and only while the project expects it" check_refusal_cache
+
 # The manifest and the rules tree are read side by side: the manifest's messages still come
 # first, the walk's after, whatever thread finishes first.
 prologue_order() {
