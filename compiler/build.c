@@ -24,7 +24,6 @@
 #include "outdir.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,37 +250,6 @@ build_one(struct build *b, int i, struct compiled *c, int k, bool *said)
 done:
 	buf_free(&name);
 	buf_free(&beside);
-}
-
-/* The hash of the running executable's bytes, or "" when it cannot be read. */
-static void
-build_binary_hash(char out[HASH_HEX])
-{
-	size_t len = 0;
-	const char *why;
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	char *bytes = fd >= 0 ? files_read_fd(fd, 0, FILES_MAX_CEILING, &len, &why) : NULL;
-	if (fd >= 0)
-		close(fd);
-	out[0] = '\0';
-	if (bytes)
-		hash_bytes_hex(bytes, len, out);
-	free(bytes);
-}
-
-/* A staged output now in place (st: as it is there): counted, and remembered in the
- * stat cache with the key of its inputs, this checkout having compiled it. */
-static void
-build_written(struct build *b, const struct staged *sg, const struct stat *st)
-{
-	struct timespec now;
-	struct statcache_entry e;
-	b->c.written++;
-	if (sg->keyed && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
-	    statcache_compiled(&e, st, sg->hex, sg->key, &now)) {
-		statcache_add(&b->next, &e);
-		b->next.changed = true;
-	}
 }
 
 /* Renames the staged outputs into place, after the manifest tracks every one of them. */
@@ -528,7 +496,7 @@ build_work(void *ctx, int worker, int i)
 	c->beside = mem_calloc(nt, sizeof(*c->beside));
 	c->versions = mem_calloc(nt, sizeof(*c->versions));
 	c->ok = mem_calloc(nt, sizeof(*c->ok));
-	c->whole = mem_calloc(nt, sizeof(*c->whole));
+	c->said_all = mem_calloc(nt, sizeof(*c->said_all));
 	c->made = mem_calloc(nt, sizeof(*c->made));
 	c->expected = mem_calloc(nt, sizeof(*c->expected));
 	c->disk = mem_calloc(2 * nt, sizeof(*c->disk));
@@ -558,7 +526,7 @@ build_work(void *ctx, int worker, int i)
 		s->opts.versions = t->versioned ? &cv : NULL;
 		long dropped = s->dropped;
 		c->ok[k] = build_emit(s, &u, &c->out[k], &c->err[k]);
-		c->whole[k] = s->dropped == dropped;
+		c->said_all[k] = s->dropped == dropped;
 		s->opts.versions = NULL;
 		content_versions_record(&cv, &c->versions[k]);
 		content_versions_free(&cv);
@@ -604,7 +572,7 @@ build_consume(void *ctx, int i)
 	free(c->beside);
 	free(c->versions);
 	free(c->ok);
-	free(c->whole);
+	free(c->said_all);
 	free(c->made);
 	free(c->expected);
 	free(c->disk);

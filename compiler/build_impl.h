@@ -136,7 +136,7 @@ struct compiled {
 	bool *ok;		/* per output */
 	/* per output: compiling it left out no message as said before, so what it said
 	 * is what it says alone after the file's loading */
-	bool *whole;
+	bool *said_all;
 	unsigned char *made;	/* per output: enum made */
 	const struct build_refusal **expected;	/* per output: the refusal declared for it */
 	struct prepared *disk;	/* per output, two: its file and the one beside it */
@@ -254,6 +254,11 @@ void build_hash_rule(const struct build *b, struct compiled *c, const char *text
 /* A corr_visit (correlation.h): the look for correlations read rule file i, which
  * is hashed from those bytes (on that thread) so that build_plan need not read it. */
 void build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *st);
+/* The hash of the running executable's bytes, or "" when it cannot be read. */
+void build_binary_hash(char out[HASH_HEX]);
+/* A staged output now in place (st: as it is there): counted, and remembered in the
+ * stat cache with the key of its inputs, this checkout having compiled it. */
+void build_written(struct build *b, const struct staged *sg, const struct stat *st);
 /* Adds the expected refusals of the manifest's outputs that this build does not
  * build (theirs to judge) to this build's, and sorts them. */
 void build_carry_refusals(struct build *b);

@@ -9,10 +9,12 @@
 #include "base.h"
 #include "files.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The output name of a rule file: its path below the PATH argument, without .yml. */
 void
@@ -232,20 +234,48 @@ orphan_intact(struct build *b, const char *rel, const char *record, struct buf *
 	return false;
 }
 
-/* The key of output k's failure for rule file i (statcache_key): the output's
- * record, the rule's and lists' hashes, the path as messages print it and the
- * messages' format; kind "expected" for an expected refusal, kept without what
- * compiling said (the project's reason is said instead). */
+/* The key (statcache_key) of what output k of rule file i gave, of one kind: the
+ * output's record, the rule's and lists' hashes, the rule file's path and the
+ * executable's hash, the same for every kind. */
+static void
+inputs_key(const struct build *b, int i, int k, const struct compiled *c, const char *kind,
+	   unsigned char key[16])
+{
+	const struct manifest_output *r = &b->t[k].rec;
+	const char *parts[] = {kind,	 r->name,  r->dir,  r->version,	    r->options,
+			       r->pipelines, r->format, c->rule, c->lists,	    b->items[i].root,
+			       b->items[i].file, b->binary};
+	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
+}
+
+/* The key of output k's failure for rule file i: inputs_key and the messages'
+ * format; kind "expected" for an expected refusal, kept without what compiling
+ * said (the project's reason is said instead). */
 static void
 failure_key(const struct build *b, int i, int k, const struct compiled *c, const char *kind,
 	    unsigned char key[16])
 {
-	const struct manifest_output *r = &b->t[k].rec;
-	char fmt[2] = {(char)('0' + (int)b->s->diagfmt), '\0'};
-	const char *parts[] = {r->name,	  r->dir,  r->version,	     r->options,	r->pipelines,
-			       r->format, c->rule, c->lists,	     b->items[i].root, b->items[i].file,
-			       fmt,	  b->binary, kind};
-	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
+	char what[32];
+	snprintf(what, sizeof(what), "%s failure %d", kind, (int)b->s->diagfmt);
+	inputs_key(b, i, k, c, what, key);
+}
+
+/* What the stat cache remembers loading and compiling said when output k of rule
+ * file i failed (kind as failure_key); what loading said goes to c unless c
+ * already has it (the same for every output: the same rule file and lists). */
+static bool
+cached(const struct build *b, int i, int k, struct compiled *c, const char *kind,
+       const char **err, size_t *nerr)
+{
+	unsigned char key[16];
+	const char *load;
+	size_t nload;
+	failure_key(b, i, k, c, kind, key);
+	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, err, nerr))
+		return false;
+	if (!c->load.len)
+		buf_putn(&c->load, load, nload);
+	return true;
 }
 
 /* May output k's failure for rule file i come from the stat cache or go into it?
@@ -263,16 +293,11 @@ failure_cacheable(const struct build *b, int k, const struct compiled *c)
 bool
 build_cached_failure(const struct build *b, int i, int k, struct compiled *c)
 {
-	if (b->bo->full || !b->cache.nf || !c->fail_ok || !failure_cacheable(b, k, c))
+	const char *err;
+	size_t nerr;
+	if (b->bo->full || !b->cache.nf || !c->fail_ok || !failure_cacheable(b, k, c) ||
+	    !cached(b, i, k, c, "", &err, &nerr))
 		return false;
-	unsigned char key[16];
-	failure_key(b, i, k, c, "", key);
-	const char *load, *err;
-	size_t nload, nerr;
-	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, &err, &nerr))
-		return false;
-	if (!c->load.len)	/* the same for every output: the same rule file and lists */
-		buf_putn(&c->load, load, nload);
 	buf_putn(&c->err[k], err, nerr);
 	return true;
 }
@@ -281,18 +306,12 @@ const struct build_refusal *
 build_cached_refusal(const struct build *b, int i, int k, struct compiled *c)
 {
 	const struct build_refusal *r;
-	unsigned char key[16];
-	const char *load, *err;
-	size_t nload, nerr;
+	const char *err;
+	size_t nerr;
 	if (!b->bo->check || !b->cache.nf || !c->fail_ok || b->whole || !c->hashed ||
 	    !(r = output_expected_path(b->bo, &b->t[k], &c->heads)))
 		return NULL;
-	failure_key(b, i, k, c, "expected", key);
-	if (!statcache_failed(&b->cache, &c->fail, key, &load, &nload, &err, &nerr))
-		return NULL;
-	if (!c->load.len)
-		buf_putn(&c->load, load, nload);
-	return r;
+	return cached(b, i, k, c, "expected", &err, &nerr) ? r : NULL;
 }
 
 /* An expected refusal by path that compiling output k of rule file i met now, or
@@ -318,19 +337,19 @@ keep_refusal(struct build *b, int i, int k, const struct compiled *c)
 void
 build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 {
+	if (b->bo->check || !c->fail_ok || !c->hashed)
+		return;	/* --check writes no cache */
+	if (c->made[k] == MADE_REFUSED || (c->made[k] == MADE_COMPILED && c->expected[k]))
+		keep_refusal(b, i, k, c);
 	/* what compiling said must be what it says after the file's loading alone, as
 	 * it will be said again: no output before it was compiled, or none of its
 	 * messages was left out as said before */
 	bool first = true;
 	for (int j = 0; j < k; j++)
 		first &= c->made[j] != MADE_COMPILED;
-	bool alone = first || c->whole[k];
+	bool alone = first || c->said_all[k];
 	bool failed = (c->made[k] == MADE_COMPILED && alone && !c->ok[k] && !c->expected[k]) ||
 		      c->made[k] == MADE_FAILED;
-	if (b->bo->check || !c->fail_ok || !c->hashed)
-		return;	/* --check writes no cache */
-	if (c->made[k] == MADE_REFUSED || (c->made[k] == MADE_COMPILED && c->expected[k]))
-		keep_refusal(b, i, k, c);
 	if (!failed || !failure_cacheable(b, k, c))
 		return;
 	struct statcache_failure e = c->fail;
@@ -344,14 +363,9 @@ bool
 build_output_key(const struct build *b, int i, int k, int n, const struct compiled *c,
 		 unsigned char key[16])
 {
-	const struct output *t = &b->t[k];
-	if (b->whole || t->versioned || !c->hashed)
+	if (b->whole || b->t[k].versioned || !c->hashed)
 		return false;
-	const struct manifest_output *r = &t->rec;
-	const char *parts[] = {n ? "beside" : "file", r->name,	r->dir,	 r->version,
-			       r->options,	      r->pipelines, r->format, c->rule,
-			       c->lists,	      b->items[i].root, b->items[i].file, b->binary};
-	statcache_key(parts, (int)(sizeof(parts) / sizeof(*parts)), key);
+	inputs_key(b, i, k, c, n ? "beside" : "file", key);
 	return true;
 }
 
@@ -369,6 +383,22 @@ remember(struct prepared *p, const struct stat *st, const char *hex, int kind,
 	if (key ? statcache_compiled(&p->stat, st, hex, key, &now) :
 		  statcache_entry(&p->stat, st, hex, &now))
 		p->cached = kind;
+}
+
+/* Reads OUTDIR/name and hashes its bytes into hex (st: the file read); false when
+ * it cannot be read (a file that cannot be read is compiled, and the write says why). */
+static bool
+read_hash(struct outdir *view, const char *name, struct stat *st, char hex[HASH_HEX])
+{
+	size_t len = 0;
+	bool missing = false;
+	struct buf err = {0};
+	char *data = outdir_read(view, name, &len, &missing, &err, st);
+	if (data)
+		hash_bytes_hex(data, len, hex);
+	free(data);
+	buf_free(&err);
+	return data != NULL;
 }
 
 /* Does OUTDIR/name hold what its record says was written from these inputs?
@@ -395,17 +425,8 @@ file_fresh(struct build *b, int worker, const char *name, int i, int k, int n,
 		remember(p, &st, r.out, STAT_KNOWN, keyed && !memcmp(e->key, key, 16) ? key : NULL);
 		return true;
 	}
-	size_t len = 0;
-	bool missing = false, fresh = false;
-	struct buf err = {0};
-	char *data = outdir_read(view, name, &len, &missing, &err, &st);
 	char hex[HASH_HEX];
-	if (data) {
-		hash_bytes_hex(data, len, hex);
-		fresh = !strcmp(hex, r.out);
-	}
-	free(data);
-	buf_free(&err);	/* a file that cannot be read is compiled, and the write says why */
+	bool fresh = read_hash(view, name, &st, hex) && !strcmp(hex, r.out);
 	/* a racy entry of this very file (as read) with these bytes keeps its key */
 	e = fresh && keyed ? statcache_find(&b->cache, &st) : NULL;
 	if (fresh)
@@ -466,17 +487,9 @@ file_vouched(struct build *b, int worker, const char *name, const unsigned char 
 	p->entry = entry;
 	if (!e->racy)
 		return true;
-	size_t len = 0;
-	bool missing = false;
-	struct buf err = {0};
-	char *data = outdir_read(view, name, &len, &missing, &err, &st);
 	char hex[HASH_HEX];
-	if (data)
-		hash_bytes_hex(data, len, hex);
-	bool same = data && statcache_find(&b->cache, &st) == e && statcache_same(e->out, hex);
-	free(data);
-	buf_free(&err);
-	return same;
+	return read_hash(view, name, &st, hex) && statcache_find(&b->cache, &st) == e &&
+	       statcache_same(e->out, hex);
 }
 
 bool
@@ -545,4 +558,32 @@ build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *s
 {
 	struct build *b = ctx;
 	build_hash_rule(b, &b->done[i], text, len, st);
+}
+
+void
+build_binary_hash(char out[HASH_HEX])
+{
+	size_t len = 0;
+	const char *why;
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	char *bytes = fd >= 0 ? files_read_fd(fd, 0, FILES_MAX_CEILING, &len, &why) : NULL;
+	if (fd >= 0)
+		close(fd);
+	out[0] = '\0';
+	if (bytes)
+		hash_bytes_hex(bytes, len, out);
+	free(bytes);
+}
+
+void
+build_written(struct build *b, const struct staged *sg, const struct stat *st)
+{
+	struct timespec now;
+	struct statcache_entry e;
+	b->c.written++;
+	if (sg->keyed && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    statcache_compiled(&e, st, sg->hex, sg->key, &now)) {
+		statcache_add(&b->next, &e);
+		b->next.changed = true;
+	}
 }

@@ -193,32 +193,36 @@ statcache_holds(const struct statcache *c, const struct stat *st, const char hex
 	return e && !e->racy && statcache_same(e->out, hex);
 }
 
-bool
-statcache_compiled(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
-		   const unsigned char key[16], const struct timespec *now)
+/* The entry of the file st describes with the hash hex spells (false if it does
+ * not), its key zero and racy when it changed within two seconds before now. */
+static bool
+identity(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
+	 const struct timespec *now)
 {
 	if (!S_ISREG(st->st_mode))
 		return false;
 	*e = (struct statcache_entry){(uint64_t)st->st_dev, (uint64_t)st->st_ino,
 				      (uint64_t)st->st_size, nanos(&st->st_mtim),
 				      nanos(&st->st_ctim), {0}, {0}, 0};
-	e->racy = nanos(&st->st_ctim) > nanos(now) - STATCACHE_RACY ||
-		  nanos(&st->st_mtim) > nanos(now) - STATCACHE_RACY;
-	memcpy(e->key, key, 16);
+	e->racy = e->ctime > nanos(now) - STATCACHE_RACY || e->mtime > nanos(now) - STATCACHE_RACY;
 	return unhex(hex, e->out);
+}
+
+bool
+statcache_compiled(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
+		   const unsigned char key[16], const struct timespec *now)
+{
+	if (!identity(e, st, hex, now))
+		return false;
+	memcpy(e->key, key, 16);
+	return true;
 }
 
 bool
 statcache_entry(struct statcache_entry *e, const struct stat *st, const char hex[HASH_HEX],
 		const struct timespec *now)
 {
-	if (!S_ISREG(st->st_mode) || nanos(&st->st_ctim) > nanos(now) - STATCACHE_RACY ||
-	    nanos(&st->st_mtim) > nanos(now) - STATCACHE_RACY)
-		return false;
-	*e = (struct statcache_entry){(uint64_t)st->st_dev, (uint64_t)st->st_ino,
-				      (uint64_t)st->st_size, nanos(&st->st_mtim),
-				      nanos(&st->st_ctim), {0}, {0}, 0};
-	return unhex(hex, e->out);
+	return identity(e, st, hex, now) && !e->racy;
 }
 
 void
@@ -288,8 +292,8 @@ bool
 statcache_failure(struct statcache_failure *e, const struct stat *st, const struct timespec *now)
 {
 	struct statcache_entry like;
-	static const char zero[HASH_HEX] = "00000000000000000000000000000000";
-	if (!statcache_entry(&like, st, zero, now))
+	static const char no_hash[HASH_HEX] = "00000000000000000000000000000000";
+	if (!identity(&like, st, no_hash, now) || like.racy)
 		return false;
 	*e = (struct statcache_failure){like.dev, like.ino, like.size, like.mtime, like.ctime,
 					{0}, 0, 0};

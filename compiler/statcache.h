@@ -30,8 +30,9 @@
  * repository where a target refuses many rules would otherwise compile them in
  * every build. A failure is kept for the rule file's device, inode, size, mtime
  * and ctime, as an output is, and for a key of everything else that produced
- * it (statcache_key: the output, the rule's and lists' hashes, the path and the
- * message format); the messages are reported again as they were.
+ * it (statcache_key: the output, the rule's and lists' hashes, the path, the
+ * message format and the executable's hash); the messages are reported again
+ * as they were.
  */
 struct statcache_entry {
 	uint64_t dev, ino, size;
