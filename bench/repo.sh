@@ -20,7 +20,7 @@
 #     every refusal of the first build expected (a repository kept green);
 #  4. `check` of a rule with 10,000 `or` terms and of one with 100,000 placeholders;
 #  5. scaling: each generated family (values, selections, `or` terms, placeholders,
-#     keys, rules) at 1k, 10k and BENCH_MAX (default 100k), and the exponent k of
+#     keys, rules, directories) at 1k, 10k and BENCH_MAX (default 100k), and the exponent k of
 #     time ~ size^k between 10k and the largest. The smaller sizes run 10 times in
 #     one measurement (GNU time counts in 10 ms), which includes 10 process starts.
 # Not a test: timing goals are read here, never asserted in the suite. Corpus runs
@@ -105,13 +105,15 @@ find "$corpus" -name '*.yml' > "$tmp/files"
 best "libyaml parse only (floor)" sh -c "\"$floor\" < \"$tmp/files\""
 echo "  build --check -j 1 / floor: $(echo "scale=1; $one / ($cpu + 0.001)" | bc)x"
 
-# gen FAMILY N FILE: one rule of the family at size N (rules: a directory of N rules).
+# gen FAMILY N FILE: one rule of the family at size N (rules: a directory of N rules;
+# dirs: N directories of one rule each, whose value lists are looked for per directory).
 gen() {
 	case $1 in
-	rules)
+	rules|dirs)
 		mkdir -p "$3"
-		awk -v n="$2" -v d="$3" 'BEGIN { for (i = 0; i < n; i++) {
-			f = sprintf("%s/r%06d.yml", d, i)
+		[ "$1" = rules ] || (cd "$3" && seq -f 'd%06g' 0 $(($2 - 1)) | xargs mkdir)
+		awk -v n="$2" -v d="$3" -v fam="$1" 'BEGIN { for (i = 0; i < n; i++) {
+			f = sprintf(fam == "rules" ? "%s/r%06d.yml" : "%s/d%06d/r.yml", d, i)
 			printf "title: Rule %d\nlogsource: {category: process_creation, product: windows}\n", i > f
 			printf "detection:\n    sel:\n        CommandLine|contains: v%d\n    condition: sel\n", i > f
 			close(f) } }'
@@ -201,7 +203,7 @@ best "check: 100,000 placeholders" "$bin" check "$big" --without-pipeline \
 
 echo "5. scaling: CPU per run of convert -t kql --without-pipeline (minimum of $runs)"
 lo=0 hi=0
-for fam in values selections or placeholders keys rules; do
+for fam in values selections or placeholders keys rules dirs; do
 	line="  $fam:"
 	for size in 1000 10000 "$max"; do
 		rm -rf "$tmp/fam"

@@ -101,9 +101,28 @@ scopes_list(const char *dir, struct pathlist *l, bool shallow)
 	list_below(dir, l, shallow ? SCOPE_DEPTH - 1 : 0);
 }
 
+/* The value lists of one directory, read once per run. */
+static const struct pathlist *
+dir_lists(struct var_scopes *sc, const char *dir, size_t len)
+{
+	int at = strmap_get(&sc->by_dir, dir, len);
+	if (at >= 0)
+		return &sc->dirs[at];
+	if (sc->ndirs == sc->capdirs) {
+		sc->capdirs = sc->capdirs ? sc->capdirs * 2 : 8;
+		sc->dirs = mem_realloc(sc->dirs, sizeof(*sc->dirs) * (size_t)sc->capdirs);
+	}
+	struct pathlist *l = &sc->dirs[sc->ndirs];
+	*l = (struct pathlist){0};
+	scopes_list(dir, l, true);
+	strmap_put(&sc->a, &sc->by_dir, arena_strndup(&sc->a, dir, len), len, sc->ndirs);
+	return &sc->dirs[sc->ndirs++];
+}
+
 /* Loads the lists of root and of each directory from root down to dir into vars. */
 static bool
-load_chain(const struct session *s, struct vars *vars, const char *root, const char *dir)
+load_chain(const struct session *s, struct var_scopes *sc, struct vars *vars, const char *root,
+	   const char *dir)
 {
 	size_t rlen = strlen(root);
 	while (rlen > 1 && root[rlen - 1] == '/')
@@ -114,11 +133,9 @@ load_chain(const struct session *s, struct vars *vars, const char *root, const c
 	const char *rest = below ? dir + rlen : "";
 	bool ok = true;
 	for (;;) {
-		struct pathlist found = {0};
-		scopes_list(level.data, &found, true);
-		for (int i = 0; i < found.n && ok; i++)
-			ok = scopes_load_file(s, vars, found.v[i]);
-		files_free(&found);
+		const struct pathlist *found = dir_lists(sc, level.data, level.len);
+		for (int i = 0; i < found->n && ok; i++)
+			ok = scopes_load_file(s, vars, found->v[i]);
 		while (*rest == '/')
 			rest++;
 		if (!ok || !*rest)
@@ -142,12 +159,11 @@ scopes_find(const struct session *s, struct var_scopes *sc, const char *root, co
 	else
 		buf_puts(&dir, slash ? "/" : ".");
 	buf_printf(&key, "%s\n%s", root, dir.data);
-	for (int i = 0; i < sc->n; i++) {
-		if (!strcmp(sc->v[i].key, key.data)) {
-			buf_free(&dir);
-			buf_free(&key);
-			return i;
-		}
+	int at = strmap_get(&sc->by_key, key.data, key.len);
+	if (at >= 0) {
+		buf_free(&dir);
+		buf_free(&key);
+		return at;
 	}
 	if (sc->n == sc->cap) {
 		sc->cap = sc->cap ? sc->cap * 2 : 8;
@@ -155,7 +171,8 @@ scopes_find(const struct session *s, struct var_scopes *sc, const char *root, co
 	}
 	struct var_scope *v = &sc->v[sc->n++];
 	*v = (struct var_scope){.key = key.data};
-	bool ok = load_chain(s, &v->vars, strcmp(root, file) ? root : dir.data, dir.data);
+	strmap_put(&sc->a, &sc->by_key, key.data, key.len, sc->n - 1);
+	bool ok = load_chain(s, sc, &v->vars, strcmp(root, file) ? root : dir.data, dir.data);
 	buf_free(&dir);
 	return ok ? sc->n - 1 : -1;
 }
@@ -168,6 +185,9 @@ scopes_free(struct var_scopes *sc)
 		vars_free(&sc->v[i].vars);
 	}
 	free(sc->v);
-	sc->v = NULL;
-	sc->n = sc->cap = 0;
+	for (int i = 0; i < sc->ndirs; i++)
+		files_free(&sc->dirs[i]);
+	free(sc->dirs);
+	arena_free(&sc->a);
+	*sc = (struct var_scopes){0};
 }

@@ -11,9 +11,16 @@ struct var_scope {
 	struct vars vars;
 };
 
+/* Zero is empty. Scopes and directory listings are found by hash, each
+ * directory read once, so the work is linear in files and directories. */
 struct var_scopes {
 	struct var_scope *v;	/* heap */
 	int n, cap;
+	struct arena a;		/* the maps' keys */
+	struct strmap by_key;	/* key -> v[] */
+	struct strmap by_dir;	/* directory -> dirs[] */
+	struct pathlist *dirs;	/* heap: the value lists of each directory read */
+	int ndirs, capdirs;
 };
 
 /* Loads one value list file into vars; false after its diagnostics on stderr. */
