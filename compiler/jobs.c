@@ -1,14 +1,16 @@
 /*
  * jobs.c: an ordered parallel loop. Workers take the next item under a mutex
- * and mark it done; the calling thread consumes items strictly in order. A
- * worker waits while it is `window` items ahead of the consumer, so results
- * waiting to be consumed stay bounded however large the loop.
+ * and mark it done; the calling thread consumes items strictly in order, and
+ * works items itself while none is ready to consume, so N workers are N - 1
+ * threads and the caller: no more threads than CPUs. A worker waits while it
+ * is `window` items ahead of the consumer, so results waiting to be consumed
+ * stay bounded however large the loop.
  *
  * Threads sleep and wake in batches of a quarter window: the consumer sleeps
- * until the items it waits for are done up to a batch ahead, a worker that
- * found the window full until the consumer has freed a batch of it. Each wake
- * is a system call and a context switch, so waking per item would cost more
- * than a small rule's work.
+ * (when every item is taken) until the items it waits for are done up to a
+ * batch ahead, a worker that found the window full until the consumer has
+ * freed a batch of it. Each wake is a system call and a context switch, so
+ * waking per item would cost more than a small rule's work.
  */
 #include "jobs.h"
 #include "base.h"
@@ -39,6 +41,20 @@ struct worker {
 	int id;
 };
 
+/* Item i worked by worker id: marked done, the consumer woken if it waits for it. */
+static void
+work_one(struct pool *p, int id, int i)
+{
+	p->j->work(p->j->ctx, id, i);
+	pthread_mutex_lock(&p->mu);
+	p->done[i] = true;
+	while (p->frontier < p->j->n && p->done[p->frontier])
+		p->frontier++;
+	if (p->want && p->frontier >= p->want)
+		pthread_cond_signal(&p->ready);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *
 jobs_worker(void *arg)
 {
@@ -56,14 +72,7 @@ jobs_worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i < 0)
 			return NULL;
-		p->j->work(p->j->ctx, w->id, i);
-		pthread_mutex_lock(&p->mu);
-		p->done[i] = true;
-		while (p->frontier < p->j->n && p->done[p->frontier])
-			p->frontier++;
-		if (p->want && p->frontier >= p->want)
-			pthread_cond_signal(&p->ready);
-		pthread_mutex_unlock(&p->mu);
+		work_one(p, w->id, i);
 	}
 }
 
@@ -76,13 +85,21 @@ jobs_inline(const struct jobs *j)
 	}
 }
 
-/* The calling thread: consumes every done item in order, then frees their room. */
+/* The calling thread, worker id: consumes every done item in order and frees
+ * their room; while none is ready it takes the next item itself, and sleeps only
+ * when every item is taken. */
 static void
-jobs_consume(struct pool *p)
+jobs_consume(struct pool *p, int id)
 {
 	const struct jobs *j = p->j;
 	for (int i = 0; i < j->n;) {
 		pthread_mutex_lock(&p->mu);
+		if (p->frontier <= i && p->next < j->n && p->next < i + j->window) {
+			int mine = p->next++;
+			pthread_mutex_unlock(&p->mu);
+			work_one(p, id, mine);
+			continue;
+		}
 		while (p->frontier <= i) {
 			p->want = i + p->batch < j->n ? i + p->batch : j->n;
 			pthread_cond_wait(&p->ready, &p->mu);
@@ -126,7 +143,7 @@ jobs_run(const struct jobs *j)
 	sigaddset(&quiet, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &quiet, &old);
 	int started = 0;
-	for (int k = 0; k < nw; k++) {
+	for (int k = 0; k < nw - 1; k++) {	/* worker nw - 1 is the calling thread */
 		w[k] = (struct worker){&p, k};
 		if (pthread_create(&tid[k], NULL, jobs_worker, &w[k]))
 			break;
@@ -134,7 +151,7 @@ jobs_run(const struct jobs *j)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* the workers keep the blocked mask */
 	if (started)
-		jobs_consume(&p);
+		jobs_consume(&p, nw - 1);
 	for (int k = 0; k < started; k++)
 		pthread_join(tid[k], NULL);
 	pthread_mutex_destroy(&p.mu);
