@@ -54,7 +54,10 @@ build_load_pipelines(const struct build_options *bo, struct pipeline **pls)
 
 /* What the build says on stderr about one rule file is written at once, when its
  * outputs are done or before anything goes to stdout: one write, not one per message
- * (stderr has no buffer), and the same order. */
+ * (stderr has no buffer), and the same order. When neither stream is a terminal
+ * (stdout then has a buffer of its own), in blocks of BUILD_SAY_BLOCK bytes. */
+#define BUILD_SAY_BLOCK 65536
+
 static void
 build_say(struct build *b, const char *text)
 {
@@ -62,11 +65,18 @@ build_say(struct build *b, const char *text)
 }
 
 static void
-build_said(struct build *b)
+build_flush_say(struct build *b)
 {
 	if (b->say.len)
 		fwrite(b->say.data, 1, b->say.len, stderr);
 	buf_clear(&b->say);
+}
+
+static void
+build_said(struct build *b)
+{
+	if (!b->blocks || b->say.len >= BUILD_SAY_BLOCK)
+		build_flush_say(b);
 }
 
 /* A --check finding on stdout: "stale: OUTDIR/REL (WHY)" in the human form, else an
@@ -344,8 +354,8 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 	const struct refusal_index *x = b->bo->rindex;
 	bool words = x && (x->ids.n || x->nodd);
 	struct stat st;
-	char *text = NULL;
-	if (!c->hashed || words) {
+	char *text = files_kept_take(&b->texts, i, &len);	/* the bytes hashed */
+	if (!text && (!c->hashed || words)) {
 		c->hashed = false;
 		text = files_read_stat(c->file, &len, &why, &st);
 		if (text)	/* unreadable: compiled, and loading says why */
@@ -371,7 +381,12 @@ build_plan(struct build *b, int worker, int i, struct compiled *c)
 		else
 			need = true;
 	}
-	free(text);
+	if (need) {	/* compiled from the bytes hashed */
+		c->text = text;
+		c->len = len;
+	} else {
+		free(text);
+	}
 	return need;
 }
 
@@ -503,7 +518,8 @@ build_work(void *ctx, int worker, int i)
 	if (!build_plan(b, worker, i, c))
 		return;
 	struct unit u;
-	driver_load(s, &u, b->items[i].file);
+	driver_load_text(s, &u, b->items[i].file, c->text, c->len);
+	c->text = NULL;
 	buf_clear(&c->load);	/* not what a remembered failure said: the same, said now */
 	driver_render(s, &u.load, &c->load);
 	const char **ids = mem_calloc((size_t)u.nrules + 1, sizeof(*ids));
@@ -586,6 +602,7 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 {
 	int nw = b->bo->jobs > 0 ? b->bo->jobs : jobs_cpus();
 	b->tty = isatty(2) && !getenv("CI");
+	b->blocks = !isatty(1) && !isatty(2);
 	for (int p = 0; p < npaths; p++)
 		b->nitems += files[p].n;
 	size_t n = (size_t)(b->nitems ? b->nitems : 1);
@@ -617,6 +634,7 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		driver_free(&b->workers[w]);	/* its pieces and seen set, never the main session's */
 		outdir_view_close(&b->views[w]);
 	}
+	build_flush_say(b);
 	for (int i = 0; i < b->nitems; i++)
 		free(b->items[i].clean);
 	free(b->items);
@@ -689,71 +707,6 @@ build_finish(struct build *b)
 	build_summary(b);
 }
 
-/* What a build reads before compiling, in two parts run side by side: the
- * manifest and the stat cache (0), the rules tree and whether it holds a
- * correlation (1). Their messages are printed in that order, the tree's only
- * when the manifest could be read (else the build stops there). */
-struct prologue {
-	struct build *b;
-	struct output *t;
-	int nt;
-	const char *const *paths;
-	int npaths;
-	struct pathlist *files;
-	bool read;	/* the manifest was read (or there is none) */
-	struct buf say[2];
-};
-
-static void
-prologue_work(void *ctx, int worker, int i)
-{
-	(void)worker;
-	struct prologue *p = ctx;
-	struct build *b = p->b;
-	const struct build_options *bo = b->bo;
-	if (i == 0) {
-		p->read = build_read_manifest(b, p->t, p->nt, &p->say[0]);
-		size_t nbytes = 0;
-		b->cache_bytes = p->read ? outdir_lock_read(&b->out, &nbytes) : NULL;
-		if (b->cache_bytes)
-			statcache_read(&b->cache, b->cache_bytes, nbytes);
-		return;
-	}
-	struct buf err = {0};
-	for (int k = 0; k < p->npaths; k++) {
-		buf_clear(&err);
-		struct stat st;
-		if (stat(p->paths[k], &st) != 0) {
-			buf_printf(&p->say[1], "sigmacc: %s: %s; no output is removed\n", p->paths[k],
-				   strerror(errno));
-			b->may_remove = false;
-			b->c.failed++;
-		} else if (!files_expand(&p->files[k], p->paths[k], &err)) {
-			b->may_remove = false;
-			b->c.failed++;
-		} else {
-			filter_split(&p->files[k], p->paths[k]);	/* filters/: meta filters, not rules */
-		}
-		buf_puts(&p->say[1], err.data ? err.data : "");
-	}
-	buf_free(&err);
-	size_t n = 1;
-	for (int k = 0; k < p->npaths; k++)
-		n += (size_t)p->files[k].n;
-	b->done = mem_calloc(n, sizeof(*b->done));	/* in the order build_all numbers them */
-	struct corr_visit hash = {build_visit, b};
-	b->s->corr_index = corr_index_paths(p->files, p->npaths, b->s->opts.vars,	/* across the tree */
-					    bo->jobs > 0 ? bo->jobs : jobs_cpus(), &hash);
-}
-
-static void
-prologue_say(void *ctx, int i)
-{
-	struct prologue *p = ctx;
-	if (i == 0 || p->read)
-		fputs(p->say[i].data ? p->say[i].data : "", stderr);
-}
-
 int
 build_run(struct session *s, const struct build_options *bo, const char *const *paths,
 	  int npaths)
@@ -775,16 +728,9 @@ build_run(struct session *s, const struct build_options *bo, const char *const *
 	struct pathlist *files = mem_calloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*files));
 	bool opened = outdir_open(&b.out, bo->outdir, !bo->check, &err);
 	fputs(err.data ? err.data : "", stderr);
-	struct prologue pro = {&b, t, nt, paths, npaths, files, false, {{0}, {0}}};
 	b.may_remove = true;	/* until a PATH cannot be walked */
 	b.complete = bo->complete && nt == bo->noutputs;
-	if (opened) {	/* the manifest and the rules tree are read side by side */
-		struct jobs j = {2, bo->jobs == 1 ? 1 : 2, 2, prologue_work, prologue_say, &pro};
-		jobs_run(&j);
-	}
-	buf_free(&pro.say[0]);
-	buf_free(&pro.say[1]);
-	if (!pro.read) {
+	if (!opened || !build_prologue(&b, t, nt, paths, npaths, files)) {
 		b.c.failed++;
 		goto done;
 	}
@@ -804,6 +750,7 @@ done:
 		files_free(&files[p]);
 	free(files);
 	free(b.done);
+	files_kept_free(&b.texts);
 	free(b.staged);
 	manifest_free(&b.before);
 	names_free(&b.now);

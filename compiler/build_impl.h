@@ -144,6 +144,8 @@ struct compiled {
 	struct refusal_heads heads;	/* its expected refusals, for every output */
 	char rule[HASH_HEX], lists[HASH_HEX];	/* hashes of the rule file and its lists */
 	bool hashed;		/* the rule file was read: rule and lists are set */
+	char *text;		/* heap: the rule file's bytes hashed, to compile; or NULL */
+	size_t len;
 	/* the rule file as the stat cache keeps a failure of it, when it may
 	 * (set with rule and lists) */
 	struct statcache_failure fail;
@@ -195,11 +197,20 @@ struct build {
 	int nt;
 	struct rulefile *items;
 	struct compiled *done;
+	struct files_kept texts;	/* rule texts the look for correlations read */
 	struct session *workers;	/* a session (arena) per worker */
 	struct outdir *views;		/* a read-only OUTDIR handle per worker */
 	int nitems, progress;
 	bool tty;
+	bool blocks;	/* stderr and stdout are no terminal: say in blocks (build.c) */
 };
+
+/* build_prologue.c */
+/* Reads the manifest and the stat cache beside the rules walk below paths (into
+ * files, one list per path) and the look for correlations; false when the
+ * manifest could not be read (the build stops), after their messages. */
+bool build_prologue(struct build *b, struct output *t, int nt, const char *const *paths,
+		    int npaths, struct pathlist *files);
 
 /* build_records.c */
 
@@ -209,6 +220,7 @@ void output_name(struct buf *b, const char *root, const char *file, const char *
 /* Reads the manifest and finds each output's line in it; its invalid entries
  * are reported (in say) and left out (a problem for --check). False when unreadable. */
 bool build_read_manifest(struct build *b, struct output *t, int nt, struct buf *say);
+
 /* The output whose directory path lies below, or -1. */
 int built_output(const struct output *t, int nt, const char *path);
 /* Replaces the manifest with the sorted set, unless the file already says exactly that. */
@@ -252,8 +264,9 @@ void build_keep_failure(struct build *b, int i, int k, const struct compiled *c)
 void build_hash_rule(const struct build *b, struct compiled *c, const char *text, size_t len,
 		     const struct stat *st);
 /* A corr_visit (correlation.h): the look for correlations read rule file i, which
- * is hashed from those bytes (on that thread) so that build_plan need not read it. */
-void build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *st);
+ * is hashed from those bytes (on that thread) and kept in b->texts (up to its budget)
+ * so that neither build_plan nor the compile reads it again. */
+bool build_visit(void *ctx, int i, char *text, size_t len, const struct stat *st);
 /* The hash of the running executable's bytes, or "" when it cannot be read. */
 void build_binary_hash(char out[HASH_HEX]);
 /* A staged output now in place (st: as it is there): counted, and remembered in the

@@ -553,11 +553,12 @@ build_hash_rule(const struct build *b, struct compiled *c, const char *text, siz
 	c->hashed = true;
 }
 
-void
-build_visit(void *ctx, int i, const char *text, size_t len, const struct stat *st)
+bool
+build_visit(void *ctx, int i, char *text, size_t len, const struct stat *st)
 {
 	struct build *b = ctx;
 	build_hash_rule(b, &b->done[i], text, len, st);
+	return files_keep(&b->texts, i, text, len);
 }
 
 void

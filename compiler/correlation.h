@@ -113,7 +113,8 @@ struct corr_index;
  * read again for that (build hashes its rule files from it): fn runs on the
  * reading thread with the file's index, its bytes and what fstat said of it. */
 struct corr_visit {
-	void (*fn)(void *ctx, int i, const char *text, size_t len, const struct stat *st);
+	/* text is heap: true when fn kept it (then it is fn's to free) */
+	bool (*fn)(void *ctx, int i, char *text, size_t len, const struct stat *st);
 	void *ctx;
 };
 /* NULL when no file holds a correlation document (nothing to resolve); whether

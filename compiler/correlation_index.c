@@ -8,6 +8,7 @@
  * compiling file's arena when a reference needs it; its own errors are
  * reported when it is compiled itself, so here they are summarised.
  */
+#define _GNU_SOURCE	/* memmem */
 #include "correlation_load.h"
 #include "base.h"
 #include "files.h"
@@ -59,12 +60,13 @@ may_correlate(const char *path, int i, const struct corr_visit *visit)
 	if (!strcmp(path, "-"))
 		return false;
 	char *text = files_read_stat(path, &len, &why, &st);
-	if (text && visit)
-		visit->fn(visit->ctx, i, text, len, &st);
-	bool found = false;
-	for (const char *p = text; p && !found && (p = strstr(p, "correlation:")); p++)
-		found = p == text || p[-1] == '\n';
-	free(text);
+	/* as far as the first NUL, which no YAML holds */
+	const char *nul = text ? memchr(text, '\0', len) : NULL;
+	size_t n = nul ? (size_t)(nul - text) : len;
+	bool found = text && ((n >= 12 && !memcmp(text, "correlation:", 12)) ||
+			      memmem(text, n, "\ncorrelation:", 13));
+	if (!text || !visit || !visit->fn(visit->ctx, i, text, len, &st))
+		free(text);
 	return found;
 }
 

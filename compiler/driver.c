@@ -235,10 +235,15 @@ driver_free(struct session *s)
 void
 driver_load(struct session *s, struct unit *u, const char *path)
 {
+	driver_load_text(s, u, path, NULL, 0);
+}
+
+void
+driver_load_text(struct session *s, struct unit *u, const char *path, char *text, size_t len)
+{
 	arena_reset(&s->arena);
-	size_t len = 0;
-	const char *why;
-	*u = (struct unit){.text = files_read(path, &len, &why)};
+	const char *why = "";
+	*u = (struct unit){.text = text ? text : files_read(path, &len, &why)};
 	u->alts = alts_cache_new();
 	u->src = (struct source){path, u->text, len};
 	u->load.src = &u->src;
@@ -343,8 +348,15 @@ driver_render_load(struct session *s, struct unit *u, struct buf *err)
 bool
 driver_file(struct session *s, const char *path, struct buf *out, struct buf *err)
 {
+	return driver_file_text(s, path, NULL, 0, out, err);
+}
+
+bool
+driver_file_text(struct session *s, const char *path, char *text, size_t len, struct buf *out,
+		 struct buf *err)
+{
 	struct unit u;
-	driver_load(s, &u, path);
+	driver_load_text(s, &u, path, text, len);
 	driver_render_load(s, &u, err);
 	bool ok = driver_emit(s, &u, out, err);
 	driver_unload(&u);

@@ -51,6 +51,9 @@ struct session {
 
 /* Compiles every rule of path; output to out, diagnostics to err. False if any failed. */
 bool driver_file(struct session *s, const char *path, struct buf *out, struct buf *err);
+/* The same from the file's text already read (heap, now the driver's; NULL: read it). */
+bool driver_file_text(struct session *s, const char *path, char *text, size_t len,
+		      struct buf *out, struct buf *err);
 
 /* A rule file read and loaded once, then emitted for each target in turn: the
  * rule model does not depend on the target, and reading, parsing and modelling
@@ -72,6 +75,9 @@ struct unit {
 };
 
 void driver_load(struct session *s, struct unit *u, const char *path);
+/* The same from the file's text already read (heap, now u's), or read here if NULL. */
+void driver_load_text(struct session *s, struct unit *u, const char *path, char *text,
+		      size_t len);
 /* Renders u->load for the session's current target (what dedupe has not printed). */
 void driver_render_load(struct session *s, struct unit *u, struct buf *err);
 /* Compiles u's rules for the session's current target; its diagnostics (not

@@ -143,6 +143,53 @@ files_read(const char *path, size_t *len, const char **why)
 	return files_read_stat(path, len, why, &st);
 }
 
+void
+files_kept_init(struct files_kept *k, int n)
+{
+	k->text = mem_calloc((size_t)n + 1, sizeof(*k->text));
+	k->len = mem_calloc((size_t)n + 1, sizeof(*k->len));
+	k->n = n;
+	atomic_init(&k->total, 0);
+}
+
+bool
+files_keep(struct files_kept *k, int i, char *text, size_t len)
+{
+	if (!k->text || i < 0 || i >= k->n || k->text[i])
+		return false;
+	size_t was = atomic_fetch_add(&k->total, len);
+	if (was > FILES_KEEP_BUDGET || len > FILES_KEEP_BUDGET - was) {
+		atomic_fetch_sub(&k->total, len);
+		return false;
+	}
+	k->text[i] = text;
+	k->len[i] = len;
+	return true;
+}
+
+char *
+files_kept_take(struct files_kept *k, int i, size_t *len)
+{
+	if (!k || !k->text || i < 0 || i >= k->n || !k->text[i])
+		return NULL;
+	char *text = k->text[i];
+	*len = k->len[i];
+	k->text[i] = NULL;
+	return text;
+}
+
+void
+files_kept_free(struct files_kept *k)
+{
+	for (int i = 0; k->text && i < k->n; i++)
+		free(k->text[i]);
+	free(k->text);
+	free(k->len);
+	k->text = NULL;
+	k->len = NULL;
+	k->n = 0;
+}
+
 /* Rule files end in .yml or .yaml; value lists (*.vars.yml), test cases
  * (*.tests.yml, *.tests.yaml: see eval_cases.c) and the project file
  * (PROJECT_FILE, when the rules folder is the project's own)
@@ -171,14 +218,15 @@ is_rule_file(const char *name)
 	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }
 
-static void
-push_path(struct pathlist *l, char *p)
+void
+files_push(struct pathlist *l, const char *path)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
 		l->v = mem_realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
 	}
-	l->v[l->n++] = p;
+	size_t n = strlen(path) + 1;
+	l->v[l->n++] = memcpy(mem_alloc(n), path, n);
 }
 
 /* One directory identity, for walking each directory once when links are followed. */
@@ -287,7 +335,7 @@ walk_link(struct walk *w, const char *path, int depth)
 	} else if (!is_rule_file(path)) {
 		/* not a rule: ignored like any other file */
 	} else if (S_ISREG(st.st_mode)) {
-		push_path(w->l, strdup(path));
+		files_push(w->l, path);
 	} else {
 		walk_say(w, path, false, "not a regular file; skipped");
 	}
@@ -319,7 +367,7 @@ walk_entry(struct walk *w, int fd, const char *name, int type, const char *path,
 	} else if (!is_rule_file(name)) {
 		/* not a rule */
 	} else if (type == DT_REG) {
-		push_path(w->l, strdup(path));
+		files_push(w->l, path);
 	} else {
 		walk_say(w, path, false, "not a regular file; skipped");
 	}
@@ -393,7 +441,7 @@ files_expand(struct pathlist *l, const char *path, struct buf *err)
 	}
 	struct stat st;
 	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		push_path(l, strdup(path));	/* a missing file is reported when it is read */
+		files_push(l, path);	/* a missing file is reported when it is read */
 		return true;
 	}
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

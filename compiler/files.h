@@ -4,6 +4,7 @@
 
 #include "base.h"
 
+#include <stdatomic.h>
 #include <sys/stat.h>
 
 #define FILES_MAX_CEILING (256u << 20)	/* no input file is ever read beyond this */
@@ -24,6 +25,25 @@ char *files_read_stat(const char *path, size_t *len, const char **why, struct st
 /* Reads fd from where it stands to the end, expecting about hint bytes and
  * refusing more than limit; NULL with *why set. */
 char *files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char **why);
+/*
+ * Rule texts read ahead (the look for correlations reads every file before any
+ * is compiled) and kept for the pass that compiles them, so a file is read
+ * once: up to FILES_KEEP_BUDGET bytes in all, the rest read again. files_keep
+ * may be called from several threads, each for its own i.
+ */
+#define FILES_KEEP_BUDGET (64u << 20)
+struct files_kept {
+	char **text;	/* heap, per file; NULL: not kept */
+	size_t *len;
+	int n;
+	_Atomic size_t total;
+};
+void files_kept_init(struct files_kept *k, int n);
+/* Keeps text (heap) for file i if the budget allows: true when it took it. */
+bool files_keep(struct files_kept *k, int i, char *text, size_t len);
+/* The text kept for file i, now the caller's (free it), or NULL. */
+char *files_kept_take(struct files_kept *k, int i, size_t *len);
+void files_kept_free(struct files_kept *k);
 /* Appends path, or the sorted rule files below it when it is a directory
  * (.yml and .yaml, but not the value lists named .vars.yml nor the test cases
  * named .tests.yml). Warnings (a skipped link or special file) and errors
@@ -31,6 +51,8 @@ char *files_read_fd(int fd, size_t hint, size_t limit, size_t *len, const char *
 bool files_expand(struct pathlist *l, const char *path, struct buf *err);
 /* What a value-list or test-case file is, by its name; NULL for any other name. */
 const char *files_companion(const char *name);
+/* Appends a heap copy of path. */
+void files_push(struct pathlist *l, const char *path);
 void files_free(struct pathlist *l);
 /* Replaces path with data through a unique temporary file and rename(). */
 bool files_write_atomic(const char *path, const char *data, size_t len, const char **why);

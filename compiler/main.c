@@ -115,16 +115,24 @@ struct inputs {
 	int *scope;		/* per file: its value lists in scopes, or -1: vars */
 	struct var_scopes scopes;
 	struct vars vars;	/* --vars */
+	struct files_kept *kept;	/* heap: texts the look for correlations read */
+	/* every rule file below the PATHs that are not "-" nor a companion, before
+	 * -P and the filters/ folders take theirs out: what check lints */
+	struct pathlist all;
 };
 
 static void
 inputs_free(struct inputs *in)
 {
 	files_free(&in->files);
+	files_free(&in->all);
 	free(in->root);
 	free(in->scope);
 	scopes_free(&in->scopes);
 	vars_free(&in->vars);
+	if (in->kept)
+		files_kept_free(in->kept);
+	free(in->kept);
 }
 
 /* The rule files of the PATHs (-P filters those found in directories); false after an error. */
@@ -147,6 +155,9 @@ expand_paths(struct cli *c, struct inputs *in)
 		}
 		if (!files_expand(files, c->paths[i], &err))
 			ok = false;
+		for (int k = before; strcmp(c->paths[i], "-") && !files_companion(c->paths[i]) &&
+				     k < files->n; k++)
+			files_push(&in->all, files->v[k]);
 		if (dir)
 			filter_split(files, c->paths[i]);	/* filters/: meta filters, not rules */
 		int kept = before;
@@ -206,7 +217,9 @@ run(struct cli *c, const struct backend *be, const struct inputs *in, struct buf
 		if (progress)
 			fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, files->n, files->v[i]);
 		s->opts.vars = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
-		bool ok = driver_file(s, files->v[i], out, &err);
+		size_t len = 0;
+		char *text = files_kept_take(in->kept, i, &len);
+		bool ok = driver_file_text(s, files->v[i], text, len, out, &err);
 		if (!ok && !c->skip_unsupported)
 			status = 1;
 		if (progress && err.len)
@@ -283,15 +296,26 @@ cli_report_filters(struct cli *c, struct filter_set *fs)
 	filter_free(fs);
 }
 
-/* The names of every input's documents, when one holds a correlation. */
+static bool
+keep_text(void *ctx, int i, char *text, size_t len, const struct stat *st)
+{
+	(void)st;
+	return files_keep(ctx, i, text, len);
+}
+
+/* The names of every input's documents, when one holds a correlation; the
+ * texts read for it kept in in->kept for the compile. */
 static struct corr_index *
-index_inputs(const struct inputs *in)
+index_inputs(struct inputs *in)
 {
 	const struct vars **vars = mem_calloc((size_t)in->files.n + 1, sizeof(*vars));
 	for (int i = 0; i < in->files.n; i++)
 		vars[i] = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
+	in->kept = mem_calloc(1, sizeof(*in->kept));
+	files_kept_init(in->kept, in->files.n);
+	struct corr_visit keep = {keep_text, in->kept};
 	struct corr_index *ix = corr_index_build((const char *const *)in->files.v, vars,
-						 in->files.n, 1, NULL);
+						 in->files.n, 1, &keep);
 	free(vars);
 	return ix;
 }
@@ -331,14 +355,16 @@ check_pass_run(struct cli *c, struct check_pass *p, struct unit *u, struct buf *
  * not depend on whether the passes go file by file or pass by pass.
  */
 static void
-check_file(struct cli *c, struct check_pass *passes, int npasses, const char *path,
-	   const struct vars *vars, struct lint_run *lint, struct buf *lintout, struct buf *out)
+check_file(struct cli *c, struct check_pass *passes, int npasses, const struct inputs *in, int i,
+	   struct lint_run *lint, struct buf *lintout, struct buf *out)
 {
 	struct unit u;
-	driver_load(&c->s, &u, path);
+	size_t len = 0;
+	char *text = files_kept_take(in->kept, i, &len);
+	driver_load_text(&c->s, &u, in->files.v[i], text, len);
 	if (lint)
 		lint_docs(lint, &c->s.arena, &u.src, u.docs, u.ndocs, lintout);
-	c->s.opts.vars = vars;
+	c->s.opts.vars = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars : &in->vars;
 	for (int k = 0; k < npasses; k++)
 		if (!passes[k].stopped)
 			check_pass_run(c, &passes[k], &u, out);
@@ -351,11 +377,7 @@ static void
 check_files(struct cli *c, struct check_pass *passes, int npasses, const struct inputs *in,
 	    struct lint_run *lint, struct buf *lintout, struct buf *out)
 {
-	struct pathlist lintfiles = {0};
-	struct buf ignored = {0};	/* the compile passes report bad paths */
-	for (int i = 0; i < c->npaths; i++)
-		if (strcmp(c->paths[i], "-") && !files_companion(c->paths[i]))
-			files_expand(&lintfiles, c->paths[i], &ignored);
+	const struct pathlist lintfiles = in->all;
 	int next = 0;	/* lintfiles before next are linted */
 	for (int i = 0; i < in->files.n; i++) {
 		const char *path = in->files.v[i];
@@ -366,14 +388,10 @@ check_files(struct cli *c, struct check_pass *passes, int npasses, const struct 
 		for (; linted && next < at; next++)
 			lint_file(lint, lintfiles.v[next], lintout);
 		next += linted;
-		const struct vars *vars = in->scope[i] >= 0 ? &in->scopes.v[in->scope[i]].vars
-							    : &in->vars;
-		check_file(c, passes, npasses, path, vars, linted ? lint : NULL, lintout, out);
+		check_file(c, passes, npasses, in, i, linted ? lint : NULL, lintout, out);
 	}
 	for (; next < lintfiles.n; next++)
 		lint_file(lint, lintfiles.v[next], lintout);
-	buf_free(&ignored);
-	files_free(&lintfiles);
 }
 
 /*
