@@ -26,8 +26,9 @@
 #include <unistd.h>
 
 /* The temporaries of this process, for the signal handler: their names are
- * PID-K for every K below live_count, all in the directory live_tmpfd. */
-static volatile sig_atomic_t live_outfd = -1, live_tmpfd = -1, live_count;
+ * PID-K (PID: live_pid, asked once) for every K below live_count, all in the
+ * directory live_tmpfd. */
+static volatile sig_atomic_t live_outfd = -1, live_tmpfd = -1, live_count, live_pid;
 
 /* PID-K in out (at least 32 bytes), with nothing but async-signal-safe code. */
 static void
@@ -58,9 +59,8 @@ on_signal(int sig)
 	int fd = live_tmpfd;
 	if (fd >= 0) {
 		char name[32];
-		long pid = (long)getpid();
 		for (long k = 0; k < live_count; k++) {
-			tmp_name(name, pid, k);
+			tmp_name(name, (long)live_pid, k);
 			unlinkat(fd, name, 0);
 		}
 		unlinkat(live_outfd, OUTDIR_TMP, AT_REMOVEDIR);
@@ -390,6 +390,7 @@ static bool
 tmp_open(struct outdir *o, bool create, struct buf *err)
 {
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	live_pid = (sig_atomic_t)getpid();
 	o->tmp = openat(o->fd, OUTDIR_TMP, flags);
 	if (o->tmp < 0 && errno == ENOENT && create && mkdirat(o->fd, OUTDIR_TMP, 0700) == 0)
 		o->tmp = openat(o->fd, OUTDIR_TMP, flags);
@@ -485,7 +486,7 @@ outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, ch
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
 		long k = live_count;
 		live_count = k + 1;	/* before the file exists: the handler covers it */
-		tmp_name(name, (long)getpid(), k);
+		tmp_name(name, (long)live_pid, k);
 		fd = openat(o->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0 && errno != EEXIST)
 			break;
