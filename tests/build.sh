@@ -226,6 +226,31 @@ t "the manifest's messages come before the rules walk's, though both are read at
 # The commands the pre-commit framework runs for the example repository: each hook's
 # entry (.pre-commit-hooks.yaml) with the args of the example's .pre-commit-config.yaml,
 # one per line (flow lists of plain or double-quoted words, as those files write them).
+# A build killed while it stages (SIGTERM: a background job ignores SIGINT) removes
+# its temporaries; the next build completes the tree as one that was never killed.
+interrupted() {
+	mkdir -p rules/many &&
+	awk 'BEGIN { for (i = 0; i < 4000; i++) { f = sprintf("rules/many/r%04d.yml", i)
+		printf "title: Rule %d\nlogsource: {category: process_creation, product: windows}\n", i > f
+		printf "detection:\n    sel:\n        CommandLine|contains: v%d\n    condition: sel\n", i > f
+		close(f) } }' || return 1
+	"$bin" build -j 2 -t kql,spl -o "$out" rules >/dev/null 2>&1 &
+	pid_=$!
+	i_=0
+	while [ $i_ -lt 6000 ] && [ -z "$(ls -A "$out/.sigmacc-tmp" 2>/dev/null)" ]; do
+		sleep 0.01
+		i_=$((i_ + 1))
+	done
+	kill -TERM "$pid_"
+	wait "$pid_"
+	st_=$?
+	[ "$st_" = 143 ] || { echo "exit status $st_, want 143 (the signal came too late?)"; return 1; }
+	[ ! -e "$out/.sigmacc-tmp" ] || { echo "temporaries left:"; ls -A "$out/.sigmacc-tmp"; return 1; }
+	run 0 build -t kql,spl -o "$out" rules && run 0 build -t kql,spl -o fresh rules &&
+	diff -r -x .sigmacc-lock "$out" fresh && [ -f "$out/spl/many/r3999.spl" ]
+}
+t "a build killed while staging leaves no temporary; the next one completes the tree" interrupted
+
 precommit_commands() {
 	awk -v bin="$bin" '
 	FNR == 1 { file++ }
