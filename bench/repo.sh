@@ -1,7 +1,10 @@
 #!/bin/sh
 # bench/repo.sh [SIGMACC]: the rows of the whole-repository table (issue 14):
 # CPU seconds, wall seconds and peak RSS, each the minimum of BENCH_RUNS runs
-# (default 3), on the optimised build of bench/run.sh unless a binary is given.
+# (default 3; the rows of sections 1, 2 and 4, which take under a second,
+# BENCH_QUICK_RUNS, default 9: a shared VM's speed moves by more than their
+# margins between runs), on the optimised build of bench/run.sh unless a binary
+# is given.
 #
 #  1. the SigmaHQ corpus for every target in one process: `build --check` of an
 #     up-to-date tree as CI runs it in a clone (no stat cache: every rule compiled)
@@ -42,6 +45,7 @@ if ! command -v /usr/bin/time >/dev/null || ! command -v bc >/dev/null; then
 	exit 1
 fi
 runs=${BENCH_RUNS:-3}
+quick=${BENCH_QUICK_RUNS:-9}
 mult=${BENCH_REPO_MULT:-30}
 max=${BENCH_MAX:-100000}
 corpus=${SIGMACC_CORPUS:-}
@@ -73,6 +77,7 @@ best() {
 		"$([ "$x" = 0 ] || echo "  (exit status $x)")"
 }
 
+runs_=$runs; runs=$quick
 echo "1. SigmaHQ corpus ($(find "$corpus" -name '*.yml' | wc -l) files) x all targets, one process"
 "$bin" build -j 1 -o "$tmp/corpus" --undefined-placeholder=wildcard "$corpus" >/dev/null 2>&1 || true
 # build --check as CI runs it, in a clone: no stat cache of this checkout, every rule compiled
@@ -143,6 +148,7 @@ gen endswith 100000 "$tmp/endswith.yml"
 best "convert -t kql" "$bin" convert -t kql "$tmp/endswith.yml"
 best "convert -t spl" "$bin" convert -t spl "$tmp/endswith.yml"
 
+runs=$runs_
 echo "3. repository: the corpus x $mult"
 i=0
 while [ $i -lt "$mult" ]; do cp -r "$corpus" "$tmp/repo/c$i" 2>/dev/null || { mkdir -p "$tmp/repo"; cp -r "$corpus" "$tmp/repo/c$i"; }; i=$((i + 1)); done
@@ -193,6 +199,7 @@ best "project: build --check after those builds" sh -c "cd \"$tmp/proj\" && \"$b
 # which would slow the project's first build by a factor of up to 3
 rm -rf "$tmp/proj" "$tmp/repo-out"
 
+runs_=$runs; runs=$quick
 echo "4. check of one large rule"
 gen or 10000 "$tmp/or.yml"
 big="--max-rule-size=268435456"	# the generated rules exceed the default 4 MiB
@@ -201,6 +208,7 @@ gen placeholders 100000 "$tmp/ph.yml"
 best "check: 100,000 placeholders" "$bin" check "$big" --without-pipeline \
 	--undefined-placeholder=wildcard "$tmp/ph.yml"
 
+runs=$runs_
 echo "5. scaling: CPU per run of convert -t kql --without-pipeline (minimum of $runs)"
 lo=0 hi=0
 for fam in values selections or placeholders keys rules dirs; do
