@@ -343,8 +343,9 @@ build_remove_orphans(struct build *b, struct names *carry)
 
 /* Which outputs of rule file i need compiling; false when none does. --check
  * trusts no record: it skips only an output the stat cache knows this checkout
- * compiled from these inputs (build_vouched). A file the look for correlations
- * hashed is read again only for the words an expected refusal by id may name. */
+ * compiled from these inputs (build_vouched). The look for correlations hashed
+ * the file and kept its text (b->texts) within its budget; a file not kept is
+ * read again only for the words an expected refusal by id may name, or to compile. */
 static bool
 build_plan(struct build *b, int worker, int i, struct compiled *c)
 {

@@ -17,10 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* What a build reads before compiling, in two parts run side by side: the
- * manifest and the stat cache (0), the rules tree and whether it holds a
- * correlation (1). Their messages are printed in that order, the tree's only
- * when the manifest could be read (else the build stops there). */
+/* Part 0 reads the manifest and the stat cache, part 1 the rules tree. Their
+ * messages are printed in that order, the tree's only when the manifest could be
+ * read (else the build stops there). */
 struct prologue {
 	struct build *b;
 	struct output *t;

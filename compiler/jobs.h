@@ -3,9 +3,9 @@
 #define SIGMACC_JOBS_H
 
 /* What one loop runs: work(ctx, worker, i) for every i in [0, n) on up to
- * nworkers threads (worker: 0 .. nworkers-1, one call at a time per worker),
- * and consume(ctx, i) on the calling thread in the order of i, each after its
- * work. Only consume may touch shared state or print, so the effects are in
+ * nworkers threads, the calling thread one of them (worker: 0 .. nworkers-1,
+ * one call at a time per worker), and consume(ctx, i) on the calling thread in
+ * the order of i, each after its work. Only consume may touch shared state or print, so the effects are in
  * the same order whatever the number of threads. */
 struct jobs {
 	int n, nworkers;

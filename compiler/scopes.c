@@ -41,16 +41,6 @@ scopes_load_file(const struct session *s, struct vars *vars, const char *path)
 	return ok;
 }
 
-static void
-push(struct pathlist *l, char *p)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = mem_realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
-	}
-	l->v[l->n++] = p;
-}
-
 static int
 compare_names(const void *a, const void *b)
 {
@@ -79,11 +69,10 @@ list_below(const char *dir, struct pathlist *l, int depth)
 				     ? stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)
 				     : e->d_type == DT_DIR;
 		if (isdir)
-			push(&subdirs, p.data);
+			files_push(&subdirs, p.data);
 		else if (vars)
-			push(l, p.data);
-		else
-			buf_free(&p);
+			files_push(l, p.data);
+		buf_free(&p);
 	}
 	closedir(d);
 	if (l->n > first)
