@@ -124,6 +124,7 @@ build_update_output(struct build *b, const char *name, struct prepared *p, struc
 		    const struct buf *versions, const struct buf *out)
 {
 	struct buf record = {0};
+	struct staged *sg = NULL;	/* to be written */
 	bool track = p->st != OUTDIR_ERROR;
 	if (p->st == OUTDIR_SAME) {
 		b->c.unchanged++;
@@ -132,17 +133,16 @@ build_update_output(struct build *b, const char *name, struct prepared *p, struc
 	} else if (b->bo->check) {
 		build_finding(b, p->st == OUTDIR_MISSING ? "missing" : "stale", name, c);
 		b->c.problems++;
+	} else if (p->prewritten && outdir_link_ready(&b->out)) {
+		sg = build_link_add(b, p);
 	} else {
-		if (b->nstaged == b->capstaged) {
-			b->capstaged = b->capstaged ? 2 * b->capstaged : 64;
-			b->staged = mem_realloc(b->staged, sizeof(*b->staged) * (size_t)b->capstaged);
+		if (p->prewritten) {	/* no way to name it here: staged from its bytes */
+			close(p->fd);
+			p->prewritten = false;
 		}
-		struct staged *sg = &b->staged[b->nstaged];
+		sg = build_staged_add(&b->staged, &b->nstaged, &b->capstaged, p);
 		track = outdir_stage(&b->out, name, out->data ? out->data : "", out->len, sg->tmp,
 				     &p->err);
-		sg->keyed = p->keyed;
-		memcpy(sg->hex, p->hex, HASH_HEX);
-		memcpy(sg->key, p->key, 16);
 		if (track)
 			b->nstaged++;
 		else
@@ -154,8 +154,8 @@ build_update_output(struct build *b, const char *name, struct prepared *p, struc
 			buf_putn(&record, versions->data, versions->len);
 	}
 	const char *rel = track ? names_add_record(&b->now, name, record.data) : NULL;
-	if (rel && p->st != OUTDIR_SAME && !b->bo->check)
-		b->staged[b->nstaged - 1].rel = rel;
+	if (rel && sg)
+		sg->rel = rel;
 	else if (!track && names_has(&b->before.entries, name))
 		names_add_record(&b->kept, name, names_record(&b->before.entries, name));
 	build_say(b, p->err.data);
@@ -266,6 +266,8 @@ done:
 static void
 build_commit(struct build *b)
 {
+	build_link(b);	/* a file whose name something took meanwhile is staged */
+	build_flush_say(b);
 	if (!b->nstaged)
 		return;
 	struct names all = {0};
@@ -452,10 +454,10 @@ build_beside(struct session *s, const struct unit *u, const struct output *t, st
 }
 
 /* A worker: compares one file to write with OUTDIR (and hashes it), so that
- * reading the outputs of a build runs on every worker. Staging stays on the
- * writing thread: temporaries created from several threads at once, in one
- * directory or in several, made a first build of 100k rules several times
- * slower on ext4 (inode allocation contends). */
+ * reading the outputs of a build runs on every worker, and writes a missing one
+ * where it belongs as a file without a name (build_link names it). Replacing a
+ * file stays on the writing thread: temporaries created from several threads
+ * at once in sigmacc's one directory contend for its lock. */
 static void
 build_prepare_one(struct build *b, int worker, const char *name, const struct buf *out, int i,
 		  int k, int n, const struct compiled *c, struct prepared *p)
@@ -469,6 +471,8 @@ build_prepare_one(struct build *b, int worker, const char *name, const struct bu
 	p->st = outdir_compare(view, name, data, out->len, p->keyed ? &st : NULL, &p->err);
 	if (track)
 		hash_bytes_hex(data, out->len, p->hex);
+	if (p->st == OUTDIR_MISSING && !b->bo->check)
+		p->prewritten = (p->fd = outdir_prewrite(view, name, data, out->len)) >= 0;
 	struct timespec now;	/* found as compiled: the next build's cache keeps its key */
 	if (p->keyed && p->st == OUTDIR_SAME && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
 	    statcache_compiled(&p->stat, &st, p->hex, p->key, &now))
@@ -579,8 +583,11 @@ build_consume(void *ctx, int i)
 		buf_free(&c->err[k]);
 		buf_free(&c->beside[k]);
 		buf_free(&c->versions[k]);
-		buf_free(&c->disk[2 * k].err);
-		buf_free(&c->disk[2 * k + 1].err);
+		for (int d = 2 * k; d < 2 * k + 2; d++) {
+			if (c->disk[d].prewritten)	/* not written after all: the file vanishes */
+				close(c->disk[d].fd);
+			buf_free(&c->disk[d].err);
+		}
 	}
 	build_said(b);
 	buf_free(&c->load);
@@ -615,6 +622,9 @@ build_all(struct build *b, const struct pathlist *files, const char *const *path
 		for (int f = 0; f < files[p].n; f++)
 			b->items[k++] = (struct rulefile){paths[p], files[p].v[f],
 							  files_path_clean(files[p].v[f])};
+	if (!b->bo->check)	/* files in flight: 32N rule files' outputs, a batch, directories */
+		outdir_link_budget(&b->out, 32L * nw * 2 * (b->nt ? b->nt : 1) + BUILD_LINK_BATCH +
+					    (long)OUTDIR_DIRS * (nw + 1) + 64);
 	for (int w = 0; w < nw; w++) {
 		b->workers[w] = *b->s;
 		b->workers[w].arena = (struct arena){0};
@@ -697,6 +707,8 @@ build_finish(struct build *b)
 	names_sort(&final);
 	if (!build_write_manifest(b, &final))
 		b->c.failed++;
+	else	/* the manifest tracks every output the pending list named */
+		outdir_pending_clear(&b->out);
 	names_free(&final);
 	/* what the next build may skip */
 	if (b->next.changed || b->next.n != b->cache.n || b->next.nf != b->cache.nf) {
@@ -753,6 +765,8 @@ done:
 	free(b.done);
 	files_kept_free(&b.texts);
 	free(b.staged);
+	free(b.linking);
+	free(b.link_spare);
 	manifest_free(&b.before);
 	names_free(&b.now);
 	names_free(&b.kept);

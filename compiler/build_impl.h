@@ -90,6 +90,7 @@ const struct build_refusal *output_expected_path(const struct build_options *bo,
 /* A changed output, written to a temporary and not yet in place. */
 struct staged {
 	char tmp[32];
+	int fd;		/* b->linking: the file written without a name (outdir_prewrite) */
 	const char *rel;	/* in the arena of build.now */
 	/* what the stat cache keeps of it once in place: the hash of its bytes and the
 	 * key of its inputs (keyed: it has one) */
@@ -125,6 +126,8 @@ struct prepared {
 	/* a compiled file: the key of its inputs (build_output_key), when it has one */
 	unsigned char key[16];
 	bool keyed;
+	bool prewritten;	/* a missing file written without a name, in fd */
+	int fd;
 };
 
 /* One rule file compiled for every output by a worker, waiting to be written. */
@@ -180,6 +183,13 @@ struct build {
 	struct buf say;		/* stderr's text about the rule file being written (build.c) */
 	struct staged *staged;
 	int nstaged, capstaged;
+	/* new files written without a name, named in batches (build_link.c): the
+	 * batch being filled, the one being named, the buffer of the next */
+	struct staged *linking, *link_spare;
+	int nlinking;
+	struct link_run *link_run;
+	bool pending_read;	/* OUTDIR/.sigmacc-pending was there: a build was interrupted */
+	bool pending_head;	/* this build wrote the pending list's head */
 	struct counts c;
 	struct list_digests ld;
 	/* the hash of this sigmacc's executable ("" if unreadable): the stat cache's keys
@@ -272,6 +282,22 @@ void build_binary_hash(char out[HASH_HEX]);
 /* A staged output now in place (st: as it is there): counted, and remembered in the
  * stat cache with the key of its inputs, this checkout having compiled it. */
 void build_written(struct build *b, const struct staged *sg, const struct stat *st);
+
+/* build_link.c */
+/* Outputs named per batch of new files (one syncfs each). */
+#define BUILD_LINK_BATCH 2048
+/* A new entry at the end of the list v (n, cap) for p, its fd -1; the caller counts it. */
+struct staged *build_staged_add(struct staged **v, int *n, int *cap, const struct prepared *p);
+/* Takes p's file written without a name into the batch (its rel set by the caller
+ * before the next call). A full batch is handed to a thread that adds its entries
+ * to OUTDIR/.sigmacc-pending, makes everything durable and names its files. */
+struct staged *build_link_add(struct build *b, struct prepared *p);
+/* Names every file still in a batch and takes in the results (messages into
+ * b->say; a name taken meanwhile makes the file staged). */
+void build_link(struct build *b);
+/* Reads OUTDIR/.sigmacc-pending, the outputs an interrupted build named, into the
+ * manifest read (b->before): entries and outputs it lacks. False when unreadable. */
+bool build_read_pending(struct build *b, const struct output *t, int nt, struct buf *say);
 /* Adds the expected refusals of the manifest's outputs that this build does not
  * build (theirs to judge) to this build's, and sorts them. */
 void build_carry_refusals(struct build *b);

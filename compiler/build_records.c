@@ -82,11 +82,12 @@ build_read_manifest(struct build *b, struct output *t, int nt, struct buf *say)
 		names_sort(&b->before.entries);
 		names_sort(&b->before.refused);
 	}
+	bool pending = build_read_pending(b, t, nt, &err);
 	build_match_outputs(b, t, nt);
 	buf_puts(say, err.data ? err.data : "");
 	buf_free(&err);
 	buf_free(&file);
-	return text || missing;
+	return (text || missing) && pending;
 }
 
 /* Is the output path below the directory of one of this build's outputs? Which one (or -1). */
@@ -437,12 +438,14 @@ file_fresh(struct build *b, int worker, const char *name, int i, int k, int n,
 
 /* May output t's records be trusted? Only when building (never for --check, which
  * trusts no record: a manifest arrives through pull requests), every rule's output
- * depends on its own file alone, and the output's configuration is the one recorded. */
+ * depends on its own file alone, the output's configuration is the one recorded,
+ * and the last build was not interrupted (the pending list's records were made
+ * under a configuration the manifest may not name). */
 static bool
 records_usable(const struct build *b, const struct output *t)
 {
 	const struct manifest_output *w = t->was;
-	return !b->bo->check && !b->bo->full && !b->whole && w &&
+	return !b->bo->check && !b->bo->full && !b->whole && !b->pending_read && w &&
 	       !strcmp(w->version, t->rec.version) && !strcmp(w->options, t->rec.options) &&
 	       !strcmp(w->pipelines, t->rec.pipelines) && !strcmp(w->format, t->rec.format);
 }

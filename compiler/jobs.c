@@ -117,6 +117,24 @@ jobs_consume(struct pool *p, int id)
 	}
 }
 
+int
+jobs_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	/* The thread never takes SIGINT, SIGTERM or SIGHUP: the handler a build installs
+	 * (outdir.c) removes the temporaries the calling thread stages, and taken by
+	 * another thread it would run while that one went on creating them. Blocked
+	 * there, the kernel delivers them to a thread that does not block them: the caller. */
+	sigset_t quiet, old;
+	sigemptyset(&quiet);
+	sigaddset(&quiet, SIGINT);
+	sigaddset(&quiet, SIGTERM);
+	sigaddset(&quiet, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &quiet, &old);
+	int e = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* the thread keeps the blocked mask */
+	return e;
+}
+
 void
 jobs_run(const struct jobs *j)
 {
@@ -132,24 +150,13 @@ jobs_run(const struct jobs *j)
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.room, NULL);
 	pthread_cond_init(&p.ready, NULL);
-	/* The workers never take SIGINT, SIGTERM or SIGHUP: the handler a build installs
-	 * (outdir.c) removes the temporaries the calling thread stages, and taken by a
-	 * worker it would run while that thread went on creating them. Blocked here,
-	 * the kernel delivers them to a thread that does not block them: the caller. */
-	sigset_t quiet, old;
-	sigemptyset(&quiet);
-	sigaddset(&quiet, SIGINT);
-	sigaddset(&quiet, SIGTERM);
-	sigaddset(&quiet, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &quiet, &old);
 	int started = 0;
 	for (int k = 0; k < nw - 1; k++) {	/* worker nw - 1 is the calling thread */
 		w[k] = (struct worker){&p, k};
-		if (pthread_create(&tid[k], NULL, jobs_worker, &w[k]))
+		if (jobs_thread(&tid[k], jobs_worker, &w[k]))
 			break;
 		started++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* the workers keep the blocked mask */
 	if (started)
 		jobs_consume(&p, nw - 1);
 	for (int k = 0; k < started; k++)

@@ -572,22 +572,30 @@ sink_put(struct sink *k, const char *s, size_t n)
 		k->differs = true;
 }
 
+/* The version line and the "#output" lines, after a comment line. */
+static void
+render_head(const char *comment, const struct manifest_output *o, int no, struct buf *out)
+{
+	buf_printf(out, "# %s (docs/manifest.md).\n" MANIFEST_VERSION_LINE "\n", comment);
+	for (int i = 0; i < no; i++)
+		buf_printf(out, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
+			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
+}
+
+void
+manifest_render_pending(const struct manifest_output *o, int no, struct buf *out)
+{
+	render_head("Outputs a sigmacc build named before its manifest tracked them", o, no, out);
+}
+
 static void
 render(const struct manifest_output *o, int no, const struct names *refused,
        const struct names *s, struct sink *k)
 {
-	static const char head[] =
-		"# Outputs written by sigmacc build and what produced each (docs/manifest.md).\n"
-		MANIFEST_VERSION_LINE "\n";
-	sink_put(k, head, sizeof(head) - 1);
-	struct buf line = {0};
-	for (int i = 0; i < no; i++) {
-		buf_clear(&line);
-		buf_printf(&line, "#output %s %s version=%s options=%s pipelines=%s format=%s\n",
-			   o[i].name, o[i].dir, o[i].version, o[i].options, o[i].pipelines, o[i].format);
-		sink_put(k, line.data, line.len);
-	}
-	buf_free(&line);
+	struct buf head = {0};
+	render_head("Outputs written by sigmacc build and what produced each", o, no, &head);
+	sink_put(k, head.data, head.len);
+	buf_free(&head);
 	for (int i = 0; refused && i < refused->n; i++) {
 		sink_put(k, "#refused ", 9);
 		sink_put(k, refused->v[i], strlen(refused->v[i]));

@@ -130,5 +130,8 @@ void manifest_render(const struct manifest_output *o, int no, const struct names
  * rendered: an unchanged manifest of a large repository is never copied.) */
 bool manifest_renders(const struct manifest_output *o, int no, const struct names *refused,
 		      const struct names *s, const char *text, size_t len);
+/* The head of OUTDIR/.sigmacc-pending: a manifest's head for the outputs o, which
+ * entry lines of the outputs a build names before its manifest tracks them follow. */
+void manifest_render_pending(const struct manifest_output *o, int no, struct buf *out);
 
 #endif

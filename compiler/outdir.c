@@ -7,7 +7,9 @@
  * OUTDIR/.sigmacc-lock keeps two builds from interleaving.
  *
  * Durability is per build, not per file: outputs are staged as temporaries,
- * made durable with one syncfs(), then renamed into place.
+ * made durable with one syncfs(), then renamed into place. New outputs are
+ * written by the workers as files without a name where they belong, and named
+ * in batches once the pending list holds them and one syncfs() made them durable.
  */
 #define _GNU_SOURCE	/* syncfs, flock */
 #include "outdir.h"
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,7 +177,8 @@ dir_at(struct outdir *o, const char *rel, size_t dlen, bool create, bool *missin
 	if (!comp)
 		abort();
 	int fd = openat(parent, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && create && mkdirat(parent, comp, 0777) == 0)
+	/* EEXIST: another worker made it meanwhile */
+	if (fd < 0 && errno == ENOENT && create && (mkdirat(parent, comp, 0777) == 0 || errno == EEXIST))
 		fd = openat(parent, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && !create)
 		*missing = true;
@@ -423,7 +427,7 @@ tmp_open(struct outdir *o, bool create, struct buf *err)
 bool
 outdir_open(struct outdir *o, const char *path, bool write, struct buf *err)
 {
-	*o = (struct outdir){.path = path, .fd = -1, .lock = -1, .tmp = -1};
+	*o = (struct outdir){.path = path, .fd = -1, .lock = -1, .tmp = -1, .pending = -1};
 	forget_dirs(o);
 	if (write && mkdir(path, 0777) != 0 && errno != EEXIST) {
 		say(err, o, NULL, 0, strerror(errno));
@@ -456,17 +460,20 @@ outdir_close(struct outdir *o)
 		close(o->tmp);
 	}
 	forget_dirs(o);
+	if (o->pending >= 0)
+		close(o->pending);
 	if (o->lock >= 0)
 		close(o->lock);	/* releases the lock */
 	if (o->fd >= 0)
 		close(o->fd);
-	o->fd = o->lock = o->tmp = -1;
+	o->fd = o->lock = o->tmp = o->pending = -1;
 }
 
 void
-outdir_view(const struct outdir *o, struct outdir *view)
+outdir_view(struct outdir *o, struct outdir *view)
 {
-	*view = (struct outdir){.path = o->path, .fd = o->fd, .lock = -1, .tmp = -1};
+	*view = (struct outdir){.path = o->path, .fd = o->fd, .lock = -1, .tmp = -1, .pending = -1,
+				.owner = o};
 	forget_dirs(view);
 }
 
@@ -506,6 +513,158 @@ outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, ch
 		buf_free(&msg);
 	}
 	return ok;
+}
+
+/* Names the file of fd name in directory dir, as o->linkable says. */
+static int
+link_fd(const struct outdir *o, int fd, int dir, const char *name)
+{
+	if (atomic_load(&o->linkable) == OUTDIR_LINK_EMPTY)
+		return linkat(fd, "", dir, name, AT_EMPTY_PATH);
+	char proc[48];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, dir, name, AT_SYMLINK_FOLLOW);
+}
+
+/* Names fd's file a new temporary (its name in name); false when it cannot. */
+static bool
+link_tmp(struct outdir *o, int fd, char *name)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		long k = live_count;
+		live_count = k + 1;	/* before the name exists: the handler covers it */
+		tmp_name(name, (long)live_pid, k);
+		if (link_fd(o, fd, o->tmp, name) == 0)
+			return true;
+		if (errno != EEXIST)
+			break;
+	}
+	return false;
+}
+
+void
+outdir_link_budget(struct outdir *o, long fds)
+{
+	struct rlimit r;
+	atomic_store(&o->linkable, OUTDIR_LINK_NO);
+	if (o->fd < 0 || getrlimit(RLIMIT_NOFILE, &r) != 0)
+		return;
+	if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < (rlim_t)fds) {
+		if (r.rlim_max != RLIM_INFINITY && r.rlim_max < (rlim_t)fds)
+			return;	/* too few descriptors: every output staged */
+		r.rlim_cur = (rlim_t)fds;
+		if (setrlimit(RLIMIT_NOFILE, &r) != 0)
+			return;
+	}
+	atomic_store(&o->linkable, OUTDIR_LINK_UNTRIED);
+}
+
+bool
+outdir_link_ready(struct outdir *o)
+{
+	int how = atomic_load(&o->linkable);
+	if (how != OUTDIR_LINK_UNTRIED)
+		return how != OUTDIR_LINK_NO;
+	struct buf err = {0};
+	bool tmp = o->tmp >= 0 || tmp_open(o, true, &err);
+	buf_free(&err);	/* staging says it again */
+	int fd = tmp ? openat(o->tmp, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600) : -1;
+	char name[32];
+	/* AT_EMPTY_PATH needs a capability (or a recent kernel), /proc a mounted /proc */
+	for (how = OUTDIR_LINK_EMPTY; fd >= 0 && how <= OUTDIR_LINK_PROC; how++) {
+		atomic_store(&o->linkable, how);
+		if (link_tmp(o, fd, name)) {
+			unlinkat(o->tmp, name, 0);
+			break;
+		}
+	}
+	if (fd < 0 || how > OUTDIR_LINK_PROC)
+		atomic_store(&o->linkable, OUTDIR_LINK_NO);
+	if (fd >= 0)
+		close(fd);
+	return atomic_load(&o->linkable) != OUTDIR_LINK_NO;
+}
+
+int
+outdir_prewrite(struct outdir *view, const char *rel, const char *data, size_t len)
+{
+	const char *base;
+	bool missing;
+	struct buf ignored = {0};	/* outdir_stage says it */
+	bool may = view->owner && atomic_load(&view->owner->linkable) != OUTDIR_LINK_NO;
+	int dfd = may ? dir_open(view, rel, true, &base, &missing, &ignored) : -1;
+	buf_free(&ignored);
+	int fd = dfd >= 0 ? openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666) : -1;
+	if (fd >= 0 && !files_write_all(fd, data, len)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int
+outdir_link(struct outdir *o, int fd, const char *rel, struct stat *after, struct buf *err)
+{
+	const char *base;
+	bool missing;
+	int dfd = dir_open(o, rel, true, &base, &missing, err);
+	bool ok = dfd >= 0 && link_fd(o, fd, dfd, base) == 0;
+	if (dfd >= 0 && !ok && errno == EEXIST)
+		return -1;	/* taken meanwhile: fd stays open for outdir_adopt */
+	if (dfd >= 0 && !ok) {
+		struct buf msg = {0};
+		buf_printf(&msg, "cannot write: %s", strerror(errno));
+		say(err, o, rel, (int)strlen(rel), msg.data);
+		buf_free(&msg);
+	}
+	if (!ok || fstat(fd, after) != 0)
+		after->st_mode = 0;	/* nothing the stat cache could remember */
+	close(fd);
+	return ok;
+}
+
+bool
+outdir_adopt(struct outdir *o, int fd, const char *rel, char *name, struct buf *err)
+{
+	bool ok = link_tmp(o, fd, name);
+	if (!ok) {
+		struct buf msg = {0};
+		buf_printf(&msg, "cannot write: %s", strerror(errno));
+		say(err, o, rel, (int)strlen(rel), msg.data);
+		buf_free(&msg);
+	}
+	close(fd);
+	return ok;
+}
+
+bool
+outdir_pending_add(struct outdir *o, const char *text, size_t len, struct buf *err)
+{
+	/* O_NONBLOCK: a FIFO planted there fails instead of blocking the build */
+	const int flags = O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	struct stat st;
+	if (o->pending < 0 && (o->pending = openat(o->fd, OUTDIR_PENDING, flags, 0666)) >= 0 &&
+	    (fstat(o->pending, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(o->pending);
+		o->pending = -1;
+		say(err, o, OUTDIR_PENDING, (int)strlen(OUTDIR_PENDING), "is not a regular file");
+		return false;
+	}
+	if (o->pending < 0)
+		say_open_error(err, o, o->fd, OUTDIR_PENDING, OUTDIR_PENDING,
+			       (int)strlen(OUTDIR_PENDING));
+	else if (!files_write_all(o->pending, text, len))
+		say(err, o, OUTDIR_PENDING, (int)strlen(OUTDIR_PENDING), strerror(errno));
+	else
+		return true;
+	return false;
+}
+
+void
+outdir_pending_clear(struct outdir *o)
+{
+	if (o->fd >= 0)
+		unlinkat(o->fd, OUTDIR_PENDING, 0);
 }
 
 bool

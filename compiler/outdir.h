@@ -4,6 +4,7 @@
 
 #include "base.h"
 
+#include <stdatomic.h>
 #include <sys/stat.h>
 
 /* A committed OUTDIR is untrusted: every path below it is opened one component
@@ -17,6 +18,11 @@ struct outdir {
 	int fd;			/* OUTDIR, or -1 when it does not exist (--check) */
 	int lock;		/* OUTDIR/.sigmacc-lock, or -1 */
 	int tmp;		/* OUTDIR/.sigmacc-tmp once a temporary exists, or -1 */
+	int pending;		/* OUTDIR/.sigmacc-pending once this build added to it, or -1 */
+	/* how a file without a name (O_TMPFILE) gets one here (enum outdir_link);
+	 * a worker's view reads its build's, which may change while it runs */
+	atomic_int linkable;
+	struct outdir *owner;	/* a view: its build's OUTDIR; else NULL */
 	/* Directories recently opened below OUTDIR and their parents, in sets of
 	 * OUTDIR_WAYS slots chosen by a hash of their path, the least recently used
 	 * replaced: a build emits each rule for every target in turn, so the
@@ -34,6 +40,8 @@ struct outdir {
 #define OUTDIR_MANIFEST ".sigmacc-manifest"
 #define OUTDIR_LOCK ".sigmacc-lock"
 #define OUTDIR_TMP ".sigmacc-tmp"
+/* Outputs given their name before the manifest tracks them (docs/manifest.md). */
+#define OUTDIR_PENDING ".sigmacc-pending"
 
 /* Opens OUTDIR (creating it when write) and locks it: exclusively to write
  * (waiting, with a message, while another build holds it), shared to check.
@@ -65,11 +73,47 @@ enum outdir_state outdir_compare(struct outdir *o, const char *rel, const char *
 				 struct stat *same, struct buf *err);
 /* A handle on an open OUTDIR for one worker thread: outdir_read and
  * outdir_compare only, with its own directory cache. */
-void outdir_view(const struct outdir *o, struct outdir *view);
+void outdir_view(struct outdir *o, struct outdir *view);
 void outdir_view_close(struct outdir *view);
 /* Writes data for OUTDIR/rel to a new unique temporary file; its name (32 bytes) in name. */
 bool outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, char *name,
 		  struct buf *err);
+/*
+ * A new output in two steps, so that a build of many new files creates each one
+ * once, where it stays, and from every worker: outdir_prewrite (on a worker's
+ * view) writes the bytes to a file without a name in the output's directory
+ * (created as needed), which nobody sees and which vanishes with the process;
+ * once the names are in the pending list and everything is durable (one syncfs
+ * per batch), outdir_link names it. Only for an output that does not exist.
+ */
+enum outdir_link {
+	OUTDIR_LINK_NO,		/* no file is prewritten: every output is staged */
+	OUTDIR_LINK_UNTRIED,	/* prewritten files, not named yet: outdir_link_ready tries */
+	OUTDIR_LINK_EMPTY,	/* named with linkat(AT_EMPTY_PATH), which needs a capability */
+	OUTDIR_LINK_PROC,	/* named through /proc/self/fd */
+};
+/* Lets the workers prewrite when fds more descriptors can be open (raising the
+ * soft limit up to the hard one). */
+void outdir_link_budget(struct outdir *o, long fds);
+/* Can prewritten files be named? Tried once, the first time (creating
+ * OUTDIR/.sigmacc-tmp); when they cannot, the workers stop prewriting and the
+ * caller stages the file from its bytes. The writing thread only. */
+bool outdir_link_ready(struct outdir *o);
+/* Returns the descriptor of a file without a name holding data for OUTDIR/rel,
+ * or -1 (nothing said): outdir_stage is then the way, and says what fails. */
+int outdir_prewrite(struct outdir *view, const char *rel, const char *data, size_t len);
+/* Names fd's file OUTDIR/rel and closes fd: 1, with what fstat says then in
+ * *after; 0 after a message (st_mode 0); -1 when something took the name
+ * meanwhile (a.yml and a.yaml, say), fd left open for outdir_adopt. Touches o's
+ * directories alone: one thread may name files while another stages. */
+int outdir_link(struct outdir *o, int fd, const char *rel, struct stat *after, struct buf *err);
+/* Makes fd's file a staged temporary for OUTDIR/rel (its name in name) and closes
+ * fd; false after a message. */
+bool outdir_adopt(struct outdir *o, int fd, const char *rel, char *name, struct buf *err);
+/* Appends text to OUTDIR/.sigmacc-pending (made durable by the next outdir_sync). */
+bool outdir_pending_add(struct outdir *o, const char *text, size_t len, struct buf *err);
+/* Removes OUTDIR/.sigmacc-pending: the manifest now tracks what it listed. */
+void outdir_pending_clear(struct outdir *o);
 /* Makes every staged temporary durable at once (one syncfs, not one fsync per file). */
 bool outdir_sync(struct outdir *o, struct buf *err);
 /* Moves a staged temporary to OUTDIR/rel, creating directories; removes it on failure.

@@ -228,16 +228,22 @@ t "the manifest's messages come before the rules walk's, though both are read at
 # one per line (flow lists of plain or double-quoted words, as those files write them).
 # A build killed while it stages (SIGTERM: a background job ignores SIGINT) removes
 # its temporaries; the next build completes the tree as one that was never killed.
-interrupted() {
+# many_rules: 4,000 rules below rules/many.
+many_rules() {
 	mkdir -p rules/many &&
 	awk 'BEGIN { for (i = 0; i < 4000; i++) { f = sprintf("rules/many/r%04d.yml", i)
 		printf "title: Rule %d\nlogsource: {category: process_creation, product: windows}\n", i > f
 		printf "detection:\n    sel:\n        CommandLine|contains: v%d\n    condition: sel\n", i > f
-		close(f) } }' || return 1
+		close(f) } }'
+}
+
+# killed CONDITION: a build of kql and spl in the background, sent SIGTERM once the
+# shell command CONDITION succeeds (given up after 60 s); it must die of the signal.
+killed() {
 	"$bin" build -j 2 -t kql,spl -o "$out" rules >/dev/null 2>&1 &
 	pid_=$!
 	i_=0
-	while [ $i_ -lt 6000 ] && [ -z "$(ls -A "$out/.sigmacc-tmp" 2>/dev/null)" ]; do
+	while [ $i_ -lt 6000 ] && ! eval "$1"; do
 		sleep 0.01
 		i_=$((i_ + 1))
 	done
@@ -245,11 +251,34 @@ interrupted() {
 	wait "$pid_"
 	st_=$?
 	[ "$st_" = 143 ] || { echo "exit status $st_, want 143 (the signal came too late?)"; return 1; }
+}
+
+# Every output is replaced (they all hold other bytes), so the build stages them all.
+interrupted() {
+	many_rules && run 0 build -t kql,spl -o "$out" rules &&
+	for f in "$out"/spl/many/*.spl; do echo x > "$f"; done &&
+	killed '[ -n "$(ls -A "$out/.sigmacc-tmp" 2>/dev/null)" ]' &&
 	[ ! -e "$out/.sigmacc-tmp" ] || { echo "temporaries left:"; ls -A "$out/.sigmacc-tmp"; return 1; }
 	run 0 build -t kql,spl -o "$out" rules && run 0 build -t kql,spl -o fresh rules &&
 	diff -r -x .sigmacc-lock "$out" fresh && [ -f "$out/spl/many/r3999.spl" ]
 }
 t "a build killed while staging leaves no temporary; the next one completes the tree" interrupted
+
+# A first build names new files as it goes, each listed in .sigmacc-pending first:
+# killed after r0000's outputs have their name, it leaves them tracked there and no
+# temporary; once their rule is gone, --check reports them and the next build removes
+# them, its tree that of an uninterrupted build.
+interrupted_first() {
+	many_rules && killed '[ -e "$out/spl/many/r0000.spl" ]' &&
+	[ ! -e "$out/.sigmacc-tmp" ] && [ ! -e "$out/.sigmacc-manifest" ] &&
+	has "$out/.sigmacc-pending" "spl/many/r0000.spl	" &&
+	rm rules/many/r000?.yml && run 1 build --check -t kql,spl -o "$out" rules &&
+	has "$io/stdout" "orphaned: $out/spl/many/r0000.spl" &&
+	run 0 build -t kql,spl -o "$out" rules && run 0 build -t kql,spl -o fresh rules &&
+	diff -r -x .sigmacc-lock "$out" fresh && [ ! -e "$out/spl/many/r0000.spl" ] &&
+	[ ! -e "$out/.sigmacc-pending" ] && [ -f "$out/spl/many/r3999.spl" ]
+}
+t "a first build killed as it names outputs leaves them tracked; the next removes a gone rule's" interrupted_first
 
 precommit_commands() {
 	awk -v bin="$bin" '

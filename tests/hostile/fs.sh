@@ -90,7 +90,7 @@ t "a symbolic link planted as an output (or as an old-style .tmp) is never writt
 
 linked_own_files() {
 	cp "$net" rules/ && mkdir -p "$out" &&
-	for f in .sigmacc-manifest .sigmacc-lock .sigmacc-tmp; do
+	for f in .sigmacc-manifest .sigmacc-lock .sigmacc-tmp .sigmacc-pending; do
 		rm -f "$out/$f" && ln -s ../victim/file "$out/$f" && before=$(outside) &&
 		runb 1 -t kql rules &&
 		same "$io/stderr" "sigmacc: $out/$f: is a symbolic link; sigmacc does not follow links inside OUTDIR" &&
@@ -201,10 +201,12 @@ sigmacc build: 1 written, 0 unchanged, 0 removed, 1 failed" &&
 }
 t "disk full (file size limit): the failed output is not placed, the written one is tracked" file_size_limit
 
-# every file below the targets' directories is in the manifest
+# every file below the targets' directories is in the manifest, or in the list of
+# outputs a build named before its manifest tracked them
 all_tracked() {
 	(cd "$out" && find kql spl eql aql sumo yaral logscale -type f 2>/dev/null) | LC_ALL=C sort > "$io/files"
-	grep -v '^#' "$out/.sigmacc-manifest" 2>/dev/null | cut -f1 | LC_ALL=C sort > "$io/tracked"
+	cat "$out/.sigmacc-manifest" "$out/.sigmacc-pending" 2>/dev/null | grep -v '^#' | cut -f1 |
+		LC_ALL=C sort -u > "$io/tracked"
 	LC_ALL=C comm -23 "$io/files" "$io/tracked" > "$io/untracked"
 	[ ! -s "$io/untracked" ] || { echo "untracked after a kill:"; cat "$io/untracked"; return 1; }
 }
@@ -242,7 +244,9 @@ temporaries_removed() {
 	rm "$out/.sigmacc-tmp/keep" && runb 0 -t kql rules && [ ! -e "$out/.sigmacc-tmp" ] &&
 	for i in $(seq 150); do cp "$net" "rules/n$i.yml"; done &&
 	for pair in TERM=143 INT=130 HUP=129; do
-		sig=${pair%=*} && rm -rf "$out" &&
+		# every output holding other bytes: the build replaces them, staged
+		sig=${pair%=*} && rm -rf "$out" && runb 1 rules &&
+		for f in "$out"/kql/*.kql; do echo x > "$f"; done &&
 		# a background job starts with SIGINT ignored; sigmacc keeps an ignored signal ignored
 		{ env --default-signal=INT "$bin" build -o "$out" --vars "$vars" rules > /dev/null 2>&1 & pid=$!; } &&
 		i=0 && while [ -z "$(ls "$out/.sigmacc-tmp" 2>/dev/null)" ] && [ "$i" -lt 600 ]; do
