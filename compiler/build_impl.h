@@ -296,8 +296,10 @@ struct staged *build_link_add(struct build *b, struct prepared *p);
  * b->say; a name taken meanwhile makes the file staged). */
 void build_link(struct build *b);
 /* Reads OUTDIR/.sigmacc-pending, the outputs an interrupted build named, into the
- * manifest read (b->before): entries and outputs it lacks. False when unreadable. */
-bool build_read_pending(struct build *b, const struct output *t, int nt, struct buf *say);
+ * manifest read (b->before): entries and outputs it lacks, checked against this
+ * build's nt outputs mt as the manifest's are. False when unreadable. */
+bool build_read_pending(struct build *b, const struct manifest_target *mt, int nt,
+			struct buf *say);
 /* Adds the expected refusals of the manifest's outputs that this build does not
  * build (theirs to judge) to this build's, and sorts them. */
 void build_carry_refusals(struct build *b);

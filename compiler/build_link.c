@@ -174,7 +174,7 @@ build_link(struct build *b)
 }
 
 bool
-build_read_pending(struct build *b, const struct output *t, int nt, struct buf *say)
+build_read_pending(struct build *b, const struct manifest_target *mt, int nt, struct buf *say)
 {
 	size_t len = 0;
 	bool missing = false;
@@ -182,9 +182,6 @@ build_read_pending(struct build *b, const struct output *t, int nt, struct buf *
 	if (!text)
 		return missing;
 	b->pending_read = true;
-	struct manifest_target *mt = mem_calloc((size_t)(nt ? nt : 1), sizeof(*mt));
-	for (int i = 0; i < nt; i++)
-		mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext, t[i].beside};
 	struct buf file = {0};
 	buf_printf(&file, "%s/" OUTDIR_PENDING, b->bo->outdir);
 	struct manifest p = {0};
@@ -220,10 +217,7 @@ build_read_pending(struct build *b, const struct output *t, int nt, struct buf *
 		}
 	}
 	arena_free(&a);
-	if (m->version < 2)
-		m->version = p.version;
 	manifest_free(&p);
-	free(mt);
 	free(text);
 	buf_free(&file);
 	return true;

@@ -67,22 +67,22 @@ build_read_manifest(struct build *b, struct output *t, int nt, struct buf *say)
 	size_t len = 0;
 	bool missing = false;
 	char *text = outdir_read(&b->out, OUTDIR_MANIFEST, &len, &missing, &err, NULL);
+	struct manifest_target *mt = mem_calloc((size_t)(nt ? nt : 1), sizeof(*mt));
+	for (int i = 0; i < nt; i++)
+		mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext, t[i].beside};
 	if (text) {
-		struct manifest_target *mt = mem_calloc((size_t)(nt ? nt : 1), sizeof(*mt));
-		for (int i = 0; i < nt; i++)
-			mt[i] = (struct manifest_target){t[i].rec.dir, t[i].ext, t[i].beside};
 		buf_printf(&file, "%s/" OUTDIR_MANIFEST, b->bo->outdir);
 		int bad = manifest_parse(text, len, file.data, mt, nt, &b->before, &err);
 		if (b->bo->check)
 			b->c.problems += bad;
 		b->disk = (struct buf){.data = text, .len = len, .cap = len + 1};	/* kept as read */
-		free(mt);
 	}
 	if (!b->before.entries.indexed) {	/* no manifest: manifest_parse indexes one */
 		names_sort(&b->before.entries);
 		names_sort(&b->before.refused);
 	}
-	bool pending = build_read_pending(b, t, nt, &err);
+	bool pending = build_read_pending(b, mt, nt, &err);
+	free(mt);
 	build_match_outputs(b, t, nt);
 	buf_puts(say, err.data ? err.data : "");
 	buf_free(&err);

@@ -55,6 +55,16 @@ tmp_name(char *out, long pid, long k)
 	out[n] = '\0';
 }
 
+/* The name of this process's next temporary in name (32 bytes), counted before the
+ * file exists, so that the signal handler covers it. The writing thread only. */
+static void
+tmp_next(char *name)
+{
+	long k = live_count;
+	live_count = k + 1;
+	tmp_name(name, (long)live_pid, k);
+}
+
 /* SIGINT, SIGTERM, SIGHUP: remove this build's temporaries, then die of the signal. */
 static void
 on_signal(int sig)
@@ -491,9 +501,7 @@ outdir_stage(struct outdir *o, const char *rel, const char *data, size_t len, ch
 		return false;
 	int fd = -1;
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
-		long k = live_count;
-		live_count = k + 1;	/* before the file exists: the handler covers it */
-		tmp_name(name, (long)live_pid, k);
+		tmp_next(name);
 		fd = openat(o->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0 && errno != EEXIST)
 			break;
@@ -531,9 +539,7 @@ static bool
 link_tmp(struct outdir *o, int fd, char *name)
 {
 	for (int tries = 0; tries < 100; tries++) {
-		long k = live_count;
-		live_count = k + 1;	/* before the name exists: the handler covers it */
-		tmp_name(name, (long)live_pid, k);
+		tmp_next(name);
 		if (link_fd(o, fd, o->tmp, name) == 0)
 			return true;
 		if (errno != EEXIST)
